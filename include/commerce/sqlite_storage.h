@@ -1,0 +1,32 @@
+// commerce/sqlite_storage.h: the default storage adapter, on an embedded SQLite file.
+//
+// WAL journal; every write unit starts with BEGIN IMMEDIATE, so writers queue on the file lock
+// instead of failing at commit; busy locks are retried inside (callers never see SQLITE_BUSY).
+// Safe across threads (one connection per concurrent unit, from a pool) and across processes
+// sharing one file. Versioned schema migrations run on open.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "commerce/storage.h"
+
+namespace commerce {
+
+struct SqliteOptions {
+  // PRAGMA synchronous: "NORMAL" (default; durable at checkpoints, safe with WAL) or "FULL"
+  // (every commit fsynced).
+  std::string synchronous = "NORMAL";
+  // How long a unit of work keeps retrying a locked database before Unavailable.
+  int busy_budget_ms = 60000;
+};
+
+// Opens (creating if needed) the SQLite database at `path` and migrates it to the current
+// schema. Errors: Unavailable (cannot open or lock the file), Internal (the file is newer than
+// this library or corrupt), InvalidArgument (options).
+std::unique_ptr<Storage> open_sqlite_storage(const std::string& path, SqliteOptions options = {});
+
+// The schema version this library writes.
+int sqlite_schema_version();
+
+}  // namespace commerce

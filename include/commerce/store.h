@@ -1,0 +1,64 @@
+// commerce/store.h: the facade a host opens; it owns the storage and hands out the services.
+//
+//   auto store = commerce::Store::open("shop.db");          // SQLite file
+//   store->catalog().create({.id = "sku-1", .name = "Mug", .price = 12000, .initial_stock = 5});
+//   store->stock().reserve("order-1", {{"sku-1", 2}});
+//
+// Thread safety: a Store and its services are safe to use from any number of threads at once;
+// several processes may open the same SQLite file or PostgreSQL database.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "commerce/catalog.h"
+#include "commerce/clock.h"
+#include "commerce/coupons.h"
+#include "commerce/event.h"
+#include "commerce/points.h"
+#include "commerce/stock.h"
+#include "commerce/storage.h"
+
+namespace commerce {
+
+struct StoreOptions {
+  // ISO 4217 code of the one currency of this store; fixed when the store is first opened.
+  std::string currency = "KRW";
+  // Source of time; the system clock by default.
+  std::shared_ptr<Clock> clock;
+  // How event topics are named.
+  TopicNaming topic_naming = TopicNaming::kPerDomain;
+  // How long a stock reservation lives before the sweep releases it (default 15 minutes).
+  std::int64_t reservation_ttl_ms = 15 * 60 * 1000;
+};
+
+class Store {
+ public:
+  // Opens a store by location: a file path or "sqlite:PATH" for SQLite. Other schemes are
+  // opened by their optional components (see commerce/postgres_storage.h).
+  // Errors: InvalidArgument (unknown scheme, options), FailedPrecondition (the store was
+  // created with another currency), Unavailable.
+  static std::unique_ptr<Store> open(const std::string& location, StoreOptions options = {});
+  // Opens a store over any Storage adapter, including a third party's.
+  static std::unique_ptr<Store> open(std::unique_ptr<Storage> storage, StoreOptions options = {});
+
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  Catalog& catalog();
+  StockLedger& stock();
+  PointsLedger& points();
+  CouponBook& coupons();
+
+  Storage& storage();
+  const Clock& clock() const;
+  const StoreOptions& options() const;
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace commerce

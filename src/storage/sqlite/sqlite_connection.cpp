@@ -1,0 +1,101 @@
+#include "sqlite_connection.h"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include "commerce/error.h"
+
+namespace commerce::sqlite {
+
+void rethrow_as_commerce_error(const SQLite::Exception& e, const std::string& sql) {
+  switch (e.getErrorCode()) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      throw SqliteBusy{};
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+    case SQLITE_NOLFS:
+      throw Error::unavailable("storage", fmt::format("SQLite I/O failed: {}", e.what()));
+    default:
+      throw Error::internal(fmt::format("SQLite error {} ({}) in: {}", e.getExtendedErrorCode(),
+                                        e.what(), sql.substr(0, 200)));
+  }
+}
+
+Connection::Connection(const std::string& path, const std::string& synchronous)
+    : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX) {
+  // Short waits inside SQLite; Storage::run keeps retrying up to its own budget.
+  db_.setBusyTimeout(200);
+  exec("PRAGMA synchronous=" + synchronous);
+  exec("PRAGMA foreign_keys=ON");
+}
+
+Connection::CachedStatement& Connection::prepare(const std::string& sql) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) {
+    try {
+      it = statements_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first;
+    } catch (const SQLite::Exception& e) {
+      rethrow_as_commerce_error(e, sql);
+    }
+  }
+  return *it;
+}
+
+void Connection::exec(const std::string& sql) {
+  try {
+    db_.exec(sql);
+  } catch (const SQLite::Exception& e) {
+    rethrow_as_commerce_error(e, sql);
+  }
+}
+
+bool Connection::rollback() noexcept {
+  if (sqlite3_get_autocommit(db_.getHandle())) return true;  // nothing open
+  return sqlite3_exec(db_.getHandle(), "ROLLBACK", nullptr, nullptr, nullptr) == SQLITE_OK;
+}
+
+int Connection::changes() const { return sqlite3_changes(db_.getHandle()); }
+
+Query::~Query() {
+  try {
+    stmt_.reset();
+    stmt_.clearBindings();
+  } catch (...) {  // reset reports the last step's error again; it was handled there
+  }
+}
+
+Query& Query::bind(int index, std::int64_t value) {
+  stmt_.bind(index, static_cast<int64_t>(value));
+  return *this;
+}
+
+Query& Query::bind(int index, const std::string& value) {
+  stmt_.bind(index, value);
+  return *this;
+}
+
+bool Query::step() {
+  try {
+    return stmt_.executeStep();
+  } catch (const SQLite::Exception& e) {
+    rethrow_as_commerce_error(e, sql_);
+  }
+}
+
+int Query::run() {
+  try {
+    while (stmt_.executeStep()) {
+    }
+    return conn_.changes();
+  } catch (const SQLite::Exception& e) {
+    rethrow_as_commerce_error(e, sql_);
+  }
+}
+
+std::int64_t Query::int64(int column) const { return stmt_.getColumn(column).getInt64(); }
+
+std::string Query::text(int column) const { return stmt_.getColumn(column).getString(); }
+
+}  // namespace commerce::sqlite

@@ -1,0 +1,65 @@
+// One SQLite connection with its prepared-statement cache, and Query, the only way the adapter
+// runs SQL: it binds, steps and resets a cached statement, and turns SQLiteCpp exceptions into
+// commerce errors (or SqliteBusy, which Storage::run retries).
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+namespace commerce::sqlite {
+
+// The database was locked by another connection: roll back and run the unit again.
+struct SqliteBusy {};
+
+[[noreturn]] void rethrow_as_commerce_error(const SQLite::Exception& e, const std::string& sql);
+
+class Connection {
+ public:
+  Connection(const std::string& path, const std::string& synchronous);
+
+  using CachedStatement = std::pair<const std::string, std::unique_ptr<SQLite::Statement>>;
+  // The cached statement for `sql`, prepared on first use; stable for the connection's life.
+  CachedStatement& prepare(const std::string& sql);
+  void exec(const std::string& sql);
+  // Best effort; returns false if the connection is no longer usable.
+  bool rollback() noexcept;
+  int changes() const;
+  SQLite::Database& db() { return db_; }
+
+ private:
+  SQLite::Database db_;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+};
+
+class Query {
+ public:
+  Query(Connection& conn, const std::string& sql) : Query(conn, conn.prepare(sql)) {}
+  ~Query();
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+
+  Query& bind(int index, std::int64_t value);
+  Query& bind(int index, const std::string& value);
+  // Steps once; true while a row is available.
+  bool step();
+  // Runs a statement that returns no rows; returns the number of rows it changed.
+  int run();
+
+  std::int64_t int64(int column) const;
+  std::string text(int column) const;
+
+ private:
+  Query(Connection& conn, Connection::CachedStatement& cached)
+      : conn_(conn), sql_(cached.first), stmt_(*cached.second) {}
+
+  Connection& conn_;
+  const std::string& sql_;
+  SQLite::Statement& stmt_;
+};
+
+}  // namespace commerce::sqlite

@@ -1,0 +1,123 @@
+#include "sqlite_schema.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <thread>
+
+#include "commerce/error.h"
+
+namespace commerce::sqlite {
+
+namespace {
+
+// Migration N brings the schema from version N-1 to N. Append only; never edit a shipped one.
+constexpr const char* kMigrations[] = {
+    // 1: catalog, stock, points, coupons, idempotency keys, outbox.
+    R"sql(
+CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+CREATE TABLE requests(
+  request_id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, result TEXT NOT NULL,
+  created_at INTEGER NOT NULL) STRICT;
+CREATE TABLE categories(id TEXT PRIMARY KEY, name TEXT NOT NULL) STRICT;
+CREATE TABLE products(
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL,
+  price INTEGER NOT NULL CHECK (price >= 0), category TEXT NOT NULL, brand TEXT NOT NULL,
+  status TEXT NOT NULL, attributes TEXT NOT NULL,
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL) STRICT;
+CREATE INDEX products_by_category ON products(category, id);
+CREATE INDEX products_by_brand ON products(brand, id);
+CREATE TABLE stock(
+  product_id TEXT PRIMARY KEY REFERENCES products(id),
+  on_hand INTEGER NOT NULL CHECK (on_hand >= 0),
+  reserved INTEGER NOT NULL CHECK (reserved >= 0 AND reserved <= on_hand),
+  sold INTEGER NOT NULL CHECK (sold >= 0)) STRICT;
+CREATE TABLE stock_adjustments(
+  id TEXT PRIMARY KEY, product_id TEXT NOT NULL, delta INTEGER NOT NULL, reason TEXT NOT NULL,
+  created_at INTEGER NOT NULL) STRICT;
+CREATE INDEX stock_adjustments_by_product ON stock_adjustments(product_id);
+CREATE TABLE reservations(
+  order_id TEXT NOT NULL, product_id TEXT NOT NULL, qty INTEGER NOT NULL CHECK (qty > 0),
+  expires_at INTEGER NOT NULL, state TEXT NOT NULL,
+  PRIMARY KEY (order_id, product_id)) STRICT, WITHOUT ROWID;
+CREATE INDEX reservations_live_by_expiry ON reservations(expires_at) WHERE state = 'live';
+CREATE INDEX reservations_by_product ON reservations(product_id, state);
+CREATE TABLE point_balances(
+  user_id TEXT PRIMARY KEY, balance INTEGER NOT NULL CHECK (balance >= 0)) STRICT;
+CREATE TABLE point_entries(
+  id TEXT PRIMARY KEY, user_id TEXT NOT NULL, kind TEXT NOT NULL, amount INTEGER NOT NULL,
+  balance_after INTEGER NOT NULL, order_id TEXT NOT NULL, reason TEXT NOT NULL,
+  request_id TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT;
+CREATE INDEX point_entries_by_user ON point_entries(user_id, id);
+CREATE UNIQUE INDEX point_entries_once_per_order ON point_entries(order_id, kind)
+  WHERE order_id <> '';
+CREATE TABLE coupon_templates(
+  id TEXT PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, kind TEXT NOT NULL,
+  value INTEGER NOT NULL, max_discount INTEGER NOT NULL, min_order_amount INTEGER NOT NULL,
+  valid_from INTEGER NOT NULL, valid_until INTEGER NOT NULL, total_limit INTEGER NOT NULL,
+  per_user_limit INTEGER NOT NULL,
+  issued_count INTEGER NOT NULL CHECK (issued_count >= 0 AND issued_count <= total_limit),
+  created_at INTEGER NOT NULL) STRICT;
+CREATE TABLE coupon_user_issues(
+  template_id TEXT NOT NULL, user_id TEXT NOT NULL, issued INTEGER NOT NULL,
+  PRIMARY KEY (template_id, user_id)) STRICT, WITHOUT ROWID;
+CREATE TABLE coupons(
+  id TEXT PRIMARY KEY, template_id TEXT NOT NULL, code TEXT NOT NULL, user_id TEXT NOT NULL,
+  status TEXT NOT NULL, order_id TEXT NOT NULL, valid_until INTEGER NOT NULL,
+  issued_at INTEGER NOT NULL, updated_at INTEGER NOT NULL) STRICT;
+CREATE INDEX coupons_by_user ON coupons(user_id, id);
+CREATE UNIQUE INDEX coupons_used_by_order ON coupons(order_id) WHERE status = 'used';
+CREATE TABLE outbox(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL,
+  schema_version INTEGER NOT NULL, topic TEXT NOT NULL, key TEXT NOT NULL,
+  occurred_at INTEGER NOT NULL, request_id TEXT NOT NULL, payload TEXT NOT NULL) STRICT;
+)sql",
+};
+
+constexpr int kVersion = static_cast<int>(std::size(kMigrations));
+
+void migrate_once(Connection& conn) {
+  conn.exec("BEGIN IMMEDIATE");
+  try {
+    conn.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations("
+        "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT");
+    int current = 0;
+    {
+      Query q(conn, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+      if (q.step()) current = static_cast<int>(q.int64(0));
+    }
+    if (current > kVersion) {
+      throw Error::internal(fmt::format(
+          "the database schema is version {}, newer than this library's {}", current, kVersion));
+    }
+    for (int v = current + 1; v <= kVersion; ++v) {
+      conn.exec(kMigrations[v - 1]);
+      conn.exec(fmt::format(
+          "INSERT INTO schema_migrations(version, applied_at) VALUES({}, unixepoch())", v));
+    }
+    conn.exec("COMMIT");
+  } catch (...) {
+    conn.rollback();
+    throw;
+  }
+}
+
+}  // namespace
+
+void migrate(Connection& conn) {
+  // Another process may hold the write lock (or be migrating) for a while: wait for it.
+  for (int attempt = 0;; ++attempt) {
+    try {
+      migrate_once(conn);
+      return;
+    } catch (const SqliteBusy&) {
+      if (attempt > 300) throw Error::unavailable("storage", "database stayed locked during migration");
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+}
+
+int schema_version() { return kVersion; }
+
+}  // namespace commerce::sqlite

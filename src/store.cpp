@@ -1,0 +1,122 @@
+#include "commerce/store.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <mutex>
+
+#include "commerce/error.h"
+#include "commerce/sqlite_storage.h"
+#include "domain/context.h"
+
+namespace commerce {
+
+namespace {
+
+struct SchemeRegistry {
+  std::mutex mu;
+  std::map<std::string, StorageOpener> openers;
+};
+
+SchemeRegistry& schemes() {
+  static SchemeRegistry registry;
+  return registry;
+}
+
+void check_currency(const std::string& currency) {
+  if (currency.size() != 3 ||
+      !std::all_of(currency.begin(), currency.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+    throw Error::invalid_argument("currency", "must be a three-letter ISO 4217 code, e.g. KRW");
+  }
+}
+
+}  // namespace
+
+void register_storage_scheme(const std::string& scheme, StorageOpener opener) {
+  std::lock_guard lock(schemes().mu);
+  schemes().openers[scheme] = std::move(opener);
+}
+
+std::unique_ptr<Storage> open_storage(const std::string& location) {
+  if (location.empty()) throw Error::invalid_argument("location", "must not be empty");
+  const auto sep = location.find("://");
+  if (sep == std::string::npos) {
+    constexpr std::string_view kPrefix = "sqlite:";
+    if (location.starts_with(kPrefix)) return open_sqlite_storage(location.substr(kPrefix.size()));
+    return open_sqlite_storage(location);
+  }
+  const std::string scheme = location.substr(0, sep);
+  if (scheme == "sqlite") return open_sqlite_storage(location.substr(sep + 3));
+  StorageOpener opener;
+  {
+    std::lock_guard lock(schemes().mu);
+    auto it = schemes().openers.find(scheme);
+    if (it == schemes().openers.end() && scheme == "postgres") {
+      it = schemes().openers.find("postgresql");
+    }
+    if (it != schemes().openers.end()) opener = it->second;
+  }
+  if (!opener) {
+    throw Error::invalid_argument(
+        "location", fmt::format("no storage adapter for scheme '{}' in this build", scheme));
+  }
+  return opener(location);
+}
+
+struct Store::Impl {
+  Impl(std::unique_ptr<Storage> s, StoreOptions o)
+      : storage(std::move(s)),
+        clock(o.clock ? o.clock : system_clock()),
+        ctx{*storage, *clock, std::move(o)},
+        catalog(ctx),
+        stock(ctx),
+        points(ctx),
+        coupons(ctx) {}
+
+  std::unique_ptr<Storage> storage;
+  std::shared_ptr<Clock> clock;
+  detail::Context ctx;
+  Catalog catalog;
+  StockLedger stock;
+  PointsLedger points;
+  CouponBook coupons;
+};
+
+std::unique_ptr<Store> Store::open(const std::string& location, StoreOptions options) {
+  check_currency(options.currency);
+  return open(open_storage(location), std::move(options));
+}
+
+std::unique_ptr<Store> Store::open(std::unique_ptr<Storage> storage, StoreOptions options) {
+  if (!storage) throw Error::invalid_argument("storage", "must not be null");
+  check_currency(options.currency);
+  if (options.reservation_ttl_ms <= 0) {
+    throw Error::invalid_argument("reservation_ttl_ms", "must be positive");
+  }
+  storage->run(Storage::Access::kWrite, [&](Transaction& tx) {
+    auto currency = tx.find_setting("currency");
+    if (!currency) {
+      tx.put_setting("currency", options.currency);
+    } else if (*currency != options.currency) {
+      throw Error::failed_precondition(
+          Reason::kNone, "currency",
+          fmt::format("the store at {} uses {}, not {}", storage->url(), *currency,
+                      options.currency));
+    }
+  });
+  return std::unique_ptr<Store>(
+      new Store(std::make_unique<Impl>(std::move(storage), std::move(options))));
+}
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+Catalog& Store::catalog() { return impl_->catalog; }
+StockLedger& Store::stock() { return impl_->stock; }
+PointsLedger& Store::points() { return impl_->points; }
+CouponBook& Store::coupons() { return impl_->coupons; }
+Storage& Store::storage() { return *impl_->storage; }
+const Clock& Store::clock() const { return *impl_->clock; }
+const StoreOptions& Store::options() const { return impl_->ctx.options; }
+
+}  // namespace commerce
