@@ -19,6 +19,3 @@ std::string storage_name(const ::testing::TestParamInfo<StorageUnderTest>& info)
 }
 
 }  // namespace commerce::testing
-
-// Instantiated by each adapter's test executable, not here.
-GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(StorageConformance);

@@ -42,10 +42,15 @@ class StorageConformance : public ::testing::TestWithParam<StorageUnderTest> {
   std::unique_ptr<Store> store_;
 };
 
+// Prints the adapter's name in test output.
+inline void PrintTo(const StorageUnderTest& s, std::ostream* os) { *os << s.name; }
+
 std::string storage_name(const ::testing::TestParamInfo<StorageUnderTest>& info);
 
 }  // namespace commerce::testing
 
-#define COMMERCE_INSTANTIATE_STORAGE_CONFORMANCE(prefix, ...)                          \
-  INSTANTIATE_TEST_SUITE_P(prefix, ::commerce::testing::StorageConformance,             \
-                           ::testing::Values(__VA_ARGS__), ::commerce::testing::storage_name)
+#define COMMERCE_INSTANTIATE_STORAGE_CONFORMANCE(prefix, ...)                            \
+  namespace commerce::testing {                                                         \
+  INSTANTIATE_TEST_SUITE_P(prefix, StorageConformance, ::testing::Values(__VA_ARGS__), \
+                           storage_name);                                               \
+  }
