@@ -8,6 +8,7 @@
 #include "event_writer.h"
 #include "idempotency.h"
 #include "json_codec.h"
+#include "pagination.h"
 #include "validate.h"
 
 namespace commerce {
@@ -86,7 +87,9 @@ Product Catalog::create(const NewProduct& spec, const std::string& request_id) {
       detail::emit(cmd, "ProductCreated", row.id,
                    {{"product_id", row.id}, {"price", row.price}, {"status", row.status}});
       if (spec.initial_stock > 0) {
-        tx.try_adjust_stock(row.id, spec.initial_stock);
+        if (!tx.try_adjust_stock(row.id, spec.initial_stock)) {
+          throw Error::internal(fmt::format("new stock row of '{}' refused its initial stock", row.id));
+        }
         tx.insert_stock_adjustment({new_id(cmd.now), row.id, spec.initial_stock, "initial", cmd.now});
         detail::emit(cmd, "StockAdjusted", row.id,
                      {{"product_id", row.id}, {"delta", spec.initial_stock}, {"reason", "initial"}});
@@ -168,13 +171,7 @@ Page<Product> Catalog::list(const ProductFilter& filter, const std::string& curs
   if (filter.max_price) detail::check_not_negative("max_price", *filter.max_price);
   detail::check_text("text", filter.text, detail::kMaxNameBytes, false);
   return run_unit(ctx_.storage, Storage::Access::kRead, [&](Transaction& tx) {
-    Page<Product> page;
-    page.items = tx.list_products(filter, after, limit + 1);
-    if (static_cast<int>(page.items.size()) > limit) {
-      page.items.resize(limit);
-      page.next_cursor = detail::encode_cursor(page.items.back().id);
-    }
-    return page;
+    return detail::make_page(tx.list_products(filter, after, limit + 1), limit);
   });
 }
 

@@ -8,6 +8,7 @@
 #include "idempotency.h"
 #include "json_codec.h"
 #include "ledger_steps.h"
+#include "pagination.h"
 #include "validate.h"
 
 namespace commerce {
@@ -226,12 +227,8 @@ Page<Coupon> CouponBook::list_for_user(const std::string& user_id, const std::st
   const std::string after = detail::decode_cursor(cursor);
   return run_unit(ctx_.storage, Storage::Access::kRead, [&](Transaction& tx) {
     const Timestamp now = ctx_.clock.now();
-    Page<Coupon> page;
-    for (auto& c : tx.list_coupons(user_id, after, limit + 1)) page.items.push_back(as_of(c, now));
-    if (static_cast<int>(page.items.size()) > limit) {
-      page.items.resize(limit);
-      page.next_cursor = detail::encode_cursor(page.items.back().id);
-    }
+    auto page = detail::make_page(tx.list_coupons(user_id, after, limit + 1), limit);
+    for (auto& coupon : page.items) coupon = as_of(coupon, now);
     return page;
   });
 }

@@ -8,6 +8,7 @@
 #include "idempotency.h"
 #include "json_codec.h"
 #include "ledger_steps.h"
+#include "pagination.h"
 #include "validate.h"
 
 namespace commerce {
@@ -161,13 +162,7 @@ Page<PointsEntry> PointsLedger::history(const std::string& user_id, const std::s
   detail::check_limit(limit);
   const std::string before = detail::decode_cursor(cursor);
   return run_unit(ctx_.storage, Storage::Access::kRead, [&](Transaction& tx) {
-    Page<PointsEntry> page;
-    page.items = tx.list_points_entries(user_id, before, limit + 1);
-    if (static_cast<int>(page.items.size()) > limit) {
-      page.items.resize(limit);
-      page.next_cursor = detail::encode_cursor(page.items.back().id);
-    }
-    return page;
+    return detail::make_page(tx.list_points_entries(user_id, before, limit + 1), limit);
   });
 }
 
