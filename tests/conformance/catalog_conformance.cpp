@@ -147,37 +147,5 @@ TEST_P(StorageConformance, StoreKeepsItsCurrency) {
             "currency");
 }
 
-TEST_P(StorageConformance, UnitOfWorkRollsBackEverythingWhenTheCallbackThrows) {
-  store_->catalog().create(mug());
-  store_->stock().adjust("mug", 5, "restock");
-  EXPECT_THROW(store_->storage().run(Storage::Access::kWrite,
-                                     [](Transaction& tx) {
-                                       EXPECT_TRUE(tx.try_reserve_stock("mug", 2));
-                                       EXPECT_TRUE(tx.try_credit_points("u1", 10));
-                                       throw std::runtime_error("host failure");
-                                     }),
-               std::runtime_error);
-  EXPECT_EQ(store_->stock().level("mug").reserved, 0);
-  EXPECT_EQ(store_->points().balance("u1"), 0);
-}
-
-TEST_P(StorageConformance, ConditionalUpdatesReportWhetherTheyApplied) {
-  store_->catalog().create(mug());
-  store_->storage().run(Storage::Access::kWrite, [](Transaction& tx) {
-    EXPECT_TRUE(tx.try_adjust_stock("mug", 3));
-    EXPECT_FALSE(tx.try_reserve_stock("mug", 4));
-    EXPECT_TRUE(tx.try_reserve_stock("mug", 3));
-    EXPECT_FALSE(tx.try_reserve_stock("mug", 1));
-    EXPECT_FALSE(tx.try_adjust_stock("mug", -1));  // would go below reserved
-    EXPECT_FALSE(tx.try_unreserve_stock("mug", 4));
-    EXPECT_TRUE(tx.try_sell_reserved_stock("mug", 2));
-    EXPECT_FALSE(tx.try_reserve_stock("ghost", 1));
-    EXPECT_FALSE(tx.try_debit_points("nobody", 1));
-    EXPECT_TRUE(tx.try_credit_points("u", std::numeric_limits<Money>::max()));
-    EXPECT_FALSE(tx.try_credit_points("u", 1));  // would overflow
-  });
-  EXPECT_EQ(store_->stock().level("mug"), (StockLevel{"mug", 1, 1, 0, 2}));
-}
-
 }  // namespace
 }  // namespace commerce::testing

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -20,57 +22,159 @@ namespace {
 using sqlite::Connection;
 using sqlite::SqliteBusy;
 
+// One caller's write unit waiting for a batch to commit it.
+struct PendingUnit {
+  const std::function<void(Transaction&)>* work;
+  std::exception_ptr error;
+  bool done = false;
+};
+
 class SqliteStorage final : public Storage {
  public:
   SqliteStorage(std::string path, SqliteOptions options)
       : path_(std::move(path)), options_(std::move(options)) {
     auto conn = connect();
-    for (int attempt = 0;; ++attempt) {
-      try {
-        conn->exec("PRAGMA journal_mode=WAL");
-        break;
-      } catch (const SqliteBusy&) {
-        if (attempt > 300) throw Error::unavailable(url(), "database stayed locked while opening");
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      }
-    }
+    retry_while_busy("opening", [&] { conn->exec("PRAGMA journal_mode=WAL"); });
     sqlite::migrate(*conn);
     idle_.push_back(std::move(conn));
   }
 
   void run(Access access, const std::function<void(Transaction&)>& work) override {
-    auto conn = acquire();
-    // Threads of this process queue here rather than polling SQLite's file lock; other
-    // processes still meet at the lock, where SQLITE_BUSY is retried below.
-    std::unique_lock<std::mutex> writer(write_mu_, std::defer_lock);
-    if (access == Access::kWrite) writer.lock();
-    const auto start = std::chrono::steady_clock::now();
-    for (int attempt = 0;; ++attempt) {
-      try {
-        conn->exec(access == Access::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
-        sqlite::SqliteTransaction tx(*conn);
-        work(tx);
-        conn->exec("COMMIT");
-        release(std::move(conn));
-        return;
-      } catch (const SqliteBusy&) {
-        if (!conn->rollback()) conn = connect();
-        const auto waited = std::chrono::steady_clock::now() - start;
-        if (waited > std::chrono::milliseconds(options_.busy_budget_ms)) {
-          throw Error::unavailable(
-              url(), fmt::format("database stayed locked for {} ms", options_.busy_budget_ms));
-        }
-        backoff(attempt);
-      } catch (...) {
-        if (conn->rollback()) release(std::move(conn));
-        throw;
-      }
+    if (access == Access::kRead) {
+      run_read(work);
+    } else {
+      run_write(work);
     }
   }
 
   std::string url() const override { return "sqlite:" + path_; }
 
  private:
+  static constexpr std::size_t kMaxIdle = 32;
+  static constexpr std::size_t kMaxBatch = 64;
+
+  void run_read(const std::function<void(Transaction&)>& work) {
+    auto conn = acquire();
+    retry_while_busy("reading", [&] {
+      try {
+        conn->exec("BEGIN");
+        sqlite::SqliteTransaction tx(*conn);
+        work(tx);
+        conn->exec("COMMIT");
+      } catch (...) {
+        if (!conn->rollback()) conn = connect();
+        throw;
+      }
+    });
+    release(std::move(conn));
+  }
+
+  // Group commit: concurrent writers of this process queue their units; whoever finds no batch
+  // in progress becomes the leader and commits everything queued in one transaction, a
+  // savepoint per unit. A unit that throws rolls back only its savepoint. Every caller returns
+  // after the batch holding its unit is committed (or has failed as a whole).
+  void run_write(const std::function<void(Transaction&)>& work) {
+    PendingUnit unit{&work};
+    std::unique_lock lock(queue_mu_);
+    queue_.push_back(&unit);
+    while (!unit.done) {
+      if (leader_active_) {
+        queue_cv_.wait(lock);
+        continue;
+      }
+      leader_active_ = true;
+      std::vector<PendingUnit*> batch;
+      while (!queue_.empty() && batch.size() < kMaxBatch) {
+        batch.push_back(queue_.front());
+        queue_.pop_front();
+      }
+      lock.unlock();
+      commit_batch(batch);
+      lock.lock();
+      for (PendingUnit* u : batch) u->done = true;
+      leader_active_ = false;
+      queue_cv_.notify_all();
+    }
+    lock.unlock();
+    if (unit.error) std::rethrow_exception(unit.error);
+  }
+
+  // Never throws: outcomes are recorded in each unit.
+  void commit_batch(const std::vector<PendingUnit*>& batch) {
+    std::unique_ptr<Connection> conn;
+    try {
+      conn = acquire();
+      retry_while_busy("writing", [&] {
+        for (PendingUnit* u : batch) u->error = nullptr;
+        try {
+          conn->exec("BEGIN IMMEDIATE");
+          sqlite::SqliteTransaction tx(*conn);
+          if (batch.size() == 1) {
+            run_unit_whole(*batch.front(), tx);
+          } else {
+            for (PendingUnit* u : batch) run_unit_in_savepoint(*u, *conn, tx);
+          }
+          conn->exec("COMMIT");
+        } catch (...) {
+          if (!conn->rollback()) conn = connect();
+          throw;
+        }
+      });
+    } catch (...) {
+      // The batch as a whole failed (storage gone, locked past the budget, or a lone unit's own
+      // error): every unit gets that outcome unless it already has its own.
+      const auto error = std::current_exception();
+      for (PendingUnit* u : batch) {
+        if (!u->error) u->error = error;
+      }
+    }
+    if (conn) release(std::move(conn));  // rolled back or committed: reusable either way
+  }
+
+  static void run_unit_whole(PendingUnit& unit, Transaction& tx) {
+    try {
+      (*unit.work)(tx);
+    } catch (const SqliteBusy&) {
+      throw;
+    } catch (...) {
+      unit.error = std::current_exception();
+      throw;
+    }
+  }
+
+  static void run_unit_in_savepoint(PendingUnit& unit, Connection& conn, Transaction& tx) {
+    conn.exec("SAVEPOINT unit");
+    try {
+      (*unit.work)(tx);
+    } catch (const SqliteBusy&) {
+      throw;  // the lock was lost: the whole batch is retried
+    } catch (...) {
+      unit.error = std::current_exception();
+      conn.exec("ROLLBACK TO unit");
+    }
+    conn.exec("RELEASE unit");
+  }
+
+  // Runs `attempt` until it stops reporting a busy database, backing off in between, up to
+  // the busy budget; then Unavailable.
+  template <class F>
+  void retry_while_busy(const char* what, F&& attempt) {
+    const auto start = std::chrono::steady_clock::now();
+    for (int n = 0;; ++n) {
+      try {
+        attempt();
+        return;
+      } catch (const SqliteBusy&) {
+        if (std::chrono::steady_clock::now() - start >
+            std::chrono::milliseconds(options_.busy_budget_ms)) {
+          throw Error::unavailable(url(), fmt::format("database stayed locked for {} ms while {}",
+                                                      options_.busy_budget_ms, what));
+        }
+        backoff(n);
+      }
+    }
+  }
+
   std::unique_ptr<Connection> connect() {
     try {
       return std::make_unique<Connection>(path_, options_.synchronous);
@@ -98,15 +202,18 @@ class SqliteStorage final : public Storage {
 
   static void backoff(int attempt) {
     thread_local std::minstd_rand rng{std::random_device{}()};
-    const int cap = std::min(50, 1 << std::min(attempt, 5));
-    std::this_thread::sleep_for(std::chrono::microseconds(500 + rng() % (cap * 1000)));
+    const int cap_us = 1000 * std::min(50, 1 << std::min(attempt, 5));
+    std::this_thread::sleep_for(std::chrono::microseconds(200 + rng() % cap_us));
   }
-
-  static constexpr std::size_t kMaxIdle = 32;
 
   const std::string path_;
   const SqliteOptions options_;
-  std::mutex write_mu_;
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<PendingUnit*> queue_;
+  bool leader_active_ = false;
+
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Connection>> idle_;
 };
