@@ -71,7 +71,9 @@ struct Store::Impl {
         catalog(ctx),
         stock(ctx),
         points(ctx),
-        coupons(ctx) {}
+        coupons(ctx),
+        orders(ctx),
+        inbox(ctx, &orders) {}
 
   std::unique_ptr<Storage> storage;
   std::shared_ptr<Clock> clock;
@@ -80,6 +82,8 @@ struct Store::Impl {
   StockLedger stock;
   PointsLedger points;
   CouponBook coupons;
+  OrderBook orders;
+  Inbox inbox;  // after orders: its built-in handlers drive the order saga
 };
 
 std::unique_ptr<Store> Store::open(const std::string& location, StoreOptions options) {
@@ -115,6 +119,8 @@ Catalog& Store::catalog() { return impl_->catalog; }
 StockLedger& Store::stock() { return impl_->stock; }
 PointsLedger& Store::points() { return impl_->points; }
 CouponBook& Store::coupons() { return impl_->coupons; }
+Inbox& Store::inbox() { return impl_->inbox; }
+OrderBook& Store::orders() { return impl_->orders; }
 Storage& Store::storage() { return *impl_->storage; }
 const Clock& Store::clock() const { return *impl_->clock; }
 const StoreOptions& Store::options() const { return impl_->ctx.options; }

@@ -29,7 +29,11 @@
 #include "commerce/catalog.h"
 #include "commerce/coupons.h"
 #include "commerce/event.h"
+#include "commerce/orders.h"
+#include "commerce/outbox.h"
+#include "commerce/payments.h"
 #include "commerce/points.h"
+#include "commerce/saga.h"
 #include "commerce/stock.h"
 
 namespace commerce {
@@ -38,6 +42,12 @@ namespace commerce {
 struct RequestRecord {
   std::string fingerprint;  // canonical JSON of the command name and its arguments
   std::string result;       // JSON of the first result
+};
+
+// One user's stored points balance (for invariant checks).
+struct PointsBalance {
+  std::string user_id;
+  Money balance = 0;
 };
 
 class Transaction {
@@ -126,6 +136,122 @@ class Transaction {
   virtual std::int64_t append_event(const Event& event) = 0;
   // Events with seq > after_seq, by seq, at most `limit`.
   virtual std::vector<Event> read_outbox(std::int64_t after_seq, int limit) = 0;
+
+  // --- outbox delivery (the relay, commerce/outbox_relay.h) and the inbox (commerce/inbox.h)
+  // Pending rows due for delivery, by seq, at most `limit`: next_attempt_at <= now and no
+  // earlier pending row of the same key waits for a later time (so a key in backoff is
+  // skipped whole and per-key order holds).
+  virtual std::vector<PendingEvent> read_due_events(Timestamp now, int limit) = 0;
+  // pending -> delivered for one row; false if the row was not pending.
+  virtual bool try_mark_event_delivered(std::int64_t seq, Timestamp now) = 0;
+  // Records a failed attempt of a pending row: attempts, next_attempt_at, last_error := the
+  // arguments; false if the row was not pending.
+  virtual bool try_record_event_failure(std::int64_t seq, int attempts, Timestamp next_attempt_at,
+                                        const std::string& error) = 0;
+  // pending -> dead for one row, adding its dead-letter row (attempts, error, now,
+  // parked_behind); false if the row was not pending.
+  virtual bool try_dead_letter_event(std::int64_t seq, int attempts, const std::string& error,
+                                     Timestamp now, std::int64_t parked_behind) = 0;
+  // The seq of the first dead letter of `key` with seq < before_seq, or 0 if none.
+  virtual std::int64_t find_dead_letter_before(const std::string& key,
+                                               std::int64_t before_seq) = 0;
+  // Dead letters with seq > after_seq, by seq, at most `limit`.
+  virtual std::vector<DeadLetter> list_dead_letters(std::int64_t after_seq, int limit) = 0;
+  // dead -> pending (attempts 0, due now) for every dead letter of `key` (of every key if
+  // empty), deleting their dead-letter rows; returns how many rows it moved.
+  virtual std::int64_t requeue_dead_letters(const std::string& key) = 0;
+  virtual OutboxCounts count_outbox() = 0;
+  // Takes or renews the named lease for `owner` until `until`, where it is free, expired
+  // (its until <= now) or already held by `owner`; false if another owner holds it.
+  virtual bool try_acquire_lease(const std::string& name, const std::string& owner, Timestamp now,
+                                 Timestamp until) = 0;
+  // Frees the named lease if `owner` holds it.
+  virtual void release_lease(const std::string& name, const std::string& owner) = 0;
+  // Returns false (and changes nothing) if a message with this id was recorded.
+  virtual bool insert_inbox_message(const InboxRecord& record) = 0;
+  virtual std::optional<InboxRecord> find_inbox_message(const std::string& message_id) = 0;
+  virtual std::int64_t count_inbox_messages() = 0;
+
+  // --- orders, sagas and payments (commerce/orders.h, commerce/saga.h, commerce/payments.h)
+  // Inserts the order row (not its items); false (and nothing changed) if the id exists.
+  virtual bool insert_order(const Order& order) = 0;
+  virtual void insert_order_item(const std::string& order_id, const OrderItem& item) = 0;
+  // The order row with items left empty.
+  virtual std::optional<Order> find_order(const std::string& order_id) = 0;
+  // The order's items, by product id.
+  virtual std::vector<OrderItem> find_order_items(const std::string& order_id) = 0;
+  // The user's orders (items left empty) with id < before_id (all if empty), newest first, at
+  // most `limit`.
+  virtual std::vector<Order> list_orders_for_user(const std::string& user_id,
+                                                  const std::string& before_id, int limit) = 0;
+  // Every order (items left empty) with id > after_id, by id, at most `limit`.
+  virtual std::vector<Order> list_orders(const std::string& after_id, int limit) = 0;
+  // Orders in `status` with expires_at <= now, oldest expiry first, at most `limit`.
+  virtual std::vector<std::string> find_expired_orders(OrderStatus status, Timestamp now,
+                                                       int limit) = 0;
+  // status: from -> to, failure_reason := reason if not empty, updated_at := now, where
+  // status = from; false otherwise.
+  virtual bool try_set_order_status(const std::string& order_id, OrderStatus from, OrderStatus to,
+                                    const std::string& reason, Timestamp now) = 0;
+  // Sets discount, total, coupon_applied and coupon_note where status = PENDING; false otherwise.
+  virtual bool try_set_order_pricing(const std::string& order_id, Money discount, Money total,
+                                     bool coupon_applied, const std::string& coupon_note,
+                                     Timestamp now) = 0;
+  virtual void insert_order_audit(const OrderAudit& audit) = 0;
+  // The order's audit rows, oldest first.
+  virtual std::vector<OrderAudit> find_order_audit(const std::string& order_id) = 0;
+
+  // Returns false if the order already has a saga.
+  virtual bool insert_saga(const SagaRecord& saga) = 0;
+  virtual std::optional<SagaRecord> find_saga(const std::string& order_id) = 0;
+  // Replaces state, step, reason and updated_at and sets position := expected_position + 1,
+  // where position = expected_position; false otherwise (someone else moved the saga).
+  virtual bool try_update_saga(const SagaRecord& saga, std::int64_t expected_position) = 0;
+  // Sagas in `state` with order_id > after_order_id, by order id, at most `limit`.
+  virtual std::vector<SagaRecord> list_sagas(SagaState state, const std::string& after_order_id,
+                                             int limit) = 0;
+  // Appends a log line; false (and nothing changed) if (order_id, step, action) is recorded.
+  virtual bool try_insert_saga_log(const SagaLogEntry& entry) = 0;
+  // The order's log lines in the order they were written.
+  virtual std::vector<SagaLogEntry> find_saga_log(const std::string& order_id) = 0;
+
+  // Returns false if a payment with this id exists.
+  virtual bool insert_payment(const Payment& payment) = 0;
+  // The order's payment (at most one).
+  virtual std::optional<Payment> find_payment(const std::string& order_id) = 0;
+  // status: from -> to, reference := reference if not empty, updated_at := now, where
+  // status = from; false otherwise.
+  virtual bool try_set_payment_status(const std::string& payment_id, PaymentStatus from,
+                                      PaymentStatus to, const std::string& reference,
+                                      Timestamp now) = 0;
+
+  // --- invariant checks (commerce/invariants.h); read only
+  // Stock rows with product_id > after_id, by product id, at most `limit`.
+  virtual std::vector<StockLevel> list_stock_levels(const std::string& after_id, int limit) = 0;
+  // Sum of qty of the product's live reservations (0 if none).
+  virtual std::int64_t sum_live_reservations(const std::string& product_id) = 0;
+  // Sum of the product's stock adjustment deltas, initial stock included (0 if none).
+  virtual std::int64_t sum_stock_adjustments(const std::string& product_id) = 0;
+  // Balances with user_id > after_id, by user id, at most `limit`.
+  virtual std::vector<PointsBalance> list_points_balances(const std::string& after_id,
+                                                          int limit) = 0;
+  // Sum of the user's ledger entry amounts (0 if none).
+  virtual Money sum_points_entries(const std::string& user_id) = 0;
+  // Coupons in `status` with id > after_id, by id, at most `limit`.
+  virtual std::vector<Coupon> list_coupons_by_status(CouponStatus status,
+                                                     const std::string& after_id, int limit) = 0;
+  // Templates with id > after_id, by id, at most `limit`.
+  virtual std::vector<CouponTemplate> list_coupon_templates(const std::string& after_id,
+                                                            int limit) = 0;
+  // Coupons issued from the template (every status).
+  virtual std::int64_t count_coupons_of_template(const std::string& template_id) = 0;
+  // Outbox events of `type` with key `key`.
+  virtual std::int64_t count_events(const std::string& type, const std::string& key) = 0;
+
+  // --- invariant repair (commerce/invariants.h: repair_invariants)
+  // issued_count := to where issued_count = from and to <= total_limit; false otherwise.
+  virtual bool try_set_coupon_issued_count(const std::string& template_id, std::int64_t from,
+                                           std::int64_t to) = 0;
 };
 
 class Storage {

@@ -15,7 +15,11 @@
 #include "commerce/clock.h"
 #include "commerce/coupons.h"
 #include "commerce/event.h"
+#include "commerce/inbox.h"
+#include "commerce/orders.h"
+#include "commerce/payments.h"
 #include "commerce/points.h"
+#include "commerce/saga.h"
 #include "commerce/stock.h"
 #include "commerce/storage.h"
 
@@ -30,6 +34,11 @@ struct StoreOptions {
   TopicNaming topic_naming = TopicNaming::kPerDomain;
   // How long a stock reservation lives before the sweep releases it (default 15 minutes).
   std::int64_t reservation_ttl_ms = 15 * 60 * 1000;
+  // The payment provider orders are charged through. Null by default: then only orders whose
+  // total is 0 (points and coupon cover them) can be placed.
+  std::shared_ptr<PaymentGateway> gateway;
+  // Host-defined saga steps, gateway timeout and retries (commerce/saga.h).
+  SagaOptions saga;
 };
 
 class Store {
@@ -50,6 +59,10 @@ class Store {
   StockLedger& stock();
   PointsLedger& points();
   CouponBook& coupons();
+  // Orders, their saga, payments, cancellation and recovery (commerce/orders.h).
+  OrderBook& orders();
+  // Incoming events from other services, each applied once (commerce/inbox.h).
+  Inbox& inbox();
 
   Storage& storage();
   const Clock& clock() const;

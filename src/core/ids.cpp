@@ -5,6 +5,8 @@
 #include <mutex>
 #include <random>
 
+#include <unistd.h>
+
 namespace commerce {
 
 namespace {
@@ -16,6 +18,9 @@ struct Sequence {
   std::uint64_t last_ms = 0;
   std::uint32_t counter = 0;
   std::mt19937_64 rng{std::random_device{}()};
+  // A forked child inherits the generator's state; it reseeds so parent and child never make
+  // the same ids (found by the saga crash matrix, which forks).
+  pid_t pid = ::getpid();
 };
 
 Sequence& sequence() {
@@ -32,6 +37,10 @@ std::string new_id(Timestamp now) {
   {
     Sequence& seq = sequence();
     std::lock_guard lock(seq.mu);
+    if (const pid_t pid = ::getpid(); pid != seq.pid) {
+      seq.pid = pid;
+      seq.rng.seed(std::random_device{}());
+    }
     if (ms <= seq.last_ms) {
       ms = seq.last_ms;
       if (++seq.counter > 0xfff) {  // counter exhausted: borrow the next millisecond

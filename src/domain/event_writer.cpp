@@ -33,6 +33,17 @@ constexpr EventKind kEventKinds[] = {
     {"CouponUsed", "order", "coupon", "used"},
     {"CouponRestored", "order", "coupon", "restored"},
     {"CouponRevoked", "order", "coupon", "revoked"},
+    {"OrderCreated", "order", "order", "created"},
+    {"OrderAwaitingPayment", "order", "order", "awaiting-payment"},
+    {"OrderConfirmed", "order", "order", "confirmed"},
+    {"OrderFailed", "order", "order", "failed"},
+    {"OrderCancelled", "order", "order", "cancelled"},
+    {"OrderShipped", "order", "order", "shipped"},
+    {"OrderDelivered", "order", "order", "delivered"},
+    {"PaymentCompleted", "order", "payment", "completed"},
+    {"PaymentFailed", "order", "payment", "failed"},
+    {"PaymentRefunded", "order", "payment", "refunded"},
+    {"PaymentVoided", "order", "payment", "voided"},
 };
 
 const EventKind& kind_of(std::string_view type) {

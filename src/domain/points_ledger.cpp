@@ -54,9 +54,10 @@ PointsEntry record(Command& cmd, const std::string& user_id, PointsEntryKind kin
   return entry;
 }
 
-void credit(Command& cmd, const std::string& user_id, Money amount) {
+// `field` names the caller's argument that would overflow the balance.
+void credit(Command& cmd, const std::string& user_id, Money amount, std::string_view field) {
   if (!cmd.tx.try_credit_points(user_id, amount)) {
-    throw Error::invalid_argument("amount", "the balance would overflow");
+    throw Error::invalid_argument(std::string(field), "the balance would overflow");
   }
 }
 
@@ -88,7 +89,7 @@ std::optional<PointsEntry> restore_points(Command& cmd, const std::string& order
     if (entry.kind == PointsEntryKind::kUse) use = entry;
   }
   if (!use) return std::nullopt;
-  credit(cmd, use->user_id, -use->amount);
+  credit(cmd, use->user_id, -use->amount, "order_id");
   return record(cmd, use->user_id, PointsEntryKind::kRestore, -use->amount, order_id, {});
 }
 
@@ -102,7 +103,7 @@ PointsEntry PointsLedger::charge(const std::string& user_id, Money amount,
   return run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
     Command cmd{tx, ctx_, ctx_.clock.now(), request_id};
     return detail::once_per_request(cmd, call, [&] {
-      credit(cmd, user_id, amount);
+      credit(cmd, user_id, amount, "amount");
       return record(cmd, user_id, PointsEntryKind::kCharge, amount, {}, {});
     });
   });
@@ -141,7 +142,7 @@ PointsEntry PointsLedger::adjust(const std::string& user_id, Money delta, const 
     Command cmd{tx, ctx_, ctx_.clock.now(), request_id};
     return detail::once_per_request(cmd, call, [&] {
       if (delta > 0) {
-        credit(cmd, user_id, delta);
+        credit(cmd, user_id, delta, "delta");
       } else if (!tx.try_debit_points(user_id, -delta)) {
         throw insufficient(user_id, -delta, tx.find_points_balance(user_id));
       }

@@ -27,7 +27,8 @@ TEST(Ids, SortByTimeAndStrictlyIncreaseWithinOneMillisecond) {
     EXPECT_LT(previous, next);
     previous = next;
   }
-  EXPECT_LT(new_id(base + 5'000'000), new_id(base + 6'000'000));
+  const std::string earlier = new_id(base + 5'000'000);
+  EXPECT_LT(earlier, new_id(base + 6'000'000));
 }
 
 TEST(Ids, UniqueAcrossThreads) {

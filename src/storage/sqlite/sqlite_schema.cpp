@@ -72,6 +72,62 @@ CREATE TABLE outbox(
   schema_version INTEGER NOT NULL, topic TEXT NOT NULL, key TEXT NOT NULL,
   occurred_at INTEGER NOT NULL, request_id TEXT NOT NULL, payload TEXT NOT NULL) STRICT;
 )sql",
+    // 2: outbox delivery state, dead letters, relay leases, inbox (events: issue 4).
+    R"sql(
+ALTER TABLE outbox ADD COLUMN state TEXT NOT NULL DEFAULT 'pending';
+ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN next_attempt_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN delivered_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX outbox_pending ON outbox(seq) WHERE state = 'pending';
+CREATE INDEX outbox_pending_by_key ON outbox(key, seq) WHERE state = 'pending';
+CREATE INDEX outbox_by_state ON outbox(state);
+CREATE TABLE outbox_dead_letters(
+  seq INTEGER PRIMARY KEY REFERENCES outbox(seq), key TEXT NOT NULL, attempts INTEGER NOT NULL,
+  last_error TEXT NOT NULL, dead_at INTEGER NOT NULL, parked_behind INTEGER NOT NULL) STRICT;
+CREATE INDEX outbox_dead_letters_by_key ON outbox_dead_letters(key, seq);
+CREATE TABLE leases(name TEXT PRIMARY KEY, owner TEXT NOT NULL, until INTEGER NOT NULL) STRICT;
+CREATE TABLE inbox(
+  message_id TEXT PRIMARY KEY, type TEXT NOT NULL, fingerprint TEXT NOT NULL,
+  received_at INTEGER NOT NULL) STRICT;
+)sql",
+    // 3: orders, order items and audit, sagas and their log, payments (orders: issue 3).
+    R"sql(
+CREATE TABLE orders(
+  id TEXT PRIMARY KEY, user_id TEXT NOT NULL, status TEXT NOT NULL,
+  subtotal INTEGER NOT NULL CHECK (subtotal >= 0), discount INTEGER NOT NULL CHECK (discount >= 0),
+  points_used INTEGER NOT NULL CHECK (points_used >= 0), total INTEGER NOT NULL CHECK (total >= 0),
+  coupon_id TEXT NOT NULL, coupon_required INTEGER NOT NULL, coupon_applied INTEGER NOT NULL,
+  coupon_note TEXT NOT NULL, payment_method TEXT NOT NULL, failure_reason TEXT NOT NULL,
+  request_id TEXT NOT NULL, expires_at INTEGER NOT NULL, created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL) STRICT;
+CREATE INDEX orders_by_user ON orders(user_id, id);
+CREATE INDEX orders_by_status_expiry ON orders(status, expires_at);
+CREATE TABLE order_items(
+  order_id TEXT NOT NULL, product_id TEXT NOT NULL, name TEXT NOT NULL,
+  unit_price INTEGER NOT NULL, qty INTEGER NOT NULL CHECK (qty > 0), line_total INTEGER NOT NULL,
+  PRIMARY KEY (order_id, product_id)) STRICT, WITHOUT ROWID;
+CREATE TABLE order_audit(
+  id TEXT PRIMARY KEY, order_id TEXT NOT NULL, from_status TEXT NOT NULL, to_status TEXT NOT NULL,
+  reason TEXT NOT NULL, at INTEGER NOT NULL) STRICT;
+CREATE INDEX order_audit_by_order ON order_audit(order_id, at, id);
+CREATE TABLE sagas(
+  order_id TEXT PRIMARY KEY, state TEXT NOT NULL, step INTEGER NOT NULL,
+  position INTEGER NOT NULL, steps TEXT NOT NULL, reason TEXT NOT NULL,
+  updated_at INTEGER NOT NULL) STRICT;
+CREATE INDEX sagas_by_state ON sagas(state, order_id);
+CREATE TABLE saga_log(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, order_id TEXT NOT NULL, step TEXT NOT NULL,
+  action TEXT NOT NULL, detail TEXT NOT NULL, at INTEGER NOT NULL,
+  UNIQUE (order_id, step, action)) STRICT;
+CREATE TABLE payments(
+  id TEXT PRIMARY KEY, order_id TEXT NOT NULL UNIQUE, amount INTEGER NOT NULL CHECK (amount > 0),
+  method TEXT NOT NULL, status TEXT NOT NULL, reference TEXT NOT NULL,
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL) STRICT;
+CREATE INDEX outbox_by_key_type ON outbox(key, type);
+CREATE INDEX coupons_by_status ON coupons(status, id);
+CREATE INDEX coupons_by_template ON coupons(template_id);
+)sql",
 };
 
 constexpr int kVersion = static_cast<int>(std::size(kMigrations));

@@ -355,6 +355,14 @@ bool SqliteTransaction::try_count_template_issue(const std::string& template_id)
   return q.bind(1, template_id).run() == 1;
 }
 
+bool SqliteTransaction::try_set_coupon_issued_count(const std::string& template_id,
+                                                    std::int64_t from, std::int64_t to) {
+  Query q(conn_,
+          "UPDATE coupon_templates SET issued_count = ?3 "
+          "WHERE id = ?1 AND issued_count = ?2 AND ?3 >= 0 AND ?3 <= total_limit");
+  return q.bind(1, template_id).bind(2, from).bind(3, to).run() == 1;
+}
+
 bool SqliteTransaction::try_count_user_issue(const std::string& template_id,
                                              const std::string& user_id,
                                              std::int64_t per_user_limit) {

@@ -64,6 +64,66 @@ class SqliteTransaction final : public Transaction {
   std::int64_t append_event(const Event& event) override;
   std::vector<Event> read_outbox(std::int64_t after_seq, int limit) override;
 
+  // Outbox delivery and inbox: sqlite_event_transaction.cpp.
+  std::vector<PendingEvent> read_due_events(Timestamp now, int limit) override;
+  bool try_mark_event_delivered(std::int64_t seq, Timestamp now) override;
+  bool try_record_event_failure(std::int64_t seq, int attempts, Timestamp next_attempt_at,
+                                const std::string& error) override;
+  bool try_dead_letter_event(std::int64_t seq, int attempts, const std::string& error,
+                             Timestamp now, std::int64_t parked_behind) override;
+  std::int64_t find_dead_letter_before(const std::string& key, std::int64_t before_seq) override;
+  std::vector<DeadLetter> list_dead_letters(std::int64_t after_seq, int limit) override;
+  std::int64_t requeue_dead_letters(const std::string& key) override;
+  OutboxCounts count_outbox() override;
+  bool try_acquire_lease(const std::string& name, const std::string& owner, Timestamp now,
+                         Timestamp until) override;
+  void release_lease(const std::string& name, const std::string& owner) override;
+  bool insert_inbox_message(const InboxRecord& record) override;
+  std::optional<InboxRecord> find_inbox_message(const std::string& message_id) override;
+  std::int64_t count_inbox_messages() override;
+
+  // Orders, sagas, payments and invariant reads: sqlite_order_transaction.cpp.
+  bool insert_order(const Order& order) override;
+  void insert_order_item(const std::string& order_id, const OrderItem& item) override;
+  std::optional<Order> find_order(const std::string& order_id) override;
+  std::vector<OrderItem> find_order_items(const std::string& order_id) override;
+  std::vector<Order> list_orders_for_user(const std::string& user_id, const std::string& before_id,
+                                          int limit) override;
+  std::vector<Order> list_orders(const std::string& after_id, int limit) override;
+  std::vector<std::string> find_expired_orders(OrderStatus status, Timestamp now,
+                                               int limit) override;
+  bool try_set_order_status(const std::string& order_id, OrderStatus from, OrderStatus to,
+                            const std::string& reason, Timestamp now) override;
+  bool try_set_order_pricing(const std::string& order_id, Money discount, Money total,
+                             bool coupon_applied, const std::string& coupon_note,
+                             Timestamp now) override;
+  void insert_order_audit(const OrderAudit& audit) override;
+  std::vector<OrderAudit> find_order_audit(const std::string& order_id) override;
+  bool insert_saga(const SagaRecord& saga) override;
+  std::optional<SagaRecord> find_saga(const std::string& order_id) override;
+  bool try_update_saga(const SagaRecord& saga, std::int64_t expected_position) override;
+  std::vector<SagaRecord> list_sagas(SagaState state, const std::string& after_order_id,
+                                     int limit) override;
+  bool try_insert_saga_log(const SagaLogEntry& entry) override;
+  std::vector<SagaLogEntry> find_saga_log(const std::string& order_id) override;
+  bool insert_payment(const Payment& payment) override;
+  std::optional<Payment> find_payment(const std::string& order_id) override;
+  bool try_set_payment_status(const std::string& payment_id, PaymentStatus from, PaymentStatus to,
+                              const std::string& reference, Timestamp now) override;
+  std::vector<StockLevel> list_stock_levels(const std::string& after_id, int limit) override;
+  std::int64_t sum_live_reservations(const std::string& product_id) override;
+  std::int64_t sum_stock_adjustments(const std::string& product_id) override;
+  std::vector<PointsBalance> list_points_balances(const std::string& after_id, int limit) override;
+  Money sum_points_entries(const std::string& user_id) override;
+  std::vector<Coupon> list_coupons_by_status(CouponStatus status, const std::string& after_id,
+                                             int limit) override;
+  std::vector<CouponTemplate> list_coupon_templates(const std::string& after_id,
+                                                    int limit) override;
+  std::int64_t count_coupons_of_template(const std::string& template_id) override;
+  std::int64_t count_events(const std::string& type, const std::string& key) override;
+  bool try_set_coupon_issued_count(const std::string& template_id, std::int64_t from,
+                                   std::int64_t to) override;
+
  private:
   Connection& conn_;
 };

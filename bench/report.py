@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Prints the benchmark table: each scenario's figure beside its baseline from the same run.
+
+Usage: report.py RESULTS.json... [--markdown]
+Each file is Google Benchmark JSON output (--benchmark_format=json), optionally with a "load"
+entry added by run_benchmarks.sh under "context". Python-side results (python_bench.py) use the
+same layout.
+"""
+import json
+import os
+import sys
+
+
+def load(paths):
+    runs = {}
+    loads = {}
+    for path in paths:
+        with open(path) as f:
+            doc = json.load(f)
+        load_avg = doc.get("context", {}).get("load_avg")
+        # The C++ run made right before the Python one, kept apart from the main SQLite run.
+        prefix = "python-cxx/" if os.path.basename(path) == "python-cxx.json" else ""
+        for b in doc.get("benchmarks", []):
+            name = prefix + b["name"].split("/iterations:")[0]
+            runs[name] = b
+            if load_avg:
+                loads[name] = ",".join(f"{x:.1f}" for x in load_avg)
+    return runs, loads
+
+
+def rate(b):
+    if b is None or b.get("error_occurred"):
+        return None
+    return b.get("orders_per_s") or b.get("events_per_s")
+
+
+def fmt_rate(x):
+    return "n/a" if x is None else f"{x:,.0f}"
+
+
+def main(argv):
+    md = "--markdown" in argv
+    paths = [a for a in argv if not a.startswith("--")]
+    runs, loads = load(paths)
+    rows = []  # scenario, figure, baseline name, baseline, ratio, target, load
+
+    def pair(label, lib_name, base_name, base_label, target):
+        lib, base = runs.get(lib_name), runs.get(base_name)
+        if lib is None and base is None:
+            return
+        a, b = rate(lib), rate(base)
+        ratio = a / b if a and b else None
+        met = "" if ratio is None or target is None else ("yes" if ratio >= target else "NO")
+        rows.append([label, fmt_rate(a), base_label, fmt_rate(b),
+                     "n/a" if ratio is None else f"{ratio:.2f}x",
+                     "-" if target is None else f">= {target}x {met}".rstrip(),
+                     loads.get(lib_name, loads.get(base_name, "?"))])
+
+    for pay in ("points", "gateway"):
+        for sync in ("NORMAL", "FULL"):
+            p = f"order/{pay}/{sync}"
+            pair(f"place_order {pay}, {sync}, 1 thread", f"{p}/threads:1/library",
+                 f"{p}/threads:1/raw", "raw sqlite3, 1 thread", 0.8)
+            pair(f"place_order {pay}, {sync}, 8 threads", f"{p}/threads:8/library",
+                 f"{p}/threads:1/raw", "raw sqlite3, 1 thread", 3.0)
+            pair(f"place_order {pay}, {sync}, 8 threads", f"{p}/threads:8/library",
+                 f"{p}/threads:8/raw", "raw sqlite3, 8 threads", None)
+    for name in sorted(n for n in runs if n.startswith("flash_sale/") and n.endswith("/library")):
+        pair("flash sale " + name.split("/", 1)[1].rsplit("/", 1)[0].replace("/", " "), name,
+             name.rsplit("/", 1)[0] + "/raw", "raw sqlite3, same threads", None)
+    for pay in ("points", "gateway"):
+        p = f"postgres/{pay}/clients:16"
+        pair(f"place_order {pay}, PostgreSQL, 16 clients", f"{p}/library", f"{p}/raw",
+             "raw libpq, 16 clients", 0.7)
+    pair("outbox relay to Kafka, batch 1000 (events/s)", "kafka/relay", "kafka/raw_producer",
+         "librdkafka producer", 0.8)
+    pair("outbox relay to Kafka, batch 100 (events/s)", "kafka/relay_batch100",
+         "kafka/raw_producer", "librdkafka producer", 0.8)
+    for pay in ("points", "gateway"):
+        cxx = f"order/{pay}/NORMAL/threads:1/library"
+        if "python-cxx/" + cxx in runs:
+            cxx = "python-cxx/" + cxx
+        pair(f"place_order {pay} from Python, 1 thread", f"python/order/{pay}/NORMAL/threads:1",
+             cxx, "C++ library, 1 thread", 0.8)
+
+    headers = ["scenario", "orders/s", "baseline", "baseline/s", "ratio", "target", "load (1,5,15m)"]
+    print_table(headers, rows, md)
+
+    for name, b in sorted(runs.items()):
+        if name.startswith("census/") and not b.get("error_occurred"):
+            print(f"\n{name}: per order {b['write_units_per_order']:.1f} write units "
+                  f"({b['write_calls_per_order']:.1f} write calls), "
+                  f"{b['read_units_per_order']:.1f} read units "
+                  f"({b['read_calls_per_order']:.1f} read calls); the raw baseline: "
+                  f"{1 if '/points/' in name else 2} write transaction(s), no read transaction")
+
+    mem = [(n, b) for n, b in runs.items() if n.startswith("memory/")]
+    for name, b in mem:
+        if b.get("error_occurred"):
+            print(f"\n{name}: error: {b.get('error_message')}")
+            continue
+        tenth, end, peak = b["rss_after_tenth_kib"], b["rss_end_kib"], b["peak_rss_kib"]
+        growth = (end - tenth) / tenth * 100 if tenth else 0
+        print(f"\n{name}: {b['orders']:,.0f} orders at {b['orders_per_s']:,.0f}/s; "
+              f"RSS after the first tenth {tenth / 1024:.1f} MiB, at the end {end / 1024:.1f} MiB "
+              f"({growth:+.1f}%), peak {peak / 1024:.1f} MiB (load {loads.get(name, '?')})")
+    errors = [(n, b) for n, b in sorted(runs.items()) if b.get("error_occurred")]
+    for name, b in errors:
+        print(f"\nERROR {name}: {b.get('error_message')}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def print_table(headers, rows, md):
+    if md:
+        print("| " + " | ".join(headers) + " |")
+        print("|" + "|".join("---" for _ in headers) + "|")
+        for r in rows:
+            print("| " + " | ".join(r) + " |")
+        return
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+              for i, h in enumerate(headers)]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths)))
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

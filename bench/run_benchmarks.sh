@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Runs every benchmark that this build has and prints the table of figures with their ratios to
+# the baselines measured in the same run (bench/report.py).
+#
+#   bench/run_benchmarks.sh [--build-dir DIR] [--out DIR] [--smoke] [--memory-orders N]
+#                           [--orders N] [--markdown]
+#
+#   --build-dir   a build configured with -DCOMMERCE_BUILD_BENCH=ON (default: build-bench next
+#                 to this script's parent); the benchmark targets must be built.
+#   --smoke       tiny counts: checks that everything runs, measures nothing (used by ctest).
+#   --orders N    orders per order scenario (default 2000).
+#   --memory-orders N   orders in the peak-memory run (default 100000; the report uses 1000000).
+#
+# Optional parts run when their pieces exist: PostgreSQL (commerce_bench_postgres, needs
+# COMMERCE_BENCH_PG_URL or a local initdb/pg_ctl to start a throw-away server), Kafka
+# (commerce_bench_kafka, needs COMMERCE_BENCH_KAFKA_BROKERS), Python (commerce_core importable).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+build="$here/../build-bench"
+out=""
+smoke=0
+orders=2000
+memory_orders=100000
+flash_buyers=10000
+markdown=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --build-dir) build="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    --smoke) smoke=1; shift ;;
+    --orders) orders="$2"; shift 2 ;;
+    --memory-orders) memory_orders="$2"; shift 2 ;;
+    --markdown) markdown="--markdown"; shift ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+if [[ $smoke -eq 1 ]]; then
+  orders=40; memory_orders=200; flash_buyers=300
+fi
+[[ -n "$out" ]] || out="$(mktemp -d "${TMPDIR:-/tmp}/commerce-bench-results.XXXXXX")"
+mkdir -p "$out"
+export COMMERCE_BENCH_DIR="${COMMERCE_BENCH_DIR:-$out/db}"
+mkdir -p "$COMMERCE_BENCH_DIR"
+
+bin="$build/bench"
+results=()
+cleanups=()
+cleanup() { local c; for c in "${cleanups[@]}"; do eval "$c" || true; done; }
+trap cleanup EXIT
+run() {  # run NAME COMMAND...: the benchmark's JSON results go to $out/NAME.json
+  local name="$1"; shift
+  echo "== $name ($(uptime | sed 's/.*load average: /load /'))" >&2
+  "$@" --benchmark_out="$out/$name.json" --benchmark_out_format=json >/dev/null
+  results+=("$out/$name.json")
+}
+
+sqlite_env=(env COMMERCE_BENCH_ORDERS="$orders" COMMERCE_BENCH_FLASH_BUYERS="$flash_buyers"
+            COMMERCE_BENCH_MEMORY_ORDERS="$memory_orders")
+run sqlite "${sqlite_env[@]}" "$bin/commerce_bench_sqlite" --benchmark_filter='^(census|order|flash_sale)/'
+# Memory in a process of its own, so that no other scenario's allocations count in its peak.
+run memory "${sqlite_env[@]}" "$bin/commerce_bench_sqlite" --benchmark_filter='^memory/'
+
+if [[ -x "$bin/commerce_bench_postgres" ]]; then
+  if [[ -n "${COMMERCE_BENCH_PG_URL:-}" ]]; then
+    run postgres env COMMERCE_BENCH_ORDERS="$orders" "$bin/commerce_bench_postgres"
+  elif pgbin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)" &&
+       [[ -x "$pgbin/initdb" ]]; then
+    # A throw-away server on a Unix socket; initdb refuses root, so run it as `postgres` then.
+    as_server=()
+    [[ $(id -u) -eq 0 ]] && as_server=(runuser -u postgres --)
+    pgdir="$(mktemp -d "${TMPDIR:-/tmp}/commerce-bench-pg.XXXXXX")"
+    chmod 777 "$pgdir"
+    port=$((20000 + RANDOM % 20000))
+    "${as_server[@]}" "$pgbin/initdb" -D "$pgdir/data" -U bench -A trust --no-locale \
+      >"$pgdir/initdb.log" 2>&1 || { cat "$pgdir/initdb.log" >&2; exit 1; }
+    "${as_server[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -w -t 60 \
+      -o "-p $port -k $pgdir -c listen_addresses='' -c max_connections=100" start >/dev/null
+    cleanups+=('"${as_server[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m immediate stop >/dev/null 2>&1; rm -rf "$pgdir"')
+    export COMMERCE_BENCH_PG_URL="postgresql://bench@/postgres?host=$pgdir&port=$port"
+    run postgres env COMMERCE_BENCH_ORDERS="$orders" "$bin/commerce_bench_postgres"
+  else
+    echo "PostgreSQL: no server (set COMMERCE_BENCH_PG_URL); skipped" >&2
+  fi
+else
+  echo "PostgreSQL: commerce_bench_postgres not built (COMMERCE_WITH_POSTGRES=OFF); skipped" >&2
+fi
+
+if [[ -x "$bin/commerce_bench_kafka" ]]; then
+  broker_script="$here/../tests/kafka/broker.sh"
+  if [[ -z "${COMMERCE_BENCH_KAFKA_BROKERS:-}" && $smoke -eq 0 && -x "$broker_script" ]] &&
+     command -v java >/dev/null; then
+    # A throw-away single-node broker (tests/kafka/broker.sh), stopped on exit.
+    kdir="$(mktemp -d "${TMPDIR:-/tmp}/commerce-bench-kafka.XXXXXX")"
+    if eval "$("$broker_script" start "$kdir/state")"; then
+      cleanups+=('"$broker_script" stop "$kdir/state" >/dev/null 2>&1; rm -rf "$kdir"')
+      export COMMERCE_BENCH_KAFKA_BROKERS="$COMMERCE_KAFKA_BOOTSTRAP"
+    fi
+  fi
+  if [[ -n "${COMMERCE_BENCH_KAFKA_BROKERS:-}" ]]; then
+    run kafka env COMMERCE_BENCH_EVENTS="$((orders * 10))" "$bin/commerce_bench_kafka"
+  else
+    echo "Kafka: no broker (set COMMERCE_BENCH_KAFKA_BROKERS; not started in --smoke); skipped" >&2
+  fi
+else
+  echo "Kafka: commerce_bench_kafka not built (COMMERCE_WITH_KAFKA=OFF); skipped" >&2
+fi
+
+# commerce_core: installed (pip install .), or the module of this build tree (COMMERCE_BUILD_PYTHON).
+pymod="$(ls "$build"/bindings/python/_core*.so 2>/dev/null | head -1 || true)"
+if ! python3 -c 'import commerce_core' 2>/dev/null && [[ -n "$pymod" ]]; then
+  mkdir -p "$out/py/commerce_core"
+  cp "$here/../bindings/python/commerce_core/"*.py "$out/py/commerce_core/"
+  cp "$pymod" "$out/py/commerce_core/"
+  export PYTHONPATH="$out/py${PYTHONPATH:+:$PYTHONPATH}"
+fi
+if python3 -c 'import commerce_core' 2>/dev/null; then
+  # The C++ figure it is compared with, measured right before it under the same load.
+  run python-cxx "${sqlite_env[@]}" "$bin/commerce_bench_sqlite" \
+    --benchmark_filter='^order/(points|gateway)/NORMAL/threads:1/library'
+  echo "== python ($(uptime | sed 's/.*load average: /load /'))" >&2
+  python3 "$here/python_bench.py" --orders "$orders" --out "$out/python.json"
+  results+=("$out/python.json")
+else
+  echo "Python: commerce_core is not importable (pip install .); skipped" >&2
+fi
+
+rm -rf "$COMMERCE_BENCH_DIR"
+python3 "$here/report.py" $markdown "${results[@]}"
+echo "(raw results: $out)" >&2

@@ -1,0 +1,136 @@
+"""commerce_core: an embeddable commerce core (catalog, stock, points, coupons, orders,
+payments through pluggable gateways, saga compensation, transactional outbox).
+
+Open a store and use its services::
+
+    import commerce_core as cc
+
+    store = cc.Store.open("shop.db", currency="KRW")
+    store.catalog.create(id="sku-1", name="Mug", price=12000, initial_stock=5)
+    store.stock.reserve("order-1", [cc.LineItem(product_id="sku-1", qty=2)])
+
+Every failure raises a subclass of CommerceError carrying ``code``, ``reason`` and
+``subject`` (the offending field or id). Calls that touch storage or the network release
+the GIL, so Python threads run them in parallel.
+"""
+
+from __future__ import annotations
+
+from ._core import *  # noqa: F401,F403  (the names are listed in __all__ below)
+from ._core import _raise_error  # noqa: F401  (for tests of the error mapping)
+from ._errors import (
+    CommerceError,
+    ConflictError,
+    CouponInvalidError,
+    FailedPreconditionError,
+    IllegalTransitionError,
+    InactiveError,
+    InsufficientPointsError,
+    InternalError,
+    InvalidArgumentError,
+    LimitReachedError,
+    NotFoundError,
+    OutOfStockError,
+    UnavailableError,
+)
+from ._page import Page
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Ack",
+    "AckStatus",
+    "CallbackSink",
+    "Catalog",
+    "Category",
+    "Clock",
+    "CommerceError",
+    "ConflictError",
+    "Coupon",
+    "CouponApplication",
+    "CouponBook",
+    "CouponInvalidError",
+    "CouponKind",
+    "CouponStatus",
+    "CouponTemplate",
+    "DEFAULT_PAGE_SIZE",
+    "DeadLetter",
+    "ErrorCode",
+    "Event",
+    "EventSink",
+    "EventSinkBase",
+    "FailedPreconditionError",
+    "FakeGateway",
+    "IllegalTransitionError",
+    "InactiveError",
+    "Inbox",
+    "InboxOutcome",
+    "IncomingMessage",
+    "InsufficientPointsError",
+    "InternalError",
+    "InvalidArgumentError",
+    "InvariantRepair",
+    "InvariantReport",
+    "InvariantViolation",
+    "JsonLinesSink",
+    "LimitReachedError",
+    "LineItem",
+    "MAX_PAGE_SIZE",
+    "ManualClock",
+    "MemorySink",
+    "NotFoundError",
+    "Order",
+    "OrderAudit",
+    "OrderBook",
+    "OrderItem",
+    "OrderStatus",
+    "OutOfStockError",
+    "OutboxRelay",
+    "Page",
+    "Payment",
+    "PaymentGateway",
+    "PaymentOutcome",
+    "PaymentRequest",
+    "PaymentResult",
+    "PaymentStatus",
+    "PointsEntry",
+    "PointsEntryKind",
+    "PointsLedger",
+    "Product",
+    "ProductStatus",
+    "Reason",
+    "RecoveryReport",
+    "RelayBatch",
+    "RelayProgress",
+    "RelayService",
+    "RelayStats",
+    "RepairReport",
+    "Reservation",
+    "ReservationState",
+    "SagaState",
+    "SagaStep",
+    "StockAdjustment",
+    "StockLedger",
+    "StockLevel",
+    "Store",
+    "SystemClock",
+    "TopicNaming",
+    "UnavailableError",
+    "WITH_POSTGRES",
+    "envelope_json",
+    "new_id",
+    "parse_envelope_json",
+    "parse_incoming_message",
+    "read_json_lines",
+    "sqlite_schema_version",
+]
+
+# Show the public package, not the private modules, in reprs and tracebacks.
+for _name in __all__:
+    _obj = globals()[_name]
+    if isinstance(_obj, type):
+        try:
+            _obj.__module__ = __name__
+        except (AttributeError, TypeError):
+            pass
+del _name, _obj

@@ -1,0 +1,294 @@
+// bind_orders.cpp: orders, payments (gateways, the fake gateway), saga steps and invariants.
+// Python classes may subclass PaymentGateway and SagaStep (trampolines in plugins.h).
+#include "commerce/invariants.h"
+#include "commerce/store.h"
+#include "plugins.h"
+
+namespace commerce::python {
+
+namespace {
+using Release = py::call_guard<py::gil_scoped_release>;
+}
+
+void bind_orders(py::module_& m) {
+  py::enum_<OrderStatus> order_status(m, "OrderStatus", "States of an order.");
+  order_status.value("PENDING", OrderStatus::kPending, "Being placed.")
+      .value("AWAITING_PAYMENT", OrderStatus::kAwaitingPayment, "Reserved; payment pending.")
+      .value("CONFIRMED", OrderStatus::kConfirmed, "Paid; stock committed.")
+      .value("SHIPPED", OrderStatus::kShipped, "Shipped.")
+      .value("DELIVERED", OrderStatus::kDelivered, "Delivered.")
+      .value("FAILED", OrderStatus::kFailed, "Placement failed; everything compensated.")
+      .value("CANCELLED", OrderStatus::kCancelled,
+             "Cancelled after placement; compensated, refunded if paid.");
+  readable_enum_repr(order_status);
+
+  py::enum_<PaymentOutcome> outcome(m, "PaymentOutcome", "A gateway's answer.");
+  outcome.value("APPROVED", PaymentOutcome::kApproved, "The money moved (or the key is voided).")
+      .value("DECLINED", PaymentOutcome::kDeclined, "Refused; nothing moved.")
+      .value("PENDING", PaymentOutcome::kPending, "Accepted; the result comes later.")
+      .value("UNKNOWN", PaymentOutcome::kUnknown, "Timeout or transport error.");
+  readable_enum_repr(outcome);
+
+  py::enum_<PaymentStatus> payment_status(m, "PaymentStatus", "How the library stores a payment.");
+  payment_status.value("STARTED", PaymentStatus::kStarted, "The gateway may have been called.")
+      .value("PENDING", PaymentStatus::kPending, "Accepted; the result comes later.")
+      .value("APPROVED", PaymentStatus::kApproved, "Charged.")
+      .value("DECLINED", PaymentStatus::kDeclined, "Refused.")
+      .value("VOIDED", PaymentStatus::kVoided, "Cancelled before capture.")
+      .value("REFUNDED", PaymentStatus::kRefunded, "Charged, then given back.");
+  readable_enum_repr(payment_status);
+
+  py::enum_<SagaState> saga_state(m, "SagaState", "State of an order saga.");
+  saga_state.value("RUNNING", SagaState::kRunning, "Executing steps forward.")
+      .value("AWAITING_PAYMENT", SagaState::kAwaitingPayment, "The gateway answered pending.")
+      .value("COMPENSATING", SagaState::kCompensating, "A step failed; undoing.")
+      .value("CANCELLING", SagaState::kCancelling, "Cancelled after placement; undoing.")
+      .value("CONFIRMED", SagaState::kConfirmed, "Done: CONFIRMED.")
+      .value("FAILED", SagaState::kFailed, "Done: FAILED.")
+      .value("CANCELLED", SagaState::kCancelled, "Done: CANCELLED.");
+  readable_enum_repr(saga_state);
+
+  ValueClass<OrderItem>(m, "OrderItem", "One line of an order, with its price snapshot.")
+      .field("product_id", &OrderItem::product_id, "The product.")
+      .field("name", &OrderItem::name, "Name snapshot at placement.")
+      .field("unit_price", &OrderItem::unit_price, "Price snapshot at placement.")
+      .field("qty", &OrderItem::qty, "Units.")
+      .field("line_total", &OrderItem::line_total, "unit_price x qty.")
+      .finish();
+
+  ValueClass<Order>(m, "Order", "An order with its items, amounts, coupon and points.")
+      .field("id", &Order::id, "UUIDv7.")
+      .field("user_id", &Order::user_id, "The buyer.")
+      .field("status", &Order::status, "OrderStatus.")
+      .field("items", &Order::items, "OrderItem list, by product id.")
+      .field("subtotal", &Order::subtotal, "Sum of line totals.")
+      .field("discount", &Order::discount, "From the coupon.")
+      .field("points_used", &Order::points_used, "Points taken from the balance.")
+      .field("total", &Order::total, "subtotal - discount - points_used; what is charged.")
+      .field("coupon_id", &Order::coupon_id, "As requested, or empty.")
+      .field("coupon_required", &Order::coupon_required, "Whether the coupon was required.")
+      .field("coupon_applied", &Order::coupon_applied, "Whether the coupon was used.")
+      .field("coupon_note", &Order::coupon_note, "Why an optional coupon was skipped.")
+      .field("payment_method", &Order::payment_method, "e.g. \"card\".")
+      .field("failure_reason", &Order::failure_reason, "Why it FAILED or was CANCELLED.")
+      .field("request_id", &Order::request_id, "Idempotency key, or empty.")
+      .field("expires_at", &Order::expires_at, "An unpaid order is swept after this (ms).")
+      .field("created_at", &Order::created_at, "Milliseconds since the Unix epoch.")
+      .field("updated_at", &Order::updated_at, "Milliseconds since the Unix epoch.")
+      .finish();
+
+  ValueClass<OrderAudit>(m, "OrderAudit", "One status change of an order.")
+      .field("id", &OrderAudit::id, "UUIDv7.")
+      .field("order_id", &OrderAudit::order_id, "The order.")
+      .field("from_status", &OrderAudit::from, "Previous status; None for the creation row.")
+      .field("to_status", &OrderAudit::to, "New status.")
+      .field("reason", &OrderAudit::reason, "Why.")
+      .field("at", &OrderAudit::at, "Milliseconds since the Unix epoch.")
+      .finish();
+
+  ValueClass<RecoveryReport>(m, "RecoveryReport", "What OrderBook.recover() did.")
+      .field("examined", &RecoveryReport::examined, "Sagas looked at.")
+      .field("confirmed", &RecoveryReport::confirmed, "Ended CONFIRMED.")
+      .field("failed", &RecoveryReport::failed, "Ended FAILED (compensated).")
+      .field("cancelled", &RecoveryReport::cancelled, "Ended CANCELLED.")
+      .field("awaiting_payment", &RecoveryReport::awaiting_payment,
+             "The gateway still says pending.")
+      .field("unresolved", &RecoveryReport::unresolved,
+             "Sagas still in flight (order and error); run recover() again later.")
+      .finish();
+
+  ValueClass<PaymentRequest>(m, "PaymentRequest", "What the library asks a gateway to charge.")
+      .field("idempotency_key", &PaymentRequest::idempotency_key,
+             "The same for every attempt of one payment.")
+      .field("order_id", &PaymentRequest::order_id, "The order.")
+      .field("user_id", &PaymentRequest::user_id, "The buyer.")
+      .field("amount", &PaymentRequest::amount, "Minor units of `currency`, > 0.")
+      .field("currency", &PaymentRequest::currency, "ISO 4217 code.")
+      .field("method", &PaymentRequest::method, "e.g. \"card\".")
+      .field("timeout_ms", &PaymentRequest::timeout_ms, "Answer UNKNOWN rather than take longer.")
+      .finish();
+
+  ValueClass<PaymentResult>(m, "PaymentResult", "A gateway's answer to one call.")
+      .field("outcome", &PaymentResult::outcome, "PaymentOutcome (default UNKNOWN).")
+      .field("reference", &PaymentResult::reference, "The gateway's own id, if any.")
+      .field("message", &PaymentResult::message, "Why, for declines and errors.")
+      .field("known", &PaymentResult::known,
+             "status() only: False when the gateway has never seen the key.")
+      .finish();
+
+  ValueClass<Payment>(m, "Payment", "A payment as the library stores it.")
+      .field("id", &Payment::id, "The idempotency key passed to the gateway.")
+      .field("order_id", &Payment::order_id, "The order.")
+      .field("amount", &Payment::amount, "Minor units.")
+      .field("method", &Payment::method, "e.g. \"card\".")
+      .field("status", &Payment::status, "PaymentStatus.")
+      .field("reference", &Payment::reference, "The gateway's id.")
+      .field("created_at", &Payment::created_at, "Milliseconds since the Unix epoch.")
+      .field("updated_at", &Payment::updated_at, "Milliseconds since the Unix epoch.")
+      .finish();
+
+  py::class_<PaymentGateway, PyPaymentGateway, std::shared_ptr<PaymentGateway>>(
+      m, "PaymentGateway",
+      "A payment provider. Subclass it in Python and override every method; each receives the\n"
+      "payment's idempotency key and must apply at most one charge per key. Methods are called\n"
+      "from the library's threads (with the GIL held during the call). Raise UnavailableError\n"
+      "for a transient failure (retried with backoff); any other exception also counts as a\n"
+      "transport failure (outcome UNKNOWN: the library asks status() later), never a crash.")
+      .def(py::init<>(), "Creates the gateway (call it from subclasses' __init__).")
+      .def("charge", &PaymentGateway::charge, py::arg("request"), Release(),
+           "Authorizes and captures request.amount in one call; the saga uses this.")
+      .def("authorize", &PaymentGateway::authorize, py::arg("request"), Release(),
+           "Holds the amount without capturing it.")
+      .def("capture", &PaymentGateway::capture, py::arg("idempotency_key"), Release(),
+           py::arg("timeout_ms"), "Captures an authorized hold. Idempotent.")
+      .def("void_payment", &PaymentGateway::void_payment, py::arg("idempotency_key"), Release(),
+           py::arg("timeout_ms"),
+           "Cancels whatever the key did that was not captured and blocks later charges.")
+      .def("refund", &PaymentGateway::refund, py::arg("idempotency_key"), py::arg("amount"),
+           Release(), py::arg("timeout_ms"), "Gives back the captured amount. Idempotent per key.")
+      .def("status", &PaymentGateway::status, py::arg("idempotency_key"), Release(),
+           py::arg("timeout_ms"), "What happened to the key (known=False if never seen).");
+
+  py::class_<FakeGateway, PaymentGateway, std::shared_ptr<FakeGateway>> fake(
+      m, "FakeGateway",
+      "A scriptable in-process gateway for tests and demos: approves at once unless scripted.\n"
+      "With `record_path`, its ledger is persisted to that file and replayed on reopen.",
+      py::is_final());
+  py::enum_<FakeGateway::Operation> op(fake, "Operation", "A gateway operation to script.");
+  op.value("CHARGE", FakeGateway::Operation::kCharge, "charge()")
+      .value("AUTHORIZE", FakeGateway::Operation::kAuthorize, "authorize()")
+      .value("CAPTURE", FakeGateway::Operation::kCapture, "capture()")
+      .value("VOID", FakeGateway::Operation::kVoid, "void_payment()")
+      .value("REFUND", FakeGateway::Operation::kRefund, "refund()")
+      .value("STATUS", FakeGateway::Operation::kStatus, "status()");
+  readable_enum_repr(op);
+  py::enum_<FakeGateway::Behaviour> behaviour(fake, "Behaviour", "What a scripted call does.");
+  behaviour.value("APPROVE", FakeGateway::Behaviour::kApprove, "Apply and approve.")
+      .value("DECLINE", FakeGateway::Behaviour::kDecline, "Decline; nothing applied.")
+      .value("PENDING", FakeGateway::Behaviour::kPending, "Accept; settle() finishes it.")
+      .value("FAIL", FakeGateway::Behaviour::kFail, "Raise Unavailable before applying.")
+      .value("TIMEOUT", FakeGateway::Behaviour::kTimeout, "Apply, then answer UNKNOWN.");
+  readable_enum_repr(behaviour);
+  ValueClass<FakeGateway::Step>(fake, "Step", "One scripted behaviour, with optional latency.")
+      .field("behaviour", &FakeGateway::Step::behaviour, "FakeGateway.Behaviour.")
+      .field("latency_ms", &FakeGateway::Step::latency_ms, "Wait this long first.")
+      .finish();
+  fake.def(py::init<std::string>(), py::arg("record_path") = "",
+           "Creates the gateway; memory-only when `record_path` is empty.")
+      .def("script", &FakeGateway::script, py::arg("operation"), py::arg("steps"), Release(),
+           "Queues behaviours for the next calls of `operation`, in order.")
+      .def("settle", &FakeGateway::settle, py::arg("idempotency_key"), py::arg("approved"),
+           Release(), "Finishes a pending charge as the provider's callback would.")
+      .def("charges_for", &FakeGateway::charges_for, py::arg("order_id"), Release(),
+           "Charges applied for the order.")
+      .def("refunds_for", &FakeGateway::refunds_for, py::arg("order_id"), Release(),
+           "Refunds applied for the order.")
+      .def("total_charges", &FakeGateway::total_charges, Release(), "Charges applied in all.")
+      .def("net_for", &FakeGateway::net_for, py::arg("order_id"), Release(),
+           "Captured minus refunded for the order.")
+      .def("calls", &FakeGateway::calls, py::arg("operation"), Release(),
+           "Calls of `operation` made to this instance.");
+
+  py::class_<SagaStep, PySagaStep, std::shared_ptr<SagaStep>>(
+      m, "SagaStep",
+      "A host-defined saga step (for example a remote stock service). Subclass it and override\n"
+      "name(), execute(order, idempotency_key) and compensate(order, idempotency_key); both must\n"
+      "be idempotent per key and compensate must succeed when execute never ran. An exception\n"
+      "in execute refuses the step (the order fails, earlier steps are compensated);\n"
+      "UnavailableError is retried with backoff, then left to recover().")
+      .def(py::init<>(), "Creates the step (call it from subclasses' __init__).")
+      .def("name", &SagaStep::name,
+           "A stable name, 1..64 of [a-z0-9_-], not stock/points/coupon/payment.")
+      .def(
+          "execute",
+          [](SagaStep& self, const Order& order, const std::string& key) {
+            self.execute(SagaStepContext{order, key});
+          },
+          py::arg("order"), py::arg("idempotency_key"), "Does the step.")
+      .def(
+          "compensate",
+          [](SagaStep& self, const Order& order, const std::string& key) {
+            self.compensate(SagaStepContext{order, key});
+          },
+          py::arg("order"), py::arg("idempotency_key"), "Undoes the step.");
+
+  py::class_<OrderBook>(m, "OrderBook",
+                        "Orders and their saga. Thread-safe and safe across processes.")
+      .def(
+          "place",
+          [](OrderBook& self, std::string user_id, std::vector<LineItem> items,
+             std::string coupon_id, bool coupon_required, Money points_to_use,
+             std::string payment_method, std::string request_id) {
+            PlaceOrder request;
+            request.user_id = std::move(user_id);
+            request.items = std::move(items);
+            request.coupon_id = std::move(coupon_id);
+            request.coupon_required = coupon_required;
+            request.points_to_use = points_to_use;
+            request.payment_method = std::move(payment_method);
+            request.request_id = std::move(request_id);
+            return self.place(request);
+          },
+          py::arg("user_id"), py::arg("items"), py::kw_only(), py::arg("coupon_id") = "",
+          py::arg("coupon_required") = false, py::arg("points_to_use") = 0,
+          py::arg("payment_method") = "card", py::arg("request_id") = "", Release(),
+          "Places an order and runs its saga (reserve stock, use points, use coupon, host\n"
+          "steps, pay, confirm) to an end: CONFIRMED, FAILED (business refusals such as out of\n"
+          "stock or a declined payment return the FAILED order, with failure_reason), or\n"
+          "AWAITING_PAYMENT (pending or unknown payment). Raises InvalidArgumentError,\n"
+          "NotFoundError, InactiveError, FailedPreconditionError (total above 0 and no\n"
+          "gateway), ConflictError, UnavailableError.")
+      .def("get", &OrderBook::get, py::arg("order_id"), Release(),
+           "The order. Raises NotFoundError, InvalidArgumentError.")
+      .def("list_for_user", &OrderBook::list_for_user, py::arg("user_id"), py::kw_only(),
+           py::arg("cursor") = "", py::arg("limit") = kDefaultPageSize, Release(),
+           "One page of the user's orders, newest first.")
+      .def("audit", &OrderBook::audit, py::arg("order_id"), Release(),
+           "The order's status changes, oldest first.")
+      .def("cancel", &OrderBook::cancel, py::arg("order_id"), py::kw_only(), py::arg("reason") = "",
+           py::arg("request_id") = "", Release(),
+           "Cancels an AWAITING_PAYMENT or CONFIRMED order (void or refund, restore coupon and\n"
+           "points, release or restock). Idempotent. Raises NotFoundError,\n"
+           "IllegalTransitionError, UnavailableError (finished later by recover()).")
+      .def("ship", &OrderBook::ship, py::arg("order_id"), Release(),
+           "CONFIRMED -> SHIPPED; idempotent. Raises NotFoundError, IllegalTransitionError.")
+      .def("deliver", &OrderBook::deliver, py::arg("order_id"), Release(),
+           "SHIPPED -> DELIVERED; idempotent. Raises NotFoundError, IllegalTransitionError.")
+      .def("complete_payment", &OrderBook::complete_payment, py::arg("order_id"),
+           py::arg("approved"), Release(),
+           "The gateway's callback for a pending payment: approved confirms, declined fails\n"
+           "(compensating). Idempotent. Raises NotFoundError, IllegalTransitionError.")
+      .def("sweep", &OrderBook::sweep, py::arg("limit") = 100, Release(),
+           "Cancels AWAITING_PAYMENT orders past expires_at; returns their ids.")
+      .def("recover", &OrderBook::recover, Release(),
+           "Drives every saga in flight to an end (after a crash); safe at any time.");
+
+  // ---- invariants
+  ValueClass<InvariantViolation>(m, "InvariantViolation", "One broken invariant.")
+      .field("rule", &InvariantViolation::rule, "e.g. \"stock.reserved\".")
+      .field("subject", &InvariantViolation::subject, "The offending id.")
+      .field("detail", &InvariantViolation::detail, "The values of the rows that break it.")
+      .finish();
+  ValueClass<InvariantReport>(m, "InvariantReport", "What Store.check() found.")
+      .field("violations", &InvariantReport::violations, "InvariantViolation list.")
+      .field("truncated", &InvariantReport::truncated, "Stopped at max_violations.")
+      .field("products", &InvariantReport::products, "Rows examined.")
+      .field("users", &InvariantReport::users, "Rows examined.")
+      .field("coupons", &InvariantReport::coupons, "Rows examined.")
+      .field("templates", &InvariantReport::templates, "Rows examined.")
+      .field("orders", &InvariantReport::orders, "Rows examined.")
+      .finish()
+      .def_property_readonly("ok", &InvariantReport::ok, "True when nothing is violated.");
+  ValueClass<InvariantRepair>(m, "InvariantRepair", "One recomputed counter.")
+      .field("rule", &InvariantRepair::rule, "The rule it broke.")
+      .field("subject", &InvariantRepair::subject, "The product, user or template id.")
+      .field("before", &InvariantRepair::before, "Value before.")
+      .field("after", &InvariantRepair::after, "Value after.")
+      .finish();
+  ValueClass<RepairReport>(m, "RepairReport", "What Store.repair() did.")
+      .field("repaired", &RepairReport::repaired, "InvariantRepair list.")
+      .field("unrepaired", &RepairReport::unrepaired, "Violations that need an operator.")
+      .finish();
+}
+
+}  // namespace commerce::python

@@ -1,0 +1,337 @@
+// bind_store.cpp: clocks, the Store facade and the services it hands out (catalog, stock,
+// points, coupons). Every call that touches storage releases the GIL (call_guard) after its
+// arguments are converted, so other Python threads run while it waits on the database.
+#include <optional>
+
+#include "bindings.h"
+#include "commerce/clock.h"
+#include "commerce/ids.h"
+#include "commerce/invariants.h"
+#include "commerce/sqlite_storage.h"
+#include "commerce/store.h"
+#include "plugins.h"
+
+namespace commerce::python {
+
+namespace {
+
+using Release = py::call_guard<py::gil_scoped_release>;
+
+// str or os.PathLike -> str.
+std::string location_string(const py::object& location) {
+  return py::str(py::module_::import("os").attr("fspath")(location)).cast<std::string>();
+}
+
+// JSON object text from a str (as is) or any JSON-serializable mapping (json.dumps).
+std::string json_text(const py::object& value) {
+  if (py::isinstance<py::str>(value)) return value.cast<std::string>();
+  return py::module_::import("json")
+      .attr("dumps")(value, py::arg("sort_keys") = true)
+      .cast<std::string>();
+}
+
+}  // namespace
+
+void bind_store(py::module_& m) {
+  // ---- clocks
+  py::class_<Clock, std::shared_ptr<Clock>>(
+      m, "Clock", "A source of time in milliseconds since the Unix epoch (UTC).")
+      .def("now", &Clock::now, "The current time, in milliseconds since the Unix epoch.");
+  py::class_<SystemClock, Clock, std::shared_ptr<SystemClock>>(m, "SystemClock", "Wall-clock time.",
+                                                               py::is_final())
+      .def(py::init<>(), "Creates a wall clock.");
+  py::class_<ManualClock, Clock, std::shared_ptr<ManualClock>>(
+      m, "ManualClock", "A clock that moves only when told to; for tests and simulations.",
+      py::is_final())
+      .def(py::init<Timestamp>(), py::arg("start"), "Creates a clock showing `start` (ms).")
+      .def("set", &ManualClock::set, py::arg("now"), "Sets the time to `now` (ms).")
+      .def("advance", &ManualClock::advance, py::arg("ms"), "Moves the time forward by `ms`.")
+      .def(
+          "__repr__",
+          [](const ManualClock& c) { return "ManualClock(" + std::to_string(c.now()) + ")"; },
+          "ManualClock(now).");
+
+  m.def("new_id", &new_id, py::arg("now"),
+        "A new UUIDv7 (time-ordered id) whose time part is `now` (ms since epoch).");
+  m.def("sqlite_schema_version", &sqlite_schema_version,
+        "The SQLite schema version this library writes.");
+  m.attr("DEFAULT_PAGE_SIZE") = kDefaultPageSize;
+  m.attr("MAX_PAGE_SIZE") = kMaxPageSize;
+
+  // ---- services
+  py::class_<Catalog>(m, "Catalog",
+                      "Products and categories. Thread-safe; every call is one transaction.")
+      .def(
+          "create",
+          [](Catalog& self, std::string id, std::string name, Money price, std::string description,
+             std::string category, std::string brand, ProductStatus status,
+             const py::object& attributes, std::int64_t initial_stock,
+             const std::string& request_id) {
+            NewProduct spec;
+            spec.id = std::move(id);
+            spec.name = std::move(name);
+            spec.price = price;
+            spec.description = std::move(description);
+            spec.category = std::move(category);
+            spec.brand = std::move(brand);
+            spec.status = status;
+            spec.attributes = json_text(attributes);
+            spec.initial_stock = initial_stock;
+            py::gil_scoped_release release;
+            return self.create(spec, request_id);
+          },
+          py::kw_only(), py::arg("id"), py::arg("name"), py::arg("price"),
+          py::arg("description") = "", py::arg("category") = "", py::arg("brand") = "",
+          py::arg("status") = ProductStatus::kActive, py::arg("attributes") = "{}",
+          py::arg("initial_stock") = 0, py::arg("request_id") = "",
+          "Creates a product with `initial_stock` units on hand and returns it.\n\n"
+          "`attributes` is JSON object text or a JSON-serializable dict.\n"
+          "Raises InvalidArgumentError (naming the field), FailedPreconditionError if the id\n"
+          "exists, NotFoundError if the category does not exist, ConflictError (request_id\n"
+          "reused with other arguments).")
+      .def(
+          "update",
+          [](Catalog& self, const std::string& id, std::optional<std::string> name,
+             std::optional<std::string> description, std::optional<Money> price,
+             std::optional<std::string> category, std::optional<std::string> brand,
+             std::optional<ProductStatus> status, const py::object& attributes,
+             const std::string& request_id) {
+            ProductChanges changes;
+            changes.name = std::move(name);
+            changes.description = std::move(description);
+            changes.price = price;
+            changes.category = std::move(category);
+            changes.brand = std::move(brand);
+            changes.status = status;
+            if (!attributes.is_none()) changes.attributes = json_text(attributes);
+            py::gil_scoped_release release;
+            return self.update(id, changes, request_id);
+          },
+          py::arg("id"), py::kw_only(), py::arg("name") = py::none(),
+          py::arg("description") = py::none(), py::arg("price") = py::none(),
+          py::arg("category") = py::none(), py::arg("brand") = py::none(),
+          py::arg("status") = py::none(), py::arg("attributes") = py::none(),
+          py::arg("request_id") = "",
+          "Changes the given fields (None: unchanged) and returns the product. Placed orders\n"
+          "keep their price snapshot. Raises NotFoundError, InvalidArgumentError,\n"
+          "FailedPreconditionError (deleted products cannot change), ConflictError.")
+      .def("remove", &Catalog::remove, py::arg("id"), py::kw_only(), py::arg("request_id") = "",
+           Release(),
+           "Soft-deletes the product (status DELETED; no longer orderable). Idempotent.\n"
+           "Raises NotFoundError, ConflictError.")
+      .def("get", &Catalog::get, py::arg("id"), Release(),
+           "The product. Raises NotFoundError, InvalidArgumentError.")
+      .def(
+          "list",
+          [](const Catalog& self, std::optional<std::string> category,
+             std::optional<std::string> brand, std::optional<Money> min_price,
+             std::optional<Money> max_price, std::optional<ProductStatus> status, std::string text,
+             const std::string& cursor, int limit) {
+            ProductFilter filter;
+            filter.category = std::move(category);
+            filter.brand = std::move(brand);
+            filter.min_price = min_price;
+            filter.max_price = max_price;
+            filter.status = status;
+            filter.text = std::move(text);
+            return self.list(filter, cursor, limit);
+          },
+          py::kw_only(), py::arg("category") = py::none(), py::arg("brand") = py::none(),
+          py::arg("min_price") = py::none(), py::arg("max_price") = py::none(),
+          py::arg("status") = py::none(), py::arg("text") = "", py::arg("cursor") = "",
+          py::arg("limit") = kDefaultPageSize, Release(),
+          "One page of products matching every given filter, by id. `text` matches name or\n"
+          "description case-insensitively; deleted products are listed only when `status` asks.\n"
+          "Raises InvalidArgumentError (bad cursor or limit).")
+      .def("add_category", &Catalog::add_category, py::arg("id"), py::arg("name"), Release(),
+           "Adds a category; idempotent for the same id and name. Raises InvalidArgumentError,\n"
+           "FailedPreconditionError if the id exists with another name.")
+      .def("categories", &Catalog::categories, Release(), "Every category.");
+
+  py::class_<StockLedger>(m, "StockLedger",
+                          "Stock levels, reservations and adjustments. Thread-safe; available\n"
+                          "never goes below zero under any number of threads or processes.")
+      .def("reserve", &StockLedger::reserve, py::arg("order_id"), py::arg("items"), py::kw_only(),
+           py::arg("expires_at") = 0, Release(),
+           "Reserves every item for the order, all or nothing (a product named twice counts\n"
+           "once with summed qty); expires at `expires_at` (0: now + reservation TTL).\n"
+           "Idempotent for the same items. Raises InvalidArgumentError, NotFoundError,\n"
+           "OutOfStockError / InactiveError naming the product, ConflictError.")
+      .def("commit", &StockLedger::commit, py::arg("order_id"), Release(),
+           "Payment done: the order's reserved units become sold. Idempotent.\n"
+           "Raises NotFoundError, IllegalTransitionError (the reservation was released).")
+      .def("release", &StockLedger::release, py::arg("order_id"), Release(),
+           "Compensation: releases the order's live reservations and returns them. Idempotent.")
+      .def("adjust", &StockLedger::adjust, py::arg("product_id"), py::arg("delta"),
+           py::arg("reason"), py::kw_only(), py::arg("request_id") = "", Release(),
+           "Restock (delta > 0) or shrink (delta < 0) with an audit row; never below reserved.\n"
+           "Raises InvalidArgumentError, NotFoundError, OutOfStockError, ConflictError.")
+      .def("level", &StockLedger::level, py::arg("product_id"), Release(),
+           "The product's stock counters. Raises NotFoundError, InvalidArgumentError.")
+      .def("reservations", &StockLedger::reservations, py::arg("order_id"), Release(),
+           "The order's reservation rows in every state, by product id.")
+      .def("release_expired", &StockLedger::release_expired, py::arg("limit") = 100, Release(),
+           "Releases live reservations past their expiry (at most `limit` orders) and returns\n"
+           "the ids of those orders.");
+
+  py::class_<PointsLedger>(m, "PointsLedger",
+                           "User point balances kept as a ledger; never negative. Thread-safe.")
+      .def("charge", &PointsLedger::charge, py::arg("user_id"), py::arg("amount"), py::kw_only(),
+           py::arg("request_id") = "", Release(),
+           "Adds `amount` (> 0) to the balance. Raises InvalidArgumentError, ConflictError.")
+      .def("use", &PointsLedger::use, py::arg("user_id"), py::arg("amount"), py::arg("order_id"),
+           Release(),
+           "Takes `amount` (> 0) for the order; once per order (idempotent).\n"
+           "Raises InvalidArgumentError, InsufficientPointsError naming the user, ConflictError.")
+      .def("restore", &PointsLedger::restore, py::arg("order_id"), Release(),
+           "Compensation: gives back what the order used. Idempotent; None if it used none.")
+      .def("adjust", &PointsLedger::adjust, py::arg("user_id"), py::arg("delta"), py::arg("reason"),
+           py::kw_only(), py::arg("request_id") = "", Release(),
+           "Administrative correction by `delta` (non-zero); never below zero.\n"
+           "Raises InvalidArgumentError, InsufficientPointsError, ConflictError.")
+      .def("balance", &PointsLedger::balance, py::arg("user_id"), Release(),
+           "The balance (0 for an unknown user). Raises InvalidArgumentError.")
+      .def("history", &PointsLedger::history, py::arg("user_id"), py::kw_only(),
+           py::arg("cursor") = "", py::arg("limit") = kDefaultPageSize, Release(),
+           "One page of the user's ledger entries, newest first.");
+
+  py::class_<CouponBook>(m, "CouponBook",
+                         "Coupon templates and issued coupons; limits hold under concurrency.")
+      .def(
+          "create_template",
+          [](CouponBook& self, std::string code, CouponKind kind, Money value, Timestamp valid_from,
+             Timestamp valid_until, std::int64_t total_limit, std::string name, Money max_discount,
+             Money min_order_amount, std::int64_t per_user_limit, const std::string& request_id) {
+            NewCouponTemplate spec;
+            spec.code = std::move(code);
+            spec.name = std::move(name);
+            spec.kind = kind;
+            spec.value = value;
+            spec.max_discount = max_discount;
+            spec.min_order_amount = min_order_amount;
+            spec.valid_from = valid_from;
+            spec.valid_until = valid_until;
+            spec.total_limit = total_limit;
+            spec.per_user_limit = per_user_limit;
+            return self.create_template(spec, request_id);
+          },
+          py::kw_only(), py::arg("code"), py::arg("kind"), py::arg("value"), py::arg("valid_from"),
+          py::arg("valid_until"), py::arg("total_limit"), py::arg("name") = "",
+          py::arg("max_discount") = 0, py::arg("min_order_amount") = 0,
+          py::arg("per_user_limit") = 1, py::arg("request_id") = "", Release(),
+          "Creates a coupon template. `value` is minor units (FIXED) or a percent (PERCENT).\n"
+          "Raises InvalidArgumentError (naming the field), FailedPreconditionError (the code\n"
+          "exists), ConflictError.")
+      .def("get_template", &CouponBook::get_template, py::arg("code"), Release(),
+           "The template with this code. Raises NotFoundError, InvalidArgumentError.")
+      .def("issue", &CouponBook::issue, py::arg("code"), py::arg("user_id"), py::kw_only(),
+           py::arg("request_id") = "", Release(),
+           "Issues one coupon of template `code` to the user. Raises NotFoundError,\n"
+           "LimitReachedError, CouponInvalidError (outside validity), InvalidArgumentError,\n"
+           "ConflictError.")
+      .def("get", &CouponBook::get, py::arg("coupon_id"), Release(),
+           "The coupon. Raises NotFoundError, InvalidArgumentError.")
+      .def("list_for_user", &CouponBook::list_for_user, py::arg("user_id"), py::kw_only(),
+           py::arg("cursor") = "", py::arg("limit") = kDefaultPageSize, Release(),
+           "One page of the user's coupons, oldest first.")
+      .def("revoke", &CouponBook::revoke, py::arg("coupon_id"), py::kw_only(),
+           py::arg("request_id") = "", Release(),
+           "AVAILABLE -> REVOKED; idempotent. Raises NotFoundError, IllegalTransitionError.")
+      .def("quote", &CouponBook::quote, py::arg("coupon_id"), py::arg("user_id"),
+           py::arg("subtotal"), Release(),
+           "The discount the coupon would give now, without using it.\n"
+           "Raises NotFoundError, CouponInvalidError with the reason.")
+      .def("use", &CouponBook::use, py::arg("coupon_id"), py::arg("user_id"), py::arg("order_id"),
+           py::arg("subtotal"), py::kw_only(), py::arg("required") = true, Release(),
+           "Marks the coupon used by the order and returns the discount; idempotent per order.\n"
+           "A required coupon that fails validation raises CouponInvalidError; an optional one\n"
+           "is skipped and the result says why.")
+      .def("restore", &CouponBook::restore, py::arg("order_id"), Release(),
+           "Compensation: the coupon the order used becomes AVAILABLE again (EXPIRED if past\n"
+           "validity). Idempotent; None if the order used no coupon.");
+
+  // ---- the facade
+  py::class_<Store>(m, "Store",
+                    "The facade a host opens: it owns the storage and hands out the services.\n"
+                    "Safe to use from any number of threads; several processes may share one\n"
+                    "SQLite file or PostgreSQL database.")
+      .def_static(
+          "open",
+          [](const py::object& location, const std::string& currency, const py::object& clock,
+             TopicNaming topic_naming, std::int64_t reservation_ttl_ms, const py::object& gateway,
+             const std::vector<py::object>& steps, const py::object& stock_step,
+             std::int64_t gateway_timeout_ms, int attempts, std::int64_t backoff_initial_ms,
+             std::int64_t backoff_max_ms) {
+            const std::string where = location_string(location);
+            StoreOptions options;
+            options.currency = currency;
+            if (!clock.is_none()) options.clock = hold_python<Clock>(clock);
+            options.topic_naming = topic_naming;
+            options.reservation_ttl_ms = reservation_ttl_ms;
+            if (!gateway.is_none()) options.gateway = hold_python<PaymentGateway>(gateway);
+            for (const auto& step : steps) {
+              options.saga.extra_steps.push_back(hold_python<SagaStep>(step));
+            }
+            if (!stock_step.is_none()) options.saga.stock_step = hold_python<SagaStep>(stock_step);
+            options.saga.gateway_timeout_ms = gateway_timeout_ms;
+            options.saga.attempts = attempts;
+            options.saga.backoff_initial_ms = backoff_initial_ms;
+            options.saga.backoff_max_ms = backoff_max_ms;
+            py::gil_scoped_release release;
+            return Store::open(where, std::move(options));
+          },
+          py::arg("location"), py::kw_only(), py::arg("currency") = "KRW",
+          py::arg("clock") = py::none(), py::arg("topic_naming") = TopicNaming::kPerDomain,
+          py::arg("reservation_ttl_ms") = std::int64_t{15 * 60 * 1000},
+          py::arg("gateway") = py::none(), py::arg("steps") = std::vector<py::object>{},
+          py::arg("stock_step") = py::none(), py::arg("gateway_timeout_ms") = std::int64_t{10000},
+          py::arg("attempts") = 4, py::arg("backoff_initial_ms") = std::int64_t{50},
+          py::arg("backoff_max_ms") = std::int64_t{2000},
+          "Opens (creating and migrating if needed) the store at `location`: a file path or\n"
+          "\"sqlite:PATH\" for SQLite, or \"postgresql://...\" when built with PostgreSQL.\n"
+          "`currency` is fixed when the store is first created; `clock` defaults to the system\n"
+          "clock; `gateway` (a PaymentGateway, e.g. FakeGateway or a Python subclass) charges\n"
+          "orders (without one only orders with total 0 can be placed); `steps` are host saga\n"
+          "steps run after the coupon step, `stock_step` replaces the local stock reservation;\n"
+          "gateway and host-step calls use `gateway_timeout_ms` and up to `attempts` tries with\n"
+          "backoff. Raises InvalidArgumentError (unknown scheme, options),\n"
+          "FailedPreconditionError (another currency), UnavailableError.")
+      .def_property_readonly("catalog", &Store::catalog,
+                             py::return_value_policy::reference_internal, "The Catalog service.")
+      .def_property_readonly("stock", &Store::stock, py::return_value_policy::reference_internal,
+                             "The StockLedger service.")
+      .def_property_readonly("points", &Store::points, py::return_value_policy::reference_internal,
+                             "The PointsLedger service.")
+      .def_property_readonly("coupons", &Store::coupons,
+                             py::return_value_policy::reference_internal, "The CouponBook service.")
+      .def_property_readonly("orders", &Store::orders, py::return_value_policy::reference_internal,
+                             "The OrderBook service (orders, saga, payments, recovery).")
+      .def_property_readonly("inbox", &Store::inbox, py::return_value_policy::reference_internal,
+                             "The Inbox of incoming events, each applied once.")
+      .def(
+          "check",
+          [](Store& self, bool expect_settled, int max_violations) {
+            return check_invariants(self.storage(), expect_settled, max_violations);
+          },
+          py::kw_only(), py::arg("expect_settled") = true, py::arg("max_violations") = 1000,
+          Release(),
+          "Checks every invariant (stock, points, coupons, orders, sagas, outbox) and reports\n"
+          "violations. With expect_settled, sagas still in flight count as violations.")
+      .def(
+          "repair", [](Store& self) { return repair_invariants(self.storage()); }, Release(),
+          "Recomputes derived counters that drifted; reports what it could not repair.")
+      .def_property_readonly(
+          "url", [](Store& self) { return self.storage().url(); },
+          "Where the data lives, e.g. \"sqlite:/var/lib/shop.db\" (no credentials).")
+      .def_property_readonly(
+          "currency", [](const Store& self) { return self.options().currency; },
+          "The store's ISO 4217 currency code.")
+      .def_property_readonly(
+          "now", [](const Store& self) { return self.clock().now(); },
+          "The store clock's current time (ms since epoch).")
+      .def(
+          "__repr__", [](Store& self) { return "Store(" + self.storage().url() + ")"; },
+          "Store(url).");
+}
+
+}  // namespace commerce::python

@@ -1,0 +1,21 @@
+// module.cpp: the extension module commerce_core._core. The package commerce_core
+// (bindings/python/commerce_core/__init__.py) re-exports everything defined here.
+#include "bindings.h"
+#ifdef COMMERCE_PY_WITH_POSTGRES
+#include "commerce/postgres_storage.h"
+#endif
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "commerce-core bindings (pybind11); import the package commerce_core instead.";
+  commerce::python::bind_values(m);  // enums first: the error translator casts ErrorCode/Reason
+  commerce::python::bind_errors(m);
+  commerce::python::bind_orders(m);  // before the store: Store.open takes gateways and steps
+  commerce::python::bind_events(m);
+  commerce::python::bind_store(m);
+#ifdef COMMERCE_PY_WITH_POSTGRES
+  commerce::register_postgres_storage_scheme();
+  m.attr("WITH_POSTGRES") = true;
+#else
+  m.attr("WITH_POSTGRES") = false;
+#endif
+}

@@ -1,0 +1,161 @@
+// plugins.h: trampolines that let Python subclass the library's plug-in interfaces (payment
+// gateways, saga steps, event sinks).
+//
+// The library calls plug-ins from its own threads with the GIL released, so every trampoline
+// takes the GIL first. A Python exception never crosses into C++ as a Python object: it is turned
+// into a commerce::Error here (a CommerceError keeps its code; anything else gets the fallback
+// code documented per interface), which the library handles as a failed call.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bindings.h"
+#include "commerce/event_sink.h"
+#include "commerce/orders.h"
+#include "commerce/payments.h"
+#include "commerce/saga.h"
+
+namespace commerce::python {
+
+// A shared_ptr to the C++ object inside `obj` that also keeps the Python object (its __dict__
+// and overrides) alive for as long as the library holds the pointer.
+template <class T>
+std::shared_ptr<T> hold_python(const py::object& obj) {
+  T* raw = obj.cast<T*>();
+  auto* keep = new py::object(obj);
+  return std::shared_ptr<T>(raw, [keep](T*) {
+    py::gil_scoped_acquire gil;
+    delete keep;
+  });
+}
+
+// Calls the Python override `name` of `self` with the GIL held; converts a Python exception to
+// commerce::Error (`fallback` code, naming `subject`). Returns none() when not overridden.
+template <class Base, class... Args>
+py::object call_override(const Base* self, const char* name, ErrorCode fallback,
+                         const std::string& subject, bool required, Args&&... args) {
+  py::function fn = py::get_override(self, name);
+  if (!fn) {
+    if (required) {
+      throw Error(ErrorCode::kInternal, subject,
+                  std::string("the Python plug-in does not implement ") + name + "()");
+    }
+    return py::none();
+  }
+  try {
+    return fn(std::forward<Args>(args)...);
+  } catch (const py::error_already_set& e) {
+    throw error_from_python(e, fallback, subject);
+  }
+}
+
+template <class R>
+R cast_result(const py::object& value, const char* what, const std::string& subject) {
+  try {
+    return value.cast<R>();
+  } catch (const py::cast_error&) {
+    throw Error(ErrorCode::kInternal, subject,
+                std::string(what) + " returned " +
+                    py::cast<std::string>(py::str(py::type::of(value).attr("__name__"))));
+  }
+}
+
+// A Python exception in a gateway call counts as a transport failure (Unavailable): the saga
+// treats the outcome as unknown, retries, then asks status() or leaves it to recover().
+class PyPaymentGateway : public PaymentGateway {
+ public:
+  PaymentResult charge(const PaymentRequest& request) override {
+    return call("charge", request.idempotency_key, request);
+  }
+  PaymentResult authorize(const PaymentRequest& request) override {
+    return call("authorize", request.idempotency_key, request);
+  }
+  PaymentResult capture(const std::string& key, std::int64_t timeout_ms) override {
+    return call("capture", key, key, timeout_ms);
+  }
+  PaymentResult void_payment(const std::string& key, std::int64_t timeout_ms) override {
+    return call("void_payment", key, key, timeout_ms);
+  }
+  PaymentResult refund(const std::string& key, Money amount, std::int64_t timeout_ms) override {
+    return call("refund", key, key, amount, timeout_ms);
+  }
+  PaymentResult status(const std::string& key, std::int64_t timeout_ms) override {
+    return call("status", key, key, timeout_ms);
+  }
+
+ private:
+  template <class... Args>
+  PaymentResult call(const char* name, const std::string& key, Args&&... args) {
+    py::gil_scoped_acquire gil;
+    py::object result = call_override<PaymentGateway>(this, name, ErrorCode::kUnavailable, key,
+                                                      true, std::forward<Args>(args)...);
+    return cast_result<PaymentResult>(result, name, key);
+  }
+};
+
+// A Python exception in execute() refuses the step (FailedPrecondition: the order fails and the
+// steps before it are compensated); raise UnavailableError for a transient failure instead.
+class PySagaStep : public SagaStep {
+ public:
+  std::string name() const override {
+    py::gil_scoped_acquire gil;
+    py::object result = call_override<SagaStep>(this, "name", ErrorCode::kInternal, "step", true);
+    return cast_result<std::string>(result, "name", "step");
+  }
+  void execute(const SagaStepContext& ctx) override {
+    py::gil_scoped_acquire gil;
+    call_override<SagaStep>(this, "execute", ErrorCode::kFailedPrecondition, ctx.idempotency_key,
+                            true, ctx.order, ctx.idempotency_key);
+  }
+  void compensate(const SagaStepContext& ctx) override {
+    py::gil_scoped_acquire gil;
+    call_override<SagaStep>(this, "compensate", ErrorCode::kUnavailable, ctx.idempotency_key, true,
+                            ctx.order, ctx.idempotency_key);
+  }
+};
+
+// A sink implementing the whole batch interface. A Python exception fails the whole batch.
+class PyEventSink : public EventSink {
+ public:
+  std::vector<Ack> publish(std::span<const Event> batch) override {
+    py::gil_scoped_acquire gil;
+    std::vector<Event> events(batch.begin(), batch.end());
+    py::object result =
+        call_override<EventSink>(this, "publish", ErrorCode::kUnavailable, "sink", true, events);
+    return cast_result<std::vector<Ack>>(result, "publish", "sink");
+  }
+  std::string name() const override {
+    py::gil_scoped_acquire gil;
+    py::object result = call_override<EventSink>(this, "name", ErrorCode::kInternal, "sink", false);
+    if (result.is_none()) return "python";
+    return cast_result<std::string>(result, "name", "sink");
+  }
+};
+
+// A sink writing one event at a time (EventSinkBase keeps per-key order and the lock). A Python
+// exception in write() fails that event (and later events of its key in the batch); one in
+// flush() fails the batch.
+class PyEventSinkBase : public EventSinkBase {
+ public:
+  std::string name() const override {
+    py::gil_scoped_acquire gil;
+    py::object result =
+        call_override<EventSinkBase>(this, "name", ErrorCode::kInternal, "sink", false);
+    if (result.is_none()) return "python";
+    return cast_result<std::string>(result, "name", "sink");
+  }
+
+ protected:
+  void write(const Event& event) override {
+    py::gil_scoped_acquire gil;
+    call_override<EventSinkBase>(this, "write", ErrorCode::kUnavailable, event.id, true, event);
+  }
+  void flush() override {
+    py::gil_scoped_acquire gil;
+    call_override<EventSinkBase>(this, "flush", ErrorCode::kUnavailable, "sink", false);
+  }
+};
+
+}  // namespace commerce::python

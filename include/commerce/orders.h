@@ -1,0 +1,177 @@
+// commerce/orders.h: orders, their state machine, and the order book that places them.
+//
+// PENDING (being placed) -> AWAITING_PAYMENT (reserved, payment pending) -> CONFIRMED (paid,
+// stock committed) -> SHIPPED -> DELIVERED; FAILED (placement failed, everything compensated);
+// CANCELLED (cancelled after placement, everything compensated, refunded if paid). Any other
+// transition is FailedPrecondition kIllegalTransition. Every transition writes an audit row and
+// an outbox event in the same transaction.
+//
+// Pricing: subtotal = sum(price snapshot x qty), overflow-checked; the coupon discount never
+// exceeds what the points leave; points never exceed subtotal minus the expected discount;
+// total = subtotal - discount - points >= 0; a total of 0 skips the gateway.
+//
+// OrderBook is thread-safe and safe across processes sharing one database: sagas are driven by
+// conditional updates on their log, and gateway calls carry one idempotency key per payment.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "commerce/clock.h"
+#include "commerce/money.h"
+#include "commerce/page.h"
+#include "commerce/stock.h"
+
+namespace commerce {
+
+namespace detail {
+struct Context;
+class OrderSaga;
+}  // namespace detail
+
+enum class OrderStatus {
+  kPending,
+  kAwaitingPayment,
+  kConfirmed,
+  kShipped,
+  kDelivered,
+  kFailed,
+  kCancelled,
+};
+
+std::string_view to_string(OrderStatus status);
+OrderStatus parse_order_status(std::string_view name);
+
+struct OrderItem {
+  std::string product_id;
+  std::string name;      // snapshot at placement
+  Money unit_price = 0;  // snapshot at placement; later price changes never touch the order
+  std::int64_t qty = 0;
+  Money line_total = 0;  // unit_price x qty
+  bool operator==(const OrderItem&) const = default;
+};
+
+struct Order {
+  std::string id;  // UUIDv7
+  std::string user_id;
+  OrderStatus status = OrderStatus::kPending;
+  std::vector<OrderItem> items;  // by product id; a product named twice is one item
+  Money subtotal = 0;
+  Money discount = 0;     // from the coupon
+  Money points_used = 0;  // points taken from the user's balance
+  Money total = 0;        // subtotal - discount - points_used, what the gateway charges
+  std::string coupon_id;  // as requested, or empty
+  bool coupon_required = false;
+  bool coupon_applied = false;
+  std::string coupon_note;  // why an optional coupon was skipped
+  std::string payment_method;
+  std::string failure_reason;  // why it FAILED or was CANCELLED
+  std::string request_id;
+  Timestamp expires_at = 0;  // an unpaid order is cancelled by sweep() after this
+  Timestamp created_at = 0;
+  Timestamp updated_at = 0;
+  bool operator==(const Order&) const = default;
+};
+
+// One status change of an order.
+struct OrderAudit {
+  std::string id;  // UUIDv7
+  std::string order_id;
+  std::optional<OrderStatus> from;  // none for the creation row
+  OrderStatus to = OrderStatus::kPending;
+  std::string reason;
+  Timestamp at = 0;
+  bool operator==(const OrderAudit&) const = default;
+};
+
+struct PlaceOrder {
+  std::string user_id;           // required
+  std::vector<LineItem> items;   // 1..100 items
+  std::string coupon_id;         // optional
+  bool coupon_required = false;  // a required coupon that fails validation fails the order
+  Money points_to_use = 0;       // >= 0
+  std::string payment_method = "card";
+  std::string request_id;  // idempotency key; empty for none
+};
+
+// What recover() did.
+struct RecoveryReport {
+  int examined = 0;   // sagas looked at
+  int confirmed = 0;  // ended CONFIRMED
+  int failed = 0;     // ended FAILED (compensated)
+  int cancelled = 0;  // ended CANCELLED (compensated, refunded if paid)
+  int awaiting_payment = 0;  // the gateway still says pending
+  // Sagas still in flight because a call kept failing (gateway or storage down); each names the
+  // order and the error. Run recover() again later.
+  std::vector<std::string> unresolved;
+};
+
+class OrderBook {
+ public:
+  explicit OrderBook(const detail::Context& ctx);
+  ~OrderBook();
+  OrderBook(const OrderBook&) = delete;
+  OrderBook& operator=(const OrderBook&) = delete;
+
+  // Places an order and runs its saga to an end: CONFIRMED, FAILED (a step refused; everything
+  // before it compensated; failure_reason says why), or AWAITING_PAYMENT (the gateway answered
+  // pending, or its answer is still unknown: recover() or complete_payment() finishes it), or
+  // PENDING (a host step stayed unavailable: recover() finishes it).
+  // Business refusals during the saga (out of stock, insufficient points, invalid required
+  // coupon, declined payment) do not throw: they return the FAILED order.
+  // The same request_id with the same arguments returns the same order (driving its saga to an
+  // end first; if another process is making its payment, waiting as long as that process's
+  // gateway calls can take); with other arguments: Conflict.
+  // Errors: InvalidArgument (a field, naming it; points_to_use above what remains), NotFound
+  // (product), FailedPrecondition kInactive (product) or kNone (a total above 0 and no
+  // gateway), Conflict, Unavailable (storage busy: the order, if created, is finished by
+  // recover() or by retrying with the same request_id).
+  Order place(const PlaceOrder& request);
+
+  // Errors: NotFound, InvalidArgument.
+  Order get(const std::string& order_id) const;
+  // The user's orders, newest first.
+  Page<Order> list_for_user(const std::string& user_id, const std::string& cursor = {},
+                            int limit = kDefaultPageSize) const;
+  // The order's status changes, oldest first. Errors: NotFound, InvalidArgument.
+  std::vector<OrderAudit> audit(const std::string& order_id) const;
+
+  // Cancels an AWAITING_PAYMENT or CONFIRMED order: voids or refunds the payment, restores the
+  // coupon and points, releases live stock or restocks sold units; returns it CANCELLED.
+  // Idempotent: cancelling a CANCELLED order returns it. With request_id: the same arguments
+  // return the same order, other arguments Conflict.
+  // Errors: NotFound, FailedPrecondition kIllegalTransition (PENDING, SHIPPED, DELIVERED, FAILED,
+  // or a payment in progress), Unavailable (the gateway stayed unreachable: the cancellation is
+  // recorded and recover() finishes it).
+  Order cancel(const std::string& order_id, const std::string& reason = {},
+               const std::string& request_id = {});
+  // CONFIRMED -> SHIPPED and SHIPPED -> DELIVERED. Idempotent when already there.
+  // Errors: NotFound, FailedPrecondition kIllegalTransition.
+  Order ship(const std::string& order_id);
+  Order deliver(const std::string& order_id);
+
+  // The gateway's callback for a pending payment: approved confirms the order, declined fails it
+  // (compensating). Idempotent: repeating the same result returns the order.
+  // Errors: NotFound, FailedPrecondition kIllegalTransition (the order is not waiting for a
+  // payment result, or already ended the other way).
+  Order complete_payment(const std::string& order_id, bool approved);
+
+  // Cancels AWAITING_PAYMENT orders whose expires_at has passed (voiding their payment and
+  // releasing everything), at most `limit` per call. Returns their ids.
+  std::vector<std::string> sweep(int limit = 100);
+
+  // Drives every saga in flight (and every pending payment, by asking the gateway) to an end.
+  // Call it at startup after a crash. Safe from several processes at once: it never charges
+  // twice. It does not wait for payments other live processes are making: a charge the gateway
+  // has not yet received is voided, and that order fails (uncharged).
+  RecoveryReport recover();
+
+ private:
+  std::unique_ptr<detail::OrderSaga> saga_;
+};
+
+}  // namespace commerce

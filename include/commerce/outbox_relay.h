@@ -1,0 +1,134 @@
+// commerce/outbox_relay.h: drains the transactional outbox to an EventSink.
+//
+//   commerce::JsonLinesSink sink("events.jsonl");
+//   commerce::OutboxRelay relay(*store, sink);
+//   relay.drain();                        // publish everything due now
+//   auto figures = relay.stats();         // pending, oldest pending age, delivered, dead letters
+//
+// Delivery: events are published in outbox order; a row is marked delivered only after the sink
+// acknowledges it, in a transaction after the publish. A crash between the publish and that
+// mark re-sends the event later with the same id (at-least-once; consumers dedupe by id).
+//
+// Failures: a failed event is retried after a backoff that doubles from backoff_initial_ms up
+// to backoff_max_ms. While an event waits, later events of its key wait behind it; events of
+// other keys keep flowing. After max_attempts failed attempts the event moves to the
+// dead-letter table. Chosen rule for per-key order: later events of that key are then parked
+// in the dead-letter table as well (DeadLetter::parked_behind names the blocking event), so
+// per-key order is never violated and no key blocks another. retry_dead_letters() moves a key's
+// dead letters (or all) back to pending, in their original order.
+//
+// Several relays (threads or processes) on one store are safe: a relay publishes only while it
+// holds the store's "outbox-relay" lease (a conditional update, renewed on every batch and
+// re-checked in the transaction that marks rows delivered), so exactly one relay delivers at a
+// time and the others stand by, taking over when the lease expires (lease_ms after the holder's
+// last batch; a crashed holder is replaced after at most lease_ms). A relay that lost its lease
+// mid-batch marks nothing; the new holder re-sends those events (same ids).
+//
+// Thread safety: one OutboxRelay object may be used from several threads (its calls are
+// serialized by a mutex); stats(), dead_letters() and retry_dead_letters() may run at any time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "commerce/clock.h"
+#include "commerce/event_sink.h"
+#include "commerce/outbox.h"
+#include "commerce/storage.h"
+
+namespace commerce {
+
+class Store;
+
+struct RelayOptions {
+  int batch_size = 100;                  // events per publish, 1..10000
+  int max_attempts = 5;                  // failed attempts before dead-lettering, >= 1
+  std::int64_t backoff_initial_ms = 200;  // wait after the first failure, >= 0
+  std::int64_t backoff_max_ms = 60'000;   // cap of the doubling wait, >= backoff_initial_ms
+  std::int64_t lease_ms = 30'000;         // how long a relay's lease lasts without renewal, > 0
+  std::int64_t idle_poll_ms = 200;        // run(): sleep between polls when nothing is due
+  // Lease owner id; default: a new unique id. Give a stable one (e.g. the host name) so a
+  // restarted relay takes its own lease back at once instead of waiting lease_ms.
+  std::string owner;
+};
+
+// What one batch did.
+struct RelayBatch {
+  bool leader = false;         // false: another relay holds the lease; nothing was done
+  int published = 0;           // events handed to the sink
+  int delivered = 0;           // acknowledged and marked delivered
+  int failed = 0;              // failed, to be retried after backoff
+  int dead_lettered = 0;       // moved to the dead-letter table (failed max_attempts times)
+  int parked = 0;              // moved to the dead-letter table behind an earlier dead letter
+  bool progressed() const { return delivered + failed + dead_lettered + parked > 0; }
+};
+
+// Progress and lag figures.
+struct RelayStats {
+  std::int64_t pending = 0;
+  std::int64_t delivered = 0;
+  std::int64_t dead_letters = 0;
+  Timestamp oldest_pending_at = 0;      // 0 if nothing is pending
+  std::int64_t oldest_pending_age_ms = 0;  // now - oldest_pending_at, 0 if nothing is pending
+};
+
+class OutboxRelay {
+ public:
+  // The relay of a store: uses its storage and clock. `store` and `sink` must outlive it.
+  // Errors: InvalidArgument naming the RelayOptions field that is out of range.
+  OutboxRelay(Store& store, EventSink& sink, RelayOptions options = {});
+  // Over any storage adapter and clock (used by the command line tool and tests).
+  OutboxRelay(Storage& storage, const Clock& clock, EventSink& sink, RelayOptions options = {});
+  ~OutboxRelay();
+  OutboxRelay(const OutboxRelay&) = delete;
+  OutboxRelay& operator=(const OutboxRelay&) = delete;
+
+  // Publishes at most one batch of due events and records the outcome. Returns what it did;
+  // leader = false if another relay holds the lease. Sink failures never throw (they are
+  // recorded on the rows); storage errors do (Unavailable: call again later).
+  RelayBatch run_once();
+
+  // Calls run_once() until a batch makes no progress (nothing due, or not the leader) or
+  // `max_batches` batches ran. Returns the sums.
+  RelayBatch drain(int max_batches = 1'000'000);
+
+  // Runs until `stop` is requested: drains, then sleeps idle_poll_ms (real time) whenever
+  // nothing was due. Calls `on_batch` (if set) after each batch that progressed. Releases the
+  // lease on return. Storage errors are retried after idle_poll_ms.
+  void run(std::stop_token stop, const std::function<void(const RelayBatch&)>& on_batch = {});
+
+  // Pending count, oldest pending age, delivered count, dead letters.
+  RelayStats stats() const;
+
+  // Dead letters with seq > after_seq, by seq, at most `limit` (1..1000).
+  // Errors: InvalidArgument naming "limit".
+  std::vector<DeadLetter> dead_letters(std::int64_t after_seq = 0, int limit = 100) const;
+
+  // Moves the dead letters of `key` (every key if empty) back to pending, attempts reset, due
+  // now, in their original order. Returns how many moved. Idempotent.
+  std::int64_t retry_dead_letters(const std::string& key = {});
+
+  // Gives up the lease now so a standby relay can take over at once.
+  void release_lease();
+
+  const RelayOptions& options() const { return options_; }
+
+  // The lease every relay of a store competes for.
+  static constexpr const char* kLeaseName = "outbox-relay";
+
+ private:
+  std::int64_t backoff_ms(int attempts) const;
+
+  Storage& storage_;
+  const Clock& clock_;
+  EventSink& sink_;
+  RelayOptions options_;
+  std::mutex mu_;
+};
+
+}  // namespace commerce

@@ -1,0 +1,274 @@
+#include "commerce/invariants.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "commerce/error.h"
+
+namespace commerce {
+
+namespace {
+
+constexpr int kPage = 500;
+
+class Checker {
+ public:
+  Checker(Transaction& tx, bool expect_settled, int max)
+      : tx_(tx), settled_(expect_settled), max_(max) {}
+
+  InvariantReport run() {
+    stock();
+    points();
+    coupons();
+    orders();
+    return std::move(report_);
+  }
+
+ private:
+  template <class... Args>
+  void flag(const std::string& rule, const std::string& subject,
+            fmt::format_string<Args...> format, Args&&... args) {
+    if (static_cast<int>(report_.violations.size()) >= max_) {
+      report_.truncated = true;
+      return;
+    }
+    report_.violations.push_back(
+        {rule, subject, fmt::format(format, std::forward<Args>(args)...)});
+  }
+
+  void stock() {
+    std::string after;
+    for (;;) {
+      auto page = tx_.list_stock_levels(after, kPage);
+      if (page.empty()) break;
+      for (const auto& s : page) {
+        after = s.product_id;
+        ++report_.products;
+        if (s.on_hand < 0 || s.reserved < 0 || s.available < 0) {
+          flag("stock.non_negative", s.product_id, "on_hand {} reserved {} available {}",
+               s.on_hand, s.reserved, s.available);
+        }
+        const auto live = tx_.sum_live_reservations(s.product_id);
+        if (live != s.reserved) {
+          flag("stock.reserved", s.product_id, "reserved {} but live reservations sum to {}",
+               s.reserved, live);
+        }
+        const auto adjusted = tx_.sum_stock_adjustments(s.product_id);
+        if (adjusted != s.on_hand + s.sold) {
+          flag("stock.conserved", s.product_id,
+               "initial + adjustments = {} but on_hand {} + sold {} = {}", adjusted, s.on_hand,
+               s.sold, s.on_hand + s.sold);
+        }
+      }
+    }
+  }
+
+  void points() {
+    std::string after;
+    for (;;) {
+      auto page = tx_.list_points_balances(after, kPage);
+      if (page.empty()) break;
+      for (const auto& b : page) {
+        after = b.user_id;
+        ++report_.users;
+        if (b.balance < 0) flag("points.non_negative", b.user_id, "balance {}", b.balance);
+        const Money sum = tx_.sum_points_entries(b.user_id);
+        if (sum != b.balance) {
+          flag("points.ledger", b.user_id, "balance {} but the ledger sums to {}", b.balance, sum);
+        }
+      }
+    }
+  }
+
+  void coupons() {
+    std::string after;
+    for (;;) {
+      auto page = tx_.list_coupons_by_status(CouponStatus::kUsed, after, kPage);
+      if (page.empty()) break;
+      for (const auto& c : page) {
+        after = c.id;
+        ++report_.coupons;
+        auto order = c.order_id.empty() ? std::nullopt : tx_.find_order(c.order_id);
+        if (!order) {
+          flag("coupon.order", c.id, "used by order '{}', which does not exist", c.order_id);
+        } else if (order->status == OrderStatus::kFailed ||
+                   order->status == OrderStatus::kCancelled) {
+          if (settled_) {
+            flag("coupon.order", c.id, "still used by order '{}', which is {}", c.order_id,
+                 to_string(order->status));
+          }
+        } else if (order->coupon_id != c.id) {
+          flag("coupon.order", c.id, "used by order '{}', which names coupon '{}'", c.order_id,
+               order->coupon_id);
+        }
+      }
+    }
+    after.clear();
+    for (;;) {
+      auto page = tx_.list_coupon_templates(after, kPage);
+      if (page.empty()) break;
+      for (const auto& t : page) {
+        after = t.id;
+        ++report_.templates;
+        const auto issued = tx_.count_coupons_of_template(t.id);
+        if (t.issued_count > t.total_limit || issued != t.issued_count) {
+          flag("coupon.limits", t.id, "issued_count {}, limit {}, coupons issued {}",
+               t.issued_count, t.total_limit, issued);
+        }
+      }
+    }
+  }
+
+  void orders() {
+    std::string after;
+    for (;;) {
+      auto page = tx_.list_orders(after, kPage);
+      if (page.empty()) break;
+      for (auto& o : page) {
+        after = o.id;
+        ++report_.orders;
+        o.items = tx_.find_order_items(o.id);
+        totals(o);
+        effects(o);
+        events(o);
+      }
+    }
+  }
+
+  void totals(const Order& o) {
+    Money sum = 0;
+    for (const auto& item : o.items) {
+      if (item.line_total != item.unit_price * item.qty) {
+        flag("order.totals", o.id, "item '{}': {} x {} != {}", item.product_id, item.unit_price,
+             item.qty, item.line_total);
+      }
+      sum += item.line_total;
+    }
+    if (sum != o.subtotal || o.total != o.subtotal - o.discount - o.points_used || o.total < 0 ||
+        o.discount < 0 || o.points_used < 0 || o.discount > o.subtotal) {
+      flag("order.totals", o.id,
+           "items sum {}, subtotal {}, discount {}, points {}, total {}", sum, o.subtotal,
+           o.discount, o.points_used, o.total);
+    }
+  }
+
+  void effects(const Order& o) {
+    const auto saga = tx_.find_saga(o.id);
+    if (!saga) {
+      flag("saga.missing", o.id, "order {} has no saga", to_string(o.status));
+      return;
+    }
+    if (settled_ && in_flight(saga->state)) {
+      flag("saga.in_flight", o.id, "saga is {} at step {} ({})", to_string(saga->state),
+           saga->step, saga->reason);
+    }
+    const bool local_stock =
+        std::find(saga->steps.begin(), saga->steps.end(), "stock") != saga->steps.end();
+    const auto reservations = tx_.find_reservations(o.id);
+    bool used_points = false, restored_points = false;
+    for (const auto& e : tx_.find_points_entries_for_order(o.id)) {
+      used_points |= e.kind == PointsEntryKind::kUse;
+      restored_points |= e.kind == PointsEntryKind::kRestore;
+    }
+    const auto coupon = tx_.find_coupon_used_by(o.id);
+    const auto payment = tx_.find_payment(o.id);
+    const auto count = [&](ReservationState state) {
+      return std::count_if(reservations.begin(), reservations.end(),
+                           [&](const Reservation& r) { return r.state == state; });
+    };
+    const std::string pay = payment ? std::string(to_string(payment->status)) : "none";
+    switch (o.status) {
+      case OrderStatus::kConfirmed:
+      case OrderStatus::kShipped:
+      case OrderStatus::kDelivered: {
+        const bool stock_ok = !local_stock || (!reservations.empty() &&
+                                               count(ReservationState::kCommitted) ==
+                                                   static_cast<long>(reservations.size()));
+        const bool points_ok = (o.points_used > 0) == used_points && !restored_points;
+        const bool coupon_ok = o.coupon_applied == coupon.has_value();
+        const bool paid_ok =
+            o.total == 0 ? !payment : (payment && payment->status == PaymentStatus::kApproved);
+        if (!stock_ok || !points_ok || !coupon_ok || !paid_ok ||
+            saga->state != SagaState::kConfirmed) {
+          flag("order.effects", o.id,
+               "{}: {} reservations ({} committed), points used {} restored {}, coupon held {}, "
+               "payment {}, saga {}",
+               to_string(o.status), reservations.size(), count(ReservationState::kCommitted),
+               used_points, restored_points, coupon.has_value(), pay, to_string(saga->state));
+        }
+        break;
+      }
+      case OrderStatus::kFailed:
+      case OrderStatus::kCancelled: {
+        const bool holds_money =
+            payment && (payment->status == PaymentStatus::kApproved ||
+                        payment->status == PaymentStatus::kStarted ||
+                        payment->status == PaymentStatus::kPending);
+        const auto want = o.status == OrderStatus::kFailed ? SagaState::kFailed
+                                                           : SagaState::kCancelled;
+        if (count(ReservationState::kLive) > 0 || used_points != restored_points ||
+            coupon.has_value() || holds_money || saga->state != want) {
+          flag("order.effects", o.id,
+               "{}: {} live reservations, points used {} restored {}, coupon held {}, payment "
+               "{}, saga {}",
+               to_string(o.status), count(ReservationState::kLive), used_points, restored_points,
+               coupon.has_value(), pay, to_string(saga->state));
+        }
+        break;
+      }
+      case OrderStatus::kPending:
+      case OrderStatus::kAwaitingPayment:
+        if (settled_ && o.status == OrderStatus::kPending) {
+          flag("order.stuck", o.id, "PENDING with saga {}", to_string(saga->state));
+        }
+        if (o.status == OrderStatus::kAwaitingPayment && !in_flight(saga->state) &&
+            saga->state != SagaState::kAwaitingPayment) {
+          flag("order.effects", o.id, "AWAITING_PAYMENT with saga {}", to_string(saga->state));
+        }
+        break;
+    }
+  }
+
+  void events(const Order& o) {
+    if (tx_.count_events("OrderCreated", o.id) != 1) {
+      flag("outbox.events", o.id, "{} OrderCreated events", tx_.count_events("OrderCreated", o.id));
+    }
+    const char* end = nullptr;
+    switch (o.status) {
+      case OrderStatus::kConfirmed:
+      case OrderStatus::kShipped:
+      case OrderStatus::kDelivered:
+        end = "OrderConfirmed";
+        break;
+      case OrderStatus::kFailed:
+        end = "OrderFailed";
+        break;
+      case OrderStatus::kCancelled:
+        end = "OrderCancelled";
+        break;
+      default:
+        break;
+    }
+    if (end && tx_.count_events(end, o.id) != 1) {
+      flag("outbox.events", o.id, "{} but {} {} events", to_string(o.status),
+           tx_.count_events(end, o.id), end);
+    }
+  }
+
+  Transaction& tx_;
+  const bool settled_;
+  const int max_;
+  InvariantReport report_;
+};
+
+}  // namespace
+
+InvariantReport check_invariants(Storage& storage, bool expect_settled, int max_violations) {
+  if (max_violations < 1) throw Error::invalid_argument("max_violations", "must be at least 1");
+  return run_unit(storage, Storage::Access::kRead, [&](Transaction& tx) {
+    return Checker(tx, expect_settled, max_violations).run();
+  });
+}
+
+}  // namespace commerce

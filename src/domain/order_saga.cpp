@@ -1,0 +1,1063 @@
+// The order saga. Each step and each compensation is one unit of work that (1) moves the saga
+// row by a conditional update on the position it read, (2) does the local effect with its
+// outbox events, and (3) appends its saga log line; so a crash leaves either all or none of
+// them. Consecutive local steps share one unit. External calls (the gateway, host steps) run between units, never inside one, and are
+// made idempotent by keys derived from the order id. Any driver (the placing call, a duplicate
+// request, recover() in another process) can resume a saga from its row and log.
+#include "order_saga.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "commerce/coupons.h"
+#include "commerce/error.h"
+#include "commerce/ids.h"
+#include "event_writer.h"
+#include "idempotency.h"
+#include "json_codec.h"
+#include "ledger_steps.h"
+#include "validate.h"
+
+namespace commerce::detail {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t kMaxOrderItems = 100;
+constexpr const char* kPayment = "payment";
+
+// Another driver moved the saga since we read it: reload and decide again.
+struct SagaMoved {};
+
+bool is_refusal(const Error& e) {
+  return e.code() == ErrorCode::kFailedPrecondition || e.code() == ErrorCode::kInvalidArgument ||
+         e.code() == ErrorCode::kNotFound || e.code() == ErrorCode::kConflict;
+}
+
+bool is_builtin(const std::string& name) {
+  return name == "stock" || name == "points" || name == "coupon" || name == kPayment;
+}
+
+void move_saga(Command& cmd, const SagaRecord& read, SagaRecord next) {
+  next.updated_at = cmd.now;
+  if (!cmd.tx.try_update_saga(next, read.position)) throw SagaMoved{};
+}
+
+void log(Command& cmd, const std::string& order_id, const std::string& step,
+         const std::string& action, const json& detail = json::object()) {
+  if (!cmd.tx.try_insert_saga_log({order_id, step, action, detail.dump(), cmd.now})) {
+    throw SagaMoved{};
+  }
+}
+
+// Order status from -> to with its audit row and event, in the command's transaction.
+void transition(Command& cmd, const Order& order, OrderStatus from, OrderStatus to,
+                const std::string& reason, std::string_view event) {
+  if (!cmd.tx.try_set_order_status(order.id, from, to, reason, cmd.now)) throw SagaMoved{};
+  cmd.tx.insert_order_audit({new_id(cmd.now), order.id, from, to, reason, cmd.now});
+  json payload = {{"order_id", order.id}, {"user_id", order.user_id}, {"total", order.total},
+                  {"status", to_string(to)}};
+  if (!reason.empty()) payload["reason"] = reason;
+  emit(cmd, event, order.id, payload);
+}
+
+int index_of(const SagaRecord& saga, const std::string& step) {
+  auto it = std::find(saga.steps.begin(), saga.steps.end(), step);
+  if (it == saga.steps.end()) {
+    throw Error::internal(fmt::format("saga of order '{}' has no step '{}'", saga.order_id, step));
+  }
+  return static_cast<int>(it - saga.steps.begin());
+}
+
+std::string payment_key(const std::string& order_id) { return order_id + ":payment"; }
+
+std::pair<std::vector<OrderItem>, Money> snapshot(Transaction& tx,
+                                                  const std::vector<LineItem>& items) {
+  std::vector<OrderItem> lines;
+  Money subtotal = 0;
+  for (const auto& item : items) {
+    auto product = tx.find_product(item.product_id);
+    if (!product) throw Error::not_found("product", item.product_id);
+    if (product->status != ProductStatus::kActive) {
+      throw Error::failed_precondition(
+          Reason::kInactive, item.product_id,
+          fmt::format("product '{}' is {}", item.product_id, to_string(product->status)));
+    }
+    const Money line = checked_mul(product->price, item.qty, "items");
+    subtotal = checked_add(subtotal, line, "items");
+    lines.push_back({item.product_id, product->name, product->price, item.qty, line});
+  }
+  return {std::move(lines), subtotal};
+}
+
+}  // namespace
+
+OrderSaga::OrderSaga(const Context& ctx) : ctx_(ctx), opts_(ctx.options.saga) {
+  std::vector<std::shared_ptr<SagaStep>> hosts = opts_.extra_steps;
+  if (opts_.stock_step) hosts.insert(hosts.begin(), opts_.stock_step);
+  for (const auto& step : hosts) {
+    if (!step) throw Error::invalid_argument("saga.extra_steps", "must not hold null steps");
+    const std::string name = step->name();
+    const bool valid = !name.empty() && name.size() <= 64 &&
+                       std::all_of(name.begin(), name.end(), [](char c) {
+                         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+                                c == '-';
+                       });
+    if (!valid || is_builtin(name) || host_steps_.count(name)) {
+      throw Error::invalid_argument(
+          "saga.extra_steps",
+          fmt::format("step name '{}' must be unique, 1..64 of [a-z0-9_-], and not a built-in "
+                      "step name",
+                      name));
+    }
+    host_steps_[name] = step;
+  }
+  if (opts_.attempts < 1) throw Error::invalid_argument("saga.attempts", "must be at least 1");
+  if (opts_.gateway_timeout_ms <= 0) {
+    throw Error::invalid_argument("saga.gateway_timeout_ms", "must be positive");
+  }
+  if (opts_.backoff_initial_ms < 0 || opts_.backoff_max_ms < opts_.backoff_initial_ms) {
+    throw Error::invalid_argument("saga.backoff_max_ms",
+                                  "backoff must satisfy 0 <= initial <= max");
+  }
+}
+
+std::vector<std::string> OrderSaga::step_names() const {
+  std::vector<std::string> names = {opts_.stock_step ? opts_.stock_step->name() : "stock",
+                                    "points", "coupon"};
+  for (const auto& step : opts_.extra_steps) names.push_back(step->name());
+  names.emplace_back(kPayment);
+  return names;
+}
+
+SagaStep* OrderSaga::host_step(const std::string& name) const {
+  if (is_builtin(name)) return nullptr;
+  auto it = host_steps_.find(name);
+  if (it == host_steps_.end()) {
+    throw Error::internal(fmt::format(
+        "a saga uses step '{}', which this store was not opened with (SagaOptions)", name));
+  }
+  return it->second.get();
+}
+
+bool OrderSaga::local_stock(const SagaRecord& saga) const {
+  return std::find(saga.steps.begin(), saga.steps.end(), "stock") != saga.steps.end();
+}
+
+void OrderSaga::hook(const std::string& point) const {
+  if (opts_.fault_hook) opts_.fault_hook(point);
+}
+
+class OrderSaga::OrderLock {
+ public:
+  OrderLock(OrderSaga& saga, const std::string& order_id) : saga_(saga), order_id_(order_id) {
+    {
+      std::lock_guard lock(saga_.locks_mu_);
+      auto& slot = saga_.locks_[order_id_];
+      if (!slot) slot = std::make_shared<LockEntry>();
+      entry_ = slot;
+      ++entry_->users;
+    }
+    entry_->mu.lock();
+  }
+  ~OrderLock() {
+    entry_->mu.unlock();
+    std::lock_guard lock(saga_.locks_mu_);
+    if (--entry_->users == 0) saga_.locks_.erase(order_id_);
+  }
+  OrderLock(const OrderLock&) = delete;
+  OrderLock& operator=(const OrderLock&) = delete;
+
+ private:
+  OrderSaga& saga_;
+  const std::string order_id_;
+  std::shared_ptr<LockEntry> entry_;
+};
+
+void OrderSaga::backoff(int attempt) const {
+  std::int64_t ms = opts_.backoff_initial_ms;
+  for (int i = 0; i < attempt && ms < opts_.backoff_max_ms; ++i) ms *= 2;
+  std::this_thread::sleep_for(std::chrono::milliseconds(std::min(ms, opts_.backoff_max_ms)));
+}
+
+template <class Call>
+PaymentResult OrderSaga::call_gateway(Call&& call) const {
+  for (int attempt = 0;; ++attempt) {
+    PaymentResult result;
+    try {
+      result = call();
+    } catch (const std::exception& e) {  // a transport failure: the call may not have applied
+      result = {PaymentOutcome::kUnknown, {}, e.what(), true};
+    }
+    if (result.outcome != PaymentOutcome::kUnknown || attempt + 1 >= opts_.attempts) {
+      return result;
+    }
+    backoff(attempt);
+  }
+}
+
+// --- placement
+
+Order OrderSaga::place(const PlaceOrder& r) {
+  check_id("user_id", r.user_id);
+  if (r.items.empty() || r.items.size() > kMaxOrderItems) {
+    throw Error::invalid_argument("items", fmt::format("must hold 1..{} items", kMaxOrderItems));
+  }
+  const auto items = merge_items(r.items);
+  if (!r.coupon_id.empty()) check_id("coupon_id", r.coupon_id);
+  check_not_negative("points_to_use", r.points_to_use);
+  check_text("payment_method", r.payment_method, 64, true);
+
+  // What the coupon would take off now, so the points can be bounded by what remains; the coupon
+  // step validates it for real.
+  Money expected_discount = 0;
+  if (!r.coupon_id.empty()) {
+    try {
+      const Money subtotal = run_unit(ctx_.storage, Storage::Access::kRead,
+                                      [&](Transaction& tx) { return snapshot(tx, items).second; });
+      expected_discount = CouponBook(ctx_).quote(r.coupon_id, r.user_id, subtotal);
+    } catch (const Error&) {
+      expected_discount = 0;
+    }
+  }
+
+  const json call = {{"op", "orders.place"},
+                     {"user_id", r.user_id},
+                     {"items", items},
+                     {"coupon_id", r.coupon_id},
+                     {"coupon_required", r.coupon_required},
+                     {"points_to_use", r.points_to_use},
+                     {"payment_method", r.payment_method}};
+  const std::string order_id =
+      run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+        Command cmd{tx, ctx_, ctx_.clock.now(), r.request_id};
+        return once_per_request(cmd, call, [&] {
+          auto [lines, subtotal] = snapshot(tx, items);
+          const Money room = subtotal - std::min(expected_discount, subtotal);
+          if (r.points_to_use > room) {
+            throw Error::invalid_argument(
+                "points_to_use",
+                fmt::format("must be at most {} (subtotal {} minus the coupon's {})", room,
+                            subtotal, subtotal - room));
+          }
+          if (room - r.points_to_use > 0 && !ctx_.options.gateway) {
+            throw Error::failed_precondition(
+                Reason::kNone, "gateway",
+                "the store has no payment gateway, so only orders with a total of 0 can be placed");
+          }
+          Order order{.id = new_id(cmd.now),
+                      .user_id = r.user_id,
+                      .status = OrderStatus::kPending,
+                      .items = {},
+                      .subtotal = subtotal,
+                      .discount = 0,
+                      .points_used = r.points_to_use,
+                      .total = subtotal - r.points_to_use,
+                      .coupon_id = r.coupon_id,
+                      .coupon_required = r.coupon_required,
+                      .coupon_applied = false,
+                      .coupon_note = {},
+                      .payment_method = r.payment_method,
+                      .failure_reason = {},
+                      .request_id = r.request_id,
+                      .expires_at = cmd.now + ctx_.options.reservation_ttl_ms,
+                      .created_at = cmd.now,
+                      .updated_at = cmd.now};
+          if (!tx.insert_order(order)) {
+            throw Error::internal(fmt::format("order id '{}' was generated twice", order.id));
+          }
+          for (const auto& line : lines) tx.insert_order_item(order.id, line);
+          tx.insert_order_audit(
+              {new_id(cmd.now), order.id, std::nullopt, OrderStatus::kPending, "placed", cmd.now});
+          emit(cmd, "OrderCreated", order.id,
+               {{"order_id", order.id},
+                {"user_id", order.user_id},
+                {"subtotal", order.subtotal},
+                {"points_used", order.points_used},
+                {"coupon_id", order.coupon_id},
+                {"total", order.total}});
+          if (!tx.insert_saga({order.id, SagaState::kRunning, 0, 0, step_names(), {}, cmd.now})) {
+            throw Error::internal(fmt::format("order '{}' already has a saga", order.id));
+          }
+          log(cmd, order.id, "order", "created", {{"steps", step_names()}});
+          hook("order.create.inside");
+          return order.id;
+        });
+      });
+  hook("order.create.after");
+  return drive(order_id);
+}
+
+OrderSaga::Snapshot OrderSaga::load(const std::string& order_id) const {
+  return run_unit(ctx_.storage, Storage::Access::kRead, [&](Transaction& tx) {
+    auto saga = tx.find_saga(order_id);
+    auto order = tx.find_order(order_id);
+    if (!saga || !order) throw Error::not_found("order", order_id);
+    order->items = tx.find_order_items(order_id);
+    return Snapshot{std::move(*saga), std::move(*order), tx.find_payment(order_id)};
+  });
+}
+
+Order OrderSaga::drive(const std::string& order_id, bool patient) {
+  OrderLock lock(*this, order_id);
+  std::optional<std::chrono::steady_clock::time_point> waiting_since;
+  for (int round = 0; round < 10'000; ++round) {
+    const Snapshot s = load(order_id);
+    try {
+      const int n = static_cast<int>(s.saga.steps.size());
+      switch (s.saga.state) {
+        case SagaState::kConfirmed:
+        case SagaState::kFailed:
+        case SagaState::kCancelled:
+        case SagaState::kAwaitingPayment:
+          return s.order;
+        case SagaState::kRunning: {
+          if (s.saga.step >= n) {
+            confirm(s);
+            break;
+          }
+          const std::string& step = s.saga.steps[s.saga.step];
+          if (step == kPayment) {
+            if (!pay(s, patient, waiting_since)) return load(order_id).order;
+          } else if (host_step(step)) {
+            if (!execute_host(s, step)) return load(order_id).order;
+          } else {
+            execute_local(s, step);
+          }
+          break;
+        }
+        case SagaState::kCompensating:
+        case SagaState::kCancelling:
+          if (s.saga.step <= 0) {
+            finish(s);
+          } else if (!compensate(s, s.saga.steps[s.saga.step - 1])) {
+            return load(order_id).order;
+          }
+          break;
+      }
+    } catch (const SagaMoved&) {
+      // another driver got there first; look again
+    }
+  }
+  throw Error::internal(fmt::format("the saga of order '{}' does not settle", order_id));
+}
+
+// --- forward steps
+
+namespace {
+
+// One local step's effect and its log line, in the caller's transaction.
+void local_effect(Command& cmd, const Order& o, const std::string& step) {
+  json detail = json::object();
+  if (step == "stock") {
+    std::vector<LineItem> items;
+    for (const auto& item : o.items) items.push_back({item.product_id, item.qty});
+    detail["products"] = reserve_stock(cmd, o.id, items, o.expires_at).size();
+  } else if (step == "points") {
+    if (o.points_used > 0) use_points(cmd, o.user_id, o.points_used, o.id);
+    detail["amount"] = o.points_used;
+  } else if (step == "coupon" && !o.coupon_id.empty()) {
+    const CouponApplication app =
+        use_coupon(cmd, o.coupon_id, o.user_id, o.id, o.subtotal, o.coupon_required);
+    const Money room = o.subtotal - o.points_used;
+    const Money discount = app.applied ? std::min(app.discount, room) : 0;
+    if (!cmd.tx.try_set_order_pricing(o.id, discount, room - discount, app.applied,
+                                      app.skipped_reason, cmd.now)) {
+      throw SagaMoved{};
+    }
+    detail = {{"applied", app.applied}, {"discount", discount}, {"note", app.skipped_reason}};
+  }
+  log(cmd, o.id, step, "done", detail);
+}
+
+bool is_local(const std::string& step) {
+  return step == "stock" || step == "points" || step == "coupon";
+}
+
+}  // namespace
+
+void OrderSaga::execute_local(const Snapshot& s, const std::string& step) {
+  const Order& o = s.order;
+  // The run of local steps starting here shares one transaction (they share one database). If
+  // one refuses, that transaction rolls back and the steps are run one by one, so the refusal
+  // is met again at its own step and the steps before it are compensated explicitly.
+  std::vector<std::string> run;
+  for (std::size_t i = s.saga.step; i < s.saga.steps.size() && is_local(s.saga.steps[i]); ++i) {
+    run.push_back(s.saga.steps[i]);
+  }
+  if (run.size() > 1) {
+    try {
+      run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+        Command cmd{tx, ctx_, ctx_.clock.now(), o.request_id};
+        SagaRecord next = s.saga;
+        next.step += static_cast<int>(run.size());
+        move_saga(cmd, s.saga, next);
+        for (const auto& name : run) {
+          local_effect(cmd, o, name);
+          hook(name + ".execute.inside");
+        }
+      });
+      for (const auto& name : run) hook(name + ".execute.after");
+      return;
+    } catch (const Error& e) {
+      if (!is_refusal(e)) throw;
+    }
+  }
+  try {
+    run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+      Command cmd{tx, ctx_, ctx_.clock.now(), o.request_id};
+      SagaRecord next = s.saga;
+      ++next.step;
+      move_saga(cmd, s.saga, next);
+      local_effect(cmd, o, step);
+      hook(step + ".execute.inside");
+    });
+  } catch (const Error& e) {
+    if (!is_refusal(e)) throw;
+    fail_at(s, step, e.what());
+    return;
+  }
+  hook(step + ".execute.after");
+}
+
+bool OrderSaga::execute_host(const Snapshot& s, const std::string& step) {
+  SagaStep* host = host_step(step);
+  const SagaStepContext context{s.order, s.order.id + ":" + step};
+  for (int attempt = 0;; ++attempt) {
+    try {
+      host->execute(context);
+      break;
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::kUnavailable) {
+        fail_at(s, step, e.what());
+        return true;
+      }
+    } catch (const std::exception& e) {
+      fail_at(s, step, e.what());
+      return true;
+    }
+    if (attempt + 1 >= opts_.attempts) return false;  // left in flight for recover()
+    backoff(attempt);
+  }
+  hook(step + ".execute.called");
+  run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+    Command cmd{tx, ctx_, ctx_.clock.now(), s.order.request_id};
+    SagaRecord next = s.saga;
+    ++next.step;
+    move_saga(cmd, s.saga, next);
+    log(cmd, s.order.id, step, "done");
+    hook(step + ".execute.inside");
+  });
+  hook(step + ".execute.after");
+  return true;
+}
+
+void OrderSaga::fail_at(const Snapshot& s, const std::string& step, const std::string& why) {
+  run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+    Command cmd{tx, ctx_, ctx_.clock.now(), s.order.request_id};
+    SagaRecord next = s.saga;
+    next.state = SagaState::kCompensating;  // undo the steps before `step`
+    next.reason = why;
+    move_saga(cmd, s.saga, next);
+    log(cmd, s.order.id, step, "failed", {{"reason", why}});
+    hook(step + ".fail.inside");
+  });
+  hook(step + ".fail.after");
+}
+
+bool OrderSaga::pay(const Snapshot& s, bool patient,
+                    std::optional<std::chrono::steady_clock::time_point>& waiting_since) {
+  const Order& o = s.order;
+  PaymentGateway* gateway = ctx_.options.gateway.get();
+  const bool fresh = !s.payment;
+  if (!fresh && patient) {
+    // Another driver (another process: this one's are serialized) started this payment and may
+    // be calling the gateway now. Give it as long as its calls can take before asking ourselves.
+    const std::chrono::milliseconds grace(opts_.attempts *
+                                              (opts_.gateway_timeout_ms + opts_.backoff_max_ms) +
+                                          opts_.gateway_timeout_ms);
+    const auto now = std::chrono::steady_clock::now();
+    if (!waiting_since) waiting_since = now;
+    if (now - *waiting_since < grace) {
+      std::this_thread::sleep_for(std::clamp(grace / 100, std::chrono::milliseconds(1),
+                                             std::chrono::milliseconds(100)));
+      throw SagaMoved{};  // look again
+    }
+  }
+  if (fresh) {
+    run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+      Command cmd{tx, ctx_, ctx_.clock.now(), o.request_id};
+      const Order now = *tx.find_order(o.id);  // the coupon step may have changed the total
+      SagaRecord next = s.saga;
+      if (now.total == 0) {
+        ++next.step;
+        move_saga(cmd, s.saga, next);
+        log(cmd, o.id, kPayment, "skipped", {{"total", 0}});
+      } else if (!gateway) {
+        next.state = SagaState::kCompensating;
+        next.reason = "the store has no payment gateway";
+        move_saga(cmd, s.saga, next);
+        log(cmd, o.id, kPayment, "failed", {{"reason", next.reason}});
+      } else {
+        move_saga(cmd, s.saga, next);
+        if (!tx.insert_payment({payment_key(o.id), o.id, now.total, o.payment_method,
+                                PaymentStatus::kStarted, {}, cmd.now, cmd.now})) {
+          throw SagaMoved{};
+        }
+        log(cmd, o.id, kPayment, "begin", {{"key", payment_key(o.id)}, {"amount", now.total}});
+      }
+      transition(cmd, now, OrderStatus::kPending, OrderStatus::kAwaitingPayment, {},
+                 "OrderAwaitingPayment");
+      hook("payment.begin.inside");
+    });
+    hook("payment.begin.after");
+  }
+  const Snapshot current = fresh ? load(o.id) : s;
+  if (!current.payment || current.saga.state != SagaState::kRunning) return true;  // no gateway
+  const Payment& payment = *current.payment;
+  PaymentResult result{PaymentOutcome::kUnknown, {}, "resuming: ask the gateway", true};
+  if (fresh) {
+    const PaymentRequest request{payment.id,         o.id,
+                                 o.user_id,          payment.amount,
+                                 ctx_.options.currency, o.payment_method,
+                                 opts_.gateway_timeout_ms};
+    hook("payment.gateway.before");
+    result = call_gateway([&] { return gateway->charge(request); });
+    hook("payment.gateway.after");
+  }
+  if (result.outcome == PaymentOutcome::kUnknown && !resolve_unknown(current, result)) {
+    return false;
+  }
+  record_payment(o.id, result);
+  return true;
+}
+
+// The charge's outcome is unknown: ask the gateway by key. A key it never saw is voided first,
+// so a late copy of the request can never charge, and the payment counts as declined.
+bool OrderSaga::resolve_unknown(const Snapshot& s, PaymentResult& result) {
+  PaymentGateway* gateway = ctx_.options.gateway.get();
+  if (!gateway || !s.payment) return false;
+  const std::string key = s.payment->id;
+  hook("payment.status.before");
+  PaymentResult status =
+      call_gateway([&] { return gateway->status(key, opts_.gateway_timeout_ms); });
+  hook("payment.status.after");
+  if (status.outcome == PaymentOutcome::kUnknown) return false;
+  if (status.known) {
+    result = status;
+    return true;
+  }
+  hook("payment.void.before");
+  const PaymentResult voided =
+      call_gateway([&] { return gateway->void_payment(key, opts_.gateway_timeout_ms); });
+  hook("payment.void.after");
+  if (voided.outcome == PaymentOutcome::kUnknown) return false;
+  if (voided.outcome == PaymentOutcome::kApproved) {
+    result = {PaymentOutcome::kDeclined, {}, "the gateway never received the payment; voided",
+              true};
+    return true;
+  }
+  status = call_gateway([&] { return gateway->status(key, opts_.gateway_timeout_ms); });
+  if (status.outcome == PaymentOutcome::kUnknown) return false;
+  result = status;
+  return true;
+}
+
+void OrderSaga::record_payment(const std::string& order_id, const PaymentResult& result) {
+  run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+    const auto saga = tx.find_saga(order_id);
+    const auto payment = tx.find_payment(order_id);
+    if (!saga || !payment) throw SagaMoved{};
+    const int index = index_of(*saga, kPayment);
+    if ((saga->state != SagaState::kRunning && saga->state != SagaState::kAwaitingPayment) ||
+        saga->step != index ||
+        (payment->status != PaymentStatus::kStarted &&
+         payment->status != PaymentStatus::kPending)) {
+      throw SagaMoved{};
+    }
+    Command cmd{tx, ctx_, ctx_.clock.now(), {}};
+    SagaRecord next = *saga;
+    const json payload = {{"order_id", order_id},
+                          {"payment_id", payment->id},
+                          {"amount", payment->amount},
+                          {"reference", result.reference}};
+    switch (result.outcome) {
+      case PaymentOutcome::kApproved:
+        if (!tx.try_set_payment_status(payment->id, payment->status, PaymentStatus::kApproved,
+                                       result.reference, cmd.now)) {
+          throw SagaMoved{};
+        }
+        emit(cmd, "PaymentCompleted", order_id, payload);
+        log(cmd, order_id, kPayment, "done", {{"reference", result.reference}});
+        next.state = SagaState::kRunning;
+        next.step = index + 1;
+        break;
+      case PaymentOutcome::kDeclined: {
+        if (!tx.try_set_payment_status(payment->id, payment->status, PaymentStatus::kDeclined,
+                                       result.reference, cmd.now)) {
+          throw SagaMoved{};
+        }
+        json failed = payload;
+        failed["reason"] = result.message;
+        emit(cmd, "PaymentFailed", order_id, failed);
+        log(cmd, order_id, kPayment, "failed", {{"reason", result.message}});
+        next.state = SagaState::kCompensating;
+        next.reason = "payment declined: " + result.message;
+        break;
+      }
+      case PaymentOutcome::kPending:
+        if (payment->status == PaymentStatus::kPending) return;  // already waiting
+        if (!tx.try_set_payment_status(payment->id, payment->status, PaymentStatus::kPending,
+                                       result.reference, cmd.now)) {
+          throw SagaMoved{};
+        }
+        log(cmd, order_id, kPayment, "pending");
+        next.state = SagaState::kAwaitingPayment;
+        break;
+      case PaymentOutcome::kUnknown:
+        throw Error::internal("an unknown payment outcome cannot be recorded");
+    }
+    move_saga(cmd, *saga, next);
+    hook("payment.record.inside");
+  });
+  hook("payment.record.after");
+}
+
+void OrderSaga::confirm(const Snapshot& s) {
+  try {
+    run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+      Command cmd{tx, ctx_, ctx_.clock.now(), s.order.request_id};
+      SagaRecord next = s.saga;
+      next.state = SagaState::kConfirmed;
+      move_saga(cmd, s.saga, next);
+      if (local_stock(s.saga)) commit_stock(cmd, s.order.id);
+      const Order now = *tx.find_order(s.order.id);
+      transition(cmd, now, OrderStatus::kAwaitingPayment, OrderStatus::kConfirmed, {},
+                 "OrderConfirmed");
+      log(cmd, s.order.id, "order", "confirmed");
+      hook("confirm.inside");
+    });
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::kFailedPrecondition && e.code() != ErrorCode::kNotFound) throw;
+    // The reservation was released (it expired) before the payment was recorded: the order
+    // cannot be filled, so it is cancelled and the payment given back.
+    run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+      Command cmd{tx, ctx_, ctx_.clock.now(), s.order.request_id};
+      SagaRecord next = s.saga;
+      next.state = SagaState::kCancelling;
+      next.step = static_cast<int>(s.saga.steps.size());
+      next.reason = std::string("cannot confirm: ") + e.what();
+      move_saga(cmd, s.saga, next);
+      log(cmd, s.order.id, "order", "confirm_refused", {{"reason", next.reason}});
+      hook("confirm.refused.inside");
+    });
+    return;
+  }
+  hook("confirm.after");
+}
+
+// --- compensation
+
+bool OrderSaga::compensate(const Snapshot& s, const std::string& step) {
+  if (step == kPayment) return undo_payment(s);
+  SagaStep* host = host_step(step);
+  if (host) {
+    const SagaStepContext context{s.order, s.order.id + ":" + step};
+    for (int attempt = 0;; ++attempt) {
+      try {
+        host->compensate(context);
+        break;
+      } catch (const std::exception&) {
+        if (attempt + 1 >= opts_.attempts) return false;  // left in flight for recover()
+      }
+      backoff(attempt);
+    }
+    hook(step + ".compensate.called");
+  }
+  run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+    Command cmd{tx, ctx_, ctx_.clock.now(), s.order.request_id};
+    SagaRecord next = s.saga;
+    --next.step;
+    move_saga(cmd, s.saga, next);
+    json detail = json::object();
+    if (step == "stock") {
+      detail["released"] = release_stock(cmd, s.order.id).size();
+      // Units already sold to this (cancelled) order go back on the shelf.
+      int restocked = 0;
+      for (const auto& row : tx.find_reservations(s.order.id)) {
+        if (row.state != ReservationState::kCommitted) continue;
+        if (!tx.try_adjust_stock(row.product_id, row.qty)) {
+          throw Error::internal(fmt::format("cannot restock '{}'", row.product_id));
+        }
+        const std::string reason = fmt::format("order {} cancelled", s.order.id);
+        tx.insert_stock_adjustment({new_id(cmd.now), row.product_id, row.qty, reason, cmd.now});
+        emit(cmd, "StockAdjusted", row.product_id,
+             {{"product_id", row.product_id}, {"delta", row.qty}, {"reason", reason}});
+        ++restocked;
+      }
+      detail["restocked"] = restocked;
+    } else if (step == "points") {
+      detail["restored"] = restore_points(cmd, s.order.id).has_value();
+    } else if (step == "coupon") {
+      detail["restored"] = restore_coupon(cmd, s.order.id).has_value();
+    }
+    log(cmd, s.order.id, step, "compensated", detail);
+    hook(step + ".compensate.inside");
+  });
+  hook(step + ".compensate.after");
+  return true;
+}
+
+bool OrderSaga::undo_payment(const Snapshot& s) {
+  const auto& payment = s.payment;
+  const bool charged_or_open =
+      payment && (payment->status == PaymentStatus::kStarted ||
+                  payment->status == PaymentStatus::kPending ||
+                  payment->status == PaymentStatus::kApproved);
+  PaymentStatus to = PaymentStatus::kVoided;
+  std::string reference;
+  if (charged_or_open) {
+    PaymentGateway* gateway = ctx_.options.gateway.get();
+    if (!gateway) {
+      throw Error::unavailable("gateway", fmt::format("no payment gateway to void or refund "
+                                                      "payment '{}'",
+                                                      payment->id));
+    }
+    hook("payment.undo.before");
+    const PaymentResult voided =
+        call_gateway([&] { return gateway->void_payment(payment->id, opts_.gateway_timeout_ms); });
+    if (voided.outcome == PaymentOutcome::kUnknown) return false;
+    if (voided.outcome != PaymentOutcome::kApproved) {  // captured: refund it
+      hook("payment.refund.before");
+      const PaymentResult refunded = call_gateway([&] {
+        return gateway->refund(payment->id, payment->amount, opts_.gateway_timeout_ms);
+      });
+      if (refunded.outcome != PaymentOutcome::kApproved) return false;
+      to = PaymentStatus::kRefunded;
+      reference = refunded.reference;
+    }
+    hook("payment.undo.after");
+  }
+  run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+    Command cmd{tx, ctx_, ctx_.clock.now(), s.order.request_id};
+    SagaRecord next = s.saga;
+    --next.step;
+    move_saga(cmd, s.saga, next);
+    json detail = json::object();
+    if (charged_or_open) {
+      const auto now = tx.find_payment(s.order.id);
+      if (!now || !tx.try_set_payment_status(now->id, now->status, to, reference, cmd.now)) {
+        throw SagaMoved{};
+      }
+      emit(cmd, to == PaymentStatus::kRefunded ? "PaymentRefunded" : "PaymentVoided", s.order.id,
+           {{"order_id", s.order.id}, {"payment_id", now->id}, {"amount", now->amount}});
+      detail["status"] = to_string(to);
+    }
+    log(cmd, s.order.id, kPayment, "compensated", detail);
+    hook("payment.compensate.inside");
+  });
+  hook("payment.compensate.after");
+  return true;
+}
+
+void OrderSaga::finish(const Snapshot& s) {
+  const bool failing = s.saga.state == SagaState::kCompensating;
+  run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+    Command cmd{tx, ctx_, ctx_.clock.now(), s.order.request_id};
+    SagaRecord next = s.saga;
+    next.state = failing ? SagaState::kFailed : SagaState::kCancelled;
+    move_saga(cmd, s.saga, next);
+    const Order now = *tx.find_order(s.order.id);
+    transition(cmd, now, now.status, failing ? OrderStatus::kFailed : OrderStatus::kCancelled,
+               s.saga.reason.empty() ? "cancelled" : s.saga.reason,
+               failing ? "OrderFailed" : "OrderCancelled");
+    log(cmd, s.order.id, "order", failing ? "failed" : "cancelled");
+    hook("finish.inside");
+  });
+  hook("finish.after");
+}
+
+// --- reads
+
+Order OrderSaga::get(const std::string& order_id) const {
+  check_id("order_id", order_id);
+  return run_unit(ctx_.storage, Storage::Access::kRead, [&](Transaction& tx) {
+    auto order = tx.find_order(order_id);
+    if (!order) throw Error::not_found("order", order_id);
+    order->items = tx.find_order_items(order_id);
+    return *order;
+  });
+}
+
+Page<Order> OrderSaga::list_for_user(const std::string& user_id, const std::string& cursor,
+                                     int limit) const {
+  check_id("user_id", user_id);
+  check_limit(limit);
+  const std::string before = decode_cursor(cursor);
+  return run_unit(ctx_.storage, Storage::Access::kRead, [&](Transaction& tx) {
+    Page<Order> page;
+    page.items = tx.list_orders_for_user(user_id, before, limit + 1);
+    if (static_cast<int>(page.items.size()) > limit) {
+      page.items.resize(limit);
+      page.next_cursor = encode_cursor(page.items.back().id);
+    }
+    for (auto& order : page.items) order.items = tx.find_order_items(order.id);
+    return page;
+  });
+}
+
+std::vector<OrderAudit> OrderSaga::audit(const std::string& order_id) const {
+  check_id("order_id", order_id);
+  return run_unit(ctx_.storage, Storage::Access::kRead, [&](Transaction& tx) {
+    if (!tx.find_order(order_id)) throw Error::not_found("order", order_id);
+    return tx.find_order_audit(order_id);
+  });
+}
+
+// --- commands on placed orders
+
+Order OrderSaga::cancel(const std::string& order_id, const std::string& reason,
+                        const std::string& request_id) {
+  check_id("order_id", order_id);
+  check_text("reason", reason, kMaxNameBytes, false);
+  const json call = {{"op", "orders.cancel"}, {"order_id", order_id}, {"reason", reason}};
+  for (int attempt = 0;; ++attempt) {
+    try {
+      run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+        Command cmd{tx, ctx_, ctx_.clock.now(), request_id};
+        return once_per_request(cmd, call, [&] {
+          const auto saga = tx.find_saga(order_id);
+          const auto order = tx.find_order(order_id);
+          if (!saga || !order) throw Error::not_found("order", order_id);
+          if (order->status == OrderStatus::kCancelled || saga->state == SagaState::kCancelling) {
+            return order_id;
+          }
+          const bool cancellable = (saga->state == SagaState::kConfirmed &&
+                                    order->status == OrderStatus::kConfirmed) ||
+                                   (saga->state == SagaState::kAwaitingPayment &&
+                                    order->status == OrderStatus::kAwaitingPayment);
+          if (!cancellable) {
+            throw Error::failed_precondition(
+                Reason::kIllegalTransition, order_id,
+                fmt::format("order '{}' is {}{} and cannot be cancelled", order_id,
+                            to_string(order->status),
+                            in_flight(saga->state) ? " with its placement in progress" : ""));
+          }
+          SagaRecord next = *saga;
+          next.state = SagaState::kCancelling;
+          next.step = static_cast<int>(saga->steps.size());
+          next.reason = reason.empty() ? "cancelled" : reason;
+          move_saga(cmd, *saga, next);
+          log(cmd, order_id, "order", "cancel_requested", {{"reason", next.reason}});
+          hook("cancel.request.inside");
+          return order_id;
+        });
+      });
+      break;
+    } catch (const SagaMoved&) {
+      if (attempt >= 100) throw Error::unavailable(order_id, "the order kept changing; retry");
+    }
+  }
+  hook("cancel.request.after");
+  Order order = drive(order_id);
+  if (order.status != OrderStatus::kCancelled) {
+    throw Error::unavailable(order_id,
+                             fmt::format("the cancellation of order '{}' is recorded but not "
+                                         "finished (the gateway did not answer); recover() "
+                                         "finishes it",
+                                         order_id));
+  }
+  return order;
+}
+
+Order OrderSaga::advance_fulfilment(const std::string& order_id, OrderStatus from,
+                                    OrderStatus to) {
+  check_id("order_id", order_id);
+  run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+    Command cmd{tx, ctx_, ctx_.clock.now(), {}};
+    const auto order = tx.find_order(order_id);
+    if (!order) throw Error::not_found("order", order_id);
+    if (order->status == to) return;
+    if (order->status != from) {
+      throw Error::failed_precondition(
+          Reason::kIllegalTransition, order_id,
+          fmt::format("order '{}' is {}, not {}", order_id, to_string(order->status),
+                      to_string(from)));
+    }
+    if (!tx.try_set_order_status(order_id, from, to, {}, cmd.now)) {
+      throw Error::unavailable(order_id, "the order changed concurrently; retry");
+    }
+    tx.insert_order_audit({new_id(cmd.now), order_id, from, to, {}, cmd.now});
+    emit(cmd, to == OrderStatus::kShipped ? "OrderShipped" : "OrderDelivered", order_id,
+         {{"order_id", order_id}, {"user_id", order->user_id}, {"status", to_string(to)}});
+  });
+  return get(order_id);
+}
+
+Order OrderSaga::complete_payment(const std::string& order_id, bool approved) {
+  check_id("order_id", order_id);
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const Snapshot s = load(order_id);
+    const bool waiting =
+        s.payment &&
+        (s.payment->status == PaymentStatus::kPending ||
+         s.payment->status == PaymentStatus::kStarted) &&
+        (s.saga.state == SagaState::kAwaitingPayment ||
+         (s.saga.state == SagaState::kRunning && s.saga.step == index_of(s.saga, kPayment)));
+    if (waiting) {
+      try {
+        OrderLock lock(*this, order_id);
+        record_payment(order_id, {approved ? PaymentOutcome::kApproved : PaymentOutcome::kDeclined,
+                                  {}, approved ? "approved by callback" : "declined by callback",
+                                  true});
+      } catch (const SagaMoved&) {
+        continue;
+      }
+      return drive(order_id);
+    }
+    const bool same = s.payment && (approved ? s.payment->status == PaymentStatus::kApproved
+                                             : s.payment->status == PaymentStatus::kDeclined);
+    if (same) return drive(order_id);
+    throw Error::failed_precondition(
+        Reason::kIllegalTransition, order_id,
+        fmt::format("order '{}' is {} and not waiting for a payment result", order_id,
+                    to_string(s.order.status)));
+  }
+  throw Error::unavailable(order_id, "the order kept changing; retry");
+}
+
+std::vector<std::string> OrderSaga::sweep(int limit) {
+  check_limit(limit);
+  const auto expired = run_unit(ctx_.storage, Storage::Access::kRead, [&](Transaction& tx) {
+    return tx.find_expired_orders(OrderStatus::kAwaitingPayment, ctx_.clock.now(), limit);
+  });
+  std::vector<std::string> cancelled;
+  for (const auto& order_id : expired) {
+    bool marked = false;
+    try {
+      run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+        Command cmd{tx, ctx_, ctx_.clock.now(), {}};
+        const auto saga = tx.find_saga(order_id);
+        if (!saga || saga->state != SagaState::kAwaitingPayment) return;
+        SagaRecord next = *saga;
+        next.state = SagaState::kCancelling;
+        next.step = static_cast<int>(saga->steps.size());
+        next.reason = "payment not completed before the order expired";
+        move_saga(cmd, *saga, next);
+        log(cmd, order_id, "order", "expired");
+        marked = true;
+      });
+    } catch (const SagaMoved&) {
+      continue;
+    }
+    if (marked && drive(order_id).status == OrderStatus::kCancelled) {
+      cancelled.push_back(order_id);
+    }
+  }
+  return cancelled;
+}
+
+RecoveryReport OrderSaga::recover() {
+  RecoveryReport report;
+  auto settle = [&](const std::string& order_id) {
+    try {
+      const Order order = drive(order_id, false);
+      const Snapshot s = load(order_id);
+      if (in_flight(s.saga.state)) {
+        report.unresolved.push_back(
+            fmt::format("{}: an external call did not answer; saga is {}", order_id,
+                        to_string(s.saga.state)));
+        return;
+      }
+      switch (order.status) {
+        case OrderStatus::kConfirmed:
+        case OrderStatus::kShipped:
+        case OrderStatus::kDelivered:
+          ++report.confirmed;
+          break;
+        case OrderStatus::kFailed:
+          ++report.failed;
+          break;
+        case OrderStatus::kCancelled:
+          ++report.cancelled;
+          break;
+        default:
+          ++report.awaiting_payment;
+          break;
+      }
+    } catch (const Error& e) {
+      report.unresolved.push_back(fmt::format("{}: {}", order_id, e.what()));
+    }
+  };
+  for (SagaState state : {SagaState::kRunning, SagaState::kCompensating, SagaState::kCancelling,
+                          SagaState::kAwaitingPayment}) {
+    std::string after;
+    for (;;) {
+      const auto page = run_unit(ctx_.storage, Storage::Access::kRead, [&](Transaction& tx) {
+        return tx.list_sagas(state, after, 100);
+      });
+      if (page.empty()) break;
+      for (const auto& saga : page) {
+        after = saga.order_id;
+        ++report.examined;
+        if (state == SagaState::kAwaitingPayment) {
+          // Ask the gateway whether the pending payment finished meanwhile.
+          try {
+            const Snapshot s = load(saga.order_id);
+            PaymentResult result;
+            if (s.saga.state == SagaState::kAwaitingPayment && resolve_unknown(s, result) &&
+                result.outcome != PaymentOutcome::kPending) {
+              OrderLock lock(*this, saga.order_id);
+              record_payment(saga.order_id, result);
+            }
+          } catch (const SagaMoved&) {
+          } catch (const Error& e) {
+            report.unresolved.push_back(fmt::format("{}: {}", saga.order_id, e.what()));
+            continue;
+          }
+        }
+        settle(saga.order_id);
+      }
+    }
+  }
+  return report;
+}
+
+}  // namespace commerce::detail
+
+namespace commerce {
+
+OrderBook::OrderBook(const detail::Context& ctx)
+    : saga_(std::make_unique<detail::OrderSaga>(ctx)) {}
+OrderBook::~OrderBook() = default;
+
+Order OrderBook::place(const PlaceOrder& request) { return saga_->place(request); }
+Order OrderBook::get(const std::string& order_id) const { return saga_->get(order_id); }
+Page<Order> OrderBook::list_for_user(const std::string& user_id, const std::string& cursor,
+                                     int limit) const {
+  return saga_->list_for_user(user_id, cursor, limit);
+}
+std::vector<OrderAudit> OrderBook::audit(const std::string& order_id) const {
+  return saga_->audit(order_id);
+}
+Order OrderBook::cancel(const std::string& order_id, const std::string& reason,
+                        const std::string& request_id) {
+  return saga_->cancel(order_id, reason, request_id);
+}
+Order OrderBook::ship(const std::string& order_id) {
+  return saga_->advance_fulfilment(order_id, OrderStatus::kConfirmed, OrderStatus::kShipped);
+}
+Order OrderBook::deliver(const std::string& order_id) {
+  return saga_->advance_fulfilment(order_id, OrderStatus::kShipped, OrderStatus::kDelivered);
+}
+Order OrderBook::complete_payment(const std::string& order_id, bool approved) {
+  return saga_->complete_payment(order_id, approved);
+}
+std::vector<std::string> OrderBook::sweep(int limit) { return saga_->sweep(limit); }
+RecoveryReport OrderBook::recover() { return saga_->recover(); }
+
+}  // namespace commerce

@@ -1,0 +1,390 @@
+// The Kafka sink: librdkafka plumbing behind commerce/kafka_sink.h.
+//
+// Delivery reports are the only source of acknowledgements. Every produced message carries an
+// integer token as its opaque; the token maps to (batch, index) in `inflight`, so a report that
+// arrives after publish() gave up on it (or after close()) finds nothing and is dropped, and no
+// memory is owned by librdkafka. Reports and error events are served only by rd_kafka_poll() and
+// rd_kafka_flush(), which this file calls only with `mu` held, so the callbacks run under `mu`.
+#include "commerce/kafka_sink.h"
+
+#include <librdkafka/rdkafka.h>
+
+#include <sys/types.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <charconv>
+#include <mutex>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "commerce/error.h"
+
+namespace commerce {
+
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr const char* kSubject = "kafka-sink";
+
+// The sink's defaults; host properties are applied after them.
+const std::pair<const char*, const char*> kDefaults[] = {
+    {"enable.idempotence", "true"},
+    {"acks", "all"},
+    {"partitioner", "murmur2_random"},
+    {"message.timeout.ms", "30000"},
+    {"linger.ms", "5"},
+    {"client.id", "commerce-relay"},
+};
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+// Refuses the settings that would break the sink's guarantees or its own wiring.
+void check_property(const std::string& name, const std::string& value) {
+  const std::string field = "properties." + name;
+  if (name == "enable.idempotence" && lower(value) != "true") {
+    throw Error::invalid_argument(field, "must stay true: the sink relies on the idempotent "
+                                         "producer for ordered, duplicate-free retries");
+  }
+  if ((name == "acks" || name == "request.required.acks") && lower(value) != "all" &&
+      value != "-1") {
+    throw Error::invalid_argument(field, fmt::format("'{}' would acknowledge events before every "
+                                                     "in-sync replica has them; only all/-1",
+                                                     value));
+  }
+  if (name == "bootstrap.servers" || name == "metadata.broker.list") {
+    throw Error::invalid_argument(field, "set KafkaSinkOptions::bootstrap_servers instead");
+  }
+}
+
+struct BatchState {
+  explicit BatchState(std::size_t n) : acks(n), reported(n, false) {}
+  std::vector<Ack> acks;
+  std::vector<bool> reported;
+  std::size_t outstanding = 0;
+};
+
+struct Slot {
+  std::shared_ptr<BatchState> batch;
+  std::size_t index = 0;
+};
+
+}  // namespace
+
+struct KafkaSink::Impl {
+  KafkaSinkOptions options;
+  std::string name;
+
+  std::mutex mu;  // publish(), flush(), close(); the librdkafka callbacks run under it
+  rd_kafka_t* rk = nullptr;
+  bool closed = false;
+  bool fatal = false;
+  std::int64_t message_timeout_ms = 30000;
+  std::uint64_t next_token = 1;
+  std::unordered_map<std::uint64_t, Slot> inflight;
+
+  mutable std::mutex counters_mu;
+  KafkaSinkCounters counters;
+
+  explicit Impl(KafkaSinkOptions opts) : options(std::move(opts)) {
+    name = "kafka:" + options.bootstrap_servers;
+  }
+
+  void note_error(const std::string& text, bool count_failure) {
+    std::lock_guard lock(counters_mu);
+    counters.last_error = text;
+    if (count_failure) ++counters.failed;
+  }
+
+  // Builds a producer from the options. Throws InvalidArgument for a bad property.
+  rd_kafka_t* create_producer() {
+    for (const auto& [key, value] : options.properties) check_property(key, value);
+    char err[512] = {0};
+    // Owns the configuration until rd_kafka_new() takes it.
+    std::unique_ptr<rd_kafka_conf_t, decltype(&rd_kafka_conf_destroy)> owned(
+        rd_kafka_conf_new(), &rd_kafka_conf_destroy);
+    rd_kafka_conf_t* conf = owned.get();
+    auto set = [&](const std::string& key, const std::string& value, const std::string& field) {
+      if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), err, sizeof err) !=
+          RD_KAFKA_CONF_OK) {
+        throw Error::invalid_argument(field, err);
+      }
+    };
+    for (const auto& [key, value] : kDefaults) set(key, value, std::string("default ") + key);
+    for (const auto& [key, value] : options.properties) set(key, value, "properties." + key);
+    set("bootstrap.servers", options.bootstrap_servers, "bootstrap_servers");
+
+    char value[64] = {0};
+    std::size_t size = sizeof value;
+    if (rd_kafka_conf_get(conf, "message.timeout.ms", value, &size) == RD_KAFKA_CONF_OK) {
+      std::int64_t ms = 0;
+      const std::string_view text(value);
+      if (std::from_chars(text.data(), text.data() + text.size(), ms).ec == std::errc()) {
+        message_timeout_ms = ms;
+      }
+    }
+    rd_kafka_conf_set_dr_msg_cb(conf, &Impl::on_delivery);
+    rd_kafka_conf_set_error_cb(conf, &Impl::on_error_event);
+    rd_kafka_conf_set_opaque(conf, this);
+    rd_kafka_t* producer = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+    if (producer == nullptr) {
+      throw Error::invalid_argument("properties", fmt::format("librdkafka refused the "
+                                                              "configuration: {}", err));
+    }
+    owned.release();  // the producer owns it now
+    return producer;
+  }
+
+  // Purges whatever is still queued or in flight, serves the resulting reports, destroys.
+  void destroy_producer() {
+    if (rk == nullptr) return;
+    rd_kafka_purge(rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+    rd_kafka_flush(rk, 1000);
+    rd_kafka_destroy(rk);
+    rk = nullptr;
+    for (auto& [token, slot] : inflight) {
+      BatchState& b = *slot.batch;
+      if (!b.reported[slot.index]) {
+        b.reported[slot.index] = true;
+        b.acks[slot.index] = {AckStatus::kFailed, "the producer was closed before the delivery "
+                                                  "report arrived"};
+        if (b.outstanding > 0) --b.outstanding;
+      }
+    }
+    inflight.clear();
+  }
+
+  static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
+    auto* self = static_cast<Impl*>(opaque);
+    const auto token = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(message->_private));
+    auto it = self->inflight.find(token);
+    if (it == self->inflight.end()) return;  // publish() already gave up on it
+    Slot slot = std::move(it->second);
+    self->inflight.erase(it);
+    BatchState& b = *slot.batch;
+    if (b.reported[slot.index]) return;
+    b.reported[slot.index] = true;
+    --b.outstanding;
+    if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      b.acks[slot.index] = {AckStatus::kAcked, {}};
+      std::lock_guard lock(self->counters_mu);
+      ++self->counters.acked;
+    } else {
+      const std::string text =
+          fmt::format("delivery to topic '{}' failed: {} ({})", rd_kafka_topic_name(message->rkt),
+                      rd_kafka_err2str(message->err), rd_kafka_err2name(message->err));
+      b.acks[slot.index] = {AckStatus::kFailed, text};
+      self->note_error(text, true);
+    }
+  }
+
+  static void on_error_event(rd_kafka_t* producer, int code, const char* reason, void* opaque) {
+    auto* self = static_cast<Impl*>(opaque);
+    std::string text = fmt::format("kafka: {} ({})", reason,
+                                   rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(code)));
+    if (code == RD_KAFKA_RESP_ERR__FATAL) {
+      char detail[512] = {0};
+      const rd_kafka_resp_err_t original = rd_kafka_fatal_error(producer, detail, sizeof detail);
+      text = fmt::format("kafka: fatal producer error {}: {}; the producer will be rebuilt",
+                         rd_kafka_err2name(original), detail);
+      self->fatal = true;
+    }
+    self->note_error(text, false);
+    if (self->options.on_error) {
+      try {
+        self->options.on_error(text);
+      } catch (...) {
+        // A host callback must not unwind through librdkafka.
+      }
+    }
+  }
+
+  std::string topic_for(const Event& event) const {
+    auto it = options.topic_overrides.find(event.topic);
+    if (it != options.topic_overrides.end()) return it->second;
+    return options.topic_prefix + event.topic;
+  }
+
+  // Produces one event; returns the librdkafka error (NO_ERROR once queued). Waits (serving
+  // reports) while the local queue is full, up to `deadline`.
+  rd_kafka_resp_err_t produce(const Event& event, const std::string& topic,
+                              const std::string& value, std::uint64_t token,
+                              SteadyClock::time_point deadline) {
+    const std::string version = std::to_string(event.schema_version);
+    for (;;) {
+      const rd_kafka_resp_err_t err = rd_kafka_producev(
+          rk, RD_KAFKA_V_TOPIC(topic.c_str()),
+          RD_KAFKA_V_KEY(event.key.empty() ? nullptr : event.key.data(), event.key.size()),
+          RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+          RD_KAFKA_V_HEADER("event_id", event.id.data(), static_cast<ssize_t>(event.id.size())),
+          RD_KAFKA_V_HEADER("event_type", event.type.data(),
+                            static_cast<ssize_t>(event.type.size())),
+          RD_KAFKA_V_HEADER("schema_version", version.data(),
+                            static_cast<ssize_t>(version.size())),
+          RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<std::uintptr_t>(token))),
+          RD_KAFKA_V_END);
+      if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL || SteadyClock::now() >= deadline) return err;
+      rd_kafka_poll(rk, 50);  // make room: serve reports while librdkafka sends
+    }
+  }
+};
+
+KafkaSink::KafkaSink(KafkaSinkOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
+  const KafkaSinkOptions& o = impl_->options;
+  if (o.bootstrap_servers.empty()) {
+    throw Error::invalid_argument("bootstrap_servers", "must name at least one broker host:port");
+  }
+  if (o.report_grace_ms < 0) {
+    throw Error::invalid_argument("report_grace_ms", "must not be negative");
+  }
+  for (const auto& [from, to] : o.topic_overrides) {
+    if (from.empty() || to.empty()) {
+      throw Error::invalid_argument("topic_overrides",
+                                    fmt::format("empty topic name in '{}' -> '{}'", from, to));
+    }
+  }
+  impl_->rk = impl_->create_producer();
+}
+
+KafkaSink::~KafkaSink() {
+  try {
+    close();
+  } catch (...) {
+    // Destructors do not throw; close() only fails on a broken mutex.
+  }
+}
+
+std::string KafkaSink::name() const { return impl_->name; }
+
+std::string KafkaSink::topic_for(const Event& event) const { return impl_->topic_for(event); }
+
+std::string KafkaSink::librdkafka_version() { return rd_kafka_version_str(); }
+
+KafkaSinkCounters KafkaSink::counters() const {
+  std::lock_guard lock(impl_->counters_mu);
+  return impl_->counters;
+}
+
+std::vector<Ack> KafkaSink::publish(std::span<const Event> batch) {
+  Impl& s = *impl_;
+  std::lock_guard lock(s.mu);
+  if (s.closed) throw Error::failed_precondition(Reason::kNone, kSubject, "the sink is closed");
+  if (s.fatal) {
+    // The old producer can never deliver again; its unreported messages were failed already
+    // or are failed now, and the relay re-sends them through the new one (same ids).
+    s.destroy_producer();
+    s.rk = s.create_producer();
+    s.fatal = false;
+    std::lock_guard counters_lock(s.counters_mu);
+    ++s.counters.producer_rebuilds;
+  }
+  rd_kafka_poll(s.rk, 0);  // serve error events that piled up while idle
+
+  auto state = std::make_shared<BatchState>(batch.size());
+  const auto deadline = SteadyClock::now() + std::chrono::milliseconds(s.message_timeout_ms +
+                                                                       s.options.report_grace_ms);
+  std::unordered_set<std::string> refused_keys;  // keys whose send call failed in this batch
+  std::vector<std::uint64_t> tokens;
+  tokens.reserve(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const Event& event = batch[i];
+    if (refused_keys.contains(event.key)) {
+      state->reported[i] = true;
+      state->acks[i] = {AckStatus::kNotAttempted,
+                        fmt::format("an earlier event of key '{}' failed in this batch", event.key)};
+      continue;
+    }
+    const std::string topic = s.topic_for(event);
+    const std::string value = envelope_json(event);
+    const std::uint64_t token = s.next_token++;
+    s.inflight.emplace(token, Slot{state, i});
+    ++state->outstanding;
+    const rd_kafka_resp_err_t err = s.produce(event, topic, value, token, deadline);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      s.inflight.erase(token);
+      --state->outstanding;
+      state->reported[i] = true;
+      const std::string text = fmt::format("producing event {} to topic '{}' failed: {} ({})",
+                                           event.id, topic, rd_kafka_err2str(err),
+                                           rd_kafka_err2name(err));
+      state->acks[i] = {AckStatus::kFailed, text};
+      s.note_error(text, true);
+      refused_keys.insert(event.key);
+      continue;
+    }
+    tokens.push_back(token);
+    std::lock_guard counters_lock(s.counters_mu);
+    ++s.counters.produced;
+  }
+
+  // Wait for the delivery reports; librdkafka bounds each by message.timeout.ms.
+  while (state->outstanding > 0) {
+    const auto now = SteadyClock::now();
+    if (now >= deadline) break;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
+    rd_kafka_poll(s.rk, static_cast<int>(std::min<std::int64_t>(left, 100)));
+  }
+  if (state->outstanding > 0) {
+    const std::string text = fmt::format(
+        "no delivery report within {} ms (message.timeout.ms {} + report_grace_ms {})",
+        s.message_timeout_ms + s.options.report_grace_ms, s.message_timeout_ms,
+        s.options.report_grace_ms);
+    for (const std::uint64_t token : tokens) {
+      auto it = s.inflight.find(token);
+      if (it == s.inflight.end()) continue;
+      state->reported[it->second.index] = true;
+      state->acks[it->second.index] = {AckStatus::kFailed, text};
+      s.inflight.erase(it);
+      s.note_error(text, true);
+    }
+    state->outstanding = 0;
+  }
+
+  // Per key, nothing after a failed event counts: it is re-sent after the failed one.
+  std::vector<Ack> acks = std::move(state->acks);
+  std::unordered_map<std::string, std::string> failed_at;  // key -> id of its first failure
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const std::string& key = batch[i].key;
+    auto it = failed_at.find(key);
+    if (it != failed_at.end()) {
+      if (acks[i].status == AckStatus::kAcked) {
+        acks[i] = {AckStatus::kNotAttempted,
+                   fmt::format("re-sent after the failed event {} of key '{}'", it->second, key)};
+      }
+      continue;
+    }
+    if (acks[i].status != AckStatus::kAcked) failed_at.emplace(key, batch[i].id);
+  }
+  return acks;
+}
+
+bool KafkaSink::flush(std::int64_t timeout_ms) {
+  Impl& s = *impl_;
+  std::lock_guard lock(s.mu);
+  if (s.closed || s.rk == nullptr) return true;
+  const int ms = static_cast<int>(std::clamp<std::int64_t>(timeout_ms, 0, INT32_MAX));
+  return rd_kafka_flush(s.rk, ms) == RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
+void KafkaSink::close() {
+  Impl& s = *impl_;
+  std::lock_guard lock(s.mu);
+  if (s.closed) return;
+  s.closed = true;
+  if (s.rk == nullptr) return;
+  rd_kafka_flush(s.rk, static_cast<int>(std::min<std::int64_t>(s.message_timeout_ms, INT32_MAX)));
+  s.destroy_producer();
+}
+
+}  // namespace commerce

@@ -1,0 +1,107 @@
+// One libpq connection with its prepared-statement cache, and Query, the only way the adapter
+// runs parameterized SQL. libpq failures become either commerce::Error or one of the two
+// internal signals below, which PostgresStorage::run turns into a retry of the whole unit.
+#pragma once
+
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+struct pg_conn;
+struct pg_result;
+
+namespace commerce::postgres {
+
+// The unit of work cannot go on but may succeed if run again: serialization failure (40001),
+// deadlock (40P01), lock timeout, or a lost / refused connection.
+struct PgTransient {
+  enum class Kind { kContention, kConnection };
+  Kind kind;
+  std::string message;
+};
+
+// A unique violation (23505): usually a concurrent unit inserted the same key first, and a
+// rerun sees that row. PostgresStorage::run retries a few times, then reports Internal.
+struct PgUniqueViolation {
+  std::string constraint;
+  std::string message;
+};
+
+// Owns one PGresult.
+class Result {
+ public:
+  Result() = default;
+  explicit Result(pg_result* res) : res_(res) {}
+  Result(Result&& other) noexcept : res_(other.res_) { other.res_ = nullptr; }
+  Result& operator=(Result&& other) noexcept;
+  Result(const Result&) = delete;
+  Result& operator=(const Result&) = delete;
+  ~Result();
+
+  int rows() const;
+  // Rows changed by INSERT/UPDATE/DELETE.
+  std::int64_t affected() const;
+  bool is_null(int row, int column) const;
+  std::string text(int row, int column) const;
+  std::int64_t int64(int row, int column) const;
+
+ private:
+  pg_result* res_ = nullptr;
+};
+
+class Connection {
+ public:
+  // Connects; throws PgTransient(kConnection) if the server cannot be reached or refuses.
+  Connection(const std::string& url, int connect_timeout_s, const std::string& application_name);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs one or more statements without parameters (simple query protocol); the last result.
+  Result exec(const std::string& sql);
+  // Runs `sql` with text parameters as a prepared statement, prepared on first use.
+  Result execute(const std::string& sql, const std::vector<std::string>& params);
+  // Best effort ROLLBACK; false if the connection is no longer usable.
+  bool rollback() noexcept;
+  bool healthy() const noexcept;
+
+  // Forgets the failure recorded by the previous unit of work.
+  void clear_failure() noexcept { failure_ = nullptr; }
+  // Rethrows the first failure of this unit's statements, if any: a callback that caught and
+  // ignored it must not commit a transaction PostgreSQL has already aborted.
+  void rethrow_failure() const {
+    if (failure_) std::rethrow_exception(failure_);
+  }
+
+ private:
+  Result check(pg_result* res, const std::string& sql);
+  template <class E>
+  [[noreturn]] void fail(E error);
+
+  pg_conn* conn_ = nullptr;
+  std::exception_ptr failure_;
+  std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
+};
+
+class Query {
+ public:
+  Query(Connection& conn, std::string sql) : conn_(conn), sql_(std::move(sql)) {}
+
+  Query& bind(std::int64_t value);
+  Query& bind(const std::string& value);
+  Query& bind(std::string_view value) { return bind(std::string(value)); }
+  Query& bind(const char* value) { return bind(std::string(value)); }
+  Query& bind(int value) { return bind(static_cast<std::int64_t>(value)); }
+  Result run();
+
+ private:
+  Connection& conn_;
+  std::string sql_;
+  std::vector<std::string> params_;
+};
+
+}  // namespace commerce::postgres

@@ -1,0 +1,190 @@
+#include "pg_schema.h"
+
+#include <fmt/format.h>
+
+#include <iterator>
+
+#include "commerce/error.h"
+
+namespace commerce::postgres {
+
+namespace {
+
+// Migration N brings the schema from version N-1 to N. Append only; never edit a shipped one.
+// Keep in step with the SQLite adapter's list (same numbers, same tables and constraints).
+constexpr const char* kMigrations[] = {
+    // 1: catalog, stock, points, coupons, idempotency keys, outbox.
+    R"sql(
+CREATE TABLE settings(key text COLLATE "C" PRIMARY KEY, value text NOT NULL);
+CREATE TABLE requests(
+  request_id text COLLATE "C" PRIMARY KEY, fingerprint text NOT NULL, result text NOT NULL,
+  created_at bigint NOT NULL);
+CREATE TABLE categories(id text COLLATE "C" PRIMARY KEY, name text COLLATE "C" NOT NULL);
+CREATE TABLE products(
+  id text COLLATE "C" PRIMARY KEY, name text COLLATE "C" NOT NULL,
+  description text COLLATE "C" NOT NULL, price bigint NOT NULL CHECK (price >= 0),
+  category text COLLATE "C" NOT NULL, brand text COLLATE "C" NOT NULL,
+  status text COLLATE "C" NOT NULL, attributes text NOT NULL,
+  created_at bigint NOT NULL, updated_at bigint NOT NULL);
+CREATE INDEX products_by_category ON products(category, id);
+CREATE INDEX products_by_brand ON products(brand, id);
+CREATE TABLE stock(
+  product_id text COLLATE "C" PRIMARY KEY REFERENCES products(id),
+  on_hand bigint NOT NULL CHECK (on_hand >= 0),
+  reserved bigint NOT NULL CHECK (reserved >= 0 AND reserved <= on_hand),
+  sold bigint NOT NULL CHECK (sold >= 0));
+CREATE TABLE stock_adjustments(
+  id text COLLATE "C" PRIMARY KEY, product_id text COLLATE "C" NOT NULL, delta bigint NOT NULL,
+  reason text NOT NULL, created_at bigint NOT NULL);
+CREATE INDEX stock_adjustments_by_product ON stock_adjustments(product_id);
+CREATE TABLE reservations(
+  order_id text COLLATE "C" NOT NULL, product_id text COLLATE "C" NOT NULL,
+  qty bigint NOT NULL CHECK (qty > 0), expires_at bigint NOT NULL,
+  state text COLLATE "C" NOT NULL,
+  PRIMARY KEY (order_id, product_id));
+CREATE INDEX reservations_live_by_expiry ON reservations(expires_at) WHERE state = 'live';
+CREATE INDEX reservations_by_product ON reservations(product_id, state);
+CREATE TABLE point_balances(
+  user_id text COLLATE "C" PRIMARY KEY, balance bigint NOT NULL CHECK (balance >= 0));
+CREATE TABLE point_entries(
+  id text COLLATE "C" PRIMARY KEY, user_id text COLLATE "C" NOT NULL,
+  kind text COLLATE "C" NOT NULL, amount bigint NOT NULL, balance_after bigint NOT NULL,
+  order_id text COLLATE "C" NOT NULL, reason text NOT NULL, request_id text NOT NULL,
+  created_at bigint NOT NULL);
+CREATE INDEX point_entries_by_user ON point_entries(user_id, id);
+CREATE UNIQUE INDEX point_entries_once_per_order ON point_entries(order_id, kind)
+  WHERE order_id <> '';
+CREATE TABLE coupon_templates(
+  id text COLLATE "C" PRIMARY KEY, code text COLLATE "C" NOT NULL UNIQUE, name text NOT NULL,
+  kind text COLLATE "C" NOT NULL, value bigint NOT NULL, max_discount bigint NOT NULL,
+  min_order_amount bigint NOT NULL, valid_from bigint NOT NULL, valid_until bigint NOT NULL,
+  total_limit bigint NOT NULL, per_user_limit bigint NOT NULL,
+  issued_count bigint NOT NULL CHECK (issued_count >= 0 AND issued_count <= total_limit),
+  created_at bigint NOT NULL);
+CREATE TABLE coupon_user_issues(
+  template_id text COLLATE "C" NOT NULL, user_id text COLLATE "C" NOT NULL,
+  issued bigint NOT NULL, PRIMARY KEY (template_id, user_id));
+CREATE TABLE coupons(
+  id text COLLATE "C" PRIMARY KEY, template_id text COLLATE "C" NOT NULL,
+  code text COLLATE "C" NOT NULL, user_id text COLLATE "C" NOT NULL,
+  status text COLLATE "C" NOT NULL, order_id text COLLATE "C" NOT NULL,
+  valid_until bigint NOT NULL, issued_at bigint NOT NULL, updated_at bigint NOT NULL);
+CREATE INDEX coupons_by_user ON coupons(user_id, id);
+CREATE UNIQUE INDEX coupons_used_by_order ON coupons(order_id) WHERE status = 'used';
+CREATE TABLE outbox(
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text COLLATE "C" NOT NULL UNIQUE,
+  type text COLLATE "C" NOT NULL, schema_version integer NOT NULL,
+  topic text COLLATE "C" NOT NULL, key text COLLATE "C" NOT NULL, occurred_at bigint NOT NULL,
+  request_id text NOT NULL, payload text NOT NULL);
+)sql",
+    // 2: outbox delivery state, dead letters, relay leases, inbox.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN state text COLLATE "C" NOT NULL DEFAULT 'pending';
+ALTER TABLE outbox ADD COLUMN attempts integer NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN next_attempt_at bigint NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN last_error text NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN delivered_at bigint NOT NULL DEFAULT 0;
+CREATE INDEX outbox_pending ON outbox(seq) WHERE state = 'pending';
+CREATE INDEX outbox_pending_by_key ON outbox(key, seq) WHERE state = 'pending';
+CREATE INDEX outbox_by_state ON outbox(state);
+CREATE TABLE outbox_dead_letters(
+  seq bigint PRIMARY KEY REFERENCES outbox(seq), key text COLLATE "C" NOT NULL,
+  attempts integer NOT NULL, last_error text NOT NULL, dead_at bigint NOT NULL,
+  parked_behind bigint NOT NULL);
+CREATE INDEX outbox_dead_letters_by_key ON outbox_dead_letters(key, seq);
+CREATE TABLE leases(
+  name text COLLATE "C" PRIMARY KEY, owner text COLLATE "C" NOT NULL, until bigint NOT NULL);
+CREATE TABLE inbox(
+  message_id text COLLATE "C" PRIMARY KEY, type text COLLATE "C" NOT NULL,
+  fingerprint text NOT NULL, received_at bigint NOT NULL);
+)sql",
+    // 3: orders, order items and audit, sagas and their log, payments.
+    R"sql(
+CREATE TABLE orders(
+  id text COLLATE "C" PRIMARY KEY, user_id text COLLATE "C" NOT NULL,
+  status text COLLATE "C" NOT NULL,
+  subtotal bigint NOT NULL CHECK (subtotal >= 0), discount bigint NOT NULL CHECK (discount >= 0),
+  points_used bigint NOT NULL CHECK (points_used >= 0), total bigint NOT NULL CHECK (total >= 0),
+  coupon_id text COLLATE "C" NOT NULL, coupon_required bigint NOT NULL,
+  coupon_applied bigint NOT NULL, coupon_note text NOT NULL, payment_method text NOT NULL,
+  failure_reason text NOT NULL, request_id text NOT NULL, expires_at bigint NOT NULL,
+  created_at bigint NOT NULL, updated_at bigint NOT NULL);
+CREATE INDEX orders_by_user ON orders(user_id, id);
+CREATE INDEX orders_by_status_expiry ON orders(status, expires_at);
+CREATE TABLE order_items(
+  order_id text COLLATE "C" NOT NULL, product_id text COLLATE "C" NOT NULL, name text NOT NULL,
+  unit_price bigint NOT NULL, qty bigint NOT NULL CHECK (qty > 0), line_total bigint NOT NULL,
+  PRIMARY KEY (order_id, product_id));
+CREATE TABLE order_audit(
+  id text COLLATE "C" PRIMARY KEY, order_id text COLLATE "C" NOT NULL,
+  from_status text COLLATE "C" NOT NULL, to_status text COLLATE "C" NOT NULL,
+  reason text NOT NULL, at bigint NOT NULL);
+CREATE INDEX order_audit_by_order ON order_audit(order_id, at, id);
+CREATE TABLE sagas(
+  order_id text COLLATE "C" PRIMARY KEY, state text COLLATE "C" NOT NULL, step bigint NOT NULL,
+  position bigint NOT NULL, steps text NOT NULL, reason text NOT NULL,
+  updated_at bigint NOT NULL);
+CREATE INDEX sagas_by_state ON sagas(state, order_id);
+CREATE TABLE saga_log(
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, order_id text COLLATE "C" NOT NULL,
+  step text COLLATE "C" NOT NULL, action text COLLATE "C" NOT NULL, detail text NOT NULL,
+  at bigint NOT NULL, UNIQUE (order_id, step, action));
+CREATE TABLE payments(
+  id text COLLATE "C" PRIMARY KEY, order_id text COLLATE "C" NOT NULL UNIQUE,
+  amount bigint NOT NULL CHECK (amount > 0), method text NOT NULL,
+  status text COLLATE "C" NOT NULL, reference text NOT NULL,
+  created_at bigint NOT NULL, updated_at bigint NOT NULL);
+CREATE INDEX outbox_by_key_type ON outbox(key, type);
+CREATE INDEX coupons_by_status ON coupons(status, id);
+CREATE INDEX coupons_by_template ON coupons(template_id);
+)sql",
+};
+
+constexpr int kVersion = static_cast<int>(std::size(kMigrations));
+
+// pg_advisory_xact_lock key of migrations: "commerce" in ASCII.
+constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(7165065848790606693)";
+
+// The applied version, or -1 if the database has no schema_migrations table.
+int current_version(Connection& conn) {
+  if (conn.exec("SELECT to_regclass('schema_migrations') IS NULL").text(0, 0) == "t") return -1;
+  return static_cast<int>(
+      conn.exec("SELECT coalesce(max(version), 0) FROM schema_migrations").int64(0, 0));
+}
+
+void check_not_newer(int current) {
+  if (current > kVersion) {
+    throw Error::internal(fmt::format(
+        "the database schema is version {}, newer than this library's {}", current, kVersion));
+  }
+}
+
+}  // namespace
+
+void migrate(Connection& conn) {
+  int current = current_version(conn);
+  check_not_newer(current);
+  if (current == kVersion) return;
+  conn.exec("BEGIN ISOLATION LEVEL READ COMMITTED");
+  try {
+    conn.exec(kMigrationLock);
+    // Another process may have migrated while this one waited for the lock: read again.
+    conn.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations("
+        "version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
+    current = current_version(conn);
+    check_not_newer(current);
+    for (int v = current + 1; v <= kVersion; ++v) {
+      conn.exec(kMigrations[v - 1]);
+      conn.exec(fmt::format("INSERT INTO schema_migrations(version) VALUES({})", v));
+    }
+    conn.exec("COMMIT");
+  } catch (...) {
+    conn.rollback();
+    throw;
+  }
+}
+
+int schema_version() { return kVersion; }
+
+}  // namespace commerce::postgres

@@ -1,0 +1,650 @@
+// Bad input to every write command of catalog, stock, points and coupons: zero, negative and huge
+// numbers, empty ids, overflowing amounts, SQL metacharacters, long strings and non-UTF-8 bytes
+// in every string field. Each must throw commerce::Error with the right code and a subject that
+// names the field, and leave the database logically unchanged: a dump of every row of every
+// table (sqlite_dump.h) taken before and after must be identical. SQL metacharacters in free text
+// (names, descriptions, brands, reasons) are data: they are stored verbatim and harm nothing.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "commerce/error.h"
+#include "commerce/store.h"
+#include "sqlite_dump.h"
+
+namespace commerce::testing {
+namespace {
+
+constexpr Timestamp kNow = 1'800'000'000'000;
+constexpr Timestamp kFarFuture = 4'102'444'800'000;
+constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+
+// Ids the seeded store holds.
+struct Seed {
+  std::string percent_coupon;  // PCT10, issued to alice
+  std::string fixed_coupon;    // FIX500, issued to alice
+};
+
+using Call = std::function<void(Store&, const Seed&, const std::string&)>;
+
+struct BadCase {
+  std::string name;  // letters, digits and underscores
+  std::function<void(Store&, const Seed&)> call;
+  ErrorCode code;
+  std::string subject;  // the field (or id) the error must name
+};
+
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.name; }
+
+struct BadString {
+  std::string label;
+  std::string value;
+};
+
+// Values no id field accepts (ids are 1..128 of A-Z a-z 0-9 - _ . : @ / + #).
+std::vector<BadString> bad_ids(bool empty_is_bad = true) {
+  std::vector<BadString> v = {
+      {"sql_quote", "x'; DROP TABLE products; --"},
+      {"sql_or", "x\" OR 1=1 --"},
+      {"semicolon", "a;b"},
+      {"like_wildcard", "100%"},
+      {"space", "a b"},
+      {"too_long", std::string(129, 'a')},
+      {"non_utf8", "ab\xff\xfe"},
+      {"non_ascii_utf8", "caf\xc3\xa9"},
+      {"nul_byte", std::string("a\0b", 3)},
+      {"newline", "a\nb"},
+  };
+  if (empty_is_bad) v.insert(v.begin(), {"empty", ""});
+  return v;
+}
+
+// Values no free-text field accepts (UTF-8 without control characters, at most max_bytes).
+std::vector<BadString> bad_texts(std::size_t max_bytes, bool required) {
+  std::vector<BadString> v = {
+      {"too_long", std::string(max_bytes + 1, 'a')},
+      {"too_long_multibyte",
+       [&] {
+         std::string s;
+         while (s.size() <= max_bytes) s += "\xea\xb0\x80";  // U+AC00, 3 bytes
+         return s;
+       }()},
+      {"non_utf8", "ab\xff"},
+      {"overlong_utf8", "\xc0\xaf"},
+      {"truncated_utf8", "ok\xe2\x82"},
+      {"surrogate_utf8", "\xed\xa0\x80"},
+      {"above_max_codepoint", "\xf4\x90\x80\x80"},
+      {"control_char", "a\x01z"},
+      {"nul_byte", std::string("a\0b", 3)},
+  };
+  if (required) v.insert(v.begin(), {"empty", ""});
+  return v;
+}
+
+class CaseList {
+ public:
+  void add(std::string name, std::function<void(Store&, const Seed&)> call, std::string subject,
+           ErrorCode code = ErrorCode::kInvalidArgument) {
+    cases_.push_back({std::move(name), std::move(call), code, std::move(subject)});
+  }
+  void strings(const std::string& prefix, const std::string& subject,
+               const std::vector<BadString>& values, const Call& call) {
+    for (const auto& v : values) {
+      add(
+          prefix + "_" + v.label,
+          [call, value = v.value](Store& s, const Seed& seed) { call(s, seed, value); }, subject);
+    }
+  }
+  void ids(const std::string& prefix, const std::string& subject, const Call& call) {
+    strings(prefix, subject, bad_ids(), call);
+  }
+  void request_ids(const std::string& prefix, const Call& call) {
+    strings(prefix + "_request_id", "request_id", bad_ids(false), call);
+  }
+  std::vector<BadCase> take() { return std::move(cases_); }
+
+ private:
+  std::vector<BadCase> cases_;
+};
+
+NewProduct good_product() { return {.id = "new-sku", .name = "New", .price = 100}; }
+
+NewCouponTemplate good_template() {
+  return {.code = "NEWCODE",
+          .name = "New",
+          .kind = CouponKind::kFixed,
+          .value = 100,
+          .valid_from = 0,
+          .valid_until = kFarFuture,
+          .total_limit = 10,
+          .per_user_limit = 1};
+}
+
+void catalog_cases(CaseList& c) {
+  using S = const std::string&;
+  // create
+  c.ids("create_id", "id", [](Store& s, const Seed&, S v) {
+    auto p = good_product();
+    p.id = v;
+    s.catalog().create(p);
+  });
+  c.strings("create_name", "name", bad_texts(512, true), [](Store& s, const Seed&, S v) {
+    auto p = good_product();
+    p.name = v;
+    s.catalog().create(p);
+  });
+  c.strings("create_description", "description", bad_texts(16384, false),
+            [](Store& s, const Seed&, S v) {
+              auto p = good_product();
+              p.description = v;
+              s.catalog().create(p);
+            });
+  c.strings("create_category", "category", bad_ids(false), [](Store& s, const Seed&, S v) {
+    auto p = good_product();
+    p.category = v;
+    s.catalog().create(p);
+  });
+  c.strings("create_brand", "brand", bad_texts(512, false), [](Store& s, const Seed&, S v) {
+    auto p = good_product();
+    p.brand = v;
+    s.catalog().create(p);
+  });
+  auto bad_json = bad_texts(65536, true);
+  bad_json.push_back({"json_array", "[1, 2]"});
+  bad_json.push_back({"json_unclosed", "{\"a\": 1"});
+  bad_json.push_back({"json_sql", "'; DROP TABLE products; --"});
+  bad_json.push_back({"json_non_utf8_string", "{\"a\": \"\xff\"}"});
+  c.strings("create_attributes", "attributes", bad_json, [](Store& s, const Seed&, S v) {
+    auto p = good_product();
+    p.attributes = v;
+    s.catalog().create(p);
+  });
+  c.request_ids("create",
+                [](Store& s, const Seed&, S v) { s.catalog().create(good_product(), v); });
+  for (auto [label, price] : {std::pair{"minus_one", -1LL}, {"min", kMin}}) {
+    c.add(
+        std::string("create_price_") + label,
+        [price](Store& s, const Seed&) {
+          auto p = good_product();
+          p.price = price;
+          s.catalog().create(p);
+        },
+        "price");
+  }
+  for (auto [label, n] : {std::pair{"minus_one", -1LL},
+                          {"above_limit", 1'000'000'001LL},
+                          {"max", kMax},
+                          {"min", kMin}}) {
+    c.add(
+        std::string("create_initial_stock_") + label,
+        [n](Store& s, const Seed&) {
+          auto p = good_product();
+          p.initial_stock = n;
+          s.catalog().create(p);
+        },
+        "initial_stock");
+  }
+  c.add(
+      "create_status_deleted",
+      [](Store& s, const Seed&) {
+        auto p = good_product();
+        p.status = ProductStatus::kDeleted;
+        s.catalog().create(p);
+      },
+      "status");
+
+  // update
+  c.ids("update_id", "id",
+        [](Store& s, const Seed&, S v) { s.catalog().update(v, {.name = "Renamed"}); });
+  c.strings("update_name", "name", bad_texts(512, true),
+            [](Store& s, const Seed&, S v) { s.catalog().update("mug", {.name = v}); });
+  c.strings("update_description", "description", bad_texts(16384, false),
+            [](Store& s, const Seed&, S v) { s.catalog().update("mug", {.description = v}); });
+  c.strings("update_category", "category", bad_ids(false),
+            [](Store& s, const Seed&, S v) { s.catalog().update("mug", {.category = v}); });
+  c.strings("update_brand", "brand", bad_texts(512, false),
+            [](Store& s, const Seed&, S v) { s.catalog().update("mug", {.brand = v}); });
+  c.strings("update_attributes", "attributes", bad_json,
+            [](Store& s, const Seed&, S v) { s.catalog().update("mug", {.attributes = v}); });
+  c.request_ids("update", [](Store& s, const Seed&, S v) {
+    s.catalog().update("mug", {.name = "Renamed"}, v);
+  });
+  for (auto [label, price] : {std::pair{"minus_one", -1LL}, {"min", kMin}}) {
+    c.add(
+        std::string("update_price_") + label,
+        [price](Store& s, const Seed&) { s.catalog().update("mug", {.price = price}); }, "price");
+  }
+  c.add(
+      "update_status_deleted",
+      [](Store& s, const Seed&) { s.catalog().update("mug", {.status = ProductStatus::kDeleted}); },
+      "status");
+
+  // remove
+  c.ids("remove_id", "id", [](Store& s, const Seed&, S v) { s.catalog().remove(v); });
+  c.request_ids("remove", [](Store& s, const Seed&, S v) { s.catalog().remove("mug", v); });
+
+  // add_category
+  c.ids("add_category_id", "id",
+        [](Store& s, const Seed&, S v) { s.catalog().add_category(v, "Cups"); });
+  c.strings("add_category_name", "name", bad_texts(512, true),
+            [](Store& s, const Seed&, S v) { s.catalog().add_category("cups", v); });
+}
+
+void stock_cases(CaseList& c) {
+  using S = const std::string&;
+  c.ids("reserve_order_id", "order_id", [](Store& s, const Seed&, S v) {
+    s.stock().reserve(v, {{"mug", 1}});
+  });
+  c.ids("reserve_product_id", "items[0].product_id", [](Store& s, const Seed&, S v) {
+    s.stock().reserve("order-9", {{v, 1}});
+  });
+  c.add(
+      "reserve_no_items", [](Store& s, const Seed&) { s.stock().reserve("order-9", {}); }, "items");
+  c.add(
+      "reserve_too_many_lines",
+      [](Store& s, const Seed&) {
+        s.stock().reserve("order-9", std::vector<LineItem>(1001, {"mug", 1}));
+      },
+      "items");
+  for (auto [label, qty] : {std::pair{"zero", 0LL},
+                            {"minus_one", -1LL},
+                            {"above_limit", 1'000'001LL},
+                            {"max", kMax},
+                            {"min", kMin}}) {
+    c.add(
+        std::string("reserve_qty_") + label,
+        [qty](Store& s, const Seed&) {
+          s.stock().reserve("order-9", {{"mug", qty}});
+        },
+        "items[0].qty");
+    c.add(
+        std::string("reserve_second_line_qty_") + label,
+        [qty](Store& s, const Seed&) {
+          s.stock().reserve("order-9", {{"mug", 1}, {"pricey", qty}});
+        },
+        "items[1].qty");
+  }
+  // The same product twice: each line is valid, the sum is not.
+  c.add(
+      "reserve_summed_qty_above_limit",
+      [](Store& s, const Seed&) {
+        s.stock().reserve("order-9", {{"mug", 600'000}, {"mug", 600'000}});
+      },
+      "items[1].qty");
+  c.add(
+      "reserve_expires_at_negative",
+      [](Store& s, const Seed&) {
+        s.stock().reserve("order-9", {{"mug", 1}}, -1);
+      },
+      "expires_at");
+
+  c.ids("commit_order_id", "order_id", [](Store& s, const Seed&, S v) { s.stock().commit(v); });
+  c.ids("release_order_id", "order_id", [](Store& s, const Seed&, S v) { s.stock().release(v); });
+
+  c.ids("stock_adjust_product_id", "product_id",
+        [](Store& s, const Seed&, S v) { s.stock().adjust(v, 1, "restock"); });
+  c.strings("stock_adjust_reason", "reason", bad_texts(512, true),
+            [](Store& s, const Seed&, S v) { s.stock().adjust("mug", 1, v); });
+  c.request_ids("stock_adjust",
+                [](Store& s, const Seed&, S v) { s.stock().adjust("mug", 1, "restock", v); });
+  for (auto [label, delta] : {std::pair{"zero", 0LL},
+                              {"above_limit", 1'000'000'001LL},
+                              {"below_limit", -1'000'000'001LL},
+                              {"max", kMax},
+                              {"min", kMin}}) {
+    c.add(
+        std::string("stock_adjust_delta_") + label,
+        [delta](Store& s, const Seed&) { s.stock().adjust("mug", delta, "restock"); }, "delta");
+  }
+
+  for (auto [label, limit] : {std::pair{"zero", 0}, {"minus_one", -1}, {"above_max", 501}}) {
+    c.add(
+        std::string("release_expired_limit_") + label,
+        [limit](Store& s, const Seed&) { s.stock().release_expired(limit); }, "limit");
+  }
+}
+
+void points_cases(CaseList& c) {
+  using S = const std::string&;
+  const std::vector<std::pair<const char*, long long>> bad_amounts = {
+      {"zero", 0},
+      {"minus_one", -1},
+      {"above_limit", 1'000'000'000'000'001LL},
+      {"max", kMax},
+      {"min", kMin}};
+
+  c.ids("charge_user_id", "user_id", [](Store& s, const Seed&, S v) { s.points().charge(v, 10); });
+  c.request_ids("charge", [](Store& s, const Seed&, S v) { s.points().charge("alice", 10, v); });
+  for (auto [label, amount] : bad_amounts) {
+    c.add(
+        std::string("charge_amount_") + label,
+        [amount](Store& s, const Seed&) { s.points().charge("alice", amount); }, "amount");
+  }
+  // whale's balance is 10 below INT64_MAX: one more charge would overflow.
+  c.add(
+      "charge_balance_overflow", [](Store& s, const Seed&) { s.points().charge("whale", 100); },
+      "amount");
+
+  c.ids("use_user_id", "user_id",
+        [](Store& s, const Seed&, S v) { s.points().use(v, 10, "order-9"); });
+  c.ids("use_order_id", "order_id",
+        [](Store& s, const Seed&, S v) { s.points().use("alice", 10, v); });
+  for (auto [label, amount] : bad_amounts) {
+    c.add(
+        std::string("use_amount_") + label,
+        [amount](Store& s, const Seed&) { s.points().use("alice", amount, "order-9"); }, "amount");
+  }
+
+  c.ids("restore_order_id", "order_id", [](Store& s, const Seed&, S v) { s.points().restore(v); });
+
+  c.ids("points_adjust_user_id", "user_id",
+        [](Store& s, const Seed&, S v) { s.points().adjust(v, 10, "goodwill"); });
+  c.strings("points_adjust_reason", "reason", bad_texts(512, true),
+            [](Store& s, const Seed&, S v) { s.points().adjust("alice", 10, v); });
+  c.request_ids("points_adjust",
+                [](Store& s, const Seed&, S v) { s.points().adjust("alice", 10, "goodwill", v); });
+  for (auto [label, delta] : {std::pair{"zero", 0LL},
+                              {"above_limit", 1'000'000'000'000'001LL},
+                              {"below_limit", -1'000'000'000'000'001LL},
+                              {"max", kMax},
+                              {"min", kMin}}) {
+    c.add(
+        std::string("points_adjust_delta_") + label,
+        [delta](Store& s, const Seed&) { s.points().adjust("alice", delta, "goodwill"); }, "delta");
+  }
+  c.add(
+      "points_adjust_balance_overflow",
+      [](Store& s, const Seed&) { s.points().adjust("whale", 100, "goodwill"); }, "delta");
+}
+
+void coupon_cases(CaseList& c) {
+  using S = const std::string&;
+  auto with = [](std::function<void(NewCouponTemplate&)> edit) {
+    return [edit](Store& s, const Seed&) {
+      auto t = good_template();
+      edit(t);
+      s.coupons().create_template(t);
+    };
+  };
+  auto ids = bad_ids();
+  ids.push_back({"too_long_for_code", std::string(65, 'C')});
+  c.strings("template_code", "code", ids, [](Store& s, const Seed&, S v) {
+    auto t = good_template();
+    t.code = v;
+    s.coupons().create_template(t);
+  });
+  c.strings("template_name", "name", bad_texts(512, false), [](Store& s, const Seed&, S v) {
+    auto t = good_template();
+    t.name = v;
+    s.coupons().create_template(t);
+  });
+  c.request_ids("template", [](Store& s, const Seed&, S v) {
+    s.coupons().create_template(good_template(), v);
+  });
+  for (auto [label, n] : {std::pair{"zero", 0LL}, {"minus_one", -1LL}, {"min", kMin}}) {
+    const std::string l = label;
+    c.add("template_value_" + l, with([n](auto& t) { t.value = n; }), "value");
+    c.add("template_total_limit_" + l, with([n](auto& t) { t.total_limit = n; }), "total_limit");
+    c.add("template_per_user_limit_" + l, with([n](auto& t) { t.per_user_limit = n; }),
+          "per_user_limit");
+  }
+  for (auto [label, n] : {std::pair{"minus_one", -1LL}, {"min", kMin}}) {
+    const std::string l = label;
+    c.add("template_max_discount_" + l, with([n](auto& t) { t.max_discount = n; }), "max_discount");
+    c.add("template_min_order_amount_" + l, with([n](auto& t) { t.min_order_amount = n; }),
+          "min_order_amount");
+    c.add("template_valid_from_" + l, with([n](auto& t) { t.valid_from = n; }), "valid_from");
+  }
+  for (auto [label, n] : {std::pair{"101", 101LL}, {"max", kMax}}) {
+    c.add(std::string("template_percent_value_") + label, with([n](auto& t) {
+            t.kind = CouponKind::kPercent;
+            t.value = n;
+          }),
+          "value");
+  }
+  c.add("template_valid_until_equal", with([](auto& t) { t.valid_until = t.valid_from; }),
+        "valid_until");
+  c.add("template_valid_until_before", with([](auto& t) {
+          t.valid_from = 1000;
+          t.valid_until = 999;
+        }),
+        "valid_until");
+
+  c.ids("issue_code", "code", [](Store& s, const Seed&, S v) { s.coupons().issue(v, "alice"); });
+  c.ids("issue_user_id", "user_id",
+        [](Store& s, const Seed&, S v) { s.coupons().issue("FIX500", v); });
+  c.request_ids("issue", [](Store& s, const Seed&, S v) { s.coupons().issue("FIX500", "bob", v); });
+
+  c.ids("revoke_coupon_id", "coupon_id", [](Store& s, const Seed&, S v) { s.coupons().revoke(v); });
+  c.request_ids("revoke",
+                [](Store& s, const Seed& seed, S v) { s.coupons().revoke(seed.fixed_coupon, v); });
+
+  for (bool required : {true, false}) {
+    const std::string p = required ? "use_required" : "use_optional";
+    c.ids(p + "_coupon_id", "coupon_id", [required](Store& s, const Seed&, S v) {
+      s.coupons().use(v, "alice", "order-9", 10'000, required);
+    });
+    c.ids(p + "_user_id", "user_id", [required](Store& s, const Seed& seed, S v) {
+      s.coupons().use(seed.fixed_coupon, v, "order-9", 10'000, required);
+    });
+    c.ids(p + "_order_id", "order_id", [required](Store& s, const Seed& seed, S v) {
+      s.coupons().use(seed.fixed_coupon, "alice", v, 10'000, required);
+    });
+    for (auto [label, n] : {std::pair{"minus_one", -1LL}, {"min", kMin}}) {
+      c.add(
+          p + "_subtotal_" + label,
+          [required, n](Store& s, const Seed& seed) {
+            s.coupons().use(seed.fixed_coupon, "alice", "order-9", n, required);
+          },
+          "subtotal");
+    }
+    // 10% of a subtotal near INT64_MAX: subtotal x 10 overflows before the division.
+    c.add(
+        p + "_percent_of_huge_subtotal_overflows",
+        [required](Store& s, const Seed& seed) {
+          s.coupons().use(seed.percent_coupon, "alice", "order-9", kMax, required);
+        },
+        "subtotal");
+  }
+  c.add(
+      "quote_percent_of_huge_subtotal_overflows",
+      [](Store& s, const Seed& seed) { s.coupons().quote(seed.percent_coupon, "alice", kMax / 2); },
+      "subtotal");
+  c.ids("coupon_restore_order_id", "order_id",
+        [](Store& s, const Seed&, S v) { s.coupons().restore(v); });
+}
+
+std::vector<BadCase> all_cases() {
+  CaseList c;
+  catalog_cases(c);
+  stock_cases(c);
+  points_cases(c);
+  coupon_cases(c);
+  return c.take();
+}
+
+std::string fresh_file() {
+  static std::atomic<int> counter{0};
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("commerce-bad-input-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto path = dir / ("store-" + std::to_string(counter++) + ".db");
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  return path.string();
+}
+
+// A store with a little of everything: categories, products, stock, a live reservation, points
+// (one user 10 short of the int64 limit), coupon templates and issued coupons. It is built once
+// per process and copied for every test (copying a closed SQLite file is cheaper than seeding).
+class SeededStore {
+ protected:
+  void seed() {
+    static const auto [templ, seed] = build_template();
+    path_ = fresh_file();
+    std::filesystem::copy_file(templ, path_);
+    seed_ = seed;
+    store_ = Store::open(path_, {.clock = std::make_shared<ManualClock>(kNow)});
+  }
+
+  void discard() {
+    store_.reset();
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
+  }
+
+  std::string path_;
+  std::unique_ptr<Store> store_;
+  Seed seed_;
+
+ private:
+  static std::pair<std::string, Seed> build_template() {
+    const std::string path = fresh_file();
+    Seed seed;
+    auto store = Store::open(path, {.clock = std::make_shared<ManualClock>(kNow)});
+    auto& s = *store;
+    s.catalog().add_category("mugs", "Mugs");
+    s.catalog().create({.id = "mug",
+                        .name = "Blue mug",
+                        .description = "A mug",
+                        .price = 12000,
+                        .category = "mugs",
+                        .brand = "Acme",
+                        .initial_stock = 10});
+    s.catalog().create({.id = "pricey", .name = "Priceless", .price = kMax, .initial_stock = 5});
+    s.stock().reserve("order-1", {{"mug", 2}});
+    s.points().charge("alice", 5000, "charge-alice");
+    s.points().use("alice", 100, "order-p");
+    s.storage().run(Storage::Access::kWrite, [](Transaction& tx) {
+      if (!tx.try_credit_points("whale", kMax - 10)) throw std::runtime_error("seed whale");
+      tx.insert_points_entry({.id = "00000000-0000-7000-8000-000000000001",
+                              .user_id = "whale",
+                              .kind = PointsEntryKind::kCharge,
+                              .amount = kMax - 10,
+                              .balance_after = kMax - 10,
+                              .created_at = kNow});
+    });
+    s.coupons().create_template({.code = "PCT10",
+                                 .name = "Ten percent",
+                                 .kind = CouponKind::kPercent,
+                                 .value = 10,
+                                 .valid_from = 0,
+                                 .valid_until = kFarFuture,
+                                 .total_limit = 100,
+                                 .per_user_limit = 1});
+    s.coupons().create_template({.code = "FIX500",
+                                 .name = "500 off",
+                                 .value = 500,
+                                 .valid_from = 0,
+                                 .valid_until = kFarFuture,
+                                 .total_limit = 100,
+                                 .per_user_limit = 2});
+    seed.percent_coupon = s.coupons().issue("PCT10", "alice").id;
+    seed.fixed_coupon = s.coupons().issue("FIX500", "alice").id;
+    store.reset();  // the last connection checkpoints the WAL into the file
+    if (std::filesystem::exists(path + "-wal")) throw std::runtime_error("WAL left behind");
+    return {path, seed};
+  }
+};
+
+class BadInput : public SeededStore, public ::testing::TestWithParam<BadCase> {
+ protected:
+  void SetUp() override { seed(); }
+  void TearDown() override { discard(); }
+};
+
+TEST_P(BadInput, IsRefusedNamingTheFieldAndChangesNothing) {
+  const BadCase& c = GetParam();
+  const auto before = dump_database(path_);
+  ASSERT_GT(before.size(), 20u);
+  try {
+    c.call(*store_, seed_);
+    ADD_FAILURE() << "no error was raised";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), c.code) << e.what();
+    EXPECT_EQ(e.subject(), c.subject) << e.what();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "not a commerce::Error: " << e.what();
+  }
+  EXPECT_EQ(dump_database(path_), before);
+  // ...and the store still works.
+  EXPECT_EQ(store_->stock().level("mug"), (StockLevel{"mug", 10, 2, 8, 0}));
+  EXPECT_EQ(store_->points().balance("alice"), 4900);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllWriteCommands, BadInput, ::testing::ValuesIn(all_cases()),
+                         [](const ::testing::TestParamInfo<BadCase>& p) { return p.param.name; });
+
+class FreeText : public SeededStore, public ::testing::Test {
+ protected:
+  void SetUp() override { seed(); }
+  void TearDown() override { discard(); }
+};
+
+const std::vector<std::string> kSqlTexts = {
+    "Robert'); DROP TABLE products; --",
+    "x\" OR \"1\"=\"1",
+    "100% _cotton_ \\ backslash; `ticks` /* comment */ -- dash",
+    "'; DELETE FROM stock WHERE '1'='1",
+};
+
+// SQL metacharacters in free-text fields are legitimate data: stored and read back verbatim.
+TEST_F(FreeText, SqlMetacharactersAreStoredVerbatim) {
+  auto& s = *store_;
+  for (std::size_t i = 0; i < kSqlTexts.size(); ++i) {
+    const std::string& text = kSqlTexts[i];
+    const std::string id = "sql-" + std::to_string(i);
+    const auto created = s.catalog().create({.id = id,
+                                             .name = text,
+                                             .description = text + " (description)",
+                                             .price = 1,
+                                             .brand = text,
+                                             .attributes = nlohmann::json{{"note", text}}.dump(),
+                                             .initial_stock = 1});
+    EXPECT_EQ(s.catalog().get(id), created);
+    EXPECT_EQ(created.name, text);
+    EXPECT_EQ(created.description, text + " (description)");
+    EXPECT_EQ(created.brand, text);
+    EXPECT_EQ(s.catalog().update(id, {.name = text + "!"}).name, text + "!");
+    s.catalog().add_category("cat-" + std::to_string(i), text);
+    EXPECT_EQ(s.stock().adjust(id, 2, text).on_hand, 3);
+    EXPECT_EQ(s.points().adjust("alice", 1, text).reason, text);
+    EXPECT_EQ(s.coupons()
+                  .create_template({.code = "SQL" + std::to_string(i),
+                                    .name = text,
+                                    .value = 1,
+                                    .valid_from = 0,
+                                    .valid_until = kFarFuture,
+                                    .total_limit = 1})
+                  .name,
+              text);
+  }
+  // Every table still exists and the seeded rows are intact.
+  EXPECT_EQ(s.stock().level("mug"), (StockLevel{"mug", 10, 2, 8, 0}));
+  EXPECT_EQ(s.catalog().get("mug").name, "Blue mug");
+  EXPECT_EQ(s.points().balance("alice"), 4900 + static_cast<Money>(kSqlTexts.size()));
+  const auto dump = dump_database(path_);
+  for (const auto& table : {"products", "stock", "stock_adjustments", "categories", "point_entries",
+                            "coupon_templates"}) {
+    EXPECT_TRUE(std::any_of(dump.begin(), dump.end(), [&](const std::string& line) {
+      return line.starts_with(std::string("schema|table|") + table + "|");
+    })) << table;
+  }
+  // A text query with LIKE wildcards matches them literally, not as patterns.
+  const auto found = s.catalog().list({.text = "100% _cotton_"});
+  ASSERT_EQ(found.items.size(), 1u);
+  EXPECT_EQ(found.items[0].id, "sql-2");
+  EXPECT_TRUE(s.catalog().list({.text = "%"}).items.size() == 1u);
+  EXPECT_TRUE(s.catalog().list({.text = "_"}).items.size() == 1u);
+  EXPECT_EQ(s.catalog().list({.brand = kSqlTexts[0]}).items.size(), 1u);
+}
+
+}  // namespace
+}  // namespace commerce::testing

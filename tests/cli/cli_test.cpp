@@ -1,0 +1,435 @@
+// The `commerce` command line end to end: each test runs the real executable on a temporary
+// SQLite file and parses its --json output.
+#include <SQLiteCpp/Database.h>
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cli_runner.h"
+
+namespace commerce::cli_test {
+namespace {
+
+using nlohmann::json;
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_EQ(run({"init", "--db", db_}).exit_code, 0); }
+
+  // `commerce --db DB --json ARGS...`
+  Result cmd(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", db_, "--json"});
+    return run(args);
+  }
+  // Runs the command, expects success, returns its JSON.
+  json ok(const std::vector<std::string>& args) {
+    const Result r = cmd(args);
+    EXPECT_EQ(r.exit_code, 0) << "commerce " << ::testing::PrintToString(args)
+                              << "\nstderr: " << r.err;
+    return r.json();
+  }
+  // Runs the command, expects `exit_code`, returns the error object printed on stderr.
+  json fails(const std::vector<std::string>& args, int exit_code) {
+    const Result r = cmd(args);
+    EXPECT_EQ(r.exit_code, exit_code) << "commerce " << ::testing::PrintToString(args)
+                                      << "\nstdout: " << r.out << "\nstderr: " << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+    auto doc = json::parse(r.err, nullptr, false);
+    EXPECT_FALSE(doc.is_discarded()) << r.err;
+    return doc.is_discarded() ? json::object() : doc["error"];
+  }
+
+  TempDir dir_;
+  std::string db_ = dir_.path("shop.db");
+};
+
+TEST_F(CliTest, InitIsRepeatableAndKeepsTheCurrency) {
+  const Result again = run({"--json", "init", "--db", db_});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.json()["created"], false);
+  EXPECT_EQ(again.json()["currency"], "KRW");
+
+  const Result other = run({"--json", "init", "--db", db_, "--currency", "USD"});
+  EXPECT_EQ(other.exit_code, 5) << other.err;  // FailedPrecondition: the currency is fixed
+
+  const std::string usd = dir_.path("usd.db");
+  const Result created = run({"init", "--db", usd, "--currency", "USD", "--json"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  EXPECT_EQ(created.json()["created"], true);
+  EXPECT_EQ(created.json()["currency"], "USD");
+  // Later commands open it with its own currency.
+  const Result stats = run({"--db", usd, "--json", "stats"});
+  ASSERT_EQ(stats.exit_code, 0) << stats.err;
+  EXPECT_EQ(stats.json()["currency"], "USD");
+}
+
+TEST_F(CliTest, ProductsCanBeCreatedChangedListedAndRemoved) {
+  ok({"product", "add-category", "kitchen", "--name", "Kitchen"});
+  const json mug =
+      ok({"product", "create", "mug", "--name", "Blue mug", "--price", "12000", "--category",
+          "kitchen", "--brand", "Hanji", "--stock", "5", "--attributes", R"({"color":"blue"})"});
+  EXPECT_EQ(mug["id"], "mug");
+  EXPECT_EQ(mug["price"], 12000);
+  EXPECT_EQ(mug["attributes"]["color"], "blue");
+  ok({"product", "create", "plate", "--name", "Plate", "--price", "8000", "--category", "kitchen"});
+  ok({"product", "create", "tee", "--name", "White tee", "--price", "25000", "--description",
+      "organic cotton"});
+
+  const json updated = ok({"product", "update", "mug", "--price", "13000"});
+  EXPECT_EQ(updated["price"], 13000);
+  EXPECT_EQ(updated["name"], "Blue mug");  // untouched fields stay
+  EXPECT_EQ(ok({"product", "get", "mug"})["price"], 13000);
+
+  // Filters.
+  const json kitchen = ok({"product", "list", "--category", "kitchen"});
+  ASSERT_EQ(kitchen["items"].size(), 2u);
+  EXPECT_EQ(
+      ok({"product", "list", "--min-price", "9000", "--max-price", "20000"})["items"][0]["id"],
+      "mug");
+  const json text = ok({"product", "list", "-q", "COTTON"});
+  ASSERT_EQ(text["items"].size(), 1u);
+  EXPECT_EQ(text["items"][0]["id"], "tee");
+
+  // Cursor pagination visits every product once.
+  std::set<std::string> seen;
+  std::string cursor;
+  int pages = 0;
+  do {
+    std::vector<std::string> args = {"product", "list", "--limit", "2"};
+    if (!cursor.empty()) args.insert(args.end(), {"--cursor", cursor});
+    const json page = ok(args);
+    for (const auto& p : page["items"]) seen.insert(p["id"].get<std::string>());
+    cursor = page["next_cursor"].get<std::string>();
+    ++pages;
+  } while (!cursor.empty() && pages < 10);
+  EXPECT_EQ(seen, (std::set<std::string>{"mug", "plate", "tee"}));
+  EXPECT_EQ(pages, 2);
+
+  EXPECT_EQ(ok({"product", "remove", "plate"})["status"], "deleted");
+  EXPECT_EQ(ok({"product", "list", "--category", "kitchen"})["items"].size(), 1u);
+  EXPECT_EQ(ok({"product", "list", "--status", "deleted"})["items"][0]["id"], "plate");
+}
+
+TEST_F(CliTest, ErrorsGoToStderrWithAnExitCodePerErrorCode) {
+  json e = fails({"product", "get", "nope"}, 3);
+  EXPECT_EQ(e["code"], "NotFound");
+  EXPECT_EQ(e["subject"], "nope");
+
+  e = fails({"product", "create", "bad id", "--name", "x", "--price", "1"}, 4);
+  EXPECT_EQ(e["code"], "InvalidArgument");
+  EXPECT_EQ(e["subject"], "id");
+
+  e = fails({"product", "create", "p", "--name", "x", "--price", "-5"}, 4);
+  EXPECT_EQ(e["subject"], "price");
+
+  ok({"product", "create", "p", "--name", "P", "--price", "100", "--stock", "1"});
+  e = fails({"stock", "reserve", "o1", "-i", "p:2"}, 5);
+  EXPECT_EQ(e["code"], "FailedPrecondition");
+  EXPECT_EQ(e["reason"], "out_of_stock");
+  EXPECT_EQ(e["subject"], "p");
+
+  ok({"points", "charge", "u1", "100", "--request-id", "r1"});
+  e = fails({"points", "charge", "u1", "200", "--request-id", "r1"}, 6);
+  EXPECT_EQ(e["code"], "Conflict");
+
+  e = fails({"stock", "reserve", "o1", "-i", "p:x"}, 4);
+  EXPECT_EQ(e["subject"], "--item");
+  e = fails({"coupon", "create-template", "C", "--value", "1", "--valid-from", "yesterday",
+             "--valid-until", "2099-01-01", "--total-limit", "1"},
+            4);
+  EXPECT_EQ(e["subject"], "--valid-from");
+
+  // A store that does not exist is not created by accident.
+  const std::string missing = dir_.path("missing.db");
+  const Result r = run({"--db", missing, "--json", "product", "list"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_FALSE(std::filesystem::exists(missing));
+  // No store at all, and a bad command line.
+  EXPECT_EQ(run({"product", "list"}).exit_code, 4);
+  EXPECT_EQ(run({"product", "frobnicate"}).exit_code, 2);
+  EXPECT_EQ(run({"--db", db_, "product", "create", "x"}).exit_code, 2);  // --name missing
+}
+
+TEST_F(CliTest, TheStoreCanComeFromTheEnvironment) {
+  ok({"product", "create", "mug", "--name", "Mug", "--price", "100"});
+  ASSERT_EQ(setenv("COMMERCE_DB", db_.c_str(), 1), 0);
+  const Result r = run({"--json", "product", "get", "mug"});
+  const Result missing = run({"--json", "--db", dir_.path("nope.db"), "product", "get", "mug"});
+  const Result both = run({"--json", "--db", db_, "--url", "sqlite:" + db_, "stats"});
+  unsetenv("COMMERCE_DB");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.json()["name"], "Mug");
+  EXPECT_EQ(missing.exit_code, 3);  // an explicit --db wins over the environment
+  EXPECT_EQ(both.exit_code, 4);
+}
+
+TEST_F(CliTest, HelpIsAvailableEverywhere) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"--help"},
+                                               {"product", "--help"},
+                                               {"order", "place", "--help"},
+                                               {"check", "--help"},
+                                               {"relay", "--help"},
+                                               {"demo", "--help"}}) {
+    const Result r = run(args);
+    EXPECT_EQ(r.exit_code, 0) << ::testing::PrintToString(args);
+    EXPECT_NE(r.out.find("Usage:"), std::string::npos) << r.out;
+  }
+}
+
+TEST_F(CliTest, StockPointsAndCouponsCommands) {
+  ok({"product", "create", "mug", "--name", "Mug", "--price", "12000", "--stock", "5"});
+  json level = ok({"stock", "adjust", "mug", "3", "--reason", "restock"});
+  EXPECT_EQ(level["on_hand"], 8);
+  json reserved = ok({"stock", "reserve", "o-1", "-i", "mug:2", "-i", "mug:1"});
+  ASSERT_EQ(reserved["items"].size(), 1u);  // the same product twice counts once
+  EXPECT_EQ(reserved["items"][0]["qty"], 3);
+  EXPECT_EQ(ok({"stock", "level", "mug"})["available"], 5);
+  EXPECT_EQ(ok({"stock", "commit", "o-1"})["items"][0]["state"], "committed");
+  level = ok({"stock", "level", "mug"});
+  EXPECT_EQ(level["on_hand"], 5);
+  EXPECT_EQ(level["sold"], 3);
+  ok({"stock", "reserve", "o-2", "-i", "mug:1"});
+  EXPECT_EQ(ok({"stock", "release", "o-2"})["items"][0]["state"], "released");
+  EXPECT_EQ(ok({"stock", "level", "mug"})["reserved"], 0);
+
+  EXPECT_EQ(ok({"points", "charge", "alice", "5000"})["balance_after"], 5000);
+  EXPECT_EQ(ok({"points", "use", "alice", "1200", "--order", "o-9"})["balance_after"], 3800);
+  EXPECT_EQ(ok({"points", "restore", "o-9"})["balance_after"], 5000);
+  EXPECT_EQ(ok({"points", "restore", "o-nothing"})["restored"], false);
+  EXPECT_EQ(fails({"points", "use", "alice", "9000", "--order", "o-10"}, 5)["reason"],
+            "insufficient_points");
+  EXPECT_EQ(ok({"points", "balance", "alice"})["balance"], 5000);
+  const json history = ok({"points", "history", "alice", "--limit", "2"});
+  ASSERT_EQ(history["items"].size(), 2u);
+  EXPECT_EQ(history["items"][0]["kind"], "restore");  // newest first
+  EXPECT_FALSE(history["next_cursor"].get<std::string>().empty());
+
+  const json tmpl = ok({"coupon", "create-template", "TEN", "--kind", "percent", "--value", "10",
+                        "--max-discount", "1000", "--valid-from", "2020-01-01", "--valid-until",
+                        "2099-12-31T23:59:59Z", "--total-limit", "2"});
+  EXPECT_EQ(tmpl["kind"], "percent");
+  EXPECT_EQ(tmpl["valid_from"], 1577836800000);
+  const json coupon = ok({"coupon", "issue", "TEN", "--user", "alice"});
+  const std::string id = coupon["id"];
+  EXPECT_EQ(coupon["status"], "available");
+  EXPECT_EQ(ok({"coupon", "quote", id, "--user", "alice", "--subtotal", "5000"})["discount"], 500);
+  EXPECT_EQ(ok({"coupon", "quote", id, "--user", "alice", "--subtotal", "50000"})["discount"],
+            1000);
+  EXPECT_EQ(fails({"coupon", "issue", "TEN", "--user", "alice"}, 5)["reason"], "limit_reached");
+  EXPECT_EQ(ok({"coupon", "template", "TEN"})["issued_count"], 1);
+  EXPECT_EQ(ok({"coupon", "list", "--user", "alice"})["items"].size(), 1u);
+  EXPECT_EQ(ok({"coupon", "revoke", id})["status"], "revoked");
+  EXPECT_EQ(ok({"coupon", "get", id})["status"], "revoked");
+}
+
+TEST_F(CliTest, OrdersMoveThroughTheirStatesAndEventsAreRelayed) {
+  ok({"product", "create", "mug", "--name", "Mug", "--price", "12000", "--stock", "5"});
+  ok({"points", "charge", "alice", "3000"});
+
+  const json paid = ok({"order", "place", "--user", "alice", "-i", "mug:2", "--points", "1000"});
+  EXPECT_EQ(paid["status"], "confirmed");
+  EXPECT_EQ(paid["total"], 23000);
+  const std::string paid_id = paid["id"];
+
+  const json out_of_stock = ok({"order", "place", "--user", "alice", "-i", "mug:9"});
+  EXPECT_EQ(out_of_stock["status"], "failed");
+
+  const json declined = ok({"order", "place", "--user", "alice", "-i", "mug:1", "--points", "500",
+                            "--payment", "decline"});
+  EXPECT_EQ(declined["status"], "failed");
+  EXPECT_EQ(ok({"points", "balance", "alice"})["balance"], 2000);  // the 500 came back
+
+  const json pending =
+      ok({"order", "place", "--user", "alice", "-i", "mug:1", "--payment", "pending"});
+  EXPECT_EQ(pending["status"], "awaiting_payment");
+  const std::string pending_id = pending["id"];
+  EXPECT_EQ(ok({"recover"})["awaiting_payment"], 1);  // the gateway still says pending
+  EXPECT_EQ(ok({"order", "complete-payment", pending_id, "--approved"})["status"], "confirmed");
+  EXPECT_EQ(fails({"order", "complete-payment", pending_id, "--declined"}, 5)["reason"],
+            "illegal_transition");
+
+  EXPECT_EQ(ok({"order", "ship", pending_id})["status"], "shipped");
+  EXPECT_EQ(fails({"order", "cancel", pending_id}, 5)["reason"], "illegal_transition");
+  EXPECT_EQ(ok({"order", "deliver", pending_id})["status"], "delivered");
+
+  const json cancelled = ok({"order", "cancel", paid_id, "--reason", "changed mind"});
+  EXPECT_EQ(cancelled["status"], "cancelled");
+  EXPECT_EQ(ok({"points", "balance", "alice"})["balance"], 3000);
+  json level = ok({"stock", "level", "mug"});
+  EXPECT_EQ(level["available"], 4);  // 5 - 1 delivered
+
+  const json audit = ok({"order", "get", paid_id, "--audit"});
+  ASSERT_GE(audit["audit"].size(), 3u);
+  EXPECT_EQ(audit["audit"].back()["to"], "cancelled");
+  const json list = ok({"order", "list", "--user", "alice", "--limit", "10"});
+  EXPECT_EQ(list["items"].size(), 4u);
+  EXPECT_EQ(ok({"sweep"})["cancelled_orders"].size(), 0u);
+
+  const json check = ok({"check"});
+  EXPECT_EQ(check["ok"], true) << check.dump(2);
+  EXPECT_EQ(check["examined"]["orders"], 4);
+
+  const std::string events = dir_.path("events.jsonl");
+  const json stats_before = ok({"stats"});
+  const int pending_events = stats_before["outbox"]["pending"];
+  EXPECT_GT(pending_events, 0);
+  const json relayed = ok({"relay", "--jsonl", events});
+  EXPECT_EQ(relayed["run"]["delivered"], pending_events);
+  EXPECT_EQ(relayed["outbox"]["pending"], 0);
+  std::ifstream in(events);
+  std::string line;
+  int lines = 0;
+  std::set<std::string> types;
+  while (std::getline(in, line)) {
+    ++lines;
+    types.insert(json::parse(line)["type"].get<std::string>());
+  }
+  EXPECT_EQ(lines, pending_events);
+  for (const char* type : {"OrderCreated", "OrderConfirmed", "OrderFailed", "OrderCancelled",
+                           "OrderShipped", "OrderDelivered", "PaymentRefunded"}) {
+    EXPECT_TRUE(types.count(type)) << type;
+  }
+  // A second run finds nothing new.
+  EXPECT_EQ(ok({"relay", "--jsonl", events})["run"]["delivered"], 0);
+}
+
+TEST_F(CliTest, RelayFollowStopsGracefullyOnSigterm) {
+  ok({"product", "create", "mug", "--name", "Mug", "--price", "100", "--stock", "1"});
+  const std::string events = dir_.path("events.jsonl");
+  Child relay({"--db", db_, "relay", "--jsonl", events, "--follow", "--interval", "0.2"});
+  std::string line;
+  ASSERT_TRUE(relay.read_line(line));
+  EXPECT_NE(line.find("running"), std::string::npos) << line;
+  // Wait for a progress line that shows the two events delivered, then stop it.
+  bool delivered = false;
+  while (!delivered && relay.read_line(line)) {
+    delivered = line.find("outbox: 0 pending") != std::string::npos &&
+                line.find("2 delivered") != std::string::npos;
+  }
+  ASSERT_TRUE(delivered) << line;
+  relay.signal(SIGTERM);
+  std::string last;
+  while (relay.read_line(line)) last = line;
+  EXPECT_EQ(relay.wait(), 0);
+  EXPECT_NE(last.find("stopped by SIGTERM"), std::string::npos) << last;
+  // The lease was released: a one-shot relay runs as leader at once.
+  EXPECT_EQ(ok({"relay", "--jsonl", events})["leader"], true);
+}
+
+TEST_F(CliTest, CheckFindsCorruptionAndRepairMendsTheDerivedCounters) {
+  ok({"product", "create", "mug", "--name", "Mug", "--price", "12000", "--stock", "5"});
+  ok({"product", "create", "tee", "--name", "Tee", "--price", "20000", "--stock", "3"});
+  ok({"stock", "reserve", "o-1", "-i", "mug:2"});
+  ok({"points", "charge", "alice", "5000"});
+  ok({"points", "charge", "bob", "700"});
+  const std::string tmpl =
+      ok({"coupon", "create-template", "TEN", "--value", "1000", "--valid-from", "2020-01-01",
+          "--valid-until", "2099-01-01", "--total-limit", "5"})["id"];
+  ok({"coupon", "issue", "TEN", "--user", "alice"});
+  ok({"coupon", "issue", "TEN", "--user", "bob"});
+  EXPECT_EQ(ok({"check"})["ok"], true);
+
+  {  // Corrupt the derived counters by hand, as a buggy tool or a manual edit would.
+    SQLite::Database db(db_, SQLite::OPEN_READWRITE);
+    db.exec("UPDATE stock SET reserved = 4 WHERE product_id = 'mug'");            // live sum is 2
+    db.exec("UPDATE stock SET reserved = 1 WHERE product_id = 'tee'");            // live sum is 0
+    db.exec("UPDATE point_balances SET balance = 4321 WHERE user_id = 'alice'");  // ledger 5000
+    db.exec("UPDATE coupon_templates SET issued_count = 5 WHERE code = 'TEN'");   // 2 issued
+  }
+  const Result broken = cmd({"check"});
+  EXPECT_EQ(broken.exit_code, 9) << broken.err;
+  const json report = broken.json();
+  EXPECT_EQ(report["ok"], false);
+  std::set<std::pair<std::string, std::string>> found;
+  for (const auto& v : report["violations"]) {
+    found.insert({v["rule"].get<std::string>(), v["subject"].get<std::string>()});
+    EXPECT_FALSE(v["detail"].get<std::string>().empty());
+  }
+  const std::set<std::pair<std::string, std::string>> expected = {{"stock.reserved", "mug"},
+                                                                  {"stock.reserved", "tee"},
+                                                                  {"points.ledger", "alice"},
+                                                                  {"coupon.limits", tmpl}};
+  EXPECT_EQ(found, expected);
+
+  const Result repaired = cmd({"check", "--repair"});
+  EXPECT_EQ(repaired.exit_code, 0) << repaired.out << repaired.err;
+  const json fix = repaired.json();
+  EXPECT_EQ(fix["ok"], true);
+  using Change = std::pair<std::int64_t, std::int64_t>;  // before, after
+  std::map<std::string, Change> changes;
+  for (const auto& r : fix["repaired"]) {
+    changes[r["rule"].get<std::string>() + " " + r["subject"].get<std::string>()] = {r["before"],
+                                                                                     r["after"]};
+  }
+  EXPECT_EQ(changes.size(), 4u);
+  EXPECT_EQ(changes["stock.reserved mug"], Change(4, 2));
+  EXPECT_EQ(changes["stock.reserved tee"], Change(1, 0));
+  EXPECT_EQ(changes["points.ledger alice"], Change(4321, 5000));
+  EXPECT_EQ(changes["coupon.limits " + tmpl], Change(5, 2));
+
+  EXPECT_EQ(ok({"stock", "level", "mug"})["reserved"], 2);
+  EXPECT_EQ(ok({"points", "balance", "alice"})["balance"], 5000);
+  EXPECT_EQ(ok({"coupon", "template", "TEN"})["issued_count"], 2);
+  // A second repair has nothing to do.
+  EXPECT_EQ(ok({"check", "--repair"})["repaired"].size(), 0u);
+}
+
+TEST_F(CliTest, RepairLeavesWhatIsNotADerivedCounterToTheOperator) {
+  ok({"product", "create", "mug", "--name", "Mug", "--price", "12000", "--stock", "5"});
+  {
+    SQLite::Database db(db_, SQLite::OPEN_READWRITE);
+    db.exec("UPDATE stock SET sold = 3 WHERE product_id = 'mug'");  // units out of nowhere
+  }
+  const Result r = cmd({"check", "--repair"});
+  EXPECT_EQ(r.exit_code, 9);
+  const json doc = r.json();
+  EXPECT_EQ(doc["repaired"].size(), 0u);
+  ASSERT_EQ(doc["violations"].size(), 1u);
+  EXPECT_EQ(doc["violations"][0]["rule"], "stock.conserved");
+  EXPECT_EQ(doc["violations"][0]["subject"], "mug");
+}
+
+TEST(CliDemo, RunsAScriptedDayAndEndsWithACleanCheck) {
+  TempDir dir;
+  const std::string db = dir.path("demo.db");
+  const Result r = run({"--db", db, "--json", "demo"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const json doc = r.json();
+  EXPECT_EQ(doc["check"]["ok"], true) << doc["check"].dump(2);
+  std::set<std::string> statuses;
+  for (const auto& step : doc["steps"]) {
+    EXPECT_EQ(step["as_expected"], true) << step.dump();
+    statuses.insert(step["status"].get<std::string>());
+  }
+  EXPECT_EQ(statuses, (std::set<std::string>{"confirmed", "failed", "awaiting_payment", "cancelled",
+                                             "shipped", "delivered"}));
+  // The events file holds exactly what the relay delivered.
+  std::ifstream in(doc["events_file"].get<std::string>());
+  std::string line;
+  int lines = 0;
+  while (std::getline(in, line)) ++lines;
+  EXPECT_EQ(lines, doc["events_relayed"].get<int>());
+  EXPECT_GT(lines, 0);
+  // The shop it leaves behind is a normal store.
+  const Result check = run({"--db", db, "--json", "check"});
+  EXPECT_EQ(check.exit_code, 0) << check.out;
+  // It refuses to overwrite a store unless told to.
+  EXPECT_EQ(run({"--db", db, "demo"}).exit_code, 5);
+  EXPECT_EQ(run({"--db", db, "--json", "demo", "--force"}).exit_code, 0);
+  // The human-readable account names every chapter.
+  const Result text = run({"--db", db, "demo", "--force"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  for (const char* chapter : {"out of stock", "declined", "callback", "sweep", "cancels", "ships",
+                              "every invariant holds"}) {
+    EXPECT_NE(text.out.find(chapter), std::string::npos) << chapter;
+  }
+}
+
+}  // namespace
+}  // namespace commerce::cli_test

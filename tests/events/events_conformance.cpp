@@ -1,0 +1,226 @@
+// Storage conformance for the events layer: the outbox-delivery, dead-letter, lease and inbox
+// methods of commerce/storage.h, and the relay and inbox over them, for every adapter. Part of
+// the commerce_conformance object library (see tests/conformance/storage_conformance.h).
+#include <atomic>
+#include <thread>
+
+#include "commerce/event_sink.h"
+#include "commerce/inbox.h"
+#include "commerce/outbox_relay.h"
+#include "conformance/storage_conformance.h"
+#include "conformance/test_support.h"
+
+namespace commerce::testing {
+namespace {
+
+std::vector<Event> all_events(Store& store) {
+  return run_unit(store.storage(), Storage::Access::kRead,
+                  [](Transaction& tx) { return tx.read_outbox(0, 100'000); });
+}
+
+// Writes `per_key` StockAdjusted events for each key (after its ProductCreated).
+void make_events(Store& store, const std::vector<std::string>& keys, int per_key) {
+  for (const auto& key : keys) store.catalog().create({.id = key, .name = key, .price = 1});
+  for (int i = 0; i < per_key; ++i) {
+    for (const auto& key : keys) store.stock().adjust(key, 1, "restock");
+  }
+}
+
+template <class F>
+auto write(Store& store, F&& f) {
+  return run_unit(store.storage(), Storage::Access::kWrite, std::forward<F>(f));
+}
+
+TEST_P(StorageConformance, EventsDueEventsSkipAKeyWaitingForARetry) {
+  make_events(*store_, {"ka", "kb"}, 1);  // ka#1 kb#2 ka#3 kb#4
+  const auto events = all_events(*store_);
+  ASSERT_EQ(events.size(), 4u);
+  auto due = [&](Timestamp now) {
+    std::vector<std::int64_t> seqs;
+    for (const auto& p : write(*store_, [&](Transaction& tx) { return tx.read_due_events(now, 100); })) {
+      seqs.push_back(p.event.seq);
+    }
+    return seqs;
+  };
+  EXPECT_EQ(due(kStart), (std::vector<std::int64_t>{events[0].seq, events[1].seq, events[2].seq, events[3].seq}));
+  EXPECT_TRUE(write(*store_, [&](Transaction& tx) {
+    return tx.try_record_event_failure(events[0].seq, 1, kStart + 100, "boom");
+  }));
+  EXPECT_EQ(due(kStart), (std::vector<std::int64_t>{events[1].seq, events[3].seq}));
+  EXPECT_EQ(due(kStart + 100).size(), 4u);
+  const auto first = write(*store_, [&](Transaction& tx) { return tx.read_due_events(kStart + 100, 1); });
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].attempts, 1);
+  EXPECT_EQ(first[0].last_error, "boom");
+  EXPECT_EQ(first[0].event.id, events[0].id);
+  EXPECT_EQ(first[0].event.payload, events[0].payload);
+
+  EXPECT_TRUE(write(*store_, [&](Transaction& tx) { return tx.try_mark_event_delivered(events[1].seq, kStart); }));
+  EXPECT_FALSE(write(*store_, [&](Transaction& tx) { return tx.try_mark_event_delivered(events[1].seq, kStart); }));
+  EXPECT_FALSE(write(*store_, [&](Transaction& tx) {
+    return tx.try_record_event_failure(events[1].seq, 1, kStart, "late");
+  }));
+  const auto counts = write(*store_, [](Transaction& tx) { return tx.count_outbox(); });
+  EXPECT_EQ(counts.pending, 3);
+  EXPECT_EQ(counts.delivered, 1);
+  EXPECT_EQ(counts.dead_letters, 0);
+  EXPECT_EQ(counts.oldest_pending_at, events[0].occurred_at);
+}
+
+TEST_P(StorageConformance, EventsDeadLettersAndRequeue) {
+  make_events(*store_, {"ka", "kb"}, 1);
+  const auto events = all_events(*store_);
+  EXPECT_TRUE(write(*store_, [&](Transaction& tx) {
+    return tx.try_dead_letter_event(events[0].seq, 5, "poison", kStart, 0);
+  }));
+  EXPECT_FALSE(write(*store_, [&](Transaction& tx) {
+    return tx.try_dead_letter_event(events[0].seq, 5, "again", kStart, 0);
+  }));
+  EXPECT_TRUE(write(*store_, [&](Transaction& tx) {
+    return tx.try_dead_letter_event(events[2].seq, 0, "parked", kStart, events[0].seq);
+  }));
+  EXPECT_EQ(write(*store_, [&](Transaction& tx) { return tx.find_dead_letter_before("ka", events[2].seq); }),
+            events[0].seq);
+  EXPECT_EQ(write(*store_, [&](Transaction& tx) { return tx.find_dead_letter_before("ka", events[0].seq); }), 0);
+  EXPECT_EQ(write(*store_, [&](Transaction& tx) { return tx.find_dead_letter_before("kb", 1'000'000); }), 0);
+  const auto dead = write(*store_, [](Transaction& tx) { return tx.list_dead_letters(0, 10); });
+  ASSERT_EQ(dead.size(), 2u);
+  EXPECT_EQ(dead[0].event.id, events[0].id);
+  EXPECT_EQ(dead[0].attempts, 5);
+  EXPECT_EQ(dead[0].last_error, "poison");
+  EXPECT_EQ(dead[1].parked_behind, events[0].seq);
+  EXPECT_EQ(write(*store_, [](Transaction& tx) { return tx.count_outbox(); }).dead_letters, 2);
+  EXPECT_EQ(write(*store_, [](Transaction& tx) { return tx.requeue_dead_letters("kb"); }), 0);
+  EXPECT_EQ(write(*store_, [](Transaction& tx) { return tx.requeue_dead_letters("ka"); }), 2);
+  const auto due = write(*store_, [](Transaction& tx) { return tx.read_due_events(kStart, 10); });
+  ASSERT_EQ(due.size(), 4u);
+  EXPECT_EQ(due[0].attempts, 0);
+  EXPECT_EQ(write(*store_, [](Transaction& tx) { return tx.count_outbox(); }).dead_letters, 0);
+}
+
+TEST_P(StorageConformance, EventsLeases) {
+  auto acquire = [&](const std::string& owner, Timestamp now) {
+    return write(*store_, [&](Transaction& tx) { return tx.try_acquire_lease("l", owner, now, now + 100); });
+  };
+  EXPECT_TRUE(acquire("a", kStart));
+  EXPECT_TRUE(acquire("a", kStart + 50));   // renewed until kStart + 150
+  EXPECT_FALSE(acquire("b", kStart + 149));
+  EXPECT_TRUE(acquire("b", kStart + 150));  // expired: taken over
+  EXPECT_FALSE(acquire("a", kStart + 151));
+  write(*store_, [](Transaction& tx) { tx.release_lease("l", "a"); });  // not a's: no effect
+  EXPECT_FALSE(acquire("a", kStart + 152));
+  write(*store_, [](Transaction& tx) { tx.release_lease("l", "b"); });
+  EXPECT_TRUE(acquire("a", kStart + 152));
+}
+
+TEST_P(StorageConformance, EventsInboxRecords) {
+  const InboxRecord record{"m-1", "T", R"({"x":1})", kStart};
+  EXPECT_TRUE(write(*store_, [&](Transaction& tx) { return tx.insert_inbox_message(record); }));
+  EXPECT_FALSE(write(*store_, [&](Transaction& tx) { return tx.insert_inbox_message(record); }));
+  const auto found = write(*store_, [](Transaction& tx) { return tx.find_inbox_message("m-1"); });
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->fingerprint, record.fingerprint);
+  EXPECT_EQ(found->received_at, kStart);
+  EXPECT_FALSE(write(*store_, [](Transaction& tx) { return tx.find_inbox_message("m-2"); }).has_value());
+  EXPECT_EQ(write(*store_, [](Transaction& tx) { return tx.count_inbox_messages(); }), 1);
+}
+
+TEST_P(StorageConformance, EventsRelayDeliversInOrderAndDeadLettersAPoison) {
+  make_events(*store_, {"ka", "kb"}, 3);
+  const auto events = all_events(*store_);
+  MemorySink memory;
+  struct Poisoned final : ForwardingEventSink {
+    using ForwardingEventSink::ForwardingEventSink;
+    std::int64_t poison = 0;
+    std::vector<Ack> publish(std::span<const Event> batch) override {
+      std::vector<Ack> acks;
+      std::vector<Event> rest;
+      bool blocked = false;
+      for (const auto& e : batch) {
+        if (e.seq == poison || (blocked && e.key == "ka")) {
+          acks.push_back({e.seq == poison ? AckStatus::kFailed : AckStatus::kNotAttempted, "poison"});
+          blocked = true;
+          continue;
+        }
+        auto one = target_.publish(std::span<const Event>(&e, 1));
+        acks.push_back(one.at(0));
+      }
+      return acks;
+    }
+  } sink(memory);
+  sink.poison = events[2].seq;  // the first restock of ka
+  RelayOptions options;
+  options.max_attempts = 2;
+  options.backoff_initial_ms = 10;
+  options.backoff_max_ms = 10;
+  OutboxRelay relay(*store_, sink, options);
+  for (int i = 0; i < 5; ++i) {
+    relay.drain();
+    clock_->advance(10);
+  }
+  auto stats = relay.stats();
+  EXPECT_EQ(stats.pending, 0);
+  EXPECT_EQ(stats.dead_letters, 3);  // the poison and the two later ka events
+  EXPECT_EQ(stats.delivered, static_cast<std::int64_t>(events.size()) - 3);
+  sink.poison = 0;
+  EXPECT_EQ(relay.retry_dead_letters("ka"), 3);
+  relay.drain();
+  EXPECT_EQ(relay.stats().delivered, static_cast<std::int64_t>(events.size()));
+  std::vector<std::int64_t> ka;
+  for (const auto& e : memory.events()) {
+    if (e.key == "ka") ka.push_back(e.seq);
+  }
+  EXPECT_EQ(ka.size(), 4u);
+  EXPECT_TRUE(std::is_sorted(ka.begin(), ka.end()));
+}
+
+TEST_P(StorageConformance, EventsOneRelayLeaderAcrossStores) {
+  make_events(*store_, {"ka"}, 2);
+  auto other = open_again();
+  MemorySink sink_a;
+  MemorySink sink_b;
+  RelayOptions oa;
+  oa.owner = "a";
+  RelayOptions ob;
+  ob.owner = "b";
+  OutboxRelay a(*store_, sink_a, oa);
+  OutboxRelay b(*other, sink_b, ob);
+  EXPECT_TRUE(a.run_once().leader);
+  EXPECT_FALSE(b.run_once().leader);
+  EXPECT_EQ(sink_a.size(), 3u);
+  EXPECT_EQ(sink_b.size(), 0u);
+  a.release_lease();
+  EXPECT_TRUE(b.run_once().leader);
+}
+
+TEST_P(StorageConformance, EventsInboxAppliesOnceAcrossStores) {
+  auto other = open_again();
+  auto bump = [](InboxContext& ctx, const IncomingMessage& m) {
+    auto& tx = ctx.transaction();
+    const auto now = tx.find_setting("bumps");
+    tx.put_setting("bumps", std::to_string((now ? std::stoll(*now) : 0) + m.int_field("n")));
+  };
+  store_->inbox().register_handler("Bump", bump);
+  other->inbox().register_handler("Bump", bump);
+  std::atomic<int> applied{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      Store& s = t % 2 == 0 ? *store_ : *other;
+      for (int i = 0; i < 50; ++i) {
+        const std::string text = R"({"id":"m-)" + std::to_string(i % 10) +
+                                 R"(","type":"Bump","payload":{"n":)" + std::to_string(i % 10 + 1) +
+                                 "}}";
+        if (s.inbox().receive(text) == InboxOutcome::kApplied) ++applied;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(applied.load(), 10);
+  const auto bumps = write(*store_, [](Transaction& tx) { return tx.find_setting("bumps"); });
+  ASSERT_TRUE(bumps.has_value());
+  EXPECT_EQ(std::stoll(*bumps), 55);
+}
+
+}  // namespace
+}  // namespace commerce::testing

@@ -1,0 +1,509 @@
+// The outbox relay: ordered delivery, acknowledgement before marking, retries with backoff,
+// dead letters without blocking other keys, retrying dead letters, figures, the lease, and
+// crashes (fork + SIGKILL) between a commit and the relay and in the middle of a relay batch.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <map>
+#include <set>
+
+#include "commerce/outbox_relay.h"
+#include "events_test_support.h"
+
+namespace commerce {
+namespace {
+
+using events_test::kStart;
+
+// A sink that fails chosen events: `failures_left[seq]` more times for a seq (-1: always).
+class FlakySink final : public EventSinkBase {
+ public:
+  std::string name() const override { return "flaky"; }
+  std::map<std::int64_t, int> failures_left;
+  std::vector<Event> accepted;
+  int attempts = 0;
+
+ protected:
+  void write(const Event& e) override {
+    ++attempts;
+    auto it = failures_left.find(e.seq);
+    if (it != failures_left.end() && it->second != 0) {
+      if (it->second > 0) --it->second;
+      throw std::runtime_error("refused seq " + std::to_string(e.seq));
+    }
+    accepted.push_back(e);
+  }
+};
+
+class RelayTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = events_test::fresh_db_path();
+    clock_ = std::make_shared<ManualClock>(kStart);
+    store_ = events_test::open_store(path_, clock_);
+  }
+
+  // Writes `n` events for each of `keys` (one StockAdjusted per restock), interleaved by key.
+  void make_events(const std::vector<std::string>& keys, int n) {
+    for (const auto& key : keys) store_->catalog().create({.id = key, .name = key, .price = 1});
+    for (int i = 0; i < n; ++i) {
+      for (const auto& key : keys) store_->stock().adjust(key, 1, "restock");
+    }
+  }
+
+  std::vector<Event> outbox() { return events_test::outbox_after(store_->storage()); }
+
+  static RelayOptions options(int max_attempts = 5, int batch = 100) {
+    RelayOptions o;
+    o.max_attempts = max_attempts;
+    o.batch_size = batch;
+    o.backoff_initial_ms = 100;
+    o.backoff_max_ms = 400;
+    o.owner = "relay-test";
+    return o;
+  }
+
+  // Per key, the seqs in the order the sink accepted them.
+  static std::map<std::string, std::vector<std::int64_t>> by_key(const std::vector<Event>& events) {
+    std::map<std::string, std::vector<std::int64_t>> out;
+    for (const auto& e : events) out[e.key].push_back(e.seq);
+    return out;
+  }
+
+  std::string path_;
+  std::shared_ptr<ManualClock> clock_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(RelayTest, DeliversEveryEventInOutboxOrderAndMarksIt) {
+  make_events({"sku-a", "sku-b", "sku-c"}, 4);
+  const auto written = outbox();
+  MemorySink sink;
+  OutboxRelay relay(*store_, sink, options(5, 4));
+  const auto stats_before = relay.stats();
+  EXPECT_EQ(stats_before.pending, static_cast<std::int64_t>(written.size()));
+  EXPECT_EQ(stats_before.oldest_pending_at, kStart);
+  clock_->advance(2500);
+  EXPECT_EQ(relay.stats().oldest_pending_age_ms, 2500);
+
+  const auto total = relay.drain();
+  EXPECT_TRUE(total.leader);
+  EXPECT_EQ(total.delivered, static_cast<int>(written.size()));
+  const auto got = sink.events();
+  ASSERT_EQ(got.size(), written.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].id, written[i].id);
+    EXPECT_EQ(got[i].seq, written[i].seq);
+    EXPECT_EQ(got[i].payload, written[i].payload);
+  }
+  const auto stats = relay.stats();
+  EXPECT_EQ(stats.pending, 0);
+  EXPECT_EQ(stats.delivered, static_cast<std::int64_t>(written.size()));
+  EXPECT_EQ(stats.dead_letters, 0);
+  EXPECT_EQ(stats.oldest_pending_age_ms, 0);
+  EXPECT_FALSE(relay.run_once().progressed());
+  EXPECT_EQ(sink.size(), written.size());
+
+  // New events flow on the next drain, and only they.
+  store_->stock().adjust("sku-a", 1, "late");
+  EXPECT_EQ(relay.drain().delivered, 1);
+  EXPECT_EQ(sink.events().back().seq, outbox().back().seq);
+}
+
+TEST_F(RelayTest, ASinkThatFailsThenRecoversDeliversEverythingInKeyOrder) {
+  make_events({"sku-a", "sku-b"}, 5);
+  const auto written = outbox();
+  FlakySink sink;
+  // Every event of sku-a fails twice; the second sku-b event fails three times.
+  std::vector<std::int64_t> b_seqs;
+  for (const auto& e : written) {
+    if (e.key == "sku-a") sink.failures_left[e.seq] = 2;
+    if (e.key == "sku-b") b_seqs.push_back(e.seq);
+  }
+  sink.failures_left[b_seqs[1]] = 3;
+  OutboxRelay relay(*store_, sink, options(10, 3));
+
+  auto first = relay.drain();
+  EXPECT_GT(first.failed, 0);
+  // Backing off: nothing of the failed keys is published again until the clock moves.
+  const int attempts = sink.attempts;
+  relay.drain();
+  EXPECT_EQ(sink.attempts, attempts);
+  EXPECT_GT(relay.stats().pending, 0);
+
+  for (int round = 0; round < 100 && relay.stats().pending > 0; ++round) {
+    clock_->advance(400);
+    relay.drain();
+  }
+  const auto stats = relay.stats();
+  EXPECT_EQ(stats.pending, 0);
+  EXPECT_EQ(stats.dead_letters, 0);
+  EXPECT_EQ(stats.delivered, static_cast<std::int64_t>(written.size()));
+  ASSERT_EQ(sink.accepted.size(), written.size());  // each accepted exactly once
+  for (const auto& [key, seqs] : by_key(sink.accepted)) {
+    EXPECT_TRUE(std::is_sorted(seqs.begin(), seqs.end())) << key;
+  }
+  EXPECT_EQ(by_key(sink.accepted), by_key(written));
+}
+
+TEST_F(RelayTest, APoisonMessageIsDeadLetteredAndOtherKeysFlow) {
+  make_events({"sku-a", "sku-b", "sku-c"}, 3);
+  const auto written = outbox();
+  std::vector<std::int64_t> b_seqs;
+  for (const auto& e : written) {
+    if (e.key == "sku-b") b_seqs.push_back(e.seq);
+  }
+  ASSERT_EQ(b_seqs.size(), 4u);  // created + 3 restocks
+  const std::int64_t poison = b_seqs[1];
+  FlakySink sink;
+  sink.failures_left[poison] = -1;
+  OutboxRelay relay(*store_, sink, options(3, 100));
+
+  for (int round = 0; round < 20; ++round) {
+    relay.drain();
+    clock_->advance(400);
+  }
+  const auto stats = relay.stats();
+  EXPECT_EQ(stats.pending, 0);
+  EXPECT_EQ(stats.dead_letters, 3);  // the poison and the two later sku-b events
+  EXPECT_EQ(stats.delivered, static_cast<std::int64_t>(written.size()) - 3);
+  EXPECT_EQ(sink.attempts - static_cast<int>(sink.accepted.size()), 3);  // tried max_attempts
+
+  const auto dead = relay.dead_letters();
+  ASSERT_EQ(dead.size(), 3u);
+  EXPECT_EQ(dead[0].event.seq, poison);
+  EXPECT_EQ(dead[0].attempts, 3);
+  EXPECT_EQ(dead[0].last_error, "refused seq " + std::to_string(poison));
+  EXPECT_EQ(dead[0].parked_behind, 0);
+  EXPECT_EQ(dead[1].event.seq, b_seqs[2]);
+  EXPECT_EQ(dead[1].parked_behind, poison);
+  EXPECT_EQ(dead[2].event.seq, b_seqs[3]);
+  EXPECT_EQ(dead[2].parked_behind, poison);
+  EXPECT_EQ(relay.dead_letters(dead[0].event.seq, 1).front().event.seq, b_seqs[2]);
+
+  // Of sku-b only the event before the poison went out; the other keys went out whole.
+  auto delivered = by_key(sink.accepted);
+  EXPECT_EQ(delivered["sku-b"], std::vector<std::int64_t>{b_seqs[0]});
+  EXPECT_EQ(delivered["sku-a"], by_key(written)["sku-a"]);
+  EXPECT_EQ(delivered["sku-c"], by_key(written)["sku-c"]);
+
+  // A new event of the parked key is parked too, never delivered ahead of the poison.
+  store_->stock().adjust("sku-b", 1, "after poison");
+  relay.drain();
+  EXPECT_EQ(relay.stats().dead_letters, 4);
+  EXPECT_EQ(by_key(sink.accepted)["sku-b"].size(), 1u);
+
+  // Fixed: retrying the key's dead letters delivers them in order.
+  sink.failures_left.clear();
+  EXPECT_EQ(relay.retry_dead_letters("sku-a"), 0);
+  EXPECT_EQ(relay.retry_dead_letters("sku-b"), 4);
+  EXPECT_EQ(relay.retry_dead_letters("sku-b"), 0);
+  EXPECT_EQ(relay.drain().delivered, 4);
+  const auto after = relay.stats();
+  EXPECT_EQ(after.pending, 0);
+  EXPECT_EQ(after.dead_letters, 0);
+  const auto b_delivered = by_key(sink.accepted)["sku-b"];
+  EXPECT_EQ(b_delivered.size(), 5u);
+  EXPECT_TRUE(std::is_sorted(b_delivered.begin(), b_delivered.end()));
+}
+
+TEST_F(RelayTest, RetryAllDeadLetters) {
+  make_events({"sku-a", "sku-b"}, 1);
+  FlakySink sink;
+  for (const auto& e : outbox()) sink.failures_left[e.seq] = 1;
+  OutboxRelay relay(*store_, sink, options(1, 100));
+  relay.drain();
+  EXPECT_EQ(relay.stats().dead_letters, 4);  // two failed, two parked behind them
+  sink.failures_left.clear();
+  EXPECT_EQ(relay.retry_dead_letters(), 4);
+  EXPECT_EQ(relay.drain().delivered, 4);
+  EXPECT_EQ(relay.stats().delivered, 4);
+}
+
+TEST_F(RelayTest, AThrowingSinkOrAWrongAckCountFailsTheBatch) {
+  make_events({"sku-a"}, 2);
+  MemorySink memory;
+  struct Throwing final : ForwardingEventSink {
+    using ForwardingEventSink::ForwardingEventSink;
+    int calls = 0;
+    std::vector<Ack> publish(std::span<const Event> batch) override {
+      if (++calls == 1) throw std::runtime_error("connection reset");
+      if (calls == 2) return {};  // wrong number of acks
+      return ForwardingEventSink::publish(batch);
+    }
+  } sink(memory);
+  OutboxRelay relay(*store_, sink, options(5, 100));
+  auto first = relay.run_once();
+  EXPECT_EQ(first.failed, 1);  // only the head of the key counts as attempted
+  clock_->advance(100);
+  EXPECT_EQ(relay.run_once().failed, 1);
+  clock_->advance(200);
+  EXPECT_EQ(relay.drain().delivered, 3);
+  EXPECT_EQ(memory.size(), 3u);
+  const auto rows = run_unit(store_->storage(), Storage::Access::kRead,
+                             [](Transaction& tx) { return tx.read_due_events(kStart + 10'000, 10); });
+  EXPECT_TRUE(rows.empty());
+}
+
+TEST_F(RelayTest, FailureRecordsAttemptsErrorAndBackoff) {
+  make_events({"sku-a"}, 0);
+  FlakySink sink;
+  const auto seq = outbox().front().seq;
+  sink.failures_left[seq] = -1;
+  OutboxRelay relay(*store_, sink, options(10, 100));
+  relay.run_once();
+  auto pending = [&] {
+    return run_unit(store_->storage(), Storage::Access::kRead,
+                    [](Transaction& tx) { return tx.read_due_events(kStart + 1'000'000, 10); });
+  };
+  ASSERT_EQ(pending().size(), 1u);
+  EXPECT_EQ(pending()[0].attempts, 1);
+  EXPECT_EQ(pending()[0].next_attempt_at, kStart + 100);
+  EXPECT_EQ(pending()[0].last_error, "refused seq " + std::to_string(seq));
+  for (int expected_wait : {200, 400, 400}) {
+    clock_->set(pending()[0].next_attempt_at);
+    relay.run_once();
+    EXPECT_EQ(pending()[0].next_attempt_at, clock_->now() + expected_wait);
+  }
+  EXPECT_EQ(pending()[0].attempts, 4);
+}
+
+TEST_F(RelayTest, OnlyTheLeaseHolderPublishesAndALostLeaseMarksNothing) {
+  make_events({"sku-a", "sku-b"}, 2);
+  const auto written = outbox();
+  MemorySink sink_b;
+  RelayOptions ob = options();
+  ob.owner = "relay-b";
+  OutboxRelay relay_b(*store_, sink_b, ob);
+
+  // Relay A stalls inside publish past its lease; B takes over and delivers everything.
+  MemorySink sink_a;
+  struct Stalling final : ForwardingEventSink {
+    Stalling(EventSink& t, ManualClock& c, OutboxRelay& other)
+        : ForwardingEventSink(t), clock(c), relay(other) {}
+    ManualClock& clock;
+    OutboxRelay& relay;
+    RelayBatch other_batch;
+    bool armed = true;  // stalls the first publish only
+    std::vector<Ack> publish(std::span<const Event> batch) override {
+      auto acks = ForwardingEventSink::publish(batch);
+      if (!std::exchange(armed, false)) return acks;
+      EXPECT_FALSE(relay.run_once().leader);  // A still holds the lease
+      clock.advance(30'001);
+      other_batch = relay.drain();
+      return acks;
+    }
+  } stalling(sink_a, *clock_, relay_b);
+  RelayOptions oa = options();
+  oa.owner = "relay-a";
+  OutboxRelay relay_a(*store_, stalling, oa);
+
+  const auto batch = relay_a.run_once();
+  EXPECT_FALSE(batch.leader);
+  EXPECT_EQ(batch.delivered, 0);
+  EXPECT_EQ(stalling.other_batch.delivered, static_cast<int>(written.size()));
+  EXPECT_EQ(sink_b.size(), written.size());
+  EXPECT_EQ(sink_a.size(), written.size());  // A's copies were sent: same ids, re-sent
+  for (std::size_t i = 0; i < written.size(); ++i) {
+    EXPECT_EQ(sink_a.events()[i].id, sink_b.events()[i].id);
+  }
+  EXPECT_EQ(relay_a.stats().delivered, static_cast<std::int64_t>(written.size()));
+
+  // B holds the lease now; A stands by until B releases it.
+  store_->stock().adjust("sku-a", 1, "more");
+  EXPECT_FALSE(relay_a.run_once().leader);
+  relay_b.release_lease();
+  EXPECT_TRUE(relay_a.run_once().leader);
+}
+
+TEST_F(RelayTest, RejectsBadOptionsNamingTheField) {
+  MemorySink sink;
+  auto with = [&](auto change) {
+    RelayOptions o;
+    change(o);
+    OutboxRelay relay(*store_, sink, o);
+  };
+  EXPECT_EQ(EVENTS_EXPECT_ERROR(with([](RelayOptions& o) { o.batch_size = 0; }), ErrorCode::kInvalidArgument),
+            "batch_size");
+  EXPECT_EQ(EVENTS_EXPECT_ERROR(with([](RelayOptions& o) { o.max_attempts = 0; }), ErrorCode::kInvalidArgument),
+            "max_attempts");
+  EXPECT_EQ(EVENTS_EXPECT_ERROR(with([](RelayOptions& o) { o.backoff_max_ms = 1; }), ErrorCode::kInvalidArgument),
+            "backoff_max_ms");
+  EXPECT_EQ(EVENTS_EXPECT_ERROR(with([](RelayOptions& o) { o.lease_ms = 0; }), ErrorCode::kInvalidArgument),
+            "lease_ms");
+  OutboxRelay relay(*store_, sink);
+  EXPECT_EQ(EVENTS_EXPECT_ERROR(relay.dead_letters(0, 0), ErrorCode::kInvalidArgument), "limit");
+}
+
+TEST_F(RelayTest, RunStopsWhenAskedAndReleasesTheLease) {
+  make_events({"sku-a"}, 3);
+  MemorySink sink;
+  RelayOptions o = options();
+  o.idle_poll_ms = 1;
+  OutboxRelay relay(*store_, sink, o);
+  std::stop_source stop;
+  int batches = 0;
+  relay.run(stop.get_token(), [&](const RelayBatch& b) {
+    ++batches;
+    if (relay.stats().pending == 0) stop.request_stop();
+    EXPECT_TRUE(b.progressed());
+  });
+  EXPECT_GE(batches, 1);
+  EXPECT_EQ(sink.size(), 4u);
+  RelayOptions other = options();
+  other.owner = "someone-else";
+  OutboxRelay relay2(*store_, sink, other);
+  EXPECT_TRUE(relay2.run_once().leader);  // the lease was released
+}
+
+// --- crashes
+
+// Runs `child` in a forked process that must end by SIGKILL; fails the test otherwise.
+void run_killed_child(const std::function<void()>& child) {
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    try {
+      child();
+    } catch (...) {
+      ::_exit(3);
+    }
+    ::_exit(4);  // the child was supposed to be killed
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "child exited with " << WEXITSTATUS(status);
+  ASSERT_EQ(WTERMSIG(status), SIGKILL);
+}
+
+TEST(RelayCrash, KilledBetweenCommitAndRelayLosesNothing) {
+  const std::string path = events_test::fresh_db_path();
+  const std::string jsonl = path + ".jsonl";
+  run_killed_child([&] {
+    auto store = events_test::open_store(path, std::make_shared<ManualClock>(kStart));
+    store->catalog().create({.id = "sku-a", .name = "A", .price = 10, .initial_stock = 3});
+    store->points().charge("user-1", 100);
+    ::raise(SIGKILL);  // committed, never relayed
+  });
+  auto clock = std::make_shared<ManualClock>(kStart);
+  auto store = events_test::open_store(path, clock);
+  const auto written = events_test::outbox_after(store->storage());
+  ASSERT_EQ(written.size(), 3u);
+  JsonLinesSink sink(jsonl);
+  OutboxRelay relay(*store, sink);
+  EXPECT_EQ(relay.stats().pending, 3);
+  EXPECT_EQ(relay.drain().delivered, 3);
+  const auto lines = read_json_lines(jsonl);
+  ASSERT_EQ(lines.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(lines[i].id, written[i].id);
+}
+
+TEST(RelayCrash, KilledDuringABatchResendsTheSameIdsAndLosesNothing) {
+  const std::string path = events_test::fresh_db_path();
+  const std::string jsonl = path + ".jsonl";
+  {
+    auto store = events_test::open_store(path, std::make_shared<ManualClock>(kStart));
+    for (const char* key : {"sku-a", "sku-b"}) {
+      store->catalog().create({.id = key, .name = key, .price = 1});
+      for (int i = 0; i < 9; ++i) store->stock().adjust(key, 1, "restock");
+    }
+  }  // closed before fork: the child opens its own connections
+  RelayOptions options;
+  options.batch_size = 5;
+  options.owner = "crashing-relay";
+  run_killed_child([&] {
+    auto store = events_test::open_store(path, std::make_shared<ManualClock>(kStart));
+    JsonLinesSink file(jsonl);
+    struct DieOnSecondBatch final : ForwardingEventSink {
+      using ForwardingEventSink::ForwardingEventSink;
+      int batches = 0;
+      std::vector<Ack> publish(std::span<const Event> batch) override {
+        auto acks = ForwardingEventSink::publish(batch);  // written and fsynced
+        if (++batches == 2) ::raise(SIGKILL);              // before the relay marks them
+        return acks;
+      }
+    } sink(file);
+    OutboxRelay relay(*store, sink, options);
+    relay.drain();
+  });
+
+  auto clock = std::make_shared<ManualClock>(kStart);
+  auto store = events_test::open_store(path, clock);
+  const auto written = events_test::outbox_after(store->storage());
+  ASSERT_EQ(written.size(), 20u);
+  const auto before = read_json_lines(jsonl);
+  ASSERT_EQ(before.size(), 10u);  // two batches reached the file; one was marked
+
+  JsonLinesSink sink(jsonl);
+  // Another relay must wait for the dead relay's lease to expire.
+  RelayOptions other = options;
+  other.owner = "replacement";
+  OutboxRelay replacement(*store, sink, other);
+  EXPECT_EQ(replacement.stats().pending, 15);
+  EXPECT_FALSE(replacement.run_once().leader);
+  clock->advance(options.lease_ms);
+  EXPECT_EQ(replacement.drain().delivered, 15);
+
+  const auto lines = read_json_lines(jsonl);
+  ASSERT_EQ(lines.size(), 25u);
+  // Batch two (seqs 6..10) appears twice with the same ids and envelopes; nothing is missing.
+  for (std::size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(envelope_json(lines[5 + i]), envelope_json(lines[10 + i]));
+  }
+  std::set<std::string> ids;
+  for (const auto& e : lines) ids.insert(e.id);
+  std::set<std::string> expected;
+  for (const auto& e : written) expected.insert(e.id);
+  EXPECT_EQ(ids, expected);
+  for (std::size_t i = 0; i < written.size(); ++i) {
+    EXPECT_EQ(lines[i < 10 ? i : i + 5].id, written[i].id);
+  }
+  EXPECT_EQ(replacement.stats().delivered, 20);
+}
+
+}  // namespace
+}  // namespace commerce
+
+namespace commerce {
+namespace {
+
+TEST(RelayCrash, KilledInTheMiddleOfABatchPublishesTheWholeBatchAfterRestart) {
+  const std::string path = events_test::fresh_db_path();
+  const std::string jsonl = path + ".jsonl";
+  {
+    auto store = events_test::open_store(path, std::make_shared<ManualClock>(kStart));
+    store->catalog().create({.id = "sku-a", .name = "A", .price = 1});
+    for (int i = 0; i < 7; ++i) store->stock().adjust("sku-a", 1, "restock");
+  }
+  RelayOptions options;
+  options.batch_size = 3;
+  options.owner = "relay-host-1";  // stable: the restarted relay takes its lease back at once
+  run_killed_child([&] {
+    auto store = events_test::open_store(path, std::make_shared<ManualClock>(kStart));
+    JsonLinesSink file(jsonl);
+    CallbackSink sink([&file, n = 0](const Event& e) mutable {
+      if (++n == 5) ::raise(SIGKILL);  // in the middle of the second batch, before any ack
+      file.publish(std::span<const Event>(&e, 1));
+    });
+    OutboxRelay relay(*store, sink, options);
+    relay.drain();
+  });
+  auto store = events_test::open_store(path, std::make_shared<ManualClock>(kStart));
+  const auto written = events_test::outbox_after(store->storage());
+  ASSERT_EQ(written.size(), 8u);
+  EXPECT_EQ(read_json_lines(jsonl).size(), 4u);  // batch one, and one event of batch two
+  JsonLinesSink sink(jsonl);
+  OutboxRelay relay(*store, sink, options);
+  EXPECT_EQ(relay.stats().pending, 5);
+  EXPECT_EQ(relay.drain().delivered, 5);
+  const auto lines = read_json_lines(jsonl);
+  ASSERT_EQ(lines.size(), 9u);  // the fourth event was written before the kill and re-sent
+  EXPECT_EQ(lines[3].id, lines[4].id);
+  for (std::size_t i = 0; i < written.size(); ++i) {
+    EXPECT_EQ(lines[i < 4 ? i : i + 1].id, written[i].id);
+  }
+}
+
+}  // namespace
+}  // namespace commerce

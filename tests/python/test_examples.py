@@ -1,0 +1,36 @@
+"""The Python examples run and print what they promise."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _run(name: str, directory: Path) -> str:
+    done = subprocess.run([sys.executable, str(EXAMPLES / name), str(directory)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr + done.stdout
+    return done.stdout
+
+
+def test_quickstart(tmp_path: Path) -> None:
+    out = _run("quickstart.py", tmp_path)
+    assert "CONFIRMED, subtotal 24000, discount 2000, points 3000, paid 19000" in out
+    assert "bob's order: FAILED" in out
+    assert "NotFoundError for 'no-such-sku'" in out
+    assert "invariants ok: True" in out
+    assert (tmp_path / "events.jsonl").stat().st_size > 0
+    again = _run("quickstart.py", tmp_path)  # idempotent request ids: the same order again
+    first_order = out.splitlines()[1].split(":")[0]
+    assert first_order.startswith("order ") and again.splitlines()[1].startswith(first_order)
+    assert "SHIPPED" in again.splitlines()[1]
+
+
+def test_custom_gateway(tmp_path: Path) -> None:
+    out = _run("custom_gateway.py", tmp_path)
+    assert "alice: CONFIRMED; bob: FAILED" in out
+    assert "alice cancelled: CANCELLED" in out
+    assert "carol with a raising gateway: FAILED; lamp available again: 1" in out

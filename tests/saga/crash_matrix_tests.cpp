@@ -1,0 +1,299 @@
+// The crash matrix: every saga boundary (each step's transaction from inside and after it,
+// before and after every gateway call, inside every compensation) on the success path and on
+// each failure path. For each boundary a forked child runs the scenario and dies there (SIGKILL,
+// or _exit); the parent reopens the database, runs recover() and checks the invariants of
+// SPEC.md plus the fake gateway's durable record of charges.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <functional>
+#include <iostream>
+
+#include "commerce/error.h"
+#include "saga_fixture.h"
+
+namespace commerce::testing {
+namespace {
+
+using Op = FakeGateway::Operation;
+using B = FakeGateway::Behaviour;
+
+// A remote service's saga step whose state is a file of "execute KEY" / "compensate KEY" lines,
+// so it outlives the killed child as a real service would. Idempotent per key.
+class FileRemoteStep final : public SagaStep {
+ public:
+  FileRemoteStep(std::string name, std::string path, bool refuse)
+      : name_(std::move(name)), path_(std::move(path)), refuse_(refuse) {}
+  std::string name() const override { return name_; }
+  void execute(const SagaStepContext& ctx) override {
+    if (refuse_) {
+      throw Error::failed_precondition(Reason::kNone, name_, name_ + " refused the order");
+    }
+    append("execute " + ctx.idempotency_key);
+  }
+  void compensate(const SagaStepContext& ctx) override {
+    append("compensate " + ctx.idempotency_key);
+  }
+  // Whether the service holds something for `key` (its last word on the key was execute).
+  static bool holds(const std::string& path, const std::string& key) {
+    std::ifstream in(path);
+    std::string op, k;
+    bool held = false;
+    while (in >> op >> k) {
+      if (k == key) held = op == "execute";
+    }
+    return held;
+  }
+
+ private:
+  void append(const std::string& line) {
+    std::ofstream out(path_, std::ios::app);
+    out << line << "\n";
+    out.flush();
+    if (!out) throw Error::unavailable(name_, "cannot write " + path_);
+  }
+  std::string name_, path_;
+  bool refuse_;
+};
+
+struct Scenario {
+  std::string name;
+  std::function<void(FakeGateway&)> script;  // the gateway's behaviour in the child
+  std::function<void(Store&, FakeGateway&, ManualClock&, const std::string& coupon)> act;
+  // Host steps (given the remote service's state file), or empty.
+  std::function<void(SagaOptions&, const std::string& remote)> configure = {};
+};
+
+void remote_stock(SagaOptions& saga, const std::string& remote) {
+  saga.stock_step = std::make_shared<FileRemoteStep>("remote-stock", remote, false);
+}
+
+void place_full(Store& store, const std::string& coupon) {
+  store.orders().place({.user_id = "u1",
+                        .items = {{"a", 2}, {"b", 1}},
+                        .coupon_id = coupon,
+                        .points_to_use = 400,
+                        .request_id = "place-1"});
+}
+
+std::vector<Scenario> scenarios() {
+  auto none = [](FakeGateway&) {};
+  return {
+      {"success", none,
+       [](Store& s, FakeGateway&, ManualClock&, const std::string& c) { place_full(s, c); }},
+      {"stock_fails", none,
+       [](Store& s, FakeGateway&, ManualClock&, const std::string& c) {
+         s.orders().place({.user_id = "u1", .items = {{"a", 11}}, .coupon_id = c,
+                           .points_to_use = 100});
+       }},
+      {"points_fail", none,
+       [](Store& s, FakeGateway&, ManualClock&, const std::string&) {
+         s.orders().place({.user_id = "u1", .items = {{"a", 5}}, .points_to_use = 4000});
+       }},
+      {"required_coupon_fails", none,
+       [](Store& s, FakeGateway&, ManualClock&, const std::string&) {
+         const std::string revoked = s.coupons().issue("OFF", "u1").id;
+         s.coupons().revoke(revoked);
+         s.orders().place({.user_id = "u1", .items = {{"a", 2}}, .coupon_id = revoked,
+                           .coupon_required = true, .points_to_use = 300});
+       }},
+      {"payment_declined", [](FakeGateway& g) { g.script(Op::kCharge, {{B::kDecline}}); },
+       [](Store& s, FakeGateway&, ManualClock&, const std::string& c) { place_full(s, c); }},
+      {"payment_unknown_charged",
+       [](FakeGateway& g) { g.script(Op::kCharge, {{B::kTimeout}, {B::kTimeout}}); },
+       [](Store& s, FakeGateway&, ManualClock&, const std::string& c) { place_full(s, c); }},
+      {"payment_unknown_not_received",
+       [](FakeGateway& g) { g.script(Op::kCharge, {{B::kFail}, {B::kFail}}); },
+       [](Store& s, FakeGateway&, ManualClock&, const std::string& c) { place_full(s, c); }},
+      {"cancel_after_payment", none,
+       [](Store& s, FakeGateway&, ManualClock&, const std::string& c) {
+         place_full(s, c);
+         const auto id = s.orders().list_for_user("u1").items.at(0).id;
+         s.orders().cancel(id, "customer asked", "cancel-1");
+       }},
+      {"pending_then_callback", [](FakeGateway& g) { g.script(Op::kCharge, {{B::kPending}}); },
+       [](Store& s, FakeGateway& g, ManualClock&, const std::string& c) {
+         place_full(s, c);
+         const auto id = s.orders().list_for_user("u1").items.at(0).id;
+         g.settle(id + ":payment", true);
+         s.orders().complete_payment(id, true);
+       }},
+      {"pending_then_sweep", [](FakeGateway& g) { g.script(Op::kCharge, {{B::kPending}}); },
+       [](Store& s, FakeGateway&, ManualClock& clock, const std::string& c) {
+         place_full(s, c);
+         clock.advance(s.options().reservation_ttl_ms + 1);
+         s.orders().sweep();
+       }},
+      {"zero_total", none,
+       [](Store& s, FakeGateway&, ManualClock&, const std::string&) {
+         s.orders().place({.user_id = "u1", .items = {{"b", 2}}, .points_to_use = 1000});
+       }},
+      {"host_step_refuses", none,
+       [](Store& s, FakeGateway&, ManualClock&, const std::string& c) { place_full(s, c); },
+       [](SagaOptions& saga, const std::string& remote) {
+         remote_stock(saga, remote);
+         saga.extra_steps = {std::make_shared<FileRemoteStep>("fraud-check", remote, true)};
+       }},
+      {"host_stock_then_cancel", none,
+       [](Store& s, FakeGateway&, ManualClock&, const std::string& c) {
+         place_full(s, c);
+         const auto id = s.orders().list_for_user("u1").items.at(0).id;
+         s.orders().cancel(id, "customer asked", "cancel-1");
+       },
+       remote_stock},
+  };
+}
+
+class CrashMatrix {
+ public:
+  CrashMatrix(std::function<std::string()> fresh, std::filesystem::path scratch)
+      : fresh_(std::move(fresh)), scratch_(std::move(scratch)) {}
+
+  // The boundaries the scenario passes when nothing crashes.
+  std::vector<std::string> boundaries(const Scenario& scenario) {
+    std::vector<std::string> seen;
+    Run run = prepare();
+    SagaOptions saga = saga_for(scenario, run);
+    saga.fault_hook = [&](std::string_view point) { seen.emplace_back(point); };
+    auto gateway = std::make_shared<FakeGateway>(run.record);
+    scenario.script(*gateway);
+    auto store = Store::open(run.location, options(run, gateway, saga));
+    scenario.act(*store, *gateway, *run.clock, run.coupon);
+    return seen;
+  }
+
+  // Kills a child at boundary `crash_at`, then recovers and checks.
+  void crash_and_recover(const Scenario& scenario, std::size_t crash_at, bool sigkill,
+                         const std::string& label) {
+    Run run = prepare();
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) child(scenario, run, crash_at, sigkill);
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    if (sigkill) {
+      ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << label << " status " << status;
+    } else {
+      ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 77) << label << " status " << status;
+    }
+    auto gateway = std::make_shared<FakeGateway>(run.record);
+    auto store = Store::open(run.location, options(run, gateway, saga_for(scenario, run)));
+    RecoveryReport report = store->orders().recover();
+    EXPECT_TRUE(report.unresolved.empty()) << label << ": " << report.unresolved.front();
+    // Unpaid orders end by the sweep (the buyer never paid).
+    run.clock->advance(2 * store->options().reservation_ttl_ms);
+    store->orders().sweep();
+    const auto inv = check_invariants(store->storage(), true);
+    for (const auto& v : inv.violations) {
+      ADD_FAILURE() << label << ": invariant " << v.rule << " broken by " << v.subject << ": "
+                    << v.detail;
+    }
+    SagaTest::expect_money_matches(*store, *gateway);
+    for (const auto& order : store->orders().list_for_user("u1", {}, 100).items) {
+      EXPECT_TRUE(order.status == OrderStatus::kConfirmed ||
+                  order.status == OrderStatus::kFailed ||
+                  order.status == OrderStatus::kCancelled)
+          << label << ": order left " << to_string(order.status);
+      if (scenario.configure) {  // the remote service holds stock exactly for confirmed orders
+        EXPECT_EQ(FileRemoteStep::holds(run.remote, order.id + ":remote-stock"),
+                  order.status == OrderStatus::kConfirmed)
+            << label << ": remote stock of " << to_string(order.status) << " order";
+      }
+    }
+  }
+
+ private:
+  struct Run {
+    std::string location;
+    std::string record;
+    std::shared_ptr<ManualClock> clock;
+    std::string coupon;
+    std::string remote;  // the remote service's state file
+  };
+
+  static SagaOptions saga_for(const Scenario& scenario, const Run& run) {
+    SagaOptions saga = SagaTest::fast_saga();
+    if (scenario.configure) scenario.configure(saga, run.remote);
+    return saga;
+  }
+
+  // A store seeded on a fresh database, closed again.
+  Run prepare() {
+    const std::string n = std::to_string(runs_++);
+    Run run{fresh_(), (scratch_ / ("gateway-" + n + ".log")).string(),
+            std::make_shared<ManualClock>(SagaTest::kStart), {},
+            (scratch_ / ("remote-" + n + ".log")).string()};
+    auto store = Store::open(run.location, options(run, nullptr, SagaTest::fast_saga()));
+    run.coupon = SagaTest::seed(*store, *run.clock);
+    return run;
+  }
+
+  StoreOptions options(const Run& run, std::shared_ptr<PaymentGateway> gateway,
+                       SagaOptions saga) const {
+    StoreOptions options;
+    options.clock = run.clock;
+    options.gateway = std::move(gateway);
+    options.saga = std::move(saga);
+    return options;
+  }
+
+  [[noreturn]] void child(const Scenario& scenario, const Run& run, std::size_t crash_at,
+                          bool sigkill) {
+    try {
+      std::size_t count = 0;
+      SagaOptions saga = saga_for(scenario, run);
+      saga.fault_hook = [&](std::string_view) {
+        if (count++ != crash_at) return;
+        if (sigkill) ::kill(::getpid(), SIGKILL);
+        ::_exit(77);
+      };
+      auto gateway = std::make_shared<FakeGateway>(run.record);
+      scenario.script(*gateway);
+      auto store = Store::open(run.location, options(run, gateway, saga));
+      scenario.act(*store, *gateway, *run.clock, run.coupon);
+    } catch (const std::exception& e) {
+      std::cerr << "child: " << e.what() << "\n";
+      ::_exit(3);
+    }
+    ::_exit(0);  // did not reach the crash point
+  }
+
+  std::function<std::string()> fresh_;
+  std::filesystem::path scratch_;
+  int runs_ = 0;
+};
+
+TEST_P(SagaTest, CrashMatrixRecoversEveryBoundary) {
+  store_.reset();
+  CrashMatrix matrix(GetParam().fresh_location, scratch_);
+  std::size_t points = 0, runs = 0;
+  const auto all = scenarios();
+  for (const auto& scenario : all) {
+    const auto boundaries = matrix.boundaries(scenario);
+    ASSERT_FALSE(boundaries.empty()) << scenario.name;
+    for (std::size_t i = 0; i < boundaries.size(); ++i) {
+      for (bool sigkill : {true, false}) {
+        const std::string label = scenario.name + " @" + std::to_string(i) + " " + boundaries[i] +
+                                  (sigkill ? " (SIGKILL)" : " (_exit)");
+        matrix.crash_and_recover(scenario, i, sigkill, label);
+        ++runs;
+        if (HasFailure()) {
+          std::cerr << "crash matrix failed at " << label << "\n";
+          return;
+        }
+      }
+    }
+    points += boundaries.size();
+    std::cout << "[ crash    ] " << scenario.name << ": " << boundaries.size()
+              << " crash points\n";
+  }
+  std::cout << "[ crash    ] crash matrix: " << all.size() << " scenarios, " << points
+            << " crash points, " << runs << " crash runs, all recovered\n";
+  RecordProperty("crash_points", static_cast<int>(points));
+  RecordProperty("crash_runs", static_cast<int>(runs));
+}
+
+}  // namespace
+}  // namespace commerce::testing

@@ -1,0 +1,129 @@
+// The `commerce` command line: what every command group shares.
+//
+// Each command group (product, stock, points, ...) lives in its own file and registers its
+// subcommands on the root CLI::App through an add_*_commands() function. Commands only parse
+// input, call the library and print: every business rule lives in the library.
+//
+// Output: human-readable tables on stdout by default; with --json exactly one JSON document on
+// stdout. Errors go to stderr (as JSON with --json) and the process exits with the code of
+// exit_code_for(), distinct per commerce::ErrorCode.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "commerce/error.h"
+#include "commerce/payments.h"
+#include "commerce/store.h"
+
+namespace commerce::cli {
+
+using nlohmann::json;
+
+// Exit codes: 0 success; 2 bad command line; 3..8 one per commerce::ErrorCode; 9 an invariant
+// violation reported by `check`; 1 anything else.
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitViolations = 9;
+int exit_code_for(ErrorCode code);
+
+// Options every command understands (given before or after the subcommand).
+struct Globals {
+  std::string db;   // --db PATH: a SQLite file
+  std::string url;  // --url URL: any storage location (sqlite:PATH, postgresql://...)
+  bool json = false;
+  int exit_status = 0;  // set by a command that succeeds but must report a finding (check)
+};
+
+// The storage location named by --db / --url (or $COMMERCE_DB / $COMMERCE_URL).
+// Throws InvalidArgument naming "--db" when none or both are given.
+std::string store_location(const Globals& globals);
+
+// The SQLite file named by --db or $COMMERCE_DB; empty when the store is given as a URL.
+std::string db_path(const Globals& globals);
+
+// Opens an existing store with the currency it was created with.
+// Throws FailedPrecondition naming the location when it was never initialized (`commerce init`).
+std::unique_ptr<Store> open_existing_store(const Globals& globals,
+                                           std::shared_ptr<Clock> clock = nullptr);
+
+// The built-in FakeGateway (commerce/payments.h) is the CLI's payment provider: the tool is for
+// operating and demonstrating a store; a host with a real provider plugs its PaymentGateway into
+// StoreOptions in its own process. The fake gateway's ledger is kept in a record file so that
+// later commands (cancel/refund, recover, complete-payment) see what earlier ones charged.
+struct GatewayArgs {
+  std::string record;   // --gateway-record; default: "<db>.fake-gateway" for --db, memory otherwise
+  std::string payment;  // --payment: how the next charge answers (approve, decline, pending,
+                        // timeout, fail); empty: approve
+  void add_to(CLI::App& cmd);
+};
+
+struct OpenedStore {
+  std::shared_ptr<FakeGateway> gateway;
+  std::unique_ptr<Store> store;
+};
+
+// Opens an existing store whose payments go through the fake gateway.
+OpenedStore open_store_with_gateway(const Globals& globals, const GatewayArgs& gateway,
+                                    std::shared_ptr<Clock> clock = nullptr);
+
+// --- output
+// Prints `doc` as JSON (--json) or calls `human` to print it for people.
+class Printer {
+ public:
+  explicit Printer(const Globals& globals) : globals_(globals) {}
+  bool json_mode() const { return globals_.json; }
+  // Prints the JSON document in --json mode; otherwise prints nothing.
+  void emit(const json& doc) const;
+  // A table with a header row; columns padded to their widest cell.
+  static void table(const std::vector<std::string>& headers,
+                    const std::vector<std::vector<std::string>>& rows);
+  // "key: value" lines, keys aligned.
+  static void fields(const std::vector<std::pair<std::string, std::string>>& rows);
+
+ private:
+  const Globals& globals_;
+};
+
+// ISO-8601 UTC text of a timestamp ("-" for 0).
+std::string format_time(Timestamp t);
+// Parses "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS]Z" or integer milliseconds since the epoch.
+// Throws InvalidArgument naming `field`.
+Timestamp parse_time(const std::string& text, const std::string& field);
+// "product:qty" items (qty defaults to 1). Throws InvalidArgument naming "--item".
+std::vector<LineItem> parse_items(const std::vector<std::string>& specs);
+
+// --- JSON of the library's value types
+json to_json(const Product& p);
+json to_json(const StockLevel& s);
+json to_json(const Reservation& r);
+json to_json(const PointsEntry& e);
+json to_json(const CouponTemplate& t);
+json to_json(const Coupon& c);
+json to_json(const Event& e);
+json to_json(const Order& o);
+json to_json(const OrderAudit& a);
+// The JSON object of a page: {"items": [...], "next_cursor": "..."}.
+template <class T>
+json page_json(const Page<T>& page) {
+  json items = json::array();
+  for (const auto& item : page.items) items.push_back(to_json(item));
+  return json{{"items", items}, {"next_cursor", page.next_cursor}};
+}
+
+// --- command groups
+void add_init_command(CLI::App& app, Globals& globals);
+void add_product_commands(CLI::App& app, Globals& globals);
+void add_stock_commands(CLI::App& app, Globals& globals);
+void add_points_commands(CLI::App& app, Globals& globals);
+void add_coupon_commands(CLI::App& app, Globals& globals);
+void add_order_commands(CLI::App& app, Globals& globals);
+void add_maintenance_commands(CLI::App& app, Globals& globals);  // recover, sweep, check, stats
+void add_relay_command(CLI::App& app, Globals& globals);
+void add_demo_command(CLI::App& app, Globals& globals);
+
+}  // namespace commerce::cli

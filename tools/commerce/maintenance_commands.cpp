@@ -1,0 +1,188 @@
+// commerce recover / sweep / check / stats: operating a store.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli.h"
+#include "commerce/invariants.h"
+#include "commerce/outbox_relay.h"
+
+namespace commerce::cli {
+
+namespace {
+
+json violations_json(const std::vector<InvariantViolation>& violations) {
+  json rows = json::array();
+  for (const auto& v : violations) {
+    rows.push_back(json{{"rule", v.rule}, {"subject", v.subject}, {"detail", v.detail}});
+  }
+  return rows;
+}
+
+void print_violations(const std::vector<InvariantViolation>& violations) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& v : violations) rows.push_back({v.rule, v.subject, v.detail});
+  Printer::table({"RULE", "SUBJECT", "DETAIL"}, rows);
+}
+
+struct CheckArgs {
+  bool repair = false;
+  bool live = false;
+  int max = 1000;
+};
+
+void run_check(Globals& globals, const CheckArgs& args) {
+  auto store = open_existing_store(globals);
+  Printer out(globals);
+  json doc;
+  if (args.repair) {
+    const RepairReport repair = repair_invariants(store->storage());
+    json changes = json::array();
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& r : repair.repaired) {
+      changes.push_back(
+          json{{"rule", r.rule}, {"subject", r.subject}, {"before", r.before}, {"after", r.after}});
+      rows.push_back({r.rule, r.subject, std::to_string(r.before), std::to_string(r.after)});
+    }
+    doc["repaired"] = changes;
+    doc["unrepaired"] = violations_json(repair.unrepaired);
+    if (!out.json_mode()) {
+      std::cout << fmt::format("repair: {} derived counters recomputed\n", rows.size());
+      if (!rows.empty()) Printer::table({"RULE", "SUBJECT", "BEFORE", "AFTER"}, rows);
+      if (!repair.unrepaired.empty()) {
+        std::cout << "could not repair:\n";
+        print_violations(repair.unrepaired);
+      }
+    }
+  }
+  const InvariantReport report = check_invariants(store->storage(), !args.live, args.max);
+  doc["ok"] = report.ok();
+  doc["violations"] = violations_json(report.violations);
+  doc["truncated"] = report.truncated;
+  doc["examined"] = json{{"products", report.products},
+                         {"users", report.users},
+                         {"coupons", report.coupons},
+                         {"templates", report.templates},
+                         {"orders", report.orders}};
+  out.emit(doc);
+  if (!out.json_mode()) {
+    std::cout << fmt::format(
+        "check: {} products, {} users, {} used coupons, {} coupon templates, {} orders examined\n",
+        report.products, report.users, report.coupons, report.templates, report.orders);
+    if (report.ok()) {
+      std::cout << "check: every invariant holds\n";
+    } else {
+      std::cout << fmt::format("check: {}{} violations\n", report.violations.size(),
+                               report.truncated ? "+" : "");
+      print_violations(report.violations);
+    }
+  }
+  if (!report.ok()) globals.exit_status = kExitViolations;
+}
+
+}  // namespace
+
+void add_maintenance_commands(CLI::App& app, Globals& globals) {
+  {
+    auto gateway = std::make_shared<GatewayArgs>();
+    auto* cmd = app.add_subcommand(
+        "recover", "finish or compensate every order saga in flight (run it after a crash)");
+    gateway->add_to(*cmd);
+    cmd->callback([&globals, gateway] {
+      auto opened = open_store_with_gateway(globals, *gateway);
+      const RecoveryReport r = opened.store->orders().recover();
+      Printer out(globals);
+      out.emit(json{{"examined", r.examined},
+                    {"confirmed", r.confirmed},
+                    {"failed", r.failed},
+                    {"cancelled", r.cancelled},
+                    {"awaiting_payment", r.awaiting_payment},
+                    {"unresolved", r.unresolved}});
+      if (out.json_mode()) return;
+      std::cout << fmt::format(
+          "recover: {} sagas examined: {} confirmed, {} failed, {} cancelled, {} still awaiting "
+          "payment, {} unresolved\n",
+          r.examined, r.confirmed, r.failed, r.cancelled, r.awaiting_payment, r.unresolved.size());
+      for (const auto& u : r.unresolved) std::cout << "  unresolved: " << u << '\n';
+    });
+  }
+  {
+    struct Args {
+      int limit = 100;
+      GatewayArgs gateway;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand(
+        "sweep", "cancel unpaid orders past their expiry and release expired reservations");
+    cmd->add_option("--limit", args->limit, "at most this many orders per kind");
+    args->gateway.add_to(*cmd);
+    cmd->callback([&globals, args] {
+      auto opened = open_store_with_gateway(globals, args->gateway);
+      const auto cancelled = opened.store->orders().sweep(args->limit);
+      const auto released = opened.store->stock().release_expired(args->limit);
+      Printer out(globals);
+      out.emit(json{{"cancelled_orders", cancelled}, {"released_reservations", released}});
+      if (out.json_mode()) return;
+      std::cout << fmt::format(
+          "sweep: {} expired orders cancelled, {} expired reservations "
+          "released\n",
+          cancelled.size(), released.size());
+      for (const auto& id : cancelled) std::cout << "  cancelled order " << id << '\n';
+      for (const auto& id : released) std::cout << "  released reservation of " << id << '\n';
+    });
+  }
+  {
+    auto args = std::make_shared<CheckArgs>();
+    auto* cmd =
+        app.add_subcommand("check", "verify every invariant of the store; exit 9 if any is broken");
+    cmd->add_flag("--repair", args->repair,
+                  "first recompute derived counters (stock reserved, point balances, coupon "
+                  "issue counts) and say what changed");
+    cmd->add_flag("--live", args->live,
+                  "the store is in use: do not report sagas in flight or PENDING orders");
+    cmd->add_option("--max", args->max, "stop after this many violations");
+    cmd->callback([&globals, args] { run_check(globals, *args); });
+  }
+  {
+    auto* cmd = app.add_subcommand("stats", "store figures: rows, outbox, inbox");
+    cmd->callback([&globals] {
+      auto store = open_existing_store(globals);
+      const InvariantReport report = check_invariants(store->storage(), false, 1);
+      const OutboxCounts outbox = run_unit(store->storage(), Storage::Access::kRead,
+                                           [](Transaction& tx) { return tx.count_outbox(); });
+      const Timestamp now = store->clock().now();
+      const std::int64_t lag = outbox.oldest_pending_at ? now - outbox.oldest_pending_at : 0;
+      const std::int64_t inbox = store->inbox().applied_count();
+      Printer out(globals);
+      out.emit(json{{"location", store->storage().url()},
+                    {"currency", store->options().currency},
+                    {"products", report.products},
+                    {"users_with_points", report.users},
+                    {"coupon_templates", report.templates},
+                    {"coupons_in_use", report.coupons},
+                    {"orders", report.orders},
+                    {"outbox",
+                     {{"pending", outbox.pending},
+                      {"delivered", outbox.delivered},
+                      {"dead_letters", outbox.dead_letters},
+                      {"oldest_pending_at", outbox.oldest_pending_at},
+                      {"lag_ms", lag}}},
+                    {"inbox_applied", inbox}});
+      if (out.json_mode()) return;
+      Printer::fields({{"store", store->storage().url()},
+                       {"currency", store->options().currency},
+                       {"products", std::to_string(report.products)},
+                       {"users with points", std::to_string(report.users)},
+                       {"coupon templates", std::to_string(report.templates)},
+                       {"coupons in use", std::to_string(report.coupons)},
+                       {"orders", std::to_string(report.orders)},
+                       {"outbox pending", std::to_string(outbox.pending)},
+                       {"outbox lag", fmt::format("{:.1f}s", static_cast<double>(lag) / 1000.0)},
+                       {"outbox delivered", std::to_string(outbox.delivered)},
+                       {"dead letters", std::to_string(outbox.dead_letters)},
+                       {"inbox messages applied", std::to_string(inbox)}});
+    });
+  }
+}
+
+}  // namespace commerce::cli

@@ -1,0 +1,209 @@
+// commerce order: place orders through the saga, and move them along their state machine.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli.h"
+
+namespace commerce::cli {
+
+namespace {
+
+void print_order(const Printer& out, const Order& o,
+                 const std::vector<OrderAudit>* audit = nullptr) {
+  json doc = to_json(o);
+  if (audit) {
+    json rows = json::array();
+    for (const auto& a : *audit) rows.push_back(to_json(a));
+    doc["audit"] = rows;
+  }
+  out.emit(doc);
+  if (out.json_mode()) return;
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"order", o.id},
+      {"user", o.user_id},
+      {"status", std::string(to_string(o.status))},
+      {"subtotal", std::to_string(o.subtotal)},
+      {"discount", std::to_string(o.discount)},
+      {"points used", std::to_string(o.points_used)},
+      {"total", std::to_string(o.total)},
+  };
+  if (!o.coupon_id.empty()) {
+    fields.emplace_back("coupon", fmt::format("{} ({}{})", o.coupon_id,
+                                              o.coupon_applied ? "applied" : "not applied",
+                                              o.coupon_required ? ", required" : ", optional"));
+  }
+  if (!o.coupon_note.empty()) fields.emplace_back("coupon note", o.coupon_note);
+  if (!o.failure_reason.empty()) fields.emplace_back("reason", o.failure_reason);
+  fields.emplace_back("created", format_time(o.created_at));
+  Printer::fields(fields);
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& i : o.items) {
+    rows.push_back({i.product_id, i.name, std::to_string(i.unit_price), std::to_string(i.qty),
+                    std::to_string(i.line_total)});
+  }
+  Printer::table({"PRODUCT", "NAME", "UNIT PRICE", "QTY", "LINE TOTAL"}, rows);
+  if (audit) {
+    std::vector<std::vector<std::string>> history;
+    for (const auto& a : *audit) {
+      history.push_back({format_time(a.at), a.from ? std::string(to_string(*a.from)) : "-",
+                         std::string(to_string(a.to)), a.reason});
+    }
+    Printer::table({"AT", "FROM", "TO", "REASON"}, history);
+  }
+}
+
+struct PlaceArgs {
+  std::string user, coupon, method = "card", request_id;
+  std::vector<std::string> items;
+  bool coupon_required = false;
+  Money points = 0;
+  GatewayArgs gateway;
+};
+
+}  // namespace
+
+void add_order_commands(CLI::App& app, Globals& globals) {
+  auto* group = app.add_subcommand("order", "place orders and move them through their states");
+  group->require_subcommand(1);
+  {
+    auto args = std::make_shared<PlaceArgs>();
+    auto* cmd = group->add_subcommand(
+        "place", "place an order: reserve stock, use points and coupon, pay, confirm");
+    cmd->add_option("--user", args->user, "the buyer's user id")->required();
+    cmd->add_option("--item,-i", args->items, "PRODUCT[:QTY], repeatable")->required();
+    cmd->add_option("--coupon", args->coupon, "an issued coupon id");
+    cmd->add_flag("--coupon-required", args->coupon_required,
+                  "fail the order if the coupon cannot be used (default: skip it)");
+    cmd->add_option("--points", args->points, "points to spend");
+    cmd->add_option("--method", args->method, "payment method passed to the gateway");
+    cmd->add_option("--request-id", args->request_id, "idempotency key");
+    cmd->add_option("--payment", args->gateway.payment,
+                    "how the fake gateway answers this charge: approve, decline, pending, "
+                    "timeout or fail");
+    args->gateway.add_to(*cmd);
+    cmd->callback([&globals, args] {
+      PlaceOrder request;
+      request.user_id = args->user;
+      request.items = parse_items(args->items);
+      request.coupon_id = args->coupon;
+      request.coupon_required = args->coupon_required;
+      request.points_to_use = args->points;
+      request.payment_method = args->method;
+      request.request_id = args->request_id;
+      auto opened = open_store_with_gateway(globals, args->gateway);
+      print_order(Printer(globals), opened.store->orders().place(request));
+    });
+  }
+  {
+    struct Args {
+      std::string id;
+      bool audit = false;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = group->add_subcommand("get", "show an order");
+    cmd->add_option("order", args->id, "the order id")->required();
+    cmd->add_flag("--audit", args->audit, "also show its status changes");
+    cmd->callback([&globals, args] {
+      auto store = open_existing_store(globals);
+      const Order o = store->orders().get(args->id);
+      if (!args->audit) return print_order(Printer(globals), o);
+      const auto audit = store->orders().audit(args->id);
+      print_order(Printer(globals), o, &audit);
+    });
+  }
+  {
+    struct Args {
+      std::string user, cursor;
+      int limit = kDefaultPageSize;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = group->add_subcommand("list", "a user's orders, newest first");
+    cmd->add_option("--user", args->user, "the user id")->required();
+    cmd->add_option("--cursor", args->cursor, "next_cursor of the previous page");
+    cmd->add_option("--limit", args->limit, "page size");
+    cmd->callback([&globals, args] {
+      auto store = open_existing_store(globals);
+      const auto page = store->orders().list_for_user(args->user, args->cursor, args->limit);
+      Printer out(globals);
+      out.emit(page_json(page));
+      if (out.json_mode()) return;
+      std::vector<std::vector<std::string>> rows;
+      for (const auto& o : page.items) {
+        rows.push_back({o.id, std::string(to_string(o.status)), std::to_string(o.total),
+                        std::to_string(o.items.size()), format_time(o.created_at)});
+      }
+      Printer::table({"ORDER", "STATUS", "TOTAL", "ITEMS", "CREATED"}, rows);
+      if (!page.next_cursor.empty()) std::cout << "more: --cursor " << page.next_cursor << '\n';
+    });
+  }
+  {
+    struct Args {
+      std::string id, reason, request_id;
+      GatewayArgs gateway;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = group->add_subcommand(
+        "cancel", "cancel before shipping: void or refund, restore coupon and points, restock");
+    cmd->add_option("order", args->id, "the order id")->required();
+    cmd->add_option("--reason", args->reason, "why (kept in the audit row)");
+    cmd->add_option("--request-id", args->request_id, "idempotency key");
+    args->gateway.add_to(*cmd);
+    cmd->callback([&globals, args] {
+      auto opened = open_store_with_gateway(globals, args->gateway);
+      print_order(Printer(globals),
+                  opened.store->orders().cancel(args->id, args->reason, args->request_id));
+    });
+  }
+  for (const bool ship : {true, false}) {
+    auto id = std::make_shared<std::string>();
+    auto* cmd = group->add_subcommand(ship ? "ship" : "deliver",
+                                      ship ? "CONFIRMED -> SHIPPED" : "SHIPPED -> DELIVERED");
+    cmd->add_option("order", *id, "the order id")->required();
+    cmd->callback([&globals, id, ship] {
+      auto store = open_existing_store(globals);
+      print_order(Printer(globals),
+                  ship ? store->orders().ship(*id) : store->orders().deliver(*id));
+    });
+  }
+  {
+    struct Args {
+      std::string id;
+      bool approved = false, declined = false;
+      GatewayArgs gateway;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = group->add_subcommand(
+        "complete-payment",
+        "the payment provider's callback for a pending payment: confirm or fail the order");
+    cmd->add_option("order", args->id, "the order id")->required();
+    auto* approved = cmd->add_flag("--approved", args->approved, "the payment went through");
+    auto* declined = cmd->add_flag("--declined", args->declined, "the payment was refused");
+    approved->excludes(declined);
+    args->gateway.add_to(*cmd);
+    cmd->callback([&globals, args] {
+      if (args->approved == args->declined) {
+        throw Error::invalid_argument("--approved", "give --approved or --declined");
+      }
+      auto opened = open_store_with_gateway(globals, args->gateway);
+      // The fake provider settles its side first, as a real one does before calling back.
+      const auto payment = run_unit(opened.store->storage(), Storage::Access::kRead,
+                                    [&](Transaction& tx) { return tx.find_payment(args->id); });
+      if (payment && payment->status == PaymentStatus::kPending) {
+        try {
+          opened.gateway->settle(payment->id, args->approved);
+        } catch (const Error& e) {
+          // Already settled (a repeated callback) or unknown to this gateway record: the order
+          // book decides what the callback means.
+          if (e.code() != ErrorCode::kFailedPrecondition && e.code() != ErrorCode::kNotFound) {
+            throw;
+          }
+        }
+      }
+      print_order(Printer(globals),
+                  opened.store->orders().complete_payment(args->id, args->approved));
+    });
+  }
+}
+
+}  // namespace commerce::cli
