@@ -13,6 +13,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 VENV="${COMMERCE_PY_VENV:-$ROOT/build-py/venv}"
 export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-2}"
 cd "$ROOT"
+mkdir -p "$ROOT/build-py"  # logs and the scikit-build tree live here
 
 # --- system packages (compiler, CMake, the C++ dependencies, pybind11, Python headers, venv)
 needed=(g++ cmake ninja-build pkg-config python3-dev python3-venv pybind11-dev
