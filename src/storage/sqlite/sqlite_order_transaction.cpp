@@ -1,6 +1,7 @@
 // The SQLite adapter's order, saga, payment and invariant-check statements (schema migration 3).
 #include <string_view>
 
+#include "sqlite_rows.h"
 #include "sqlite_transaction.h"
 
 namespace commerce::sqlite {
@@ -81,41 +82,6 @@ Payment payment_from(const Query& q) {
                  .reference = q.text(5),
                  .created_at = q.int64(6),
                  .updated_at = q.int64(7)};
-}
-
-const std::string kCouponColumns =
-    "id, template_id, code, user_id, status, order_id, valid_until, issued_at, updated_at";
-
-Coupon coupon_from(const Query& q) {
-  return Coupon{.id = q.text(0),
-                .template_id = q.text(1),
-                .code = q.text(2),
-                .user_id = q.text(3),
-                .status = parse_coupon_status(q.text(4)),
-                .order_id = q.text(5),
-                .valid_until = q.int64(6),
-                .issued_at = q.int64(7),
-                .updated_at = q.int64(8)};
-}
-
-const std::string kTemplateColumns =
-    "id, code, name, kind, value, max_discount, min_order_amount, valid_from, valid_until, "
-    "total_limit, per_user_limit, issued_count, created_at";
-
-CouponTemplate template_from(const Query& q) {
-  return CouponTemplate{.id = q.text(0),
-                        .code = q.text(1),
-                        .name = q.text(2),
-                        .kind = parse_coupon_kind(q.text(3)),
-                        .value = q.int64(4),
-                        .max_discount = q.int64(5),
-                        .min_order_amount = q.int64(6),
-                        .valid_from = q.int64(7),
-                        .valid_until = q.int64(8),
-                        .total_limit = q.int64(9),
-                        .per_user_limit = q.int64(10),
-                        .issued_count = q.int64(11),
-                        .created_at = q.int64(12)};
 }
 
 }  // namespace
