@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <limits>
@@ -18,6 +17,7 @@
 
 #include "commerce/error.h"
 #include "commerce/store.h"
+#include "scratch_dir.h"
 #include "sqlite_dump.h"
 
 namespace commerce::testing {
@@ -472,15 +472,7 @@ std::vector<BadCase> all_cases() {
   return c.take();
 }
 
-std::string fresh_file() {
-  static std::atomic<int> counter{0};
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("commerce-bad-input-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const auto path = dir / ("store-" + std::to_string(counter++) + ".db");
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
-  return path.string();
-}
+std::string fresh_file() { return commerce::testing::fresh_path("store", ".db"); }
 
 // A store with a little of everything: categories, products, stock, a live reservation, points
 // (one user 10 short of the int64 limit), coupon templates and issued coupons. It is built once

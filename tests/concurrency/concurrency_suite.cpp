@@ -14,6 +14,8 @@
 #include <sstream>
 #include <thread>
 
+#include "scratch_dir.h"
+
 namespace commerce::testing {
 
 namespace {
@@ -153,9 +155,6 @@ RaceResult StorageConcurrency::race(std::int64_t attempts,
                                     const std::function<Outcome(Store&, std::int64_t)>& attempt,
                                     const std::function<void(Store&)>& sample) {
   const int workers = kProcesses * kThreadsPerProcess;
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("commerce-race-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
   const auto open = [this] { return open_store(); };
 
   struct Worker {
@@ -176,7 +175,7 @@ RaceResult StorageConcurrency::race(std::int64_t attempts,
       ADD_FAILURE() << "pipe: " << std::strerror(errno);
       return result;
     }
-    procs[p].report = (dir / ("worker-" + std::to_string(p) + ".report")).string();
+    procs[p].report = fresh_path("worker-" + std::to_string(p), ".report");
     std::filesystem::remove(procs[p].report);
     const pid_t pid = ::fork();
     if (pid < 0) {

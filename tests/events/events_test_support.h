@@ -2,9 +2,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -15,23 +13,14 @@
 #include "commerce/error.h"
 #include "commerce/sqlite_storage.h"
 #include "commerce/store.h"
+#include "scratch_dir.h"
 
 namespace commerce::events_test {
 
 inline constexpr Timestamp kStart = 1'800'000'000'000;  // 2027-01-15
 
 // A new, not yet existing database file under the temp directory.
-inline std::string fresh_db_path() {
-  static std::atomic<int> counter{0};
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("commerce-events-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const auto path = dir / ("store-" + std::to_string(counter++) + ".db");
-  std::filesystem::remove(path);
-  std::filesystem::remove(path.string() + "-wal");
-  std::filesystem::remove(path.string() + "-shm");
-  return path.string();
-}
+inline std::string fresh_db_path() { return testing::fresh_path("store", ".db"); }
 
 inline std::unique_ptr<Store> open_store(const std::string& path, std::shared_ptr<Clock> clock,
                                          TopicNaming naming = TopicNaming::kPerDomain) {

@@ -1,16 +1,11 @@
 #include "saga_fixture.h"
 
-#include <unistd.h>
-
-#include <atomic>
+#include "scratch_dir.h"
 
 namespace commerce::testing {
 
 void SagaTest::SetUp() {
-  static std::atomic<int> counter{0};
-  scratch_ = std::filesystem::temp_directory_path() /
-             ("commerce-saga-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  std::filesystem::remove_all(scratch_);
+  scratch_ = fresh_path("saga", "");
   std::filesystem::create_directories(scratch_);
   record_ = (scratch_ / "gateway.log").string();
   location_ = GetParam().fresh_location();
