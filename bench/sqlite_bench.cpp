@@ -10,7 +10,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "bench_support.h"
@@ -137,6 +139,8 @@ class CountingStorage final : public StorageWrapper {
  public:
   using StorageWrapper::StorageWrapper;
   std::atomic<std::int64_t> read_units{0}, write_units{0}, reads{0}, writes{0};
+  std::mutex by_method_mu;
+  std::map<std::string, std::int64_t, std::less<>> by_method;
 
   void run(Access access, const std::function<void(Transaction&)>& work) override {
     (access == Access::kRead ? read_units : write_units).fetch_add(1);
@@ -149,8 +153,10 @@ class CountingStorage final : public StorageWrapper {
     Counting(Transaction& tx, CountingStorage& owner) : TransactionWrapper(tx), owner_(owner) {}
 
    protected:
-    void before_call(std::string_view, bool writes) override {
+    void before_call(std::string_view method, bool writes) override {
       (writes ? owner_.writes : owner_.reads).fetch_add(1);
+      std::lock_guard lock(owner_.by_method_mu);
+      ++owner_.by_method[std::string(method)];
     }
 
    private:
@@ -184,6 +190,12 @@ void census_scenario(benchmark::State& state, PayBy payment) {
     state.counters["read_units_per_order"] = static_cast<double>(c.read_units) / orders;
     state.counters["write_calls_per_order"] = static_cast<double>(c.writes) / orders;
     state.counters["read_calls_per_order"] = static_cast<double>(c.reads) / orders;
+    if (env_int("COMMERCE_BENCH_CENSUS_DETAIL", 0) != 0) {  // the calls per order, by method
+      for (const auto& [method, n] : c.by_method) {
+        std::fprintf(stderr, "census %s: %-36s %5.2f\n", payment == PayBy::kPoints ? "points" : "gateway",
+                     method.c_str(), static_cast<double>(n) / orders);
+      }
+    }
   }
   state.SetLabel("library");
 }

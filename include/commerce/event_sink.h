@@ -45,6 +45,20 @@ struct Ack {
   std::string error;  // why, for kFailed (recorded as the row's last error)
 };
 
+// A publish started by EventSink::begin_publish(), whose acknowledgements may still be on their
+// way. Not thread-safe: one owner calls wait() once.
+class PendingPublish {
+ public:
+  virtual ~PendingPublish() = default;
+  // Blocks until the outcome of every event of the batch is known and returns one Ack per
+  // event, as EventSink::publish() does. Throwing means no event of the batch was acknowledged.
+  // Call once.
+  virtual std::vector<Ack> wait() = 0;
+  // True if the outcome is known, so wait() returns at once; false while acknowledgements may
+  // still be on their way (a sink may answer false when unsure).
+  virtual bool done() const = 0;
+};
+
 class EventSink {
  public:
   virtual ~EventSink() = default;
@@ -53,6 +67,14 @@ class EventSink {
   // Throwing (any exception) means no event of the batch was acknowledged; the relay treats
   // each as kFailed with the exception's message. Must keep the per-key order rule above.
   virtual std::vector<Ack> publish(std::span<const Event> batch) = 0;
+
+  // Starts publishing `batch` and returns before its acknowledgements arrive, so the caller can
+  // prepare the next batch meanwhile (the relay pipelines batches this way). Events of batches
+  // started later are published after this batch's, in order. `batch` must stay alive until
+  // wait() returned. The default calls publish() at once and hands back its outcome (an
+  // exception from publish() is rethrown by wait()); a sink with asynchronous acknowledgements
+  // (Kafka) overrides it. Thread safety: as publish().
+  virtual std::unique_ptr<PendingPublish> begin_publish(std::span<const Event> batch);
 
   // A short name for logs and relay figures, e.g. "jsonl:/var/log/events.jsonl".
   virtual std::string name() const = 0;

@@ -109,6 +109,13 @@ class KafkaSink final : public EventSink {
   // network failures, which are reported per event.
   std::vector<Ack> publish(std::span<const Event> batch) override;
 
+  // Hands the batch to librdkafka (as publish() does) and returns without waiting for the
+  // delivery reports; PendingPublish::wait() waits for them and returns what publish() would.
+  // Batches begun one after another are produced in that order, so per key (one partition)
+  // Kafka stores them in outbox order. The sink must outlive the returned object. Errors: as
+  // publish(). Thread-safe.
+  std::unique_ptr<PendingPublish> begin_publish(std::span<const Event> batch) override;
+
   // "kafka:" + bootstrap_servers.
   std::string name() const override;
 
@@ -130,6 +137,7 @@ class KafkaSink final : public EventSink {
 
  private:
   struct Impl;
+  class Pending;
   std::unique_ptr<Impl> impl_;
 };
 

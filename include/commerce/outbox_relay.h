@@ -8,6 +8,10 @@
 // Delivery: events are published in outbox order; a row is marked delivered only after the sink
 // acknowledges it, in a transaction after the publish. A crash between the publish and that
 // mark re-sends the event later with the same id (at-least-once; consumers dedupe by id).
+// With a sink that acknowledges asynchronously (EventSink::begin_publish(), e.g. KafkaSink),
+// drain() and run() publish the next batches while earlier ones wait for their
+// acknowledgements and record each batch in order; if one reports a failure, the events of that
+// key in the batches published after it are not marked either (they are re-sent after it).
 //
 // Failures: a failed event is retried after a backoff that doubles from backoff_initial_ms up
 // to backoff_max_ms. While an event waits, later events of its key wait behind it; events of
@@ -29,11 +33,13 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <stop_token>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "commerce/clock.h"
@@ -93,8 +99,9 @@ class OutboxRelay {
   // recorded on the rows); storage errors do (Unavailable: call again later).
   RelayBatch run_once();
 
-  // Calls run_once() until a batch makes no progress (nothing due, or not the leader) or
-  // `max_batches` batches ran. Returns the sums.
+  // Publishes batches as run_once() does until nothing is due, the relay is not the leader or
+  // `max_batches` batches were claimed (pipelined over an asynchronous sink; see above).
+  // Returns the sums.
   RelayBatch drain(int max_batches = 1'000'000);
 
   // Runs until `stop` is requested: drains, then sleeps idle_poll_ms (real time) whenever
@@ -122,7 +129,25 @@ class OutboxRelay {
   static constexpr const char* kLeaseName = "outbox-relay";
 
  private:
+  struct Flight;  // a claimed batch, handed to the sink, waiting for its acknowledgements
+  using Flights = std::deque<std::unique_ptr<Flight>>;
+
   std::int64_t backoff_ms(int attempts) const;
+  // Takes or renews the lease, parks events behind dead letters and picks the next batch
+  // after the rows of `in_flight` (which hold `events_in_flight` events), then starts
+  // publishing it.
+  std::unique_ptr<Flight> claim_and_publish(const Flights& in_flight,
+                                            std::int64_t events_in_flight);
+  // Waits for the flight's acknowledgements and records them while holding the lease (only if
+  // `record`). Events of `stopped_keys` count as not attempted; keys with an event that was not
+  // acknowledged are added to it.
+  RelayBatch finish(Flight& flight, std::unordered_set<std::string>& stopped_keys, bool record);
+  // Publishes batches until nothing is due, the lease is lost, `stop` is requested or
+  // `max_batches` batches were claimed. With a sink that acknowledges asynchronously, claims
+  // and publishes the next batches while earlier ones wait for their acknowledgements.
+  // Calls `on_batch` after each batch that progressed.
+  RelayBatch pump(int max_batches, const std::stop_token& stop,
+                  const std::function<void(const RelayBatch&)>& on_batch);
 
   Storage& storage_;
   const Clock& clock_;

@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "commerce/catalog.h"
@@ -53,6 +54,13 @@ struct PointsBalance {
 class Transaction {
  public:
   virtual ~Transaction() = default;
+
+  // --- savepoints
+  // Runs `work` inside a savepoint of this transaction. If `work` throws, what it changed is
+  // undone, the rest of the transaction stays as it was, and the exception is rethrown (an
+  // adapter's transient failure, such as a lost lock or connection, may instead abandon the
+  // whole unit, which is then retried as Storage::run() describes). Calls may nest.
+  virtual void savepoint(const std::function<void()>& work) = 0;
 
   // --- idempotency keys and store settings
   virtual std::optional<RequestRecord> find_request(const std::string& request_id) = 0;
@@ -103,6 +111,7 @@ class Transaction {
   // balance += amount (creating the balance row); false if the result would overflow.
   virtual bool try_credit_points(const std::string& user_id, Money amount) = 0;
   virtual void insert_points_entry(const PointsEntry& entry) = 0;
+  // The entries recorded for the order (`order_id` is never empty), by id.
   virtual std::vector<PointsEntry> find_points_entries_for_order(const std::string& order_id) = 0;
   // The user's entries with id < before_id (all if empty), newest first, at most `limit`.
   virtual std::vector<PointsEntry> list_points_entries(const std::string& user_id,
@@ -138,12 +147,17 @@ class Transaction {
   virtual std::vector<Event> read_outbox(std::int64_t after_seq, int limit) = 0;
 
   // --- outbox delivery (the relay, commerce/outbox_relay.h) and the inbox (commerce/inbox.h)
-  // Pending rows due for delivery, by seq, at most `limit`: next_attempt_at <= now and no
-  // earlier pending row of the same key waits for a later time (so a key in backoff is
-  // skipped whole and per-key order holds).
-  virtual std::vector<PendingEvent> read_due_events(Timestamp now, int limit) = 0;
-  // pending -> delivered for one row; false if the row was not pending.
-  virtual bool try_mark_event_delivered(std::int64_t seq, Timestamp now) = 0;
+  // Pending rows with seq > after_seq due for delivery, by seq, at most `limit`:
+  // next_attempt_at <= now and no earlier pending row of the same key (after_seq or not) waits
+  // for a later time (so a key in backoff is skipped whole and per-key order holds).
+  virtual std::vector<PendingEvent> read_due_events(Timestamp now, std::int64_t after_seq,
+                                                    int limit) = 0;
+  // How many rows with seq <= through_seq are pending.
+  virtual std::int64_t count_pending_events(std::int64_t through_seq) = 0;
+  // pending -> delivered (delivered_at := now) for each row of `seqs`, in one statement's worth
+  // of work; rows that are not pending are left alone. Returns how many rows it changed.
+  virtual std::int64_t mark_events_delivered(const std::vector<std::int64_t>& seqs,
+                                             Timestamp now) = 0;
   // Records a failed attempt of a pending row: attempts, next_attempt_at, last_error := the
   // arguments; false if the row was not pending.
   virtual bool try_record_event_failure(std::int64_t seq, int attempts, Timestamp next_attempt_at,
@@ -152,9 +166,11 @@ class Transaction {
   // parked_behind); false if the row was not pending.
   virtual bool try_dead_letter_event(std::int64_t seq, int attempts, const std::string& error,
                                      Timestamp now, std::int64_t parked_behind) = 0;
-  // The seq of the first dead letter of `key` with seq < before_seq, or 0 if none.
-  virtual std::int64_t find_dead_letter_before(const std::string& key,
-                                               std::int64_t before_seq) = 0;
+  // For each of `keys` that has dead letters, the key and the seq of its first (lowest seq)
+  // dead letter, by key; keys without dead letters are left out. Adapters answer without a
+  // round trip per key (the relay asks once per batch).
+  virtual std::vector<std::pair<std::string, std::int64_t>> find_first_dead_letters(
+      const std::vector<std::string>& keys) = 0;
   // Dead letters with seq > after_seq, by seq, at most `limit`.
   virtual std::vector<DeadLetter> list_dead_letters(std::int64_t after_seq, int limit) = 0;
   // dead -> pending (attempts 0, due now) for every dead letter of `key` (of every key if

@@ -45,6 +45,10 @@ class TransactionWrapper : public Transaction {
   }
 
  public:
+  void savepoint(const std::function<void()>& work) override {
+    before_call("savepoint", true);
+    target_.savepoint(work);
+  }
   std::optional<RequestRecord> find_request(const std::string& request_id) override {
     before_call("find_request", false);
     return target_.find_request(request_id);
@@ -218,13 +222,19 @@ class TransactionWrapper : public Transaction {
     before_call("read_outbox", false);
     return target_.read_outbox(after_seq, limit);
   }
-  std::vector<PendingEvent> read_due_events(Timestamp now, int limit) override {
+  std::vector<PendingEvent> read_due_events(Timestamp now, std::int64_t after_seq,
+                                            int limit) override {
     before_call("read_due_events", false);
-    return target_.read_due_events(now, limit);
+    return target_.read_due_events(now, after_seq, limit);
   }
-  bool try_mark_event_delivered(std::int64_t seq, Timestamp now) override {
-    before_call("try_mark_event_delivered", true);
-    return target_.try_mark_event_delivered(seq, now);
+  std::int64_t count_pending_events(std::int64_t through_seq) override {
+    before_call("count_pending_events", false);
+    return target_.count_pending_events(through_seq);
+  }
+  std::int64_t mark_events_delivered(const std::vector<std::int64_t>& seqs,
+                                     Timestamp now) override {
+    before_call("mark_events_delivered", true);
+    return target_.mark_events_delivered(seqs, now);
   }
   bool try_record_event_failure(std::int64_t seq,
                                 int attempts,
@@ -241,9 +251,10 @@ class TransactionWrapper : public Transaction {
     before_call("try_dead_letter_event", true);
     return target_.try_dead_letter_event(seq, attempts, error, now, parked_behind);
   }
-  std::int64_t find_dead_letter_before(const std::string& key, std::int64_t before_seq) override {
-    before_call("find_dead_letter_before", false);
-    return target_.find_dead_letter_before(key, before_seq);
+  std::vector<std::pair<std::string, std::int64_t>> find_first_dead_letters(
+      const std::vector<std::string>& keys) override {
+    before_call("find_first_dead_letters", false);
+    return target_.find_first_dead_letters(keys);
   }
   std::vector<DeadLetter> list_dead_letters(std::int64_t after_seq, int limit) override {
     before_call("list_dead_letters", false);

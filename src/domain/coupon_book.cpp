@@ -96,6 +96,16 @@ CouponApplication use_coupon(Command& cmd, const std::string& coupon_id,
   return {true, discount, coupon_id, {}};
 }
 
+Money quote_coupon(Command& cmd, const std::string& coupon_id, const std::string& user_id,
+                   Money subtotal) {
+  const Coupon coupon = find_coupon(cmd, coupon_id);
+  const CouponTemplate tmpl = template_of(cmd, coupon);
+  if (auto why = refusal(coupon, tmpl, user_id, subtotal, cmd.now); !why.empty()) {
+    throw Error::failed_precondition(Reason::kCouponInvalid, coupon_id, why);
+  }
+  return discount_for(tmpl, subtotal);
+}
+
 std::optional<Coupon> restore_coupon(Command& cmd, const std::string& order_id) {
   auto coupon = cmd.tx.find_coupon_used_by(order_id);
   if (!coupon) return std::nullopt;
@@ -264,12 +274,7 @@ Money CouponBook::quote(const std::string& coupon_id, const std::string& user_id
   detail::check_not_negative("subtotal", subtotal);
   return run_unit(ctx_.storage, Storage::Access::kRead, [&](Transaction& tx) {
     Command cmd{tx, ctx_, ctx_.clock.now(), {}};
-    const Coupon coupon = find_coupon(cmd, coupon_id);
-    const CouponTemplate tmpl = template_of(cmd, coupon);
-    if (auto why = refusal(coupon, tmpl, user_id, subtotal, cmd.now); !why.empty()) {
-      throw Error::failed_precondition(Reason::kCouponInvalid, coupon_id, why);
-    }
-    return discount_for(tmpl, subtotal);
+    return detail::quote_coupon(cmd, coupon_id, user_id, subtotal);
   });
 }
 

@@ -26,6 +26,10 @@ std::optional<PointsEntry> restore_points(Command& cmd, const std::string& order
 CouponApplication use_coupon(Command& cmd, const std::string& coupon_id,
                              const std::string& user_id, const std::string& order_id,
                              Money subtotal, bool required);
+// What the coupon would take off `subtotal` for the user now (reads only); FailedPrecondition
+// (kCouponInvalid) if it could not be used.
+Money quote_coupon(Command& cmd, const std::string& coupon_id, const std::string& user_id,
+                   Money subtotal);
 std::optional<Coupon> restore_coupon(Command& cmd, const std::string& order_id);
 
 }  // namespace commerce::detail

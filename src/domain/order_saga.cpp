@@ -1,8 +1,11 @@
-// The order saga. Each step and each compensation is one unit of work that (1) moves the saga
-// row by a conditional update on the position it read, (2) does the local effect with its
-// outbox events, and (3) appends its saga log line; so a crash leaves either all or none of
-// them. Consecutive local steps share one unit. External calls (the gateway, host steps) run between units, never inside one, and are
-// made idempotent by keys derived from the order id. Any driver (the placing call, a duplicate
+// The order saga. Every move (a step, a compensation, the payment's begin and result, the
+// confirmation) (1) moves the saga row by a conditional update on the position it read, (2) does
+// its local effect with its outbox events, and (3) appends its saga log line, in one unit of
+// work, so a crash leaves either all or none of them. Moves that need no external call share
+// the unit they follow: placing an order paid by points is one unit, one paid through the
+// gateway is two (everything up to the charge; the charge's result and the confirmation).
+// External calls (the gateway, host steps) run between units, never inside one, and are made
+// idempotent by keys derived from the order id. Any driver (the placing call, a duplicate
 // request, recover() in another process) can resume a saga from its row and log.
 #include "order_saga.h"
 
@@ -42,9 +45,23 @@ bool is_builtin(const std::string& name) {
   return name == "stock" || name == "points" || name == "coupon" || name == kPayment;
 }
 
-void move_saga(Command& cmd, const SagaRecord& read, SagaRecord next) {
+bool is_local(const std::string& step) {
+  return step == "stock" || step == "points" || step == "coupon";
+}
+
+// The payment may hold or be about to hold the customer's money: undoing it calls the gateway.
+bool charged_or_open(const std::optional<Payment>& payment) {
+  return payment && (payment->status == PaymentStatus::kStarted ||
+                     payment->status == PaymentStatus::kPending ||
+                     payment->status == PaymentStatus::kApproved);
+}
+
+// Moves the saga row from `saga` (as read) to `next` and makes `saga` the new row.
+void move_saga(Command& cmd, SagaRecord& saga, SagaRecord next) {
   next.updated_at = cmd.now;
-  if (!cmd.tx.try_update_saga(next, read.position)) throw SagaMoved{};
+  if (!cmd.tx.try_update_saga(next, saga.position)) throw SagaMoved{};
+  next.position = saga.position + 1;
+  saga = std::move(next);
 }
 
 void log(Command& cmd, const std::string& order_id, const std::string& step,
@@ -54,11 +71,15 @@ void log(Command& cmd, const std::string& order_id, const std::string& step,
   }
 }
 
-// Order status from -> to with its audit row and event, in the command's transaction.
-void transition(Command& cmd, const Order& order, OrderStatus from, OrderStatus to,
+// Order status from -> to with its audit row and event, in the command's transaction; `order`
+// becomes the new row.
+void transition(Command& cmd, Order& order, OrderStatus from, OrderStatus to,
                 const std::string& reason, std::string_view event) {
   if (!cmd.tx.try_set_order_status(order.id, from, to, reason, cmd.now)) throw SagaMoved{};
   cmd.tx.insert_order_audit({new_id(cmd.now), order.id, from, to, reason, cmd.now});
+  order.status = to;
+  order.updated_at = cmd.now;
+  if (!reason.empty()) order.failure_reason = reason;
   json payload = {{"order_id", order.id}, {"user_id", order.user_id}, {"total", order.total},
                   {"status", to_string(to)}};
   if (!reason.empty()) payload["reason"] = reason;
@@ -92,6 +113,35 @@ std::pair<std::vector<OrderItem>, Money> snapshot(Transaction& tx,
     lines.push_back({item.product_id, product->name, product->price, item.qty, line});
   }
   return {std::move(lines), subtotal};
+}
+
+// One local step's effect and its log line, in the caller's transaction.
+void local_effect(Command& cmd, Order& o, const std::string& step) {
+  json detail = json::object();
+  if (step == "stock") {
+    std::vector<LineItem> items;
+    for (const auto& item : o.items) items.push_back({item.product_id, item.qty});
+    detail["products"] = reserve_stock(cmd, o.id, items, o.expires_at).size();
+  } else if (step == "points") {
+    if (o.points_used > 0) use_points(cmd, o.user_id, o.points_used, o.id);
+    detail["amount"] = o.points_used;
+  } else if (step == "coupon" && !o.coupon_id.empty()) {
+    const CouponApplication app =
+        use_coupon(cmd, o.coupon_id, o.user_id, o.id, o.subtotal, o.coupon_required);
+    const Money room = o.subtotal - o.points_used;
+    const Money discount = app.applied ? std::min(app.discount, room) : 0;
+    if (!cmd.tx.try_set_order_pricing(o.id, discount, room - discount, app.applied,
+                                      app.skipped_reason, cmd.now)) {
+      throw SagaMoved{};
+    }
+    o.discount = discount;
+    o.total = room - discount;
+    o.coupon_applied = app.applied;
+    o.coupon_note = app.skipped_reason;
+    o.updated_at = cmd.now;
+    detail = {{"applied", app.applied}, {"discount", discount}, {"note", app.skipped_reason}};
+  }
+  log(cmd, o.id, step, "done", detail);
 }
 
 }  // namespace
@@ -212,19 +262,6 @@ Order OrderSaga::place(const PlaceOrder& r) {
   check_not_negative("points_to_use", r.points_to_use);
   check_text("payment_method", r.payment_method, 64, true);
 
-  // What the coupon would take off now, so the points can be bounded by what remains; the coupon
-  // step validates it for real.
-  Money expected_discount = 0;
-  if (!r.coupon_id.empty()) {
-    try {
-      const Money subtotal = run_unit(ctx_.storage, Storage::Access::kRead,
-                                      [&](Transaction& tx) { return snapshot(tx, items).second; });
-      expected_discount = CouponBook(ctx_).quote(r.coupon_id, r.user_id, subtotal);
-    } catch (const Error&) {
-      expected_discount = 0;
-    }
-  }
-
   const json call = {{"op", "orders.place"},
                      {"user_id", r.user_id},
                      {"items", items},
@@ -232,83 +269,185 @@ Order OrderSaga::place(const PlaceOrder& r) {
                      {"coupon_required", r.coupon_required},
                      {"points_to_use", r.points_to_use},
                      {"payment_method", r.payment_method}};
-  const std::string order_id =
-      run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
-        Command cmd{tx, ctx_, ctx_.clock.now(), r.request_id};
-        return once_per_request(cmd, call, [&] {
-          auto [lines, subtotal] = snapshot(tx, items);
-          const Money room = subtotal - std::min(expected_discount, subtotal);
-          if (r.points_to_use > room) {
-            throw Error::invalid_argument(
-                "points_to_use",
-                fmt::format("must be at most {} (subtotal {} minus the coupon's {})", room,
-                            subtotal, subtotal - room));
+  // The order is created and its saga run as far as it goes without an external call, all in
+  // one unit of work: a crash leaves either nothing or a saga that any driver can resume.
+  // The new order is locked before its unit commits: this process's duplicates of the request
+  // must not drive the saga (and find the payment begun) while this call is about to charge.
+  const std::string new_order_id = new_id(ctx_.clock.now());
+  std::optional<OrderLock> lock;
+  lock.emplace(*this, new_order_id);
+  std::optional<Snapshot> placed;
+  std::string order_id;
+  try {
+    order_id = run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+      placed.reset();
+      Command cmd{tx, ctx_, ctx_.clock.now(), r.request_id};
+      return once_per_request(cmd, call, [&] {
+        auto [lines, subtotal] = snapshot(tx, items);
+        // What the coupon would take off now, so the points can be bounded by what remains;
+        // the coupon step validates it for real.
+        Money expected_discount = 0;
+        if (!r.coupon_id.empty()) {
+          try {
+            expected_discount = quote_coupon(cmd, r.coupon_id, r.user_id, subtotal);
+          } catch (const Error&) {
+            expected_discount = 0;
           }
-          if (room - r.points_to_use > 0 && !ctx_.options.gateway) {
-            throw Error::failed_precondition(
-                Reason::kNone, "gateway",
-                "the store has no payment gateway, so only orders with a total of 0 can be placed");
-          }
-          Order order{.id = new_id(cmd.now),
-                      .user_id = r.user_id,
-                      .status = OrderStatus::kPending,
-                      .items = {},
-                      .subtotal = subtotal,
-                      .discount = 0,
-                      .points_used = r.points_to_use,
-                      .total = subtotal - r.points_to_use,
-                      .coupon_id = r.coupon_id,
-                      .coupon_required = r.coupon_required,
-                      .coupon_applied = false,
-                      .coupon_note = {},
-                      .payment_method = r.payment_method,
-                      .failure_reason = {},
-                      .request_id = r.request_id,
-                      .expires_at = cmd.now + ctx_.options.reservation_ttl_ms,
-                      .created_at = cmd.now,
-                      .updated_at = cmd.now};
-          if (!tx.insert_order(order)) {
-            throw Error::internal(fmt::format("order id '{}' was generated twice", order.id));
-          }
-          for (const auto& line : lines) tx.insert_order_item(order.id, line);
-          tx.insert_order_audit(
-              {new_id(cmd.now), order.id, std::nullopt, OrderStatus::kPending, "placed", cmd.now});
-          emit(cmd, "OrderCreated", order.id,
-               {{"order_id", order.id},
-                {"user_id", order.user_id},
-                {"subtotal", order.subtotal},
-                {"points_used", order.points_used},
-                {"coupon_id", order.coupon_id},
-                {"total", order.total}});
-          if (!tx.insert_saga({order.id, SagaState::kRunning, 0, 0, step_names(), {}, cmd.now})) {
-            throw Error::internal(fmt::format("order '{}' already has a saga", order.id));
-          }
-          log(cmd, order.id, "order", "created", {{"steps", step_names()}});
-          hook("order.create.inside");
-          return order.id;
-        });
+        }
+        const Money room = subtotal - std::min(expected_discount, subtotal);
+        if (r.points_to_use > room) {
+          throw Error::invalid_argument(
+              "points_to_use", fmt::format("must be at most {} (subtotal {} minus the coupon's {})",
+                                           room, subtotal, subtotal - room));
+        }
+        if (room - r.points_to_use > 0 && !ctx_.options.gateway) {
+          throw Error::failed_precondition(
+              Reason::kNone, "gateway",
+              "the store has no payment gateway, so only orders with a total of 0 can be placed");
+        }
+        Snapshot s{.saga = {},
+                   .order = {.id = new_order_id,
+                             .user_id = r.user_id,
+                             .status = OrderStatus::kPending,
+                             .items = std::move(lines),
+                             .subtotal = subtotal,
+                             .discount = 0,
+                             .points_used = r.points_to_use,
+                             .total = subtotal - r.points_to_use,
+                             .coupon_id = r.coupon_id,
+                             .coupon_required = r.coupon_required,
+                             .coupon_applied = false,
+                             .coupon_note = {},
+                             .payment_method = r.payment_method,
+                             .failure_reason = {},
+                             .request_id = r.request_id,
+                             .expires_at = cmd.now + ctx_.options.reservation_ttl_ms,
+                             .created_at = cmd.now,
+                             .updated_at = cmd.now},
+                   .payment = std::nullopt};
+        const Order& order = s.order;
+        if (!tx.insert_order(order)) {
+          throw Error::internal(fmt::format("order id '{}' was generated twice", order.id));
+        }
+        for (const auto& line : order.items) tx.insert_order_item(order.id, line);
+        tx.insert_order_audit(
+            {new_id(cmd.now), order.id, std::nullopt, OrderStatus::kPending, "placed", cmd.now});
+        emit(cmd, "OrderCreated", order.id,
+             {{"order_id", order.id},
+              {"user_id", order.user_id},
+              {"subtotal", order.subtotal},
+              {"points_used", order.points_used},
+              {"coupon_id", order.coupon_id},
+              {"total", order.total}});
+        s.saga = {order.id, SagaState::kRunning, 0, 0, step_names(), {}, cmd.now};
+        if (!tx.insert_saga(s.saga)) {
+          throw Error::internal(fmt::format("order '{}' already has a saga", order.id));
+        }
+        log(cmd, order.id, "order", "created", {{"steps", step_names()}});
+        hook("order.create.inside");
+        advance_locally(cmd, s);
+        placed = std::move(s);
+        return placed->order.id;
       });
+    });
+  } catch (const SagaMoved&) {
+    throw Error::internal("a new order's saga was changed by someone else");
+  }
   hook("order.create.after");
-  return drive(order_id);
+  if (order_id != new_order_id) {  // a repeated request: drive the order it placed
+    lock.reset();
+    return drive(order_id);
+  }
+  if (!needs_driver(*placed)) return placed->order;
+  return drive_locked(order_id, true, std::move(*placed));
+}
+
+// --- the driver
+
+OrderSaga::Snapshot OrderSaga::load_in(Transaction& tx, const std::string& order_id) {
+  auto saga = tx.find_saga(order_id);
+  auto order = tx.find_order(order_id);
+  if (!saga || !order) throw Error::not_found("order", order_id);
+  order->items = tx.find_order_items(order_id);
+  return Snapshot{std::move(*saga), std::move(*order), tx.find_payment(order_id)};
 }
 
 OrderSaga::Snapshot OrderSaga::load(const std::string& order_id) const {
-  return run_unit(ctx_.storage, Storage::Access::kRead, [&](Transaction& tx) {
-    auto saga = tx.find_saga(order_id);
-    auto order = tx.find_order(order_id);
-    if (!saga || !order) throw Error::not_found("order", order_id);
-    order->items = tx.find_order_items(order_id);
-    return Snapshot{std::move(*saga), std::move(*order), tx.find_payment(order_id)};
-  });
+  return run_unit(ctx_.storage, Storage::Access::kRead,
+                  [&](Transaction& tx) { return load_in(tx, order_id); });
 }
 
-Order OrderSaga::drive(const std::string& order_id, bool patient) {
+template <class Moves>
+void OrderSaga::write(Snapshot& s, Moves&& moves) {
+  Snapshot out;
+  run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+    Command cmd{tx, ctx_, ctx_.clock.now(), s.order.request_id};
+    Snapshot t = s;  // the unit may run more than once
+    moves(cmd, t);
+    advance_locally(cmd, t);
+    out = std::move(t);
+  });
+  s = std::move(out);
+  hook("unit.after");
+}
+
+bool OrderSaga::local_move(const Snapshot& s) {
+  const int n = static_cast<int>(s.saga.steps.size());
+  switch (s.saga.state) {
+    case SagaState::kRunning:
+      if (s.saga.step >= n) return true;  // confirm
+      if (is_local(s.saga.steps[s.saga.step])) return true;
+      return s.saga.steps[s.saga.step] == kPayment && !s.payment;  // begin (or skip) the payment
+    case SagaState::kCompensating:
+    case SagaState::kCancelling: {
+      if (s.saga.step <= 0) return true;  // finish
+      const std::string& undo = s.saga.steps[s.saga.step - 1];
+      return is_local(undo) || (undo == kPayment && !charged_or_open(s.payment));
+    }
+    default:
+      return false;
+  }
+}
+
+bool OrderSaga::needs_driver(const Snapshot& s) { return in_flight(s.saga.state); }
+
+void OrderSaga::advance_locally(Command& cmd, Snapshot& s) const {
+  while (local_move(s)) {
+    const int n = static_cast<int>(s.saga.steps.size());
+    if (s.saga.state == SagaState::kRunning) {
+      if (s.saga.step >= n) {
+        confirm_in(cmd, s);
+      } else if (s.saga.steps[s.saga.step] == kPayment) {
+        begin_payment_in(cmd, s);
+      } else {
+        run_local_steps_in(cmd, s);
+      }
+    } else if (s.saga.step <= 0) {
+      finish_in(cmd, s);
+    } else {
+      const std::string undo = s.saga.steps[s.saga.step - 1];
+      if (undo == kPayment) {
+        undo_payment_in(cmd, s, PaymentStatus::kVoided, {});
+      } else {
+        undo_in(cmd, s, undo);
+      }
+    }
+  }
+}
+
+Order OrderSaga::drive(const std::string& order_id, bool patient, std::optional<Snapshot> from) {
   OrderLock lock(*this, order_id);
+  return drive_locked(order_id, patient, from ? std::move(*from) : load(order_id));
+}
+
+Order OrderSaga::drive_locked(const std::string& order_id, bool patient, Snapshot s) {
   std::optional<std::chrono::steady_clock::time_point> waiting_since;
   for (int round = 0; round < 10'000; ++round) {
-    const Snapshot s = load(order_id);
     try {
-      const int n = static_cast<int>(s.saga.steps.size());
+      if (local_move(s)) {
+        write(s, [](Command&, Snapshot&) {});
+        continue;
+      }
       switch (s.saga.state) {
         case SagaState::kConfirmed:
         case SagaState::kFailed:
@@ -316,31 +455,19 @@ Order OrderSaga::drive(const std::string& order_id, bool patient) {
         case SagaState::kAwaitingPayment:
           return s.order;
         case SagaState::kRunning: {
-          if (s.saga.step >= n) {
-            confirm(s);
-            break;
-          }
-          const std::string& step = s.saga.steps[s.saga.step];
-          if (step == kPayment) {
-            if (!pay(s, patient, waiting_since)) return load(order_id).order;
-          } else if (host_step(step)) {
-            if (!execute_host(s, step)) return load(order_id).order;
-          } else {
-            execute_local(s, step);
-          }
+          const std::string step = s.saga.steps[s.saga.step];
+          const bool settled = step == kPayment ? pay(s, patient, waiting_since)
+                                                : execute_host(s, step);
+          if (!settled) return load(order_id).order;
           break;
         }
         case SagaState::kCompensating:
         case SagaState::kCancelling:
-          if (s.saga.step <= 0) {
-            finish(s);
-          } else if (!compensate(s, s.saga.steps[s.saga.step - 1])) {
-            return load(order_id).order;
-          }
+          if (!compensate(s, s.saga.steps[s.saga.step - 1])) return load(order_id).order;
           break;
       }
     } catch (const SagaMoved&) {
-      // another driver got there first; look again
+      s = load(order_id);  // another driver got there first; look again
     }
   }
   throw Error::internal(fmt::format("the saga of order '{}' does not settle", order_id));
@@ -348,83 +475,47 @@ Order OrderSaga::drive(const std::string& order_id, bool patient) {
 
 // --- forward steps
 
-namespace {
-
-// One local step's effect and its log line, in the caller's transaction.
-void local_effect(Command& cmd, const Order& o, const std::string& step) {
-  json detail = json::object();
-  if (step == "stock") {
-    std::vector<LineItem> items;
-    for (const auto& item : o.items) items.push_back({item.product_id, item.qty});
-    detail["products"] = reserve_stock(cmd, o.id, items, o.expires_at).size();
-  } else if (step == "points") {
-    if (o.points_used > 0) use_points(cmd, o.user_id, o.points_used, o.id);
-    detail["amount"] = o.points_used;
-  } else if (step == "coupon" && !o.coupon_id.empty()) {
-    const CouponApplication app =
-        use_coupon(cmd, o.coupon_id, o.user_id, o.id, o.subtotal, o.coupon_required);
-    const Money room = o.subtotal - o.points_used;
-    const Money discount = app.applied ? std::min(app.discount, room) : 0;
-    if (!cmd.tx.try_set_order_pricing(o.id, discount, room - discount, app.applied,
-                                      app.skipped_reason, cmd.now)) {
-      throw SagaMoved{};
-    }
-    detail = {{"applied", app.applied}, {"discount", discount}, {"note", app.skipped_reason}};
-  }
-  log(cmd, o.id, step, "done", detail);
-}
-
-bool is_local(const std::string& step) {
-  return step == "stock" || step == "points" || step == "coupon";
-}
-
-}  // namespace
-
-void OrderSaga::execute_local(const Snapshot& s, const std::string& step) {
-  const Order& o = s.order;
-  // The run of local steps starting here shares one transaction (they share one database). If
-  // one refuses, that transaction rolls back and the steps are run one by one, so the refusal
-  // is met again at its own step and the steps before it are compensated explicitly.
+void OrderSaga::run_local_steps_in(Command& cmd, Snapshot& s) const {
+  // The run of local steps starting here is tried at once, in a savepoint. If one refuses, the
+  // savepoint is rolled back and the steps are run one by one, so the refusal is met at its own
+  // step and the steps before it are compensated explicitly.
   std::vector<std::string> run;
   for (std::size_t i = s.saga.step; i < s.saga.steps.size() && is_local(s.saga.steps[i]); ++i) {
     run.push_back(s.saga.steps[i]);
   }
+  const auto execute = [&](const std::vector<std::string>& names) {
+    Snapshot t = s;
+    cmd.tx.savepoint([&] {
+      SagaRecord next = t.saga;
+      next.step += static_cast<int>(names.size());
+      move_saga(cmd, t.saga, next);
+      for (const auto& name : names) {
+        local_effect(cmd, t.order, name);
+        hook(name + ".execute.inside");
+      }
+    });
+    s = std::move(t);
+  };
   if (run.size() > 1) {
     try {
-      run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
-        Command cmd{tx, ctx_, ctx_.clock.now(), o.request_id};
-        SagaRecord next = s.saga;
-        next.step += static_cast<int>(run.size());
-        move_saga(cmd, s.saga, next);
-        for (const auto& name : run) {
-          local_effect(cmd, o, name);
-          hook(name + ".execute.inside");
-        }
-      });
-      for (const auto& name : run) hook(name + ".execute.after");
+      execute(run);
       return;
     } catch (const Error& e) {
       if (!is_refusal(e)) throw;
     }
   }
-  try {
-    run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
-      Command cmd{tx, ctx_, ctx_.clock.now(), o.request_id};
-      SagaRecord next = s.saga;
-      ++next.step;
-      move_saga(cmd, s.saga, next);
-      local_effect(cmd, o, step);
-      hook(step + ".execute.inside");
-    });
-  } catch (const Error& e) {
-    if (!is_refusal(e)) throw;
-    fail_at(s, step, e.what());
-    return;
+  for (const auto& name : run) {
+    try {
+      execute({name});
+    } catch (const Error& e) {
+      if (!is_refusal(e)) throw;
+      fail_in(cmd, s, name, e.what());
+      return;
+    }
   }
-  hook(step + ".execute.after");
 }
 
-bool OrderSaga::execute_host(const Snapshot& s, const std::string& step) {
+bool OrderSaga::execute_host(Snapshot& s, const std::string& step) {
   SagaStep* host = host_step(step);
   const SagaStepContext context{s.order, s.order.id + ":" + step};
   for (int attempt = 0;; ++attempt) {
@@ -433,47 +524,67 @@ bool OrderSaga::execute_host(const Snapshot& s, const std::string& step) {
       break;
     } catch (const Error& e) {
       if (e.code() != ErrorCode::kUnavailable) {
-        fail_at(s, step, e.what());
+        write(s, [&](Command& cmd, Snapshot& t) { fail_in(cmd, t, step, e.what()); });
         return true;
       }
     } catch (const std::exception& e) {
-      fail_at(s, step, e.what());
+      write(s, [&](Command& cmd, Snapshot& t) { fail_in(cmd, t, step, e.what()); });
       return true;
     }
     if (attempt + 1 >= opts_.attempts) return false;  // left in flight for recover()
     backoff(attempt);
   }
   hook(step + ".execute.called");
-  run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
-    Command cmd{tx, ctx_, ctx_.clock.now(), s.order.request_id};
-    SagaRecord next = s.saga;
+  write(s, [&](Command& cmd, Snapshot& t) {
+    SagaRecord next = t.saga;
     ++next.step;
-    move_saga(cmd, s.saga, next);
-    log(cmd, s.order.id, step, "done");
+    move_saga(cmd, t.saga, next);
+    log(cmd, t.order.id, step, "done");
     hook(step + ".execute.inside");
   });
-  hook(step + ".execute.after");
   return true;
 }
 
-void OrderSaga::fail_at(const Snapshot& s, const std::string& step, const std::string& why) {
-  run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
-    Command cmd{tx, ctx_, ctx_.clock.now(), s.order.request_id};
-    SagaRecord next = s.saga;
-    next.state = SagaState::kCompensating;  // undo the steps before `step`
-    next.reason = why;
-    move_saga(cmd, s.saga, next);
-    log(cmd, s.order.id, step, "failed", {{"reason", why}});
-    hook(step + ".fail.inside");
-  });
-  hook(step + ".fail.after");
+void OrderSaga::fail_in(Command& cmd, Snapshot& s, const std::string& step,
+                        const std::string& why) const {
+  SagaRecord next = s.saga;
+  next.state = SagaState::kCompensating;  // undo the steps before `step`
+  next.reason = why;
+  move_saga(cmd, s.saga, next);
+  log(cmd, s.order.id, step, "failed", {{"reason", why}});
+  hook(step + ".fail.inside");
 }
 
-bool OrderSaga::pay(const Snapshot& s, bool patient,
+void OrderSaga::begin_payment_in(Command& cmd, Snapshot& s) const {
+  const Order& o = s.order;
+  SagaRecord next = s.saga;
+  if (o.total == 0) {
+    ++next.step;
+    move_saga(cmd, s.saga, next);
+    log(cmd, o.id, kPayment, "skipped", {{"total", 0}});
+  } else if (!ctx_.options.gateway) {
+    next.state = SagaState::kCompensating;
+    next.reason = "the store has no payment gateway";
+    move_saga(cmd, s.saga, next);
+    log(cmd, o.id, kPayment, "failed", {{"reason", next.reason}});
+  } else {
+    move_saga(cmd, s.saga, next);
+    const Payment payment{payment_key(o.id), o.id,    o.total, o.payment_method,
+                          PaymentStatus::kStarted, {}, cmd.now, cmd.now};
+    if (!cmd.tx.insert_payment(payment)) throw SagaMoved{};
+    log(cmd, o.id, kPayment, "begin", {{"key", payment.id}, {"amount", payment.amount}});
+    s.payment = payment;
+    s.charge_now = true;
+  }
+  transition(cmd, s.order, OrderStatus::kPending, OrderStatus::kAwaitingPayment, {},
+             "OrderAwaitingPayment");
+  hook("payment.begin.inside");
+}
+
+bool OrderSaga::pay(Snapshot& s, bool patient,
                     std::optional<std::chrono::steady_clock::time_point>& waiting_since) {
   const Order& o = s.order;
-  PaymentGateway* gateway = ctx_.options.gateway.get();
-  const bool fresh = !s.payment;
+  const bool fresh = s.charge_now;
   if (!fresh && patient) {
     // Another driver (another process: this one's are serialized) started this payment and may
     // be calling the gateway now. Give it as long as its calls can take before asking ourselves.
@@ -488,51 +599,20 @@ bool OrderSaga::pay(const Snapshot& s, bool patient,
       throw SagaMoved{};  // look again
     }
   }
-  if (fresh) {
-    run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
-      Command cmd{tx, ctx_, ctx_.clock.now(), o.request_id};
-      const Order now = *tx.find_order(o.id);  // the coupon step may have changed the total
-      SagaRecord next = s.saga;
-      if (now.total == 0) {
-        ++next.step;
-        move_saga(cmd, s.saga, next);
-        log(cmd, o.id, kPayment, "skipped", {{"total", 0}});
-      } else if (!gateway) {
-        next.state = SagaState::kCompensating;
-        next.reason = "the store has no payment gateway";
-        move_saga(cmd, s.saga, next);
-        log(cmd, o.id, kPayment, "failed", {{"reason", next.reason}});
-      } else {
-        move_saga(cmd, s.saga, next);
-        if (!tx.insert_payment({payment_key(o.id), o.id, now.total, o.payment_method,
-                                PaymentStatus::kStarted, {}, cmd.now, cmd.now})) {
-          throw SagaMoved{};
-        }
-        log(cmd, o.id, kPayment, "begin", {{"key", payment_key(o.id)}, {"amount", now.total}});
-      }
-      transition(cmd, now, OrderStatus::kPending, OrderStatus::kAwaitingPayment, {},
-                 "OrderAwaitingPayment");
-      hook("payment.begin.inside");
-    });
-    hook("payment.begin.after");
-  }
-  const Snapshot current = fresh ? load(o.id) : s;
-  if (!current.payment || current.saga.state != SagaState::kRunning) return true;  // no gateway
-  const Payment& payment = *current.payment;
   PaymentResult result{PaymentOutcome::kUnknown, {}, "resuming: ask the gateway", true};
   if (fresh) {
+    s.charge_now = false;
+    const Payment& payment = *s.payment;
     const PaymentRequest request{payment.id,         o.id,
                                  o.user_id,          payment.amount,
                                  ctx_.options.currency, o.payment_method,
                                  opts_.gateway_timeout_ms};
     hook("payment.gateway.before");
-    result = call_gateway([&] { return gateway->charge(request); });
+    result = call_gateway([&] { return ctx_.options.gateway->charge(request); });
     hook("payment.gateway.after");
   }
-  if (result.outcome == PaymentOutcome::kUnknown && !resolve_unknown(current, result)) {
-    return false;
-  }
-  record_payment(o.id, result);
+  if (result.outcome == PaymentOutcome::kUnknown && !resolve_unknown(s, result)) return false;
+  write(s, [&](Command& cmd, Snapshot& t) { record_payment_in(cmd, t, result); });
   return true;
 }
 
@@ -567,218 +647,236 @@ bool OrderSaga::resolve_unknown(const Snapshot& s, PaymentResult& result) {
   return true;
 }
 
-void OrderSaga::record_payment(const std::string& order_id, const PaymentResult& result) {
-  run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
-    const auto saga = tx.find_saga(order_id);
-    const auto payment = tx.find_payment(order_id);
-    if (!saga || !payment) throw SagaMoved{};
-    const int index = index_of(*saga, kPayment);
-    if ((saga->state != SagaState::kRunning && saga->state != SagaState::kAwaitingPayment) ||
-        saga->step != index ||
-        (payment->status != PaymentStatus::kStarted &&
-         payment->status != PaymentStatus::kPending)) {
-      throw SagaMoved{};
-    }
-    Command cmd{tx, ctx_, ctx_.clock.now(), {}};
-    SagaRecord next = *saga;
-    const json payload = {{"order_id", order_id},
-                          {"payment_id", payment->id},
-                          {"amount", payment->amount},
-                          {"reference", result.reference}};
-    switch (result.outcome) {
-      case PaymentOutcome::kApproved:
-        if (!tx.try_set_payment_status(payment->id, payment->status, PaymentStatus::kApproved,
-                                       result.reference, cmd.now)) {
-          throw SagaMoved{};
-        }
-        emit(cmd, "PaymentCompleted", order_id, payload);
-        log(cmd, order_id, kPayment, "done", {{"reference", result.reference}});
-        next.state = SagaState::kRunning;
-        next.step = index + 1;
-        break;
-      case PaymentOutcome::kDeclined: {
-        if (!tx.try_set_payment_status(payment->id, payment->status, PaymentStatus::kDeclined,
-                                       result.reference, cmd.now)) {
-          throw SagaMoved{};
-        }
-        json failed = payload;
-        failed["reason"] = result.message;
-        emit(cmd, "PaymentFailed", order_id, failed);
-        log(cmd, order_id, kPayment, "failed", {{"reason", result.message}});
-        next.state = SagaState::kCompensating;
-        next.reason = "payment declined: " + result.message;
-        break;
-      }
-      case PaymentOutcome::kPending:
-        if (payment->status == PaymentStatus::kPending) return;  // already waiting
-        if (!tx.try_set_payment_status(payment->id, payment->status, PaymentStatus::kPending,
-                                       result.reference, cmd.now)) {
-          throw SagaMoved{};
-        }
-        log(cmd, order_id, kPayment, "pending");
-        next.state = SagaState::kAwaitingPayment;
-        break;
-      case PaymentOutcome::kUnknown:
-        throw Error::internal("an unknown payment outcome cannot be recorded");
-    }
-    move_saga(cmd, *saga, next);
-    hook("payment.record.inside");
-  });
-  hook("payment.record.after");
+bool OrderSaga::awaits_payment_result(const Snapshot& s) {
+  return s.payment &&
+         (s.payment->status == PaymentStatus::kPending ||
+          s.payment->status == PaymentStatus::kStarted) &&
+         (s.saga.state == SagaState::kAwaitingPayment ||
+          (s.saga.state == SagaState::kRunning && s.saga.step == index_of(s.saga, kPayment)));
 }
 
-void OrderSaga::confirm(const Snapshot& s) {
+void OrderSaga::record_payment_in(Command& cmd, Snapshot& s, const PaymentResult& result) const {
+  apply_payment_result(cmd, s, result, json::object());
+  hook("payment.record.inside");
+}
+
+void OrderSaga::apply_payment_result(Command& cmd, Snapshot& s, const PaymentResult& result,
+                                     const json& log_detail) {
+  if (!awaits_payment_result(s)) throw SagaMoved{};
+  const std::string& order_id = s.order.id;
+  Payment& payment = *s.payment;
+  SagaRecord next = s.saga;
+  const auto set_status = [&](PaymentStatus to) {
+    if (!cmd.tx.try_set_payment_status(payment.id, payment.status, to, result.reference,
+                                       cmd.now)) {
+      throw SagaMoved{};
+    }
+    payment.status = to;
+    if (!result.reference.empty()) payment.reference = result.reference;
+    payment.updated_at = cmd.now;
+  };
+  const auto payload = [&] {
+    return json{{"order_id", order_id},
+                {"payment_id", payment.id},
+                {"amount", payment.amount},
+                {"reference", payment.reference}};
+  };
+  json detail = log_detail;
+  switch (result.outcome) {
+    case PaymentOutcome::kApproved:
+      set_status(PaymentStatus::kApproved);
+      emit(cmd, "PaymentCompleted", order_id, payload());
+      detail["reference"] = payment.reference;
+      log(cmd, order_id, kPayment, "done", detail);
+      next.state = SagaState::kRunning;
+      next.step = index_of(s.saga, kPayment) + 1;
+      break;
+    case PaymentOutcome::kDeclined: {
+      set_status(PaymentStatus::kDeclined);
+      json failed = payload();
+      failed["reason"] = result.message;
+      emit(cmd, "PaymentFailed", order_id, failed);
+      detail["reason"] = result.message;
+      log(cmd, order_id, kPayment, "failed", detail);
+      next.state = SagaState::kCompensating;
+      next.reason = "payment declined: " + result.message;
+      break;
+    }
+    case PaymentOutcome::kPending:
+      if (payment.status == PaymentStatus::kPending) return;  // already waiting
+      set_status(PaymentStatus::kPending);
+      log(cmd, order_id, kPayment, "pending", detail);
+      next.state = SagaState::kAwaitingPayment;
+      break;
+    case PaymentOutcome::kUnknown:
+      throw Error::internal("an unknown payment outcome cannot be recorded");
+  }
+  move_saga(cmd, s.saga, next);
+}
+
+bool OrderSaga::record_payment_result(Command& cmd, const std::string& order_id,
+                                      const PaymentResult& result, const json& log_detail) {
+  Snapshot s = load_in(cmd.tx, order_id);
+  if (!awaits_payment_result(s)) {
+    const bool same = s.payment && ((result.outcome == PaymentOutcome::kApproved &&
+                                     s.payment->status == PaymentStatus::kApproved) ||
+                                    (result.outcome == PaymentOutcome::kDeclined &&
+                                     s.payment->status == PaymentStatus::kDeclined));
+    if (same) return false;
+    throw Error::failed_precondition(
+        Reason::kIllegalTransition, order_id,
+        fmt::format("order '{}' is {} and not waiting for a payment result", order_id,
+                    to_string(s.order.status)));
+  }
   try {
-    run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
-      Command cmd{tx, ctx_, ctx_.clock.now(), s.order.request_id};
-      SagaRecord next = s.saga;
+    apply_payment_result(cmd, s, result, log_detail);
+  } catch (const SagaMoved&) {
+    throw Error::unavailable(order_id, fmt::format("order '{}' changed concurrently; try again",
+                                                   order_id));
+  }
+  return true;
+}
+
+void OrderSaga::confirm_in(Command& cmd, Snapshot& s) const {
+  Snapshot t = s;
+  try {
+    cmd.tx.savepoint([&] {
+      SagaRecord next = t.saga;
       next.state = SagaState::kConfirmed;
-      move_saga(cmd, s.saga, next);
-      if (local_stock(s.saga)) commit_stock(cmd, s.order.id);
-      const Order now = *tx.find_order(s.order.id);
-      transition(cmd, now, OrderStatus::kAwaitingPayment, OrderStatus::kConfirmed, {},
+      move_saga(cmd, t.saga, next);
+      if (local_stock(t.saga)) commit_stock(cmd, t.order.id);
+      transition(cmd, t.order, OrderStatus::kAwaitingPayment, OrderStatus::kConfirmed, {},
                  "OrderConfirmed");
-      log(cmd, s.order.id, "order", "confirmed");
+      log(cmd, t.order.id, "order", "confirmed");
       hook("confirm.inside");
     });
+    s = std::move(t);
   } catch (const Error& e) {
     if (e.code() != ErrorCode::kFailedPrecondition && e.code() != ErrorCode::kNotFound) throw;
     // The reservation was released (it expired) before the payment was recorded: the order
     // cannot be filled, so it is cancelled and the payment given back.
-    run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
-      Command cmd{tx, ctx_, ctx_.clock.now(), s.order.request_id};
-      SagaRecord next = s.saga;
-      next.state = SagaState::kCancelling;
-      next.step = static_cast<int>(s.saga.steps.size());
-      next.reason = std::string("cannot confirm: ") + e.what();
-      move_saga(cmd, s.saga, next);
-      log(cmd, s.order.id, "order", "confirm_refused", {{"reason", next.reason}});
-      hook("confirm.refused.inside");
-    });
-    return;
+    SagaRecord next = s.saga;
+    next.state = SagaState::kCancelling;
+    next.step = static_cast<int>(s.saga.steps.size());
+    next.reason = std::string("cannot confirm: ") + e.what();
+    move_saga(cmd, s.saga, next);
+    log(cmd, s.order.id, "order", "confirm_refused", {{"reason", next.reason}});
+    hook("confirm.refused.inside");
   }
-  hook("confirm.after");
 }
 
 // --- compensation
 
-bool OrderSaga::compensate(const Snapshot& s, const std::string& step) {
+bool OrderSaga::compensate(Snapshot& s, const std::string& step) {
   if (step == kPayment) return undo_payment(s);
   SagaStep* host = host_step(step);
-  if (host) {
-    const SagaStepContext context{s.order, s.order.id + ":" + step};
-    for (int attempt = 0;; ++attempt) {
-      try {
-        host->compensate(context);
-        break;
-      } catch (const std::exception&) {
-        if (attempt + 1 >= opts_.attempts) return false;  // left in flight for recover()
-      }
-      backoff(attempt);
+  const SagaStepContext context{s.order, s.order.id + ":" + step};
+  for (int attempt = 0;; ++attempt) {
+    try {
+      host->compensate(context);
+      break;
+    } catch (const std::exception&) {
+      if (attempt + 1 >= opts_.attempts) return false;  // left in flight for recover()
     }
-    hook(step + ".compensate.called");
+    backoff(attempt);
   }
-  run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
-    Command cmd{tx, ctx_, ctx_.clock.now(), s.order.request_id};
-    SagaRecord next = s.saga;
-    --next.step;
-    move_saga(cmd, s.saga, next);
-    json detail = json::object();
-    if (step == "stock") {
-      detail["released"] = release_stock(cmd, s.order.id).size();
-      // Units already sold to this (cancelled) order go back on the shelf.
-      int restocked = 0;
-      for (const auto& row : tx.find_reservations(s.order.id)) {
-        if (row.state != ReservationState::kCommitted) continue;
-        if (!tx.try_adjust_stock(row.product_id, row.qty)) {
-          throw Error::internal(fmt::format("cannot restock '{}'", row.product_id));
-        }
-        const std::string reason = fmt::format("order {} cancelled", s.order.id);
-        tx.insert_stock_adjustment({new_id(cmd.now), row.product_id, row.qty, reason, cmd.now});
-        emit(cmd, "StockAdjusted", row.product_id,
-             {{"product_id", row.product_id}, {"delta", row.qty}, {"reason", reason}});
-        ++restocked;
-      }
-      detail["restocked"] = restocked;
-    } else if (step == "points") {
-      detail["restored"] = restore_points(cmd, s.order.id).has_value();
-    } else if (step == "coupon") {
-      detail["restored"] = restore_coupon(cmd, s.order.id).has_value();
-    }
-    log(cmd, s.order.id, step, "compensated", detail);
-    hook(step + ".compensate.inside");
-  });
-  hook(step + ".compensate.after");
+  hook(step + ".compensate.called");
+  write(s, [&](Command& cmd, Snapshot& t) { undo_in(cmd, t, step); });
   return true;
 }
 
-bool OrderSaga::undo_payment(const Snapshot& s) {
-  const auto& payment = s.payment;
-  const bool charged_or_open =
-      payment && (payment->status == PaymentStatus::kStarted ||
-                  payment->status == PaymentStatus::kPending ||
-                  payment->status == PaymentStatus::kApproved);
+void OrderSaga::undo_in(Command& cmd, Snapshot& s, const std::string& step) const {
+  Transaction& tx = cmd.tx;
+  SagaRecord next = s.saga;
+  --next.step;
+  move_saga(cmd, s.saga, next);
+  json detail = json::object();
+  if (step == "stock") {
+    detail["released"] = release_stock(cmd, s.order.id).size();
+    // Units already sold to this (cancelled) order go back on the shelf.
+    int restocked = 0;
+    for (const auto& row : tx.find_reservations(s.order.id)) {
+      if (row.state != ReservationState::kCommitted) continue;
+      if (!tx.try_adjust_stock(row.product_id, row.qty)) {
+        throw Error::internal(fmt::format("cannot restock '{}'", row.product_id));
+      }
+      const std::string reason = fmt::format("order {} cancelled", s.order.id);
+      tx.insert_stock_adjustment({new_id(cmd.now), row.product_id, row.qty, reason, cmd.now});
+      emit(cmd, "StockAdjusted", row.product_id,
+           {{"product_id", row.product_id}, {"delta", row.qty}, {"reason", reason}});
+      ++restocked;
+    }
+    detail["restocked"] = restocked;
+  } else if (step == "points") {
+    detail["restored"] = restore_points(cmd, s.order.id).has_value();
+  } else if (step == "coupon") {
+    detail["restored"] = restore_coupon(cmd, s.order.id).has_value();
+  }
+  log(cmd, s.order.id, step, "compensated", detail);
+  hook(step + ".compensate.inside");
+}
+
+bool OrderSaga::undo_payment(Snapshot& s) {
+  const Payment& payment = *s.payment;  // charged_or_open(): the local case is undo_payment_in
+  PaymentGateway* gateway = ctx_.options.gateway.get();
+  if (!gateway) {
+    throw Error::unavailable("gateway", fmt::format("no payment gateway to void or refund "
+                                                    "payment '{}'",
+                                                    payment.id));
+  }
   PaymentStatus to = PaymentStatus::kVoided;
   std::string reference;
-  if (charged_or_open) {
-    PaymentGateway* gateway = ctx_.options.gateway.get();
-    if (!gateway) {
-      throw Error::unavailable("gateway", fmt::format("no payment gateway to void or refund "
-                                                      "payment '{}'",
-                                                      payment->id));
-    }
-    hook("payment.undo.before");
-    const PaymentResult voided =
-        call_gateway([&] { return gateway->void_payment(payment->id, opts_.gateway_timeout_ms); });
-    if (voided.outcome == PaymentOutcome::kUnknown) return false;
-    if (voided.outcome != PaymentOutcome::kApproved) {  // captured: refund it
-      hook("payment.refund.before");
-      const PaymentResult refunded = call_gateway([&] {
-        return gateway->refund(payment->id, payment->amount, opts_.gateway_timeout_ms);
-      });
-      if (refunded.outcome != PaymentOutcome::kApproved) return false;
-      to = PaymentStatus::kRefunded;
-      reference = refunded.reference;
-    }
-    hook("payment.undo.after");
+  hook("payment.undo.before");
+  const PaymentResult voided =
+      call_gateway([&] { return gateway->void_payment(payment.id, opts_.gateway_timeout_ms); });
+  if (voided.outcome == PaymentOutcome::kUnknown) return false;
+  if (voided.outcome != PaymentOutcome::kApproved) {  // captured: refund it
+    hook("payment.refund.before");
+    const PaymentResult refunded = call_gateway([&] {
+      return gateway->refund(payment.id, payment.amount, opts_.gateway_timeout_ms);
+    });
+    if (refunded.outcome != PaymentOutcome::kApproved) return false;
+    to = PaymentStatus::kRefunded;
+    reference = refunded.reference;
   }
-  run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
-    Command cmd{tx, ctx_, ctx_.clock.now(), s.order.request_id};
-    SagaRecord next = s.saga;
-    --next.step;
-    move_saga(cmd, s.saga, next);
-    json detail = json::object();
-    if (charged_or_open) {
-      const auto now = tx.find_payment(s.order.id);
-      if (!now || !tx.try_set_payment_status(now->id, now->status, to, reference, cmd.now)) {
-        throw SagaMoved{};
-      }
-      emit(cmd, to == PaymentStatus::kRefunded ? "PaymentRefunded" : "PaymentVoided", s.order.id,
-           {{"order_id", s.order.id}, {"payment_id", now->id}, {"amount", now->amount}});
-      detail["status"] = to_string(to);
-    }
-    log(cmd, s.order.id, kPayment, "compensated", detail);
-    hook("payment.compensate.inside");
-  });
-  hook("payment.compensate.after");
+  hook("payment.undo.after");
+  write(s, [&](Command& cmd, Snapshot& t) { undo_payment_in(cmd, t, to, reference); });
   return true;
 }
 
-void OrderSaga::finish(const Snapshot& s) {
+void OrderSaga::undo_payment_in(Command& cmd, Snapshot& s, PaymentStatus to,
+                                const std::string& reference) const {
+  SagaRecord next = s.saga;
+  --next.step;
+  move_saga(cmd, s.saga, next);
+  json detail = json::object();
+  if (charged_or_open(s.payment)) {  // the gateway call was made: record what it did
+    Payment& payment = *s.payment;
+    if (!cmd.tx.try_set_payment_status(payment.id, payment.status, to, reference, cmd.now)) {
+      throw SagaMoved{};
+    }
+    payment.status = to;
+    if (!reference.empty()) payment.reference = reference;
+    payment.updated_at = cmd.now;
+    emit(cmd, to == PaymentStatus::kRefunded ? "PaymentRefunded" : "PaymentVoided", s.order.id,
+         {{"order_id", s.order.id}, {"payment_id", payment.id}, {"amount", payment.amount}});
+    detail["status"] = to_string(to);
+  }
+  log(cmd, s.order.id, kPayment, "compensated", detail);
+  hook("payment.compensate.inside");
+}
+
+void OrderSaga::finish_in(Command& cmd, Snapshot& s) const {
   const bool failing = s.saga.state == SagaState::kCompensating;
-  run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
-    Command cmd{tx, ctx_, ctx_.clock.now(), s.order.request_id};
-    SagaRecord next = s.saga;
-    next.state = failing ? SagaState::kFailed : SagaState::kCancelled;
-    move_saga(cmd, s.saga, next);
-    const Order now = *tx.find_order(s.order.id);
-    transition(cmd, now, now.status, failing ? OrderStatus::kFailed : OrderStatus::kCancelled,
-               s.saga.reason.empty() ? "cancelled" : s.saga.reason,
-               failing ? "OrderFailed" : "OrderCancelled");
-    log(cmd, s.order.id, "order", failing ? "failed" : "cancelled");
-    hook("finish.inside");
-  });
-  hook("finish.after");
+  const std::string reason = s.saga.reason.empty() ? "cancelled" : s.saga.reason;
+  SagaRecord next = s.saga;
+  next.state = failing ? SagaState::kFailed : SagaState::kCancelled;
+  move_saga(cmd, s.saga, next);
+  transition(cmd, s.order, s.order.status,
+             failing ? OrderStatus::kFailed : OrderStatus::kCancelled, reason,
+             failing ? "OrderFailed" : "OrderCancelled");
+  log(cmd, s.order.id, "order", failing ? "failed" : "cancelled");
+  hook("finish.inside");
 }
 
 // --- reads
@@ -830,7 +928,7 @@ Order OrderSaga::cancel(const std::string& order_id, const std::string& reason,
       run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
         Command cmd{tx, ctx_, ctx_.clock.now(), request_id};
         return once_per_request(cmd, call, [&] {
-          const auto saga = tx.find_saga(order_id);
+          auto saga = tx.find_saga(order_id);
           const auto order = tx.find_order(order_id);
           if (!saga || !order) throw Error::not_found("order", order_id);
           if (order->status == OrderStatus::kCancelled || saga->state == SagaState::kCancelling) {
@@ -888,36 +986,38 @@ Order OrderSaga::advance_fulfilment(const std::string& order_id, OrderStatus fro
           fmt::format("order '{}' is {}, not {}", order_id, to_string(order->status),
                       to_string(from)));
     }
-    if (!tx.try_set_order_status(order_id, from, to, {}, cmd.now)) {
-      throw Error::unavailable(order_id, "the order changed concurrently; retry");
-    }
-    tx.insert_order_audit({new_id(cmd.now), order_id, from, to, {}, cmd.now});
-    emit(cmd, to == OrderStatus::kShipped ? "OrderShipped" : "OrderDelivered", order_id,
-         {{"order_id", order_id}, {"user_id", order->user_id}, {"status", to_string(to)}});
+    fulfil(cmd, *order, from, to, {});
   });
   return get(order_id);
 }
 
+void OrderSaga::fulfil(Command& cmd, const Order& order, OrderStatus from, OrderStatus to,
+                       const std::string& reason) {
+  if (!cmd.tx.try_set_order_status(order.id, from, to, {}, cmd.now)) {
+    throw Error::unavailable(order.id, fmt::format("order '{}' changed concurrently; try again",
+                                                   order.id));
+  }
+  cmd.tx.insert_order_audit({new_id(cmd.now), order.id, from, to, reason, cmd.now});
+  emit(cmd, to == OrderStatus::kShipped ? "OrderShipped" : "OrderDelivered", order.id,
+       {{"order_id", order.id}, {"user_id", order.user_id}, {"status", to_string(to)}});
+}
+
 Order OrderSaga::complete_payment(const std::string& order_id, bool approved) {
   check_id("order_id", order_id);
+  const PaymentResult result{approved ? PaymentOutcome::kApproved : PaymentOutcome::kDeclined,
+                             {}, approved ? "approved by callback" : "declined by callback",
+                             true};
   for (int attempt = 0; attempt < 100; ++attempt) {
-    const Snapshot s = load(order_id);
-    const bool waiting =
-        s.payment &&
-        (s.payment->status == PaymentStatus::kPending ||
-         s.payment->status == PaymentStatus::kStarted) &&
-        (s.saga.state == SagaState::kAwaitingPayment ||
-         (s.saga.state == SagaState::kRunning && s.saga.step == index_of(s.saga, kPayment)));
-    if (waiting) {
+    Snapshot s = load(order_id);
+    if (awaits_payment_result(s)) {
       try {
         OrderLock lock(*this, order_id);
-        record_payment(order_id, {approved ? PaymentOutcome::kApproved : PaymentOutcome::kDeclined,
-                                  {}, approved ? "approved by callback" : "declined by callback",
-                                  true});
+        write(s, [&](Command& cmd, Snapshot& t) { record_payment_in(cmd, t, result); });
       } catch (const SagaMoved&) {
         continue;
       }
-      return drive(order_id);
+      if (!needs_driver(s)) return s.order;
+      return drive(order_id, true, std::move(s));
     }
     const bool same = s.payment && (approved ? s.payment->status == PaymentStatus::kApproved
                                              : s.payment->status == PaymentStatus::kDeclined);
@@ -941,7 +1041,7 @@ std::vector<std::string> OrderSaga::sweep(int limit) {
     try {
       run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
         Command cmd{tx, ctx_, ctx_.clock.now(), {}};
-        const auto saga = tx.find_saga(order_id);
+        auto saga = tx.find_saga(order_id);
         if (!saga || saga->state != SagaState::kAwaitingPayment) return;
         SagaRecord next = *saga;
         next.state = SagaState::kCancelling;
@@ -1007,12 +1107,12 @@ RecoveryReport OrderSaga::recover() {
         if (state == SagaState::kAwaitingPayment) {
           // Ask the gateway whether the pending payment finished meanwhile.
           try {
-            const Snapshot s = load(saga.order_id);
+            Snapshot s = load(saga.order_id);
             PaymentResult result;
             if (s.saga.state == SagaState::kAwaitingPayment && resolve_unknown(s, result) &&
                 result.outcome != PaymentOutcome::kPending) {
               OrderLock lock(*this, saga.order_id);
-              record_payment(saga.order_id, result);
+              write(s, [&](Command& cmd, Snapshot& t) { record_payment_in(cmd, t, result); });
             }
           } catch (const SagaMoved&) {
           } catch (const Error& e) {

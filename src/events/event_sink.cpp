@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -38,7 +39,31 @@ std::string what_of(std::exception_ptr error) {
   }
 }
 
+// The outcome of a publish that already finished: its acks, or the exception it threw.
+class FinishedPublish final : public PendingPublish {
+ public:
+  explicit FinishedPublish(std::vector<Ack> acks) : acks_(std::move(acks)) {}
+  explicit FinishedPublish(std::exception_ptr error) : error_(std::move(error)) {}
+  std::vector<Ack> wait() override {
+    if (error_) std::rethrow_exception(error_);
+    return std::move(acks_);
+  }
+  bool done() const override { return true; }
+
+ private:
+  std::vector<Ack> acks_;
+  std::exception_ptr error_;
+};
+
 }  // namespace
+
+std::unique_ptr<PendingPublish> EventSink::begin_publish(std::span<const Event> batch) {
+  try {
+    return std::make_unique<FinishedPublish>(publish(batch));
+  } catch (...) {
+    return std::make_unique<FinishedPublish>(std::current_exception());
+  }
+}
 
 std::vector<Ack> EventSinkBase::publish(std::span<const Event> batch) {
   std::lock_guard lock(mu_);
@@ -154,23 +179,267 @@ void JsonLinesSink::flush() {
 
 // --- envelopes
 
+namespace {
+
+// Appends `text` as a JSON string. Plain printable ASCII is copied; anything else goes through
+// nlohmann (escapes, and U+FFFD for invalid UTF-8), as the whole envelope once did.
+void append_json_string(std::string& out, const std::string& text) {
+  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x20 && u < 0x80 && c != '"' && c != '\\';
+  });
+  if (plain) {
+    out += '"';
+    out += text;
+    out += '"';
+    return;
+  }
+  out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+
+// Checks that a text is one JSON value (RFC 8259: strict numbers, escapes, UTF-8 and surrogate
+// pairs), nested at most kMaxDepth deep, without building anything. Accepts nothing that
+// nlohmann::json::parse() refuses.
+class JsonChecker {
+ public:
+  static bool valid(std::string_view text) {
+    JsonChecker c(text);
+    if (!c.value(0)) return false;
+    c.skip_space();
+    return c.p_ == c.end_;
+  }
+
+ private:
+  static constexpr int kMaxDepth = 256;
+
+  explicit JsonChecker(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
+
+  bool at(char c) const { return p_ != end_ && *p_ == c; }
+  static bool digit(char c) { return c >= '0' && c <= '9'; }
+  void skip_space() {
+    while (p_ != end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r')) ++p_;
+  }
+  bool literal(std::string_view word) {
+    if (static_cast<std::size_t>(end_ - p_) < word.size() ||
+        std::string_view(p_, word.size()) != word) {
+      return false;
+    }
+    p_ += word.size();
+    return true;
+  }
+
+  bool value(int depth) {
+    skip_space();
+    if (p_ == end_) return false;
+    switch (*p_) {
+      case '{':
+        return object(depth + 1);
+      case '[':
+        return array(depth + 1);
+      case '"':
+        return string();
+      case 't':
+        return literal("true");
+      case 'f':
+        return literal("false");
+      case 'n':
+        return literal("null");
+      default:
+        return number();
+    }
+  }
+
+  bool object(int depth) {
+    if (depth > kMaxDepth) return false;
+    ++p_;  // {
+    skip_space();
+    if (at('}')) {
+      ++p_;
+      return true;
+    }
+    for (;;) {
+      skip_space();
+      if (!at('"') || !string()) return false;
+      skip_space();
+      if (!at(':')) return false;
+      ++p_;
+      if (!value(depth)) return false;
+      skip_space();
+      if (at(',')) {
+        ++p_;
+        continue;
+      }
+      if (at('}')) {
+        ++p_;
+        return true;
+      }
+      return false;
+    }
+  }
+
+  bool array(int depth) {
+    if (depth > kMaxDepth) return false;
+    ++p_;  // [
+    skip_space();
+    if (at(']')) {
+      ++p_;
+      return true;
+    }
+    for (;;) {
+      if (!value(depth)) return false;
+      skip_space();
+      if (at(',')) {
+        ++p_;
+        continue;
+      }
+      if (at(']')) {
+        ++p_;
+        return true;
+      }
+      return false;
+    }
+  }
+
+  bool number() {
+    if (at('-')) ++p_;
+    if (at('0')) {
+      ++p_;
+    } else if (p_ != end_ && *p_ >= '1' && *p_ <= '9') {
+      while (p_ != end_ && digit(*p_)) ++p_;
+    } else {
+      return false;
+    }
+    if (at('.')) {
+      ++p_;
+      if (p_ == end_ || !digit(*p_)) return false;
+      while (p_ != end_ && digit(*p_)) ++p_;
+    }
+    if (at('e') || at('E')) {
+      ++p_;
+      if (at('+') || at('-')) ++p_;
+      if (p_ == end_ || !digit(*p_)) return false;
+      while (p_ != end_ && digit(*p_)) ++p_;
+    }
+    return true;
+  }
+
+  // Four hex digits after "\u"; -1 if malformed.
+  int hex4() {
+    if (end_ - p_ < 4) return -1;
+    int v = 0;
+    for (int i = 0; i < 4; ++i, ++p_) {
+      const char c = *p_;
+      v <<= 4;
+      if (c >= '0' && c <= '9')
+        v |= c - '0';
+      else if (c >= 'a' && c <= 'f')
+        v |= c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F')
+        v |= c - 'A' + 10;
+      else
+        return -1;
+    }
+    return v;
+  }
+
+  bool escape() {  // at the character after a backslash
+    if (p_ == end_) return false;
+    const char c = *p_++;
+    if (c != 'u') return std::string_view("\"\\/bfnrt").find(c) != std::string_view::npos;
+    const int unit = hex4();
+    if (unit < 0) return false;
+    if (unit >= 0xDC00 && unit <= 0xDFFF) return false;  // a lone low surrogate
+    if (unit < 0xD800 || unit > 0xDBFF) return true;
+    // A high surrogate must be followed by an escaped low surrogate.
+    if (!literal("\\u")) return false;
+    const int low = hex4();
+    return low >= 0xDC00 && low <= 0xDFFF;
+  }
+
+  // One UTF-8 sequence starting with a byte >= 0x80 (well-formed, per RFC 3629).
+  bool utf8() {
+    const auto b = [&](std::ptrdiff_t i) { return static_cast<unsigned char>(p_[i]); };
+    const auto cont = [&](std::ptrdiff_t i, unsigned lo = 0x80, unsigned hi = 0xBF) {
+      return i < end_ - p_ && b(i) >= lo && b(i) <= hi;
+    };
+    const unsigned lead = b(0);
+    int n = 0;
+    if (lead >= 0xC2 && lead <= 0xDF)
+      n = cont(1) ? 2 : 0;
+    else if (lead == 0xE0)
+      n = cont(1, 0xA0) && cont(2) ? 3 : 0;
+    else if ((lead >= 0xE1 && lead <= 0xEC) || lead == 0xEE || lead == 0xEF)
+      n = cont(1) && cont(2) ? 3 : 0;
+    else if (lead == 0xED)
+      n = cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
+    else if (lead == 0xF0)
+      n = cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+    else if (lead >= 0xF1 && lead <= 0xF3)
+      n = cont(1) && cont(2) && cont(3) ? 4 : 0;
+    else if (lead == 0xF4)
+      n = cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
+    p_ += n;
+    return n > 0;
+  }
+
+  bool string() {
+    ++p_;  // opening quote
+    while (p_ != end_) {
+      const auto c = static_cast<unsigned char>(*p_);
+      if (c == '"') {
+        ++p_;
+        return true;
+      }
+      if (c < 0x20) return false;
+      if (c == '\\') {
+        ++p_;
+        if (!escape()) return false;
+      } else if (c >= 0x80) {
+        if (!utf8()) return false;
+      } else {
+        ++p_;
+      }
+    }
+    return false;
+  }
+
+  const char* p_;
+  const char* end_;
+};
+
+}  // namespace
+
+// Built by hand: the payload is embedded as stored (checked to be JSON, not re-parsed into a
+// tree and dumped again, which cost most of a relay's CPU per event).
 std::string envelope_json(const Event& event) {
-  nlohmann::ordered_json j;
-  j["seq"] = event.seq;
-  j["id"] = event.id;
-  j["type"] = event.type;
-  j["schema_version"] = event.schema_version;
-  j["topic"] = event.topic;
-  j["key"] = event.key;
-  j["occurred_at"] = event.occurred_at;
-  j["request_id"] = event.request_id;
-  try {
-    j["payload"] = nlohmann::ordered_json::parse(event.payload);
-  } catch (const nlohmann::json::exception&) {
+  if (!JsonChecker::valid(event.payload)) {
     throw Error::invalid_argument(
         "payload", fmt::format("event '{}' has a payload that is not JSON", event.id));
   }
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string out;
+  out.reserve(160 + event.id.size() + event.type.size() + event.topic.size() + event.key.size() +
+              event.request_id.size() + event.payload.size());
+  out += "{\"seq\":";
+  out += std::to_string(event.seq);
+  out += ",\"id\":";
+  append_json_string(out, event.id);
+  out += ",\"type\":";
+  append_json_string(out, event.type);
+  out += ",\"schema_version\":";
+  out += std::to_string(event.schema_version);
+  out += ",\"topic\":";
+  append_json_string(out, event.topic);
+  out += ",\"key\":";
+  append_json_string(out, event.key);
+  out += ",\"occurred_at\":";
+  out += std::to_string(event.occurred_at);
+  out += ",\"request_id\":";
+  append_json_string(out, event.request_id);
+  out += ",\"payload\":";
+  out += event.payload;
+  out += '}';
+  return out;
 }
 
 namespace {

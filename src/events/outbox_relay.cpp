@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <condition_variable>
-#include <map>
+#include <deque>
+#include <limits>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -43,6 +45,16 @@ std::string clip(std::string text) {
   return text;
 }
 
+std::string what_of(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
 }  // namespace
 
 OutboxRelay::OutboxRelay(Store& store, EventSink& sink, RelayOptions options)
@@ -62,125 +74,257 @@ std::int64_t OutboxRelay::backoff_ms(int attempts) const {
   return std::min(wait, options_.backoff_max_ms);
 }
 
-RelayBatch OutboxRelay::run_once() {
-  std::lock_guard lock(mu_);
-  RelayBatch result;
-  const std::string& owner = options_.owner;
+struct OutboxRelay::Flight {
+  RelayBatch claimed;                       // leader and parked, as the claim found them
+  std::vector<Event> batch;                 // by seq; must not move while `pending` lives
+  std::vector<int> attempts;                // failed attempts of each event so far
+  std::unique_ptr<PendingPublish> pending;  // null if nothing was published or starting failed
+  std::string publish_error;                // why starting the publish failed, if it did
 
-  // 1. Take or renew the lease, park events behind dead letters, pick the batch.
-  std::vector<Event> batch;
-  std::vector<int> attempts;
+  bool holds(std::int64_t seq) const {
+    auto it = std::lower_bound(batch.begin(), batch.end(), seq,
+                               [](const Event& e, std::int64_t s) { return e.seq < s; });
+    return it != batch.end() && it->seq == seq;
+  }
+  // The outcome is known: recording it will not wait.
+  bool ready() const { return pending == nullptr || pending->done(); }
+};
+
+std::unique_ptr<OutboxRelay::Flight> OutboxRelay::claim_and_publish(const Flights& in_flight,
+                                                                    std::int64_t events_in_flight) {
+  auto flight = std::make_unique<Flight>();
+  Flight& f = *flight;
+  const std::string& owner = options_.owner;
+  std::int64_t after_seq = 0;  // the newest row in flight
+  for (const auto& other : in_flight) {
+    if (!other->batch.empty()) after_seq = std::max(after_seq, other->batch.back().seq);
+  }
   const Timestamp start = clock_.now();
   storage_.run(Storage::Access::kWrite, [&](Transaction& tx) {
-    batch.clear();
-    attempts.clear();
-    result = {};
+    f.batch.clear();
+    f.attempts.clear();
+    f.claimed = {};
     if (!tx.try_acquire_lease(kLeaseName, owner, start, start + options_.lease_ms)) return;
-    result.leader = true;
-    std::unordered_map<std::string, std::int64_t> blocked_by;  // key -> dead letter seq
-    for (auto& row : tx.read_due_events(start, options_.batch_size)) {
-      const std::string& key = row.event.key;
-      auto it = blocked_by.find(key);
-      if (it == blocked_by.end()) {
-        it = blocked_by.emplace(key, tx.find_dead_letter_before(key, row.event.seq)).first;
+    f.claimed.leader = true;
+    std::vector<PendingEvent> rows;
+    if (after_seq == 0 || tx.count_pending_events(after_seq) == events_in_flight) {
+      // Every pending row up to the newest in flight is in flight: read past them.
+      rows = tx.read_due_events(start, after_seq, options_.batch_size);
+    } else {
+      // Some pending row before the newest in flight is not in flight (a retry came due, a
+      // dead letter was re-queued, a row committed late): read from the start, past the rows
+      // in flight, so that row goes first.
+      const int limit = options_.batch_size + static_cast<int>(events_in_flight);
+      for (auto& row : tx.read_due_events(start, 0, limit)) {
+        const std::int64_t seq = row.event.seq;
+        if (std::any_of(in_flight.begin(), in_flight.end(),
+                        [&](const auto& other) { return other->holds(seq); })) {
+          continue;
+        }
+        if (rows.size() == static_cast<std::size_t>(options_.batch_size)) break;
+        rows.push_back(std::move(row));
       }
-      if (it->second != 0) {
+    }
+    if (rows.empty()) return;
+    std::vector<std::string> keys;
+    {
+      std::unordered_set<std::string_view> seen;
+      for (const auto& row : rows) {
+        if (seen.insert(row.event.key).second) keys.push_back(row.event.key);
+      }
+    }
+    std::unordered_map<std::string, std::int64_t> blocked_by;  // key -> first dead letter seq
+    for (auto& [key, seq] : tx.find_first_dead_letters(keys)) blocked_by.emplace(key, seq);
+    for (auto& row : rows) {
+      const std::string& key = row.event.key;
+      if (auto it = blocked_by.find(key); it != blocked_by.end() && it->second < row.event.seq) {
         tx.try_dead_letter_event(
             row.event.seq, row.attempts,
             fmt::format("parked behind dead letter #{} of key '{}'", it->second, key), start,
             it->second);
-        ++result.parked;
+        ++f.claimed.parked;
         continue;
       }
-      attempts.push_back(row.attempts);
-      batch.push_back(std::move(row.event));
+      f.attempts.push_back(row.attempts);
+      f.batch.push_back(std::move(row.event));
     }
   });
-  if (!result.leader || batch.empty()) return result;
+  if (f.batch.empty()) return flight;
 
-  // 2. Publish, outside any transaction.
-  std::vector<Ack> acks;
+  // Publish, outside any transaction.
   try {
-    acks = sink_.publish(batch);
-    if (acks.size() != batch.size()) {
-      throw Error::internal(fmt::format("sink '{}' returned {} acks for {} events", sink_.name(),
-                                        acks.size(), batch.size()));
-    }
+    f.pending = sink_.begin_publish(f.batch);
   } catch (...) {
-    std::string why;
-    try {
-      throw;
-    } catch (const std::exception& e) {
-      why = e.what();
-    } catch (...) {
-      why = "unknown exception";
-    }
-    acks.assign(batch.size(), Ack{AckStatus::kFailed, why});
+    f.publish_error = what_of(std::current_exception());
   }
-  result.published = static_cast<int>(batch.size());
+  return flight;
+}
+
+RelayBatch OutboxRelay::finish(Flight& f, std::unordered_set<std::string>& stopped_keys,
+                               bool record) {
+  RelayBatch result = f.claimed;
+  if (f.batch.empty()) return result;
+  std::vector<Ack> acks;
+  if (f.pending) {
+    try {
+      acks = f.pending->wait();
+      if (acks.size() != f.batch.size()) {
+        throw Error::internal(fmt::format("sink '{}' returned {} acks for {} events",
+                                          sink_.name(), acks.size(), f.batch.size()));
+      }
+    } catch (...) {
+      acks.assign(f.batch.size(), Ack{AckStatus::kFailed, what_of(std::current_exception())});
+    }
+  } else {
+    acks.assign(f.batch.size(), Ack{AckStatus::kFailed, f.publish_error});
+  }
+  result.published = static_cast<int>(f.batch.size());
 
   // Per key, only the acknowledged prefix counts as delivered, whatever the sink reported.
-  std::unordered_set<std::string> stopped_keys;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (stopped_keys.contains(batch[i].key)) {
-      // Blocked behind the key's failed head: not counted as an attempt of its own.
+  std::vector<std::int64_t> acked;
+  acked.reserve(f.batch.size());
+  for (std::size_t i = 0; i < f.batch.size(); ++i) {
+    if (stopped_keys.contains(f.batch[i].key)) {
+      // Behind the key's failed head (in this batch or the one before it): not an attempt.
       acks[i].status = AckStatus::kNotAttempted;
       continue;
     }
     if (acks[i].status != AckStatus::kAcked) {
-      stopped_keys.insert(batch[i].key);
+      stopped_keys.insert(f.batch[i].key);
       if (acks[i].status == AckStatus::kNotAttempted) acks[i].status = AckStatus::kFailed;
+      continue;
     }
+    acked.push_back(f.batch[i].seq);
+  }
+  if (!record) {
+    result.leader = false;
+    return result;
   }
 
-  // 3. Record the outcome, but only while still holding the lease.
+  // Record the outcome, but only while still holding the lease.
   const Timestamp done = clock_.now();
   storage_.run(Storage::Access::kWrite, [&](Transaction& tx) {
     result.delivered = 0;
     result.failed = result.dead_lettered = 0;
-    if (!tx.try_acquire_lease(kLeaseName, owner, done, done + options_.lease_ms)) {
+    if (!tx.try_acquire_lease(kLeaseName, options_.owner, done, done + options_.lease_ms)) {
       result.leader = false;
       return;
     }
     result.leader = true;
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      const Event& event = batch[i];
-      switch (acks[i].status) {
-        case AckStatus::kAcked:
-          if (tx.try_mark_event_delivered(event.seq, done)) ++result.delivered;
-          break;
-        case AckStatus::kFailed: {
-          const int tried = attempts[i] + 1;
-          const std::string error = clip(acks[i].error.empty() ? "failed" : acks[i].error);
-          if (tried >= options_.max_attempts) {
-            if (tx.try_dead_letter_event(event.seq, tried, error, done, 0)) ++result.dead_lettered;
-          } else if (tx.try_record_event_failure(event.seq, tried, done + backoff_ms(tried),
-                                                 error)) {
-            ++result.failed;
-          }
-          break;
-        }
-        case AckStatus::kNotAttempted:
-          break;  // waits behind the failed event of its key
+    result.delivered = static_cast<int>(tx.mark_events_delivered(acked, done));
+    for (std::size_t i = 0; i < f.batch.size(); ++i) {
+      if (acks[i].status != AckStatus::kFailed) continue;  // acked, or waits behind its key
+      const Event& event = f.batch[i];
+      const int tried = f.attempts[i] + 1;
+      const std::string error = clip(acks[i].error.empty() ? "failed" : acks[i].error);
+      if (tried >= options_.max_attempts) {
+        if (tx.try_dead_letter_event(event.seq, tried, error, done, 0)) ++result.dead_lettered;
+      } else if (tx.try_record_event_failure(event.seq, tried, done + backoff_ms(tried), error)) {
+        ++result.failed;
       }
     }
   });
   return result;
 }
 
-RelayBatch OutboxRelay::drain(int max_batches) {
+RelayBatch OutboxRelay::run_once() {
+  std::lock_guard lock(mu_);
+  const auto flight = claim_and_publish({}, 0);
+  std::unordered_set<std::string> stopped_keys;
+  return finish(*flight, stopped_keys, true);
+}
+
+RelayBatch OutboxRelay::pump(int max_batches, const std::stop_token& stop,
+                             const std::function<void(const RelayBatch&)>& on_batch) {
+  // Events in flight at most (beyond two batches): enough to cover the acknowledgement
+  // latency of a broker at full speed, small enough to bound what a failure re-sends.
+  constexpr std::int64_t kMaxEventsInFlight = 4000;
   RelayBatch total;
-  for (int i = 0; i < max_batches; ++i) {
-    const RelayBatch batch = run_once();
+  auto add = [&](const RelayBatch& batch) {
     total.leader = batch.leader;
     total.published += batch.published;
     total.delivered += batch.delivered;
     total.failed += batch.failed;
     total.dead_lettered += batch.dead_lettered;
     total.parked += batch.parked;
-    if (!batch.leader || !batch.progressed()) break;
+    if (batch.progressed() && on_batch) on_batch(batch);
+  };
+  Flights flights;  // oldest first
+  std::int64_t events_in_flight = 0;
+  auto pop = [&] {
+    std::unique_ptr<Flight> f = std::move(flights.front());
+    flights.pop_front();
+    events_in_flight -= static_cast<std::int64_t>(f->batch.size());
+    return f;
+  };
+  // Records the oldest flight. If it had a failure or the lease is gone, records every other
+  // flight too: they went out before that outcome was known, so their events of the failed
+  // keys must not count (they are re-sent after the failed ones), and without the lease
+  // nothing is recorded. Then the next claim starts afresh from the store. False: lease lost.
+  auto settle_oldest = [&] {
+    std::unordered_set<std::string> stopped_keys;
+    RelayBatch done = finish(*pop(), stopped_keys, true);
+    add(done);
+    bool leader = done.leader;
+    if (!leader || !stopped_keys.empty()) {
+      while (!flights.empty()) {
+        done = finish(*pop(), stopped_keys, leader);
+        add(done);
+        leader = leader && done.leader;
+      }
+    }
+    return leader;
+  };
+  int claimed = 0;
+  for (;;) {
+    while (!flights.empty() && flights.front()->ready()) {
+      if (!settle_oldest()) return total;
+    }
+    const bool may_claim = claimed < max_batches && !stop.stop_requested();
+    const bool room = flights.size() < 2 || events_in_flight < kMaxEventsInFlight;
+    if (!may_claim || !room) {
+      if (flights.empty()) break;
+      if (!settle_oldest()) break;
+      continue;
+    }
+    std::unique_ptr<Flight> next;
+    try {
+      next = claim_and_publish(flights, events_in_flight);
+    } catch (...) {
+      // Record what is in flight if the store lets us (else it stays pending, to be re-sent),
+      // then report the claim's error.
+      std::unordered_set<std::string> stopped_keys;
+      try {
+        while (!flights.empty()) add(finish(*pop(), stopped_keys, true));
+      } catch (...) {
+        flights.clear();
+      }
+      throw;
+    }
+    ++claimed;
+    total.leader = next->claimed.leader;
+    if (!next->claimed.leader) {  // another relay holds the lease: what is in flight is lost
+      std::unordered_set<std::string> stopped_keys;
+      while (!flights.empty()) add(finish(*pop(), stopped_keys, false));
+      total.leader = false;
+      break;
+    }
+    if (next->batch.empty()) {
+      add(next->claimed);  // parked events, if any
+      if (next->claimed.parked > 0) continue;
+      if (flights.empty()) break;  // nothing due
+      if (!settle_oldest()) break;  // nothing more due yet: wait for the oldest, then look again
+      continue;
+    }
+    events_in_flight += static_cast<std::int64_t>(next->batch.size());
+    flights.push_back(std::move(next));
   }
   return total;
+}
+
+RelayBatch OutboxRelay::drain(int max_batches) {
+  std::lock_guard lock(mu_);
+  return pump(max_batches, std::stop_token(), {});
 }
 
 void OutboxRelay::run(std::stop_token stop, const std::function<void(const RelayBatch&)>& on_batch) {
@@ -193,7 +337,8 @@ void OutboxRelay::run(std::stop_token stop, const std::function<void(const Relay
   while (!stop.stop_requested()) {
     RelayBatch batch;
     try {
-      batch = run_once();
+      std::lock_guard lock(mu_);
+      batch = pump(std::numeric_limits<int>::max(), stop, on_batch);
     } catch (const Error& e) {
       if (e.code() != ErrorCode::kUnavailable) {
         release_lease();
@@ -202,7 +347,6 @@ void OutboxRelay::run(std::stop_token stop, const std::function<void(const Relay
       sleep();
       continue;
     }
-    if (batch.progressed() && on_batch) on_batch(batch);
     if (!batch.progressed()) sleep();
   }
   release_lease();

@@ -209,10 +209,14 @@ struct KafkaSink::Impl {
     }
   }
 
-  std::string topic_for(const Event& event) const {
+  // Sets `out` to the Kafka topic of `event` (reusing its buffer).
+  void topic_for(const Event& event, std::string& out) const {
     auto it = options.topic_overrides.find(event.topic);
-    if (it != options.topic_overrides.end()) return it->second;
-    return options.topic_prefix + event.topic;
+    if (it != options.topic_overrides.end()) {
+      out = it->second;
+      return;
+    }
+    out.assign(options.topic_prefix).append(event.topic);
   }
 
   // Produces one event; returns the librdkafka error (NO_ERROR once queued). Waits (serving
@@ -267,7 +271,11 @@ KafkaSink::~KafkaSink() {
 
 std::string KafkaSink::name() const { return impl_->name; }
 
-std::string KafkaSink::topic_for(const Event& event) const { return impl_->topic_for(event); }
+std::string KafkaSink::topic_for(const Event& event) const {
+  std::string topic;
+  impl_->topic_for(event, topic);
+  return topic;
+}
 
 std::string KafkaSink::librdkafka_version() { return rd_kafka_version_str(); }
 
@@ -276,7 +284,80 @@ KafkaSinkCounters KafkaSink::counters() const {
   return impl_->counters;
 }
 
+// A batch handed to librdkafka: wait() serves delivery reports until every event of it has one.
+class KafkaSink::Pending final : public PendingPublish {
+ public:
+  Pending(Impl& sink, std::span<const Event> batch, std::shared_ptr<BatchState> state,
+          std::vector<std::uint64_t> tokens, SteadyClock::time_point deadline)
+      : sink_(sink), batch_(batch), state_(std::move(state)), tokens_(std::move(tokens)),
+        deadline_(deadline) {}
+
+  std::vector<Ack> wait() override {
+    Impl& s = sink_;
+    BatchState& state = *state_;
+    {
+      std::lock_guard lock(s.mu);
+      // Wait for the delivery reports; librdkafka bounds each by message.timeout.ms.
+      while (state.outstanding > 0 && s.rk != nullptr) {
+        const auto now = SteadyClock::now();
+        if (now >= deadline_) break;
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - now).count();
+        rd_kafka_poll(s.rk, static_cast<int>(std::min<std::int64_t>(left, 100)));
+      }
+      if (state.outstanding > 0) {
+        const std::string text = fmt::format(
+            "no delivery report within {} ms (message.timeout.ms {} + report_grace_ms {})",
+            s.message_timeout_ms + s.options.report_grace_ms, s.message_timeout_ms,
+            s.options.report_grace_ms);
+        for (const std::uint64_t token : tokens_) {
+          auto it = s.inflight.find(token);
+          if (it == s.inflight.end()) continue;
+          state.reported[it->second.index] = true;
+          state.acks[it->second.index] = {AckStatus::kFailed, text};
+          s.inflight.erase(it);
+          s.note_error(text, true);
+        }
+        state.outstanding = 0;
+      }
+    }
+
+    // Per key, nothing after a failed event counts: it is re-sent after the failed one.
+    std::vector<Ack> acks = std::move(state.acks);
+    std::unordered_map<std::string_view, std::string_view> failed_at;  // key -> first failed id
+    for (std::size_t i = 0; i < batch_.size(); ++i) {
+      const std::string& key = batch_[i].key;
+      auto it = failed_at.find(key);
+      if (it != failed_at.end()) {
+        if (acks[i].status == AckStatus::kAcked) {
+          acks[i] = {AckStatus::kNotAttempted,
+                     fmt::format("re-sent after the failed event {} of key '{}'", it->second, key)};
+        }
+        continue;
+      }
+      if (acks[i].status != AckStatus::kAcked) failed_at.emplace(key, batch_[i].id);
+    }
+    return acks;
+  }
+
+  bool done() const override {
+    std::lock_guard lock(sink_.mu);
+    return state_->outstanding == 0;
+  }
+
+ private:
+  Impl& sink_;
+  std::span<const Event> batch_;
+  std::shared_ptr<BatchState> state_;
+  std::vector<std::uint64_t> tokens_;
+  SteadyClock::time_point deadline_;
+};
+
 std::vector<Ack> KafkaSink::publish(std::span<const Event> batch) {
+  return begin_publish(batch)->wait();
+}
+
+std::unique_ptr<PendingPublish> KafkaSink::begin_publish(std::span<const Event> batch) {
   Impl& s = *impl_;
   std::lock_guard lock(s.mu);
   if (s.closed) throw Error::failed_precondition(Reason::kNone, kSubject, "the sink is closed");
@@ -289,14 +370,16 @@ std::vector<Ack> KafkaSink::publish(std::span<const Event> batch) {
     std::lock_guard counters_lock(s.counters_mu);
     ++s.counters.producer_rebuilds;
   }
-  rd_kafka_poll(s.rk, 0);  // serve error events that piled up while idle
+  rd_kafka_poll(s.rk, 0);  // serve error events (and reports) that piled up meanwhile
 
   auto state = std::make_shared<BatchState>(batch.size());
   const auto deadline = SteadyClock::now() + std::chrono::milliseconds(s.message_timeout_ms +
                                                                        s.options.report_grace_ms);
-  std::unordered_set<std::string> refused_keys;  // keys whose send call failed in this batch
+  std::unordered_set<std::string_view> refused_keys;  // keys whose send call failed in this batch
   std::vector<std::uint64_t> tokens;
   tokens.reserve(batch.size());
+  std::string topic;
+  std::int64_t produced = 0;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const Event& event = batch[i];
     if (refused_keys.contains(event.key)) {
@@ -305,7 +388,7 @@ std::vector<Ack> KafkaSink::publish(std::span<const Event> batch) {
                         fmt::format("an earlier event of key '{}' failed in this batch", event.key)};
       continue;
     }
-    const std::string topic = s.topic_for(event);
+    s.topic_for(event, topic);
     const std::string value = envelope_json(event);
     const std::uint64_t token = s.next_token++;
     s.inflight.emplace(token, Slot{state, i});
@@ -324,49 +407,13 @@ std::vector<Ack> KafkaSink::publish(std::span<const Event> batch) {
       continue;
     }
     tokens.push_back(token);
+    ++produced;
+  }
+  {
     std::lock_guard counters_lock(s.counters_mu);
-    ++s.counters.produced;
+    s.counters.produced += produced;
   }
-
-  // Wait for the delivery reports; librdkafka bounds each by message.timeout.ms.
-  while (state->outstanding > 0) {
-    const auto now = SteadyClock::now();
-    if (now >= deadline) break;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
-    rd_kafka_poll(s.rk, static_cast<int>(std::min<std::int64_t>(left, 100)));
-  }
-  if (state->outstanding > 0) {
-    const std::string text = fmt::format(
-        "no delivery report within {} ms (message.timeout.ms {} + report_grace_ms {})",
-        s.message_timeout_ms + s.options.report_grace_ms, s.message_timeout_ms,
-        s.options.report_grace_ms);
-    for (const std::uint64_t token : tokens) {
-      auto it = s.inflight.find(token);
-      if (it == s.inflight.end()) continue;
-      state->reported[it->second.index] = true;
-      state->acks[it->second.index] = {AckStatus::kFailed, text};
-      s.inflight.erase(it);
-      s.note_error(text, true);
-    }
-    state->outstanding = 0;
-  }
-
-  // Per key, nothing after a failed event counts: it is re-sent after the failed one.
-  std::vector<Ack> acks = std::move(state->acks);
-  std::unordered_map<std::string, std::string> failed_at;  // key -> id of its first failure
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    const std::string& key = batch[i].key;
-    auto it = failed_at.find(key);
-    if (it != failed_at.end()) {
-      if (acks[i].status == AckStatus::kAcked) {
-        acks[i] = {AckStatus::kNotAttempted,
-                   fmt::format("re-sent after the failed event {} of key '{}'", it->second, key)};
-      }
-      continue;
-    }
-    if (acks[i].status != AckStatus::kAcked) failed_at.emplace(key, batch[i].id);
-  }
-  return acks;
+  return std::make_unique<Pending>(s, batch, std::move(state), std::move(tokens), deadline);
 }
 
 bool KafkaSink::flush(std::int64_t timeout_ms) {

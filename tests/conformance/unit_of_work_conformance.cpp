@@ -25,6 +25,45 @@ TEST_P(StorageConformance, UnitOfWorkRollsBackEverythingWhenTheCallbackThrows) {
   EXPECT_EQ(store_->points().balance("u1"), 0);
 }
 
+TEST_P(StorageConformance, SavepointUndoesOnlyWhatItsWorkChanged) {
+  store_->catalog().create({.id = "mug", .name = "Mug", .price = 12000});
+  store_->stock().adjust("mug", 5, "restock");
+  store_->storage().run(Storage::Access::kWrite, [](Transaction& tx) {
+    EXPECT_TRUE(tx.try_reserve_stock("mug", 1));  // before: kept
+    EXPECT_THROW(tx.savepoint([&] {
+      EXPECT_TRUE(tx.try_reserve_stock("mug", 2));
+      EXPECT_TRUE(tx.try_credit_points("u1", 10));
+      throw Error::failed_precondition(Reason::kOutOfStock, "mug", "refused");
+    }),
+                 Error);
+    EXPECT_EQ(tx.find_stock("mug")->reserved, 1);  // the transaction goes on
+    tx.savepoint([&] {
+      EXPECT_TRUE(tx.try_credit_points("u2", 7));  // kept
+      EXPECT_THROW(tx.savepoint([&] {               // nested: undoes only the inner work
+        EXPECT_TRUE(tx.try_credit_points("u2", 100));
+        throw std::runtime_error("inner");
+      }),
+                   std::runtime_error);
+    });
+    EXPECT_TRUE(tx.try_reserve_stock("mug", 1));  // after: kept
+  });
+  EXPECT_EQ(store_->stock().level("mug").reserved, 2);
+  EXPECT_EQ(store_->points().balance("u1"), 0);
+  EXPECT_EQ(store_->points().balance("u2"), 7);
+}
+
+TEST_P(StorageConformance, SavepointRollsBackWithItsUnit) {
+  store_->catalog().create({.id = "mug", .name = "Mug", .price = 12000});
+  store_->stock().adjust("mug", 5, "restock");
+  EXPECT_THROW(store_->storage().run(Storage::Access::kWrite,
+                                     [](Transaction& tx) {
+                                       tx.savepoint([&] { EXPECT_TRUE(tx.try_reserve_stock("mug", 2)); });
+                                       throw std::runtime_error("host failure");
+                                     }),
+               std::runtime_error);
+  EXPECT_EQ(store_->stock().level("mug").reserved, 0);
+}
+
 TEST_P(StorageConformance, ConditionalUpdatesReportWhetherTheyApplied) {
   store_->catalog().create({.id = "mug", .name = "Mug", .price = 12000});
   store_->storage().run(Storage::Access::kWrite, [](Transaction& tx) {

@@ -1,10 +1,12 @@
 // Storage conformance for the events layer: the outbox-delivery, dead-letter, lease and inbox
 // methods of commerce/storage.h, and the relay and inbox over them, for every adapter. Part of
 // the commerce_conformance object library (see tests/conformance/storage_conformance.h).
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
 #include "commerce/event_sink.h"
+#include "commerce/ids.h"
 #include "commerce/inbox.h"
 #include "commerce/outbox_relay.h"
 #include "conformance/storage_conformance.h"
@@ -37,7 +39,7 @@ TEST_P(StorageConformance, EventsDueEventsSkipAKeyWaitingForARetry) {
   ASSERT_EQ(events.size(), 4u);
   auto due = [&](Timestamp now) {
     std::vector<std::int64_t> seqs;
-    for (const auto& p : write(*store_, [&](Transaction& tx) { return tx.read_due_events(now, 100); })) {
+    for (const auto& p : write(*store_, [&](Transaction& tx) { return tx.read_due_events(now, 0, 100); })) {
       seqs.push_back(p.event.seq);
     }
     return seqs;
@@ -48,15 +50,16 @@ TEST_P(StorageConformance, EventsDueEventsSkipAKeyWaitingForARetry) {
   }));
   EXPECT_EQ(due(kStart), (std::vector<std::int64_t>{events[1].seq, events[3].seq}));
   EXPECT_EQ(due(kStart + 100).size(), 4u);
-  const auto first = write(*store_, [&](Transaction& tx) { return tx.read_due_events(kStart + 100, 1); });
+  const auto first = write(*store_, [&](Transaction& tx) { return tx.read_due_events(kStart + 100, 0, 1); });
   ASSERT_EQ(first.size(), 1u);
   EXPECT_EQ(first[0].attempts, 1);
   EXPECT_EQ(first[0].last_error, "boom");
   EXPECT_EQ(first[0].event.id, events[0].id);
   EXPECT_EQ(first[0].event.payload, events[0].payload);
 
-  EXPECT_TRUE(write(*store_, [&](Transaction& tx) { return tx.try_mark_event_delivered(events[1].seq, kStart); }));
-  EXPECT_FALSE(write(*store_, [&](Transaction& tx) { return tx.try_mark_event_delivered(events[1].seq, kStart); }));
+  const std::vector<std::int64_t> second{events[1].seq};
+  EXPECT_EQ(write(*store_, [&](Transaction& tx) { return tx.mark_events_delivered(second, kStart); }), 1);
+  EXPECT_EQ(write(*store_, [&](Transaction& tx) { return tx.mark_events_delivered(second, kStart); }), 0);
   EXPECT_FALSE(write(*store_, [&](Transaction& tx) {
     return tx.try_record_event_failure(events[1].seq, 1, kStart, "late");
   }));
@@ -65,6 +68,42 @@ TEST_P(StorageConformance, EventsDueEventsSkipAKeyWaitingForARetry) {
   EXPECT_EQ(counts.delivered, 1);
   EXPECT_EQ(counts.dead_letters, 0);
   EXPECT_EQ(counts.oldest_pending_at, events[0].occurred_at);
+}
+
+TEST_P(StorageConformance, EventsDueEventsAfterASeqAndThePendingCount) {
+  make_events(*store_, {"ka", "kb"}, 1);  // ka#1 kb#2 ka#3 kb#4
+  const auto e = all_events(*store_);
+  ASSERT_EQ(e.size(), 4u);
+  auto due_after = [&](std::int64_t after_seq) {
+    std::vector<std::int64_t> seqs;
+    for (const auto& p : write(*store_, [&](Transaction& tx) { return tx.read_due_events(kStart, after_seq, 100); })) {
+      seqs.push_back(p.event.seq);
+    }
+    return seqs;
+  };
+  auto pending_through = [&](std::int64_t seq) {
+    return write(*store_, [&](Transaction& tx) { return tx.count_pending_events(seq); });
+  };
+  EXPECT_EQ(due_after(e[1].seq), (std::vector<std::int64_t>{e[2].seq, e[3].seq}));
+  EXPECT_EQ(due_after(e[3].seq), std::vector<std::int64_t>{});
+  EXPECT_EQ(pending_through(0), 0);
+  EXPECT_EQ(pending_through(e[1].seq), 2);
+  EXPECT_EQ(pending_through(e[3].seq + 1000), 4);
+  // A waiting row before after_seq still holds back the later rows of its key.
+  EXPECT_TRUE(write(*store_, [&](Transaction& tx) {
+    return tx.try_record_event_failure(e[0].seq, 1, kStart + 100, "boom");
+  }));
+  EXPECT_EQ(due_after(e[1].seq), std::vector<std::int64_t>{e[3].seq});
+  EXPECT_EQ(pending_through(e[1].seq), 2);  // waiting rows are pending
+  const std::vector<std::int64_t> second{e[1].seq};
+  EXPECT_EQ(write(*store_, [&](Transaction& tx) { return tx.mark_events_delivered(second, kStart); }), 1);
+  EXPECT_EQ(pending_through(e[1].seq), 1);
+  EXPECT_TRUE(write(*store_, [&](Transaction& tx) {
+    return tx.try_dead_letter_event(e[3].seq, 5, "poison", kStart, 0);
+  }));
+  EXPECT_EQ(pending_through(e[3].seq), 2);  // ka#1 (waiting) and ka#3
+  // Once ka#1 is due again its key flows again, from ka#1 on.
+  EXPECT_EQ(write(*store_, [&](Transaction& tx) { return tx.read_due_events(kStart + 100, 0, 100); }).size(), 2u);
 }
 
 TEST_P(StorageConformance, EventsDeadLettersAndRequeue) {
@@ -79,10 +118,12 @@ TEST_P(StorageConformance, EventsDeadLettersAndRequeue) {
   EXPECT_TRUE(write(*store_, [&](Transaction& tx) {
     return tx.try_dead_letter_event(events[2].seq, 0, "parked", kStart, events[0].seq);
   }));
-  EXPECT_EQ(write(*store_, [&](Transaction& tx) { return tx.find_dead_letter_before("ka", events[2].seq); }),
-            events[0].seq);
-  EXPECT_EQ(write(*store_, [&](Transaction& tx) { return tx.find_dead_letter_before("ka", events[0].seq); }), 0);
-  EXPECT_EQ(write(*store_, [&](Transaction& tx) { return tx.find_dead_letter_before("kb", 1'000'000); }), 0);
+  using Firsts = std::vector<std::pair<std::string, std::int64_t>>;
+  const std::vector<std::string> keys{"kb", "ka", "kz", "ka"};
+  EXPECT_EQ(write(*store_, [&](Transaction& tx) { return tx.find_first_dead_letters(keys); }),
+            (Firsts{{"ka", events[0].seq}}));
+  EXPECT_EQ(write(*store_, [&](Transaction& tx) { return tx.find_first_dead_letters({"kb"}); }), Firsts{});
+  EXPECT_EQ(write(*store_, [&](Transaction& tx) { return tx.find_first_dead_letters({}); }), Firsts{});
   const auto dead = write(*store_, [](Transaction& tx) { return tx.list_dead_letters(0, 10); });
   ASSERT_EQ(dead.size(), 2u);
   EXPECT_EQ(dead[0].event.id, events[0].id);
@@ -92,10 +133,69 @@ TEST_P(StorageConformance, EventsDeadLettersAndRequeue) {
   EXPECT_EQ(write(*store_, [](Transaction& tx) { return tx.count_outbox(); }).dead_letters, 2);
   EXPECT_EQ(write(*store_, [](Transaction& tx) { return tx.requeue_dead_letters("kb"); }), 0);
   EXPECT_EQ(write(*store_, [](Transaction& tx) { return tx.requeue_dead_letters("ka"); }), 2);
-  const auto due = write(*store_, [](Transaction& tx) { return tx.read_due_events(kStart, 10); });
+  const auto due = write(*store_, [](Transaction& tx) { return tx.read_due_events(kStart, 0, 10); });
   ASSERT_EQ(due.size(), 4u);
   EXPECT_EQ(due[0].attempts, 0);
   EXPECT_EQ(write(*store_, [](Transaction& tx) { return tx.count_outbox(); }).dead_letters, 0);
+}
+
+// Appends one event of `key` directly (keys the catalog would refuse included).
+std::int64_t append_raw(Store& store, const std::string& key, Timestamp at) {
+  return write(store, [&](Transaction& tx) {
+    return tx.append_event(
+        Event{0, new_id(at), "StockAdjusted", 1, "product-events", key, at, "", R"({"delta":1})"});
+  });
+}
+
+TEST_P(StorageConformance, EventsMarkDeliveredChangesOnlyPendingRowsOfTheSet) {
+  std::vector<std::int64_t> seqs;
+  for (int i = 0; i < 6; ++i) seqs.push_back(append_raw(*store_, i % 2 ? "odd" : "even", kStart));
+  // seqs[1] is dead, seqs[2] already delivered; seqs[5] is not in the set.
+  EXPECT_TRUE(write(*store_, [&](Transaction& tx) {
+    return tx.try_dead_letter_event(seqs[1], 5, "poison", kStart, 0);
+  }));
+  const std::vector<std::int64_t> one{seqs[2]};
+  EXPECT_EQ(write(*store_, [&](Transaction& tx) { return tx.mark_events_delivered(one, kStart); }), 1);
+  const std::vector<std::int64_t> set{seqs[0], seqs[1], seqs[2], seqs[3], seqs[4], 999'999'999};
+  EXPECT_EQ(write(*store_, [&](Transaction& tx) { return tx.mark_events_delivered(set, kStart + 5); }), 3);
+  EXPECT_EQ(write(*store_, [&](Transaction& tx) { return tx.mark_events_delivered(set, kStart + 6); }), 0);
+  EXPECT_EQ(write(*store_, [&](Transaction& tx) { return tx.mark_events_delivered({}, kStart); }), 0);
+  const auto due = write(*store_, [](Transaction& tx) { return tx.read_due_events(kStart + 10, 0, 100); });
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].event.seq, seqs[5]);
+  const auto counts = write(*store_, [](Transaction& tx) { return tx.count_outbox(); });
+  EXPECT_EQ(counts.pending, 1);
+  EXPECT_EQ(counts.delivered, 4);
+  EXPECT_EQ(counts.dead_letters, 1);
+  const auto dead = write(*store_, [](Transaction& tx) { return tx.list_dead_letters(0, 10); });
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].event.seq, seqs[1]);  // still dead, not delivered
+}
+
+TEST_P(StorageConformance, EventsFirstDeadLettersOfManyKeys) {
+  // Keys that need quoting in SQL array literals and JSON.
+  const std::vector<std::string> odd{"a\"b", "c\\d", "e,f", "{g}", "h i", "", "NULL", "ü"};
+  std::vector<std::pair<std::string, std::int64_t>> want;
+  for (const auto& key : odd) {
+    const std::int64_t first = append_raw(*store_, key, kStart);
+    const std::int64_t second = append_raw(*store_, key, kStart);
+    append_raw(*store_, key, kStart);  // stays pending
+    EXPECT_TRUE(write(*store_, [&](Transaction& tx) {
+      return tx.try_dead_letter_event(first, 5, "poison", kStart, 0) &&
+             tx.try_dead_letter_event(second, 0, "parked", kStart, first);
+    }));
+    want.emplace_back(key, first);
+  }
+  std::sort(want.begin(), want.end());
+  std::vector<std::string> asked(odd);
+  asked.push_back("clean");
+  append_raw(*store_, "clean", kStart);
+  for (int i = 0; i < 500; ++i) asked.push_back("absent-" + std::to_string(i));
+  EXPECT_EQ(write(*store_, [&](Transaction& tx) { return tx.find_first_dead_letters(asked); }), want);
+  const auto ef = *std::find_if(want.begin(), want.end(), [](const auto& w) { return w.first == "e,f"; });
+  const std::vector<std::string> some{"e,f", "clean"};
+  EXPECT_EQ(write(*store_, [&](Transaction& tx) { return tx.find_first_dead_letters(some); }),
+            (std::vector<std::pair<std::string, std::int64_t>>{ef}));
 }
 
 TEST_P(StorageConformance, EventsLeases) {

@@ -5,8 +5,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
+#include <span>
+
+#include <nlohmann/json.hpp>
 
 #include "commerce/outbox_relay.h"
 #include "events_test_support.h"
@@ -34,6 +38,54 @@ class FlakySink final : public EventSinkBase {
     }
     accepted.push_back(e);
   }
+};
+
+// A sink that acknowledges asynchronously, as Kafka does: begin_publish() takes the batch and
+// its outcome is settled only in wait(), so the relay keeps a batch in flight while it claims
+// the next one. `failures_left[seq]`: more failures for a seq (-1: always).
+class AsyncSink final : public EventSink {
+ public:
+  std::string name() const override { return "async"; }
+  std::vector<Ack> publish(std::span<const Event> batch) override {
+    return begin_publish(batch)->wait();
+  }
+  std::unique_ptr<PendingPublish> begin_publish(std::span<const Event> batch) override {
+    max_in_flight = std::max(max_in_flight, ++in_flight);
+    return std::make_unique<Pending>(*this, batch);
+  }
+
+  std::map<std::int64_t, int> failures_left;
+  int in_flight = 0;
+  int max_in_flight = 0;
+
+ private:
+  class Pending final : public PendingPublish {
+   public:
+    Pending(AsyncSink& sink, std::span<const Event> batch) : sink_(sink), batch_(batch) {}
+    bool done() const override { return false; }
+    std::vector<Ack> wait() override {
+      --sink_.in_flight;
+      std::vector<Ack> acks;
+      std::set<std::string> failed;
+      for (const auto& e : batch_) {
+        auto it = sink_.failures_left.find(e.seq);
+        if (failed.contains(e.key)) {
+          acks.push_back({AckStatus::kNotAttempted, "behind a failed event"});
+        } else if (it != sink_.failures_left.end() && it->second != 0) {
+          if (it->second > 0) --it->second;
+          failed.insert(e.key);
+          acks.push_back({AckStatus::kFailed, "refused seq " + std::to_string(e.seq)});
+        } else {
+          acks.push_back({AckStatus::kAcked, {}});
+        }
+      }
+      return acks;
+    }
+
+   private:
+    AsyncSink& sink_;
+    std::span<const Event> batch_;
+  };
 };
 
 class RelayTest : public ::testing::Test {
@@ -242,8 +294,97 @@ TEST_F(RelayTest, AThrowingSinkOrAWrongAckCountFailsTheBatch) {
   EXPECT_EQ(relay.drain().delivered, 3);
   EXPECT_EQ(memory.size(), 3u);
   const auto rows = run_unit(store_->storage(), Storage::Access::kRead,
-                             [](Transaction& tx) { return tx.read_due_events(kStart + 10'000, 10); });
+                             [](Transaction& tx) { return tx.read_due_events(kStart + 10'000, 0, 10); });
   EXPECT_TRUE(rows.empty());
+}
+
+// Batches are pipelined over an asynchronous sink: when a batch in flight reports a failure,
+// the events of that key in the next batch (already handed to the sink) are not marked, so per
+// key the delivered rows always stay a prefix of the key's rows.
+TEST_F(RelayTest, PipelinedBatchesMarkNothingBehindAFailureOfTheBatchBefore) {
+  make_events({"sku-a", "sku-b"}, 4);  // created a, created b, then a1 b1 a2 b2 ...
+  const auto written = outbox();
+  AsyncSink sink;
+  std::int64_t a1 = 0;
+  for (const auto& e : written) {
+    if (e.key == "sku-a" && e.type == "StockAdjusted" && a1 == 0) a1 = e.seq;
+  }
+  sink.failures_left[a1] = 1;
+  OutboxRelay relay(*store_, sink, options(5, 2));
+  // Per key, no delivered row may come after a row that is still pending.
+  auto check_prefix = [&] {
+    const auto pending = run_unit(store_->storage(), Storage::Access::kRead, [](Transaction& tx) {
+      return tx.read_due_events(kStart + 1'000'000'000, 0, 1000);
+    });
+    std::map<std::string, std::int64_t> first_pending;
+    for (const auto& p : pending) first_pending.emplace(p.event.key, p.event.seq);
+    std::set<std::int64_t> pending_seqs;
+    for (const auto& p : pending) pending_seqs.insert(p.event.seq);
+    for (const auto& e : written) {
+      auto it = first_pending.find(e.key);
+      if (pending_seqs.contains(e.seq) || it == first_pending.end()) continue;
+      EXPECT_LT(e.seq, it->second) << "seq " << e.seq << " of " << e.key
+                                   << " delivered behind pending seq " << it->second;
+    }
+  };
+  const auto first = relay.drain();
+  EXPECT_GE(sink.max_in_flight, 2) << "the relay did not keep a batch in flight";
+  EXPECT_EQ(first.failed, 1);
+  check_prefix();
+  EXPECT_EQ(relay.stats().pending, 4);  // a1..a4: a1 backs off, a2 was behind it
+  clock_->advance(100);
+  relay.drain();
+  check_prefix();
+  EXPECT_EQ(relay.stats().pending, 0);
+  EXPECT_EQ(relay.stats().delivered, static_cast<std::int64_t>(written.size()));
+}
+
+// The relay's envelopes embed the stored payload as is, after a check of its own: it must take
+// exactly the JSON a JSON parser takes (a wrong "yes" would hand consumers an envelope they
+// cannot parse), and the envelope must be what a JSON library would have written.
+TEST(RelayEnvelope, PayloadCheckAgreesWithAJsonParserAndTheEnvelopeWithAJsonLibrary) {
+  const std::vector<std::string> payloads = {
+      "{}", "[]", "0", "-0", "1.5e+3", "-12.25E-2", "true", "false", "null", R"("s")",
+      R"({"a":1,"b":[1,2,{"c":null}],"d":"x\"y\\z\/\b\f\n\r\t\u00e9"})",
+      " {\"a\" : 1 } ", "{\"s\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"}",
+      R"({"p":"\ud83d\ude00"})", std::string(300, '[') + std::string(300, ']'),
+      // refused
+      "", " ", "{", "}", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "01", "1.", ".5", "+1", "-",
+      "1e", "1e+", "tru", "nul", "True", R"("\x")", R"("\u12")", R"("\ud83d")",
+      R"("\ud83d\u0041")", R"("\ude00")", "\"a\tb\"", "\"\x01\"", "\"\xc3\"", "\"\xc0\xaf\"",
+      "\"\xe0\x80\xaf\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"", "\"\xff\"", "{} {}",
+      "[1] x", "\"abc"};
+  for (const auto& payload : payloads) {
+    Event e{7, "0190f3a2-6c1e-7b4a-9d2e-5f0a1b2c3d4e", "StockReserved", 1, "product-events",
+            "k\"ey\x01", 1'800'000'000'000, "", payload};
+    const bool parser_takes = nlohmann::json::accept(payload);
+    std::string envelope;
+    bool taken = true;
+    try {
+      envelope = envelope_json(e);
+    } catch (const Error& err) {
+      taken = false;
+      EXPECT_EQ(err.code(), ErrorCode::kInvalidArgument);
+    }
+    if (payload.size() < 600) {  // the 300-deep array is beyond the check's nesting bound
+      EXPECT_EQ(taken, parser_takes) << "payload " << payload;
+    }
+    if (!taken) continue;
+    nlohmann::ordered_json j;
+    j["seq"] = e.seq;
+    j["id"] = e.id;
+    j["type"] = e.type;
+    j["schema_version"] = e.schema_version;
+    j["topic"] = e.topic;
+    j["key"] = e.key;
+    j["occurred_at"] = e.occurred_at;
+    j["request_id"] = e.request_id;
+    j["payload"] = nlohmann::ordered_json::parse(payload);
+    EXPECT_EQ(nlohmann::ordered_json::parse(envelope), j) << envelope;
+    if (payload == nlohmann::ordered_json::parse(payload).dump()) {  // stored payloads are compact
+      EXPECT_EQ(envelope, j.dump()) << envelope;
+    }
+  }
 }
 
 TEST_F(RelayTest, FailureRecordsAttemptsErrorAndBackoff) {
@@ -255,7 +396,7 @@ TEST_F(RelayTest, FailureRecordsAttemptsErrorAndBackoff) {
   relay.run_once();
   auto pending = [&] {
     return run_unit(store_->storage(), Storage::Access::kRead,
-                    [](Transaction& tx) { return tx.read_due_events(kStart + 1'000'000, 10); });
+                    [](Transaction& tx) { return tx.read_due_events(kStart + 1'000'000, 0, 10); });
   };
   ASSERT_EQ(pending().size(), 1u);
   EXPECT_EQ(pending()[0].attempts, 1);

@@ -50,7 +50,7 @@ bool wait_for(const std::function<bool()>& done, std::chrono::seconds limit) {
 
 std::vector<PendingEvent> pending_rows(Storage& storage) {
   return run_unit(storage, Storage::Access::kRead, [](Transaction& tx) {
-    return tx.read_due_events(std::numeric_limits<Timestamp>::max() / 2, 100'000);
+    return tx.read_due_events(std::numeric_limits<Timestamp>::max() / 2, 0, 100'000);
   });
 }
 

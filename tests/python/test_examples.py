@@ -34,3 +34,13 @@ def test_custom_gateway(tmp_path: Path) -> None:
     assert "alice: CONFIRMED; bob: FAILED" in out
     assert "alice cancelled: CANCELLED" in out
     assert "carol with a raising gateway: FAILED; lamp available again: 1" in out
+
+
+def test_inbox_handler(tmp_path: Path) -> None:
+    out = _run("inbox_handler.py", tmp_path)
+    assert "delivery 1: APPLIED; alice has 700 points" in out
+    assert "delivery 2: DUPLICATE; alice has 700 points" in out
+    assert "(after commit: bonus-42 applied)" in out
+    assert "refused: payload.amount; recorded: False" in out
+    assert "order CONFIRMED; saga CONFIRMED after steps stock, points, coupon, payment" in out
+    assert "  stock: done" in out and "invariants ok: True" in out

@@ -35,6 +35,22 @@ from ._errors import (
 )
 from ._page import Page
 
+if not WITH_KAFKA:  # noqa: F405  (from _core)
+
+    class KafkaSink:  # type: ignore[no-redef]
+        """Unavailable: this build of commerce_core has no Kafka component.
+
+        Install librdkafka (Debian librdkafka-dev) and rebuild: ``pip install .`` then turns
+        the component on.
+        """
+
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            raise FailedPreconditionError(
+                "KafkaSink: this build of commerce_core has no Kafka component "
+                "(commerce_core.WITH_KAFKA is False); rebuild with librdkafka-dev installed",
+                subject="kafka-sink",
+            )
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -64,7 +80,9 @@ __all__ = [
     "IllegalTransitionError",
     "InactiveError",
     "Inbox",
+    "InboxContext",
     "InboxOutcome",
+    "InboxRecord",
     "IncomingMessage",
     "InsufficientPointsError",
     "InternalError",
@@ -73,6 +91,7 @@ __all__ = [
     "InvariantReport",
     "InvariantViolation",
     "JsonLinesSink",
+    "KafkaSink",
     "LimitReachedError",
     "LineItem",
     "MAX_PAGE_SIZE",
@@ -96,6 +115,7 @@ __all__ = [
     "PointsEntry",
     "PointsEntryKind",
     "PointsLedger",
+    "PostgresOptions",
     "Product",
     "ProductStatus",
     "Reason",
@@ -107,6 +127,8 @@ __all__ = [
     "RepairReport",
     "Reservation",
     "ReservationState",
+    "SagaLogEntry",
+    "SagaRecord",
     "SagaState",
     "SagaStep",
     "StockAdjustment",
@@ -115,7 +137,9 @@ __all__ = [
     "Store",
     "SystemClock",
     "TopicNaming",
+    "Transaction",
     "UnavailableError",
+    "WITH_KAFKA",
     "WITH_POSTGRES",
     "envelope_json",
     "new_id",
@@ -124,6 +148,9 @@ __all__ = [
     "read_json_lines",
     "sqlite_schema_version",
 ]
+
+if WITH_KAFKA:  # noqa: F405
+    __all__.append("KafkaSinkCounters")
 
 # Show the public package, not the private modules, in reprs and tracebacks.
 for _name in __all__:

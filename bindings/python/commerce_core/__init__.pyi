@@ -7,7 +7,7 @@ milliseconds since the Unix epoch (UTC).
 
 import builtins
 import os
-from typing import Any, Callable, ClassVar, Mapping, Optional, Sequence, Union, final
+from typing import Any, Callable, ClassVar, Mapping, Optional, Sequence, TypeVar, Union, final
 
 from ._errors import (
     CommerceError as CommerceError,
@@ -54,7 +54,9 @@ __all__ = [
     "IllegalTransitionError",
     "InactiveError",
     "Inbox",
+    "InboxContext",
     "InboxOutcome",
+    "InboxRecord",
     "IncomingMessage",
     "InsufficientPointsError",
     "InternalError",
@@ -63,6 +65,8 @@ __all__ = [
     "InvariantReport",
     "InvariantViolation",
     "JsonLinesSink",
+    "KafkaSink",
+    "KafkaSinkCounters",
     "LimitReachedError",
     "LineItem",
     "MAX_PAGE_SIZE",
@@ -86,6 +90,7 @@ __all__ = [
     "PointsEntry",
     "PointsEntryKind",
     "PointsLedger",
+    "PostgresOptions",
     "Product",
     "ProductStatus",
     "Reason",
@@ -97,6 +102,8 @@ __all__ = [
     "RepairReport",
     "Reservation",
     "ReservationState",
+    "SagaLogEntry",
+    "SagaRecord",
     "SagaState",
     "SagaStep",
     "StockAdjustment",
@@ -105,7 +112,9 @@ __all__ = [
     "Store",
     "SystemClock",
     "TopicNaming",
+    "Transaction",
     "UnavailableError",
+    "WITH_KAFKA",
     "WITH_POSTGRES",
     "envelope_json",
     "new_id",
@@ -118,6 +127,9 @@ __all__ = [
 DEFAULT_PAGE_SIZE: int
 MAX_PAGE_SIZE: int
 WITH_POSTGRES: bool
+WITH_KAFKA: bool
+
+_T = TypeVar("_T")
 
 _PathLike = Union[str, "os.PathLike[str]"]
 _Json = Union[str, Mapping[str, Any]]
@@ -1064,6 +1076,136 @@ class IncomingMessage(_Pybind):
         """True when every field is equal."""
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
+class SagaRecord(_Pybind):
+    """One order's saga, as stored (Transaction.find_saga)."""
+
+    order_id: str
+    """The order."""
+    state: SagaState
+    """SagaState."""
+    step: int
+    """RUNNING: index of the next step; COMPENSATING / CANCELLING: steps still to undo."""
+    position: int
+    """Increases with every change."""
+    steps: list[str]
+    """Step names, fixed when the saga started."""
+    reason: str
+    """Why it is compensating or cancelling."""
+    updated_at: int
+    """Milliseconds since the Unix epoch."""
+    def __init__(
+        self,
+        order_id: str = ...,
+        state: SagaState = ...,
+        step: int = ...,
+        position: int = ...,
+        steps: Sequence[str] = ...,
+        reason: str = ...,
+        updated_at: int = ...,
+    ) -> None:
+        """Creates a SagaRecord; fields by position or keyword."""
+    def __eq__(self, other: object) -> bool:
+        """True when every field is equal."""
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+class SagaLogEntry(_Pybind):
+    """One line of an order's saga log (Transaction.find_saga_log)."""
+
+    order_id: str
+    """The order."""
+    step: str
+    """A step name, or "order" for the saga's own moves."""
+    action: str
+    """"done", "skipped", "failed", "begin", "pending", "compensated", ..."""
+    detail: str
+    """JSON object text."""
+    at: int
+    """Milliseconds since the Unix epoch."""
+    def __init__(
+        self,
+        order_id: str = ...,
+        step: str = ...,
+        action: str = ...,
+        detail: str = ...,
+        at: int = ...,
+    ) -> None:
+        """Creates a SagaLogEntry; fields by position or keyword."""
+    def __eq__(self, other: object) -> bool:
+        """True when every field is equal."""
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+class InboxRecord(_Pybind):
+    """An applied inbox message, as stored (Transaction.find_inbox_message)."""
+
+    message_id: str
+    """The message id."""
+    type: str
+    """The message type."""
+    fingerprint: str
+    """Canonical JSON of the message."""
+    received_at: int
+    """Milliseconds since the Unix epoch."""
+    def __init__(
+        self,
+        message_id: str = ...,
+        type: str = ...,
+        fingerprint: str = ...,
+        received_at: int = ...,
+    ) -> None:
+        """Creates a InboxRecord; fields by position or keyword."""
+    def __eq__(self, other: object) -> bool:
+        """True when every field is equal."""
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+class KafkaSinkCounters(_Pybind):
+    """Message counts since the sink was created."""
+
+    produced: int
+    """Messages handed to librdkafka."""
+    acked: int
+    """Delivery reports that said stored."""
+    failed: int
+    """Events reported FAILED."""
+    producer_rebuilds: int
+    """Producers replaced after a fatal error."""
+    last_error: str
+    """The most recent error text, or empty."""
+    def __init__(
+        self,
+        produced: int = ...,
+        acked: int = ...,
+        failed: int = ...,
+        producer_rebuilds: int = ...,
+        last_error: str = ...,
+    ) -> None:
+        """Creates a KafkaSinkCounters; fields by position or keyword."""
+    def __eq__(self, other: object) -> bool:
+        """True when every field is equal."""
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+class PostgresOptions(_Pybind):
+    """Options of a PostgreSQL store (Store.open(url, postgres=...))."""
+
+    pool_size: int
+    """Most connections kept open at once (default 8)."""
+    retry_budget_ms: int
+    """How long one unit of work retries transient failures before UnavailableError."""
+    connect_timeout_s: int
+    """libpq connect_timeout per connection attempt unless the URL sets one (default 5)."""
+    application_name: str
+    """Shown in pg_stat_activity (default "commerce-core")."""
+    def __init__(
+        self,
+        pool_size: int = ...,
+        retry_budget_ms: int = ...,
+        connect_timeout_s: int = ...,
+        application_name: str = ...,
+    ) -> None:
+        """Creates a PostgresOptions; fields by position or keyword."""
+    def __eq__(self, other: object) -> bool:
+        """True when every field is equal."""
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
 class RelayProgress(_Pybind):
     """Totals of one RelayService.run()."""
 
@@ -1290,6 +1432,37 @@ class JsonLinesSink(EventSink):
     def path(self) -> str:
         """The file."""
 
+@final
+class KafkaSink(EventSink):
+    """Publishes outbox events to Apache Kafka (librdkafka), idempotent with acks=all.
+
+    Only in builds with the Kafka component (``WITH_KAFKA``); elsewhere constructing it
+    raises FailedPreconditionError.
+    """
+
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        *,
+        properties: Mapping[str, str] = ...,
+        topic_prefix: str = "",
+        topic_overrides: Mapping[str, str] = ...,
+        report_grace_ms: int = 5000,
+        on_error: Optional[Callable[[str], object]] = None,
+    ) -> None:
+        """Creates the producer. Raises InvalidArgumentError naming the bad option."""
+    def topic_for(self, event: Event) -> str:
+        """The Kafka topic `event` goes to."""
+    def flush(self, timeout_ms: int) -> bool:
+        """Waits for outstanding delivery reports; True if none is outstanding."""
+    def close(self) -> None:
+        """Flushes, purges what is queued and destroys the producer. Idempotent."""
+    def counters(self) -> KafkaSinkCounters:
+        """Message counts since creation."""
+    @staticmethod
+    def librdkafka_version() -> str:
+        """The librdkafka version in use."""
+
 # ---- services
 
 class Catalog(_Pybind):
@@ -1456,9 +1629,107 @@ class OrderBook(_Pybind):
     def recover(self) -> RecoveryReport:
         """Drives every saga in flight to an end (after a crash); safe at any time."""
 
+@final
+class Transaction(_Pybind):
+    """One unit of work of the store's storage, valid only during the callback it was given to.
+
+    Given to inbox handlers (InboxContext.transaction) and Store.run_unit work functions.
+    Using it after that call returned raises FailedPreconditionError.
+    """
+
+    def find_setting(self, key: str) -> Optional[str]:
+        """The store setting `key`, or None."""
+    def put_setting(self, key: str, value: str) -> None:
+        """Sets the store setting `key`."""
+    def find_product(self, id: str) -> Optional[Product]:
+        """The product, or None."""
+    def update_product(self, product: Product) -> None:
+        """Writes every field of an existing product row."""
+    def find_category(self, id: str) -> Optional[Category]:
+        """The category, or None."""
+    def list_categories(self) -> list[Category]:
+        """Every category."""
+    def find_stock(self, product_id: str) -> Optional[StockLevel]:
+        """The product's stock counters, or None."""
+    def try_adjust_stock(self, product_id: str, delta: int) -> bool:
+        """on_hand += delta where on_hand + delta >= reserved."""
+    def insert_stock_adjustment(self, adjustment: StockAdjustment) -> None:
+        """Adds a stock audit row."""
+    def find_reservations(self, order_id: str) -> list[Reservation]:
+        """The order's reservation rows."""
+    def find_points_balance(self, user_id: str) -> int:
+        """The user's balance (0 if none)."""
+    def try_credit_points(self, user_id: str, amount: int) -> bool:
+        """balance += amount; False if it would overflow."""
+    def try_debit_points(self, user_id: str, amount: int) -> bool:
+        """balance -= amount where balance >= amount."""
+    def insert_points_entry(self, entry: PointsEntry) -> None:
+        """Adds a points ledger entry."""
+    def find_points_entries_for_order(self, order_id: str) -> list[PointsEntry]:
+        """The ledger entries of an order."""
+    def find_coupon(self, coupon_id: str) -> Optional[Coupon]:
+        """The coupon, or None."""
+    def find_coupon_template(self, template_id: str) -> Optional[CouponTemplate]:
+        """The coupon template with this id, or None."""
+    def find_coupon_template_by_code(self, code: str) -> Optional[CouponTemplate]:
+        """The coupon template with this code, or None."""
+    def append_event(self, event: Event) -> int:
+        """Appends an event to the outbox; returns its seq."""
+    def read_outbox(self, after_seq: int = 0, limit: int = 100) -> list[Event]:
+        """Outbox events with seq > after_seq, by seq."""
+    def find_inbox_message(self, message_id: str) -> Optional[InboxRecord]:
+        """The applied inbox message with this id, or None."""
+    def count_inbox_messages(self) -> int:
+        """How many inbox messages were applied."""
+    def find_order(self, order_id: str) -> Optional[Order]:
+        """The order row (items left empty), or None."""
+    def find_order_items(self, order_id: str) -> list[OrderItem]:
+        """The order's items."""
+    def list_orders(self, after_id: str = "", limit: int = 100) -> list[Order]:
+        """Orders with id > after_id, by id."""
+    def find_order_audit(self, order_id: str) -> list[OrderAudit]:
+        """The order's status changes, oldest first."""
+    def find_saga(self, order_id: str) -> Optional[SagaRecord]:
+        """The order's SagaRecord, or None."""
+    def find_saga_log(self, order_id: str) -> list[SagaLogEntry]:
+        """The order's saga log, in the order it was written."""
+    def list_sagas(self, state: SagaState, after_order_id: str = "", limit: int = 100) -> list[SagaRecord]:
+        """Sagas in `state` with order_id > after_order_id."""
+    def find_payment(self, order_id: str) -> Optional[Payment]:
+        """The order's payment, or None."""
+    @property
+    def valid(self) -> bool:
+        """True while the callback it was given to runs."""
+
+@final
+class InboxContext(_Pybind):
+    """What an inbox handler gets; valid only during the handler call."""
+
+    @property
+    def transaction(self) -> Transaction:
+        """The unit of work the inbox record is written in."""
+    @property
+    def now(self) -> int:
+        """The store clock's time for this message (ms since epoch)."""
+    @property
+    def message(self) -> IncomingMessage:
+        """The IncomingMessage being applied."""
+    def after_commit(self, action: Callable[[], object]) -> None:
+        """Calls `action()` after the transaction committed."""
+    @property
+    def valid(self) -> bool:
+        """True while the handler runs."""
+
 class Inbox(_Pybind):
     """Incoming events from other services, each applied exactly once."""
 
+    def register_handler(
+        self, type: str, handler: Callable[[InboxContext, IncomingMessage], object]
+    ) -> None:
+        """Adds or replaces the handler of `type`, run in the inbox's transaction.
+
+        Raising in the handler refuses the message (nothing recorded) and receive() raises it.
+        """
     def receive(self, message: _Json) -> InboxOutcome:
         """Parses and applies a message; a re-delivery returns DUPLICATE."""
     def seen(self, message_id: str) -> bool:
@@ -1534,6 +1805,7 @@ class Store(_Pybind):
         attempts: int = 4,
         backoff_initial_ms: int = 50,
         backoff_max_ms: int = 2000,
+        postgres: Optional[PostgresOptions] = None,
     ) -> Store:
         """Opens (creating and migrating if needed) the store at `location`."""
     @property
@@ -1567,3 +1839,5 @@ class Store(_Pybind):
     @property
     def now(self) -> int:
         """The store clock's current time (ms since epoch)."""
+    def run_unit(self, work: Callable[[Transaction], _T], *, write: bool = False) -> _T:
+        """Runs `work(tx)` as one unit of work and returns its result."""

@@ -5,6 +5,7 @@
 #include "commerce/relay_service.h"
 #include "commerce/store.h"
 #include "plugins.h"
+#include "units.h"
 
 namespace commerce::python {
 
@@ -256,22 +257,28 @@ void bind_events(py::module_& m) {
       .def("stop", &RelayService::stop, Release(), "Requests a graceful stop; thread-safe.");
 
   // ---- inbox
-  py::class_<Inbox>(m, "Inbox",
-                    "Incoming events from other services, each applied exactly once (keyed by\n"
-                    "message id). Built-in types: PaymentCompleted, PaymentFailed,\n"
-                    "DeliveryUpdated.")
-      .def(
+  py::class_<Inbox> inbox(m, "Inbox",
+                          "Incoming events from other services, each applied exactly once (keyed\n"
+                          "by message id). Built-in types: PaymentCompleted, PaymentFailed,\n"
+                          "DeliveryUpdated; register_handler() adds handlers written in Python.");
+  bind_inbox_handlers(inbox);
+  inbox.def(
           "receive",
           [](Inbox& self, const py::object& message) {
             const std::string text = json_text(message);
-            py::gil_scoped_release release;
-            return self.receive(text);
+            try {
+              py::gil_scoped_release release;
+              return self.receive(text);
+            } catch (const PythonCallbackError& e) {
+              e.restore();  // a Python handler raised: re-raise its exception unchanged
+              throw py::error_already_set();
+            }
           },
           py::arg("message"),
           "Parses and applies a message (JSON text or a dict: id, type, payload, optional\n"
           "source and occurred_at). A re-delivery returns DUPLICATE. Raises\n"
           "InvalidArgumentError naming the field, the handler's error, ConflictError (same id,\n"
-          "other content), UnavailableError.")
+          "other content), UnavailableError; a Python handler's own exception unchanged.")
       .def("seen", &Inbox::seen, py::arg("message_id"), Release(),
            "Whether a message id has been applied.")
       .def("applied_count", &Inbox::applied_count, Release(), "How many messages were applied.")

@@ -7,9 +7,11 @@
 #include "commerce/clock.h"
 #include "commerce/ids.h"
 #include "commerce/invariants.h"
+#include "commerce/postgres_storage.h"
 #include "commerce/sqlite_storage.h"
 #include "commerce/store.h"
 #include "plugins.h"
+#include "units.h"
 
 namespace commerce::python {
 
@@ -57,6 +59,20 @@ void bind_store(py::module_& m) {
         "The SQLite schema version this library writes.");
   m.attr("DEFAULT_PAGE_SIZE") = kDefaultPageSize;
   m.attr("MAX_PAGE_SIZE") = kMaxPageSize;
+
+  ValueClass<PostgresOptions>(m, "PostgresOptions",
+                              "Options of a PostgreSQL store (Store.open(url, postgres=...)).")
+      .field("pool_size", &PostgresOptions::pool_size,
+             "Most connections kept open at once (default 8).")
+      .field("retry_budget_ms", &PostgresOptions::retry_budget_ms,
+             "How long one unit of work retries transient failures (server down, lost\n"
+             "connection, serialization failure, pool exhausted) before UnavailableError\n"
+             "(default 30000).")
+      .field("connect_timeout_s", &PostgresOptions::connect_timeout_s,
+             "libpq connect_timeout per connection attempt unless the URL sets one (default 5).")
+      .field("application_name", &PostgresOptions::application_name,
+             "Shown in pg_stat_activity (default \"commerce-core\").")
+      .finish();
 
   // ---- services
   py::class_<Catalog>(m, "Catalog",
@@ -251,17 +267,18 @@ void bind_store(py::module_& m) {
            "validity). Idempotent; None if the order used no coupon.");
 
   // ---- the facade
-  py::class_<Store>(m, "Store",
+  py::class_<Store> store(m, "Store",
                     "The facade a host opens: it owns the storage and hands out the services.\n"
                     "Safe to use from any number of threads; several processes may share one\n"
-                    "SQLite file or PostgreSQL database.")
-      .def_static(
+                    "SQLite file or PostgreSQL database.");
+  bind_store_units(store);
+  store.def_static(
           "open",
           [](const py::object& location, const std::string& currency, const py::object& clock,
              TopicNaming topic_naming, std::int64_t reservation_ttl_ms, const py::object& gateway,
              const std::vector<py::object>& steps, const py::object& stock_step,
              std::int64_t gateway_timeout_ms, int attempts, std::int64_t backoff_initial_ms,
-             std::int64_t backoff_max_ms) {
+             std::int64_t backoff_max_ms, const std::optional<PostgresOptions>& postgres) {
             const std::string where = location_string(location);
             StoreOptions options;
             options.currency = currency;
@@ -277,6 +294,21 @@ void bind_store(py::module_& m) {
             options.saga.attempts = attempts;
             options.saga.backoff_initial_ms = backoff_initial_ms;
             options.saga.backoff_max_ms = backoff_max_ms;
+            if (postgres) {
+#ifdef COMMERCE_PY_WITH_POSTGRES
+              if (!where.starts_with("postgresql://") && !where.starts_with("postgres://")) {
+                throw Error::invalid_argument("postgres",
+                                              "PostgresOptions need a postgresql:// location");
+              }
+              py::gil_scoped_release release;
+              return Store::open(open_postgres_storage(where, *postgres), std::move(options));
+#else
+              throw Error::failed_precondition(
+                  Reason::kNone, "postgres",
+                  "this build of commerce_core has no PostgreSQL component (WITH_POSTGRES is "
+                  "False)");
+#endif
+            }
             py::gil_scoped_release release;
             return Store::open(where, std::move(options));
           },
@@ -286,7 +318,7 @@ void bind_store(py::module_& m) {
           py::arg("gateway") = py::none(), py::arg("steps") = std::vector<py::object>{},
           py::arg("stock_step") = py::none(), py::arg("gateway_timeout_ms") = std::int64_t{10000},
           py::arg("attempts") = 4, py::arg("backoff_initial_ms") = std::int64_t{50},
-          py::arg("backoff_max_ms") = std::int64_t{2000},
+          py::arg("backoff_max_ms") = std::int64_t{2000}, py::arg("postgres") = py::none(),
           "Opens (creating and migrating if needed) the store at `location`: a file path or\n"
           "\"sqlite:PATH\" for SQLite, or \"postgresql://...\" when built with PostgreSQL.\n"
           "`currency` is fixed when the store is first created; `clock` defaults to the system\n"
@@ -294,7 +326,9 @@ void bind_store(py::module_& m) {
           "orders (without one only orders with total 0 can be placed); `steps` are host saga\n"
           "steps run after the coupon step, `stock_step` replaces the local stock reservation;\n"
           "gateway and host-step calls use `gateway_timeout_ms` and up to `attempts` tries with\n"
-          "backoff. Raises InvalidArgumentError (unknown scheme, options),\n"
+          "backoff. `postgres` (PostgresOptions: pool size, retry budget, connect timeout,\n"
+          "application name) applies to a postgresql:// location. Raises\n"
+          "InvalidArgumentError (unknown scheme, options),\n"
           "FailedPreconditionError (another currency), UnavailableError.")
       .def_property_readonly("catalog", &Store::catalog,
                              py::return_value_policy::reference_internal, "The Catalog service.")

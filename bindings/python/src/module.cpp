@@ -1,8 +1,16 @@
 // module.cpp: the extension module commerce_core._core. The package commerce_core
 // (bindings/python/commerce_core/__init__.py) re-exports everything defined here.
 #include "bindings.h"
+#include "units.h"
 #ifdef COMMERCE_PY_WITH_POSTGRES
 #include "commerce/postgres_storage.h"
+#endif
+
+#ifdef COMMERCE_PY_WITH_KAFKA
+namespace commerce::python {
+// KafkaSink and KafkaSinkCounters (bind_kafka.cpp, built with the Kafka component only).
+void bind_kafka(py::module_& m);
+}  // namespace commerce::python
 #endif
 
 PYBIND11_MODULE(_core, m) {
@@ -10,6 +18,7 @@ PYBIND11_MODULE(_core, m) {
   commerce::python::bind_values(m);  // enums first: the error translator casts ErrorCode/Reason
   commerce::python::bind_errors(m);
   commerce::python::bind_orders(m);  // before the store: Store.open takes gateways and steps
+  commerce::python::bind_units(m);  // before events and store: Inbox and Store use the views
   commerce::python::bind_events(m);
   commerce::python::bind_store(m);
 #ifdef COMMERCE_PY_WITH_POSTGRES
@@ -17,5 +26,11 @@ PYBIND11_MODULE(_core, m) {
   m.attr("WITH_POSTGRES") = true;
 #else
   m.attr("WITH_POSTGRES") = false;
+#endif
+#ifdef COMMERCE_PY_WITH_KAFKA
+  commerce::python::bind_kafka(m);
+  m.attr("WITH_KAFKA") = true;
+#else
+  m.attr("WITH_KAFKA") = false;
 #endif
 }

@@ -69,7 +69,9 @@ class Connection {
   bool rollback() noexcept;
   bool healthy() const noexcept;
 
-  // Forgets the failure recorded by the previous unit of work.
+  // Whether a statement of this unit has failed (see rethrow_failure()).
+  bool has_failure() const noexcept { return failure_ != nullptr; }
+  // Forgets the failure recorded by the previous unit of work (or by a rolled-back savepoint).
   void clear_failure() noexcept { failure_ = nullptr; }
   // Rethrows the first failure of this unit's statements, if any: a callback that caught and
   // ignored it must not commit a transaction PostgreSQL has already aborted.

@@ -17,15 +17,21 @@ Event event_from(const Result& r, int i) {
 
 }  // namespace
 
-std::vector<PendingEvent> PgTransaction::read_due_events(Timestamp now, int limit) {
+std::vector<PendingEvent> PgTransaction::read_due_events(Timestamp now, std::int64_t after_seq,
+                                                         int limit) {
+  // A waiting row has next_attempt_at > now >= 0; "> 0" lets the probe use the small partial
+  // index outbox_waiting_by_key (only rows that failed at least once are in it).
   auto r = Query(conn_, "SELECT " + kEventColumns +
                             ", o.attempts, o.next_attempt_at, o.last_error FROM outbox o "
-                            "WHERE o.state = 'pending' AND o.next_attempt_at <= $1 "
+                            "WHERE o.state = 'pending' AND o.seq > $3 "
+                            "AND o.next_attempt_at <= $1 "
                             "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state = 'pending' "
-                            "AND p.key = o.key AND p.seq < o.seq AND p.next_attempt_at > $1) "
+                            "AND p.next_attempt_at > 0 AND p.key = o.key AND p.seq < o.seq "
+                            "AND p.next_attempt_at > $1) "
                             "ORDER BY o.seq LIMIT $2")
                .bind(now)
                .bind(limit)
+               .bind(after_seq)
                .run();
   std::vector<PendingEvent> out;
   for (int i = 0; i < r.rows(); ++i) {
@@ -35,14 +41,29 @@ std::vector<PendingEvent> PgTransaction::read_due_events(Timestamp now, int limi
   return out;
 }
 
-bool PgTransaction::try_mark_event_delivered(std::int64_t seq, Timestamp now) {
+std::int64_t PgTransaction::count_pending_events(std::int64_t through_seq) {
+  return Query(conn_, "SELECT count(*) FROM outbox WHERE state = 'pending' AND seq <= $1")
+      .bind(through_seq)
+      .run()
+      .int64(0, 0);
+}
+
+std::int64_t PgTransaction::mark_events_delivered(const std::vector<std::int64_t>& seqs,
+                                                  Timestamp now) {
+  if (seqs.empty()) return 0;
+  std::string array = "{";
+  for (const std::int64_t seq : seqs) {
+    if (array.size() > 1) array += ',';
+    array += std::to_string(seq);
+  }
+  array += '}';
   return Query(conn_,
                "UPDATE outbox SET state = 'delivered', delivered_at = $1 "
-               "WHERE seq = $2 AND state = 'pending'")
-             .bind(now)
-             .bind(seq)
-             .run()
-             .affected() > 0;
+               "WHERE seq = ANY($2::bigint[]) AND state = 'pending'")
+      .bind(now)
+      .bind(array)
+      .run()
+      .affected();
 }
 
 bool PgTransaction::try_record_event_failure(std::int64_t seq, int attempts,
@@ -83,15 +104,29 @@ bool PgTransaction::try_dead_letter_event(std::int64_t seq, int attempts, const 
   return true;
 }
 
-std::int64_t PgTransaction::find_dead_letter_before(const std::string& key,
-                                                    std::int64_t before_seq) {
+std::vector<std::pair<std::string, std::int64_t>> PgTransaction::find_first_dead_letters(
+    const std::vector<std::string>& keys) {
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  if (keys.empty()) return out;
+  // A text[] literal: each key double-quoted, with its backslashes and quotes escaped.
+  std::string array = "{";
+  for (const std::string& key : keys) {
+    if (array.size() > 1) array += ',';
+    array += '"';
+    for (const char c : key) {
+      if (c == '"' || c == '\\') array += '\\';
+      array += c;
+    }
+    array += '"';
+  }
+  array += '}';
   auto r = Query(conn_,
-                 "SELECT seq FROM outbox_dead_letters WHERE key = $1 AND seq < $2 "
-                 "ORDER BY seq LIMIT 1")
-               .bind(key)
-               .bind(before_seq)
+                 "SELECT key, min(seq) FROM outbox_dead_letters WHERE key = ANY($1::text[]) "
+                 "GROUP BY key ORDER BY key")
+               .bind(array)
                .run();
-  return r.rows() > 0 ? r.int64(0, 0) : 0;
+  for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.text(i, 0), r.int64(i, 1));
+  return out;
 }
 
 std::vector<DeadLetter> PgTransaction::list_dead_letters(std::int64_t after_seq, int limit) {

@@ -51,6 +51,22 @@ std::string contains_pattern(const std::string& text) {
 
 }  // namespace
 
+void PgTransaction::savepoint(const std::function<void()>& work) {
+  conn_.exec("SAVEPOINT nested");
+  const bool clean = !conn_.has_failure();
+  try {
+    work();
+  } catch (const PgTransient&) {
+    throw;  // contention or a lost connection: the whole unit is rolled back and retried
+  } catch (...) {
+    conn_.exec("ROLLBACK TO SAVEPOINT nested; RELEASE SAVEPOINT nested");
+    // A statement that failed inside the savepoint no longer dooms the transaction.
+    if (clean) conn_.clear_failure();
+    throw;
+  }
+  conn_.exec("RELEASE SAVEPOINT nested");
+}
+
 std::optional<RequestRecord> PgTransaction::find_request(const std::string& request_id) {
   auto r = Query(conn_, locked("SELECT fingerprint, result FROM requests WHERE request_id = $1"))
                .bind(request_id)
@@ -343,8 +359,10 @@ void PgTransaction::insert_points_entry(const PointsEntry& e) {
 }
 
 std::vector<PointsEntry> PgTransaction::find_points_entries_for_order(const std::string& order_id) {
+  // "order_id <> ''" lets the planner use the partial index point_entries_once_per_order.
   auto r = Query(conn_, locked("SELECT " + kEntryColumns +
-                               " FROM point_entries WHERE order_id = $1 ORDER BY id"))
+                               " FROM point_entries WHERE order_id = $1 AND order_id <> '' "
+                               "ORDER BY id"))
                .bind(order_id)
                .run();
   std::vector<PointsEntry> out;

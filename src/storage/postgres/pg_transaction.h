@@ -17,6 +17,8 @@ class PgTransaction final : public Transaction {
   PgTransaction(Connection& conn, bool write)
       : conn_(conn), lock_(write ? " FOR NO KEY UPDATE" : "") {}
 
+  void savepoint(const std::function<void()>& work) override;
+
   std::optional<RequestRecord> find_request(const std::string& request_id) override;
   void insert_request(const std::string& request_id, const RequestRecord& record,
                       Timestamp now) override;
@@ -71,13 +73,17 @@ class PgTransaction final : public Transaction {
   std::vector<Event> read_outbox(std::int64_t after_seq, int limit) override;
 
   // Outbox delivery and inbox: pg_event_transaction.cpp.
-  std::vector<PendingEvent> read_due_events(Timestamp now, int limit) override;
-  bool try_mark_event_delivered(std::int64_t seq, Timestamp now) override;
+  std::vector<PendingEvent> read_due_events(Timestamp now, std::int64_t after_seq,
+                                            int limit) override;
+  std::int64_t count_pending_events(std::int64_t through_seq) override;
+  std::int64_t mark_events_delivered(const std::vector<std::int64_t>& seqs,
+                                     Timestamp now) override;
   bool try_record_event_failure(std::int64_t seq, int attempts, Timestamp next_attempt_at,
                                 const std::string& error) override;
   bool try_dead_letter_event(std::int64_t seq, int attempts, const std::string& error,
                              Timestamp now, std::int64_t parked_behind) override;
-  std::int64_t find_dead_letter_before(const std::string& key, std::int64_t before_seq) override;
+  std::vector<std::pair<std::string, std::int64_t>> find_first_dead_letters(
+      const std::vector<std::string>& keys) override;
   std::vector<DeadLetter> list_dead_letters(std::int64_t after_seq, int limit) override;
   std::int64_t requeue_dead_letters(const std::string& key) override;
   OutboxCounts count_outbox() override;

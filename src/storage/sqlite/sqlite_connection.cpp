@@ -29,6 +29,9 @@ Connection::Connection(const std::string& path, const std::string& synchronous)
   db_.setBusyTimeout(200);
   exec("PRAGMA synchronous=" + synchronous);
   exec("PRAGMA foreign_keys=ON");
+  // Savepoints (group commit, and the saga's steps) keep their undo pages in a sub-journal;
+  // in memory it costs no file writes.
+  exec("PRAGMA temp_store=MEMORY");
 }
 
 Connection::CachedStatement& Connection::prepare(const std::string& sql) {

@@ -1,6 +1,8 @@
 // The SQLite adapter's outbox-delivery, dead-letter, lease and inbox statements.
 #include "sqlite_transaction.h"
 
+#include <algorithm>
+
 namespace commerce::sqlite {
 
 namespace {
@@ -16,14 +18,18 @@ Event event_from(const Query& q) {
 
 }  // namespace
 
-std::vector<PendingEvent> SqliteTransaction::read_due_events(Timestamp now, int limit) {
+std::vector<PendingEvent> SqliteTransaction::read_due_events(Timestamp now,
+                                                             std::int64_t after_seq, int limit) {
+  // A waiting row has next_attempt_at > now >= 0; "> 0" lets the probe use the small partial
+  // index outbox_waiting_by_key (only rows that failed at least once are in it).
   Query q(conn_, "SELECT " + kEventColumns +
                      ", o.attempts, o.next_attempt_at, o.last_error FROM outbox o "
-                     "WHERE o.state = 'pending' AND o.next_attempt_at <= ?1 AND NOT EXISTS ("
-                     "SELECT 1 FROM outbox p WHERE p.state = 'pending' AND p.key = o.key "
-                     "AND p.seq < o.seq AND p.next_attempt_at > ?1) "
+                     "WHERE o.state = 'pending' AND o.seq > ?3 AND o.next_attempt_at <= ?1 "
+                     "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state = 'pending' "
+                     "AND p.next_attempt_at > 0 AND p.key = o.key AND p.seq < o.seq "
+                     "AND p.next_attempt_at > ?1) "
                      "ORDER BY o.seq LIMIT ?2");
-  q.bind(1, now).bind(2, limit);
+  q.bind(1, now).bind(2, limit).bind(3, after_seq);
   std::vector<PendingEvent> out;
   while (q.step()) {
     out.push_back(PendingEvent{event_from(q), static_cast<int>(q.int64(9)), q.int64(10),
@@ -32,11 +38,25 @@ std::vector<PendingEvent> SqliteTransaction::read_due_events(Timestamp now, int 
   return out;
 }
 
-bool SqliteTransaction::try_mark_event_delivered(std::int64_t seq, Timestamp now) {
+std::int64_t SqliteTransaction::count_pending_events(std::int64_t through_seq) {
+  Query q(conn_, "SELECT count(*) FROM outbox WHERE state = 'pending' AND seq <= ?");
+  q.bind(1, through_seq);
+  return q.step() ? q.int64(0) : 0;
+}
+
+std::int64_t SqliteTransaction::mark_events_delivered(const std::vector<std::int64_t>& seqs,
+                                                     Timestamp now) {
+  if (seqs.empty()) return 0;
+  std::string array = "[";  // the seqs as a JSON array, for json_each()
+  for (const std::int64_t seq : seqs) {
+    if (array.size() > 1) array += ',';
+    array += std::to_string(seq);
+  }
+  array += ']';
   Query q(conn_,
-          "UPDATE outbox SET state = 'delivered', delivered_at = ? "
-          "WHERE seq = ? AND state = 'pending'");
-  return q.bind(1, now).bind(2, seq).run() > 0;
+          "UPDATE outbox SET state = 'delivered', delivered_at = ?1 "
+          "WHERE seq IN (SELECT value FROM json_each(?2)) AND state = 'pending'");
+  return q.bind(1, now).bind(2, array).run();
 }
 
 bool SqliteTransaction::try_record_event_failure(std::int64_t seq, int attempts,
@@ -62,12 +82,24 @@ bool SqliteTransaction::try_dead_letter_event(std::int64_t seq, int attempts,
   return true;
 }
 
-std::int64_t SqliteTransaction::find_dead_letter_before(const std::string& key,
-                                                        std::int64_t before_seq) {
-  Query q(conn_,
-          "SELECT seq FROM outbox_dead_letters WHERE key = ? AND seq < ? ORDER BY seq LIMIT 1");
-  q.bind(1, key).bind(2, before_seq);
-  return q.step() ? q.int64(0) : 0;
+std::vector<std::pair<std::string, std::int64_t>> SqliteTransaction::find_first_dead_letters(
+    const std::vector<std::string>& keys) {
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  {
+    Query any(conn_, "SELECT EXISTS (SELECT 1 FROM outbox_dead_letters)");
+    if (!any.step() || any.int64(0) == 0) return out;  // the usual case: no dead letters at all
+  }
+  std::vector<std::string> sorted(keys);
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  static const std::string kSql =
+      "SELECT seq FROM outbox_dead_letters WHERE key = ? ORDER BY seq LIMIT 1";
+  for (const std::string& key : sorted) {  // in-process lookups on (key, seq), no round trips
+    Query q(conn_, kSql);
+    q.bind(1, key);
+    if (q.step()) out.emplace_back(key, q.int64(0));
+  }
+  return out;
 }
 
 std::vector<DeadLetter> SqliteTransaction::list_dead_letters(std::int64_t after_seq, int limit) {
@@ -98,16 +130,15 @@ std::int64_t SqliteTransaction::requeue_dead_letters(const std::string& key) {
 OutboxCounts SqliteTransaction::count_outbox() {
   OutboxCounts counts;
   {
-    Query q(conn_, "SELECT state, count(*) FROM outbox GROUP BY state");
-    while (q.step()) {
-      const std::string state = q.text(0);
-      if (state == "pending") counts.pending = q.int64(1);
-      if (state == "delivered") counts.delivered = q.int64(1);
+    // Every row is pending, delivered or dead, and each dead row has its dead-letter row.
+    Query q(conn_,
+            "SELECT (SELECT count(*) FROM outbox WHERE state = 'pending'), "
+            "(SELECT count(*) FROM outbox), (SELECT count(*) FROM outbox_dead_letters)");
+    if (q.step()) {
+      counts.pending = q.int64(0);
+      counts.dead_letters = q.int64(2);
+      counts.delivered = q.int64(1) - counts.pending - counts.dead_letters;
     }
-  }
-  {
-    Query q(conn_, "SELECT count(*) FROM outbox_dead_letters");
-    if (q.step()) counts.dead_letters = q.int64(0);
   }
   {
     Query q(conn_,

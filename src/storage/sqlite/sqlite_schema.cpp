@@ -128,6 +128,16 @@ CREATE INDEX outbox_by_key_type ON outbox(key, type);
 CREATE INDEX coupons_by_status ON coupons(status, id);
 CREATE INDEX coupons_by_template ON coupons(template_id);
 )sql",
+    // 4: lighter outbox writes for the relay. outbox_by_state goes (the outbox counts do
+    // without it); outbox_pending_by_key becomes outbox_waiting_by_key, holding only the rows
+    // that wait for a retry (the only ones the due-events probe looks for), so a new or
+    // delivered event no longer writes either index.
+    R"sql(
+DROP INDEX outbox_by_state;
+DROP INDEX outbox_pending_by_key;
+CREATE INDEX outbox_waiting_by_key ON outbox(key, seq)
+  WHERE state = 'pending' AND next_attempt_at > 0;
+)sql",
 };
 
 constexpr int kVersion = static_cast<int>(std::size(kMigrations));

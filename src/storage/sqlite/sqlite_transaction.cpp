@@ -54,6 +54,20 @@ std::string contains_pattern(const std::string& text) {
 
 }  // namespace
 
+void SqliteTransaction::savepoint(const std::function<void()>& work) {
+  Query(conn_, "SAVEPOINT nested").run();  // prepared once per connection, like every query
+  try {
+    work();
+  } catch (const SqliteBusy&) {
+    throw;  // the lock was lost: the whole unit is rolled back and retried
+  } catch (...) {
+    Query(conn_, "ROLLBACK TO nested").run();
+    Query(conn_, "RELEASE nested").run();
+    throw;
+  }
+  Query(conn_, "RELEASE nested").run();
+}
+
 std::optional<RequestRecord> SqliteTransaction::find_request(const std::string& request_id) {
   Query q(conn_, "SELECT fingerprint, result FROM requests WHERE request_id = ?");
   q.bind(1, request_id);
@@ -271,7 +285,9 @@ void SqliteTransaction::insert_points_entry(const PointsEntry& e) {
 
 std::vector<PointsEntry> SqliteTransaction::find_points_entries_for_order(
     const std::string& order_id) {
-  Query q(conn_, "SELECT " + kEntryColumns + " FROM point_entries WHERE order_id = ? ORDER BY id");
+  // "order_id <> ''" lets SQLite use the partial index point_entries_once_per_order.
+  Query q(conn_, "SELECT " + kEntryColumns +
+                     " FROM point_entries WHERE order_id = ? AND order_id <> '' ORDER BY id");
   q.bind(1, order_id);
   std::vector<PointsEntry> out;
   while (q.step()) out.push_back(entry_from(q));
