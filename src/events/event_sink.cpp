@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commerce/error.h"
+#include "events/exception_text.h"
 
 namespace commerce {
 
@@ -29,15 +30,7 @@ std::string_view to_string(AckStatus status) {
 
 namespace {
 
-std::string what_of(std::exception_ptr error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "unknown exception";
-  }
-}
+using detail::what_of;
 
 // The outcome of a publish that already finished: its acks, or the exception it threw.
 class FinishedPublish final : public PendingPublish {

@@ -11,12 +11,15 @@
 #include <unordered_set>
 
 #include "commerce/error.h"
+#include "events/exception_text.h"
 #include "commerce/ids.h"
 #include "commerce/store.h"
 
 namespace commerce {
 
 namespace {
+
+using detail::what_of;
 
 void check_options(const RelayOptions& o) {
   if (o.batch_size < 1 || o.batch_size > 10'000) {
@@ -43,16 +46,6 @@ std::string clip(std::string text) {
   constexpr std::size_t kMax = 1000;
   if (text.size() > kMax) text.resize(kMax);
   return text;
-}
-
-std::string what_of(std::exception_ptr error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "unknown exception";
-  }
 }
 
 }  // namespace

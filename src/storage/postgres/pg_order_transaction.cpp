@@ -1,11 +1,15 @@
 // The PostgreSQL adapter's order, saga, payment and invariant-check statements (schema
 // migration 3; the SQLite adapter's sqlite_order_transaction.cpp in PostgreSQL's dialect).
+#include "storage/saga_steps_text.h"
 #include "pg_rows.h"
 #include "pg_transaction.h"
 
 namespace commerce::postgres {
 
 namespace {
+
+using storage_text::join_steps;
+using storage_text::split_steps;
 
 const std::string kOrderColumns =
     "id, user_id, status, subtotal, discount, points_used, total, coupon_id, coupon_required, "
@@ -36,28 +40,6 @@ Order order_from(const Result& r, int i) {
 std::vector<Order> orders_from(const Result& r) {
   std::vector<Order> out;
   for (int i = 0; i < r.rows(); ++i) out.push_back(order_from(r, i));
-  return out;
-}
-
-// Step names are [a-z0-9_-], so a comma list is unambiguous.
-std::string join_steps(const std::vector<std::string>& steps) {
-  std::string out;
-  for (const auto& step : steps) {
-    if (!out.empty()) out.push_back(',');
-    out += step;
-  }
-  return out;
-}
-
-std::vector<std::string> split_steps(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    auto end = text.find(',', start);
-    if (end == std::string::npos) end = text.size();
-    out.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
   return out;
 }
 

@@ -1,12 +1,16 @@
 // The SQLite adapter's order, saga, payment and invariant-check statements (schema migration 3).
 #include <string_view>
 
+#include "storage/saga_steps_text.h"
 #include "sqlite_rows.h"
 #include "sqlite_transaction.h"
 
 namespace commerce::sqlite {
 
 namespace {
+
+using storage_text::join_steps;
+using storage_text::split_steps;
 
 std::string s(std::string_view v) { return std::string(v); }
 
@@ -34,28 +38,6 @@ Order order_from(const Query& q) {
                .expires_at = q.int64(14),
                .created_at = q.int64(15),
                .updated_at = q.int64(16)};
-}
-
-// Step names are [a-z0-9_-], so a comma list is unambiguous.
-std::string join_steps(const std::vector<std::string>& steps) {
-  std::string out;
-  for (const auto& step : steps) {
-    if (!out.empty()) out.push_back(',');
-    out += step;
-  }
-  return out;
-}
-
-std::vector<std::string> split_steps(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    auto end = text.find(',', start);
-    if (end == std::string::npos) end = text.size();
-    out.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
 }
 
 const std::string kSagaColumns = "order_id, state, step, position, steps, reason, updated_at";
