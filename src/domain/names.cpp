@@ -3,29 +3,17 @@
 
 #include "commerce/catalog.h"
 #include "commerce/coupons.h"
-#include "commerce/error.h"
 #include "commerce/points.h"
 #include "commerce/stock.h"
+
+#include "enum_names.h"
 
 namespace commerce {
 
 namespace {
 
-template <class E, std::size_t N>
-E parse(std::string_view field, std::string_view name, const std::pair<E, const char*> (&table)[N]) {
-  for (const auto& [value, text] : table) {
-    if (name == text) return value;
-  }
-  throw Error::invalid_argument(std::string(field), "unknown value '" + std::string(name) + "'");
-}
-
-template <class E, std::size_t N>
-std::string_view print(E value, const std::pair<E, const char*> (&table)[N]) {
-  for (const auto& [v, text] : table) {
-    if (v == value) return text;
-  }
-  return "unknown";
-}
+using detail::enum_name;
+using detail::parse_enum;
 
 constexpr std::pair<ProductStatus, const char*> kProductStatus[] = {
     {ProductStatus::kActive, "active"},
@@ -50,19 +38,23 @@ constexpr std::pair<CouponStatus, const char*> kCouponStatus[] = {
 
 }  // namespace
 
-std::string_view to_string(ProductStatus s) { return print(s, kProductStatus); }
-ProductStatus parse_product_status(std::string_view n) { return parse("status", n, kProductStatus); }
-std::string_view to_string(ReservationState s) { return print(s, kReservationState); }
+std::string_view to_string(ProductStatus s) { return enum_name(s, kProductStatus); }
+ProductStatus parse_product_status(std::string_view n) {
+  return parse_enum("status", n, kProductStatus);
+}
+std::string_view to_string(ReservationState s) { return enum_name(s, kReservationState); }
 ReservationState parse_reservation_state(std::string_view n) {
-  return parse("state", n, kReservationState);
+  return parse_enum("state", n, kReservationState);
 }
-std::string_view to_string(PointsEntryKind k) { return print(k, kPointsEntryKind); }
+std::string_view to_string(PointsEntryKind k) { return enum_name(k, kPointsEntryKind); }
 PointsEntryKind parse_points_entry_kind(std::string_view n) {
-  return parse("kind", n, kPointsEntryKind);
+  return parse_enum("kind", n, kPointsEntryKind);
 }
-std::string_view to_string(CouponKind k) { return print(k, kCouponKind); }
-CouponKind parse_coupon_kind(std::string_view n) { return parse("kind", n, kCouponKind); }
-std::string_view to_string(CouponStatus s) { return print(s, kCouponStatus); }
-CouponStatus parse_coupon_status(std::string_view n) { return parse("status", n, kCouponStatus); }
+std::string_view to_string(CouponKind k) { return enum_name(k, kCouponKind); }
+CouponKind parse_coupon_kind(std::string_view n) { return parse_enum("kind", n, kCouponKind); }
+std::string_view to_string(CouponStatus s) { return enum_name(s, kCouponStatus); }
+CouponStatus parse_coupon_status(std::string_view n) {
+  return parse_enum("status", n, kCouponStatus);
+}
 
 }  // namespace commerce

@@ -1,31 +1,18 @@
 // Names of the order, saga and payment enums, as stored, printed and accepted on input.
 #include <string>
-#include <utility>
 
-#include "commerce/error.h"
 #include "commerce/orders.h"
 #include "commerce/payments.h"
 #include "commerce/saga.h"
+
+#include "enum_names.h"
 
 namespace commerce {
 
 namespace {
 
-template <class E, std::size_t N>
-E parse(std::string_view field, std::string_view name, const std::pair<E, const char*> (&table)[N]) {
-  for (const auto& [value, text] : table) {
-    if (name == text) return value;
-  }
-  throw Error::invalid_argument(std::string(field), "unknown value '" + std::string(name) + "'");
-}
-
-template <class E, std::size_t N>
-std::string_view print(E value, const std::pair<E, const char*> (&table)[N]) {
-  for (const auto& [v, text] : table) {
-    if (v == value) return text;
-  }
-  return "unknown";
-}
+using detail::enum_name;
+using detail::parse_enum;
 
 constexpr std::pair<OrderStatus, const char*> kOrderStatus[] = {
     {OrderStatus::kPending, "pending"},     {OrderStatus::kAwaitingPayment, "awaiting_payment"},
@@ -49,20 +36,22 @@ constexpr std::pair<PaymentOutcome, const char*> kPaymentOutcome[] = {
 
 }  // namespace
 
-std::string_view to_string(OrderStatus status) { return print(status, kOrderStatus); }
+std::string_view to_string(OrderStatus status) { return enum_name(status, kOrderStatus); }
 OrderStatus parse_order_status(std::string_view name) {
-  return parse("order status", name, kOrderStatus);
+  return parse_enum("order status", name, kOrderStatus);
 }
-std::string_view to_string(SagaState state) { return print(state, kSagaState); }
-SagaState parse_saga_state(std::string_view name) { return parse("saga state", name, kSagaState); }
+std::string_view to_string(SagaState state) { return enum_name(state, kSagaState); }
+SagaState parse_saga_state(std::string_view name) {
+  return parse_enum("saga state", name, kSagaState);
+}
 bool in_flight(SagaState state) {
   return state == SagaState::kRunning || state == SagaState::kCompensating ||
          state == SagaState::kCancelling;
 }
-std::string_view to_string(PaymentStatus status) { return print(status, kPaymentStatus); }
+std::string_view to_string(PaymentStatus status) { return enum_name(status, kPaymentStatus); }
 PaymentStatus parse_payment_status(std::string_view name) {
-  return parse("payment status", name, kPaymentStatus);
+  return parse_enum("payment status", name, kPaymentStatus);
 }
-std::string_view to_string(PaymentOutcome outcome) { return print(outcome, kPaymentOutcome); }
+std::string_view to_string(PaymentOutcome outcome) { return enum_name(outcome, kPaymentOutcome); }
 
 }  // namespace commerce
