@@ -3,10 +3,12 @@
 //
 // Checked: stock (on_hand >= 0, available >= 0, reserved = sum of live reservations,
 // initial + adjustments = on_hand + sold); points (balance >= 0 and = ledger sum); coupons (a
-// used coupon belongs to one live order that applied it; issue counts within limits and equal to
-// the coupons issued); orders (totals add up; each order's effects match its status: stock,
-// points, coupon and payment); sagas (none in flight); outbox (each order has its creation event
-// and the event of its end state).
+// used coupon belongs to one live order that applied it; a template's issued_count within its
+// total limit and equal to the coupons issued from it; each user's issue count for a template
+// within its per-user limit and equal to the coupons issued to that user from it, rule
+// "coupon.per_user" with the user as subject); orders (totals add up; each order's effects match
+// its status: stock, points, coupon and payment); sagas (none in flight); outbox (each order has
+// its creation event and the event of its end state).
 //
 // The check reads everything in one read unit of work, so it sees one consistent snapshot; it
 // never writes. Thread-safe; may run while other threads and processes write (sagas then in
@@ -46,8 +48,9 @@ InvariantReport check_invariants(Storage& storage, bool expect_settled = true,
 
 // One derived counter that repair_invariants() recomputed.
 struct InvariantRepair {
-  std::string rule;     // the rule it broke: "stock.reserved", "points.ledger", "coupon.limits"
-  std::string subject;  // the product, user or coupon template id
+  // the rule it broke: "stock.reserved", "points.ledger", "coupon.limits", "coupon.per_user"
+  std::string rule;
+  std::string subject;  // the product, user or coupon template id (the user for coupon.per_user)
   std::int64_t before = 0;
   std::int64_t after = 0;
 };
@@ -55,14 +58,16 @@ struct InvariantRepair {
 struct RepairReport {
   std::vector<InvariantRepair> repaired;
   // Counters that could not be recomputed (e.g. live reservations above on_hand, a ledger sum
-  // below zero, more coupons issued than the template's limit): the rows need an operator.
+  // below zero, more coupons issued than the template's limit or than its per-user limit): the
+  // rows need an operator.
   std::vector<InvariantViolation> unrepaired;
 };
 
 // Recomputes the derived counters from the rows they summarize, and nothing else: stock
 // reserved := sum of the product's live reservations; a user's point balance := the sum of
-// their ledger; a coupon template's issued_count := the coupons issued from it. Every other
-// violation (e.g. stock.conserved, order.effects) is left for check_invariants() to report.
+// their ledger; a coupon template's issued_count := the coupons issued from it; a user's issue
+// count for a template := the coupons issued to them from it. Every other violation (e.g.
+// stock.conserved, order.effects) is left for check_invariants() to report.
 // Counters are moved by conditional updates relative to what was read, so it is safe while
 // other processes write; it writes no events. Idempotent: a second run repairs nothing.
 // Implemented in src/domain/invariant_repair.cpp. Errors: Unavailable (storage).

@@ -51,6 +51,14 @@ struct PointsBalance {
   Money balance = 0;
 };
 
+// One user's stored issue counter for a coupon template beside the coupons actually issued to
+// them from it (for invariant checks and repair).
+struct CouponUserIssues {
+  std::string user_id;
+  std::int64_t issued = 0;   // the stored counter; 0 if the user has no counter row
+  std::int64_t coupons = 0;  // coupons issued from the template to the user (every status)
+};
+
 class Transaction {
  public:
   virtual ~Transaction() = default;
@@ -261,6 +269,11 @@ class Transaction {
                                                             int limit) = 0;
   // Coupons issued from the template (every status).
   virtual std::int64_t count_coupons_of_template(const std::string& template_id) = 0;
+  // The template's per-user issue counters with user_id > after_user_id, by user id, at most
+  // `limit`: one row for every user with a counter row or a coupon of the template.
+  virtual std::vector<CouponUserIssues> list_coupon_user_issues(const std::string& template_id,
+                                                               const std::string& after_user_id,
+                                                               int limit) = 0;
   // Outbox events of `type` with key `key`.
   virtual std::int64_t count_events(const std::string& type, const std::string& key) = 0;
 
@@ -268,6 +281,12 @@ class Transaction {
   // issued_count := to where issued_count = from and to <= total_limit; false otherwise.
   virtual bool try_set_coupon_issued_count(const std::string& template_id, std::int64_t from,
                                            std::int64_t to) = 0;
+  // The user's issued count for the template (0 if it has no row) := to, where it = from and
+  // 0 <= to <= the template's per_user_limit; false otherwise (a missing row is created only
+  // when from = 0).
+  virtual bool try_set_coupon_user_issued(const std::string& template_id,
+                                          const std::string& user_id, std::int64_t from,
+                                          std::int64_t to) = 0;
 };
 
 class Storage {

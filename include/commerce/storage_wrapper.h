@@ -424,6 +424,11 @@ class TransactionWrapper : public Transaction {
     before_call("count_coupons_of_template", false);
     return target_.count_coupons_of_template(template_id);
   }
+  std::vector<CouponUserIssues> list_coupon_user_issues(
+      const std::string& template_id, const std::string& after_user_id, int limit) override {
+    before_call("list_coupon_user_issues", false);
+    return target_.list_coupon_user_issues(template_id, after_user_id, limit);
+  }
   std::int64_t count_events(const std::string& type, const std::string& key) override {
     before_call("count_events", false);
     return target_.count_events(type, key);
@@ -432,6 +437,11 @@ class TransactionWrapper : public Transaction {
       const std::string& template_id, std::int64_t from, std::int64_t to) override {
     before_call("try_set_coupon_issued_count", true);
     return target_.try_set_coupon_issued_count(template_id, from, to);
+  }
+  bool try_set_coupon_user_issued(const std::string& template_id, const std::string& user_id,
+                                  std::int64_t from, std::int64_t to) override {
+    before_call("try_set_coupon_user_issued", true);
+    return target_.try_set_coupon_user_issued(template_id, user_id, from, to);
   }
 
  private:

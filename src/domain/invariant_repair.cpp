@@ -9,39 +9,51 @@ namespace {
 
 constexpr int kPage = 500;
 
+// Visits every row of a listing ordered by key, a page at a time: `list(after, limit)` returns
+// the rows whose key follows `after`, `key(row)` is a row's key.
+template <class List, class Key, class Visit>
+void for_each_row(List&& list, Key&& key, Visit&& visit) {
+  std::string after;
+  for (;;) {
+    const auto page = list(after, kPage);
+    if (page.empty()) return;
+    for (const auto& row : page) {
+      after = key(row);
+      visit(row);
+    }
+  }
+}
+
 // Each part runs as its own write unit; a unit may run more than once (the storage retries on
 // contention), so it rebuilds its report from scratch on every run.
 RepairReport repair_stock(Storage& storage) {
   return run_unit(storage, Storage::Access::kWrite, [](Transaction& tx) {
     RepairReport report;
-    std::string after;
-    for (;;) {
-      const auto page = tx.list_stock_levels(after, kPage);
-      if (page.empty()) break;
-      for (const auto& s : page) {
-        after = s.product_id;
-        const std::int64_t live = tx.sum_live_reservations(s.product_id);
-        if (live == s.reserved) continue;
-        if (live > s.on_hand) {
-          report.unrepaired.push_back(
-              {"stock.reserved", s.product_id,
-               fmt::format("live reservations sum to {}, above on_hand {}: reserved stays {}", live,
-                           s.on_hand, s.reserved)});
-          continue;
-        }
-        // Relative moves, so a reservation made meanwhile by another process is kept.
-        const std::int64_t diff = live - s.reserved;
-        const bool moved = diff > 0 ? tx.try_reserve_stock(s.product_id, diff)
-                                    : tx.try_unreserve_stock(s.product_id, -diff);
-        if (!moved) {
-          report.unrepaired.push_back(
-              {"stock.reserved", s.product_id,
-               fmt::format("reserved {} could not be moved to {}", s.reserved, live)});
-          continue;
-        }
-        report.repaired.push_back({"stock.reserved", s.product_id, s.reserved, live});
-      }
-    }
+    for_each_row(
+        [&](const std::string& after, int n) { return tx.list_stock_levels(after, n); },
+        [](const StockLevel& s) { return s.product_id; },
+        [&](const StockLevel& s) {
+          const std::int64_t live = tx.sum_live_reservations(s.product_id);
+          if (live == s.reserved) return;
+          if (live > s.on_hand) {
+            report.unrepaired.push_back(
+                {"stock.reserved", s.product_id,
+                 fmt::format("live reservations sum to {}, above on_hand {}: reserved stays {}",
+                             live, s.on_hand, s.reserved)});
+            return;
+          }
+          // Relative moves, so a reservation made meanwhile by another process is kept.
+          const std::int64_t diff = live - s.reserved;
+          const bool moved = diff > 0 ? tx.try_reserve_stock(s.product_id, diff)
+                                      : tx.try_unreserve_stock(s.product_id, -diff);
+          if (!moved) {
+            report.unrepaired.push_back(
+                {"stock.reserved", s.product_id,
+                 fmt::format("reserved {} could not be moved to {}", s.reserved, live)});
+            return;
+          }
+          report.repaired.push_back({"stock.reserved", s.product_id, s.reserved, live});
+        });
     return report;
   });
 }
@@ -49,63 +61,95 @@ RepairReport repair_stock(Storage& storage) {
 RepairReport repair_points(Storage& storage) {
   return run_unit(storage, Storage::Access::kWrite, [](Transaction& tx) {
     RepairReport report;
-    std::string after;
-    for (;;) {
-      const auto page = tx.list_points_balances(after, kPage);
-      if (page.empty()) break;
-      for (const auto& b : page) {
-        after = b.user_id;
-        const Money sum = tx.sum_points_entries(b.user_id);
-        if (sum == b.balance) continue;
-        if (sum < 0) {
-          report.unrepaired.push_back(
-              {"points.ledger", b.user_id,
-               fmt::format("the ledger sums to {}, below zero: balance stays {}", sum, b.balance)});
-          continue;
-        }
-        const Money diff = sum - b.balance;
-        const bool moved = diff > 0 ? tx.try_credit_points(b.user_id, diff)
-                                    : tx.try_debit_points(b.user_id, -diff);
-        if (!moved) {
-          report.unrepaired.push_back(
-              {"points.ledger", b.user_id,
-               fmt::format("balance {} could not be moved to {}", b.balance, sum)});
-          continue;
-        }
-        report.repaired.push_back({"points.ledger", b.user_id, b.balance, sum});
-      }
-    }
+    for_each_row([&](const std::string& after, int n) { return tx.list_points_balances(after, n); },
+                 [](const PointsBalance& b) { return b.user_id; },
+                 [&](const PointsBalance& b) {
+                   const Money sum = tx.sum_points_entries(b.user_id);
+                   if (sum == b.balance) return;
+                   if (sum < 0) {
+                     report.unrepaired.push_back(
+                         {"points.ledger", b.user_id,
+                          fmt::format("the ledger sums to {}, below zero: balance stays {}", sum,
+                                      b.balance)});
+                     return;
+                   }
+                   const Money diff = sum - b.balance;
+                   const bool moved = diff > 0 ? tx.try_credit_points(b.user_id, diff)
+                                               : tx.try_debit_points(b.user_id, -diff);
+                   if (!moved) {
+                     report.unrepaired.push_back(
+                         {"points.ledger", b.user_id,
+                          fmt::format("balance {} could not be moved to {}", b.balance, sum)});
+                     return;
+                   }
+                   report.repaired.push_back({"points.ledger", b.user_id, b.balance, sum});
+                 });
     return report;
   });
+}
+
+// Every coupon template, page by page.
+template <class Visit>
+void for_each_template(Transaction& tx, Visit&& visit) {
+  for_each_row([&](const std::string& after, int n) { return tx.list_coupon_templates(after, n); },
+               [](const CouponTemplate& t) { return t.id; }, visit);
 }
 
 RepairReport repair_coupon_counts(Storage& storage) {
   return run_unit(storage, Storage::Access::kWrite, [](Transaction& tx) {
     RepairReport report;
-    std::string after;
-    for (;;) {
-      const auto page = tx.list_coupon_templates(after, kPage);
-      if (page.empty()) break;
-      for (const auto& t : page) {
-        after = t.id;
-        const std::int64_t issued = tx.count_coupons_of_template(t.id);
-        if (issued == t.issued_count) continue;
-        if (issued > t.total_limit) {
-          report.unrepaired.push_back(
-              {"coupon.limits", t.id,
-               fmt::format("{} coupons issued, above the limit {}: issued_count stays {}", issued,
-                           t.total_limit, t.issued_count)});
-          continue;
-        }
-        if (!tx.try_set_coupon_issued_count(t.id, t.issued_count, issued)) {
-          report.unrepaired.push_back(
-              {"coupon.limits", t.id,
-               fmt::format("issued_count {} could not be set to {}", t.issued_count, issued)});
-          continue;
-        }
-        report.repaired.push_back({"coupon.limits", t.id, t.issued_count, issued});
+    for_each_template(tx, [&](const CouponTemplate& t) {
+      const std::int64_t issued = tx.count_coupons_of_template(t.id);
+      if (issued == t.issued_count) return;
+      if (issued > t.total_limit) {
+        report.unrepaired.push_back(
+            {"coupon.limits", t.id,
+             fmt::format("{} coupons issued, above the limit {}: issued_count stays {}", issued,
+                         t.total_limit, t.issued_count)});
+        return;
       }
-    }
+      if (!tx.try_set_coupon_issued_count(t.id, t.issued_count, issued)) {
+        report.unrepaired.push_back(
+            {"coupon.limits", t.id,
+             fmt::format("issued_count {} could not be set to {}", t.issued_count, issued)});
+        return;
+      }
+      report.repaired.push_back({"coupon.limits", t.id, t.issued_count, issued});
+    });
+    return report;
+  });
+}
+
+// Each user's issue counter for each template := the coupons issued to them from it.
+RepairReport repair_coupon_user_counts(Storage& storage) {
+  return run_unit(storage, Storage::Access::kWrite, [](Transaction& tx) {
+    RepairReport report;
+    for_each_template(tx, [&](const CouponTemplate& t) {
+      for_each_row(
+          [&](const std::string& after, int n) {
+            return tx.list_coupon_user_issues(t.id, after, n);
+          },
+          [](const CouponUserIssues& u) { return u.user_id; },
+          [&](const CouponUserIssues& u) {
+            if (u.coupons == u.issued) return;
+            if (u.coupons > t.per_user_limit) {
+              report.unrepaired.push_back(
+                  {"coupon.per_user", u.user_id,
+                   fmt::format("template {} ('{}'): {} coupons issued, above the per-user limit "
+                               "{}: issued count stays {}",
+                               t.id, t.code, u.coupons, t.per_user_limit, u.issued)});
+              return;
+            }
+            if (!tx.try_set_coupon_user_issued(t.id, u.user_id, u.issued, u.coupons)) {
+              report.unrepaired.push_back(
+                  {"coupon.per_user", u.user_id,
+                   fmt::format("template {} ('{}'): issued count {} could not be set to {}", t.id,
+                               t.code, u.issued, u.coupons)});
+              return;
+            }
+            report.repaired.push_back({"coupon.per_user", u.user_id, u.issued, u.coupons});
+          });
+    });
     return report;
   });
 }
@@ -122,6 +166,7 @@ RepairReport repair_invariants(Storage& storage) {
   append(report, repair_stock(storage));
   append(report, repair_points(storage));
   append(report, repair_coupon_counts(storage));
+  append(report, repair_coupon_user_counts(storage));
   return report;
 }
 

@@ -116,6 +116,25 @@ class Checker {
           flag("coupon.limits", t.id, "issued_count {}, limit {}, coupons issued {}",
                t.issued_count, t.total_limit, issued);
         }
+        per_user(t);
+      }
+    }
+  }
+
+  // Each user's issue counter for the template equals the coupons issued to them from it and
+  // stays within per_user_limit.
+  void per_user(const CouponTemplate& t) {
+    std::string after;
+    for (;;) {
+      auto page = tx_.list_coupon_user_issues(t.id, after, kPage);
+      if (page.empty()) break;
+      for (const auto& u : page) {
+        after = u.user_id;
+        if (u.issued > t.per_user_limit || u.issued != u.coupons) {
+          flag("coupon.per_user", u.user_id,
+               "template {} ('{}'): issued count {}, per-user limit {}, coupons issued {}", t.id,
+               t.code, u.issued, t.per_user_limit, u.coupons);
+        }
       }
     }
   }

@@ -36,6 +36,13 @@ constexpr const char* kPayment = "payment";
 // Another driver moved the saga since we read it: reload and decide again.
 struct SagaMoved {};
 
+// A move refused inside an optimistic unit of work (one without savepoints): the unit is
+// abandoned (rolled back whole) and run again carefully.
+struct Refused {};
+
+// After a refusal met optimistically, this many units run carefully.
+constexpr int kCarefulUnitsAfterRefusal = 64;
+
 bool is_refusal(const Error& e) {
   return e.code() == ErrorCode::kFailedPrecondition || e.code() == ErrorCode::kInvalidArgument ||
          e.code() == ErrorCode::kNotFound || e.code() == ErrorCode::kConflict;
@@ -252,6 +259,21 @@ PaymentResult OrderSaga::call_gateway(Call&& call) const {
 
 // --- placement
 
+template <class Unit>
+auto OrderSaga::run_optimistically(Unit&& unit) {
+  int careful_left = careful_units_.load(std::memory_order_relaxed);
+  while (careful_left > 0 && !careful_units_.compare_exchange_weak(
+                                 careful_left, careful_left - 1, std::memory_order_relaxed)) {
+  }
+  if (careful_left > 0) return unit(true);
+  try {
+    return unit(false);
+  } catch (const Refused&) {
+    careful_units_.store(kCarefulUnitsAfterRefusal, std::memory_order_relaxed);
+  }
+  return unit(true);
+}
+
 Order OrderSaga::place(const PlaceOrder& r) {
   check_id("user_id", r.user_id);
   if (r.items.empty() || r.items.size() > kMaxOrderItems) {
@@ -279,75 +301,79 @@ Order OrderSaga::place(const PlaceOrder& r) {
   std::optional<Snapshot> placed;
   std::string order_id;
   try {
-    order_id = run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
-      placed.reset();
-      Command cmd{tx, ctx_, ctx_.clock.now(), r.request_id};
-      return once_per_request(cmd, call, [&] {
-        auto [lines, subtotal] = snapshot(tx, items);
-        // What the coupon would take off now, so the points can be bounded by what remains;
-        // the coupon step validates it for real.
-        Money expected_discount = 0;
-        if (!r.coupon_id.empty()) {
-          try {
-            expected_discount = quote_coupon(cmd, r.coupon_id, r.user_id, subtotal);
-          } catch (const Error&) {
-            expected_discount = 0;
+    order_id = run_optimistically([&](bool careful) {
+      return run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+        placed.reset();
+        Command cmd{tx, ctx_, ctx_.clock.now(), r.request_id};
+        return once_per_request(cmd, call, [&] {
+          auto [lines, subtotal] = snapshot(tx, items);
+          // What the coupon would take off now, so the points can be bounded by what remains;
+          // the coupon step validates it for real.
+          Money expected_discount = 0;
+          if (!r.coupon_id.empty()) {
+            try {
+              expected_discount = quote_coupon(cmd, r.coupon_id, r.user_id, subtotal);
+            } catch (const Error&) {
+              expected_discount = 0;
+            }
           }
-        }
-        const Money room = subtotal - std::min(expected_discount, subtotal);
-        if (r.points_to_use > room) {
-          throw Error::invalid_argument(
-              "points_to_use", fmt::format("must be at most {} (subtotal {} minus the coupon's {})",
-                                           room, subtotal, subtotal - room));
-        }
-        if (room - r.points_to_use > 0 && !ctx_.options.gateway) {
-          throw Error::failed_precondition(
-              Reason::kNone, "gateway",
-              "the store has no payment gateway, so only orders with a total of 0 can be placed");
-        }
-        Snapshot s{.saga = {},
-                   .order = {.id = new_order_id,
-                             .user_id = r.user_id,
-                             .status = OrderStatus::kPending,
-                             .items = std::move(lines),
-                             .subtotal = subtotal,
-                             .discount = 0,
-                             .points_used = r.points_to_use,
-                             .total = subtotal - r.points_to_use,
-                             .coupon_id = r.coupon_id,
-                             .coupon_required = r.coupon_required,
-                             .coupon_applied = false,
-                             .coupon_note = {},
-                             .payment_method = r.payment_method,
-                             .failure_reason = {},
-                             .request_id = r.request_id,
-                             .expires_at = cmd.now + ctx_.options.reservation_ttl_ms,
-                             .created_at = cmd.now,
-                             .updated_at = cmd.now},
-                   .payment = std::nullopt};
-        const Order& order = s.order;
-        if (!tx.insert_order(order)) {
-          throw Error::internal(fmt::format("order id '{}' was generated twice", order.id));
-        }
-        for (const auto& line : order.items) tx.insert_order_item(order.id, line);
-        tx.insert_order_audit(
-            {new_id(cmd.now), order.id, std::nullopt, OrderStatus::kPending, "placed", cmd.now});
-        emit(cmd, "OrderCreated", order.id,
-             {{"order_id", order.id},
-              {"user_id", order.user_id},
-              {"subtotal", order.subtotal},
-              {"points_used", order.points_used},
-              {"coupon_id", order.coupon_id},
-              {"total", order.total}});
-        s.saga = {order.id, SagaState::kRunning, 0, 0, step_names(), {}, cmd.now};
-        if (!tx.insert_saga(s.saga)) {
-          throw Error::internal(fmt::format("order '{}' already has a saga", order.id));
-        }
-        log(cmd, order.id, "order", "created", {{"steps", step_names()}});
-        hook("order.create.inside");
-        advance_locally(cmd, s);
-        placed = std::move(s);
-        return placed->order.id;
+          const Money room = subtotal - std::min(expected_discount, subtotal);
+          if (r.points_to_use > room) {
+            throw Error::invalid_argument(
+                "points_to_use", fmt::format("must be at most {} (subtotal {} minus the coupon's {})",
+                                             room, subtotal, subtotal - room));
+          }
+          if (room - r.points_to_use > 0 && !ctx_.options.gateway) {
+            throw Error::failed_precondition(
+                Reason::kNone, "gateway",
+                "the store has no payment gateway, so only orders with a total of 0 can be placed");
+          }
+          Snapshot s{.saga = {},
+                     .order = {.id = new_order_id,
+                               .user_id = r.user_id,
+                               .status = OrderStatus::kPending,
+                               .items = std::move(lines),
+                               .subtotal = subtotal,
+                               .discount = 0,
+                               .points_used = r.points_to_use,
+                               .total = subtotal - r.points_to_use,
+                               .coupon_id = r.coupon_id,
+                               .coupon_required = r.coupon_required,
+                               .coupon_applied = false,
+                               .coupon_note = {},
+                               .payment_method = r.payment_method,
+                               .failure_reason = {},
+                               .request_id = r.request_id,
+                               .expires_at = cmd.now + ctx_.options.reservation_ttl_ms,
+                               .created_at = cmd.now,
+                               .updated_at = cmd.now},
+                     .payment = std::nullopt,
+                     .charge_now = false,
+                     .careful = careful};
+          const Order& order = s.order;
+          if (!tx.insert_order(order)) {
+            throw Error::internal(fmt::format("order id '{}' was generated twice", order.id));
+          }
+          for (const auto& line : order.items) tx.insert_order_item(order.id, line);
+          tx.insert_order_audit(
+              {new_id(cmd.now), order.id, std::nullopt, OrderStatus::kPending, "placed", cmd.now});
+          emit(cmd, "OrderCreated", order.id,
+               {{"order_id", order.id},
+                {"user_id", order.user_id},
+                {"subtotal", order.subtotal},
+                {"points_used", order.points_used},
+                {"coupon_id", order.coupon_id},
+                {"total", order.total}});
+          s.saga = {order.id, SagaState::kRunning, 0, 0, step_names(), {}, cmd.now};
+          if (!tx.insert_saga(s.saga)) {
+            throw Error::internal(fmt::format("order '{}' already has a saga", order.id));
+          }
+          log(cmd, order.id, "order", "created", {{"steps", step_names()}});
+          hook("order.create.inside");
+          advance_locally(cmd, s);
+          placed = std::move(s);
+          return placed->order.id;
+        });
       });
     });
   } catch (const SagaMoved&) {
@@ -380,12 +406,15 @@ OrderSaga::Snapshot OrderSaga::load(const std::string& order_id) const {
 template <class Moves>
 void OrderSaga::write(Snapshot& s, Moves&& moves) {
   Snapshot out;
-  run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
-    Command cmd{tx, ctx_, ctx_.clock.now(), s.order.request_id};
-    Snapshot t = s;  // the unit may run more than once
-    moves(cmd, t);
-    advance_locally(cmd, t);
-    out = std::move(t);
+  run_optimistically([&](bool careful) {
+    run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+      Command cmd{tx, ctx_, ctx_.clock.now(), s.order.request_id};
+      Snapshot t = s;  // the unit may run more than once
+      t.careful = careful;
+      moves(cmd, t);
+      advance_locally(cmd, t);
+      out = std::move(t);
+    });
   });
   s = std::move(out);
   hook("unit.after");
@@ -476,24 +505,35 @@ Order OrderSaga::drive_locked(const std::string& order_id, bool patient, Snapsho
 // --- forward steps
 
 void OrderSaga::run_local_steps_in(Command& cmd, Snapshot& s) const {
-  // The run of local steps starting here is tried at once, in a savepoint. If one refuses, the
+  // The run of local steps starting here is tried at once. Optimistically, straight in the
+  // unit: a refusal abandons the unit (Refused). Carefully, in a savepoint: if one refuses, the
   // savepoint is rolled back and the steps are run one by one, so the refusal is met at its own
   // step and the steps before it are compensated explicitly.
   std::vector<std::string> run;
   for (std::size_t i = s.saga.step; i < s.saga.steps.size() && is_local(s.saga.steps[i]); ++i) {
     run.push_back(s.saga.steps[i]);
   }
+  const auto moves = [&](Snapshot& t, const std::vector<std::string>& names) {
+    SagaRecord next = t.saga;
+    next.step += static_cast<int>(names.size());
+    move_saga(cmd, t.saga, next);
+    for (const auto& name : names) {
+      local_effect(cmd, t.order, name);
+      hook(name + ".execute.inside");
+    }
+  };
+  if (!s.careful) {
+    try {
+      moves(s, run);
+    } catch (const Error& e) {
+      if (is_refusal(e)) throw Refused{};
+      throw;
+    }
+    return;
+  }
   const auto execute = [&](const std::vector<std::string>& names) {
     Snapshot t = s;
-    cmd.tx.savepoint([&] {
-      SagaRecord next = t.saga;
-      next.step += static_cast<int>(names.size());
-      move_saga(cmd, t.saga, next);
-      for (const auto& name : names) {
-        local_effect(cmd, t.order, name);
-        hook(name + ".execute.inside");
-      }
-    });
+    cmd.tx.savepoint([&] { moves(t, names); });
     s = std::move(t);
   };
   if (run.size() > 1) {
@@ -738,21 +778,35 @@ bool OrderSaga::record_payment_result(Command& cmd, const std::string& order_id,
 }
 
 void OrderSaga::confirm_in(Command& cmd, Snapshot& s) const {
+  const auto confirm = [&](Snapshot& t) {
+    SagaRecord next = t.saga;
+    next.state = SagaState::kConfirmed;
+    move_saga(cmd, t.saga, next);
+    if (local_stock(t.saga)) commit_stock(cmd, t.order.id);
+    transition(cmd, t.order, OrderStatus::kAwaitingPayment, OrderStatus::kConfirmed, {},
+               "OrderConfirmed");
+    log(cmd, t.order.id, "order", "confirmed");
+    hook("confirm.inside");
+  };
+  // The reservation was released (it expired) before the payment was recorded.
+  const auto refused = [](const Error& e) {
+    return e.code() == ErrorCode::kFailedPrecondition || e.code() == ErrorCode::kNotFound;
+  };
+  if (!s.careful) {
+    try {
+      confirm(s);
+    } catch (const Error& e) {
+      if (refused(e)) throw Refused{};
+      throw;
+    }
+    return;
+  }
   Snapshot t = s;
   try {
-    cmd.tx.savepoint([&] {
-      SagaRecord next = t.saga;
-      next.state = SagaState::kConfirmed;
-      move_saga(cmd, t.saga, next);
-      if (local_stock(t.saga)) commit_stock(cmd, t.order.id);
-      transition(cmd, t.order, OrderStatus::kAwaitingPayment, OrderStatus::kConfirmed, {},
-                 "OrderConfirmed");
-      log(cmd, t.order.id, "order", "confirmed");
-      hook("confirm.inside");
-    });
+    cmd.tx.savepoint([&] { confirm(t); });
     s = std::move(t);
   } catch (const Error& e) {
-    if (e.code() != ErrorCode::kFailedPrecondition && e.code() != ErrorCode::kNotFound) throw;
+    if (!refused(e)) throw;
     // The reservation was released (it expired) before the payment was recorded: the order
     // cannot be filled, so it is cancelled and the payment given back.
     SagaRecord next = s.saga;

@@ -2,6 +2,7 @@
 // cancellation, the sweep and recovery.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <optional>
@@ -61,6 +62,11 @@ class OrderSaga {
     // This driver began the payment and has not called the gateway yet (a payment found begun
     // by someone else is resolved by key instead).
     bool charge_now = false;
+    // How the current unit of work meets a refused move (see Refused in order_saga.cpp):
+    // careful, each refusable move in a savepoint of its own, so the refusal rolls back alone
+    // and the saga compensates inside the unit; or optimistic, no savepoints, and a refusal
+    // abandons the whole unit, which is then run again carefully.
+    bool careful = true;
   };
 
   // Drives the order's saga until it ends, waits for a payment result, or an external call
@@ -79,6 +85,12 @@ class OrderSaga {
   // that needs no external call; `s` becomes the saga as committed.
   template <class Moves>
   void write(Snapshot& s, Moves&& moves);
+  // Runs `unit(careful)` optimistically (careful = false) unless a refusal was met lately; if
+  // the optimistic unit meets a refusal, runs it again carefully and keeps the next units
+  // careful for a while (a flash sale refuses most orders: savepoints are then cheaper than
+  // units run twice).
+  template <class Unit>
+  auto run_optimistically(Unit&& unit);
   // Whether the saga's next move is local (a local step, beginning or skipping the payment,
   // confirming, a local compensation, finishing), so it can share the current unit of work.
   static bool local_move(const Snapshot& s);
@@ -128,6 +140,8 @@ class OrderSaga {
   };
   std::mutex locks_mu_;
   std::map<std::string, std::shared_ptr<LockEntry>> locks_;
+  // Units still to run carefully since the last refusal met optimistically.
+  std::atomic<int> careful_units_{0};
 };
 
 }  // namespace commerce::detail

@@ -1,8 +1,9 @@
-// Bad input to every write command of catalog, stock, points and coupons: zero, negative and huge
-// numbers, empty ids, overflowing amounts, SQL metacharacters, long strings and non-UTF-8 bytes
-// in every string field. Each must throw commerce::Error with the right code and a subject that
-// names the field, and leave the database logically unchanged: a dump of every row of every
-// table (sqlite_dump.h) taken before and after must be identical. SQL metacharacters in free text
+// Bad input to every write command of catalog, stock, points and coupons, and to orders.place
+// (prices that overflow, points beyond the total): zero, negative and huge numbers, empty ids,
+// overflowing amounts, SQL metacharacters, long strings and non-UTF-8 bytes in every string
+// field. Each must throw commerce::Error with the right code and a subject that names the field,
+// and leave the database logically unchanged: a dump of every row of every table
+// (sqlite_dump.h) taken before and after must be identical. SQL metacharacters in free text
 // (names, descriptions, brands, reasons) are data: they are stored verbatim and harm nothing.
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -463,12 +464,48 @@ void coupon_cases(CaseList& c) {
         [](Store& s, const Seed&, S v) { s.coupons().restore(v); });
 }
 
+// orders.place with amounts that overflow int64 or exceed what the order leaves to pay. The seed
+// has "pricey" at INT64_MAX and "pricey2" at INT64_MAX - 1; the store has no payment gateway,
+// but these are refused before that matters.
+void order_cases(CaseList& c) {
+  const auto place = [](std::vector<LineItem> items, Money points = 0, bool coupon = false) {
+    return [items = std::move(items), points, coupon](Store& s, const Seed& seed) {
+      s.orders().place({.user_id = "alice",
+                        .items = items,
+                        .coupon_id = coupon ? seed.fixed_coupon : std::string(),
+                        .coupon_required = coupon,
+                        .points_to_use = points});
+    };
+  };
+  // Each line fits; their sum does not.
+  c.add("place_two_lines_priced_near_max_overflow", place({{"pricey", 1}, {"pricey2", 1}}),
+        "items");
+  c.add("place_cheap_line_plus_max_price_overflows", place({{"mug", 1}, {"pricey", 1}}), "items");
+  // price x qty overflows.
+  c.add("place_max_price_times_two_overflows", place({{"pricey", 2}}), "items");
+  c.add("place_near_max_price_times_max_qty_overflows", place({{"pricey2", 1'000'000}}), "items");
+  c.add("place_second_line_price_times_qty_overflows", place({{"mug", 1}, {"pricey2", 3}}),
+        "items");
+  // The same product on two lines: the merged quantity overflows price x qty.
+  c.add("place_merged_lines_price_times_qty_overflows", place({{"pricey", 1}, {"pricey", 1}}),
+        "items");
+  // Points beyond what the order leaves to pay (mug: 12000; FIX500 takes 500 off).
+  c.add("place_points_beyond_subtotal", place({{"mug", 1}}, 12'001), "points_to_use");
+  c.add("place_points_max", place({{"mug", 1}}, kMax), "points_to_use");
+  c.add("place_points_beyond_subtotal_minus_coupon", place({{"mug", 1}}, 11'501, true),
+        "points_to_use");
+  for (auto [label, points] : {std::pair{"minus_one", -1LL}, {"min", kMin}}) {
+    c.add(std::string("place_points_") + label, place({{"mug", 1}}, points), "points_to_use");
+  }
+}
+
 std::vector<BadCase> all_cases() {
   CaseList c;
   catalog_cases(c);
   stock_cases(c);
   points_cases(c);
   coupon_cases(c);
+  order_cases(c);
   return c.take();
 }
 
@@ -511,6 +548,8 @@ class SeededStore {
                         .brand = "Acme",
                         .initial_stock = 10});
     s.catalog().create({.id = "pricey", .name = "Priceless", .price = kMax, .initial_stock = 5});
+    s.catalog().create(
+        {.id = "pricey2", .name = "Nearly priceless", .price = kMax - 1, .initial_stock = 5});
     s.stock().reserve("order-1", {{"mug", 2}});
     s.points().charge("alice", 5000, "charge-alice");
     s.points().use("alice", 100, "order-p");

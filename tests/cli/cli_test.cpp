@@ -341,6 +341,8 @@ TEST_F(CliTest, CheckFindsCorruptionAndRepairMendsTheDerivedCounters) {
     db.exec("UPDATE stock SET reserved = 1 WHERE product_id = 'tee'");            // live sum is 0
     db.exec("UPDATE point_balances SET balance = 4321 WHERE user_id = 'alice'");  // ledger 5000
     db.exec("UPDATE coupon_templates SET issued_count = 5 WHERE code = 'TEN'");   // 2 issued
+    db.exec("DELETE FROM coupon_user_issues WHERE user_id = 'alice'");  // alice holds 1
+    db.exec("UPDATE coupon_user_issues SET issued = 0 WHERE user_id = 'bob'");  // bob holds 1
   }
   const Result broken = cmd({"check"});
   EXPECT_EQ(broken.exit_code, 9) << broken.err;
@@ -354,7 +356,9 @@ TEST_F(CliTest, CheckFindsCorruptionAndRepairMendsTheDerivedCounters) {
   const std::set<std::pair<std::string, std::string>> expected = {{"stock.reserved", "mug"},
                                                                   {"stock.reserved", "tee"},
                                                                   {"points.ledger", "alice"},
-                                                                  {"coupon.limits", tmpl}};
+                                                                  {"coupon.limits", tmpl},
+                                                                  {"coupon.per_user", "alice"},
+                                                                  {"coupon.per_user", "bob"}};
   EXPECT_EQ(found, expected);
 
   const Result repaired = cmd({"check", "--repair"});
@@ -367,15 +371,26 @@ TEST_F(CliTest, CheckFindsCorruptionAndRepairMendsTheDerivedCounters) {
     changes[r["rule"].get<std::string>() + " " + r["subject"].get<std::string>()] = {r["before"],
                                                                                      r["after"]};
   }
-  EXPECT_EQ(changes.size(), 4u);
+  EXPECT_EQ(changes.size(), 6u);
   EXPECT_EQ(changes["stock.reserved mug"], Change(4, 2));
   EXPECT_EQ(changes["stock.reserved tee"], Change(1, 0));
   EXPECT_EQ(changes["points.ledger alice"], Change(4321, 5000));
   EXPECT_EQ(changes["coupon.limits " + tmpl], Change(5, 2));
+  EXPECT_EQ(changes["coupon.per_user alice"], Change(0, 1));
+  EXPECT_EQ(changes["coupon.per_user bob"], Change(0, 1));
 
   EXPECT_EQ(ok({"stock", "level", "mug"})["reserved"], 2);
   EXPECT_EQ(ok({"points", "balance", "alice"})["balance"], 5000);
   EXPECT_EQ(ok({"coupon", "template", "TEN"})["issued_count"], 2);
+  {  // The per-user counters are back: alice's row recreated, bob's set.
+    SQLite::Database db(db_, SQLite::OPEN_READONLY);
+    EXPECT_EQ(db.execAndGet("SELECT group_concat(user_id || ':' || issued) FROM "
+                            "(SELECT * FROM coupon_user_issues ORDER BY user_id)")
+                  .getString(),
+              "alice:1,bob:1");
+  }
+  // The per-user limit (1) holds again for alice.
+  fails({"coupon", "issue", "TEN", "--user", "alice"}, 5);  // FailedPrecondition
   // A second repair has nothing to do.
   EXPECT_EQ(ok({"check", "--repair"})["repaired"].size(), 0u);
 }

@@ -1,3 +1,8 @@
+#include <cstdint>
+#include <string>
+#include <tuple>
+#include <vector>
+
 #include "commerce/error.h"
 #include "storage_conformance.h"
 #include "test_support.h"
@@ -35,6 +40,71 @@ TEST_P(StorageConformance, CouponIssueRespectsTotalAndPerUserLimits) {
   EXPECT_EQ(store_->coupons().get_template("FIX").issued_count, 3);
   EXPECT_EQ(store_->coupons().list_for_user("u1").items.size(), 2u);
   EXPECT_TRUE(store_->coupons().list_for_user("u3").items.empty());
+}
+
+// The per-user issue counters as check_invariants() and repair_invariants() read and set them.
+TEST_P(StorageConformance, CouponPerUserIssueCountersListAndConditionalSet) {
+  NewCouponTemplate fix = fixed("FIX");
+  fix.total_limit = 10;
+  const std::string tmpl = store_->coupons().create_template(fix).id;
+  const std::string other = store_->coupons().create_template(fixed("OTHER")).id;
+  store_->coupons().issue("FIX", "u1");
+  store_->coupons().issue("FIX", "u1");
+  store_->coupons().issue("FIX", "u2");
+  store_->coupons().issue("OTHER", "u1");
+  using Row = std::tuple<std::string, std::int64_t, std::int64_t>;  // user, issued, coupons
+  const auto rows = [&](const std::string& id, const std::string& after, int limit) {
+    std::vector<Row> out;
+    store_->storage().run(Storage::Access::kRead, [&](Transaction& tx) {
+      out.clear();
+      for (const auto& u : tx.list_coupon_user_issues(id, after, limit)) {
+        out.emplace_back(u.user_id, u.issued, u.coupons);
+      }
+    });
+    return out;
+  };
+  EXPECT_EQ(rows(tmpl, "", 10), (std::vector<Row>{{"u1", 2, 2}, {"u2", 1, 1}}));
+  EXPECT_EQ(rows(tmpl, "", 1), (std::vector<Row>{{"u1", 2, 2}}));
+  EXPECT_EQ(rows(tmpl, "u1", 10), (std::vector<Row>{{"u2", 1, 1}}));
+  EXPECT_TRUE(rows(tmpl, "u2", 10).empty());
+  EXPECT_EQ(rows(other, "", 10), (std::vector<Row>{{"u1", 1, 1}}));
+  EXPECT_TRUE(rows("no-such-template", "", 10).empty());
+
+  // A coupon without a counter row (u3) and a counter without coupons (u4) are listed too.
+  store_->storage().run(Storage::Access::kWrite, [&](Transaction& tx) {
+    tx.insert_coupon({.id = "00000000-0000-7000-8000-0000000000c3", .template_id = tmpl,
+                      .code = "FIX", .user_id = "u3", .status = CouponStatus::kAvailable,
+                      .valid_until = kStart + kDay, .issued_at = kStart, .updated_at = kStart});
+    ASSERT_TRUE(tx.try_count_user_issue(tmpl, "u4", 2));
+  });
+  EXPECT_EQ(rows(tmpl, "", 10),
+            (std::vector<Row>{{"u1", 2, 2}, {"u2", 1, 1}, {"u3", 0, 1}, {"u4", 1, 0}}));
+
+  // Conditional set: only from the value read, only to 0..per_user_limit (2); a missing row
+  // reads as 0 and is created only from 0.
+  const auto set = [&](const std::string& id, const std::string& user, std::int64_t from,
+                       std::int64_t to) {
+    bool applied = false;
+    store_->storage().run(Storage::Access::kWrite, [&](Transaction& tx) {
+      applied = tx.try_set_coupon_user_issued(id, user, from, to);
+    });
+    return applied;
+  };
+  EXPECT_FALSE(set(tmpl, "u4", 2, 0));   // holds 1, not 2
+  EXPECT_FALSE(set(tmpl, "u4", 1, 3));   // above the per-user limit
+  EXPECT_FALSE(set(tmpl, "u4", 1, -1));  // negative
+  EXPECT_FALSE(set(tmpl, "u3", 1, 1));   // no row: it reads 0, not 1
+  EXPECT_FALSE(set("no-such-template", "u4", 1, 0));
+  EXPECT_TRUE(set(tmpl, "u4", 1, 0));
+  EXPECT_TRUE(set(tmpl, "u3", 0, 1));   // creates the row
+  EXPECT_TRUE(set(tmpl, "u1", 2, 2));   // a no-op move still applies
+  EXPECT_FALSE(set(tmpl, "u5", 0, 3));  // no row created above the limit
+  EXPECT_EQ(rows(tmpl, "", 10),
+            (std::vector<Row>{{"u1", 2, 2}, {"u2", 1, 1}, {"u3", 1, 1}, {"u4", 0, 0}}));
+  EXPECT_EQ(rows(other, "", 10), (std::vector<Row>{{"u1", 1, 1}}));
+  // Issuing still counts from the repaired value: u3 has one more, then hits the limit.
+  store_->coupons().issue("FIX", "u3");
+  EXPECT_COMMERCE_ERROR(store_->coupons().issue("FIX", "u3"), ErrorCode::kFailedPrecondition);
 }
 
 TEST_P(StorageConformance, CouponFixedAndPercentDiscounts) {

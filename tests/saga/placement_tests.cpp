@@ -1,6 +1,8 @@
 // Placement runs every move that needs no external call in the unit of work it follows: the
-// order it returns is the order as stored, and the number of units is fixed (one without the
-// gateway, two around it), whatever the outcome.
+// order it returns is the order as stored, and the number of units committed is fixed (one
+// without the gateway, two around it), whatever the outcome. A unit is first run without
+// savepoints; one that meets a refusal is rolled back and run again with them, and so are the
+// units that follow it for a while.
 #include <mutex>
 
 #include "commerce/storage_wrapper.h"
@@ -12,29 +14,50 @@ namespace {
 using Op = FakeGateway::Operation;
 using B = FakeGateway::Behaviour;
 
-// Counts the units of work run through it, by access.
+// Counts the units of work run through it: write units committed, write units rolled back
+// (their work threw), read units.
 class UnitCounter final : public StorageWrapper {
  public:
+  struct Counts {
+    int committed = 0;
+    int rolled_back = 0;
+    int reads = 0;
+    bool operator==(const Counts&) const = default;
+  };
   explicit UnitCounter(std::unique_ptr<Storage> target) : StorageWrapper(std::move(target)) {}
   void run(Access access, const std::function<void(Transaction&)>& work) override {
-    {
-      std::lock_guard lock(mu_);
-      ++(access == Access::kWrite ? writes_ : reads_);
+    bool ok = false;
+    try {
+      StorageWrapper::run(access, work);
+      ok = true;
+    } catch (...) {
+      count(access, false);
+      throw;
     }
-    StorageWrapper::run(access, work);
+    count(access, ok);
   }
-  std::pair<int, int> take() {
+  Counts take() {
     std::lock_guard lock(mu_);
-    const std::pair<int, int> counts{writes_, reads_};
-    writes_ = reads_ = 0;
-    return counts;
+    return std::exchange(counts_, {});
   }
 
  private:
+  void count(Access access, bool ok) {
+    std::lock_guard lock(mu_);
+    if (access == Access::kRead) {
+      ++counts_.reads;
+    } else {
+      ++(ok ? counts_.committed : counts_.rolled_back);
+    }
+  }
   std::mutex mu_;
-  int writes_ = 0;
-  int reads_ = 0;
+  Counts counts_;
 };
+
+void PrintTo(const UnitCounter::Counts& c, std::ostream* os) {
+  *os << "{committed " << c.committed << ", rolled back " << c.rolled_back << ", reads " << c.reads
+      << "}";
+}
 
 struct Case {
   const char* name;
@@ -42,24 +65,41 @@ struct Case {
   OrderStatus status;
   int write_units;  // what place() may take: the gateway is called between two units
   std::vector<FakeGateway::Step> charge = {};
+  bool refused_locally = false;  // a step of the first unit refuses
 };
 
 std::vector<Case> cases(const std::string& coupon) {
   return {
-      {"paid by points", {.user_id = "u1", .items = {{"b", 2}}, .points_to_use = 1000},
-       OrderStatus::kConfirmed, 1},
+      {"paid by points",
+       {.user_id = "u1", .items = {{"b", 2}}, .points_to_use = 1000},
+       OrderStatus::kConfirmed,
+       1},
       {"paid by the gateway",
        {.user_id = "u1", .items = {{"a", 2}, {"b", 1}}, .coupon_id = coupon, .points_to_use = 400},
-       OrderStatus::kConfirmed, 2},
-      {"out of stock", {.user_id = "u1", .items = {{"a", 11}}, .points_to_use = 100},
-       OrderStatus::kFailed, 1},
-      {"not enough points", {.user_id = "u1", .items = {{"a", 5}}, .points_to_use = 4000},
-       OrderStatus::kFailed, 1},
+       OrderStatus::kConfirmed,
+       2},
+      {"out of stock",
+       {.user_id = "u1", .items = {{"a", 11}}, .points_to_use = 100},
+       OrderStatus::kFailed,
+       1,
+       {},
+       true},
+      {"not enough points",
+       {.user_id = "u1", .items = {{"a", 5}}, .points_to_use = 4000},
+       OrderStatus::kFailed,
+       1,
+       {},
+       true},
       {"declined",
        {.user_id = "u1", .items = {{"a", 1}}, .coupon_id = coupon, .points_to_use = 100},
-       OrderStatus::kFailed, 2, {{B::kDecline}}},
-      {"pending", {.user_id = "u1", .items = {{"a", 1}}, .points_to_use = 100},
-       OrderStatus::kAwaitingPayment, 2, {{B::kPending}}},
+       OrderStatus::kFailed,
+       2,
+       {{B::kDecline}}},
+      {"pending",
+       {.user_id = "u1", .items = {{"a", 1}}, .points_to_use = 100},
+       OrderStatus::kAwaitingPayment,
+       2,
+       {{B::kPending}}},
   };
 }
 
@@ -74,18 +114,37 @@ TEST_P(SagaTest, PlaceReturnsTheOrderAsStored) {
   expect_invariants(*store_, false);
 }
 
+// Reopens the test's store over a UnitCounter (a new store: its first unit is optimistic) and
+// names the counter `counter`.
+#define OPEN_COUNTED_STORE(counter)                                              \
+  store_.reset();                                                                \
+  auto counter##_owner = std::make_unique<UnitCounter>(open_storage(location_)); \
+  UnitCounter& counter = *counter##_owner;                                       \
+  store_ = Store::open(std::move(counter##_owner), options(gateway_));           \
+  counter.take() /* what opening the store did */
+
 TEST_P(SagaTest, PlacementTakesOneUnitWithoutTheGatewayAndTwoAroundIt) {
-  store_.reset();
-  auto counter_owner = std::make_unique<UnitCounter>(open_storage(location_));
-  UnitCounter& counter = *counter_owner;
-  store_ = Store::open(std::move(counter_owner), options(gateway_));
   for (const Case& c : cases(coupon_)) {
     SCOPED_TRACE(c.name);
+    OPEN_COUNTED_STORE(counter);
     if (!c.charge.empty()) gateway_->script(Op::kCharge, c.charge);
-    counter.take();
     store_->orders().place(c.order);
-    EXPECT_EQ(counter.take(), std::make_pair(c.write_units, 0)) << "(write units, read units)";
+    EXPECT_EQ(counter.take(), (UnitCounter::Counts{c.write_units, c.refused_locally ? 1 : 0, 0}));
   }
+  expect_invariants(*store_, false);
+}
+
+TEST_P(SagaTest, AfterARefusalTheNextUnitsRunCarefullyAtOnce) {
+  OPEN_COUNTED_STORE(counter);
+  const PlaceOrder too_many{.user_id = "u1", .items = {{"a", 11}}, .points_to_use = 100};
+  for (const int rolled_back : {1, 0, 0}) {  // the first refusal is met optimistically
+    const Order failed = store_->orders().place(too_many);
+    EXPECT_EQ(counter.take(), (UnitCounter::Counts{1, rolled_back, 0}));
+    EXPECT_EQ(failed.status, OrderStatus::kFailed);
+    EXPECT_EQ(failed, store_->orders().get(failed.id));
+    counter.take();
+  }
+  expect_invariants(*store_, false);
 }
 
 }  // namespace

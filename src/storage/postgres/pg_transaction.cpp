@@ -459,6 +459,46 @@ bool PgTransaction::try_count_user_issue(const std::string& template_id,
              .affected() == 1;
 }
 
+std::vector<CouponUserIssues> PgTransaction::list_coupon_user_issues(
+    const std::string& template_id, const std::string& after_user_id, int limit) {
+  // Counter rows and coupons side by side, so a user with coupons but no counter row shows too.
+  auto r = Query(conn_,
+                 "SELECT user_id, sum(issued)::bigint, sum(coupons)::bigint FROM ("
+                 "SELECT user_id, issued, 0::bigint AS coupons FROM coupon_user_issues "
+                 "WHERE template_id = $1 AND user_id > $2 "
+                 "UNION ALL SELECT user_id, 0::bigint, 1::bigint FROM coupons "
+                 "WHERE template_id = $1 AND user_id > $2) AS k "
+                 "GROUP BY user_id ORDER BY user_id LIMIT $3")
+               .bind(template_id)
+               .bind(after_user_id)
+               .bind(limit)
+               .run();
+  std::vector<CouponUserIssues> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back({r.text(i, 0), r.int64(i, 1), r.int64(i, 2)});
+  return out;
+}
+
+bool PgTransaction::try_set_coupon_user_issued(const std::string& template_id,
+                                               const std::string& user_id, std::int64_t from,
+                                               std::int64_t to) {
+  // A missing row counts as 0: it is inserted only when from = 0; an existing row is updated
+  // only where it still holds `from` (ON CONFLICT rechecks it on the latest row version).
+  return Query(conn_,
+               "INSERT INTO coupon_user_issues AS u (template_id, user_id, issued) "
+               "SELECT $1::text, $2::text, $4::bigint FROM coupon_templates t "
+               "WHERE t.id = $1 AND $4::bigint >= 0 AND $4::bigint <= t.per_user_limit "
+               "AND ($3::bigint = 0 OR EXISTS (SELECT 1 FROM coupon_user_issues e "
+               "WHERE e.template_id = $1 AND e.user_id = $2)) "
+               "ON CONFLICT(template_id, user_id) DO UPDATE SET issued = excluded.issued "
+               "WHERE u.issued = $3::bigint")
+             .bind(template_id)
+             .bind(user_id)
+             .bind(from)
+             .bind(to)
+             .run()
+             .affected() == 1;
+}
+
 void PgTransaction::insert_coupon(const Coupon& c) {
   Query(conn_, "INSERT INTO coupons(" + kCouponColumns +
                    ") VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9)")

@@ -61,6 +61,11 @@ class PgTransaction final : public Transaction {
   bool try_count_template_issue(const std::string& template_id) override;
   bool try_count_user_issue(const std::string& template_id, const std::string& user_id,
                             std::int64_t per_user_limit) override;
+  std::vector<CouponUserIssues> list_coupon_user_issues(const std::string& template_id,
+                                                       const std::string& after_user_id,
+                                                       int limit) override;
+  bool try_set_coupon_user_issued(const std::string& template_id, const std::string& user_id,
+                                  std::int64_t from, std::int64_t to) override;
   void insert_coupon(const Coupon& coupon) override;
   std::optional<Coupon> find_coupon(const std::string& id) override;
   std::optional<Coupon> find_coupon_used_by(const std::string& order_id) override;

@@ -356,6 +356,36 @@ bool SqliteTransaction::try_count_user_issue(const std::string& template_id,
   return q.bind(1, template_id).bind(2, user_id).bind(3, per_user_limit).run() == 1;
 }
 
+std::vector<CouponUserIssues> SqliteTransaction::list_coupon_user_issues(
+    const std::string& template_id, const std::string& after_user_id, int limit) {
+  // Counter rows and coupons side by side, so a user with coupons but no counter row shows too.
+  Query q(conn_,
+          "SELECT user_id, sum(issued), sum(coupons) FROM ("
+          "SELECT user_id, issued, 0 AS coupons FROM coupon_user_issues "
+          "WHERE template_id = ?1 AND user_id > ?2 "
+          "UNION ALL SELECT user_id, 0, 1 FROM coupons WHERE template_id = ?1 AND user_id > ?2) "
+          "GROUP BY user_id ORDER BY user_id LIMIT ?3");
+  q.bind(1, template_id).bind(2, after_user_id).bind(3, limit);
+  std::vector<CouponUserIssues> out;
+  while (q.step()) out.push_back({q.text(0), q.int64(1), q.int64(2)});
+  return out;
+}
+
+bool SqliteTransaction::try_set_coupon_user_issued(const std::string& template_id,
+                                                   const std::string& user_id, std::int64_t from,
+                                                   std::int64_t to) {
+  // A missing row counts as 0: it is inserted only when from = 0; an existing row is updated
+  // only where it still holds `from`.
+  Query q(conn_,
+          "INSERT INTO coupon_user_issues(template_id, user_id, issued) "
+          "SELECT ?1, ?2, ?4 FROM coupon_templates t "
+          "WHERE t.id = ?1 AND ?4 >= 0 AND ?4 <= t.per_user_limit AND (?3 = 0 OR EXISTS ("
+          "SELECT 1 FROM coupon_user_issues WHERE template_id = ?1 AND user_id = ?2)) "
+          "ON CONFLICT(template_id, user_id) DO UPDATE SET issued = excluded.issued "
+          "WHERE issued = ?3");
+  return q.bind(1, template_id).bind(2, user_id).bind(3, from).bind(4, to).run() == 1;
+}
+
 void SqliteTransaction::insert_coupon(const Coupon& c) {
   Query q(conn_, "INSERT INTO coupons(" + kCouponColumns + ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
   q.bind(1, c.id).bind(2, c.template_id).bind(3, c.code).bind(4, c.user_id);
