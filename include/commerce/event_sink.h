@@ -183,6 +183,10 @@ class JsonLinesSink final : public EventSinkBase {
 //  "request_id":..,"payload":{...}} (payload embedded as a JSON object).
 std::string envelope_json(const Event& event);
 
+// Appends envelope_json(event) to `out`, reusing its buffer (the Kafka sink builds every message
+// into one buffer). Errors: as envelope_json(); `out` is unchanged then.
+void append_envelope_json(std::string& out, const Event& event);
+
 // Parses envelope_json() output back into an Event.
 // Errors: InvalidArgument naming the missing or malformed field ("id", "payload", ...).
 Event parse_envelope_json(std::string_view line);

@@ -72,14 +72,14 @@ namespace detail {
 
 CouponApplication use_coupon(Command& cmd, const std::string& coupon_id,
                              const std::string& user_id, const std::string& order_id,
-                             Money subtotal, bool required) {
+                             Money subtotal, bool required, const CouponRead* read) {
   auto skip = [&](const std::string& why) {
     if (required) throw Error::failed_precondition(Reason::kCouponInvalid, coupon_id, why);
     return CouponApplication{.applied = false, .coupon_id = coupon_id, .skipped_reason = why};
   };
-  auto stored = cmd.tx.find_coupon(coupon_id);
+  auto stored = read ? std::optional<Coupon>(read->coupon) : cmd.tx.find_coupon(coupon_id);
   if (!stored) return skip(fmt::format("coupon '{}' does not exist", coupon_id));
-  const CouponTemplate tmpl = template_of(cmd, *stored);
+  const CouponTemplate tmpl = read ? read->tmpl : template_of(cmd, *stored);
   if (stored->status == CouponStatus::kUsed && stored->order_id == order_id) {
     return {true, discount_for(tmpl, subtotal), coupon_id, {}};  // this order already holds it
   }
@@ -91,15 +91,21 @@ CouponApplication use_coupon(Command& cmd, const std::string& coupon_id,
   }
   const Money discount = discount_for(tmpl, subtotal);
   emit(cmd, "CouponUsed", coupon_id,
-       {{"coupon_id", coupon_id}, {"user_id", user_id}, {"order_id", order_id},
-        {"discount", discount}});
+       JsonText()
+           .add("coupon_id", coupon_id)
+           .add("user_id", user_id)
+           .add("order_id", order_id)
+           .add("discount", discount));
   return {true, discount, coupon_id, {}};
 }
 
 Money quote_coupon(Command& cmd, const std::string& coupon_id, const std::string& user_id,
-                   Money subtotal) {
-  const Coupon coupon = find_coupon(cmd, coupon_id);
-  const CouponTemplate tmpl = template_of(cmd, coupon);
+                   Money subtotal, std::optional<CouponRead>& read) {
+  auto stored = cmd.tx.find_coupon(coupon_id);
+  if (!stored) throw Error::not_found("coupon", coupon_id);
+  read = CouponRead{*stored, template_of(cmd, *stored)};
+  const Coupon coupon = as_of(*stored, cmd.now);
+  const CouponTemplate& tmpl = read->tmpl;
   if (auto why = refusal(coupon, tmpl, user_id, subtotal, cmd.now); !why.empty()) {
     throw Error::failed_precondition(Reason::kCouponInvalid, coupon_id, why);
   }
@@ -274,7 +280,8 @@ Money CouponBook::quote(const std::string& coupon_id, const std::string& user_id
   detail::check_not_negative("subtotal", subtotal);
   return run_unit(ctx_.storage, Storage::Access::kRead, [&](Transaction& tx) {
     Command cmd{tx, ctx_, ctx_.clock.now(), {}};
-    return detail::quote_coupon(cmd, coupon_id, user_id, subtotal);
+    std::optional<detail::CouponRead> read;
+    return detail::quote_coupon(cmd, coupon_id, user_id, subtotal, read);
   });
 }
 

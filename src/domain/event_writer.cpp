@@ -60,11 +60,14 @@ std::string topic_for(std::string_view type, TopicNaming naming) {
   if (naming == TopicNaming::kPerType) {
     return fmt::format("{}.{}.{}", kind.domain, kind.entity, kind.event);
   }
-  return fmt::format("{}-events", kind.domain);
+  std::string topic(kind.domain);
+  topic += "-events";
+  return topic;
 }
 
-void emit(Command& cmd, std::string_view type, const std::string& key,
-          const nlohmann::json& payload) {
+namespace {
+
+void append(Command& cmd, std::string_view type, const std::string& key, std::string payload) {
   Event event;
   event.id = new_id(cmd.now);
   event.type = std::string(type);
@@ -73,8 +76,19 @@ void emit(Command& cmd, std::string_view type, const std::string& key,
   event.key = key;
   event.occurred_at = cmd.now;
   event.request_id = cmd.request_id;
-  event.payload = payload.dump();
+  event.payload = std::move(payload);
   cmd.tx.append_event(event);
+}
+
+}  // namespace
+
+void emit(Command& cmd, std::string_view type, const std::string& key,
+          const nlohmann::json& payload) {
+  append(cmd, type, key, payload.dump());
+}
+
+void emit(Command& cmd, std::string_view type, const std::string& key, const JsonText& payload) {
+  append(cmd, type, key, payload.str());
 }
 
 }  // namespace commerce::detail

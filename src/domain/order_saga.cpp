@@ -71,11 +71,21 @@ void move_saga(Command& cmd, SagaRecord& saga, SagaRecord next) {
   saga = std::move(next);
 }
 
-void log(Command& cmd, const std::string& order_id, const std::string& step,
-         const std::string& action, const json& detail = json::object()) {
-  if (!cmd.tx.try_insert_saga_log({order_id, step, action, detail.dump(), cmd.now})) {
+void log_text(Command& cmd, const std::string& order_id, const std::string& step,
+              const std::string& action, std::string detail) {
+  if (!cmd.tx.try_insert_saga_log({order_id, step, action, std::move(detail), cmd.now})) {
     throw SagaMoved{};
   }
+}
+
+void log(Command& cmd, const std::string& order_id, const std::string& step,
+         const std::string& action, const JsonText& detail = {}) {
+  log_text(cmd, order_id, step, action, detail.str());
+}
+
+void log(Command& cmd, const std::string& order_id, const std::string& step,
+         const std::string& action, const json& detail) {
+  log_text(cmd, order_id, step, action, detail.dump());
 }
 
 // Order status from -> to with its audit row and event, in the command's transaction; `order`
@@ -87,9 +97,10 @@ void transition(Command& cmd, Order& order, OrderStatus from, OrderStatus to,
   order.status = to;
   order.updated_at = cmd.now;
   if (!reason.empty()) order.failure_reason = reason;
-  json payload = {{"order_id", order.id}, {"user_id", order.user_id}, {"total", order.total},
-                  {"status", to_string(to)}};
-  if (!reason.empty()) payload["reason"] = reason;
+  JsonText payload;
+  payload.add("order_id", order.id).add("user_id", order.user_id).add("total", order.total);
+  payload.add("status", to_string(to));
+  if (!reason.empty()) payload.add("reason", reason);
   emit(cmd, event, order.id, payload);
 }
 
@@ -123,18 +134,20 @@ std::pair<std::vector<OrderItem>, Money> snapshot(Transaction& tx,
 }
 
 // One local step's effect and its log line, in the caller's transaction.
-void local_effect(Command& cmd, Order& o, const std::string& step) {
-  json detail = json::object();
+void local_effect(Command& cmd, Order& o, UnitFacts& facts, const std::string& step) {
+  JsonText detail;
   if (step == "stock") {
     std::vector<LineItem> items;
     for (const auto& item : o.items) items.push_back({item.product_id, item.qty});
-    detail["products"] = reserve_stock(cmd, o.id, items, o.expires_at).size();
+    facts.reserved = reserve_stock(cmd, o.id, items, o.expires_at, facts.new_order);
+    detail.add("products", facts.reserved.size());
   } else if (step == "points") {
-    if (o.points_used > 0) use_points(cmd, o.user_id, o.points_used, o.id);
-    detail["amount"] = o.points_used;
+    if (o.points_used > 0) use_points(cmd, o.user_id, o.points_used, o.id, facts.new_order);
+    detail.add("amount", o.points_used);
   } else if (step == "coupon" && !o.coupon_id.empty()) {
     const CouponApplication app =
-        use_coupon(cmd, o.coupon_id, o.user_id, o.id, o.subtotal, o.coupon_required);
+        use_coupon(cmd, o.coupon_id, o.user_id, o.id, o.subtotal, o.coupon_required,
+                   facts.coupon ? &*facts.coupon : nullptr);
     const Money room = o.subtotal - o.points_used;
     const Money discount = app.applied ? std::min(app.discount, room) : 0;
     if (!cmd.tx.try_set_order_pricing(o.id, discount, room - discount, app.applied,
@@ -146,7 +159,7 @@ void local_effect(Command& cmd, Order& o, const std::string& step) {
     o.coupon_applied = app.applied;
     o.coupon_note = app.skipped_reason;
     o.updated_at = cmd.now;
-    detail = {{"applied", app.applied}, {"discount", discount}, {"note", app.skipped_reason}};
+    detail.add("applied", app.applied).add("discount", discount).add("note", app.skipped_reason);
   }
   log(cmd, o.id, step, "done", detail);
 }
@@ -284,13 +297,15 @@ Order OrderSaga::place(const PlaceOrder& r) {
   check_not_negative("points_to_use", r.points_to_use);
   check_text("payment_method", r.payment_method, 64, true);
 
-  const json call = {{"op", "orders.place"},
-                     {"user_id", r.user_id},
-                     {"items", items},
-                     {"coupon_id", r.coupon_id},
-                     {"coupon_required", r.coupon_required},
-                     {"points_to_use", r.points_to_use},
-                     {"payment_method", r.payment_method}};
+  // The request's fingerprint, for its request_id (none without one).
+  const json call = r.request_id.empty() ? json()
+                                         : json{{"op", "orders.place"},
+                                                {"user_id", r.user_id},
+                                                {"items", items},
+                                                {"coupon_id", r.coupon_id},
+                                                {"coupon_required", r.coupon_required},
+                                                {"points_to_use", r.points_to_use},
+                                                {"payment_method", r.payment_method}};
   // The order is created and its saga run as far as it goes without an external call, all in
   // one unit of work: a crash leaves either nothing or a saga that any driver can resume.
   // The new order is locked before its unit commits: this process's duplicates of the request
@@ -310,9 +325,10 @@ Order OrderSaga::place(const PlaceOrder& r) {
           // What the coupon would take off now, so the points can be bounded by what remains;
           // the coupon step validates it for real.
           Money expected_discount = 0;
+          std::optional<CouponRead> coupon_read;
           if (!r.coupon_id.empty()) {
             try {
-              expected_discount = quote_coupon(cmd, r.coupon_id, r.user_id, subtotal);
+              expected_discount = quote_coupon(cmd, r.coupon_id, r.user_id, subtotal, coupon_read);
             } catch (const Error&) {
               expected_discount = 0;
             }
@@ -320,8 +336,9 @@ Order OrderSaga::place(const PlaceOrder& r) {
           const Money room = subtotal - std::min(expected_discount, subtotal);
           if (r.points_to_use > room) {
             throw Error::invalid_argument(
-                "points_to_use", fmt::format("must be at most {} (subtotal {} minus the coupon's {})",
-                                             room, subtotal, subtotal - room));
+                "points_to_use",
+                fmt::format("must be at most {} (subtotal {} minus the coupon's {})", room,
+                            subtotal, subtotal - room));
           }
           if (room - r.points_to_use > 0 && !ctx_.options.gateway) {
             throw Error::failed_precondition(
@@ -349,7 +366,8 @@ Order OrderSaga::place(const PlaceOrder& r) {
                                .updated_at = cmd.now},
                      .payment = std::nullopt,
                      .charge_now = false,
-                     .careful = careful};
+                     .careful = careful,
+                     .facts = {.new_order = true, .coupon = std::move(coupon_read), .reserved = {}}};
           const Order& order = s.order;
           if (!tx.insert_order(order)) {
             throw Error::internal(fmt::format("order id '{}' was generated twice", order.id));
@@ -358,17 +376,18 @@ Order OrderSaga::place(const PlaceOrder& r) {
           tx.insert_order_audit(
               {new_id(cmd.now), order.id, std::nullopt, OrderStatus::kPending, "placed", cmd.now});
           emit(cmd, "OrderCreated", order.id,
-               {{"order_id", order.id},
-                {"user_id", order.user_id},
-                {"subtotal", order.subtotal},
-                {"points_used", order.points_used},
-                {"coupon_id", order.coupon_id},
-                {"total", order.total}});
+               JsonText()
+                   .add("order_id", order.id)
+                   .add("user_id", order.user_id)
+                   .add("subtotal", order.subtotal)
+                   .add("points_used", order.points_used)
+                   .add("coupon_id", order.coupon_id)
+                   .add("total", order.total));
           s.saga = {order.id, SagaState::kRunning, 0, 0, step_names(), {}, cmd.now};
           if (!tx.insert_saga(s.saga)) {
             throw Error::internal(fmt::format("order '{}' already has a saga", order.id));
           }
-          log(cmd, order.id, "order", "created", {{"steps", step_names()}});
+          log(cmd, order.id, "order", "created", JsonText().add("steps", s.saga.steps));
           hook("order.create.inside");
           advance_locally(cmd, s);
           placed = std::move(s);
@@ -411,6 +430,7 @@ void OrderSaga::write(Snapshot& s, Moves&& moves) {
       Command cmd{tx, ctx_, ctx_.clock.now(), s.order.request_id};
       Snapshot t = s;  // the unit may run more than once
       t.careful = careful;
+      t.facts = {};
       moves(cmd, t);
       advance_locally(cmd, t);
       out = std::move(t);
@@ -518,7 +538,7 @@ void OrderSaga::run_local_steps_in(Command& cmd, Snapshot& s) const {
     next.step += static_cast<int>(names.size());
     move_saga(cmd, t.saga, next);
     for (const auto& name : names) {
-      local_effect(cmd, t.order, name);
+      local_effect(cmd, t.order, t.facts, name);
       hook(name + ".execute.inside");
     }
   };
@@ -601,7 +621,7 @@ void OrderSaga::begin_payment_in(Command& cmd, Snapshot& s) const {
   if (o.total == 0) {
     ++next.step;
     move_saga(cmd, s.saga, next);
-    log(cmd, o.id, kPayment, "skipped", {{"total", 0}});
+    log(cmd, o.id, kPayment, "skipped", JsonText().add("total", 0));
   } else if (!ctx_.options.gateway) {
     next.state = SagaState::kCompensating;
     next.reason = "the store has no payment gateway";
@@ -612,7 +632,8 @@ void OrderSaga::begin_payment_in(Command& cmd, Snapshot& s) const {
     const Payment payment{payment_key(o.id), o.id,    o.total, o.payment_method,
                           PaymentStatus::kStarted, {}, cmd.now, cmd.now};
     if (!cmd.tx.insert_payment(payment)) throw SagaMoved{};
-    log(cmd, o.id, kPayment, "begin", {{"key", payment.id}, {"amount", payment.amount}});
+    log(cmd, o.id, kPayment, "begin",
+        JsonText().add("key", payment.id).add("amount", payment.amount));
     s.payment = payment;
     s.charge_now = true;
   }
@@ -782,7 +803,9 @@ void OrderSaga::confirm_in(Command& cmd, Snapshot& s) const {
     SagaRecord next = t.saga;
     next.state = SagaState::kConfirmed;
     move_saga(cmd, t.saga, next);
-    if (local_stock(t.saga)) commit_stock(cmd, t.order.id);
+    if (local_stock(t.saga)) {
+      commit_stock(cmd, t.order.id, t.facts.reserved.empty() ? nullptr : &t.facts.reserved);
+    }
     transition(cmd, t.order, OrderStatus::kAwaitingPayment, OrderStatus::kConfirmed, {},
                "OrderConfirmed");
     log(cmd, t.order.id, "order", "confirmed");

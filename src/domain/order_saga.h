@@ -18,8 +18,17 @@
 #include "commerce/saga.h"
 #include "commerce/storage.h"
 #include "context.h"
+#include "ledger_steps.h"
 
 namespace commerce::detail {
+
+// What the current unit of work itself wrote or read about its order, so that its later moves
+// need not read it again. Empty at the start of every unit.
+struct UnitFacts {
+  bool new_order = false;              // the order was created in this unit, its products read
+  std::optional<CouponRead> coupon;    // the coupon as the placement read it to bound the points
+  std::vector<Reservation> reserved;   // the reservations this unit made
+};
 
 class OrderSaga {
  public:
@@ -67,6 +76,7 @@ class OrderSaga {
     // and the saga compensates inside the unit; or optimistic, no savepoints, and a refusal
     // abandons the whole unit, which is then run again carefully.
     bool careful = true;
+    UnitFacts facts;
   };
 
   // Drives the order's saga until it ends, waits for a payment result, or an external call

@@ -48,8 +48,9 @@ PointsEntry record(Command& cmd, const std::string& user_id, PointsEntryKind kin
   cmd.tx.insert_points_entry(entry);
   static constexpr const char* kEventType[] = {"PointCharged", "PointUsed", "PointRestored",
                                                "PointAdjusted"};
-  json payload = {{"user_id", user_id}, {"amount", amount}, {"balance", entry.balance_after}};
-  if (!order_id.empty()) payload["order_id"] = order_id;
+  detail::JsonText payload;
+  payload.add("user_id", user_id).add("amount", amount).add("balance", entry.balance_after);
+  if (!order_id.empty()) payload.add("order_id", order_id);
   detail::emit(cmd, kEventType[static_cast<int>(kind)], user_id, payload);
   return entry;
 }
@@ -66,8 +67,10 @@ void credit(Command& cmd, const std::string& user_id, Money amount, std::string_
 namespace detail {
 
 PointsEntry use_points(Command& cmd, const std::string& user_id, Money amount,
-                       const std::string& order_id) {
-  for (auto& entry : cmd.tx.find_points_entries_for_order(order_id)) {
+                       const std::string& order_id, bool new_order) {
+  const auto prior = new_order ? std::vector<PointsEntry>{}
+                               : cmd.tx.find_points_entries_for_order(order_id);
+  for (const auto& entry : prior) {
     if (entry.kind != PointsEntryKind::kUse) continue;
     if (entry.user_id != user_id || entry.amount != -amount) {
       throw Error::conflict(order_id,

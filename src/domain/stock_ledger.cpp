@@ -18,8 +18,9 @@ using nlohmann::json;
 namespace detail {
 
 std::vector<Reservation> reserve_stock(Command& cmd, const std::string& order_id,
-                                       const std::vector<LineItem>& items, Timestamp expires_at) {
-  auto existing = cmd.tx.find_reservations(order_id);
+                                       const std::vector<LineItem>& items, Timestamp expires_at,
+                                       bool new_order) {
+  auto existing = new_order ? std::vector<Reservation>{} : cmd.tx.find_reservations(order_id);
   if (!existing.empty()) {
     bool same = existing.size() == items.size();
     for (std::size_t i = 0; same && i < items.size(); ++i) {
@@ -34,12 +35,14 @@ std::vector<Reservation> reserve_stock(Command& cmd, const std::string& order_id
   std::vector<Reservation> rows;
   rows.reserve(items.size());
   for (const auto& item : items) {  // sorted by product id: the lock order of every adapter
-    auto product = cmd.tx.find_product(item.product_id);
-    if (!product) throw Error::not_found("product", item.product_id);
-    if (product->status != ProductStatus::kActive) {
-      throw Error::failed_precondition(
-          Reason::kInactive, item.product_id,
-          fmt::format("product '{}' is {}", item.product_id, to_string(product->status)));
+    if (!new_order) {
+      auto product = cmd.tx.find_product(item.product_id);
+      if (!product) throw Error::not_found("product", item.product_id);
+      if (product->status != ProductStatus::kActive) {
+        throw Error::failed_precondition(
+            Reason::kInactive, item.product_id,
+            fmt::format("product '{}' is {}", item.product_id, to_string(product->status)));
+      }
     }
     if (!cmd.tx.try_reserve_stock(item.product_id, item.qty)) {
       auto level = cmd.tx.find_stock(item.product_id);
@@ -51,14 +54,18 @@ std::vector<Reservation> reserve_stock(Command& cmd, const std::string& order_id
     Reservation row{order_id, item.product_id, item.qty, expires_at, ReservationState::kLive};
     cmd.tx.insert_reservation(row);
     emit(cmd, "StockReserved", item.product_id,
-         {{"product_id", item.product_id}, {"order_id", order_id}, {"qty", item.qty}});
+         JsonText()
+             .add("product_id", item.product_id)
+             .add("order_id", order_id)
+             .add("qty", item.qty));
     rows.push_back(std::move(row));
   }
   return rows;
 }
 
-std::vector<Reservation> commit_stock(Command& cmd, const std::string& order_id) {
-  auto rows = cmd.tx.find_reservations(order_id);
+std::vector<Reservation> commit_stock(Command& cmd, const std::string& order_id,
+                                      const std::vector<Reservation>* reserved) {
+  auto rows = reserved ? *reserved : cmd.tx.find_reservations(order_id);
   if (rows.empty()) throw Error::not_found("reservation of order", order_id);
   for (auto& row : rows) {
     if (row.state == ReservationState::kReleased) {
@@ -77,7 +84,10 @@ std::vector<Reservation> commit_stock(Command& cmd, const std::string& order_id)
     }
     row.state = ReservationState::kCommitted;
     emit(cmd, "StockCommitted", row.product_id,
-         {{"product_id", row.product_id}, {"order_id", order_id}, {"qty", row.qty}});
+         JsonText()
+             .add("product_id", row.product_id)
+             .add("order_id", order_id)
+             .add("qty", row.qty));
   }
   return rows;
 }

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -139,7 +141,7 @@ JsonLinesSink::~JsonLinesSink() {
 }
 
 void JsonLinesSink::write(const Event& event) {
-  pending_ += envelope_json(event);
+  append_envelope_json(pending_, event);
   pending_ += '\n';
 }
 
@@ -174,12 +176,19 @@ void JsonLinesSink::flush() {
 
 namespace {
 
+// Bytes that stand for themselves inside a JSON string: printable ASCII but '"' and '\\'.
+constexpr auto kPlain = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x80; ++c) plain[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+  return plain;
+}();
+
+
 // Appends `text` as a JSON string. Plain printable ASCII is copied; anything else goes through
 // nlohmann (escapes, and U+FFFD for invalid UTF-8), as the whole envelope once did.
 void append_json_string(std::string& out, const std::string& text) {
   const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return u >= 0x20 && u < 0x80 && c != '"' && c != '\\';
+    return kPlain[static_cast<unsigned char>(c)];
   });
   if (plain) {
     out += '"';
@@ -379,6 +388,9 @@ class JsonChecker {
   bool string() {
     ++p_;  // opening quote
     while (p_ != end_) {
+      // Plain printable ASCII, the usual content, in a tight loop.
+      while (p_ != end_ && kPlain[static_cast<unsigned char>(*p_)]) ++p_;
+      if (p_ == end_) return false;
       const auto c = static_cast<unsigned char>(*p_);
       if (c == '"') {
         ++p_;
@@ -405,33 +417,47 @@ class JsonChecker {
 
 // Built by hand: the payload is embedded as stored (checked to be JSON, not re-parsed into a
 // tree and dumped again, which cost most of a relay's CPU per event).
-std::string envelope_json(const Event& event) {
+namespace {
+
+void append_int(std::string& out, std::int64_t value) {
+  char buf[24];
+  const auto res = std::to_chars(buf, buf + sizeof buf, value);
+  out.append(buf, res.ptr);
+}
+
+}  // namespace
+
+void append_envelope_json(std::string& out, const Event& event) {
   if (!JsonChecker::valid(event.payload)) {
     throw Error::invalid_argument(
         "payload", fmt::format("event '{}' has a payload that is not JSON", event.id));
   }
-  std::string out;
-  out.reserve(160 + event.id.size() + event.type.size() + event.topic.size() + event.key.size() +
-              event.request_id.size() + event.payload.size());
-  out += "{\"seq\":";
-  out += std::to_string(event.seq);
-  out += ",\"id\":";
+  out.reserve(out.size() + 160 + event.id.size() + event.type.size() + event.topic.size() +
+              event.key.size() + event.request_id.size() + event.payload.size());
+  out.append("{\"seq\":");
+  append_int(out, event.seq);
+  out.append(",\"id\":");
   append_json_string(out, event.id);
-  out += ",\"type\":";
+  out.append(",\"type\":");
   append_json_string(out, event.type);
-  out += ",\"schema_version\":";
-  out += std::to_string(event.schema_version);
-  out += ",\"topic\":";
+  out.append(",\"schema_version\":");
+  append_int(out, event.schema_version);
+  out.append(",\"topic\":");
   append_json_string(out, event.topic);
-  out += ",\"key\":";
+  out.append(",\"key\":");
   append_json_string(out, event.key);
-  out += ",\"occurred_at\":";
-  out += std::to_string(event.occurred_at);
-  out += ",\"request_id\":";
+  out.append(",\"occurred_at\":");
+  append_int(out, event.occurred_at);
+  out.append(",\"request_id\":");
   append_json_string(out, event.request_id);
-  out += ",\"payload\":";
-  out += event.payload;
-  out += '}';
+  out.append(",\"payload\":");
+  out.append(event.payload);
+  out.push_back('}');
+}
+
+std::string envelope_json(const Event& event) {
+  std::string out;
+  append_envelope_json(out, event);
   return out;
 }
 

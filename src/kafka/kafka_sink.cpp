@@ -15,6 +15,7 @@
 #include <cctype>
 #include <chrono>
 #include <charconv>
+#include <deque>
 #include <mutex>
 #include <string_view>
 #include <unordered_map>
@@ -74,9 +75,49 @@ struct BatchState {
   std::size_t outstanding = 0;
 };
 
+// Where a delivery report goes: the event `index` of `batch`; batch == nullptr once it was
+// reported, given up on, or its Pending was destroyed.
 struct Slot {
-  std::shared_ptr<BatchState> batch;
+  BatchState* batch = nullptr;
   std::size_t index = 0;
+};
+
+// The slots of the messages handed to librdkafka, indexed by their token (tokens are handed out
+// in increasing order): a deque instead of a hash map, so a message costs no allocation of its
+// own. Settled slots are dropped from the front.
+class Slots {
+ public:
+  std::uint64_t add(BatchState* batch, std::size_t index) {
+    slots_.push_back(Slot{batch, index});
+    return base_ + slots_.size() - 1;
+  }
+  // The live slot of `token`, or null.
+  Slot* find(std::uint64_t token) {
+    if (token < base_ || token - base_ >= slots_.size()) return nullptr;
+    Slot& slot = slots_[token - base_];
+    return slot.batch == nullptr ? nullptr : &slot;
+  }
+  void erase(Slot& slot) {
+    slot.batch = nullptr;
+    while (!slots_.empty() && slots_.front().batch == nullptr) {
+      slots_.pop_front();
+      ++base_;
+    }
+  }
+  template <class F>
+  void for_each_live(F&& f) {
+    for (Slot& slot : slots_) {
+      if (slot.batch != nullptr) f(slot);
+    }
+  }
+  void clear() {
+    base_ += slots_.size();
+    slots_.clear();
+  }
+
+ private:
+  std::deque<Slot> slots_;
+  std::uint64_t base_ = 1;  // the token of slots_.front()
 };
 
 }  // namespace
@@ -90,8 +131,7 @@ struct KafkaSink::Impl {
   bool closed = false;
   bool fatal = false;
   std::int64_t message_timeout_ms = 30000;
-  std::uint64_t next_token = 1;
-  std::unordered_map<std::uint64_t, Slot> inflight;
+  Slots inflight;  // by token
 
   mutable std::mutex counters_mu;
   KafkaSinkCounters counters;
@@ -152,7 +192,7 @@ struct KafkaSink::Impl {
     rd_kafka_flush(rk, 1000);
     rd_kafka_destroy(rk);
     rk = nullptr;
-    for (auto& [token, slot] : inflight) {
+    inflight.for_each_live([](Slot& slot) {
       BatchState& b = *slot.batch;
       if (!b.reported[slot.index]) {
         b.reported[slot.index] = true;
@@ -160,17 +200,17 @@ struct KafkaSink::Impl {
                                                   "report arrived"};
         if (b.outstanding > 0) --b.outstanding;
       }
-    }
+    });
     inflight.clear();
   }
 
   static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
     auto* self = static_cast<Impl*>(opaque);
     const auto token = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(message->_private));
-    auto it = self->inflight.find(token);
-    if (it == self->inflight.end()) return;  // publish() already gave up on it
-    Slot slot = std::move(it->second);
-    self->inflight.erase(it);
+    Slot* found = self->inflight.find(token);
+    if (found == nullptr) return;  // publish() already gave up on it
+    const Slot slot = *found;
+    self->inflight.erase(*found);
     BatchState& b = *slot.batch;
     if (b.reported[slot.index]) return;
     b.reported[slot.index] = true;
@@ -224,7 +264,12 @@ struct KafkaSink::Impl {
   rd_kafka_resp_err_t produce(const Event& event, const std::string& topic,
                               const std::string& value, std::uint64_t token,
                               SteadyClock::time_point deadline) {
-    const std::string version = std::to_string(event.schema_version);
+    char version_buf[16];
+    const std::string_view version(
+        version_buf,
+        static_cast<std::size_t>(
+            std::to_chars(version_buf, version_buf + sizeof version_buf, event.schema_version).ptr -
+            version_buf));
     for (;;) {
       const rd_kafka_resp_err_t err = rd_kafka_producev(
           rk, RD_KAFKA_V_TOPIC(topic.c_str()),
@@ -287,10 +332,20 @@ KafkaSinkCounters KafkaSink::counters() const {
 // A batch handed to librdkafka: wait() serves delivery reports until every event of it has one.
 class KafkaSink::Pending final : public PendingPublish {
  public:
-  Pending(Impl& sink, std::span<const Event> batch, std::shared_ptr<BatchState> state,
+  Pending(Impl& sink, std::span<const Event> batch, std::unique_ptr<BatchState> state,
           std::vector<std::uint64_t> tokens, SteadyClock::time_point deadline)
       : sink_(sink), batch_(batch), state_(std::move(state)), tokens_(std::move(tokens)),
         deadline_(deadline) {}
+
+  // Reports that arrive after this (wait() not called, or gave up) find no slot.
+  ~Pending() override {
+    std::lock_guard lock(sink_.mu);
+    for (const std::uint64_t token : tokens_) {
+      if (Slot* slot = sink_.inflight.find(token); slot != nullptr && slot->batch == state_.get()) {
+        sink_.inflight.erase(*slot);
+      }
+    }
+  }
 
   std::vector<Ack> wait() override {
     Impl& s = sink_;
@@ -311,11 +366,11 @@ class KafkaSink::Pending final : public PendingPublish {
             s.message_timeout_ms + s.options.report_grace_ms, s.message_timeout_ms,
             s.options.report_grace_ms);
         for (const std::uint64_t token : tokens_) {
-          auto it = s.inflight.find(token);
-          if (it == s.inflight.end()) continue;
-          state.reported[it->second.index] = true;
-          state.acks[it->second.index] = {AckStatus::kFailed, text};
-          s.inflight.erase(it);
+          Slot* slot = s.inflight.find(token);
+          if (slot == nullptr) continue;
+          state.reported[slot->index] = true;
+          state.acks[slot->index] = {AckStatus::kFailed, text};
+          s.inflight.erase(*slot);
           s.note_error(text, true);
         }
         state.outstanding = 0;
@@ -326,6 +381,7 @@ class KafkaSink::Pending final : public PendingPublish {
     std::vector<Ack> acks = std::move(state.acks);
     std::unordered_map<std::string_view, std::string_view> failed_at;  // key -> first failed id
     for (std::size_t i = 0; i < batch_.size(); ++i) {
+      if (failed_at.empty() && acks[i].status == AckStatus::kAcked) continue;  // the usual case
       const std::string& key = batch_[i].key;
       auto it = failed_at.find(key);
       if (it != failed_at.end()) {
@@ -348,7 +404,7 @@ class KafkaSink::Pending final : public PendingPublish {
  private:
   Impl& sink_;
   std::span<const Event> batch_;
-  std::shared_ptr<BatchState> state_;
+  std::unique_ptr<BatchState> state_;
   std::vector<std::uint64_t> tokens_;
   SteadyClock::time_point deadline_;
 };
@@ -372,30 +428,31 @@ std::unique_ptr<PendingPublish> KafkaSink::begin_publish(std::span<const Event> 
   }
   rd_kafka_poll(s.rk, 0);  // serve error events (and reports) that piled up meanwhile
 
-  auto state = std::make_shared<BatchState>(batch.size());
+  auto state = std::make_unique<BatchState>(batch.size());
   const auto deadline = SteadyClock::now() + std::chrono::milliseconds(s.message_timeout_ms +
                                                                        s.options.report_grace_ms);
   std::unordered_set<std::string_view> refused_keys;  // keys whose send call failed in this batch
   std::vector<std::uint64_t> tokens;
   tokens.reserve(batch.size());
   std::string topic;
+  std::string value;  // one buffer for every message: librdkafka copies it
   std::int64_t produced = 0;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const Event& event = batch[i];
-    if (refused_keys.contains(event.key)) {
+    if (!refused_keys.empty() && refused_keys.contains(event.key)) {
       state->reported[i] = true;
       state->acks[i] = {AckStatus::kNotAttempted,
                         fmt::format("an earlier event of key '{}' failed in this batch", event.key)};
       continue;
     }
     s.topic_for(event, topic);
-    const std::string value = envelope_json(event);
-    const std::uint64_t token = s.next_token++;
-    s.inflight.emplace(token, Slot{state, i});
+    value.clear();
+    append_envelope_json(value, event);
+    const std::uint64_t token = s.inflight.add(state.get(), i);
     ++state->outstanding;
     const rd_kafka_resp_err_t err = s.produce(event, topic, value, token, deadline);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      s.inflight.erase(token);
+      s.inflight.erase(*s.inflight.find(token));
       --state->outstanding;
       state->reported[i] = true;
       const std::string text = fmt::format("producing event {} to topic '{}' failed: {} ({})",

@@ -46,6 +46,14 @@ Connection::CachedStatement& Connection::prepare(const std::string& sql) {
   return *it;
 }
 
+Connection::CachedStatement& Connection::prepare(const char* sql) {
+  auto it = by_address_.find(sql);
+  if (it != by_address_.end() && it->second->first == sql) return *it->second;
+  CachedStatement& cached = prepare(std::string(sql));
+  by_address_[sql] = &cached;
+  return cached;
+}
+
 void Connection::exec(const std::string& sql) {
   try {
     db_.exec(sql);
@@ -75,6 +83,11 @@ Query& Query::bind(int index, std::int64_t value) {
 }
 
 Query& Query::bind(int index, const std::string& value) {
+  stmt_.bindNoCopy(index, value);
+  return *this;
+}
+
+Query& Query::bind(int index, std::string&& value) {
   stmt_.bind(index, value);
   return *this;
 }

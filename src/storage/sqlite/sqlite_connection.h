@@ -25,6 +25,9 @@ class Connection {
   using CachedStatement = std::pair<const std::string, std::unique_ptr<SQLite::Statement>>;
   // The cached statement for `sql`, prepared on first use; stable for the connection's life.
   CachedStatement& prepare(const std::string& sql);
+  // The same for SQL text at a fixed address (a string literal): found by its address, then
+  // checked to be the same text, without building and hashing a std::string.
+  CachedStatement& prepare(const char* sql);
   void exec(const std::string& sql);
   // Best effort; returns false if the connection is no longer usable.
   bool rollback() noexcept;
@@ -34,17 +37,23 @@ class Connection {
  private:
   SQLite::Database db_;
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+  std::unordered_map<const char*, CachedStatement*> by_address_;
 };
 
 class Query {
  public:
   Query(Connection& conn, const std::string& sql) : Query(conn, conn.prepare(sql)) {}
+  Query(Connection& conn, const char* sql) : Query(conn, conn.prepare(sql)) {}
   ~Query();
   Query(const Query&) = delete;
   Query& operator=(const Query&) = delete;
 
   Query& bind(int index, std::int64_t value);
+  // Binds the caller's string without copying it: it must stay alive and unchanged until the
+  // query's last step (a variable or member the caller holds).
   Query& bind(int index, const std::string& value);
+  // Binds a temporary string: SQLite keeps its own copy.
+  Query& bind(int index, std::string&& value);
   // Steps once; true while a row is available.
   bool step();
   // Runs a statement that returns no rows; returns the number of rows it changed.
