@@ -22,6 +22,12 @@ namespace {
 using sqlite::Connection;
 using sqlite::SqliteBusy;
 
+// A batch run without savepoints met a unit that threw: roll back, run it with them.
+struct RunCarefully {};
+
+// After a batch had to be run again carefully, this many batches are run carefully at once.
+constexpr int kCarefulBatchesAfterFailure = 16;
+
 // One caller's write unit waiting for a batch to commit it.
 struct PendingUnit {
   const std::function<void(Transaction&)>* work;
@@ -70,9 +76,12 @@ class SqliteStorage final : public Storage {
   }
 
   // Group commit: concurrent writers of this process queue their units; whoever finds no batch
-  // in progress becomes the leader and commits everything queued in one transaction, a
-  // savepoint per unit. A unit that throws rolls back only its savepoint. Every caller returns
-  // after the batch holding its unit is committed (or has failed as a whole).
+  // in progress becomes the leader and commits everything queued in one transaction. A unit
+  // that throws must leave no trace, so the units of a batch run in a savepoint each; as
+  // savepoints cost (SQLite copies every page a unit touches), a batch is first run without
+  // them, and only if one of its units throws is it rolled back and run again with them (as
+  // are the batches that follow, for a while). Every caller returns after the batch holding
+  // its unit is committed (or has failed as a whole).
   void run_write(const std::function<void(Transaction&)>& work) {
     PendingUnit unit{&work};
     std::unique_lock lock(queue_mu_);
@@ -99,9 +108,11 @@ class SqliteStorage final : public Storage {
     if (unit.error) std::rethrow_exception(unit.error);
   }
 
-  // Never throws: outcomes are recorded in each unit.
+  // Never throws: outcomes are recorded in each unit. Runs on the leader only.
   void commit_batch(const std::vector<PendingUnit*>& batch) {
     std::unique_ptr<Connection> conn;
+    bool careful = careful_batches_ > 0;
+    if (careful) --careful_batches_;
     try {
       conn = acquire();
       retry_while_busy("writing", [&] {
@@ -111,8 +122,12 @@ class SqliteStorage final : public Storage {
           sqlite::SqliteTransaction tx(*conn);
           if (batch.size() == 1) {
             run_unit_whole(*batch.front(), tx);
-          } else {
+          } else if (careful) {
             for (PendingUnit* u : batch) run_unit_in_savepoint(*u, *conn, tx);
+          } else if (!run_units_straight(batch, tx)) {
+            careful = true;
+            careful_batches_ = kCarefulBatchesAfterFailure;
+            throw RunCarefully{};
           }
           conn->exec("COMMIT");
         } catch (...) {
@@ -129,6 +144,21 @@ class SqliteStorage final : public Storage {
       }
     }
     if (conn) release(std::move(conn));  // rolled back or committed: reusable either way
+  }
+
+  // Runs the batch's units one after the other in the open transaction; false (at the first
+  // unit that throws) if the transaction must be rolled back and the batch run carefully.
+  static bool run_units_straight(const std::vector<PendingUnit*>& batch, Transaction& tx) {
+    for (PendingUnit* u : batch) {
+      try {
+        (*u->work)(tx);
+      } catch (const SqliteBusy&) {
+        throw;
+      } catch (...) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static void run_unit_whole(PendingUnit& unit, Transaction& tx) {
@@ -156,7 +186,8 @@ class SqliteStorage final : public Storage {
   }
 
   // Runs `attempt` until it stops reporting a busy database, backing off in between, up to
-  // the busy budget; then Unavailable.
+  // the busy budget; then Unavailable. An attempt that asks to run carefully runs again at
+  // once.
   template <class F>
   void retry_while_busy(const char* what, F&& attempt) {
     const auto start = std::chrono::steady_clock::now();
@@ -164,6 +195,8 @@ class SqliteStorage final : public Storage {
       try {
         attempt();
         return;
+      } catch (const RunCarefully&) {
+        continue;
       } catch (const SqliteBusy&) {
         if (std::chrono::steady_clock::now() - start >
             std::chrono::milliseconds(options_.busy_budget_ms)) {
@@ -213,6 +246,9 @@ class SqliteStorage final : public Storage {
   std::condition_variable queue_cv_;
   std::deque<PendingUnit*> queue_;
   bool leader_active_ = false;
+  // Batches still to run with a savepoint per unit since a unit of a batch run without them
+  // threw (the leader's; leaders hand over under queue_mu_).
+  int careful_batches_ = 0;
 
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Connection>> idle_;
