@@ -2,8 +2,12 @@
 //
 // WAL journal; every write unit starts with BEGIN IMMEDIATE, so writers queue on the file lock
 // instead of failing at commit; busy locks are retried inside (callers never see SQLITE_BUSY).
-// Safe across threads (one connection per concurrent unit, from a pool) and across processes
-// sharing one file. Versioned schema migrations run on open.
+// Safe across threads and across processes sharing one file. Versioned schema migrations run on
+// open. Group commit: the write units that this process's threads submit while a commit is in
+// progress are committed together in the next transaction, so they share one commit (one fsync
+// under FULL); each caller returns once its own unit is durable. A unit that throws leaves no
+// trace and does not affect the others of its batch (the batch is then run again with a
+// savepoint per unit).
 #pragma once
 
 #include <memory>
