@@ -78,6 +78,14 @@ class EventSink {
 
   // A short name for logs and relay figures, e.g. "jsonl:/var/log/events.jsonl".
   virtual std::string name() const = 0;
+
+  // true if begin_publish() may be called from another thread than the one that calls the
+  // returned PendingPublish's wait() and done(), and then returns before the acknowledgements
+  // arrive (KafkaSink). The relay then hands batches to the sink from a publisher thread of its
+  // own, in claim order, so that building and sending a batch overlaps with recording the
+  // batches before it and claiming the next. Default false: every call stays on the relay's
+  // thread (host callbacks, e.g. Python's, run where the host expects them).
+  virtual bool publishes_in_background() const { return false; }
 };
 
 // The base class most sinks derive from: publish() takes the sink's mutex, hands the events to

@@ -112,12 +112,18 @@ class KafkaSink final : public EventSink {
   // Hands the batch to librdkafka (as publish() does) and returns without waiting for the
   // delivery reports; PendingPublish::wait() waits for them and returns what publish() would.
   // Batches begun one after another are produced in that order, so per key (one partition)
-  // Kafka stores them in outbox order. The sink must outlive the returned object. Errors: as
+  // Kafka stores them in outbox order. The sink must outlive the returned object; destroying it
+  // before wait() drops the reports still to come (they are not counted in counters().acked),
+  // as do reports that arrive after wait() gave up. done() and, once every report is in,
+  // wait() take no lock, so they never wait for another thread's begin_publish(). Errors: as
   // publish(). Thread-safe.
   std::unique_ptr<PendingPublish> begin_publish(std::span<const Event> batch) override;
 
   // "kafka:" + bootstrap_servers.
   std::string name() const override;
+
+  // true: begin_publish() may run on a relay's publisher thread.
+  bool publishes_in_background() const override;
 
   // The Kafka topic an event goes to (topic_overrides, else topic_prefix + event.topic).
   std::string topic_for(const Event& event) const;

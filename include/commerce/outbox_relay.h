@@ -12,6 +12,9 @@
 // drain() and run() publish the next batches while earlier ones wait for their
 // acknowledgements and record each batch in order; if one reports a failure, the events of that
 // key in the batches published after it are not marked either (they are re-sent after it).
+// Recording a batch and claiming the next share one transaction. A sink that publishes in the
+// background (EventSink::publishes_in_background()) is handed the batches from a publisher
+// thread of the relay's own, in claim order.
 //
 // Failures: a failed event is retried after a backoff that doubles from backoff_initial_ms up
 // to backoff_max_ms. While an event waits, later events of its key wait behind it; events of
@@ -131,17 +134,27 @@ class OutboxRelay {
  private:
   struct Flight;  // a claimed batch, handed to the sink, waiting for its acknowledgements
   using Flights = std::deque<std::unique_ptr<Flight>>;
+  class Publisher;  // hands batches to a sink that publishes in the background, from a thread
 
   std::int64_t backoff_ms(int attempts) const;
-  // Takes or renews the lease, parks events behind dead letters and picks the next batch
-  // after the rows of `in_flight` (which hold `events_in_flight` events), then starts
-  // publishing it.
-  std::unique_ptr<Flight> claim_and_publish(const Flights& in_flight,
-                                            std::int64_t events_in_flight);
-  // Waits for the flight's acknowledgements and records them while holding the lease (only if
-  // `record`). Events of `stopped_keys` count as not attempted; keys with an event that was not
-  // acknowledged are added to it.
-  RelayBatch finish(Flight& flight, std::unordered_set<std::string>& stopped_keys, bool record);
+  // Parks events behind dead letters and picks the next batch after the rows of `in_flight`
+  // (which hold `events_in_flight` events) into `flight`. Runs inside transact().
+  void claim(Transaction& tx, Flight& flight, const Flights& in_flight,
+             std::int64_t events_in_flight, Timestamp now);
+  // Hands the flight's batch to the sink (outside any transaction).
+  void publish(Flight& flight);
+  // Waits for the flight's acknowledgements and works out what to record. Events of
+  // `stopped_keys` count as not attempted; keys with an event that was not acknowledged are
+  // added to it.
+  void collect(Flight& flight, std::unordered_set<std::string>& stopped_keys);
+  // Marks the flight's acknowledged rows delivered and records its failures. Runs inside
+  // transact().
+  void record(Transaction& tx, Flight& flight, Timestamp now);
+  // One write transaction: takes or renews the lease, records the flights of `done` (in order),
+  // then claims the next batch into `next` (if not null), so a batch's deliveries and the next
+  // claim cost one commit. Without the lease it does nothing and returns false.
+  bool transact(const std::vector<Flight*>& done, Flight* next, const Flights& in_flight,
+                std::int64_t events_in_flight);
   // Publishes batches until nothing is due, the lease is lost, `stop` is requested or
   // `max_batches` batches were claimed. With a sink that acknowledges asynchronously, claims
   // and publishes the next batches while earlier ones wait for their acknowledgements.
@@ -154,6 +167,7 @@ class OutboxRelay {
   EventSink& sink_;
   RelayOptions options_;
   std::mutex mu_;
+  Publisher* publisher_ = nullptr;  // pump()'s, while it runs (under mu_)
 };
 
 }  // namespace commerce

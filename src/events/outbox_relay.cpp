@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <limits>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -73,6 +75,13 @@ struct OutboxRelay::Flight {
   std::vector<int> attempts;                // failed attempts of each event so far
   std::unique_ptr<PendingPublish> pending;  // null if nothing was published or starting failed
   std::string publish_error;                // why starting the publish failed, if it did
+  // publish() has returned: `pending` and `publish_error` are set (by the publisher thread, if
+  // there is one; read only after this is true).
+  std::atomic<bool> begun = false;
+  // Filled by collect(): the outcome, known once the acknowledgements are in.
+  RelayBatch result;
+  std::vector<Ack> acks;
+  std::vector<std::int64_t> acked;          // seqs to mark delivered
 
   bool holds(std::int64_t seq) const {
     auto it = std::lower_bound(batch.begin(), batch.end(), seq,
@@ -80,84 +89,153 @@ struct OutboxRelay::Flight {
     return it != batch.end() && it->seq == seq;
   }
   // The outcome is known: recording it will not wait.
-  bool ready() const { return pending == nullptr || pending->done(); }
+  bool ready() const { return begun && (pending == nullptr || pending->done()); }
 };
 
-std::unique_ptr<OutboxRelay::Flight> OutboxRelay::claim_and_publish(const Flights& in_flight,
-                                                                    std::int64_t events_in_flight) {
-  auto flight = std::make_unique<Flight>();
-  Flight& f = *flight;
-  const std::string& owner = options_.owner;
+// Hands claimed batches to a sink that publishes in the background
+// (EventSink::publishes_in_background()) from a thread of its own, in claim order, so that
+// building and sending one batch overlaps with recording the batches before it and claiming
+// the next one. Destroying it waits until every submitted batch was handed over.
+class OutboxRelay::Publisher {
+ public:
+  explicit Publisher(OutboxRelay& relay) : relay_(relay), thread_([this] { loop(); }) {}
+  ~Publisher() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    work_.notify_all();
+    thread_.join();
+  }
+  Publisher(const Publisher&) = delete;
+  Publisher& operator=(const Publisher&) = delete;
+
+  void submit(Flight& flight) {
+    {
+      std::lock_guard lock(mu_);
+      queue_.push_back(&flight);
+    }
+    work_.notify_all();
+  }
+  // Returns once the sink took `flight` (publish() returned for it).
+  void wait_begun(const Flight& flight) {
+    if (flight.begun) return;
+    std::unique_lock lock(mu_);
+    handed_.wait(lock, [&] { return flight.begun.load(); });
+  }
+  // Returns once every submitted flight was handed to the sink.
+  void wait_idle() {
+    std::unique_lock lock(mu_);
+    handed_.wait(lock, [&] { return queue_.empty() && !busy_; });
+  }
+
+ private:
+  void loop() {
+    for (;;) {
+      Flight* flight = nullptr;
+      {
+        std::unique_lock lock(mu_);
+        work_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopped, and everything was handed over
+        flight = queue_.front();
+        queue_.pop_front();
+        busy_ = true;
+      }
+      relay_.publish(*flight);  // never throws: a failure is kept in the flight
+      {
+        std::lock_guard lock(mu_);
+        flight->begun = true;
+        busy_ = false;
+      }
+      handed_.notify_all();
+    }
+  }
+
+  OutboxRelay& relay_;
+  std::mutex mu_;
+  std::condition_variable work_;
+  std::condition_variable handed_;
+  std::deque<Flight*> queue_;
+  bool busy_ = false;
+  bool stop_ = false;
+  std::thread thread_;  // last: starts after the rest is built
+};
+
+void OutboxRelay::claim(Transaction& tx, Flight& f, const Flights& in_flight,
+                        std::int64_t events_in_flight, Timestamp now) {
+  f.batch.clear();
+  f.attempts.clear();
+  f.claimed = {};
+  f.claimed.leader = true;
   std::int64_t after_seq = 0;  // the newest row in flight
   for (const auto& other : in_flight) {
     if (!other->batch.empty()) after_seq = std::max(after_seq, other->batch.back().seq);
   }
-  const Timestamp start = clock_.now();
-  storage_.run(Storage::Access::kWrite, [&](Transaction& tx) {
-    f.batch.clear();
-    f.attempts.clear();
-    f.claimed = {};
-    if (!tx.try_acquire_lease(kLeaseName, owner, start, start + options_.lease_ms)) return;
-    f.claimed.leader = true;
-    std::vector<PendingEvent> rows;
-    if (after_seq == 0 || tx.count_pending_events(after_seq) == events_in_flight) {
-      // Every pending row up to the newest in flight is in flight: read past them.
-      rows = tx.read_due_events(start, after_seq, options_.batch_size);
-    } else {
-      // Some pending row before the newest in flight is not in flight (a retry came due, a
-      // dead letter was re-queued, a row committed late): read from the start, past the rows
-      // in flight, so that row goes first.
-      const int limit = options_.batch_size + static_cast<int>(events_in_flight);
-      for (auto& row : tx.read_due_events(start, 0, limit)) {
-        const std::int64_t seq = row.event.seq;
-        if (std::any_of(in_flight.begin(), in_flight.end(),
-                        [&](const auto& other) { return other->holds(seq); })) {
-          continue;
-        }
-        if (rows.size() == static_cast<std::size_t>(options_.batch_size)) break;
-        rows.push_back(std::move(row));
+  std::vector<PendingEvent> rows;
+  if (after_seq == 0 || tx.count_pending_events(after_seq) == events_in_flight) {
+    // Every pending row up to the newest in flight is in flight: read past them.
+    rows = tx.read_due_events(now, after_seq, options_.batch_size);
+  } else {
+    // Some pending row before the newest in flight is not in flight (a retry came due, a
+    // dead letter was re-queued, a row committed late): read from the start, past the rows
+    // in flight, so that row goes first.
+    const int limit = options_.batch_size + static_cast<int>(events_in_flight);
+    for (auto& row : tx.read_due_events(now, 0, limit)) {
+      const std::int64_t seq = row.event.seq;
+      if (std::any_of(in_flight.begin(), in_flight.end(),
+                      [&](const auto& other) { return other->holds(seq); })) {
+        continue;
       }
+      if (rows.size() == static_cast<std::size_t>(options_.batch_size)) break;
+      rows.push_back(std::move(row));
     }
-    if (rows.empty()) return;
-    std::vector<std::string> keys;
-    {
-      std::unordered_set<std::string_view> seen;
-      for (const auto& row : rows) {
-        if (seen.insert(row.event.key).second) keys.push_back(row.event.key);
-      }
+  }
+  if (rows.empty()) return;
+  std::vector<std::string> keys;
+  {
+    std::unordered_set<std::string_view> seen;
+    seen.reserve(rows.size());
+    for (const auto& row : rows) {
+      if (seen.insert(row.event.key).second) keys.push_back(row.event.key);
     }
-    std::unordered_map<std::string, std::int64_t> blocked_by;  // key -> first dead letter seq
-    for (auto& [key, seq] : tx.find_first_dead_letters(keys)) blocked_by.emplace(key, seq);
-    for (auto& row : rows) {
-      const std::string& key = row.event.key;
+  }
+  std::unordered_map<std::string, std::int64_t> blocked_by;  // key -> first dead letter seq
+  for (auto& [key, seq] : tx.find_first_dead_letters(keys)) blocked_by.emplace(key, seq);
+  f.batch.reserve(rows.size());
+  f.attempts.reserve(rows.size());
+  for (auto& row : rows) {
+    const std::string& key = row.event.key;
+    if (!blocked_by.empty()) {
       if (auto it = blocked_by.find(key); it != blocked_by.end() && it->second < row.event.seq) {
         tx.try_dead_letter_event(
             row.event.seq, row.attempts,
-            fmt::format("parked behind dead letter #{} of key '{}'", it->second, key), start,
+            fmt::format("parked behind dead letter #{} of key '{}'", it->second, key), now,
             it->second);
         ++f.claimed.parked;
         continue;
       }
-      f.attempts.push_back(row.attempts);
-      f.batch.push_back(std::move(row.event));
     }
-  });
-  if (f.batch.empty()) return flight;
+    f.attempts.push_back(row.attempts);
+    f.batch.push_back(std::move(row.event));
+  }
+}
 
-  // Publish, outside any transaction.
+void OutboxRelay::publish(Flight& f) {
+  if (f.batch.empty()) return;
+  // Outside any transaction.
   try {
     f.pending = sink_.begin_publish(f.batch);
   } catch (...) {
     f.publish_error = what_of(std::current_exception());
   }
-  return flight;
 }
 
-RelayBatch OutboxRelay::finish(Flight& f, std::unordered_set<std::string>& stopped_keys,
-                               bool record) {
-  RelayBatch result = f.claimed;
-  if (f.batch.empty()) return result;
-  std::vector<Ack> acks;
+void OutboxRelay::collect(Flight& f, std::unordered_set<std::string>& stopped_keys) {
+  if (publisher_ != nullptr) publisher_->wait_begun(f);
+  f.result = f.claimed;
+  f.acked.clear();
+  if (f.batch.empty()) return;
+  std::vector<Ack>& acks = f.acks;
   if (f.pending) {
     try {
       acks = f.pending->wait();
@@ -171,13 +249,12 @@ RelayBatch OutboxRelay::finish(Flight& f, std::unordered_set<std::string>& stopp
   } else {
     acks.assign(f.batch.size(), Ack{AckStatus::kFailed, f.publish_error});
   }
-  result.published = static_cast<int>(f.batch.size());
+  f.result.published = static_cast<int>(f.batch.size());
 
   // Per key, only the acknowledged prefix counts as delivered, whatever the sink reported.
-  std::vector<std::int64_t> acked;
-  acked.reserve(f.batch.size());
+  f.acked.reserve(f.batch.size());
   for (std::size_t i = 0; i < f.batch.size(); ++i) {
-    if (stopped_keys.contains(f.batch[i].key)) {
+    if (!stopped_keys.empty() && stopped_keys.contains(f.batch[i].key)) {
       // Behind the key's failed head (in this batch or the one before it): not an attempt.
       acks[i].status = AckStatus::kNotAttempted;
       continue;
@@ -187,51 +264,75 @@ RelayBatch OutboxRelay::finish(Flight& f, std::unordered_set<std::string>& stopp
       if (acks[i].status == AckStatus::kNotAttempted) acks[i].status = AckStatus::kFailed;
       continue;
     }
-    acked.push_back(f.batch[i].seq);
+    f.acked.push_back(f.batch[i].seq);
   }
-  if (!record) {
-    result.leader = false;
-    return result;
-  }
+}
 
-  // Record the outcome, but only while still holding the lease.
-  const Timestamp done = clock_.now();
+void OutboxRelay::record(Transaction& tx, Flight& f, Timestamp now) {
+  RelayBatch& result = f.result;
+  result.leader = true;
+  result.delivered = 0;
+  result.failed = result.dead_lettered = 0;
+  if (f.batch.empty()) return;
+  result.delivered = static_cast<int>(tx.mark_events_delivered(f.acked, now));
+  for (std::size_t i = 0; i < f.batch.size(); ++i) {
+    if (f.acks[i].status != AckStatus::kFailed) continue;  // acked, or waits behind its key
+    const Event& event = f.batch[i];
+    const int tried = f.attempts[i] + 1;
+    const std::string error = clip(f.acks[i].error.empty() ? "failed" : f.acks[i].error);
+    if (tried >= options_.max_attempts) {
+      if (tx.try_dead_letter_event(event.seq, tried, error, now, 0)) ++result.dead_lettered;
+    } else if (tx.try_record_event_failure(event.seq, tried, now + backoff_ms(tried), error)) {
+      ++result.failed;
+    }
+  }
+}
+
+bool OutboxRelay::transact(const std::vector<Flight*>& done, Flight* next,
+                           const Flights& in_flight, std::int64_t events_in_flight) {
+  bool leader = false;
+  const Timestamp now = clock_.now();
   storage_.run(Storage::Access::kWrite, [&](Transaction& tx) {
-    result.delivered = 0;
-    result.failed = result.dead_lettered = 0;
-    if (!tx.try_acquire_lease(kLeaseName, options_.owner, done, done + options_.lease_ms)) {
-      result.leader = false;
-      return;
-    }
-    result.leader = true;
-    result.delivered = static_cast<int>(tx.mark_events_delivered(acked, done));
-    for (std::size_t i = 0; i < f.batch.size(); ++i) {
-      if (acks[i].status != AckStatus::kFailed) continue;  // acked, or waits behind its key
-      const Event& event = f.batch[i];
-      const int tried = f.attempts[i] + 1;
-      const std::string error = clip(acks[i].error.empty() ? "failed" : acks[i].error);
-      if (tried >= options_.max_attempts) {
-        if (tx.try_dead_letter_event(event.seq, tried, error, done, 0)) ++result.dead_lettered;
-      } else if (tx.try_record_event_failure(event.seq, tried, done + backoff_ms(tried), error)) {
-        ++result.failed;
-      }
-    }
+    leader = tx.try_acquire_lease(kLeaseName, options_.owner, now, now + options_.lease_ms);
+    if (!leader) return;
+    for (Flight* f : done) record(tx, *f, now);
+    if (next != nullptr) claim(tx, *next, in_flight, events_in_flight, now);
   });
-  return result;
+  if (!leader) {
+    for (Flight* f : done) {
+      f->result.leader = false;
+      f->result.delivered = f->result.failed = f->result.dead_lettered = 0;
+    }
+    if (next != nullptr) {
+      next->batch.clear();
+      next->attempts.clear();
+      next->claimed = {};
+    }
+  }
+  return leader;
 }
 
 RelayBatch OutboxRelay::run_once() {
   std::lock_guard lock(mu_);
-  const auto flight = claim_and_publish({}, 0);
+  Flight f;
+  if (!transact({}, &f, {}, 0)) return f.claimed;
+  publish(f);
+  f.begun = true;
   std::unordered_set<std::string> stopped_keys;
-  return finish(*flight, stopped_keys, true);
+  collect(f, stopped_keys);
+  if (f.batch.empty()) return f.result;
+  transact({&f}, nullptr, {}, 0);
+  return f.result;
 }
 
 RelayBatch OutboxRelay::pump(int max_batches, const std::stop_token& stop,
                              const std::function<void(const RelayBatch&)>& on_batch) {
   // Events in flight at most (beyond two batches): enough to cover the acknowledgement
-  // latency of a broker at full speed, small enough to bound what a failure re-sends.
-  constexpr std::int64_t kMaxEventsInFlight = 4000;
+  // latency of a broker at full speed, small enough to bound what a failure re-sends. Every
+  // claim counts the pending rows up to the newest in flight (to notice a row that came due
+  // behind them), so the window grows with the batch rather than for every batch size.
+  const std::int64_t kMaxEventsInFlight =
+      std::clamp<std::int64_t>(10 * static_cast<std::int64_t>(options_.batch_size), 4000, 16000);
   RelayBatch total;
   auto add = [&](const RelayBatch& batch) {
     total.leader = batch.leader;
@@ -250,67 +351,109 @@ RelayBatch OutboxRelay::pump(int max_batches, const std::stop_token& stop,
     events_in_flight -= static_cast<std::int64_t>(f->batch.size());
     return f;
   };
-  // Records the oldest flight. If it had a failure or the lease is gone, records every other
-  // flight too: they went out before that outcome was known, so their events of the failed
-  // keys must not count (they are re-sent after the failed ones), and without the lease
-  // nothing is recorded. Then the next claim starts afresh from the store. False: lease lost.
-  auto settle_oldest = [&] {
-    std::unordered_set<std::string> stopped_keys;
-    RelayBatch done = finish(*pop(), stopped_keys, true);
-    add(done);
-    bool leader = done.leader;
-    if (!leader || !stopped_keys.empty()) {
-      while (!flights.empty()) {
-        done = finish(*pop(), stopped_keys, leader);
-        add(done);
-        leader = leader && done.leader;
-      }
+  // Outcomes of everything still in flight, not recorded (the lease is gone): re-sent later.
+  auto abandon = [&](std::unordered_set<std::string>& stopped_keys) {
+    while (!flights.empty()) {
+      auto f = pop();
+      collect(*f, stopped_keys);
+      f->result.leader = false;
+      f->result.delivered = f->result.failed = f->result.dead_lettered = 0;
+      add(f->result);
     }
-    return leader;
+    total.leader = false;
   };
+  // Declared after `flights`, so it is gone (every flight handed over) before they are.
+  std::unique_ptr<Publisher> publisher;
+  if (sink_.publishes_in_background()) publisher = std::make_unique<Publisher>(*this);
+  publisher_ = publisher.get();
+  struct Unset {
+    Publisher*& p;
+    ~Unset() { p = nullptr; }
+  } unset{publisher_};
   int claimed = 0;
+  bool wait_oldest = false;  // nothing more was due: wait for the oldest flight, then look again
   for (;;) {
-    while (!flights.empty() && flights.front()->ready()) {
-      if (!settle_oldest()) return total;
-    }
+    // What to record in this round, oldest first: the flights whose outcome is known, or the
+    // oldest (waiting for it) when no other move is possible. If one had a failure, every
+    // other flight too: they went out before that outcome was known, so their events of the
+    // failed keys must not count (they are re-sent after the failed ones), and the next claim
+    // starts afresh from the store.
+    std::vector<std::unique_ptr<Flight>> done;
+    std::unordered_set<std::string> stopped_keys;
+    auto take = [&] {
+      done.push_back(pop());
+      collect(*done.back(), stopped_keys);
+    };
+    while (!flights.empty() && flights.front()->ready() && stopped_keys.empty()) take();
     const bool may_claim = claimed < max_batches && !stop.stop_requested();
-    const bool room = flights.size() < 2 || events_in_flight < kMaxEventsInFlight;
-    if (!may_claim || !room) {
-      if (flights.empty()) break;
-      if (!settle_oldest()) break;
-      continue;
+    if (stopped_keys.empty() && done.empty() && !flights.empty() &&
+        (wait_oldest || !may_claim ||
+         (flights.size() >= 2 && events_in_flight >= kMaxEventsInFlight))) {
+      take();  // waits for its acknowledgements
     }
+    while (!stopped_keys.empty() && !flights.empty()) take();
+    wait_oldest = false;
+    const bool room = flights.size() < 2 || events_in_flight < kMaxEventsInFlight;
     std::unique_ptr<Flight> next;
+    if (may_claim && room) next = std::make_unique<Flight>();
+    if (done.empty() && next == nullptr) break;  // nothing in flight, nothing to claim
+
+    std::vector<Flight*> to_record;
+    for (auto& f : done) to_record.push_back(f.get());
+    bool leader = false;
     try {
-      next = claim_and_publish(flights, events_in_flight);
+      leader = transact(to_record, next.get(), flights, events_in_flight);
     } catch (...) {
-      // Record what is in flight if the store lets us (else it stays pending, to be re-sent),
-      // then report the claim's error.
-      std::unordered_set<std::string> stopped_keys;
+      // Nothing of this transaction was recorded: what `done` held stays pending, to be re-sent.
+      // If `done` was empty (only the claim failed), record what is in flight if the store
+      // lets us; otherwise leave it pending too, so no row is marked delivered while an earlier
+      // row of its key may still be waiting to be recorded. Then report the error.
       try {
-        while (!flights.empty()) add(finish(*pop(), stopped_keys, true));
+        std::unordered_set<std::string> keys(stopped_keys);
+        std::vector<std::unique_ptr<Flight>> rest;
+        if (!done.empty()) {
+          if (publisher) publisher->wait_idle();
+          flights.clear();
+        }
+        while (!flights.empty()) {
+          rest.push_back(pop());
+          collect(*rest.back(), keys);
+        }
+        std::vector<Flight*> records;
+        for (auto& f : rest) records.push_back(f.get());
+        if (!records.empty() && transact(records, nullptr, {}, 0)) {
+          for (Flight* f : records) add(f->result);
+        }
       } catch (...) {
+        if (publisher) publisher->wait_idle();
         flights.clear();
       }
       throw;
     }
-    ++claimed;
-    total.leader = next->claimed.leader;
-    if (!next->claimed.leader) {  // another relay holds the lease: what is in flight is lost
-      std::unordered_set<std::string> stopped_keys;
-      while (!flights.empty()) add(finish(*pop(), stopped_keys, false));
-      total.leader = false;
+    for (auto& f : done) add(f->result);
+    if (!leader) {  // another relay holds the lease: what is in flight is lost
+      abandon(stopped_keys);
       break;
     }
+    if (next == nullptr) continue;
+    ++claimed;
+    total.leader = true;
     if (next->batch.empty()) {
       add(next->claimed);  // parked events, if any
       if (next->claimed.parked > 0) continue;
       if (flights.empty()) break;  // nothing due
-      if (!settle_oldest()) break;  // nothing more due yet: wait for the oldest, then look again
+      wait_oldest = true;
       continue;
     }
     events_in_flight += static_cast<std::int64_t>(next->batch.size());
     flights.push_back(std::move(next));
+    Flight& f = *flights.back();
+    if (publisher) {
+      publisher->submit(f);
+    } else {
+      publish(f);
+      f.begun = true;
+    }
   }
   return total;
 }

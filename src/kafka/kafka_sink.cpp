@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <charconv>
@@ -72,7 +73,10 @@ struct BatchState {
   explicit BatchState(std::size_t n) : acks(n), reported(n, false) {}
   std::vector<Ack> acks;
   std::vector<bool> reported;
-  std::size_t outstanding = 0;
+  // Events still waiting for their report. Changed only under Impl::mu, after the event's ack
+  // is written; read without it (done(), and wait() once it is 0), so a relay's thread that
+  // waits never queues behind another thread producing the next batch.
+  std::atomic<std::size_t> outstanding = 0;
 };
 
 // Where a delivery report goes: the event `index` of `batch`; batch == nullptr once it was
@@ -214,7 +218,6 @@ struct KafkaSink::Impl {
     BatchState& b = *slot.batch;
     if (b.reported[slot.index]) return;
     b.reported[slot.index] = true;
-    --b.outstanding;
     if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       b.acks[slot.index] = {AckStatus::kAcked, {}};
       std::lock_guard lock(self->counters_mu);
@@ -226,6 +229,8 @@ struct KafkaSink::Impl {
       b.acks[slot.index] = {AckStatus::kFailed, text};
       self->note_error(text, true);
     }
+    // Last: a thread that sees no report outstanding reads the acks without the lock.
+    --b.outstanding;
   }
 
   static void on_error_event(rd_kafka_t* producer, int code, const char* reason, void* opaque) {
@@ -316,6 +321,8 @@ KafkaSink::~KafkaSink() {
 
 std::string KafkaSink::name() const { return impl_->name; }
 
+bool KafkaSink::publishes_in_background() const { return true; }
+
 std::string KafkaSink::topic_for(const Event& event) const {
   std::string topic;
   impl_->topic_for(event, topic);
@@ -339,6 +346,7 @@ class KafkaSink::Pending final : public PendingPublish {
 
   // Reports that arrive after this (wait() not called, or gave up) find no slot.
   ~Pending() override {
+    if (state_->outstanding == 0) return;  // every slot of it is gone already
     std::lock_guard lock(sink_.mu);
     for (const std::uint64_t token : tokens_) {
       if (Slot* slot = sink_.inflight.find(token); slot != nullptr && slot->batch == state_.get()) {
@@ -350,7 +358,7 @@ class KafkaSink::Pending final : public PendingPublish {
   std::vector<Ack> wait() override {
     Impl& s = sink_;
     BatchState& state = *state_;
-    {
+    if (state.outstanding > 0) {
       std::lock_guard lock(s.mu);
       // Wait for the delivery reports; librdkafka bounds each by message.timeout.ms.
       while (state.outstanding > 0 && s.rk != nullptr) {
@@ -396,10 +404,7 @@ class KafkaSink::Pending final : public PendingPublish {
     return acks;
   }
 
-  bool done() const override {
-    std::lock_guard lock(sink_.mu);
-    return state_->outstanding == 0;
-  }
+  bool done() const override { return state_->outstanding == 0; }
 
  private:
   Impl& sink_;
@@ -437,6 +442,14 @@ std::unique_ptr<PendingPublish> KafkaSink::begin_publish(std::span<const Event> 
   std::string topic;
   std::string value;  // one buffer for every message: librdkafka copies it
   std::int64_t produced = 0;
+  // An event that cannot be encoded (a payload that is not JSON) fails the whole batch, as
+  // publish() documents: what was produced already is then forgotten here (its reports find
+  // no slot) and re-sent with the batch.
+  auto forget = [&] {
+    for (const std::uint64_t token : tokens) {
+      if (Slot* slot = s.inflight.find(token)) s.inflight.erase(*slot);
+    }
+  };
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const Event& event = batch[i];
     if (!refused_keys.empty() && refused_keys.contains(event.key)) {
@@ -447,7 +460,12 @@ std::unique_ptr<PendingPublish> KafkaSink::begin_publish(std::span<const Event> 
     }
     s.topic_for(event, topic);
     value.clear();
-    append_envelope_json(value, event);
+    try {
+      append_envelope_json(value, event);
+    } catch (...) {
+      forget();
+      throw;
+    }
     const std::uint64_t token = s.inflight.add(state.get(), i);
     ++state->outstanding;
     const rd_kafka_resp_err_t err = s.produce(event, topic, value, token, deadline);

@@ -6,6 +6,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
+#include <atomic>
+#include <functional>
 #include <map>
 #include <set>
 #include <span>
@@ -50,20 +54,47 @@ class AsyncSink final : public EventSink {
     return begin_publish(batch)->wait();
   }
   std::unique_ptr<PendingPublish> begin_publish(std::span<const Event> batch) override {
-    max_in_flight = std::max(max_in_flight, ++in_flight);
+    const int now = ++in_flight;
+    int seen = max_in_flight;
+    while (now > seen && !max_in_flight.compare_exchange_weak(seen, now)) {
+    }
+    if (std::this_thread::get_id() != creator) ++begun_elsewhere;
+    ++begun_total;
     return std::make_unique<Pending>(*this, batch);
   }
+  bool publishes_in_background() const override { return background; }
 
-  std::map<std::int64_t, int> failures_left;
-  int in_flight = 0;
-  int max_in_flight = 0;
+  std::map<std::int64_t, int> failures_left;  // read in wait() only
+  std::atomic<int> in_flight = 0;
+  std::atomic<int> max_in_flight = 0;
+  // true (default): the relay calls begin_publish() from its publisher thread, as for Kafka.
+  bool background = true;
+  std::thread::id creator = std::this_thread::get_id();
+  std::atomic<int> begun_elsewhere = 0;  // begin_publish() calls from another thread
+  std::atomic<int> begun_total = 0;
+  // In the background, the first wait() holds (up to 5 s) until a second batch was begun: the
+  // relay claims ahead at once, but the publisher thread may lag behind on a loaded machine.
+  std::atomic<bool> held = false;
+  std::vector<Event> accepted;           // acknowledged events, in wait() order
+  // true: done() says the outcome is known at once (as Kafka's, once its reports are in), so the
+  // relay records a batch as soon as it comes round to it.
+  bool settled_at_once = false;
+  // Called once, in the first wait().
+  std::function<void()> on_first_wait;
 
  private:
   class Pending final : public PendingPublish {
    public:
     Pending(AsyncSink& sink, std::span<const Event> batch) : sink_(sink), batch_(batch) {}
-    bool done() const override { return false; }
+    bool done() const override { return sink_.settled_at_once; }
     std::vector<Ack> wait() override {
+      if (auto hook = std::exchange(sink_.on_first_wait, nullptr)) hook();
+      if (sink_.background && !sink_.held.exchange(true)) {
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (sink_.begun_total < 2 && std::chrono::steady_clock::now() < until) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+      }
       --sink_.in_flight;
       std::vector<Ack> acks;
       std::set<std::string> failed;
@@ -77,6 +108,7 @@ class AsyncSink final : public EventSink {
           acks.push_back({AckStatus::kFailed, "refused seq " + std::to_string(e.seq)});
         } else {
           acks.push_back({AckStatus::kAcked, {}});
+          sink_.accepted.push_back(e);
         }
       }
       return acks;
@@ -337,6 +369,120 @@ TEST_F(RelayTest, PipelinedBatchesMarkNothingBehindAFailureOfTheBatchBefore) {
   check_prefix();
   EXPECT_EQ(relay.stats().pending, 0);
   EXPECT_EQ(relay.stats().delivered, static_cast<std::int64_t>(written.size()));
+}
+
+// Counts the write units run on a storage it does not own.
+class CountingStorage final : public Storage {
+ public:
+  explicit CountingStorage(Storage& target) : target_(target) {}
+  void run(Access access, const std::function<void(Transaction&)>& work) override {
+    if (access == Access::kWrite) ++writes;
+    target_.run(access, work);
+  }
+  std::string url() const override { return target_.url(); }
+  int writes = 0;
+
+ private:
+  Storage& target_;
+};
+
+// The transaction that records a batch's deliveries also claims the next batch: draining B
+// batches costs B + 1 write transactions (the last claim finds nothing), not 2B + 1.
+TEST_F(RelayTest, ABatchsDeliveriesAndTheNextClaimShareOneTransaction) {
+  make_events({"sku-a", "sku-b"}, 20);
+  const auto written = outbox();
+  AsyncSink sink;
+  sink.settled_at_once = true;
+  sink.background = false;  // so the relay always comes round to a batch it has handed over
+  CountingStorage counting(store_->storage());
+  OutboxRelay relay(counting, *clock_, sink, options(5, 6));
+  const RelayBatch done = relay.drain();
+  EXPECT_TRUE(done.leader);
+  EXPECT_EQ(done.delivered, static_cast<int>(written.size()));
+  const int batches = static_cast<int>((written.size() + 5) / 6);
+  EXPECT_EQ(counting.writes, batches + 1);
+  EXPECT_EQ(relay.stats().pending, 0);
+  EXPECT_EQ(relay.stats().delivered, static_cast<std::int64_t>(written.size()));
+}
+
+// A pipelined relay whose lease was taken over while a batch was in flight records nothing of
+// it (the lease is re-checked in the transaction that would mark it and claim the next batch)
+// and claims nothing more; the new holder's outcome stands.
+TEST_F(RelayTest, APipelinedRelayThatLostItsLeaseMarksAndClaimsNothing) {
+  make_events({"sku-a", "sku-b"}, 3);
+  const auto written = outbox();
+  // Relay B refuses everything: its rows stay pending (each key's head with one failed attempt).
+  struct Refusing final : EventSinkBase {
+    std::string name() const override { return "refusing"; }
+    void write(const Event&) override { throw std::runtime_error("refused"); }
+  } refusing;
+  RelayOptions ob = options();
+  ob.owner = "relay-b";
+  OutboxRelay relay_b(*store_, refusing, ob);
+  RelayBatch b_batch;
+
+  AsyncSink sink;
+  sink.settled_at_once = true;
+  sink.background = false;  // one batch in flight when the lease runs out
+  sink.on_first_wait = [&] {  // A's first batch is in flight: its lease runs out, B takes over
+    clock_->advance(30'001);
+    b_batch = relay_b.run_once();
+  };
+  RelayOptions oa = options(5, 4);
+  oa.owner = "relay-a";
+  OutboxRelay relay_a(*store_, sink, oa);
+  const RelayBatch a = relay_a.drain();
+  EXPECT_FALSE(a.leader);
+  EXPECT_EQ(a.delivered, 0);
+  EXPECT_EQ(a.published, 4);  // sent (same ids are re-sent later), but not marked
+  EXPECT_TRUE(b_batch.leader);
+  EXPECT_EQ(b_batch.failed, 2);  // each key's head; the rest waits behind it
+  const RelayStats stats = relay_a.stats();
+  EXPECT_EQ(stats.delivered, 0);
+  EXPECT_EQ(stats.pending, static_cast<std::int64_t>(written.size()));
+  for (const auto& p : run_unit(store_->storage(), Storage::Access::kRead, [](Transaction& tx) {
+         return tx.read_due_events(kStart + 1'000'000'000, 0, 1000);
+       })) {
+    EXPECT_LE(p.attempts, 1) << "seq " << p.event.seq;  // B's attempt only
+  }
+}
+
+// With a sink that publishes in the background, the relay hands batches over from its
+// publisher thread while it records and claims: every event is delivered, per key in outbox
+// order (re-sends after a failure included), and a failure still holds back its key's later
+// events in the batches already handed over.
+TEST_F(RelayTest, ABackgroundPublisherDeliversEverythingInKeyOrder) {
+  make_events({"sku-a", "sku-b", "sku-c"}, 40);
+  const auto written = outbox();
+  AsyncSink sink;
+  for (const auto& e : written) {
+    if (e.seq % 17 == 0) sink.failures_left[e.seq] = 1;
+  }
+  OutboxRelay relay(*store_, sink, options(5, 7));
+  for (int round = 0; round < 20 && relay.stats().pending > 0; ++round) {
+    relay.drain();
+    clock_->advance(400);
+  }
+  EXPECT_EQ(relay.stats().pending, 0);
+  EXPECT_EQ(relay.stats().delivered, static_cast<std::int64_t>(written.size()));
+  EXPECT_GT(sink.begun_elsewhere.load(), 0) << "no batch went through the publisher thread";
+  EXPECT_GE(sink.max_in_flight.load(), 2);
+  // Events of a failed key that were already handed over are acknowledged by the sink but not
+  // marked, and re-sent after the failed one: per key, the last copy of each event (the one
+  // marked delivered) comes in outbox order.
+  std::map<std::int64_t, std::size_t> last_copy;
+  for (std::size_t i = 0; i < sink.accepted.size(); ++i) last_copy[sink.accepted[i].seq] = i;
+  EXPECT_EQ(last_copy.size(), written.size());
+  std::map<std::string, std::size_t> previous;
+  for (const auto& e : written) {  // by seq
+    auto it = last_copy.find(e.seq);
+    if (it == last_copy.end()) continue;
+    auto [p, fresh] = previous.emplace(e.key, it->second);
+    if (!fresh) {
+      EXPECT_GT(it->second, p->second) << "seq " << e.seq << " of " << e.key;
+      p->second = it->second;
+    }
+  }
 }
 
 // The relay's envelopes embed the stored payload as is, after a check of its own: it must take

@@ -195,7 +195,11 @@ case "$cmd" in
     cport="$(free_port)"
     [[ "$port" != "$cport" ]] || cport="$(free_port)"
     write_config "$state" "$port" "$cport"
-    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+    # A random 16-byte id, base64url; one starting with '-' would be read as an option.
+    cluster_id="-"
+    while [[ "$cluster_id" == -* ]]; do
+      cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+    done
     # shellcheck disable=SC2046
     java $(java_opts "$state") -cp "$JARS/*" kafka.tools.StorageTool format \
       -t "$cluster_id" -c "$state/server.properties" >"$state/format.log" 2>&1 \

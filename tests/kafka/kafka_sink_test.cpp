@@ -151,6 +151,59 @@ TEST(KafkaSinkBroker, MessageCarriesKeyHeadersEnvelopeAndMappedTopic) {
   for (const auto& [key, parts] : partitions) EXPECT_EQ(parts.size(), 1u) << key;
 }
 
+KafkaSinkOptions broker_options(const std::string& bootstrap, const std::string& stem) {
+  KafkaSinkOptions o;
+  o.bootstrap_servers = bootstrap;
+  o.topic_prefix = kafka_test::unique_name(stem) + ".";
+  o.properties = {{"log_level", "3"}};
+  return o;
+}
+
+// A publish whose PendingPublish is dropped without wait(): its delivery reports arrive later
+// and are dropped (as for a publish that gave up waiting), touching nothing that is gone; the
+// sink goes on delivering.
+TEST(KafkaSinkBroker, ReportsOfAnAbandonedPublishAreDroppedAndTheSinkGoesOn) {
+  const std::string bootstrap = kafka_test::require_broker();
+  if (bootstrap.empty()) return;
+  KafkaSink sink(broker_options(bootstrap, "abandoned"));
+  std::vector<Event> first, second;
+  for (int i = 1; i <= 50; ++i) first.push_back(testing::sample_event(i, "sku-" + std::to_string(i % 3)));
+  for (int i = 51; i <= 60; ++i) second.push_back(testing::sample_event(i, "sku-" + std::to_string(i % 3)));
+  sink.begin_publish(first).reset();  // abandoned at once
+  EXPECT_TRUE(sink.flush(10000));     // serves its reports
+  EXPECT_EQ(sink.counters().produced, 50);
+  EXPECT_EQ(sink.counters().acked, 0);
+  const auto acks = sink.publish(second);
+  ASSERT_EQ(acks.size(), second.size());
+  for (const auto& ack : acks) EXPECT_EQ(ack.status, AckStatus::kAcked) << ack.error;
+  EXPECT_EQ(sink.counters().acked, 10);
+}
+
+// An event whose payload is not JSON fails the whole batch (begin_publish throws
+// InvalidArgument naming "payload"); the reports of the events produced before it are dropped
+// and the sink goes on delivering.
+TEST(KafkaSinkBroker, AnEventThatCannotBeEncodedFailsTheBatchAndTheSinkGoesOn) {
+  const std::string bootstrap = kafka_test::require_broker();
+  if (bootstrap.empty()) return;
+  KafkaSink sink(broker_options(bootstrap, "unencodable"));
+  std::vector<Event> batch;
+  for (int i = 1; i <= 5; ++i) batch.push_back(testing::sample_event(i, "sku-a"));
+  batch[3].payload = "{not json";
+  try {
+    sink.publish(batch);
+    ADD_FAILURE() << "publish took a payload that is not JSON";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+    EXPECT_EQ(e.subject(), "payload");
+  }
+  EXPECT_TRUE(sink.flush(10000));  // the three produced before it get their reports
+  EXPECT_EQ(sink.counters().acked, 0);
+  batch[3].payload = "{}";
+  const auto acks = sink.publish(batch);
+  for (const auto& ack : acks) EXPECT_EQ(ack.status, AckStatus::kAcked) << ack.error;
+  EXPECT_EQ(sink.counters().acked, 5);
+}
+
 // The conformance suite reads back in publish order, so each harness publishes to topics of one
 // partition (Kafka orders messages per partition only).
 testing::SinkHarness kafka_harness() {

@@ -37,11 +37,26 @@ Connection::Connection(const std::string& path, const std::string& synchronous)
 Connection::CachedStatement& Connection::prepare(const std::string& sql) {
   auto it = statements_.find(sql);
   if (it == statements_.end()) {
+    Prepared prepared;
     try {
-      it = statements_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first;
+      prepared.statement = std::make_unique<SQLite::Statement>(db_, sql);
     } catch (const SQLite::Exception& e) {
       rethrow_as_commerce_error(e, sql);
     }
+    // SQLiteCpp keeps its handle private; it is the connection's statement with this text
+    // (the cache holds one per text, and no other statement of this connection stays open).
+    sqlite3* db = db_.getHandle();
+    for (sqlite3_stmt* s = sqlite3_next_stmt(db, nullptr); s; s = sqlite3_next_stmt(db, s)) {
+      const char* text = sqlite3_sql(s);
+      if (text != nullptr && sql == text) {
+        prepared.handle = s;
+        break;
+      }
+    }
+    if (prepared.handle == nullptr) {
+      throw Error::internal(fmt::format("SQLite lost the statement just prepared: {}", sql));
+    }
+    it = statements_.emplace(sql, std::move(prepared)).first;
   }
   return *it;
 }
@@ -110,8 +125,12 @@ int Query::run() {
   }
 }
 
-std::int64_t Query::int64(int column) const { return stmt_.getColumn(column).getInt64(); }
+std::int64_t Query::int64(int column) const { return sqlite3_column_int64(handle_, column); }
 
-std::string Query::text(int column) const { return stmt_.getColumn(column).getString(); }
+std::string Query::text(int column) const {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(handle_, column));
+  if (text == nullptr) return {};
+  return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(handle_, column)));
+}
 
 }  // namespace commerce::sqlite

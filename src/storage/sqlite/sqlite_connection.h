@@ -11,6 +11,8 @@
 #include <string>
 #include <unordered_map>
 
+struct sqlite3_stmt;
+
 namespace commerce::sqlite {
 
 // The database was locked by another connection: roll back and run the unit again.
@@ -22,7 +24,13 @@ class Connection {
  public:
   Connection(const std::string& path, const std::string& synchronous);
 
-  using CachedStatement = std::pair<const std::string, std::unique_ptr<SQLite::Statement>>;
+  // A prepared statement with its SQL, and SQLite's own handle of it (for reading columns
+  // without SQLiteCpp's per-column wrapper objects).
+  struct Prepared {
+    std::unique_ptr<SQLite::Statement> statement;
+    sqlite3_stmt* handle = nullptr;
+  };
+  using CachedStatement = std::pair<const std::string, Prepared>;
   // The cached statement for `sql`, prepared on first use; stable for the connection's life.
   CachedStatement& prepare(const std::string& sql);
   // The same for SQL text at a fixed address (a string literal): found by its address, then
@@ -36,7 +44,7 @@ class Connection {
 
  private:
   SQLite::Database db_;
-  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+  std::unordered_map<std::string, Prepared> statements_;
   std::unordered_map<const char*, CachedStatement*> by_address_;
 };
 
@@ -64,11 +72,13 @@ class Query {
 
  private:
   Query(Connection& conn, Connection::CachedStatement& cached)
-      : conn_(conn), sql_(cached.first), stmt_(*cached.second) {}
+      : conn_(conn), sql_(cached.first), stmt_(*cached.second.statement),
+        handle_(cached.second.handle) {}
 
   Connection& conn_;
   const std::string& sql_;
   SQLite::Statement& stmt_;
+  sqlite3_stmt* handle_;
 };
 
 }  // namespace commerce::sqlite

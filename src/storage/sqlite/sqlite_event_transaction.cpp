@@ -2,6 +2,7 @@
 #include "sqlite_transaction.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace commerce::sqlite {
 
@@ -22,18 +23,38 @@ std::vector<PendingEvent> SqliteTransaction::read_due_events(Timestamp now,
                                                              std::int64_t after_seq, int limit) {
   // A waiting row has next_attempt_at > now >= 0; "> 0" lets the probe use the small partial
   // index outbox_waiting_by_key (only rows that failed at least once are in it).
-  Query q(conn_, "SELECT " + kEventColumns +
-                     ", o.attempts, o.next_attempt_at, o.last_error FROM outbox o "
-                     "WHERE o.state = 'pending' AND o.seq > ?3 AND o.next_attempt_at <= ?1 "
-                     "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state = 'pending' "
-                     "AND p.next_attempt_at > 0 AND p.key = o.key AND p.seq < o.seq "
-                     "AND p.next_attempt_at > ?1) "
-                     "ORDER BY o.seq LIMIT ?2");
+  static const std::string kSql =
+      "SELECT " + kEventColumns +
+      ", o.attempts, o.next_attempt_at, o.last_error FROM outbox o "
+      "WHERE o.state = 'pending' AND o.seq > ?3 AND o.next_attempt_at <= ?1 "
+      "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state = 'pending' "
+      "AND p.next_attempt_at > 0 AND p.key = o.key AND p.seq < o.seq "
+      "AND p.next_attempt_at > ?1) "
+      "ORDER BY o.seq LIMIT ?2";
+  // The same without the per-row probe, for the usual case where no row waits for a retry
+  // (then the probe finds nothing for any row): one look at the small partial index instead.
+  static const std::string kSqlNoneWaiting =
+      "SELECT " + kEventColumns +
+      ", o.attempts, o.next_attempt_at, o.last_error FROM outbox o "
+      "WHERE o.state = 'pending' AND o.seq > ?3 AND o.next_attempt_at <= ?1 "
+      "ORDER BY o.seq LIMIT ?2";
+  bool waiting = true;
+  {
+    Query probe(conn_,
+                "SELECT EXISTS (SELECT 1 FROM outbox INDEXED BY outbox_waiting_by_key "
+                "WHERE state = 'pending' "
+                "AND next_attempt_at > 0 AND next_attempt_at > ?1)");
+    probe.bind(1, now);
+    waiting = !probe.step() || probe.int64(0) != 0;
+  }
+  const std::string& sql = waiting ? kSql : kSqlNoneWaiting;
+  Query q(conn_, sql);
   q.bind(1, now).bind(2, limit).bind(3, after_seq);
   std::vector<PendingEvent> out;
+  out.reserve(static_cast<std::size_t>(std::clamp(limit, 0, 10'000)));
   while (q.step()) {
-    out.push_back(PendingEvent{event_from(q), static_cast<int>(q.int64(9)), q.int64(10),
-                               q.text(11)});
+    out.push_back(
+        PendingEvent{event_from(q), static_cast<int>(q.int64(9)), q.int64(10), q.text(11)});
   }
   return out;
 }
@@ -47,10 +68,13 @@ std::int64_t SqliteTransaction::count_pending_events(std::int64_t through_seq) {
 std::int64_t SqliteTransaction::mark_events_delivered(const std::vector<std::int64_t>& seqs,
                                                      Timestamp now) {
   if (seqs.empty()) return 0;
-  std::string array = "[";  // the seqs as a JSON array, for json_each()
+  std::string array;  // the seqs as a JSON array, for json_each()
+  array.reserve(seqs.size() * 12 + 2);
+  array += '[';
+  char buf[24];
   for (const std::int64_t seq : seqs) {
     if (array.size() > 1) array += ',';
-    array += std::to_string(seq);
+    array.append(buf, std::to_chars(buf, buf + sizeof buf, seq).ptr);
   }
   array += ']';
   Query q(conn_,
