@@ -5,7 +5,6 @@
 // string it accepts). Not thread-safe; one object per payload.
 #pragma once
 
-#include <algorithm>
 #include <array>
 #include <concepts>
 #include <cstdint>
@@ -64,10 +63,13 @@ class JsonText {
 
   // The object's text, members sorted by key.
   std::string str() const {
+    // Insertion sort: at most 8 members (std::sort here trips GCC 12's -Warray-bounds).
     std::array<const Member*, kMaxMembers> order{};
-    for (std::size_t i = 0; i < count_; ++i) order[i] = &members_[i];
-    std::sort(order.begin(), order.begin() + count_,
-              [](const Member* a, const Member* b) { return a->key < b->key; });
+    for (std::size_t i = 0; i < count_; ++i) {
+      std::size_t j = i;
+      for (; j > 0 && members_[i].key < order[j - 1]->key; --j) order[j] = order[j - 1];
+      order[j] = &members_[i];
+    }
     std::string out;
     out.reserve(values_.size() + 16 * count_ + 2);
     out.push_back('{');
