@@ -11,8 +11,9 @@
 # 5. asan: an ASan+UBSan build of the suite, running ctest (except negative-control, the
 #    server-backed labels and the consumer projects, which test packaging and rebuild the
 #    library),
-# 6. tsan: a TSan build of the concurrency tests, running ctest -L concurrency (ASLR disabled
-#    with setarch -R where possible: TSan needs a fixed memory layout),
+# 6. tsan: a TSan build of the concurrency tests and of the events tests (the relay's publisher
+#    thread), running ctest -L 'concurrency|events' (ASLR disabled with setarch -R where
+#    possible: TSan needs a fixed memory layout),
 # 7. fuzz: the inbox message parser under libFuzzer for a bounded time,
 # 8. python: pip install . into a venv, pytest, mypy --strict, stubtest,
 # then prints each runner's own summary lines and exits non-zero if anything failed.
@@ -20,7 +21,7 @@
 # Build trees live in build-ci/ (git-ignored). Environment: COMMERCE_JOBS (default 2),
 # COMMERCE_STAGES (default "release postgres kafka asan tsan fuzz python"),
 # COMMERCE_TSAN_TARGETS (extra targets the TSan stage builds, for other tests labelled
-# concurrency), COMMERCE_FUZZ_SECONDS (default 20).
+# concurrency or events), COMMERCE_FUZZ_SECONDS (default 20).
 # The negative control is NOT run here; see README.md ("Negative control").
 set -uo pipefail
 
@@ -120,7 +121,7 @@ for s in $STAGES; do
     tsan)
       dir="$BUILD_ROOT/tsan"
       # shellcheck disable=SC2206
-      targets=(commerce_concurrency_tests ${COMMERCE_TSAN_TARGETS:-})
+      targets=(commerce_concurrency_tests commerce_events_tests ${COMMERCE_TSAN_TARGETS:-})
       if stage tsan-build build "$dir" -DCOMMERCE_SANITIZE=thread -DCOMMERCE_BUILD_BENCH=OFF \
           -DCOMMERCE_BUILD_EXAMPLES=OFF -- "${targets[@]}"; then
         # TSan maps its shadow memory at fixed addresses; with high ASLR entropy it dies with
@@ -128,7 +129,7 @@ for s in $STAGES; do
         # starts, forked workers included.
         if setarch "$(uname -m)" -R true 2>/dev/null; then CTEST_PREFIX=(setarch "$(uname -m)" -R); fi
         TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-          ctest_stage tsan-ctest "$dir" -L concurrency
+          ctest_stage tsan-ctest "$dir" -L 'concurrency|events'
         CTEST_PREFIX=()
       fi
       ;;
