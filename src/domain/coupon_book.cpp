@@ -101,10 +101,8 @@ CouponApplication use_coupon(Command& cmd, const std::string& coupon_id,
 
 Money quote_coupon(Command& cmd, const std::string& coupon_id, const std::string& user_id,
                    Money subtotal, std::optional<CouponRead>& read) {
-  auto stored = cmd.tx.find_coupon(coupon_id);
-  if (!stored) throw Error::not_found("coupon", coupon_id);
-  read = CouponRead{*stored, template_of(cmd, *stored)};
-  const Coupon coupon = as_of(*stored, cmd.now);
+  const Coupon coupon = find_coupon(cmd, coupon_id);
+  read = CouponRead{coupon, template_of(cmd, coupon)};
   const CouponTemplate& tmpl = read->tmpl;
   if (auto why = refusal(coupon, tmpl, user_id, subtotal, cmd.now); !why.empty()) {
     throw Error::failed_precondition(Reason::kCouponInvalid, coupon_id, why);

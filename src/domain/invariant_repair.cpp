@@ -2,27 +2,13 @@
 #include <fmt/format.h>
 
 #include "commerce/invariants.h"
+#include "paged_rows.h"
 
 namespace commerce {
 
 namespace {
 
-constexpr int kPage = 500;
-
-// Visits every row of a listing ordered by key, a page at a time: `list(after, limit)` returns
-// the rows whose key follows `after`, `key(row)` is a row's key.
-template <class List, class Key, class Visit>
-void for_each_row(List&& list, Key&& key, Visit&& visit) {
-  std::string after;
-  for (;;) {
-    const auto page = list(after, kPage);
-    if (page.empty()) return;
-    for (const auto& row : page) {
-      after = key(row);
-      visit(row);
-    }
-  }
-}
+using detail::for_each_row;
 
 // Each part runs as its own write unit; a unit may run more than once (the storage retries on
 // contention), so it rebuilds its report from scratch on every run.

@@ -5,12 +5,13 @@
 #include <algorithm>
 
 #include "commerce/error.h"
+#include "paged_rows.h"
 
 namespace commerce {
 
 namespace {
 
-constexpr int kPage = 500;
+using detail::for_each_row;
 
 class Checker {
  public:
@@ -38,121 +39,107 @@ class Checker {
   }
 
   void stock() {
-    std::string after;
-    for (;;) {
-      auto page = tx_.list_stock_levels(after, kPage);
-      if (page.empty()) break;
-      for (const auto& s : page) {
-        after = s.product_id;
-        ++report_.products;
-        if (s.on_hand < 0 || s.reserved < 0 || s.available < 0) {
-          flag("stock.non_negative", s.product_id, "on_hand {} reserved {} available {}",
-               s.on_hand, s.reserved, s.available);
-        }
-        const auto live = tx_.sum_live_reservations(s.product_id);
-        if (live != s.reserved) {
-          flag("stock.reserved", s.product_id, "reserved {} but live reservations sum to {}",
-               s.reserved, live);
-        }
-        const auto adjusted = tx_.sum_stock_adjustments(s.product_id);
-        if (adjusted != s.on_hand + s.sold) {
-          flag("stock.conserved", s.product_id,
-               "initial + adjustments = {} but on_hand {} + sold {} = {}", adjusted, s.on_hand,
-               s.sold, s.on_hand + s.sold);
-        }
-      }
-    }
+    for_each_row(
+        [&](const std::string& after, int n) { return tx_.list_stock_levels(after, n); },
+        [](const StockLevel& s) { return s.product_id; },
+        [&](const StockLevel& s) {
+          ++report_.products;
+          if (s.on_hand < 0 || s.reserved < 0 || s.available < 0) {
+            flag("stock.non_negative", s.product_id, "on_hand {} reserved {} available {}",
+                 s.on_hand, s.reserved, s.available);
+          }
+          const auto live = tx_.sum_live_reservations(s.product_id);
+          if (live != s.reserved) {
+            flag("stock.reserved", s.product_id, "reserved {} but live reservations sum to {}",
+                 s.reserved, live);
+          }
+          const auto adjusted = tx_.sum_stock_adjustments(s.product_id);
+          if (adjusted != s.on_hand + s.sold) {
+            flag("stock.conserved", s.product_id,
+                 "initial + adjustments = {} but on_hand {} + sold {} = {}", adjusted, s.on_hand,
+                 s.sold, s.on_hand + s.sold);
+          }
+        });
   }
 
   void points() {
-    std::string after;
-    for (;;) {
-      auto page = tx_.list_points_balances(after, kPage);
-      if (page.empty()) break;
-      for (const auto& b : page) {
-        after = b.user_id;
-        ++report_.users;
-        if (b.balance < 0) flag("points.non_negative", b.user_id, "balance {}", b.balance);
-        const Money sum = tx_.sum_points_entries(b.user_id);
-        if (sum != b.balance) {
-          flag("points.ledger", b.user_id, "balance {} but the ledger sums to {}", b.balance, sum);
-        }
-      }
-    }
+    for_each_row(
+        [&](const std::string& after, int n) { return tx_.list_points_balances(after, n); },
+        [](const PointsBalance& b) { return b.user_id; },
+        [&](const PointsBalance& b) {
+          ++report_.users;
+          if (b.balance < 0) flag("points.non_negative", b.user_id, "balance {}", b.balance);
+          const Money sum = tx_.sum_points_entries(b.user_id);
+          if (sum != b.balance) {
+            flag("points.ledger", b.user_id, "balance {} but the ledger sums to {}", b.balance,
+                 sum);
+          }
+        });
   }
 
   void coupons() {
-    std::string after;
-    for (;;) {
-      auto page = tx_.list_coupons_by_status(CouponStatus::kUsed, after, kPage);
-      if (page.empty()) break;
-      for (const auto& c : page) {
-        after = c.id;
-        ++report_.coupons;
-        auto order = c.order_id.empty() ? std::nullopt : tx_.find_order(c.order_id);
-        if (!order) {
-          flag("coupon.order", c.id, "used by order '{}', which does not exist", c.order_id);
-        } else if (order->status == OrderStatus::kFailed ||
-                   order->status == OrderStatus::kCancelled) {
-          if (settled_) {
-            flag("coupon.order", c.id, "still used by order '{}', which is {}", c.order_id,
-                 to_string(order->status));
+    for_each_row(
+        [&](const std::string& after, int n) {
+          return tx_.list_coupons_by_status(CouponStatus::kUsed, after, n);
+        },
+        [](const Coupon& c) { return c.id; },
+        [&](const Coupon& c) {
+          ++report_.coupons;
+          auto order = c.order_id.empty() ? std::nullopt : tx_.find_order(c.order_id);
+          if (!order) {
+            flag("coupon.order", c.id, "used by order '{}', which does not exist", c.order_id);
+          } else if (order->status == OrderStatus::kFailed ||
+                     order->status == OrderStatus::kCancelled) {
+            if (settled_) {
+              flag("coupon.order", c.id, "still used by order '{}', which is {}", c.order_id,
+                   to_string(order->status));
+            }
+          } else if (order->coupon_id != c.id) {
+            flag("coupon.order", c.id, "used by order '{}', which names coupon '{}'",
+                 c.order_id, order->coupon_id);
           }
-        } else if (order->coupon_id != c.id) {
-          flag("coupon.order", c.id, "used by order '{}', which names coupon '{}'", c.order_id,
-               order->coupon_id);
-        }
-      }
-    }
-    after.clear();
-    for (;;) {
-      auto page = tx_.list_coupon_templates(after, kPage);
-      if (page.empty()) break;
-      for (const auto& t : page) {
-        after = t.id;
-        ++report_.templates;
-        const auto issued = tx_.count_coupons_of_template(t.id);
-        if (t.issued_count > t.total_limit || issued != t.issued_count) {
-          flag("coupon.limits", t.id, "issued_count {}, limit {}, coupons issued {}",
-               t.issued_count, t.total_limit, issued);
-        }
-        per_user(t);
-      }
-    }
+        });
+    for_each_row(
+        [&](const std::string& after, int n) { return tx_.list_coupon_templates(after, n); },
+        [](const CouponTemplate& t) { return t.id; },
+        [&](const CouponTemplate& t) {
+          ++report_.templates;
+          const auto issued = tx_.count_coupons_of_template(t.id);
+          if (t.issued_count > t.total_limit || issued != t.issued_count) {
+            flag("coupon.limits", t.id, "issued_count {}, limit {}, coupons issued {}",
+                 t.issued_count, t.total_limit, issued);
+          }
+          per_user(t);
+        });
   }
 
   // Each user's issue counter for the template equals the coupons issued to them from it and
   // stays within per_user_limit.
   void per_user(const CouponTemplate& t) {
-    std::string after;
-    for (;;) {
-      auto page = tx_.list_coupon_user_issues(t.id, after, kPage);
-      if (page.empty()) break;
-      for (const auto& u : page) {
-        after = u.user_id;
-        if (u.issued > t.per_user_limit || u.issued != u.coupons) {
-          flag("coupon.per_user", u.user_id,
-               "template {} ('{}'): issued count {}, per-user limit {}, coupons issued {}", t.id,
-               t.code, u.issued, t.per_user_limit, u.coupons);
-        }
-      }
-    }
+    for_each_row(
+        [&](const std::string& after, int n) {
+          return tx_.list_coupon_user_issues(t.id, after, n);
+        },
+        [](const CouponUserIssues& u) { return u.user_id; },
+        [&](const CouponUserIssues& u) {
+          if (u.issued > t.per_user_limit || u.issued != u.coupons) {
+            flag("coupon.per_user", u.user_id,
+                 "template {} ('{}'): issued count {}, per-user limit {}, coupons issued {}",
+                 t.id, t.code, u.issued, t.per_user_limit, u.coupons);
+          }
+        });
   }
 
   void orders() {
-    std::string after;
-    for (;;) {
-      auto page = tx_.list_orders(after, kPage);
-      if (page.empty()) break;
-      for (auto& o : page) {
-        after = o.id;
-        ++report_.orders;
-        o.items = tx_.find_order_items(o.id);
-        totals(o);
-        effects(o);
-        events(o);
-      }
-    }
+    for_each_row([&](const std::string& after, int n) { return tx_.list_orders(after, n); },
+                 [](const Order& o) { return o.id; },
+                 [&](Order& o) {
+                   ++report_.orders;
+                   o.items = tx_.find_order_items(o.id);
+                   totals(o);
+                   effects(o);
+                   events(o);
+                 });
   }
 
   void totals(const Order& o) {

@@ -183,7 +183,6 @@ constexpr auto kPlain = [] {
   return plain;
 }();
 
-
 // Appends `text` as a JSON string. Plain printable ASCII is copied; anything else goes through
 // nlohmann (escapes, and U+FFFD for invalid UTF-8), as the whole envelope once did.
 void append_json_string(std::string& out, const std::string& text) {

@@ -90,6 +90,11 @@ struct OutboxRelay::Flight {
   }
   // The outcome is known: recording it will not wait.
   bool ready() const { return begun && (pending == nullptr || pending->done()); }
+  // Its outcome was not recorded (the lease is gone): nothing of it counts, all is re-sent.
+  void unrecorded() {
+    result.leader = false;
+    result.delivered = result.failed = result.dead_lettered = 0;
+  }
 };
 
 // Hands claimed batches to a sink that publishes in the background
@@ -299,10 +304,7 @@ bool OutboxRelay::transact(const std::vector<Flight*>& done, Flight* next,
     if (next != nullptr) claim(tx, *next, in_flight, events_in_flight, now);
   });
   if (!leader) {
-    for (Flight* f : done) {
-      f->result.leader = false;
-      f->result.delivered = f->result.failed = f->result.dead_lettered = 0;
-    }
+    for (Flight* f : done) f->unrecorded();
     if (next != nullptr) {
       next->batch.clear();
       next->attempts.clear();
@@ -356,8 +358,7 @@ RelayBatch OutboxRelay::pump(int max_batches, const std::stop_token& stop,
     while (!flights.empty()) {
       auto f = pop();
       collect(*f, stopped_keys);
-      f->result.leader = false;
-      f->result.delivered = f->result.failed = f->result.dead_lettered = 0;
+      f->unrecorded();
       add(f->result);
     }
     total.leader = false;
