@@ -98,7 +98,7 @@ if [[ -x "$bin/commerce_bench_kafka" ]]; then
     fi
   fi
   if [[ -n "${COMMERCE_BENCH_KAFKA_BROKERS:-}" ]]; then
-    run kafka env COMMERCE_BENCH_EVENTS="$((orders * 10))" "$bin/commerce_bench_kafka"
+    run kafka env COMMERCE_BENCH_EVENTS="$((orders * 50))" "$bin/commerce_bench_kafka"
   else
     echo "Kafka: no broker (set COMMERCE_BENCH_KAFKA_BROKERS; not started in --smoke); skipped" >&2
   fi

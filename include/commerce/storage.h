@@ -160,10 +160,10 @@ class Transaction {
   // for a later time (so a key in backoff is skipped whole and per-key order holds).
   virtual std::vector<PendingEvent> read_due_events(Timestamp now, std::int64_t after_seq,
                                                     int limit) = 0;
-  // How many rows with seq <= through_seq are pending.
-  virtual std::int64_t count_pending_events(std::int64_t through_seq) = 0;
-  // pending -> delivered (delivered_at := now) for each row of `seqs`, in one statement's worth
-  // of work; rows that are not pending are left alone. Returns how many rows it changed.
+  // How many rows with after_seq < seq <= through_seq are pending.
+  virtual std::int64_t count_pending_events(std::int64_t after_seq, std::int64_t through_seq) = 0;
+  // pending -> delivered for each row of `seqs` (adapters may keep `now` as the delivery time;
+  // the PostgreSQL one does), in one statement's worth of work; rows that are not pending are left alone. Returns how many rows it changed.
   virtual std::int64_t mark_events_delivered(const std::vector<std::int64_t>& seqs,
                                              Timestamp now) = 0;
   // Records a failed attempt of a pending row: attempts, next_attempt_at, last_error := the

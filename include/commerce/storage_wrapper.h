@@ -227,9 +227,9 @@ class TransactionWrapper : public Transaction {
     before_call("read_due_events", false);
     return target_.read_due_events(now, after_seq, limit);
   }
-  std::int64_t count_pending_events(std::int64_t through_seq) override {
+  std::int64_t count_pending_events(std::int64_t after_seq, std::int64_t through_seq) override {
     before_call("count_pending_events", false);
-    return target_.count_pending_events(through_seq);
+    return target_.count_pending_events(after_seq, through_seq);
   }
   std::int64_t mark_events_delivered(const std::vector<std::int64_t>& seqs,
                                      Timestamp now) override {

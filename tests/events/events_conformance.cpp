@@ -82,13 +82,19 @@ TEST_P(StorageConformance, EventsDueEventsAfterASeqAndThePendingCount) {
     return seqs;
   };
   auto pending_through = [&](std::int64_t seq) {
-    return write(*store_, [&](Transaction& tx) { return tx.count_pending_events(seq); });
+    return write(*store_, [&](Transaction& tx) { return tx.count_pending_events(0, seq); });
+  };
+  auto pending_between = [&](std::int64_t after, std::int64_t through) {
+    return write(*store_, [&](Transaction& tx) { return tx.count_pending_events(after, through); });
   };
   EXPECT_EQ(due_after(e[1].seq), (std::vector<std::int64_t>{e[2].seq, e[3].seq}));
   EXPECT_EQ(due_after(e[3].seq), std::vector<std::int64_t>{});
   EXPECT_EQ(pending_through(0), 0);
   EXPECT_EQ(pending_through(e[1].seq), 2);
   EXPECT_EQ(pending_through(e[3].seq + 1000), 4);
+  EXPECT_EQ(pending_between(e[0].seq, e[2].seq), 2);  // kb#2 ka#3
+  EXPECT_EQ(pending_between(e[0].seq, e[0].seq), 0);
+  EXPECT_EQ(pending_between(e[3].seq, e[3].seq + 1000), 0);
   // A waiting row before after_seq still holds back the later rows of its key.
   EXPECT_TRUE(write(*store_, [&](Transaction& tx) {
     return tx.try_record_event_failure(e[0].seq, 1, kStart + 100, "boom");

@@ -371,6 +371,68 @@ TEST_F(RelayTest, PipelinedBatchesMarkNothingBehindAFailureOfTheBatchBefore) {
   EXPECT_EQ(relay.stats().delivered, static_cast<std::int64_t>(written.size()));
 }
 
+// A row of a key that comes due again (its retry time passes) while later batches are in
+// flight lies behind the newest row in flight: the next claim must notice it and send it before
+// the key's rows after the ones in flight, which it would otherwise reach first.
+
+TEST_F(RelayTest, ARowThatComesDueBehindTheBatchesInFlightGoesFirstForItsKey) {
+  make_events({"sku-a", "sku-c"}, 1);  // created a, created c, a1, c1
+  const auto heads = outbox();
+  AsyncSink sink;
+  sink.background = false;
+  sink.failures_left[heads[0].seq] = 1;  // sku-a's head
+  sink.failures_left[heads[1].seq] = 1;  // sku-c's head
+  OutboxRelay relay(*store_, sink, options(5, 2));
+  EXPECT_EQ(relay.drain().failed, 2);  // both heads wait 100 ms, a1 and c1 behind them
+  // In flight next: sku-b's rows, and between them sku-c's (waiting behind its head): more gaps
+  // between the rows in flight than the claim probes one by one, so it counts.
+  store_->catalog().create({.id = "sku-b", .name = "sku-b", .price = 1});
+  for (int i = 0; i < 12; ++i) {
+    store_->stock().adjust("sku-b", 1, "restock");
+    store_->stock().adjust("sku-c", 1, "restock");
+  }
+  for (int i = 0; i < 3; ++i) store_->stock().adjust("sku-a", 1, "restock");  // after them
+  sink.on_first_wait = [&] { clock_->advance(1000); };  // while sku-b's batches are in flight
+  for (int round = 0; round < 5 && relay.stats().pending > 0; ++round) relay.drain();
+  EXPECT_EQ(relay.stats().pending, 0);
+  // Per key, the events by their last acknowledged copy (the one marked delivered; copies
+  // handed over behind a failure were acknowledged too, then re-sent).
+  std::map<std::int64_t, std::size_t> last_copy;
+  for (std::size_t i = 0; i < sink.accepted.size(); ++i) last_copy[sink.accepted[i].seq] = i;
+  std::map<std::size_t, const Event*> by_last_copy;
+  for (const auto& e : sink.accepted) by_last_copy[last_copy[e.seq]] = &e;
+  std::map<std::string, std::vector<std::int64_t>> order;
+  for (const auto& [index, e] : by_last_copy) order[e->key].push_back(e->seq);
+  for (const auto& [key, seqs] : order) {
+    EXPECT_TRUE(std::is_sorted(seqs.begin(), seqs.end()))
+        << key << " acknowledged out of outbox order: " << ::testing::PrintToString(seqs);
+  }
+  EXPECT_EQ(order["sku-a"].size(), 5u);
+}
+
+// The same with the rows in flight in one run (the claim probes the gap before them).
+TEST_F(RelayTest, ARowThatComesDueBehindOneRunInFlightGoesFirstForItsKey) {
+  make_events({"sku-a"}, 1);  // created a, a1
+  const auto head = outbox();
+  AsyncSink sink;
+  sink.background = false;
+  sink.failures_left[head.front().seq] = 1;
+  OutboxRelay relay(*store_, sink, options(5, 2));
+  EXPECT_EQ(relay.drain().failed, 1);  // sku-a's head waits 100 ms; a1 waits behind it
+  make_events({"sku-b"}, 6);           // in flight next
+  for (int i = 0; i < 3; ++i) store_->stock().adjust("sku-a", 1, "restock");  // after them
+  sink.on_first_wait = [&] { clock_->advance(1000); };  // while sku-b's batches are in flight
+  for (int round = 0; round < 5 && relay.stats().pending > 0; ++round) relay.drain();
+  EXPECT_EQ(relay.stats().pending, 0);
+  std::vector<std::int64_t> a_order;  // sku-a's events, in the order they were acknowledged
+  for (const auto& e : sink.accepted) {
+    if (e.key == "sku-a") a_order.push_back(e.seq);
+  }
+  EXPECT_TRUE(std::is_sorted(a_order.begin(), a_order.end()))
+      << "sku-a acknowledged out of outbox order: " << ::testing::PrintToString(a_order);
+  EXPECT_EQ(a_order.size(), 5u);
+}
+
 // Counts the write units run on a storage it does not own.
 class CountingStorage final : public Storage {
  public:

@@ -41,8 +41,11 @@ std::vector<PendingEvent> PgTransaction::read_due_events(Timestamp now, std::int
   return out;
 }
 
-std::int64_t PgTransaction::count_pending_events(std::int64_t through_seq) {
-  return Query(conn_, "SELECT count(*) FROM outbox WHERE state = 'pending' AND seq <= $1")
+std::int64_t PgTransaction::count_pending_events(std::int64_t after_seq,
+                                                std::int64_t through_seq) {
+  return Query(conn_,
+               "SELECT count(*) FROM outbox WHERE state = 'pending' AND seq > $1 AND seq <= $2")
+      .bind(after_seq)
       .bind(through_seq)
       .run()
       .int64(0, 0);

@@ -21,29 +21,30 @@ Event event_from(const Query& q) {
 
 std::vector<PendingEvent> SqliteTransaction::read_due_events(Timestamp now,
                                                              std::int64_t after_seq, int limit) {
-  // A waiting row has next_attempt_at > now >= 0; "> 0" lets the probe use the small partial
-  // index outbox_waiting_by_key (only rows that failed at least once are in it).
+  // The pending rows (outbox_pending, narrow, in seq order) drive; each one's event is a
+  // rowid lookup. A waiting row has next_attempt_at > now >= 0; "> 0" lets the per-key probe
+  // use the small partial index outbox_waiting_by_key (only rows that failed at least once).
   static const std::string kSql =
       "SELECT " + kEventColumns +
-      ", o.attempts, o.next_attempt_at, o.last_error FROM outbox o "
-      "WHERE o.state = 'pending' AND o.seq > ?3 AND o.next_attempt_at <= ?1 "
-      "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state = 'pending' "
-      "AND p.next_attempt_at > 0 AND p.key = o.key AND p.seq < o.seq "
-      "AND p.next_attempt_at > ?1) "
-      "ORDER BY o.seq LIMIT ?2";
+      ", p.attempts, p.next_attempt_at, p.last_error "
+      "FROM outbox_pending p CROSS JOIN outbox o ON o.seq = p.seq "
+      "WHERE p.seq > ?3 AND p.next_attempt_at <= ?1 "
+      "AND NOT EXISTS (SELECT 1 FROM outbox_pending w WHERE w.next_attempt_at > 0 "
+      "AND w.key = p.key AND w.seq < p.seq AND w.next_attempt_at > ?1) "
+      "ORDER BY p.seq LIMIT ?2";
   // The same without the per-row probe, for the usual case where no row waits for a retry
   // (then the probe finds nothing for any row): one look at the small partial index instead.
   static const std::string kSqlNoneWaiting =
       "SELECT " + kEventColumns +
-      ", o.attempts, o.next_attempt_at, o.last_error FROM outbox o "
-      "WHERE o.state = 'pending' AND o.seq > ?3 AND o.next_attempt_at <= ?1 "
-      "ORDER BY o.seq LIMIT ?2";
+      ", p.attempts, p.next_attempt_at, p.last_error "
+      "FROM outbox_pending p CROSS JOIN outbox o ON o.seq = p.seq "
+      "WHERE p.seq > ?3 AND p.next_attempt_at <= ?1 "
+      "ORDER BY p.seq LIMIT ?2";
   bool waiting = true;
   {
     Query probe(conn_,
-                "SELECT EXISTS (SELECT 1 FROM outbox INDEXED BY outbox_waiting_by_key "
-                "WHERE state = 'pending' "
-                "AND next_attempt_at > 0 AND next_attempt_at > ?1)");
+                "SELECT EXISTS (SELECT 1 FROM outbox_pending INDEXED BY outbox_waiting_by_key "
+                "WHERE next_attempt_at > 0 AND next_attempt_at > ?1)");
     probe.bind(1, now);
     waiting = !probe.step() || probe.int64(0) != 0;
   }
@@ -59,46 +60,62 @@ std::vector<PendingEvent> SqliteTransaction::read_due_events(Timestamp now,
   return out;
 }
 
-std::int64_t SqliteTransaction::count_pending_events(std::int64_t through_seq) {
-  Query q(conn_, "SELECT count(*) FROM outbox WHERE state = 'pending' AND seq <= ?");
-  q.bind(1, through_seq);
+std::int64_t SqliteTransaction::count_pending_events(std::int64_t after_seq,
+                                                    std::int64_t through_seq) {
+  Query q(conn_, "SELECT count(*) FROM outbox_pending WHERE seq > ? AND seq <= ?");
+  q.bind(1, after_seq).bind(2, through_seq);
   return q.step() ? q.int64(0) : 0;
 }
 
 std::int64_t SqliteTransaction::mark_events_delivered(const std::vector<std::int64_t>& seqs,
-                                                     Timestamp now) {
+                                                     Timestamp /*now: not kept by this adapter*/) {
   if (seqs.empty()) return 0;
-  std::string array;  // the seqs as a JSON array, for json_each()
-  array.reserve(seqs.size() * 12 + 2);
-  array += '[';
+  // A relay's batch is mostly runs of consecutive seqs: each run goes in one range delete
+  // (every seq of the range is in `seqs`, so no other row is touched; ~0.13 us a row), the
+  // seqs outside runs in one delete over a JSON array (~0.8 us a row).
+  std::vector<std::int64_t> sorted(seqs);
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  constexpr std::size_t kRun = 4;  // shorter runs join the array
+  std::int64_t changed = 0;
+  std::string array;  // the seqs outside runs as a JSON array, for json_each()
   char buf[24];
-  for (const std::int64_t seq : seqs) {
-    if (array.size() > 1) array += ',';
-    array.append(buf, std::to_chars(buf, buf + sizeof buf, seq).ptr);
+  for (std::size_t i = 0; i < sorted.size();) {
+    std::size_t j = i + 1;
+    while (j < sorted.size() && sorted[j] == sorted[j - 1] + 1) ++j;
+    if (j - i >= kRun) {
+      Query q(conn_, "DELETE FROM outbox_pending WHERE seq BETWEEN ?1 AND ?2");
+      changed += q.bind(1, sorted[i]).bind(2, sorted[j - 1]).run();
+    } else {
+      for (std::size_t k = i; k < j; ++k) {
+        array += array.empty() ? '[' : ',';
+        array.append(buf, std::to_chars(buf, buf + sizeof buf, sorted[k]).ptr);
+      }
+    }
+    i = j;
   }
-  array += ']';
-  Query q(conn_,
-          "UPDATE outbox SET state = 'delivered', delivered_at = ?1 "
-          "WHERE seq IN (SELECT value FROM json_each(?2)) AND state = 'pending'");
-  return q.bind(1, now).bind(2, array).run();
+  if (!array.empty()) {
+    array += ']';
+    Query q(conn_, "DELETE FROM outbox_pending WHERE seq IN (SELECT value FROM json_each(?1))");
+    changed += q.bind(1, array).run();
+  }
+  return changed;
 }
 
 bool SqliteTransaction::try_record_event_failure(std::int64_t seq, int attempts,
                                                  Timestamp next_attempt_at,
                                                  const std::string& error) {
   Query q(conn_,
-          "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? "
-          "WHERE seq = ? AND state = 'pending'");
+          "UPDATE outbox_pending SET attempts = ?, next_attempt_at = ?, last_error = ? "
+          "WHERE seq = ?");
   return q.bind(1, attempts).bind(2, next_attempt_at).bind(3, error).bind(4, seq).run() > 0;
 }
 
 bool SqliteTransaction::try_dead_letter_event(std::int64_t seq, int attempts,
                                               const std::string& error, Timestamp now,
                                               std::int64_t parked_behind) {
-  Query q(conn_,
-          "UPDATE outbox SET state = 'dead', attempts = ?, last_error = ? "
-          "WHERE seq = ? AND state = 'pending'");
-  if (q.bind(1, attempts).bind(2, error).bind(3, seq).run() == 0) return false;
+  Query remove(conn_, "DELETE FROM outbox_pending WHERE seq = ?");
+  if (remove.bind(1, seq).run() == 0) return false;
   Query insert(conn_,
                "INSERT INTO outbox_dead_letters(seq, key, attempts, last_error, dead_at, "
                "parked_behind) SELECT seq, key, ?, ?, ?, ? FROM outbox WHERE seq = ?");
@@ -141,11 +158,10 @@ std::vector<DeadLetter> SqliteTransaction::list_dead_letters(std::int64_t after_
 }
 
 std::int64_t SqliteTransaction::requeue_dead_letters(const std::string& key) {
-  Query update(conn_,
-               "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = 0, "
-               "last_error = '' WHERE seq IN (SELECT seq FROM outbox_dead_letters "
-               "WHERE ?1 = '' OR key = ?1)");
-  const std::int64_t moved = update.bind(1, key).run();
+  Query insert(conn_,
+               "INSERT INTO outbox_pending(seq, key) SELECT seq, key FROM outbox_dead_letters "
+               "WHERE ?1 = '' OR key = ?1");
+  const std::int64_t moved = insert.bind(1, key).run();
   Query remove(conn_, "DELETE FROM outbox_dead_letters WHERE ?1 = '' OR key = ?1");
   remove.bind(1, key).run();
   return moved;
@@ -154,10 +170,11 @@ std::int64_t SqliteTransaction::requeue_dead_letters(const std::string& key) {
 OutboxCounts SqliteTransaction::count_outbox() {
   OutboxCounts counts;
   {
-    // Every row is pending, delivered or dead, and each dead row has its dead-letter row.
+    // Every row is pending, delivered or dead: pending ones have an outbox_pending row, dead
+    // ones a dead-letter row, delivered ones neither.
     Query q(conn_,
-            "SELECT (SELECT count(*) FROM outbox WHERE state = 'pending'), "
-            "(SELECT count(*) FROM outbox), (SELECT count(*) FROM outbox_dead_letters)");
+            "SELECT (SELECT count(*) FROM outbox_pending), (SELECT count(*) FROM outbox), "
+            "(SELECT count(*) FROM outbox_dead_letters)");
     if (q.step()) {
       counts.pending = q.int64(0);
       counts.dead_letters = q.int64(2);
@@ -166,7 +183,8 @@ OutboxCounts SqliteTransaction::count_outbox() {
   }
   {
     Query q(conn_,
-            "SELECT o.occurred_at FROM outbox o WHERE o.state = 'pending' ORDER BY o.seq LIMIT 1");
+            "SELECT o.occurred_at FROM outbox_pending p CROSS JOIN outbox o ON o.seq = p.seq "
+            "ORDER BY p.seq LIMIT 1");
     if (q.step()) counts.oldest_pending_at = q.int64(0);
   }
   return counts;

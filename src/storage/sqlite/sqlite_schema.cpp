@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -138,11 +139,35 @@ DROP INDEX outbox_pending_by_key;
 CREATE INDEX outbox_waiting_by_key ON outbox(key, seq)
   WHERE state = 'pending' AND next_attempt_at > 0;
 )sql",
+    // 5: the delivery state leaves the outbox's wide rows for a narrow table of the pending
+    // ones. A pending event has a row in outbox_pending (added by a trigger with the event, so
+    // every writer of the outbox gets it), a dead one a row in outbox_dead_letters, a delivered
+    // one neither: delivering is deleting a ~30-byte row instead of rewriting the event's row
+    // and its partial index (callgrind, bench/kafka_bench.cpp: 10.5k -> 3.9k instructions per
+    // delivered event; with range deletes, see mark_events_delivered, 1.7k).
+    R"sql(
+DROP INDEX outbox_pending;
+DROP INDEX outbox_waiting_by_key;
+CREATE TABLE outbox_pending(
+  seq INTEGER PRIMARY KEY, key TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '') STRICT;
+INSERT INTO outbox_pending(seq, key, attempts, next_attempt_at, last_error)
+  SELECT seq, key, attempts, next_attempt_at, last_error FROM outbox WHERE state = 'pending';
+CREATE INDEX outbox_waiting_by_key ON outbox_pending(key, seq) WHERE next_attempt_at > 0;
+CREATE TRIGGER outbox_pends AFTER INSERT ON outbox BEGIN
+  INSERT INTO outbox_pending(seq, key) VALUES (new.seq, new.key);
+END;
+ALTER TABLE outbox DROP COLUMN state;
+ALTER TABLE outbox DROP COLUMN attempts;
+ALTER TABLE outbox DROP COLUMN next_attempt_at;
+ALTER TABLE outbox DROP COLUMN last_error;
+ALTER TABLE outbox DROP COLUMN delivered_at;
+)sql",
 };
 
 constexpr int kVersion = static_cast<int>(std::size(kMigrations));
 
-void migrate_once(Connection& conn) {
+void migrate_once(Connection& conn, int target) {
   conn.exec("BEGIN IMMEDIATE");
   try {
     conn.exec(
@@ -157,7 +182,7 @@ void migrate_once(Connection& conn) {
       throw Error::internal(fmt::format(
           "the database schema is version {}, newer than this library's {}", current, kVersion));
     }
-    for (int v = current + 1; v <= kVersion; ++v) {
+    for (int v = current + 1; v <= target; ++v) {
       conn.exec(kMigrations[v - 1]);
       conn.exec(fmt::format(
           "INSERT INTO schema_migrations(version, applied_at) VALUES({}, unixepoch())", v));
@@ -171,11 +196,12 @@ void migrate_once(Connection& conn) {
 
 }  // namespace
 
-void migrate(Connection& conn) {
+void migrate(Connection& conn, int target) {
+  target = std::clamp(target, 0, kVersion);
   // Another process may hold the write lock (or be migrating) for a while: wait for it.
   for (int attempt = 0;; ++attempt) {
     try {
-      migrate_once(conn);
+      migrate_once(conn, target);
       return;
     } catch (const SqliteBusy&) {
       if (attempt > 300) throw Error::unavailable("storage", "database stayed locked during migration");

@@ -74,7 +74,7 @@ class SqliteTransaction final : public Transaction {
   // Outbox delivery and inbox: sqlite_event_transaction.cpp.
   std::vector<PendingEvent> read_due_events(Timestamp now, std::int64_t after_seq,
                                             int limit) override;
-  std::int64_t count_pending_events(std::int64_t through_seq) override;
+  std::int64_t count_pending_events(std::int64_t after_seq, std::int64_t through_seq) override;
   std::int64_t mark_events_delivered(const std::vector<std::int64_t>& seqs,
                                      Timestamp now) override;
   bool try_record_event_failure(std::int64_t seq, int attempts, Timestamp next_attempt_at,

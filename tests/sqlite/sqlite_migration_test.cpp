@@ -1,0 +1,91 @@
+// Upgrading a SQLite file that an older library wrote: its rows keep their meaning.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "commerce/sqlite_storage.h"
+#include "commerce/storage.h"
+#include "scratch_dir.h"
+#include "storage/sqlite/sqlite_connection.h"
+#include "storage/sqlite/sqlite_schema.h"
+
+namespace commerce {
+namespace {
+
+std::vector<std::int64_t> seqs_of(const std::vector<PendingEvent>& rows) {
+  std::vector<std::int64_t> out;
+  for (const auto& row : rows) out.push_back(row.event.seq);
+  return out;
+}
+
+// Version 4 kept the delivery state in the outbox's own rows; version 5 keeps the pending ones
+// in outbox_pending. Every state (pending, waiting for a retry, delivered, dead) survives.
+TEST(SqliteMigration, OutboxDeliveryStateSurvivesTheMoveToThePendingTable) {
+  const std::string path = testing::fresh_path("migration", ".db");
+  {
+    sqlite::Connection conn(path, "NORMAL");
+    sqlite::migrate(conn, 4);
+    conn.exec(R"sql(
+INSERT INTO outbox(seq, id, type, schema_version, topic, key, occurred_at, request_id, payload,
+                   state, attempts, next_attempt_at, last_error, delivered_at) VALUES
+  (1, 'e1', 'T', 1, 't', 'a', 100, '', '{}', 'pending', 0, 0, '', 0),
+  (2, 'e2', 'T', 1, 't', 'a', 101, '', '{}', 'pending', 2, 5000, 'broker down', 0),
+  (3, 'e3', 'T', 1, 't', 'b', 102, '', '{}', 'delivered', 0, 0, '', 900),
+  (4, 'e4', 'T', 1, 't', 'c', 103, '', '{}', 'dead', 5, 0, 'poison', 0),
+  (5, 'e5', 'T', 1, 't', 'b', 104, '', '{}', 'pending', 0, 0, '', 0);
+INSERT INTO outbox_dead_letters(seq, key, attempts, last_error, dead_at, parked_behind)
+  VALUES (4, 'c', 5, 'poison', 950, 0);
+)sql");
+  }
+  auto storage = open_sqlite_storage(path);
+  storage->run(Storage::Access::kWrite, [&](Transaction& tx) {
+    const OutboxCounts counts = tx.count_outbox();
+    EXPECT_EQ(counts.pending, 3);
+    EXPECT_EQ(counts.delivered, 1);
+    EXPECT_EQ(counts.dead_letters, 1);
+    EXPECT_EQ(counts.oldest_pending_at, 100);
+    EXPECT_EQ(tx.count_pending_events(0, 4), 2);
+
+    // Before seq 2's retry time only 1 and 5 are due; after it, 2 too, with its history.
+    EXPECT_EQ(seqs_of(tx.read_due_events(1000, 0, 10)), (std::vector<std::int64_t>{1, 5}));
+    const auto later = tx.read_due_events(6000, 0, 10);
+    ASSERT_EQ(seqs_of(later), (std::vector<std::int64_t>{1, 2, 5}));
+    EXPECT_EQ(later[1].attempts, 2);
+    EXPECT_EQ(later[1].next_attempt_at, 5000);
+    EXPECT_EQ(later[1].last_error, "broker down");
+
+    const auto dead = tx.list_dead_letters(0, 10);
+    ASSERT_EQ(dead.size(), 1u);
+    EXPECT_EQ(dead[0].event.seq, 4);
+    EXPECT_EQ(dead[0].last_error, "poison");
+
+    // The delivered row stays delivered; a dead letter re-queued is pending again.
+    EXPECT_EQ(tx.mark_events_delivered({3}, 2000), 0);
+    EXPECT_EQ(tx.requeue_dead_letters("c"), 1);
+    EXPECT_EQ(seqs_of(tx.read_due_events(6000, 0, 10)),
+              (std::vector<std::int64_t>{1, 2, 4, 5}));
+
+    // An event appended after the upgrade is pending from the start.
+    const std::int64_t seq = tx.append_event(Event{0, "e6", "T", 1, "t", "d", 105, "", "{}"});
+    EXPECT_EQ(seq, 6);
+    EXPECT_EQ(tx.count_pending_events(0, seq), 5);
+    EXPECT_EQ(tx.mark_events_delivered({1, 2, 4, 5, 6}, 2000), 5);
+    EXPECT_EQ(tx.count_outbox().delivered, 6);
+  });
+}
+
+// The upgrade takes the delivery columns out of the outbox's rows.
+TEST(SqliteMigration, TheOutboxKeepsOnlyTheEvent) {
+  const std::string path = testing::fresh_path("migration", ".db");
+  open_sqlite_storage(path);
+  sqlite::Connection conn(path, "NORMAL");
+  std::vector<std::string> columns;
+  sqlite::Query q(conn, "SELECT name FROM pragma_table_info('outbox') ORDER BY cid");
+  while (q.step()) columns.push_back(q.text(0));
+  EXPECT_EQ(columns, (std::vector<std::string>{"seq", "id", "type", "schema_version", "topic",
+                                               "key", "occurred_at", "request_id", "payload"}));
+}
+
+}  // namespace
+}  // namespace commerce
