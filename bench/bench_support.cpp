@@ -209,8 +209,8 @@ struct RawSqliteOrders::Impl {
   std::vector<sqlite3_stmt*> all;
   sqlite3_stmt *begin, *commit, *rollback, *product, *coupon, *insert_order, *insert_item,
       *audit, *insert_saga, *update_saga, *saga_log, *reserve, *reservation, *debit, *entry,
-      *use_coupon, *commit_reservations, *sell, *event, *insert_payment, *approve_payment,
-      *order_status;
+      *use_coupon, *commit_reservations, *sell, *event, *event_pending, *insert_payment,
+      *approve_payment, *order_status;
 
   sqlite3_stmt* prepare(const char* sql) {
     sqlite3_stmt* s = nullptr;
@@ -238,6 +238,7 @@ struct RawSqliteOrders::Impl {
   void emit(const char* type, const char* topic, const std::string& key,
             const std::string& payload, Timestamp now) {
     exec(event, new_id(now), type, topic, key, now, payload);
+    exec(event_pending, static_cast<std::int64_t>(sqlite3_last_insert_rowid(db)), key);
   }
 
   void log(const std::string& order, const char* step, const char* action, const char* detail,
@@ -322,6 +323,7 @@ RawSqliteOrders::RawSqliteOrders(const std::string& path, const std::string& syn
   d.event = d.prepare(
       "INSERT INTO outbox(id, type, schema_version, topic, key, occurred_at, request_id, "
       "payload) VALUES(?, ?, 1, ?, ?, ?, '', ?)");
+  d.event_pending = d.prepare("INSERT INTO outbox_pending(seq, key) VALUES(?, ?)");
   d.insert_payment = d.prepare(
       "INSERT INTO payments(id, order_id, amount, method, status, reference, created_at, "
       "updated_at) VALUES(?, ?, ?, 'card', 'started', '', ?, ?)");

@@ -55,7 +55,8 @@ std::vector<Message> make_messages(int n) {
   return out;
 }
 
-// Appends the messages as pending outbox rows of the store's SQLite file, in one transaction.
+// Appends the messages as pending outbox rows of the store's SQLite file (the event and its
+// outbox_pending row, as the adapter's append_event), in one transaction.
 void fill_outbox(const std::string& path, const std::vector<Message>& messages) {
   sqlite3* db = nullptr;
   if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) throw std::runtime_error("open");
@@ -66,6 +67,9 @@ void fill_outbox(const std::string& path, const std::vector<Message>& messages) 
                      "INSERT INTO outbox(id, type, schema_version, topic, key, occurred_at, "
                      "request_id, payload) VALUES(?, 'StockReserved', 1, ?, ?, ?, '', ?)",
                      -1, &s, nullptr);
+  sqlite3_stmt* pending = nullptr;  // the adapter's pending-row index of the event
+  sqlite3_prepare_v2(db, "INSERT INTO outbox_pending(seq, key) VALUES(?, ?)", -1, &pending,
+                     nullptr);
   const Timestamp now = system_clock()->now();
   for (const auto& m : messages) {
     const std::string id = new_id(now);
@@ -76,8 +80,13 @@ void fill_outbox(const std::string& path, const std::vector<Message>& messages) 
     sqlite3_bind_text(s, 5, m.payload.c_str(), -1, SQLITE_STATIC);
     if (sqlite3_step(s) != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(db));
     sqlite3_reset(s);
+    sqlite3_bind_int64(pending, 1, sqlite3_last_insert_rowid(db));
+    sqlite3_bind_text(pending, 2, m.key.c_str(), -1, SQLITE_STATIC);
+    if (sqlite3_step(pending) != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(db));
+    sqlite3_reset(pending);
   }
   sqlite3_finalize(s);
+  sqlite3_finalize(pending);
   if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
     throw std::runtime_error(sqlite3_errmsg(db));
   }

@@ -433,7 +433,10 @@ std::int64_t SqliteTransaction::append_event(const Event& e) {
           "payload) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
   q.bind(1, e.id).bind(2, e.type).bind(3, e.schema_version).bind(4, e.topic).bind(5, e.key);
   q.bind(6, e.occurred_at).bind(7, e.request_id).bind(8, e.payload).run();
-  return sqlite3_last_insert_rowid(conn_.db().getHandle());
+  const std::int64_t seq = sqlite3_last_insert_rowid(conn_.db().getHandle());
+  Query pending(conn_, "INSERT INTO outbox_pending(seq, key) VALUES(?, ?)");
+  pending.bind(1, seq).bind(2, e.key).run();
+  return seq;
 }
 
 std::vector<Event> SqliteTransaction::read_outbox(std::int64_t after_seq, int limit) {

@@ -1,0 +1,73 @@
+// Under synchronous=NORMAL the WAL is checkpointed by the storage's own thread, and stays
+// bounded under a steady stream of commits.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include "commerce/clock.h"
+#include "commerce/ids.h"
+#include "commerce/sqlite_storage.h"
+#include "commerce/storage.h"
+#include "scratch_dir.h"
+#include "storage/sqlite/sqlite_checkpointer.h"
+
+namespace commerce {
+namespace {
+
+constexpr std::uintmax_t kPage = 4096;
+
+// One commit of a ~3.5 KB event: about four WAL pages.
+void append_padded_event(Storage& storage, int i) {
+  static const std::string payload = "{\"pad\":\"" + std::string(3500, 'x') + "\"}";
+  storage.run(Storage::Access::kWrite, [&](Transaction& tx) {
+    tx.append_event(Event{0, new_id(system_clock()->now()), "Padded", 1, "t",
+                          "k" + std::to_string(i % 7), 0, "", payload});
+  });
+}
+
+std::uintmax_t file_size(const std::string& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  return ec ? 0 : size;
+}
+
+// 3,000 back-to-back commits write ~12,000 WAL pages (48 MB): without a restart the WAL would
+// hold them all. A writer's checkpoint finds the thread's one running now and then (it then
+// tries again at its next commit), so the WAL may pass the writers' threshold by a while.
+TEST(SqliteCheckpointer, TheWalStaysBoundedUnderSteadyCommits) {
+  const std::string path = testing::fresh_path("checkpoint", ".db");
+  auto storage = open_sqlite_storage(path);
+  std::uintmax_t largest_wal = 0;
+  for (int i = 0; i < 3000; ++i) {
+    append_padded_event(*storage, i);
+    largest_wal = std::max(largest_wal, file_size(path + "-wal"));
+  }
+  EXPECT_GT(largest_wal, 0u);
+  EXPECT_LT(largest_wal, kPage * (2 * sqlite::Checkpointer::kWriterCheckpointPages + 1000))
+      << "the WAL grew to " << largest_wal / (1024 * 1024) << " MB";
+}
+
+// Past 1,000 WAL pages but below the writers' own threshold, the thread copies the WAL into
+// the database file (which grows by the pages written since: ~900 KB here) while no writer
+// checkpoints.
+TEST(SqliteCheckpointer, TheThreadCopiesTheWalIntoTheDatabase) {
+  const std::string path = testing::fresh_path("checkpoint", ".db");
+  auto storage = open_sqlite_storage(path);
+  const std::uintmax_t before = file_size(path);
+  // Commits until the WAL holds 1,200 pages (a WAL frame is a page and a 24-byte header).
+  for (int i = 0; file_size(path + "-wal") < 1200 * (kPage + 24); ++i) {
+    append_padded_event(*storage, i);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (file_size(path) < before + 256 * 1024 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GE(file_size(path), before + 256 * 1024)
+      << "the database file did not grow: nothing was checkpointed";
+}
+
+}  // namespace
+}  // namespace commerce
