@@ -86,6 +86,27 @@ else
   echo "PostgreSQL: commerce_bench_postgres not built (COMMERCE_WITH_POSTGRES=OFF); skipped" >&2
 fi
 
+# commerce_core: installed (pip install .), or the module of this build tree (COMMERCE_BUILD_PYTHON).
+pymod="$(ls "$build"/bindings/python/_core*.so 2>/dev/null | head -1 || true)"
+if ! python3 -c 'import commerce_core' 2>/dev/null && [[ -n "$pymod" ]]; then
+  mkdir -p "$out/py/commerce_core"
+  cp "$here/../bindings/python/commerce_core/"*.py "$out/py/commerce_core/"
+  cp "$pymod" "$out/py/commerce_core/"
+  export PYTHONPATH="$out/py${PYTHONPATH:+:$PYTHONPATH}"
+fi
+if python3 -c 'import commerce_core' 2>/dev/null; then
+  # The C++ figure it is compared with, measured right before it under the same load.
+  run python-cxx "${sqlite_env[@]}" "$bin/commerce_bench_sqlite" \
+    --benchmark_filter='^order/(points|gateway)/NORMAL/threads:1/library'
+  echo "== python ($(uptime | sed 's/.*load average: /load /'))" >&2
+  python3 "$here/python_bench.py" --orders "$orders" --out "$out/python.json"
+  results+=("$out/python.json")
+else
+  echo "Python: commerce_core is not importable (pip install .); skipped" >&2
+fi
+
+# Kafka last: the broker's JVM stays busy for a while after a run, which slowed whatever ran
+# next on this two-core machine (once the Python run, to 0.7x of its C++ figure).
 if [[ -x "$bin/commerce_bench_kafka" ]]; then
   broker_script="$here/../tests/kafka/broker.sh"
   if [[ -z "${COMMERCE_BENCH_KAFKA_BROKERS:-}" && $smoke -eq 0 && -x "$broker_script" ]] &&
@@ -104,25 +125,6 @@ if [[ -x "$bin/commerce_bench_kafka" ]]; then
   fi
 else
   echo "Kafka: commerce_bench_kafka not built (COMMERCE_WITH_KAFKA=OFF); skipped" >&2
-fi
-
-# commerce_core: installed (pip install .), or the module of this build tree (COMMERCE_BUILD_PYTHON).
-pymod="$(ls "$build"/bindings/python/_core*.so 2>/dev/null | head -1 || true)"
-if ! python3 -c 'import commerce_core' 2>/dev/null && [[ -n "$pymod" ]]; then
-  mkdir -p "$out/py/commerce_core"
-  cp "$here/../bindings/python/commerce_core/"*.py "$out/py/commerce_core/"
-  cp "$pymod" "$out/py/commerce_core/"
-  export PYTHONPATH="$out/py${PYTHONPATH:+:$PYTHONPATH}"
-fi
-if python3 -c 'import commerce_core' 2>/dev/null; then
-  # The C++ figure it is compared with, measured right before it under the same load.
-  run python-cxx "${sqlite_env[@]}" "$bin/commerce_bench_sqlite" \
-    --benchmark_filter='^order/(points|gateway)/NORMAL/threads:1/library'
-  echo "== python ($(uptime | sed 's/.*load average: /load /'))" >&2
-  python3 "$here/python_bench.py" --orders "$orders" --out "$out/python.json"
-  results+=("$out/python.json")
-else
-  echo "Python: commerce_core is not importable (pip install .); skipped" >&2
 fi
 
 rm -rf "$COMMERCE_BENCH_DIR"
