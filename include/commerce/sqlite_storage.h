@@ -8,7 +8,7 @@
 // under FULL); each caller returns once its own unit is durable. A unit that throws leaves no
 // trace and does not affect the others of its batch (the batch is then run again with a
 // savepoint per unit). Under synchronous=NORMAL the storage runs one thread of its own that
-// checkpoints the WAL, so writers do not wait for checkpoints (the WAL stays under ~16 MB);
+// checkpoints the WAL, so writers do not wait for checkpoints (the WAL stays under ~8 MB);
 // under FULL SQLite checkpoints inline, as usual. After fork(), a child process opens its own
 // storage. Needs SQLite 3.38 or newer (STRICT tables, unixepoch(), and the migration that
 // drops the outbox's old delivery columns).

@@ -177,17 +177,19 @@ void OutboxRelay::claim(Transaction& tx, Flight& f, const Flights& in_flight,
   // is not in flight then lies in a gap before or between runs, and a look at each gap (an
   // empty range, found by one seek) answers. Otherwise the pending rows up to after_seq are
   // counted (the whole window: ~0.2 us a row on SQLite).
+  constexpr std::size_t kMaxGaps = 8;
   std::int64_t after_seq = 0;  // the newest row in flight
-  std::vector<std::pair<std::int64_t, std::int64_t>> gaps;  // (after, through) seq ranges
+  std::vector<std::pair<std::int64_t, std::int64_t>> gaps;  // (after, through), up to kMaxGaps + 1
   bool ascending = true;
   for (const auto& other : in_flight) {
     for (const Event& e : other->batch) {
       if (e.seq <= after_seq) ascending = false;
-      if (ascending && e.seq != after_seq + 1) gaps.emplace_back(after_seq, e.seq - 1);
+      if (ascending && e.seq != after_seq + 1 && gaps.size() <= kMaxGaps) {
+        gaps.emplace_back(after_seq, e.seq - 1);
+      }
       after_seq = std::max(after_seq, e.seq);
     }
   }
-  constexpr std::size_t kMaxGaps = 8;
   const bool all_in_flight =
       after_seq == 0 ||
       (ascending && gaps.size() <= kMaxGaps

@@ -5,11 +5,7 @@
 namespace commerce::sqlite {
 
 Checkpointer::Checkpointer(const std::string& path, const std::string& synchronous)
-    : conn_(std::make_unique<Connection>(path, synchronous)) {
-  // A connection finds the WAL at its first read; until then its checkpoints do nothing.
-  conn_->exec("SELECT count(*) FROM sqlite_schema");
-  thread_ = std::thread([this] { loop(); });
-}
+    : conn_(std::make_unique<Connection>(path, synchronous)), thread_([this] { loop(); }) {}
 
 Checkpointer::~Checkpointer() {
   {
@@ -24,18 +20,15 @@ void Checkpointer::attach(Connection& conn) {
   sqlite3_wal_hook(conn.db().getHandle(), &Checkpointer::on_commit, this);
 }
 
-long Checkpointer::checkpoints() const {
-  std::lock_guard lock(mu_);
-  return checkpoints_;
-}
-
 // Runs on the writer's thread, after its commit, outside SQLite's locks.
 int Checkpointer::on_commit(void* self, sqlite3* db, const char* schema, int pages) {
+  auto& checkpointer = *static_cast<Checkpointer*>(self);
   if (pages >= kWriterCheckpointPages) {
     // Best effort, as SQLite's own automatic checkpoint: an error here is not the commit's.
+    std::lock_guard lock(checkpointer.checkpoint_mu_);
     sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
   } else if (pages >= kCheckpointPages) {
-    static_cast<Checkpointer*>(self)->request();
+    checkpointer.request();
   }
   return SQLITE_OK;
 }
@@ -56,12 +49,14 @@ void Checkpointer::loop() {
     if (stop_) return;
     wanted_ = false;
     lock.unlock();
-    // SQLITE_BUSY (another checkpoint is running) and I/O errors are left for the next
-    // request; the writers' own fallback keeps the WAL bounded meanwhile.
-    sqlite3_wal_checkpoint_v2(conn_->db().getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
-                              nullptr, nullptr);
+    {
+      // SQLITE_BUSY (another process checkpoints) and I/O errors are left for the next
+      // request; the writers' own step keeps the WAL bounded meanwhile.
+      std::lock_guard checkpointing(checkpoint_mu_);
+      sqlite3_wal_checkpoint_v2(conn_->db().getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                nullptr, nullptr);
+    }
     lock.lock();
-    ++checkpoints_;
   }
 }
 

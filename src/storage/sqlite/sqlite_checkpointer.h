@@ -21,9 +21,10 @@ namespace commerce::sqlite {
 // beginning only at a write transaction that finds it wholly copied, which a steady stream of
 // writes never lets a concurrent checkpoint achieve: so the writer whose commit takes the WAL
 // past kWriterCheckpointPages checkpoints it itself, as SQLite would have, copying what the
-// thread has not copied yet (usually little), and the WAL restarts after it. The WAL stays
-// under about kWriterCheckpointPages pages, and most checkpoint work and fsyncs happen off the
-// writers' path.
+// thread has not copied yet (usually little); it first waits for a checkpoint of the thread's
+// in progress (SQLite would refuse a second one), so its own always runs, and the WAL restarts
+// after it. The WAL of a store written by one process stays within kWriterCheckpointPages
+// pages and a commit's worth; most checkpoint work and fsyncs happen off the writers' path.
 //
 // Thread safety: attach() a connection before its first write; the hook it installs may run on
 // any thread using that connection. After fork(), a child must open its own storage.
@@ -41,21 +42,18 @@ class Checkpointer {
   // Replaces `conn`'s automatic checkpoints by this thread's.
   void attach(Connection& conn);
 
-  // Passive checkpoints run so far (for tests).
-  long checkpoints() const;
-
  private:
   static int on_commit(void* self, sqlite3* db, const char* schema, int pages);
   void request();
   void loop();
 
   std::unique_ptr<Connection> conn_;
-  mutable std::mutex mu_;
+  std::mutex checkpoint_mu_;  // held while this thread or a writer checkpoints
+  std::mutex mu_;
   std::condition_variable wake_;
   bool wanted_ = false;
   bool stop_ = false;
-  long checkpoints_ = 0;
-  std::thread thread_;  // started once the rest is built
+  std::thread thread_;  // last: starts after the rest is built
 };
 
 }  // namespace commerce::sqlite
