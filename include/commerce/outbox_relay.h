@@ -141,7 +141,7 @@ class OutboxRelay {
   // (which hold `events_in_flight` events) into `flight`. Runs inside transact().
   void claim(Transaction& tx, Flight& flight, const Flights& in_flight,
              std::int64_t events_in_flight, Timestamp now);
-  // Hands the flight's batch to the sink (outside any transaction).
+  // Hands the flight's batch to the sink (outside any transaction); marks the flight begun.
   void publish(Flight& flight);
   // Waits for the flight's acknowledgements and works out what to record. Events of
   // `stopped_keys` count as not attempted; keys with an event that was not acknowledged are

@@ -75,8 +75,8 @@ struct OutboxRelay::Flight {
   std::vector<int> attempts;                // failed attempts of each event so far
   std::unique_ptr<PendingPublish> pending;  // null if nothing was published or starting failed
   std::string publish_error;                // why starting the publish failed, if it did
-  // publish() has returned: `pending` and `publish_error` are set (by the publisher thread, if
-  // there is one; read only after this is true).
+  // publish() is done with it: `pending` and `publish_error` are set (by the publisher thread,
+  // if there is one; read only after this is true).
   std::atomic<bool> begun = false;
   // Filled by collect(): the outcome, known once the acknowledgements are in.
   RelayBatch result;
@@ -90,6 +90,12 @@ struct OutboxRelay::Flight {
   }
   // The outcome is known: recording it will not wait.
   bool ready() const { return begun && (pending == nullptr || pending->done()); }
+  // Empties it before a claim, or after one that found the lease gone.
+  void clear_claim() {
+    batch.clear();
+    attempts.clear();
+    claimed = {};
+  }
   // Its outcome was not recorded (the lease is gone): nothing of it counts, all is re-sent.
   void unrecorded() {
     result.leader = false;
@@ -148,8 +154,7 @@ class OutboxRelay::Publisher {
       }
       relay_.publish(*flight);  // never throws: a failure is kept in the flight
       {
-        std::lock_guard lock(mu_);
-        flight->begun = true;
+        std::lock_guard lock(mu_);  // so that wait_begun() cannot miss the notification
         busy_ = false;
       }
       handed_.notify_all();
@@ -168,9 +173,7 @@ class OutboxRelay::Publisher {
 
 void OutboxRelay::claim(Transaction& tx, Flight& f, const Flights& in_flight,
                         std::int64_t events_in_flight, Timestamp now) {
-  f.batch.clear();
-  f.attempts.clear();
-  f.claimed = {};
+  f.clear_claim();
   f.claimed.leader = true;
   // Whether every pending row up to the newest in flight (after_seq) is in flight. The seqs in
   // flight, in claim order, are usually a few runs of consecutive numbers: a pending row that
@@ -248,13 +251,15 @@ void OutboxRelay::claim(Transaction& tx, Flight& f, const Flights& in_flight,
 }
 
 void OutboxRelay::publish(Flight& f) {
-  if (f.batch.empty()) return;
   // Outside any transaction.
-  try {
-    f.pending = sink_.begin_publish(f.batch);
-  } catch (...) {
-    f.publish_error = what_of(std::current_exception());
+  if (!f.batch.empty()) {
+    try {
+      f.pending = sink_.begin_publish(f.batch);
+    } catch (...) {
+      f.publish_error = what_of(std::current_exception());
+    }
   }
+  f.begun = true;
 }
 
 void OutboxRelay::collect(Flight& f, std::unordered_set<std::string>& stopped_keys) {
@@ -327,11 +332,7 @@ bool OutboxRelay::transact(const std::vector<Flight*>& done, Flight* next,
   });
   if (!leader) {
     for (Flight* f : done) f->unrecorded();
-    if (next != nullptr) {
-      next->batch.clear();
-      next->attempts.clear();
-      next->claimed = {};
-    }
+    if (next != nullptr) next->clear_claim();
   }
   return leader;
 }
@@ -341,7 +342,6 @@ RelayBatch OutboxRelay::run_once() {
   Flight f;
   if (!transact({}, &f, {}, 0)) return f.claimed;
   publish(f);
-  f.begun = true;
   std::unordered_set<std::string> stopped_keys;
   collect(f, stopped_keys);
   if (f.batch.empty()) return f.result;
@@ -475,7 +475,6 @@ RelayBatch OutboxRelay::pump(int max_batches, const std::stop_token& stop,
       publisher->submit(f);
     } else {
       publish(f);
-      f.begun = true;
     }
   }
   return total;

@@ -138,6 +138,14 @@ class RelayTest : public ::testing::Test {
 
   std::vector<Event> outbox() { return events_test::outbox_after(store_->storage()); }
 
+  // Drains until nothing is pending; every retry comes due while the first batch of the first
+  // drain waits for its acknowledgements (later batches in flight behind it).
+  void drain_with_retries_due_mid_flight(AsyncSink& sink, OutboxRelay& relay) {
+    sink.on_first_wait = [&] { clock_->advance(1000); };
+    for (int round = 0; round < 5 && relay.stats().pending > 0; ++round) relay.drain();
+    EXPECT_EQ(relay.stats().pending, 0);
+  }
+
   static RelayOptions options(int max_attempts = 5, int batch = 100) {
     RelayOptions o;
     o.max_attempts = max_attempts;
@@ -374,7 +382,6 @@ TEST_F(RelayTest, PipelinedBatchesMarkNothingBehindAFailureOfTheBatchBefore) {
 // A row of a key that comes due again (its retry time passes) while later batches are in
 // flight lies behind the newest row in flight: the next claim must notice it and send it before
 // the key's rows after the ones in flight, which it would otherwise reach first.
-
 TEST_F(RelayTest, ARowThatComesDueBehindTheBatchesInFlightGoesFirstForItsKey) {
   make_events({"sku-a", "sku-c"}, 1);  // created a, created c, a1, c1
   const auto heads = outbox();
@@ -392,9 +399,7 @@ TEST_F(RelayTest, ARowThatComesDueBehindTheBatchesInFlightGoesFirstForItsKey) {
     store_->stock().adjust("sku-c", 1, "restock");
   }
   for (int i = 0; i < 3; ++i) store_->stock().adjust("sku-a", 1, "restock");  // after them
-  sink.on_first_wait = [&] { clock_->advance(1000); };  // while sku-b's batches are in flight
-  for (int round = 0; round < 5 && relay.stats().pending > 0; ++round) relay.drain();
-  EXPECT_EQ(relay.stats().pending, 0);
+  drain_with_retries_due_mid_flight(sink, relay);  // while sku-b's batches are in flight
   // Per key, the events by their last acknowledged copy (the one marked delivered; copies
   // handed over behind a failure were acknowledged too, then re-sent).
   std::map<std::int64_t, std::size_t> last_copy;
@@ -421,9 +426,7 @@ TEST_F(RelayTest, ARowThatComesDueBehindOneRunInFlightGoesFirstForItsKey) {
   EXPECT_EQ(relay.drain().failed, 1);  // sku-a's head waits 100 ms; a1 waits behind it
   make_events({"sku-b"}, 6);           // in flight next
   for (int i = 0; i < 3; ++i) store_->stock().adjust("sku-a", 1, "restock");  // after them
-  sink.on_first_wait = [&] { clock_->advance(1000); };  // while sku-b's batches are in flight
-  for (int round = 0; round < 5 && relay.stats().pending > 0; ++round) relay.drain();
-  EXPECT_EQ(relay.stats().pending, 0);
+  drain_with_retries_due_mid_flight(sink, relay);  // while sku-b's batches are in flight
   std::vector<std::int64_t> a_order;  // sku-a's events, in the order they were acknowledged
   for (const auto& e : sink.accepted) {
     if (e.key == "sku-a") a_order.push_back(e.seq);

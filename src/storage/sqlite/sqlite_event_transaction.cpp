@@ -24,22 +24,18 @@ std::vector<PendingEvent> SqliteTransaction::read_due_events(Timestamp now,
   // The pending rows (outbox_pending, narrow, in seq order) drive; each one's event is a
   // rowid lookup. A waiting row has next_attempt_at > now >= 0; "> 0" lets the per-key probe
   // use the small partial index outbox_waiting_by_key (only rows that failed at least once).
-  static const std::string kSql =
+  static const std::string kDue =
       "SELECT " + kEventColumns +
       ", p.attempts, p.next_attempt_at, p.last_error "
       "FROM outbox_pending p CROSS JOIN outbox o ON o.seq = p.seq "
-      "WHERE p.seq > ?3 AND p.next_attempt_at <= ?1 "
+      "WHERE p.seq > ?3 AND p.next_attempt_at <= ?1 ";
+  static const std::string kSql = kDue +
       "AND NOT EXISTS (SELECT 1 FROM outbox_pending w WHERE w.next_attempt_at > 0 "
       "AND w.key = p.key AND w.seq < p.seq AND w.next_attempt_at > ?1) "
       "ORDER BY p.seq LIMIT ?2";
   // The same without the per-row probe, for the usual case where no row waits for a retry
   // (then the probe finds nothing for any row): one look at the small partial index instead.
-  static const std::string kSqlNoneWaiting =
-      "SELECT " + kEventColumns +
-      ", p.attempts, p.next_attempt_at, p.last_error "
-      "FROM outbox_pending p CROSS JOIN outbox o ON o.seq = p.seq "
-      "WHERE p.seq > ?3 AND p.next_attempt_at <= ?1 "
-      "ORDER BY p.seq LIMIT ?2";
+  static const std::string kSqlNoneWaiting = kDue + "ORDER BY p.seq LIMIT ?2";
   bool waiting = true;
   {
     Query probe(conn_,
