@@ -1,0 +1,309 @@
+// The library's row operations over one open transaction, the only way the domain reads and
+// writes storage. Every statement is written once, in src/storage/statements/ (one file per
+// concept), over the adapter SPI (commerce/storage.h: SqlSession); an adapter implements none of
+// this. Every method is one statement's worth of work; every method named try_* is a conditional
+// update that reports whether it applied (never read-then-write).
+//
+// Internal: not installed. Hosts use the Store's domain services; tests may use it directly.
+// A Transaction belongs to the unit of work it was made for and must not escape it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "commerce/catalog.h"
+#include "commerce/coupons.h"
+#include "commerce/event.h"
+#include "commerce/orders.h"
+#include "commerce/outbox.h"
+#include "commerce/payments.h"
+#include "commerce/points.h"
+#include "commerce/saga.h"
+#include "commerce/stock.h"
+#include "commerce/storage.h"
+
+namespace commerce {
+
+// A stored idempotency key: the command and arguments it was first used with, and the result.
+struct RequestRecord {
+  std::string fingerprint;  // canonical JSON of the command name and its arguments
+  std::string result;       // JSON of the first result
+};
+
+// One user's stored points balance (for invariant checks).
+struct PointsBalance {
+  std::string user_id;
+  Money balance = 0;
+};
+
+// One user's stored issue counter for a coupon template beside the coupons actually issued to
+// them from it (for invariant checks and repair).
+struct CouponUserIssues {
+  std::string user_id;
+  std::int64_t issued = 0;   // the stored counter; 0 if the user has no counter row
+  std::int64_t coupons = 0;  // coupons issued from the template to the user (every status)
+};
+
+class Transaction {
+ public:
+  explicit Transaction(SqlSession& session) : session_(session) {}
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  SqlSession& session() { return session_; }
+
+  // --- savepoints
+  // Runs `work` inside a savepoint of this transaction. If `work` throws, what it changed is
+  // undone, the rest of the transaction stays as it was, and the exception is rethrown (an
+  // adapter's transient failure, such as a lost lock or connection, may instead abandon the
+  // whole unit, which is then retried as Storage::run() describes). Calls may nest.
+  void savepoint(const std::function<void()>& work);
+
+  // --- idempotency keys and store settings
+  std::optional<RequestRecord> find_request(const std::string& request_id);
+  void insert_request(const std::string& request_id, const RequestRecord& record,
+                              Timestamp now);
+  std::optional<std::string> find_setting(const std::string& key);
+  void put_setting(const std::string& key, const std::string& value);
+
+  // --- catalog
+  // Returns false (and changes nothing) if a product with this id exists.
+  bool insert_product(const Product& product);
+  void update_product(const Product& product);
+  std::optional<Product> find_product(const std::string& id);
+  // Products matching `filter` with id > after_id, by id, at most `limit`.
+  std::vector<Product> list_products(const ProductFilter& filter,
+                                             const std::string& after_id, int limit);
+  // Returns false if the id exists.
+  bool insert_category(const Category& category);
+  std::optional<Category> find_category(const std::string& id);
+  std::vector<Category> list_categories();
+
+  // --- stock
+  void insert_stock(const std::string& product_id);  // all counters 0
+  std::optional<StockLevel> find_stock(const std::string& product_id);
+  // reserved += qty where on_hand - reserved >= qty.
+  bool try_reserve_stock(const std::string& product_id, std::int64_t qty);
+  // reserved -= qty where reserved >= qty.
+  bool try_unreserve_stock(const std::string& product_id, std::int64_t qty);
+  // on_hand -= qty, reserved -= qty, sold += qty where reserved >= qty and on_hand >= qty.
+  bool try_sell_reserved_stock(const std::string& product_id, std::int64_t qty);
+  // on_hand += delta where on_hand + delta >= reserved.
+  bool try_adjust_stock(const std::string& product_id, std::int64_t delta);
+  void insert_stock_adjustment(const StockAdjustment& adjustment);
+  void insert_reservation(const Reservation& reservation);
+  // The order's rows in every state, by product id.
+  std::vector<Reservation> find_reservations(const std::string& order_id);
+  // state: from -> to for one row; false if the row was not in `from`.
+  bool try_set_reservation_state(const std::string& order_id,
+                                         const std::string& product_id, ReservationState from,
+                                         ReservationState to);
+  // Distinct orders holding a live reservation with expires_at <= now, oldest expiry first.
+  std::vector<std::string> find_expired_reservation_orders(Timestamp now, int limit);
+
+  // --- points
+  Money find_points_balance(const std::string& user_id);  // 0 if none
+  // balance -= amount where balance >= amount.
+  bool try_debit_points(const std::string& user_id, Money amount);
+  // balance += amount (creating the balance row); false if the result would overflow.
+  bool try_credit_points(const std::string& user_id, Money amount);
+  void insert_points_entry(const PointsEntry& entry);
+  // The entries recorded for the order (`order_id` is never empty), by id.
+  std::vector<PointsEntry> find_points_entries_for_order(const std::string& order_id);
+  // The user's entries with id < before_id (all if empty), newest first, at most `limit`.
+  std::vector<PointsEntry> list_points_entries(const std::string& user_id,
+                                                       const std::string& before_id,
+                                                       int limit);
+
+  // --- coupons
+  // Returns false if the code exists.
+  bool insert_coupon_template(const CouponTemplate& tmpl);
+  std::optional<CouponTemplate> find_coupon_template(const std::string& id);
+  std::optional<CouponTemplate> find_coupon_template_by_code(const std::string& code);
+  // issued_count += 1 where issued_count < total_limit.
+  bool try_count_template_issue(const std::string& template_id);
+  // The user's issued count for the template += 1 where it is < per_user_limit.
+  bool try_count_user_issue(const std::string& template_id, const std::string& user_id,
+                                    std::int64_t per_user_limit);
+  void insert_coupon(const Coupon& coupon);
+  std::optional<Coupon> find_coupon(const std::string& id);
+  // The coupon currently used by the order, if any.
+  std::optional<Coupon> find_coupon_used_by(const std::string& order_id);
+  // status: from -> to and order_id := order_id, where status = from; false otherwise.
+  bool try_set_coupon_status(const std::string& coupon_id, CouponStatus from,
+                                     CouponStatus to, const std::string& order_id,
+                                     Timestamp now);
+  // The user's coupons with id > after_id, by id, at most `limit`.
+  std::vector<Coupon> list_coupons(const std::string& user_id,
+                                           const std::string& after_id, int limit);
+
+  // --- outbox
+  // Appends the event; returns its outbox position (seq), increasing in commit order per key.
+  std::int64_t append_event(const Event& event);
+  // Events with seq > after_seq, by seq, at most `limit`.
+  std::vector<Event> read_outbox(std::int64_t after_seq, int limit);
+
+  // --- outbox delivery (the relay, commerce/outbox_relay.h) and the inbox (commerce/inbox.h)
+  // Pending rows with seq > after_seq due for delivery, by seq, at most `limit`:
+  // next_attempt_at <= now and no earlier pending row of the same key (after_seq or not) waits
+  // for a later time (so a key in backoff is skipped whole and per-key order holds).
+  std::vector<PendingEvent> read_due_events(Timestamp now, std::int64_t after_seq,
+                                                    int limit);
+  // How many rows with after_seq < seq <= through_seq are pending.
+  std::int64_t count_pending_events(std::int64_t after_seq, std::int64_t through_seq);
+  // pending -> delivered for each row of `seqs` (adapters may keep `now` as the delivery time;
+  // the PostgreSQL one does), in one statement's worth of work; rows that are not pending are left alone. Returns how many rows it changed.
+  std::int64_t mark_events_delivered(const std::vector<std::int64_t>& seqs,
+                                             Timestamp now);
+  // Records a failed attempt of a pending row: attempts, next_attempt_at, last_error := the
+  // arguments; false if the row was not pending.
+  bool try_record_event_failure(std::int64_t seq, int attempts, Timestamp next_attempt_at,
+                                        const std::string& error);
+  // pending -> dead for one row, adding its dead-letter row (attempts, error, now,
+  // parked_behind); false if the row was not pending.
+  bool try_dead_letter_event(std::int64_t seq, int attempts, const std::string& error,
+                                     Timestamp now, std::int64_t parked_behind);
+  // For each of `keys` that has dead letters, the key and the seq of its first (lowest seq)
+  // dead letter, by key; keys without dead letters are left out. Adapters answer without a
+  // round trip per key (the relay asks once per batch).
+  std::vector<std::pair<std::string, std::int64_t>> find_first_dead_letters(
+      const std::vector<std::string>& keys);
+  // Dead letters with seq > after_seq, by seq, at most `limit`.
+  std::vector<DeadLetter> list_dead_letters(std::int64_t after_seq, int limit);
+  // dead -> pending (attempts 0, due now) for every dead letter of `key` (of every key if
+  // empty), deleting their dead-letter rows; returns how many rows it moved.
+  std::int64_t requeue_dead_letters(const std::string& key);
+  OutboxCounts count_outbox();
+  // Takes or renews the named lease for `owner` until `until`, where it is free, expired
+  // (its until <= now) or already held by `owner`; false if another owner holds it.
+  bool try_acquire_lease(const std::string& name, const std::string& owner, Timestamp now,
+                                 Timestamp until);
+  // Frees the named lease if `owner` holds it.
+  void release_lease(const std::string& name, const std::string& owner);
+  // Returns false (and changes nothing) if a message with this id was recorded.
+  bool insert_inbox_message(const InboxRecord& record);
+  std::optional<InboxRecord> find_inbox_message(const std::string& message_id);
+  std::int64_t count_inbox_messages();
+
+  // --- orders, sagas and payments (commerce/orders.h, commerce/saga.h, commerce/payments.h)
+  // Inserts the order row (not its items); false (and nothing changed) if the id exists.
+  bool insert_order(const Order& order);
+  void insert_order_item(const std::string& order_id, const OrderItem& item);
+  // The order row with items left empty.
+  std::optional<Order> find_order(const std::string& order_id);
+  // The order's items, by product id.
+  std::vector<OrderItem> find_order_items(const std::string& order_id);
+  // The user's orders (items left empty) with id < before_id (all if empty), newest first, at
+  // most `limit`.
+  std::vector<Order> list_orders_for_user(const std::string& user_id,
+                                                  const std::string& before_id, int limit);
+  // Every order (items left empty) with id > after_id, by id, at most `limit`.
+  std::vector<Order> list_orders(const std::string& after_id, int limit);
+  // Orders in `status` with expires_at <= now, oldest expiry first, at most `limit`.
+  std::vector<std::string> find_expired_orders(OrderStatus status, Timestamp now,
+                                                       int limit);
+  // status: from -> to, failure_reason := reason if not empty, updated_at := now, where
+  // status = from; false otherwise.
+  bool try_set_order_status(const std::string& order_id, OrderStatus from, OrderStatus to,
+                                    const std::string& reason, Timestamp now);
+  // Sets discount, total, coupon_applied and coupon_note where status = PENDING; false otherwise.
+  bool try_set_order_pricing(const std::string& order_id, Money discount, Money total,
+                                     bool coupon_applied, const std::string& coupon_note,
+                                     Timestamp now);
+  void insert_order_audit(const OrderAudit& audit);
+  // The order's audit rows, oldest first.
+  std::vector<OrderAudit> find_order_audit(const std::string& order_id);
+
+  // Returns false if the order already has a saga.
+  bool insert_saga(const SagaRecord& saga);
+  std::optional<SagaRecord> find_saga(const std::string& order_id);
+  // Replaces state, step, reason and updated_at and sets position := expected_position + 1,
+  // where position = expected_position; false otherwise (someone else moved the saga).
+  bool try_update_saga(const SagaRecord& saga, std::int64_t expected_position);
+  // Sagas in `state` with order_id > after_order_id, by order id, at most `limit`.
+  std::vector<SagaRecord> list_sagas(SagaState state, const std::string& after_order_id,
+                                             int limit);
+  // Appends a log line; false (and nothing changed) if (order_id, step, action) is recorded.
+  bool try_insert_saga_log(const SagaLogEntry& entry);
+  // The order's log lines in the order they were written.
+  std::vector<SagaLogEntry> find_saga_log(const std::string& order_id);
+
+  // Returns false if a payment with this id exists.
+  bool insert_payment(const Payment& payment);
+  // The order's payment (at most one).
+  std::optional<Payment> find_payment(const std::string& order_id);
+  // status: from -> to, reference := reference if not empty, updated_at := now, where
+  // status = from; false otherwise.
+  bool try_set_payment_status(const std::string& payment_id, PaymentStatus from,
+                                      PaymentStatus to, const std::string& reference,
+                                      Timestamp now);
+
+  // --- invariant checks (commerce/invariants.h); read only
+  // Stock rows with product_id > after_id, by product id, at most `limit`.
+  std::vector<StockLevel> list_stock_levels(const std::string& after_id, int limit);
+  // Sum of qty of the product's live reservations (0 if none).
+  std::int64_t sum_live_reservations(const std::string& product_id);
+  // Sum of the product's stock adjustment deltas, initial stock included (0 if none).
+  std::int64_t sum_stock_adjustments(const std::string& product_id);
+  // Balances with user_id > after_id, by user id, at most `limit`.
+  std::vector<PointsBalance> list_points_balances(const std::string& after_id,
+                                                          int limit);
+  // Sum of the user's ledger entry amounts (0 if none).
+  Money sum_points_entries(const std::string& user_id);
+  // Coupons in `status` with id > after_id, by id, at most `limit`.
+  std::vector<Coupon> list_coupons_by_status(CouponStatus status,
+                                                     const std::string& after_id, int limit);
+  // Templates with id > after_id, by id, at most `limit`.
+  std::vector<CouponTemplate> list_coupon_templates(const std::string& after_id,
+                                                            int limit);
+  // Coupons issued from the template (every status).
+  std::int64_t count_coupons_of_template(const std::string& template_id);
+  // The template's per-user issue counters with user_id > after_user_id, by user id, at most
+  // `limit`: one row for every user with a counter row or a coupon of the template.
+  std::vector<CouponUserIssues> list_coupon_user_issues(const std::string& template_id,
+                                                               const std::string& after_user_id,
+                                                               int limit);
+  // Outbox events of `type` with key `key`.
+  std::int64_t count_events(const std::string& type, const std::string& key);
+
+  // --- invariant repair (commerce/invariants.h: repair_invariants)
+  // issued_count := to where issued_count = from and to <= total_limit; false otherwise.
+  bool try_set_coupon_issued_count(const std::string& template_id, std::int64_t from,
+                                           std::int64_t to);
+  // The user's issued count for the template (0 if it has no row) := to, where it = from and
+  // 0 <= to <= the template's per_user_limit; false otherwise (a missing row is created only
+  // when from = 0).
+  bool try_set_coupon_user_issued(const std::string& template_id,
+                                          const std::string& user_id, std::int64_t from,
+                                          std::int64_t to);
+ private:
+  SqlSession& session_;
+};
+
+
+// Runs `work(Transaction&)` as one unit of work of `storage` and returns what it returns.
+template <class F>
+auto run_unit(Storage& storage, Storage::Access access, F&& work)
+    -> std::invoke_result_t<F, Transaction&> {
+  using R = std::invoke_result_t<F, Transaction&>;
+  if constexpr (std::is_void_v<R>) {
+    storage.run(access, [&](SqlSession& session) {
+      Transaction tx(session);
+      work(tx);
+    });
+  } else {
+    std::optional<R> result;
+    storage.run(access, [&](SqlSession& session) {
+      Transaction tx(session);
+      result = work(tx);
+    });
+    return std::move(*result);
+  }
+}
+
+}  // namespace commerce
