@@ -101,9 +101,9 @@ def main(argv):
     for name, b in sorted(runs.items()):
         if name.startswith("census/") and not b.get("error_occurred"):
             print(f"\n{name}: per order {b['write_units_per_order']:.1f} write units "
-                  f"({b['write_calls_per_order']:.1f} write calls), "
+                  f"({b['write_statements_per_order']:.1f} write statements), "
                   f"{b['read_units_per_order']:.1f} read units "
-                  f"({b['read_calls_per_order']:.1f} read calls); the raw baseline: "
+                  f"({b['read_statements_per_order']:.1f} read statements); the raw baseline: "
                   f"{1 if '/points/' in name else 2} write transaction(s), no read transaction")
 
     mem = [(n, b) for n, b in runs.items() if n.startswith("memory/")]

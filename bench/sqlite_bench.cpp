@@ -18,7 +18,7 @@
 #include "bench_support.h"
 #include "commerce/error.h"
 #include "commerce/sqlite_storage.h"
-#include "commerce/storage_wrapper.h"
+#include "observed_storage.h"
 #include "library_orders.h"
 
 namespace commerce::bench {
@@ -134,36 +134,22 @@ void memory_scenario(benchmark::State& state, int orders) {
   state.SetLabel("library");
 }
 
-// Counts the units of work and the storage calls that the library makes per order.
-class CountingStorage final : public StorageWrapper {
+// Counts the units of work and the statements that the library runs per order.
+class CountingStorage final : public testing::ObservedStorage {
  public:
-  using StorageWrapper::StorageWrapper;
+  using ObservedStorage::ObservedStorage;
   std::atomic<std::int64_t> read_units{0}, write_units{0}, reads{0}, writes{0};
-  std::mutex by_method_mu;
-  std::map<std::string, std::int64_t, std::less<>> by_method;
-
-  void run(Access access, const std::function<void(Transaction&)>& work) override {
-    (access == Access::kRead ? read_units : write_units).fetch_add(1);
-    StorageWrapper::run(access, work);
-  }
+  std::mutex by_statement_mu;
+  std::map<std::string, std::int64_t, std::less<>> by_statement;
 
  protected:
-  class Counting final : public TransactionWrapper {
-   public:
-    Counting(Transaction& tx, CountingStorage& owner) : TransactionWrapper(tx), owner_(owner) {}
-
-   protected:
-    void before_call(std::string_view method, bool writes) override {
-      (writes ? owner_.writes : owner_.reads).fetch_add(1);
-      std::lock_guard lock(owner_.by_method_mu);
-      ++owner_.by_method[std::string(method)];
-    }
-
-   private:
-    CountingStorage& owner_;
-  };
-  std::unique_ptr<Transaction> wrap(Transaction& tx) override {
-    return std::make_unique<Counting>(tx, *this);
+  void before_statement(const Sql& sql, bool writes_rows) override {
+    (writes_rows ? writes : reads).fetch_add(1);
+    std::lock_guard lock(by_statement_mu);
+    ++by_statement[sql.text.substr(0, 60)];
+  }
+  void after_unit(Access access, bool /*ok*/) override {
+    (access == Access::kRead ? read_units : write_units).fetch_add(1);
   }
 };
 
@@ -188,10 +174,10 @@ void census_scenario(benchmark::State& state, PayBy payment) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     state.counters["write_units_per_order"] = static_cast<double>(c.write_units) / orders;
     state.counters["read_units_per_order"] = static_cast<double>(c.read_units) / orders;
-    state.counters["write_calls_per_order"] = static_cast<double>(c.writes) / orders;
-    state.counters["read_calls_per_order"] = static_cast<double>(c.reads) / orders;
-    if (env_int("COMMERCE_BENCH_CENSUS_DETAIL", 0) != 0) {  // the calls per order, by method
-      for (const auto& [method, n] : c.by_method) {
+    state.counters["write_statements_per_order"] = static_cast<double>(c.writes) / orders;
+    state.counters["read_statements_per_order"] = static_cast<double>(c.reads) / orders;
+    if (env_int("COMMERCE_BENCH_CENSUS_DETAIL", 0) != 0) {  // statements per order, by text
+      for (const auto& [method, n] : c.by_statement) {
         std::fprintf(stderr, "census %s: %-36s %5.2f\n", payment == PayBy::kPoints ? "points" : "gateway",
                      method.c_str(), static_cast<double>(n) / orders);
       }

@@ -8,6 +8,7 @@
 #include "commerce/error.h"
 #include "commerce/sqlite_storage.h"
 #include "domain/context.h"
+#include "storage/transaction.h"
 
 namespace commerce {
 
@@ -97,7 +98,7 @@ std::unique_ptr<Store> Store::open(std::unique_ptr<Storage> storage, StoreOption
   if (options.reservation_ttl_ms <= 0) {
     throw Error::invalid_argument("reservation_ttl_ms", "must be positive");
   }
-  storage->run(Storage::Access::kWrite, [&](Transaction& tx) {
+  run_unit(*storage, Storage::Access::kWrite, [&](Transaction& tx) {
     auto currency = tx.find_setting("currency");
     if (!currency) {
       tx.put_setting("currency", options.currency);

@@ -51,6 +51,7 @@ struct InboxAccess;
 }  // namespace detail
 
 class OrderBook;
+class Transaction;  // internal (src/storage/transaction.h)
 
 struct IncomingMessage {
   std::string id;

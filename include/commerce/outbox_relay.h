@@ -53,6 +53,7 @@
 namespace commerce {
 
 class Store;
+class Transaction;  // internal (src/storage/transaction.h)
 
 struct RelayOptions {
   int batch_size = 100;                  // events per publish, 1..10000

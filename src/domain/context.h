@@ -4,6 +4,7 @@
 #include <string>
 
 #include "commerce/store.h"
+#include "storage/transaction.h"
 
 namespace commerce::detail {
 

@@ -11,6 +11,7 @@
 #include "domain/context.h"
 #include "domain/validate.h"
 #include "inbox_handlers.h"
+#include "storage/transaction.h"
 
 namespace commerce {
 
@@ -228,7 +229,7 @@ InboxOutcome Inbox::receive(const IncomingMessage& raw) {
   const std::string fingerprint = fingerprint_of(message);
   InboxOutcome outcome = InboxOutcome::kDuplicate;
   std::vector<std::function<void()>> follow_ups;
-  ctx_.storage.run(Storage::Access::kWrite, [&](Transaction& tx) {
+  run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
     follow_ups.clear();
     detail::Command cmd{tx, ctx_, ctx_.clock.now(), {}};
     if (!tx.insert_inbox_message({message.id, message.type, fingerprint, cmd.now})) {

@@ -16,6 +16,7 @@
 #include "events/exception_text.h"
 #include "commerce/ids.h"
 #include "commerce/store.h"
+#include "storage/transaction.h"
 
 namespace commerce {
 
@@ -324,7 +325,7 @@ bool OutboxRelay::transact(const std::vector<Flight*>& done, Flight* next,
                            const Flights& in_flight, std::int64_t events_in_flight) {
   bool leader = false;
   const Timestamp now = clock_.now();
-  storage_.run(Storage::Access::kWrite, [&](Transaction& tx) {
+  run_unit(storage_, Storage::Access::kWrite, [&](Transaction& tx) {
     leader = tx.try_acquire_lease(kLeaseName, options_.owner, now, now + options_.lease_ms);
     if (!leader) return;
     for (Flight* f : done) record(tx, *f, now);
@@ -512,7 +513,7 @@ void OutboxRelay::run(std::stop_token stop, const std::function<void(const Relay
 
 RelayStats OutboxRelay::stats() const {
   OutboxCounts counts;
-  storage_.run(Storage::Access::kRead, [&](Transaction& tx) { counts = tx.count_outbox(); });
+  run_unit(storage_, Storage::Access::kRead, [&](Transaction& tx) { counts = tx.count_outbox(); });
   RelayStats stats{counts.pending, counts.delivered, counts.dead_letters, counts.oldest_pending_at,
                    0};
   if (counts.pending > 0) {
@@ -534,7 +535,7 @@ std::int64_t OutboxRelay::retry_dead_letters(const std::string& key) {
 }
 
 void OutboxRelay::release_lease() {
-  storage_.run(Storage::Access::kWrite,
+  run_unit(storage_, Storage::Access::kWrite,
                [&](Transaction& tx) { tx.release_lease(kLeaseName, options_.owner); });
 }
 

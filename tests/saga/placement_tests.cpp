@@ -5,7 +5,7 @@
 // units that follow it for a while.
 #include <mutex>
 
-#include "commerce/storage_wrapper.h"
+#include "observed_storage.h"
 #include "saga_fixture.h"
 
 namespace commerce::testing {
@@ -16,7 +16,7 @@ using B = FakeGateway::Behaviour;
 
 // Counts the units of work run through it: write units committed, write units rolled back
 // (their work threw), read units.
-class UnitCounter final : public StorageWrapper {
+class UnitCounter final : public ObservedStorage {
  public:
   struct Counts {
     int committed = 0;
@@ -24,22 +24,14 @@ class UnitCounter final : public StorageWrapper {
     int reads = 0;
     bool operator==(const Counts&) const = default;
   };
-  explicit UnitCounter(std::unique_ptr<Storage> target) : StorageWrapper(std::move(target)) {}
-  void run(Access access, const std::function<void(Transaction&)>& work) override {
-    bool ok = false;
-    try {
-      StorageWrapper::run(access, work);
-      ok = true;
-    } catch (...) {
-      count(access, false);
-      throw;
-    }
-    count(access, ok);
-  }
+  explicit UnitCounter(std::unique_ptr<Storage> target) : ObservedStorage(std::move(target)) {}
   Counts take() {
     std::lock_guard lock(mu_);
     return std::exchange(counts_, {});
   }
+
+ protected:
+  void after_unit(Access access, bool ok) override { count(access, ok); }
 
  private:
   void count(Access access, bool ok) {

@@ -1,8 +1,8 @@
-// Storage faults: a forwarding storage wrapper fails the Nth write of a placement and of a
-// cancellation, once or from then on, for every N; after recovery the invariants hold.
+// Storage faults: a forwarding storage adapter fails the Nth writing statement of a placement
+// and of a cancellation, once or from then on, for every N; after recovery the invariants hold.
 #include <atomic>
 
-#include "commerce/storage_wrapper.h"
+#include "observed_storage.h"
 #include "saga_fixture.h"
 
 namespace commerce::testing {
@@ -15,33 +15,19 @@ struct WriteFaults {
   bool sticky = false;  // fail every write from fail_at on
 };
 
-class FaultyTransaction final : public TransactionWrapper {
+class FaultyStorage final : public ObservedStorage {
  public:
-  FaultyTransaction(Transaction& target, WriteFaults& faults)
-      : TransactionWrapper(target), faults_(faults) {}
+  FaultyStorage(std::unique_ptr<Storage> target, WriteFaults& faults)
+      : ObservedStorage(std::move(target)), faults_(faults) {}
 
  protected:
-  void before_call(std::string_view method, bool writes) override {
+  void before_statement(const Sql& sql, bool writes) override {
     if (!writes || !faults_.armed) return;
     const int n = ++faults_.writes;
     if (faults_.fail_at > 0 && (n == faults_.fail_at || (faults_.sticky && n > faults_.fail_at))) {
-      throw Error::unavailable(std::string(method), "injected failure of write #" +
-                                                        std::to_string(n));
+      throw Error::unavailable(sql.text.substr(0, 40), "injected failure of write #" +
+                                                           std::to_string(n));
     }
-  }
-
- private:
-  WriteFaults& faults_;
-};
-
-class FaultyStorage final : public StorageWrapper {
- public:
-  FaultyStorage(std::unique_ptr<Storage> target, WriteFaults& faults)
-      : StorageWrapper(std::move(target)), faults_(faults) {}
-
- protected:
-  std::unique_ptr<Transaction> wrap(Transaction& tx) override {
-    return std::make_unique<FaultyTransaction>(tx, faults_);
   }
 
  private:

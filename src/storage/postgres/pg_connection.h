@@ -11,6 +11,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "commerce/storage.h"
+
 struct pg_conn;
 struct pg_result;
 
@@ -69,6 +71,12 @@ class Connection {
   bool rollback() noexcept;
   bool healthy() const noexcept;
 
+  // The statement layer's statements (PgSession), by the address of their Sql; [1]: the
+  // variants that lock the rows they read (a write unit's reads marked lock_rows).
+  std::unordered_map<const Sql*, std::unique_ptr<SqlStatement>>& sql_statements(bool locking) {
+    return sql_statements_[locking ? 1 : 0];
+  }
+
   // Whether a statement of this unit has failed (see rethrow_failure()).
   bool has_failure() const noexcept { return failure_ != nullptr; }
   // Forgets the failure recorded by the previous unit of work (or by a rolled-back savepoint).
@@ -87,6 +95,7 @@ class Connection {
   pg_conn* conn_ = nullptr;
   std::exception_ptr failure_;
   std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
+  std::unordered_map<const Sql*, std::unique_ptr<SqlStatement>> sql_statements_[2];
 };
 
 class Query {

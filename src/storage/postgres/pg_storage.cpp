@@ -15,7 +15,7 @@
 #include "commerce/postgres_storage.h"
 #include "pg_connection.h"
 #include "pg_schema.h"
-#include "pg_transaction.h"
+#include "pg_session.h"
 
 namespace commerce {
 
@@ -105,7 +105,7 @@ class PostgresStorage final : public Storage {
     }
   }
 
-  void run(Access access, const std::function<void(Transaction&)>& work) override {
+  void run(Access access, const std::function<void(SqlSession&)>& work) override {
     const bool write = access == Access::kWrite;
     const auto deadline = Clock::now() + std::chrono::milliseconds(options_.retry_budget_ms);
     Slot slot(*this, deadline);
@@ -124,7 +124,7 @@ class PostgresStorage final : public Storage {
         } else {
           conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
         }
-        postgres::PgTransaction tx(conn, write);
+        postgres::PgSession tx(conn, write);
         try {
           work(tx);
         } catch (...) {

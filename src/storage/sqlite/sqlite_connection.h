@@ -11,6 +11,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "commerce/storage.h"
+
 struct sqlite3_stmt;
 
 namespace commerce::sqlite {
@@ -41,11 +43,17 @@ class Connection {
   bool rollback() noexcept;
   int changes() const;
   SQLite::Database& db() { return db_; }
+  // The statement layer's statements (SqliteSession), by the address of their Sql.
+  std::unordered_map<const Sql*, std::unique_ptr<SqlStatement>>& sql_statements() {
+    return sql_statements_;
+  }
 
  private:
   SQLite::Database db_;
   std::unordered_map<std::string, Prepared> statements_;
   std::unordered_map<const char*, CachedStatement*> by_address_;
+  // Last: finalized before the connection closes.
+  std::unordered_map<const Sql*, std::unique_ptr<SqlStatement>> sql_statements_;
 };
 
 class Query {

@@ -14,7 +14,7 @@
 #include "sqlite_checkpointer.h"
 #include "sqlite_connection.h"
 #include "sqlite_schema.h"
-#include "sqlite_transaction.h"
+#include "sqlite_session.h"
 
 namespace commerce {
 
@@ -31,7 +31,7 @@ constexpr int kCarefulBatchesAfterFailure = 16;
 
 // One caller's write unit waiting for a batch to commit it.
 struct PendingUnit {
-  const std::function<void(Transaction&)>* work;
+  const std::function<void(SqlSession&)>* work;
   std::exception_ptr error;
   bool done = false;
 };
@@ -58,7 +58,7 @@ class SqliteStorage final : public Storage {
     idle_.push_back(std::move(conn));
   }
 
-  void run(Access access, const std::function<void(Transaction&)>& work) override {
+  void run(Access access, const std::function<void(SqlSession&)>& work) override {
     if (access == Access::kRead) {
       run_read(work);
     } else {
@@ -72,12 +72,12 @@ class SqliteStorage final : public Storage {
   static constexpr std::size_t kMaxIdle = 32;
   static constexpr std::size_t kMaxBatch = 64;
 
-  void run_read(const std::function<void(Transaction&)>& work) {
+  void run_read(const std::function<void(SqlSession&)>& work) {
     auto conn = acquire();
     retry_while_busy("reading", [&] {
       try {
         conn->exec("BEGIN");
-        sqlite::SqliteTransaction tx(*conn);
+        sqlite::SqliteSession tx(*conn);
         work(tx);
         conn->exec("COMMIT");
       } catch (...) {
@@ -95,7 +95,7 @@ class SqliteStorage final : public Storage {
   // them, and only if one of its units throws is it rolled back and run again with them (as
   // are the batches that follow, for a while). Every caller returns after the batch holding
   // its unit is committed (or has failed as a whole).
-  void run_write(const std::function<void(Transaction&)>& work) {
+  void run_write(const std::function<void(SqlSession&)>& work) {
     PendingUnit unit{&work};
     std::unique_lock lock(queue_mu_);
     queue_.push_back(&unit);
@@ -132,7 +132,7 @@ class SqliteStorage final : public Storage {
         for (PendingUnit* u : batch) u->error = nullptr;
         try {
           conn->exec("BEGIN IMMEDIATE");
-          sqlite::SqliteTransaction tx(*conn);
+          sqlite::SqliteSession tx(*conn);
           if (batch.size() == 1) {
             run_unit_whole(*batch.front(), tx);
           } else if (careful) {
@@ -161,7 +161,7 @@ class SqliteStorage final : public Storage {
 
   // Runs the batch's units one after the other in the open transaction; false (at the first
   // unit that throws) if the transaction must be rolled back and the batch run carefully.
-  static bool run_units_straight(const std::vector<PendingUnit*>& batch, Transaction& tx) {
+  static bool run_units_straight(const std::vector<PendingUnit*>& batch, SqlSession& tx) {
     for (PendingUnit* u : batch) {
       try {
         (*u->work)(tx);
@@ -174,7 +174,7 @@ class SqliteStorage final : public Storage {
     return true;
   }
 
-  static void run_unit_whole(PendingUnit& unit, Transaction& tx) {
+  static void run_unit_whole(PendingUnit& unit, SqlSession& tx) {
     try {
       (*unit.work)(tx);
     } catch (const SqliteBusy&) {
@@ -185,7 +185,7 @@ class SqliteStorage final : public Storage {
     }
   }
 
-  static void run_unit_in_savepoint(PendingUnit& unit, Connection& conn, Transaction& tx) {
+  static void run_unit_in_savepoint(PendingUnit& unit, Connection& conn, SqlSession& tx) {
     conn.exec("SAVEPOINT unit");
     try {
       (*unit.work)(tx);

@@ -1,0 +1,98 @@
+#include "pg_session.h"
+
+#include <charconv>
+
+namespace commerce::postgres {
+
+namespace {
+
+// Parameters are sent as text (the server infers their types from the statement); the
+// statement runs at the first step() or run(), and its rows are read from the result.
+class PgStatement final : public SqlStatement {
+ public:
+  PgStatement(Connection& conn, std::string sql) : conn_(conn), sql_(std::move(sql)) {}
+
+  void bind(int index, std::int64_t value) override {
+    char buf[24];
+    param(index).assign(buf, std::to_chars(buf, buf + sizeof buf, value).ptr);
+  }
+  void bind(int index, std::string_view value) override { param(index).assign(value); }
+  bool step() override {
+    execute();
+    return ++row_ < result_.rows();
+  }
+  std::int64_t run() override {
+    execute();
+    return result_.affected();
+  }
+  std::int64_t int64(int column) const override { return result_.int64(row_, column); }
+  std::string text(int column) const override { return result_.text(row_, column); }
+  void reset() noexcept override {
+    executed_ = false;
+    params_.clear();
+    result_ = Result();
+  }
+
+ private:
+  std::string& param(int index) {
+    const auto i = static_cast<std::size_t>(index - 1);
+    if (params_.size() <= i) params_.resize(i + 1);
+    return params_[i];
+  }
+  void execute() {
+    if (executed_) return;
+    result_ = conn_.execute(sql_, params_);
+    executed_ = true;
+    row_ = -1;
+  }
+
+  Connection& conn_;
+  const std::string sql_;
+  std::vector<std::string> params_;
+  Result result_;
+  bool executed_ = false;
+  int row_ = -1;
+};
+
+}  // namespace
+
+std::string dollar_parameters(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  bool quoted = false;
+  for (const char c : text) {
+    if (c == '\'') quoted = !quoted;
+    out += (c == '?' && !quoted) ? '$' : c;
+  }
+  return out;
+}
+
+SqlStatement& PgSession::prepare(const Sql& sql) {
+  const bool locking = write_ && sql.lock_rows;
+  auto& cache = conn_.sql_statements(locking);
+  auto it = cache.find(&sql);
+  if (it == cache.end()) {
+    std::string text = dollar_parameters(sql.text_for(dialect()));
+    if (locking) text += " FOR NO KEY UPDATE";
+    it = cache.emplace(&sql, std::make_unique<PgStatement>(conn_, std::move(text))).first;
+  }
+  return *it->second;
+}
+
+void PgSession::savepoint(const std::function<void()>& work) {
+  conn_.exec("SAVEPOINT nested");
+  const bool clean = !conn_.has_failure();
+  try {
+    work();
+  } catch (const PgTransient&) {
+    throw;  // contention or a lost connection: the whole unit is rolled back and retried
+  } catch (...) {
+    conn_.exec("ROLLBACK TO SAVEPOINT nested; RELEASE SAVEPOINT nested");
+    // A statement that failed inside the savepoint no longer dooms the transaction.
+    if (clean) conn_.clear_failure();
+    throw;
+  }
+  conn_.exec("RELEASE SAVEPOINT nested");
+}
+
+}  // namespace commerce::postgres

@@ -1,0 +1,116 @@
+// Statements of the outbox (appending and reading events, dead letters listed), the relay's
+// leases and the inbox. The delivery queue, whose layout differs between the dialects, is in
+// outbox_queue.cpp.
+#include "outbox_rows.h"
+#include "query.h"
+#include "storage/transaction.h"
+
+namespace commerce {
+
+using statements::Query;
+using statements::event_from;
+using statements::kEventColumns;
+
+namespace {
+
+// SQLite: the pending row goes into the narrow queue table outbox_pending beside the event.
+// PostgreSQL: seq comes from a sequence, handed out at insert time, not at commit. The advisory
+// lock on the event's key (held until commit) makes a later unit wait before taking a seq for
+// the same key, so per key, seq order is commit order and the relay never sees a later event of
+// a key committed before an earlier one.
+const Sql kAppendEvent{
+    .text = "INSERT INTO outbox(id, type, schema_version, topic, key, occurred_at, request_id, "
+            "payload) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING seq",
+    .postgres = "INSERT INTO outbox(id, type, schema_version, topic, key, occurred_at, "
+                "request_id, payload) "
+                "SELECT CAST(?1 AS TEXT), CAST(?2 AS TEXT), CAST(?3 AS INTEGER), "
+                "CAST(?4 AS TEXT), CAST(?5 AS TEXT), CAST(?6 AS BIGINT), CAST(?7 AS TEXT), "
+                "CAST(?8 AS TEXT) "
+                "FROM (SELECT pg_advisory_xact_lock(1668246893, hashtext(CAST(?5 AS TEXT)))) "
+                "AS key_lock RETURNING seq"};
+const Sql kInsertPending{"INSERT INTO outbox_pending(seq, key) VALUES(?1, ?2)"};
+const Sql kReadOutbox{"SELECT " + kEventColumns + " FROM outbox o WHERE o.seq > ?1 "
+                      "ORDER BY o.seq LIMIT ?2"};
+const Sql kListDeadLetters{"SELECT " + kEventColumns +
+                           ", d.attempts, d.last_error, d.dead_at, d.parked_behind "
+                           "FROM outbox_dead_letters d JOIN outbox o ON o.seq = d.seq "
+                           "WHERE d.seq > ?1 ORDER BY d.seq LIMIT ?2"};
+const Sql kAcquireLease{
+    "INSERT INTO leases(name, owner, until) VALUES(?1, ?2, ?4) "
+    "ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, until = excluded.until "
+    "WHERE leases.owner = excluded.owner OR leases.until <= ?3"};
+const Sql kReleaseLease{"DELETE FROM leases WHERE name = ?1 AND owner = ?2"};
+const Sql kInsertInbox{
+    "INSERT INTO inbox(message_id, type, fingerprint, received_at) VALUES(?1, ?2, ?3, ?4) "
+    "ON CONFLICT(message_id) DO NOTHING"};
+const Sql kFindInbox{
+    .text = "SELECT message_id, type, fingerprint, received_at FROM inbox WHERE message_id = ?1",
+    .lock_rows = true};
+const Sql kCountInbox{"SELECT count(*) FROM inbox"};
+
+}  // namespace
+
+std::int64_t Transaction::append_event(const Event& e) {
+  std::int64_t seq = 0;
+  {
+    Query q(session_, kAppendEvent);
+    q.bind(1, e.id).bind(2, e.type).bind(3, e.schema_version).bind(4, e.topic).bind(5, e.key);
+    q.bind(6, e.occurred_at).bind(7, e.request_id).bind(8, e.payload);
+    seq = q.single_int64();
+  }
+  if (session_.dialect() == SqlDialect::kSqlite) {
+    Query pending(session_, kInsertPending);
+    pending.bind(1, seq).bind(2, e.key).run();
+  }
+  return seq;
+}
+
+std::vector<Event> Transaction::read_outbox(std::int64_t after_seq, int limit) {
+  Query q(session_, kReadOutbox);
+  q.bind(1, after_seq).bind(2, limit);
+  std::vector<Event> out;
+  while (q.step()) out.push_back(event_from(q));
+  return out;
+}
+
+std::vector<DeadLetter> Transaction::list_dead_letters(std::int64_t after_seq, int limit) {
+  Query q(session_, kListDeadLetters);
+  q.bind(1, after_seq).bind(2, limit);
+  std::vector<DeadLetter> out;
+  while (q.step()) {
+    out.push_back(DeadLetter{event_from(q), static_cast<int>(q.int64(9)), q.text(10), q.int64(11),
+                             q.int64(12)});
+  }
+  return out;
+}
+
+bool Transaction::try_acquire_lease(const std::string& name, const std::string& owner,
+                                    Timestamp now, Timestamp until) {
+  Query q(session_, kAcquireLease);
+  return q.bind(1, name).bind(2, owner).bind(3, now).bind(4, until).run() > 0;
+}
+
+void Transaction::release_lease(const std::string& name, const std::string& owner) {
+  Query q(session_, kReleaseLease);
+  q.bind(1, name).bind(2, owner).run();
+}
+
+bool Transaction::insert_inbox_message(const InboxRecord& r) {
+  Query q(session_, kInsertInbox);
+  return q.bind(1, r.message_id).bind(2, r.type).bind(3, r.fingerprint).bind(4, r.received_at)
+             .run() > 0;
+}
+
+std::optional<InboxRecord> Transaction::find_inbox_message(const std::string& message_id) {
+  Query q(session_, kFindInbox);
+  q.bind(1, message_id);
+  if (!q.step()) return std::nullopt;
+  return InboxRecord{q.text(0), q.text(1), q.text(2), q.int64(3)};
+}
+
+std::int64_t Transaction::count_inbox_messages() {
+  Query q(session_, kCountInbox);
+  return q.single_int64();
+}
+
+}  // namespace commerce
