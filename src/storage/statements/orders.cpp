@@ -1,0 +1,171 @@
+// Statements of orders: the order row, its items and its audit trail.
+#include "query.h"
+#include "storage/transaction.h"
+
+namespace commerce {
+
+using statements::Query;
+
+namespace {
+
+const std::string kOrderColumns =
+    "id, user_id, status, subtotal, discount, points_used, total, coupon_id, coupon_required, "
+    "coupon_applied, coupon_note, payment_method, failure_reason, request_id, expires_at, "
+    "created_at, updated_at";
+
+Order order_from(const Query& q) {
+  return Order{.id = q.text(0),
+               .user_id = q.text(1),
+               .status = parse_order_status(q.text(2)),
+               .items = {},
+               .subtotal = q.int64(3),
+               .discount = q.int64(4),
+               .points_used = q.int64(5),
+               .total = q.int64(6),
+               .coupon_id = q.text(7),
+               .coupon_required = q.int64(8) != 0,
+               .coupon_applied = q.int64(9) != 0,
+               .coupon_note = q.text(10),
+               .payment_method = q.text(11),
+               .failure_reason = q.text(12),
+               .request_id = q.text(13),
+               .expires_at = q.int64(14),
+               .created_at = q.int64(15),
+               .updated_at = q.int64(16)};
+}
+
+std::vector<Order> orders_from(Query& q) {
+  std::vector<Order> out;
+  while (q.step()) out.push_back(order_from(q));
+  return out;
+}
+
+const Sql kInsertOrder{"INSERT INTO orders(" + kOrderColumns +
+                       ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+                       "?15, ?16, ?17) ON CONFLICT(id) DO NOTHING"};
+const Sql kInsertOrderItem{
+    "INSERT INTO order_items(order_id, product_id, name, unit_price, qty, line_total) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6)"};
+const Sql kFindOrder{.text = "SELECT " + kOrderColumns + " FROM orders WHERE id = ?1",
+                     .lock_rows = true};
+const Sql kFindOrderItems{
+    "SELECT product_id, name, unit_price, qty, line_total FROM order_items "
+    "WHERE order_id = ?1 ORDER BY product_id"};
+const Sql kListOrdersForUser{"SELECT " + kOrderColumns +
+                             " FROM orders WHERE user_id = ?1 AND (?2 = '' OR id < ?2) "
+                             "ORDER BY id DESC LIMIT ?3"};
+const Sql kListOrders{"SELECT " + kOrderColumns +
+                      " FROM orders WHERE id > ?1 ORDER BY id LIMIT ?2"};
+const Sql kFindExpiredOrders{
+    "SELECT id FROM orders WHERE status = ?1 AND expires_at <= ?2 "
+    "ORDER BY expires_at, id LIMIT ?3"};
+// ?2 is compared with '' and chosen by CASE: its type is stated for PostgreSQL.
+const Sql kSetOrderStatus{
+    "UPDATE orders SET status = ?1, "
+    "failure_reason = CASE WHEN CAST(?2 AS TEXT) = '' THEN failure_reason "
+    "ELSE CAST(?2 AS TEXT) END, updated_at = ?3 WHERE id = ?4 AND status = ?5"};
+const Sql kSetOrderPricing{
+    "UPDATE orders SET discount = ?1, total = ?2, coupon_applied = ?3, coupon_note = ?4, "
+    "updated_at = ?5 WHERE id = ?6 AND status = 'pending'"};
+const Sql kInsertOrderAudit{
+    "INSERT INTO order_audit(id, order_id, from_status, to_status, reason, at) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6)"};
+const Sql kFindOrderAudit{
+    "SELECT id, from_status, to_status, reason, at FROM order_audit WHERE order_id = ?1 "
+    "ORDER BY at, id"};
+
+}  // namespace
+
+bool Transaction::insert_order(const Order& o) {
+  Query q(session_, kInsertOrder);
+  q.bind(1, o.id).bind(2, o.user_id).bind_name(3, to_string(o.status)).bind(4, o.subtotal);
+  q.bind(5, o.discount).bind(6, o.points_used).bind(7, o.total).bind(8, o.coupon_id);
+  q.bind(9, std::int64_t{o.coupon_required}).bind(10, std::int64_t{o.coupon_applied});
+  q.bind(11, o.coupon_note).bind(12, o.payment_method).bind(13, o.failure_reason);
+  q.bind(14, o.request_id).bind(15, o.expires_at).bind(16, o.created_at).bind(17, o.updated_at);
+  return q.run() == 1;
+}
+
+void Transaction::insert_order_item(const std::string& order_id, const OrderItem& i) {
+  Query q(session_, kInsertOrderItem);
+  q.bind(1, order_id).bind(2, i.product_id).bind(3, i.name).bind(4, i.unit_price);
+  q.bind(5, i.qty).bind(6, i.line_total).run();
+}
+
+std::optional<Order> Transaction::find_order(const std::string& order_id) {
+  Query q(session_, kFindOrder);
+  q.bind(1, order_id);
+  if (!q.step()) return std::nullopt;
+  return order_from(q);
+}
+
+std::vector<OrderItem> Transaction::find_order_items(const std::string& order_id) {
+  Query q(session_, kFindOrderItems);
+  q.bind(1, order_id);
+  std::vector<OrderItem> out;
+  while (q.step()) out.push_back({q.text(0), q.text(1), q.int64(2), q.int64(3), q.int64(4)});
+  return out;
+}
+
+std::vector<Order> Transaction::list_orders_for_user(const std::string& user_id,
+                                                     const std::string& before_id, int limit) {
+  Query q(session_, kListOrdersForUser);
+  q.bind(1, user_id).bind(2, before_id).bind(3, limit);
+  return orders_from(q);
+}
+
+std::vector<Order> Transaction::list_orders(const std::string& after_id, int limit) {
+  Query q(session_, kListOrders);
+  q.bind(1, after_id).bind(2, limit);
+  return orders_from(q);
+}
+
+std::vector<std::string> Transaction::find_expired_orders(OrderStatus status, Timestamp now,
+                                                          int limit) {
+  Query q(session_, kFindExpiredOrders);
+  q.bind_name(1, to_string(status)).bind(2, now).bind(3, limit);
+  std::vector<std::string> out;
+  while (q.step()) out.push_back(q.text(0));
+  return out;
+}
+
+bool Transaction::try_set_order_status(const std::string& order_id, OrderStatus from,
+                                       OrderStatus to, const std::string& reason, Timestamp now) {
+  Query q(session_, kSetOrderStatus);
+  q.bind_name(1, to_string(to)).bind(2, reason).bind(3, now).bind(4, order_id);
+  q.bind_name(5, to_string(from));
+  return q.run() == 1;
+}
+
+bool Transaction::try_set_order_pricing(const std::string& order_id, Money discount, Money total,
+                                        bool coupon_applied, const std::string& coupon_note,
+                                        Timestamp now) {
+  Query q(session_, kSetOrderPricing);
+  q.bind(1, discount).bind(2, total).bind(3, std::int64_t{coupon_applied}).bind(4, coupon_note);
+  q.bind(5, now).bind(6, order_id);
+  return q.run() == 1;
+}
+
+void Transaction::insert_order_audit(const OrderAudit& a) {
+  Query q(session_, kInsertOrderAudit);
+  // from_status is NOT NULL: the first transition stores '' (a literal, never a null pointer).
+  q.bind(1, a.id).bind(2, a.order_id);
+  q.bind_name(3, a.from ? to_string(*a.from) : std::string_view(""));
+  q.bind_name(4, to_string(a.to)).bind(5, a.reason).bind(6, a.at).run();
+}
+
+std::vector<OrderAudit> Transaction::find_order_audit(const std::string& order_id) {
+  Query q(session_, kFindOrderAudit);
+  q.bind(1, order_id);
+  std::vector<OrderAudit> out;
+  while (q.step()) {
+    const std::string from = q.text(1);
+    out.push_back(OrderAudit{q.text(0), order_id,
+                             from.empty() ? std::nullopt
+                                          : std::optional<OrderStatus>(parse_order_status(from)),
+                             parse_order_status(q.text(2)), q.text(3), q.int64(4)});
+  }
+  return out;
+}
+
+}  // namespace commerce

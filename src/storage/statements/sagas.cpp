@@ -1,0 +1,89 @@
+// Statements of sagas: the saga row of an order and its log.
+#include "query.h"
+#include "storage/saga_steps_text.h"
+#include "storage/transaction.h"
+
+namespace commerce {
+
+using statements::Query;
+using storage_text::join_steps;
+using storage_text::split_steps;
+
+namespace {
+
+const std::string kSagaColumns = "order_id, state, step, position, steps, reason, updated_at";
+
+SagaRecord saga_from(const Query& q) {
+  return SagaRecord{.order_id = q.text(0),
+                    .state = parse_saga_state(q.text(1)),
+                    .step = static_cast<int>(q.int64(2)),
+                    .position = q.int64(3),
+                    .steps = split_steps(q.text(4)),
+                    .reason = q.text(5),
+                    .updated_at = q.int64(6)};
+}
+
+const Sql kInsertSaga{"INSERT INTO sagas(" + kSagaColumns +
+                      ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(order_id) DO NOTHING"};
+const Sql kFindSaga{.text = "SELECT " + kSagaColumns + " FROM sagas WHERE order_id = ?1",
+                    .lock_rows = true};
+// ?5 is used in arithmetic: its type is stated for PostgreSQL (it would infer integer).
+const Sql kUpdateSaga{
+    "UPDATE sagas SET state = ?1, step = ?2, reason = ?3, updated_at = ?4, "
+    "position = CAST(?5 AS BIGINT) + 1 WHERE order_id = ?6 AND position = CAST(?5 AS BIGINT)"};
+const Sql kListSagas{"SELECT " + kSagaColumns +
+                     " FROM sagas WHERE state = ?1 AND order_id > ?2 ORDER BY order_id LIMIT ?3"};
+const Sql kInsertSagaLog{
+    "INSERT INTO saga_log(order_id, step, action, detail, at) VALUES(?1, ?2, ?3, ?4, ?5) "
+    "ON CONFLICT(order_id, step, action) DO NOTHING"};
+const Sql kFindSagaLog{
+    "SELECT step, action, detail, at FROM saga_log WHERE order_id = ?1 ORDER BY seq"};
+
+}  // namespace
+
+bool Transaction::insert_saga(const SagaRecord& g) {
+  Query q(session_, kInsertSaga);
+  const std::string steps = join_steps(g.steps);
+  q.bind(1, g.order_id).bind_name(2, to_string(g.state)).bind(3, g.step);
+  q.bind(4, g.position).bind(5, steps).bind(6, g.reason).bind(7, g.updated_at);
+  return q.run() == 1;
+}
+
+std::optional<SagaRecord> Transaction::find_saga(const std::string& order_id) {
+  Query q(session_, kFindSaga);
+  q.bind(1, order_id);
+  if (!q.step()) return std::nullopt;
+  return saga_from(q);
+}
+
+bool Transaction::try_update_saga(const SagaRecord& g, std::int64_t expected_position) {
+  Query q(session_, kUpdateSaga);
+  q.bind_name(1, to_string(g.state)).bind(2, g.step).bind(3, g.reason);
+  q.bind(4, g.updated_at).bind(5, expected_position).bind(6, g.order_id);
+  return q.run() == 1;
+}
+
+std::vector<SagaRecord> Transaction::list_sagas(SagaState state,
+                                                const std::string& after_order_id, int limit) {
+  Query q(session_, kListSagas);
+  q.bind_name(1, to_string(state)).bind(2, after_order_id).bind(3, limit);
+  std::vector<SagaRecord> out;
+  while (q.step()) out.push_back(saga_from(q));
+  return out;
+}
+
+bool Transaction::try_insert_saga_log(const SagaLogEntry& e) {
+  Query q(session_, kInsertSagaLog);
+  q.bind(1, e.order_id).bind(2, e.step).bind(3, e.action).bind(4, e.detail).bind(5, e.at);
+  return q.run() == 1;
+}
+
+std::vector<SagaLogEntry> Transaction::find_saga_log(const std::string& order_id) {
+  Query q(session_, kFindSagaLog);
+  q.bind(1, order_id);
+  std::vector<SagaLogEntry> out;
+  while (q.step()) out.push_back({order_id, q.text(0), q.text(1), q.text(2), q.int64(3)});
+  return out;
+}
+
+}  // namespace commerce
