@@ -18,6 +18,7 @@
 #include "commerce/error.h"
 #include "commerce/inbox.h"
 #include "commerce/store.h"
+#include "storage/transaction.h"
 
 namespace {
 

@@ -3,6 +3,7 @@
 
 #include "commerce/invariants.h"
 #include "paged_rows.h"
+#include "storage/transaction.h"
 
 namespace commerce {
 

@@ -6,6 +6,7 @@
 
 #include "commerce/error.h"
 #include "paged_rows.h"
+#include "storage/transaction.h"
 
 namespace commerce {
 

@@ -62,7 +62,7 @@ class Transaction {
   // undone, the rest of the transaction stays as it was, and the exception is rethrown (an
   // adapter's transient failure, such as a lost lock or connection, may instead abandon the
   // whole unit, which is then retried as Storage::run() describes). Calls may nest.
-  void savepoint(const std::function<void()>& work);
+  void savepoint(const std::function<void()>& work) { session_.savepoint(work); }
 
   // --- idempotency keys and store settings
   std::optional<RequestRecord> find_request(const std::string& request_id);

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "sqlite_target.h"
+#include "storage/transaction.h"
 
 namespace commerce::testing {
 namespace {

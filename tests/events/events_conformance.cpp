@@ -11,6 +11,7 @@
 #include "commerce/outbox_relay.h"
 #include "conformance/storage_conformance.h"
 #include "conformance/test_support.h"
+#include "storage/transaction.h"
 
 namespace commerce::testing {
 namespace {

@@ -14,6 +14,7 @@
 #include "commerce/sqlite_storage.h"
 #include "commerce/store.h"
 #include "scratch_dir.h"
+#include "storage/transaction.h"
 
 namespace commerce::events_test {
 

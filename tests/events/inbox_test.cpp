@@ -6,6 +6,7 @@
 
 #include "commerce/inbox.h"
 #include "events_test_support.h"
+#include "storage/transaction.h"
 
 namespace commerce {
 namespace {

@@ -18,6 +18,7 @@
 
 #include "commerce/outbox_relay.h"
 #include "events_test_support.h"
+#include "storage/transaction.h"
 
 namespace commerce {
 namespace {
@@ -440,7 +441,7 @@ TEST_F(RelayTest, ARowThatComesDueBehindOneRunInFlightGoesFirstForItsKey) {
 class CountingStorage final : public Storage {
  public:
   explicit CountingStorage(Storage& target) : target_(target) {}
-  void run(Access access, const std::function<void(Transaction&)>& work) override {
+  void run(Access access, const std::function<void(SqlSession&)>& work) override {
     if (access == Access::kWrite) ++writes;
     target_.run(access, work);
   }

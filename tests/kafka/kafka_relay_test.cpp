@@ -25,6 +25,7 @@
 #include "commerce/relay_service.h"
 #include "commerce/store.h"
 #include "kafka_test_support.h"
+#include "storage/transaction.h"
 
 namespace commerce {
 namespace {

@@ -22,6 +22,7 @@
 
 #include "commerce/event_sink.h"
 #include "commerce/ids.h"
+#include "storage/transaction.h"
 
 namespace commerce::kafka_test {
 
@@ -329,7 +330,7 @@ std::vector<Event> fill_outbox(Storage& storage, int count, int keys, int per_tx
       chunk.push_back(std::move(e));
     }
     std::vector<Event> appended;
-    storage.run(Storage::Access::kWrite, [&](Transaction& tx) {
+    run_unit(storage, Storage::Access::kWrite, [&](Transaction& tx) {
       appended = chunk;
       for (auto& e : appended) e.seq = tx.append_event(e);
     });

@@ -21,6 +21,7 @@
 #include "commerce/postgres_storage.h"
 #include "commerce/store.h"
 #include "pg_test_support.h"
+#include "storage/transaction.h"
 
 namespace commerce {
 namespace {
@@ -36,7 +37,7 @@ std::pair<StockLevel, std::int64_t> stock_and_live_rows(Storage& storage,
                                                         const std::string& product) {
   StockLevel level;
   std::int64_t live = 0;
-  storage.run(Storage::Access::kRead, [&](Transaction& tx) {
+  run_unit(storage, Storage::Access::kRead, [&](Transaction& tx) {
     level = *tx.find_stock(product);
     live = tx.sum_live_reservations(product);
   });
@@ -49,7 +50,7 @@ TEST(PostgresConnectionLoss, ConnectionKilledMidUnitIsRetriedAndAppliesOnce) {
   auto storage = open_postgres_storage(f.url);
 
   int runs = 0;
-  storage->run(Storage::Access::kWrite, [&](Transaction& tx) {
+  run_unit(*storage, Storage::Access::kWrite, [&](Transaction& tx) {
     ++runs;
     ASSERT_TRUE(tx.try_reserve_stock("sku-1", 2));
     tx.insert_reservation({"order-1", "sku-1", 2, kFarFuture, ReservationState::kLive});
@@ -72,7 +73,7 @@ TEST(PostgresConnectionLoss, ConnectionKilledBeforeCommitIsResolvedAndRetried) {
   auto storage = open_postgres_storage(f.url);
 
   int runs = 0;
-  storage->run(Storage::Access::kWrite, [&](Transaction& tx) {
+  run_unit(*storage, Storage::Access::kWrite, [&](Transaction& tx) {
     ++runs;
     ASSERT_TRUE(tx.try_reserve_stock("sku-1", 3));
     tx.insert_reservation({"order-1", "sku-1", 3, kFarFuture, ReservationState::kLive});
@@ -232,7 +233,7 @@ TEST(PostgresConnectionLoss, RelayBatchSurvivesItsConnectionBeingKilled) {
     store->catalog().create({.id = "sku-" + std::to_string(i), .name = "Item", .initial_stock = 1});
   }
   std::int64_t events = 0;
-  store->storage().run(Storage::Access::kRead,
+  run_unit(store->storage(), Storage::Access::kRead,
                        [&](Transaction& tx) { events = tx.count_outbox().pending; });
   ASSERT_GT(events, 0);
 

@@ -21,6 +21,7 @@
 #include "commerce/postgres_storage.h"
 #include "commerce/store.h"
 #include "pg_test_support.h"
+#include "storage/transaction.h"
 
 namespace commerce {
 namespace {
@@ -125,7 +126,7 @@ std::string race(const char* what, const Attempt& attempt) {
   for (std::size_t finished = 0; finished < children.size();) {
     StockLevel level;
     std::int64_t live = 0;
-    storage->run(Storage::Access::kRead, [&](Transaction& tx) {
+    run_unit(*storage, Storage::Access::kRead, [&](Transaction& tx) {
       level = *tx.find_stock(kProduct);
       live = tx.sum_live_reservations(kProduct);
     });
@@ -166,7 +167,7 @@ std::string race(const char* what, const Attempt& attempt) {
 
   StockLevel level;
   std::int64_t live = 0;
-  storage->run(Storage::Access::kRead, [&](Transaction& tx) {
+  run_unit(*storage, Storage::Access::kRead, [&](Transaction& tx) {
     level = *tx.find_stock(kProduct);
     live = tx.sum_live_reservations(kProduct);
   });

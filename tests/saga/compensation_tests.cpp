@@ -5,6 +5,7 @@
 
 #include "conformance/test_support.h"
 #include "saga_fixture.h"
+#include "storage/transaction.h"
 
 namespace commerce::testing {
 namespace {

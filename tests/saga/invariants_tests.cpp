@@ -8,6 +8,7 @@
 
 #include "commerce/error.h"
 #include "saga_fixture.h"
+#include "storage/transaction.h"
 
 namespace commerce::testing {
 namespace {
@@ -39,7 +40,7 @@ TEST_P(SagaTest, InvariantCheckerNamesCorruptedRows) {
       {.user_id = "u1", .items = {{"a", 2}}, .coupon_id = coupon_, .points_to_use = 100});
   ASSERT_EQ(order.status, OrderStatus::kConfirmed);
   // Corrupt the store underneath the domain logic, one invariant at a time.
-  store_->storage().run(Storage::Access::kWrite, [&](Transaction& tx) {
+  run_unit(store_->storage(), Storage::Access::kWrite, [&](Transaction& tx) {
     ASSERT_TRUE(tx.try_reserve_stock("b", 1));      // reserved without a reservation row
     ASSERT_TRUE(tx.try_credit_points("u1", 5));     // balance without a ledger entry
     ASSERT_TRUE(tx.try_adjust_stock("a", 1));       // on_hand without an adjustment row
@@ -81,7 +82,7 @@ TEST_P(SagaTest, InvariantCheckerAndRepairCoverPerUserCouponCounters) {
                   .issued_at = clock_->now(),
                   .updated_at = clock_->now()};
   };
-  store_->storage().run(Storage::Access::kWrite, [&](Transaction& tx) {
+  run_unit(store_->storage(), Storage::Access::kWrite, [&](Transaction& tx) {
     n = 0;
     // u1 holds 1 coupon, its counter says 3.
     ASSERT_TRUE(tx.try_count_user_issue(tmpl.id, "u1", 100));

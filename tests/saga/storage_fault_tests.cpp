@@ -2,6 +2,7 @@
 // and of a cancellation, once or from then on, for every N; after recovery the invariants hold.
 #include <atomic>
 
+#include "commerce/error.h"
 #include "observed_storage.h"
 #include "saga_fixture.h"
 

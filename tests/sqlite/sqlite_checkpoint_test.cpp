@@ -13,6 +13,7 @@
 #include "commerce/storage.h"
 #include "scratch_dir.h"
 #include "storage/sqlite/sqlite_checkpointer.h"
+#include "storage/transaction.h"
 
 namespace commerce {
 namespace {
@@ -22,7 +23,7 @@ constexpr std::uintmax_t kPage = 4096;
 // One commit of a ~3.5 KB event: about four WAL pages.
 void append_padded_event(Storage& storage, int i) {
   static const std::string payload = "{\"pad\":\"" + std::string(3500, 'x') + "\"}";
-  storage.run(Storage::Access::kWrite, [&](Transaction& tx) {
+  run_unit(storage, Storage::Access::kWrite, [&](Transaction& tx) {
     tx.append_event(Event{0, new_id(system_clock()->now()), "Padded", 1, "t",
                           "k" + std::to_string(i % 7), 0, "", payload});
   });

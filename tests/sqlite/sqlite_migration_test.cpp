@@ -9,6 +9,7 @@
 #include "scratch_dir.h"
 #include "storage/sqlite/sqlite_connection.h"
 #include "storage/sqlite/sqlite_schema.h"
+#include "storage/transaction.h"
 
 namespace commerce {
 namespace {
@@ -39,7 +40,7 @@ INSERT INTO outbox_dead_letters(seq, key, attempts, last_error, dead_at, parked_
 )sql");
   }
   auto storage = open_sqlite_storage(path);
-  storage->run(Storage::Access::kWrite, [&](Transaction& tx) {
+  run_unit(*storage, Storage::Access::kWrite, [&](Transaction& tx) {
     const OutboxCounts counts = tx.count_outbox();
     EXPECT_EQ(counts.pending, 3);
     EXPECT_EQ(counts.delivered, 1);

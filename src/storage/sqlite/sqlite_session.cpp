@@ -27,7 +27,9 @@ class SqliteStatement final : public SqlStatement {
     check_bind(sqlite3_bind_int64(handle_, index, value), index);
   }
   void bind(int index, std::string_view value) override {
-    check_bind(sqlite3_bind_text(handle_, index, value.data(), static_cast<int>(value.size()),
+    // A null data pointer would bind NULL; every column the library binds text to is NOT NULL.
+    const char* data = value.data() != nullptr ? value.data() : "";
+    check_bind(sqlite3_bind_text(handle_, index, data, static_cast<int>(value.size()),
                                  SQLITE_STATIC),
                index);
   }

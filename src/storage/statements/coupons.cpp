@@ -6,6 +6,10 @@
 namespace commerce {
 
 using statements::Query;
+using statements::coupon_from;
+using statements::kCouponColumns;
+using statements::kTemplateColumns;
+using statements::template_from;
 
 namespace {
 

@@ -27,10 +27,10 @@ const Sql kInsertSaga{"INSERT INTO sagas(" + kSagaColumns +
                       ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(order_id) DO NOTHING"};
 const Sql kFindSaga{.text = "SELECT " + kSagaColumns + " FROM sagas WHERE order_id = ?1",
                     .lock_rows = true};
-// ?5 is used in arithmetic: its type is stated for PostgreSQL (it would infer integer).
+// The guard makes position = ?5 where it applies, so position + 1 is ?5 + 1.
 const Sql kUpdateSaga{
     "UPDATE sagas SET state = ?1, step = ?2, reason = ?3, updated_at = ?4, "
-    "position = CAST(?5 AS BIGINT) + 1 WHERE order_id = ?6 AND position = CAST(?5 AS BIGINT)"};
+    "position = position + 1 WHERE order_id = ?6 AND position = ?5"};
 const Sql kListSagas{"SELECT " + kSagaColumns +
                      " FROM sagas WHERE state = ?1 AND order_id > ?2 ORDER BY order_id LIMIT ?3"};
 const Sql kInsertSagaLog{
