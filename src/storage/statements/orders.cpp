@@ -51,9 +51,13 @@ const Sql kFindOrder{.text = "SELECT " + kOrderColumns + " FROM orders WHERE id 
 const Sql kFindOrderItems{
     "SELECT product_id, name, unit_price, qty, line_total FROM order_items "
     "WHERE order_id = ?1 ORDER BY product_id"};
+// Newest first: the first page, and the pages after a cursor. Two statements, so that each is
+// one range of the index orders_by_user and a deep page costs what the first one does.
 const Sql kListOrdersForUser{"SELECT " + kOrderColumns +
-                             " FROM orders WHERE user_id = ?1 AND (?2 = '' OR id < ?2) "
-                             "ORDER BY id DESC LIMIT ?3"};
+                             " FROM orders WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2"};
+const Sql kListOrdersForUserBefore{"SELECT " + kOrderColumns +
+                                   " FROM orders WHERE user_id = ?1 AND id < ?2 "
+                                   "ORDER BY id DESC LIMIT ?3"};
 const Sql kListOrders{"SELECT " + kOrderColumns +
                       " FROM orders WHERE id > ?1 ORDER BY id LIMIT ?2"};
 const Sql kFindExpiredOrders{
@@ -109,7 +113,12 @@ std::vector<OrderItem> Transaction::find_order_items(const std::string& order_id
 
 std::vector<Order> Transaction::list_orders_for_user(const std::string& user_id,
                                                      const std::string& before_id, int limit) {
-  Query q(session_, kListOrdersForUser);
+  if (before_id.empty()) {
+    Query q(session_, kListOrdersForUser);
+    q.bind(1, user_id).bind(2, limit);
+    return orders_from(q);
+  }
+  Query q(session_, kListOrdersForUserBefore);
   q.bind(1, user_id).bind(2, before_id).bind(3, limit);
   return orders_from(q);
 }

@@ -39,9 +39,13 @@ const Sql kEntriesForOrder{.text = "SELECT " + kEntryColumns +
                                    " FROM point_entries WHERE order_id = ?1 AND order_id <> '' "
                                    "ORDER BY id",
                            .lock_rows = true};
+// Newest first: the first page, and the pages after a cursor (two statements, so that each is
+// one range of the index point_entries_by_user, whatever the page's depth).
 const Sql kListEntries{"SELECT " + kEntryColumns +
-                       " FROM point_entries WHERE user_id = ?1 AND (?2 = '' OR id < ?2) "
-                       "ORDER BY id DESC LIMIT ?3"};
+                       " FROM point_entries WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2"};
+const Sql kListEntriesBefore{"SELECT " + kEntryColumns +
+                             " FROM point_entries WHERE user_id = ?1 AND id < ?2 "
+                             "ORDER BY id DESC LIMIT ?3"};
 
 }  // namespace
 
@@ -79,8 +83,13 @@ std::vector<PointsEntry> Transaction::find_points_entries_for_order(const std::s
 std::vector<PointsEntry> Transaction::list_points_entries(const std::string& user_id,
                                                           const std::string& before_id,
                                                           int limit) {
-  Query q(session_, kListEntries);
-  q.bind(1, user_id).bind(2, before_id).bind(3, limit);
+  Query q(session_, before_id.empty() ? kListEntries : kListEntriesBefore);
+  q.bind(1, user_id);
+  if (before_id.empty()) {
+    q.bind(2, limit);
+  } else {
+    q.bind(2, before_id).bind(3, limit);
+  }
   std::vector<PointsEntry> out;
   while (q.step()) out.push_back(entry_from(q));
   return out;

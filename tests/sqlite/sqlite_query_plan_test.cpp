@@ -1,0 +1,111 @@
+// The cursor pages seek: every statement a page runs is one range of an index (SQLite's
+// EXPLAIN QUERY PLAN, on the statements as the library runs them), so the 200th page costs what
+// the first does. The statements are captured through ObservedStorage, not copied here.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "commerce/sqlite_storage.h"
+#include "commerce/store.h"
+#include "observed_storage.h"
+#include "scratch_dir.h"
+
+namespace commerce::testing {
+namespace {
+
+// Keeps the text of every SELECT the units run.
+class StatementLog final : public ObservedStorage {
+ public:
+  using ObservedStorage::ObservedStorage;
+  std::vector<std::string> take() {
+    std::lock_guard lock(mu_);
+    return std::exchange(selects_, {});
+  }
+
+ protected:
+  void before_statement(const Sql& sql, bool writes) override {
+    if (writes || !sql.text.starts_with("SELECT")) return;
+    std::lock_guard lock(mu_);
+    selects_.push_back(sql.text);
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> selects_;
+};
+
+// The plan's detail lines for `sql`, read on a connection of its own.
+std::vector<std::string> query_plan(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  const std::string explain = "EXPLAIN QUERY PLAN " + sql;
+  EXPECT_EQ(sqlite3_prepare_v2(db, explain.c_str(), -1, &stmt, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  std::vector<std::string> lines;
+  while (stmt != nullptr && sqlite3_step(stmt) == SQLITE_ROW) {
+    lines.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3)));
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return lines;
+}
+
+class QueryPlanTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = fresh_path("plans", "db");
+    auto log = std::make_unique<StatementLog>(open_sqlite_storage(path_));
+    log_ = log.get();
+    store_ = Store::open(std::move(log));
+    for (int i = 0; i < 12; ++i) store_->points().charge("alice", 1000 + i);
+    store_->catalog().create({.id = "mug", .name = "Mug", .price = 1000, .initial_stock = 50});
+    for (int i = 0; i < 6; ++i) {
+      store_->orders().place({.user_id = "alice", .items = {{"mug", 1}}, .points_to_use = 1000});
+    }
+    log_->take();
+  }
+
+  // Every plan line of every SELECT the call ran searches an index for `range` (the predicate
+  // SQLite prints, e.g. "user_id=? AND id<?") and no line scans a table or a whole index.
+  void expect_seeks(const std::vector<std::string>& selects, const std::string& range) {
+    ASSERT_FALSE(selects.empty());
+    bool found = false;
+    for (const std::string& sql : selects) {
+      for (const std::string& line : query_plan(path_, sql)) {
+        EXPECT_FALSE(line.starts_with("SCAN")) << sql << "\n  plan: " << line;
+        if (line.find("(" + range + ")") != std::string::npos) found = true;
+      }
+    }
+    EXPECT_TRUE(found) << "no statement searched (" << range << ")";
+  }
+
+  std::string path_;
+  StatementLog* log_ = nullptr;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(QueryPlanTest, OrderPagesAreIndexRanges) {
+  const auto first = store_->orders().list_for_user("alice", "", 2);
+  expect_seeks(log_->take(), "user_id=?");
+  ASSERT_FALSE(first.next_cursor.empty());
+  const auto second = store_->orders().list_for_user("alice", first.next_cursor, 2);
+  EXPECT_EQ(second.items.size(), 2u);
+  expect_seeks(log_->take(), "user_id=? AND id<?");
+}
+
+TEST_F(QueryPlanTest, PointsHistoryPagesAreIndexRanges) {
+  const auto first = store_->points().history("alice", "", 5);
+  expect_seeks(log_->take(), "user_id=?");
+  ASSERT_FALSE(first.next_cursor.empty());
+  const auto second = store_->points().history("alice", first.next_cursor, 5);
+  EXPECT_EQ(second.items.size(), 5u);
+  expect_seeks(log_->take(), "user_id=? AND id<?");
+}
+
+}  // namespace
+}  // namespace commerce::testing
