@@ -91,6 +91,40 @@ TEST_P(StorageConformance, CatalogListFiltersAndPaginates) {
             "limit");
 }
 
+// The text filter finds substrings of 3+ characters through an index on both adapters; the
+// index follows renames, and its matches are the LIKE filter's (ASCII case-insensitive, pattern
+// characters and quotes literal, non-ASCII text as is).
+TEST_P(StorageConformance, CatalogTextSearchFollowsChanges) {
+  auto ids = [&](const std::string& text, const std::string& cursor = {}, int limit = 100) {
+    std::vector<std::string> out;
+    for (const auto& p : store_->catalog().list({.text = text}, cursor, limit).items) {
+      out.push_back(p.id);
+    }
+    return out;
+  };
+  NewProduct a = mug("a1");
+  a.name = "Blue \"Moon\" Mug";
+  a.description = "한정판 머그컵";
+  store_->catalog().create(a);
+  NewProduct b = mug("b1");
+  b.name = "Red mugWARMER";
+  store_->catalog().create(b);
+  EXPECT_EQ(ids("MUG"), (std::vector<std::string>{"a1", "b1"}));
+  EXPECT_EQ(ids("\"moon\""), (std::vector<std::string>{"a1"}));
+  EXPECT_EQ(ids("머그컵"), (std::vector<std::string>{"a1"}));
+  EXPECT_EQ(ids("gwa"), (std::vector<std::string>{"b1"}));
+  EXPECT_TRUE(ids("mugs").empty());
+  // Paging through a text search lists each match once.
+  const auto first = store_->catalog().list({.text = "mug"}, {}, 1);
+  ASSERT_EQ(first.items.size(), 1u);
+  EXPECT_EQ(ids("mug", first.next_cursor, 1), (std::vector<std::string>{"b1"}));
+  // A rename: the old name is no longer found, the new one is.
+  store_->catalog().update("b1", {.name = "Red kettle"});
+  EXPECT_EQ(ids("warmer"), (std::vector<std::string>{}));
+  EXPECT_EQ(ids("KETTLE"), (std::vector<std::string>{"b1"}));
+  EXPECT_EQ(ids("mug"), (std::vector<std::string>{"a1"}));
+}
+
 TEST_P(StorageConformance, CatalogCategories) {
   store_->catalog().add_category("cups", "Cups");
   store_->catalog().add_category("cups", "Cups");  // idempotent

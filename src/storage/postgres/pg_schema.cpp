@@ -148,6 +148,15 @@ DROP INDEX outbox_pending_by_key;
 CREATE INDEX outbox_waiting_by_key ON outbox(key, seq)
   WHERE state = 'pending' AND next_attempt_at > 0;
 )sql",
+    // 5: product search that does not scan: trigram indexes (pg_trgm, a trusted extension
+    // since PostgreSQL 13: the database owner may create it) under the LIKE filter on
+    // lower(name) and lower(description), and prices indexed for ranges.
+    R"sql(
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX products_name_trigrams ON products USING gin (lower(name) gin_trgm_ops);
+CREATE INDEX products_description_trigrams ON products USING gin (lower(description) gin_trgm_ops);
+CREATE INDEX products_by_price ON products(price, id);
+)sql",
 };
 
 constexpr int kVersion = static_cast<int>(std::size(kMigrations));

@@ -160,6 +160,33 @@ ALTER TABLE outbox DROP COLUMN next_attempt_at;
 ALTER TABLE outbox DROP COLUMN last_error;
 ALTER TABLE outbox DROP COLUMN delivered_at;
 )sql",
+    // 6: product search that does not scan: a trigram full-text index over name and
+    // description, lower-cased as the LIKE filter compares them (ASCII), so a phrase of 3+
+    // characters matches exactly the rows the LIKE did. Kept by triggers (products are written
+    // by catalog calls only, never by an order); the index holds the lower-cased texts, so it
+    // is never rebuilt from the products table. Prices indexed for ranges.
+    R"sql(
+CREATE VIRTUAL TABLE products_text USING fts5(
+  name, description, content='products', content_rowid='rowid',
+  tokenize='trigram case_sensitive 1');
+INSERT INTO products_text(rowid, name, description)
+  SELECT rowid, lower(name), lower(description) FROM products;
+CREATE TRIGGER products_text_insert AFTER INSERT ON products BEGIN
+  INSERT INTO products_text(rowid, name, description)
+    VALUES(new.rowid, lower(new.name), lower(new.description));
+END;
+CREATE TRIGGER products_text_delete AFTER DELETE ON products BEGIN
+  INSERT INTO products_text(products_text, rowid, name, description)
+    VALUES('delete', old.rowid, lower(old.name), lower(old.description));
+END;
+CREATE TRIGGER products_text_update AFTER UPDATE OF name, description ON products BEGIN
+  INSERT INTO products_text(products_text, rowid, name, description)
+    VALUES('delete', old.rowid, lower(old.name), lower(old.description));
+  INSERT INTO products_text(rowid, name, description)
+    VALUES(new.rowid, lower(new.name), lower(new.description));
+END;
+CREATE INDEX products_by_price ON products(price, id);
+)sql",
 };
 
 constexpr int kVersion = static_cast<int>(std::size(kMigrations));
