@@ -150,11 +150,21 @@ CREATE INDEX outbox_waiting_by_key ON outbox(key, seq)
 )sql",
     // 5: product search that does not scan: trigram indexes (pg_trgm, a trusted extension
     // since PostgreSQL 13: the database owner may create it) under the LIKE filter on
-    // lower(name) and lower(description), and prices indexed for ranges.
+    // lower(name) and lower(description), and prices indexed for ranges. The extension lives
+    // once per database, in the schema it was first created in (a store in another schema of
+    // the same database finds it there), so its operator class is named with that schema.
     R"sql(
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
-CREATE INDEX products_name_trigrams ON products USING gin (lower(name) gin_trgm_ops);
-CREATE INDEX products_description_trigrams ON products USING gin (lower(description) gin_trgm_ops);
+DO $$
+DECLARE trgm text;
+BEGIN
+  SELECT n.nspname INTO trgm FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+    WHERE e.extname = 'pg_trgm';
+  EXECUTE format('CREATE INDEX products_name_trigrams ON products '
+                 'USING gin (lower(name) %I.gin_trgm_ops)', trgm);
+  EXECUTE format('CREATE INDEX products_description_trigrams ON products '
+                 'USING gin (lower(description) %I.gin_trgm_ops)', trgm);
+END $$;
 CREATE INDEX products_by_price ON products(price, id);
 )sql",
 };
