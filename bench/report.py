@@ -106,6 +106,19 @@ def main(argv):
                   f"({b['read_statements_per_order']:.1f} read statements); the raw baseline: "
                   f"{1 if '/points/' in name else 2} write transaction(s), no read transaction")
 
+    searches = sorted(n for n in runs if n.startswith("search/") and n.endswith("/library"))
+    if searches:
+        print("\nproduct listing, first page of 50 (ms; before the indexes: the LIKE filter and "
+              "price range walked in id order, by hand on the same file)")
+        for name in searches:
+            lib, base = runs[name], runs.get(name.rsplit("/", 1)[0] + "/raw")
+            ms = lambda b: b["real_time"] if b and not b.get("error_occurred") else None
+            a, b = ms(lib), ms(base)
+            ratio = f"{b / a:.0f}x faster" if a and b else "n/a"
+            print(f"  {name.split('/')[1]:<14} {a or 0:9.2f} ms   before: {b or 0:9.2f} ms   "
+                  f"{ratio}   ({int(lib.get('products', 0)):,} products, "
+                  f"{int(lib.get('rows', 0))} rows)")
+
     mem = [(n, b) for n, b in runs.items() if n.startswith("memory/")]
     for name, b in mem:
         if b.get("error_occurred"):

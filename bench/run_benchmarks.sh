@@ -23,6 +23,7 @@ smoke=0
 orders=2000
 memory_orders=100000
 flash_buyers=10000
+products=1000000
 markdown=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -31,12 +32,13 @@ while [[ $# -gt 0 ]]; do
     --smoke) smoke=1; shift ;;
     --orders) orders="$2"; shift 2 ;;
     --memory-orders) memory_orders="$2"; shift 2 ;;
+    --products) products="$2"; shift 2 ;;
     --markdown) markdown="--markdown"; shift ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
 if [[ $smoke -eq 1 ]]; then
-  orders=40; memory_orders=200; flash_buyers=300
+  orders=40; memory_orders=200; flash_buyers=300; products=2000
 fi
 [[ -n "$out" ]] || out="$(mktemp -d "${TMPDIR:-/tmp}/commerce-bench-results.XXXXXX")"
 mkdir -p "$out"
@@ -60,6 +62,8 @@ sqlite_env=(env COMMERCE_BENCH_ORDERS="$orders" COMMERCE_BENCH_FLASH_BUYERS="$fl
 run sqlite "${sqlite_env[@]}" "$bin/commerce_bench_sqlite" --benchmark_filter='^(census|order|flash_sale)/'
 # Memory in a process of its own, so that no other scenario's allocations count in its peak.
 run memory "${sqlite_env[@]}" "$bin/commerce_bench_sqlite" --benchmark_filter='^memory/'
+# Search and pages on a catalog of $products products (seeded once, not timed).
+run search env COMMERCE_BENCH_PRODUCTS="$products" "$bin/commerce_bench_search"
 
 if [[ -x "$bin/commerce_bench_postgres" ]]; then
   if [[ -n "${COMMERCE_BENCH_PG_URL:-}" ]]; then
