@@ -60,8 +60,12 @@ struct ProductChanges {
   std::optional<std::string> attributes;
 };
 
-// Every set field must match. `text` matches name or description, case-insensitively for ASCII.
-// By default deleted products are not listed; set `status` to list them.
+// Every set field must match. `text` matches name or description as a substring,
+// case-insensitively for ASCII. By default deleted products are not listed; set `status` to list
+// them. Rare matches are found through indexes, so a page costs about the same at a million
+// products as at a thousand: a text of 3 or more characters through trigram indexes, a price
+// range through a price index (docs/performance.md, "Search"); a text of 1-2 characters is
+// checked row by row.
 struct ProductFilter {
   std::optional<std::string> category;
   std::optional<std::string> brand;
