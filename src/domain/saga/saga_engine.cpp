@@ -16,11 +16,6 @@ namespace commerce::detail {
 
 using nlohmann::json;
 
-bool is_refusal(const Error& e) {
-  return e.code() == ErrorCode::kFailedPrecondition || e.code() == ErrorCode::kInvalidArgument ||
-         e.code() == ErrorCode::kNotFound || e.code() == ErrorCode::kConflict;
-}
-
 void move_saga(Command& cmd, SagaRecord& saga, SagaRecord next) {
   next.updated_at = cmd.now;
   if (!cmd.tx.try_update_saga(next, saga.position)) throw SagaMoved{};
@@ -29,6 +24,12 @@ void move_saga(Command& cmd, SagaRecord& saga, SagaRecord next) {
 }
 
 namespace {
+
+// A business refusal (the step says no) rather than a fault.
+bool is_refusal(const Error& e) {
+  return e.code() == ErrorCode::kFailedPrecondition || e.code() == ErrorCode::kInvalidArgument ||
+         e.code() == ErrorCode::kNotFound || e.code() == ErrorCode::kConflict;
+}
 
 void log_text(Command& cmd, const std::string& order_id, const std::string& step,
               const std::string& action, std::string detail) {
@@ -213,6 +214,7 @@ void SagaEngine::run_local_steps_in(Command& cmd, Snapshot& s) const {
   // savepoint is rolled back and the steps are run one by one, so the refusal is met at its own
   // step and the steps before it are compensated explicitly.
   std::vector<const StepRow*> run;
+  run.reserve(s.saga.steps.size() - s.saga.step);
   for (std::size_t i = s.saga.step; i < s.saga.steps.size(); ++i) {
     const StepRow* row = find_row(s.saga.steps[i]);
     if (!row || !row->local) break;

@@ -63,21 +63,18 @@ struct SagaMoved {};
 // abandoned (rolled back whole) and run again carefully.
 struct Refused {};
 
-// A business refusal (the step says no) rather than a fault.
-bool is_refusal(const Error& e);
-
 // How long a driver waits for another driver's external call before making it itself.
 struct Patience {
-  // A call another driver started is given the time that driver's calls can take before this
-  // one makes it again (which may undo what the other did). recover() is not patient: after a
-  // crash nobody else is calling.
+  // A call another driver (in another process) started is given the time that driver's calls
+  // can take before this one makes it again (which may undo what the other did). recover() is
+  // not patient: after a crash nobody else is calling.
   bool patient = true;
   std::optional<std::chrono::steady_clock::time_point> waiting_since;
 };
 
 class SagaEngine;
 
-// One saga step as data. The built-in steps are the rows of builtin_steps.cpp; a host step
+// One saga step as data. The built-in steps are the rows of step_rows.cpp; a host step
 // (commerce::SagaStep) becomes a row of the same shape. The engine finds a saga's rows by the
 // step names its record keeps, and runs them through these slots alone.
 struct StepRow {
@@ -88,12 +85,13 @@ struct StepRow {
   bool local = false;
 
   // -- forward
-  // Local steps: the step's effect in the unit of work; returns its log line's detail. Throw a
-  // refusal (is_refusal) to fail the step: the saga compensates the steps before it.
+  // Local steps: the step's effect in the unit of work; returns its log line's detail. Throw
+  // Error kFailedPrecondition, kInvalidArgument, kNotFound or kConflict to refuse: the step
+  // fails and the saga compensates the steps before it.
   JsonText (*execute_in)(Command& cmd, Snapshot& s) = nullptr;
   // External steps (optional): a move that precedes the external call in the same unit as the
   // moves before it (the payment's begin), due while `begins_in_unit(s)`. It moves the saga row
-  // itself (see SagaEngine::move).
+  // itself (move_saga) and logs its line.
   bool (*begins_in_unit)(const Snapshot& s) = nullptr;
   void (*begin_in)(const SagaEngine& engine, Command& cmd, Snapshot& s) = nullptr;
   // External steps: the call and the unit recording its answer (SagaEngine::write); false if
@@ -193,10 +191,10 @@ class SagaEngine {
 
   // Sleeps before retry `attempt` (0-based) of an external call.
   void backoff(int attempt) const;
-  // The row of the saga's step `index`. Errors: Internal if this store does not know the step.
-  const StepRow& row_at(const SagaRecord& saga, int index) const;
 
  private:
+  // The row of the saga's step `index`. Errors: Internal if this store does not know the step.
+  const StepRow& row_at(const SagaRecord& saga, int index) const;
   const StepRow* find_row(const std::string& name) const;
   // Whether the saga's next move is local (a local step, an external step's begin, confirming,
   // a local compensation, finishing), so it can share the current unit of work.
