@@ -104,12 +104,12 @@ Order OrderSaga::complete_payment(const std::string& order_id, bool approved) {
                              {}, approved ? "approved by callback" : "declined by callback",
                              true};
   for (int attempt = 0; attempt < 100; ++attempt) {
-    Snapshot s = engine_.load(order_id);
+    SagaSnapshot s = engine_.load(order_id);
     if (awaits_payment_result(s)) {
       try {
         SagaEngine::OrderLock lock(engine_, order_id);
         engine_.write(
-            s, [&](Command& cmd, Snapshot& t) { record_payment_in(engine_, cmd, t, result); });
+            s, [&](Command& cmd, SagaSnapshot& t) { record_payment_in(engine_, cmd, t, result); });
       } catch (const SagaMoved&) {
         continue;
       }
@@ -129,7 +129,7 @@ Order OrderSaga::complete_payment(const std::string& order_id, bool approved) {
 
 bool OrderSaga::record_payment_result(Command& cmd, const std::string& order_id,
                                       const PaymentResult& result, const json& log_detail) {
-  Snapshot s = SagaEngine::load_in(cmd.tx, order_id);
+  SagaSnapshot s = SagaEngine::load_in(cmd.tx, order_id);
   if (!awaits_payment_result(s)) {
     const bool same = s.payment && ((result.outcome == PaymentOutcome::kApproved &&
                                      s.payment->status == PaymentStatus::kApproved) ||

@@ -54,11 +54,11 @@ PaymentResult call_gateway(const SagaEngine& engine, Call&& call) {
   }
 }
 
-bool not_begun(const Snapshot& s) { return !s.payment; }
+bool not_begun(const SagaSnapshot& s) { return !s.payment; }
 
 // Begins the payment (its row, with the charge to make next), or skips it (total 0), or fails
 // it (no gateway); the order awaits payment.
-void begin_payment_in(const SagaEngine& engine, Command& cmd, Snapshot& s) {
+void begin_payment_in(const SagaEngine& engine, Command& cmd, SagaSnapshot& s) {
   const Order& o = s.order;
   SagaRecord next = s.saga;
   if (o.total == 0) {
@@ -87,7 +87,7 @@ void begin_payment_in(const SagaEngine& engine, Command& cmd, Snapshot& s) {
 
 // Charges the payment this driver began, or resolves one another driver began (after giving
 // that driver the time its calls can take, if patient), and records the answer.
-bool pay(SagaEngine& engine, Snapshot& s, const StepRow&, Patience& patience) {
+bool pay(SagaEngine& engine, SagaSnapshot& s, const StepRow&, Patience& patience) {
   const SagaOptions& opts = engine.options();
   const Order& o = s.order;
   const bool fresh = s.charge_now;
@@ -120,14 +120,15 @@ bool pay(SagaEngine& engine, Snapshot& s, const StepRow&, Patience& patience) {
   if (result.outcome == PaymentOutcome::kUnknown && !resolve_unknown(engine, s, result)) {
     return false;
   }
-  engine.write(s, [&](Command& cmd, Snapshot& t) { record_payment_in(engine, cmd, t, result); });
+  engine.write(s,
+               [&](Command& cmd, SagaSnapshot& t) { record_payment_in(engine, cmd, t, result); });
   return true;
 }
 
-bool holds_no_money(const Snapshot& s) { return !charged_or_open(s.payment); }
+bool holds_no_money(const SagaSnapshot& s) { return !charged_or_open(s.payment); }
 
 // The payment's status after the gateway voided or refunded it, with its event.
-json record_undone_payment(Command& cmd, Snapshot& s, PaymentStatus to,
+json record_undone_payment(Command& cmd, SagaSnapshot& s, PaymentStatus to,
                            const std::string& reference) {
   Payment& payment = *s.payment;
   if (!cmd.tx.try_set_payment_status(payment.id, payment.status, to, reference, cmd.now)) {
@@ -144,7 +145,7 @@ json record_undone_payment(Command& cmd, Snapshot& s, PaymentStatus to,
 }
 
 // Voids the payment that holds (or may hold) money, or refunds it once captured.
-bool undo_payment(SagaEngine& engine, Snapshot& s, const StepRow& row) {
+bool undo_payment(SagaEngine& engine, SagaSnapshot& s, const StepRow& row) {
   const Payment& payment = *s.payment;  // compensates_in_unit() covers a payment without money
   const SagaOptions& opts = engine.options();
   PaymentGateway* gateway = engine.ctx().options.gateway.get();
@@ -169,8 +170,8 @@ bool undo_payment(SagaEngine& engine, Snapshot& s, const StepRow& row) {
     reference = refunded.reference;
   }
   engine.hook(FaultPoint::kPaymentUndoAfter);
-  engine.write(s, [&](Command& cmd, Snapshot& t) {
-    engine.compensated_in(cmd, t, row, [&](Command& c, Snapshot& u) {
+  engine.write(s, [&](Command& cmd, SagaSnapshot& t) {
+    engine.compensated_in(cmd, t, row, [&](Command& c, SagaSnapshot& u) {
       return record_undone_payment(c, u, to, reference);
     });
   });
@@ -189,7 +190,7 @@ StepRow payment_row() {
           .compensate = undo_payment};
 }
 
-bool awaits_payment_result(const Snapshot& s) {
+bool awaits_payment_result(const SagaSnapshot& s) {
   return s.payment &&
          (s.payment->status == PaymentStatus::kPending ||
           s.payment->status == PaymentStatus::kStarted) &&
@@ -197,7 +198,7 @@ bool awaits_payment_result(const Snapshot& s) {
           (s.saga.state == SagaState::kRunning && s.saga.step == payment_index(s.saga)));
 }
 
-bool resolve_unknown(const SagaEngine& engine, const Snapshot& s, PaymentResult& result) {
+bool resolve_unknown(const SagaEngine& engine, const SagaSnapshot& s, PaymentResult& result) {
   PaymentGateway* gateway = engine.ctx().options.gateway.get();
   if (!gateway || !s.payment) return false;
   const std::int64_t timeout_ms = engine.options().gateway_timeout_ms;
@@ -226,13 +227,13 @@ bool resolve_unknown(const SagaEngine& engine, const Snapshot& s, PaymentResult&
   return true;
 }
 
-void record_payment_in(const SagaEngine& engine, Command& cmd, Snapshot& s,
+void record_payment_in(const SagaEngine& engine, Command& cmd, SagaSnapshot& s,
                        const PaymentResult& result) {
   apply_payment_result(cmd, s, result, json::object());
   engine.hook(FaultPoint::kPaymentRecordInside);
 }
 
-void apply_payment_result(Command& cmd, Snapshot& s, const PaymentResult& result,
+void apply_payment_result(Command& cmd, SagaSnapshot& s, const PaymentResult& result,
                           const json& log_detail) {
   if (!awaits_payment_result(s)) throw SagaMoved{};
   const std::string& order_id = s.order.id;

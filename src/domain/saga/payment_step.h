@@ -14,21 +14,21 @@ namespace commerce::detail {
 
 // The saga waits for its payment's result: the payment is started or pending and the saga is
 // at the payment step (or awaiting payment).
-bool awaits_payment_result(const Snapshot& s);
+bool awaits_payment_result(const SagaSnapshot& s);
 
 // Records the gateway's approved, declined or pending `result` of the payment in `cmd`'s unit
 // (payment status, PaymentCompleted / PaymentFailed, the saga log line with `log_detail` added,
 // the saga moved past the payment, into compensation or to awaiting payment). SagaMoved if the
 // saga no longer awaits a result.
-void apply_payment_result(Command& cmd, Snapshot& s, const PaymentResult& result,
+void apply_payment_result(Command& cmd, SagaSnapshot& s, const PaymentResult& result,
                           const nlohmann::json& log_detail);
 // apply_payment_result() for the saga's own driver, at its fault point.
-void record_payment_in(const SagaEngine& engine, Command& cmd, Snapshot& s,
+void record_payment_in(const SagaEngine& engine, Command& cmd, SagaSnapshot& s,
                        const PaymentResult& result);
 
 // The charge's outcome is unknown: asks the gateway by the payment's key. A key it never saw is
 // voided first, so a late copy of the request can never charge, and the payment counts as
 // declined. False if the gateway's answer stays unknown; else `result` is its answer.
-bool resolve_unknown(const SagaEngine& engine, const Snapshot& s, PaymentResult& result);
+bool resolve_unknown(const SagaEngine& engine, const SagaSnapshot& s, PaymentResult& result);
 
 }  // namespace commerce::detail

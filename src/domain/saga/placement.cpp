@@ -68,7 +68,7 @@ Order OrderSaga::place(const PlaceOrder& r) {
   const std::string new_order_id = new_id(ctx_.clock.now());
   std::optional<SagaEngine::OrderLock> lock;
   lock.emplace(engine_, new_order_id);
-  std::optional<Snapshot> placed;
+  std::optional<SagaSnapshot> placed;
   std::string order_id;
   try {
     order_id = engine_.run_optimistically([&](bool careful) {
@@ -100,7 +100,7 @@ Order OrderSaga::place(const PlaceOrder& r) {
                 Reason::kNone, "gateway",
                 "the store has no payment gateway, so only orders with a total of 0 can be placed");
           }
-          Snapshot s{.saga = {},
+          SagaSnapshot s{.saga = {},
                      .order = {.id = new_order_id,
                                .user_id = r.user_id,
                                .status = OrderStatus::kPending,
@@ -122,7 +122,9 @@ Order OrderSaga::place(const PlaceOrder& r) {
                      .payment = std::nullopt,
                      .charge_now = false,
                      .careful = careful,
-                     .facts = {.new_order = true, .coupon = std::move(coupon_read), .reserved = {}}};
+                     .facts = {.new_order = true,
+                               .coupon = std::move(coupon_read),
+                               .reserved = {}}};
           const Order& order = s.order;
           if (!tx.insert_order(order)) {
             throw Error::internal(fmt::format("order id '{}' was generated twice", order.id));

@@ -45,7 +45,7 @@ RecoveryReport OrderSaga::recover() {
   auto settle = [&](const std::string& order_id) {
     try {
       const Order order = engine_.drive(order_id, false);
-      const Snapshot s = engine_.load(order_id);
+      const SagaSnapshot s = engine_.load(order_id);
       if (in_flight(s.saga.state)) {
         report.unresolved.push_back(
             fmt::format("{}: an external call did not answer; saga is {}", order_id,
@@ -86,12 +86,13 @@ RecoveryReport OrderSaga::recover() {
         if (state == SagaState::kAwaitingPayment) {
           // Ask the gateway whether the pending payment finished meanwhile.
           try {
-            Snapshot s = engine_.load(saga.order_id);
+            SagaSnapshot s = engine_.load(saga.order_id);
             PaymentResult result;
-            if (s.saga.state == SagaState::kAwaitingPayment && resolve_unknown(engine_, s, result) &&
+            if (s.saga.state == SagaState::kAwaitingPayment &&
+                resolve_unknown(engine_, s, result) &&
                 result.outcome != PaymentOutcome::kPending) {
               SagaEngine::OrderLock lock(engine_, saga.order_id);
-              engine_.write(s, [&](Command& cmd, Snapshot& t) {
+              engine_.write(s, [&](Command& cmd, SagaSnapshot& t) {
                 record_payment_in(engine_, cmd, t, result);
               });
             }

@@ -113,20 +113,20 @@ const StepRow& SagaEngine::row_at(const SagaRecord& saga, int index) const {
   return *row;
 }
 
-Snapshot SagaEngine::load_in(Transaction& tx, const std::string& order_id) {
+SagaSnapshot SagaEngine::load_in(Transaction& tx, const std::string& order_id) {
   auto saga = tx.find_saga(order_id);
   auto order = tx.find_order(order_id);
   if (!saga || !order) throw Error::not_found("order", order_id);
   order->items = tx.find_order_items(order_id);
-  return Snapshot{std::move(*saga), std::move(*order), tx.find_payment(order_id)};
+  return SagaSnapshot{std::move(*saga), std::move(*order), tx.find_payment(order_id)};
 }
 
-Snapshot SagaEngine::load(const std::string& order_id) const {
+SagaSnapshot SagaEngine::load(const std::string& order_id) const {
   return run_unit(ctx_.storage, Storage::Access::kRead,
                   [&](Transaction& tx) { return load_in(tx, order_id); });
 }
 
-bool SagaEngine::local_move(const Snapshot& s) const {
+bool SagaEngine::local_move(const SagaSnapshot& s) const {
   const int n = static_cast<int>(s.saga.steps.size());
   switch (s.saga.state) {
     case SagaState::kRunning: {
@@ -145,7 +145,7 @@ bool SagaEngine::local_move(const Snapshot& s) const {
   }
 }
 
-void SagaEngine::advance_locally(Command& cmd, Snapshot& s) const {
+void SagaEngine::advance_locally(Command& cmd, SagaSnapshot& s) const {
   while (local_move(s)) {
     const int n = static_cast<int>(s.saga.steps.size());
     if (s.saga.state == SagaState::kRunning) {
@@ -163,24 +163,25 @@ void SagaEngine::advance_locally(Command& cmd, Snapshot& s) const {
       finish_in(cmd, s);
     } else {
       const StepRow& row = row_at(s.saga, s.saga.step - 1);
-      compensated_in(cmd, s, row, [&row](Command& c, Snapshot& t) {
+      compensated_in(cmd, s, row, [&row](Command& c, SagaSnapshot& t) {
         return row.compensate_in ? row.compensate_in(c, t) : json::object();
       });
     }
   }
 }
 
-Order SagaEngine::drive(const std::string& order_id, bool patient, std::optional<Snapshot> from) {
+Order SagaEngine::drive(const std::string& order_id, bool patient,
+                        std::optional<SagaSnapshot> from) {
   OrderLock lock(*this, order_id);
   return drive_locked(order_id, patient, from ? std::move(*from) : load(order_id));
 }
 
-Order SagaEngine::drive_locked(const std::string& order_id, bool patient, Snapshot s) {
+Order SagaEngine::drive_locked(const std::string& order_id, bool patient, SagaSnapshot s) {
   Patience patience{.patient = patient, .waiting_since = std::nullopt};
   for (int round = 0; round < 10'000; ++round) {
     try {
       if (local_move(s)) {
-        write(s, [](Command&, Snapshot&) {});
+        write(s, [](Command&, SagaSnapshot&) {});
         continue;
       }
       switch (s.saga.state) {
@@ -208,7 +209,7 @@ Order SagaEngine::drive_locked(const std::string& order_id, bool patient, Snapsh
   throw Error::internal(fmt::format("the saga of order '{}' does not settle", order_id));
 }
 
-void SagaEngine::run_local_steps_in(Command& cmd, Snapshot& s) const {
+void SagaEngine::run_local_steps_in(Command& cmd, SagaSnapshot& s) const {
   // The run of local steps starting here is tried at once. Optimistically, straight in the
   // unit: a refusal abandons the unit (Refused). Carefully, in a savepoint: if one refuses, the
   // savepoint is rolled back and the steps are run one by one, so the refusal is met at its own
@@ -220,7 +221,7 @@ void SagaEngine::run_local_steps_in(Command& cmd, Snapshot& s) const {
     if (!row || !row->local) break;
     run.push_back(row);
   }
-  const auto moves = [&](Snapshot& t, const std::vector<const StepRow*>& rows) {
+  const auto moves = [&](SagaSnapshot& t, const std::vector<const StepRow*>& rows) {
     SagaRecord next = t.saga;
     next.step += static_cast<int>(rows.size());
     move_saga(cmd, t.saga, next);
@@ -239,7 +240,7 @@ void SagaEngine::run_local_steps_in(Command& cmd, Snapshot& s) const {
     return;
   }
   const auto execute = [&](const std::vector<const StepRow*>& rows) {
-    Snapshot t = s;
+    SagaSnapshot t = s;
     cmd.tx.savepoint([&] { moves(t, rows); });
     s = std::move(t);
   };
@@ -262,7 +263,7 @@ void SagaEngine::run_local_steps_in(Command& cmd, Snapshot& s) const {
   }
 }
 
-void SagaEngine::fail_in(Command& cmd, Snapshot& s, const std::string& step,
+void SagaEngine::fail_in(Command& cmd, SagaSnapshot& s, const std::string& step,
                          const std::string& why) const {
   SagaRecord next = s.saga;
   next.state = SagaState::kCompensating;  // undo the steps before `step`
@@ -272,8 +273,8 @@ void SagaEngine::fail_in(Command& cmd, Snapshot& s, const std::string& step,
   hook(FaultPoint::kStepFailInside);
 }
 
-void SagaEngine::confirm_in(Command& cmd, Snapshot& s) const {
-  const auto confirm = [&](Snapshot& t) {
+void SagaEngine::confirm_in(Command& cmd, SagaSnapshot& s) const {
+  const auto confirm = [&](SagaSnapshot& t) {
     SagaRecord next = t.saga;
     next.state = SagaState::kConfirmed;
     move_saga(cmd, t.saga, next);
@@ -300,7 +301,7 @@ void SagaEngine::confirm_in(Command& cmd, Snapshot& s) const {
     }
     return;
   }
-  Snapshot t = s;
+  SagaSnapshot t = s;
   try {
     cmd.tx.savepoint([&] { confirm(t); });
     s = std::move(t);
@@ -317,7 +318,7 @@ void SagaEngine::confirm_in(Command& cmd, Snapshot& s) const {
   }
 }
 
-void SagaEngine::finish_in(Command& cmd, Snapshot& s) const {
+void SagaEngine::finish_in(Command& cmd, SagaSnapshot& s) const {
   const bool failing = s.saga.state == SagaState::kCompensating;
   const std::string reason = s.saga.reason.empty() ? "cancelled" : s.saga.reason;
   SagaRecord next = s.saga;

@@ -41,7 +41,7 @@ struct UnitFacts {
 };
 
 // A saga as one driver last wrote or read it.
-struct Snapshot {
+struct SagaSnapshot {
   SagaRecord saga;
   Order order;
   std::optional<Payment> payment;
@@ -88,31 +88,31 @@ struct StepRow {
   // Local steps: the step's effect in the unit of work; returns its log line's detail. Throw
   // Error kFailedPrecondition, kInvalidArgument, kNotFound or kConflict to refuse: the step
   // fails and the saga compensates the steps before it.
-  JsonText (*execute_in)(Command& cmd, Snapshot& s) = nullptr;
+  JsonText (*execute_in)(Command& cmd, SagaSnapshot& s) = nullptr;
   // External steps (optional): a move that precedes the external call in the same unit as the
   // moves before it (the payment's begin), due while `begins_in_unit(s)`. It moves the saga row
   // itself (move_saga) and logs its line.
-  bool (*begins_in_unit)(const Snapshot& s) = nullptr;
-  void (*begin_in)(const SagaEngine& engine, Command& cmd, Snapshot& s) = nullptr;
+  bool (*begins_in_unit)(const SagaSnapshot& s) = nullptr;
+  void (*begin_in)(const SagaEngine& engine, Command& cmd, SagaSnapshot& s) = nullptr;
   // External steps: the call and the unit recording its answer (SagaEngine::write); false if
   // the call stayed unresolved and the saga is left in flight for recover().
-  bool (*execute)(SagaEngine& engine, Snapshot& s, const StepRow& row, Patience& patience) =
+  bool (*execute)(SagaEngine& engine, SagaSnapshot& s, const StepRow& row, Patience& patience) =
       nullptr;
 
   // -- confirmation (optional): the step's part in confirming the order (stock: commit the
   // reservation), in the confirming unit; a refusal cancels the order.
-  void (*confirm_in)(Command& cmd, Snapshot& s) = nullptr;
+  void (*confirm_in)(Command& cmd, SagaSnapshot& s) = nullptr;
 
   // -- backward
   // The undo's effect in the unit of work (null: nothing to undo locally); returns its log
   // line's detail. The engine moves the saga back past the step and logs "compensated".
-  nlohmann::json (*compensate_in)(Command& cmd, Snapshot& s) = nullptr;
+  nlohmann::json (*compensate_in)(Command& cmd, SagaSnapshot& s) = nullptr;
   // External steps: whether the undo needs no call now (the payment never held money); then
   // compensate_in runs in the unit.
-  bool (*compensates_in_unit)(const Snapshot& s) = nullptr;
+  bool (*compensates_in_unit)(const SagaSnapshot& s) = nullptr;
   // External steps: the undoing call and the unit recording it (SagaEngine::compensated_in);
   // false if the call stayed unresolved.
-  bool (*compensate)(SagaEngine& engine, Snapshot& s, const StepRow& row) = nullptr;
+  bool (*compensate)(SagaEngine& engine, SagaSnapshot& s, const StepRow& row) = nullptr;
 
   // A host step's implementation (null for built-in steps).
   std::shared_ptr<SagaStep> host;
@@ -160,18 +160,18 @@ class SagaEngine {
   // stays unresolved; returns the order as it then is. Starts from `from` (as this driver just
   // wrote it) or else from a fresh read.
   Order drive(const std::string& order_id, bool patient = true,
-              std::optional<Snapshot> from = std::nullopt);
+              std::optional<SagaSnapshot> from = std::nullopt);
   // drive() for a caller that holds the order's OrderLock.
-  Order drive_locked(const std::string& order_id, bool patient, Snapshot s);
-  Snapshot load(const std::string& order_id) const;
-  static Snapshot load_in(Transaction& tx, const std::string& order_id);
+  Order drive_locked(const std::string& order_id, bool patient, SagaSnapshot s);
+  SagaSnapshot load(const std::string& order_id) const;
+  static SagaSnapshot load_in(Transaction& tx, const std::string& order_id);
   // Whether the saga still needs a driver (running, compensating or cancelling).
-  static bool needs_driver(const Snapshot& s) { return in_flight(s.saga.state); }
+  static bool needs_driver(const SagaSnapshot& s) { return in_flight(s.saga.state); }
 
   // One unit of work: `moves(cmd, snapshot)` (the result of an external call), then every move
   // that needs no external call; `s` becomes the saga as committed.
   template <class Moves>
-  void write(Snapshot& s, Moves&& moves);
+  void write(SagaSnapshot& s, Moves&& moves);
   // Runs `unit(careful)` optimistically (careful = false) unless a refusal was met lately; if
   // the optimistic unit meets a refusal, runs it again carefully and keeps the next units
   // careful for a while (a flash sale refuses most orders: savepoints are then cheaper than
@@ -181,13 +181,14 @@ class SagaEngine {
 
   // Moves inside the caller's unit of work; each updates `s`.
   // Every move that needs no external call, from where `s` stands.
-  void advance_locally(Command& cmd, Snapshot& s) const;
+  void advance_locally(Command& cmd, SagaSnapshot& s) const;
   // `step` refused (`why`): the saga starts compensating the steps before it.
-  void fail_in(Command& cmd, Snapshot& s, const std::string& step, const std::string& why) const;
+  void fail_in(Command& cmd, SagaSnapshot& s, const std::string& step,
+               const std::string& why) const;
   // The step before the saga's position is undone by `effect(cmd, s)` (returning the log
   // line's detail): the saga moves back past it and logs it compensated.
   template <class Effect>
-  void compensated_in(Command& cmd, Snapshot& s, const StepRow& row, Effect&& effect) const;
+  void compensated_in(Command& cmd, SagaSnapshot& s, const StepRow& row, Effect&& effect) const;
 
   // Sleeps before retry `attempt` (0-based) of an external call.
   void backoff(int attempt) const;
@@ -198,10 +199,10 @@ class SagaEngine {
   const StepRow* find_row(const std::string& name) const;
   // Whether the saga's next move is local (a local step, an external step's begin, confirming,
   // a local compensation, finishing), so it can share the current unit of work.
-  bool local_move(const Snapshot& s) const;
-  void run_local_steps_in(Command& cmd, Snapshot& s) const;
-  void confirm_in(Command& cmd, Snapshot& s) const;
-  void finish_in(Command& cmd, Snapshot& s) const;
+  bool local_move(const SagaSnapshot& s) const;
+  void run_local_steps_in(Command& cmd, SagaSnapshot& s) const;
+  void confirm_in(Command& cmd, SagaSnapshot& s) const;
+  void finish_in(Command& cmd, SagaSnapshot& s) const;
 
   const Context& ctx_;
   const SagaOptions& opts_;
@@ -244,12 +245,12 @@ auto SagaEngine::run_optimistically(Unit&& unit) {
 }
 
 template <class Moves>
-void SagaEngine::write(Snapshot& s, Moves&& moves) {
-  Snapshot out;
+void SagaEngine::write(SagaSnapshot& s, Moves&& moves) {
+  SagaSnapshot out;
   run_optimistically([&](bool careful) {
     run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
       Command cmd{tx, ctx_, ctx_.clock.now(), s.order.request_id};
-      Snapshot t = s;  // the unit may run more than once
+      SagaSnapshot t = s;  // the unit may run more than once
       t.careful = careful;
       t.facts = {};
       moves(cmd, t);
@@ -262,7 +263,7 @@ void SagaEngine::write(Snapshot& s, Moves&& moves) {
 }
 
 template <class Effect>
-void SagaEngine::compensated_in(Command& cmd, Snapshot& s, const StepRow& row,
+void SagaEngine::compensated_in(Command& cmd, SagaSnapshot& s, const StepRow& row,
                                 Effect&& effect) const {
   SagaRecord next = s.saga;
   --next.step;

@@ -19,7 +19,7 @@ namespace {
 // --- stock: reserve the order's units; commit them on confirmation; release (or, once sold,
 // restock) them on compensation.
 
-JsonText reserve_units(Command& cmd, Snapshot& s) {
+JsonText reserve_units(Command& cmd, SagaSnapshot& s) {
   std::vector<LineItem> items;
   for (const auto& item : s.order.items) items.push_back({item.product_id, item.qty});
   s.facts.reserved =
@@ -27,11 +27,11 @@ JsonText reserve_units(Command& cmd, Snapshot& s) {
   return JsonText().add("products", s.facts.reserved.size());
 }
 
-void commit_units(Command& cmd, Snapshot& s) {
+void commit_units(Command& cmd, SagaSnapshot& s) {
   commit_stock(cmd, s.order.id, s.facts.reserved.empty() ? nullptr : &s.facts.reserved);
 }
 
-json release_units(Command& cmd, Snapshot& s) {
+json release_units(Command& cmd, SagaSnapshot& s) {
   Transaction& tx = cmd.tx;
   json detail = json::object();
   detail["released"] = release_stock(cmd, s.order.id).size();
@@ -54,13 +54,13 @@ json release_units(Command& cmd, Snapshot& s) {
 
 // --- points: use the order's points; restore them on compensation.
 
-JsonText use_order_points(Command& cmd, Snapshot& s) {
+JsonText use_order_points(Command& cmd, SagaSnapshot& s) {
   const Order& o = s.order;
   if (o.points_used > 0) use_points(cmd, o.user_id, o.points_used, o.id, s.facts.new_order);
   return JsonText().add("amount", o.points_used);
 }
 
-json restore_order_points(Command& cmd, Snapshot& s) {
+json restore_order_points(Command& cmd, SagaSnapshot& s) {
   json detail = json::object();
   detail["restored"] = restore_points(cmd, s.order.id).has_value();
   return detail;
@@ -69,7 +69,7 @@ json restore_order_points(Command& cmd, Snapshot& s) {
 // --- coupon: use the order's coupon (a required one that fails refuses the order; an optional
 // one is skipped) and price the order with it; give it back on compensation.
 
-JsonText use_order_coupon(Command& cmd, Snapshot& s) {
+JsonText use_order_coupon(Command& cmd, SagaSnapshot& s) {
   Order& o = s.order;
   if (o.coupon_id.empty()) return {};
   const CouponApplication app =
@@ -92,7 +92,7 @@ JsonText use_order_coupon(Command& cmd, Snapshot& s) {
       .add("note", app.skipped_reason);
 }
 
-json restore_order_coupon(Command& cmd, Snapshot& s) {
+json restore_order_coupon(Command& cmd, SagaSnapshot& s) {
   json detail = json::object();
   detail["restored"] = restore_coupon(cmd, s.order.id).has_value();
   return detail;
@@ -124,14 +124,14 @@ std::vector<StepRow> builtin_rows() {
 
 // --- host steps: an external call each way, retried with backoff on transient errors.
 
-SagaStepContext host_context(const Snapshot& s, const StepRow& row) {
+SagaStepContext host_context(const SagaSnapshot& s, const StepRow& row) {
   return {s.order, s.order.id + ":" + row.name};
 }
 
-bool execute_host(SagaEngine& engine, Snapshot& s, const StepRow& row, Patience&) {
+bool execute_host(SagaEngine& engine, SagaSnapshot& s, const StepRow& row, Patience&) {
   const SagaStepContext context = host_context(s, row);
   const auto refuse = [&](const char* why) {
-    engine.write(s, [&](Command& cmd, Snapshot& t) { engine.fail_in(cmd, t, row.name, why); });
+    engine.write(s, [&](Command& cmd, SagaSnapshot& t) { engine.fail_in(cmd, t, row.name, why); });
   };
   for (int attempt = 0;; ++attempt) {
     try {
@@ -150,7 +150,7 @@ bool execute_host(SagaEngine& engine, Snapshot& s, const StepRow& row, Patience&
     engine.backoff(attempt);
   }
   engine.hook(FaultPoint::kStepExecuteCalled);
-  engine.write(s, [&](Command& cmd, Snapshot& t) {
+  engine.write(s, [&](Command& cmd, SagaSnapshot& t) {
     SagaRecord next = t.saga;
     ++next.step;
     move_saga(cmd, t.saga, next);
@@ -160,7 +160,7 @@ bool execute_host(SagaEngine& engine, Snapshot& s, const StepRow& row, Patience&
   return true;
 }
 
-bool compensate_host(SagaEngine& engine, Snapshot& s, const StepRow& row) {
+bool compensate_host(SagaEngine& engine, SagaSnapshot& s, const StepRow& row) {
   const SagaStepContext context = host_context(s, row);
   for (int attempt = 0;; ++attempt) {
     try {
@@ -172,8 +172,8 @@ bool compensate_host(SagaEngine& engine, Snapshot& s, const StepRow& row) {
     engine.backoff(attempt);
   }
   engine.hook(FaultPoint::kStepCompensateCalled);
-  engine.write(s, [&](Command& cmd, Snapshot& t) {
-    engine.compensated_in(cmd, t, row, [](Command&, Snapshot&) { return json::object(); });
+  engine.write(s, [&](Command& cmd, SagaSnapshot& t) {
+    engine.compensated_in(cmd, t, row, [](Command&, SagaSnapshot&) { return json::object(); });
   });
   return true;
 }
