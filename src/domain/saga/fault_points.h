@@ -62,6 +62,16 @@ inline constexpr std::array<std::string_view, kFaultPoints.size()> kFaultPointNa
 #undef COMMERCE_FAULT_POINT_NAME
 };
 
+constexpr bool fault_point_names_are_distinct() {
+  for (std::size_t i = 0; i < kFaultPointNames.size(); ++i) {
+    for (std::size_t j = i + 1; j < kFaultPointNames.size(); ++j) {
+      if (kFaultPointNames[i] == kFaultPointNames[j]) return false;
+    }
+  }
+  return true;
+}
+static_assert(fault_point_names_are_distinct(), "two fault points share a name");
+
 constexpr std::string_view name_of(FaultPoint point) {
   return kFaultPointNames[static_cast<std::size_t>(point)];
 }
