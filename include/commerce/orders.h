@@ -31,6 +31,7 @@ namespace commerce {
 namespace detail {
 struct Context;
 class OrderSaga;
+struct OrderBookAccess;
 }  // namespace detail
 
 enum class OrderStatus {
@@ -171,6 +172,7 @@ class OrderBook {
   RecoveryReport recover();
 
  private:
+  friend struct detail::OrderBookAccess;  // the library's test hook (not part of the API)
   std::unique_ptr<detail::OrderSaga> saga_;
 };
 

@@ -14,7 +14,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -103,10 +102,6 @@ struct SagaOptions {
   int attempts = 4;
   std::int64_t backoff_initial_ms = 50;
   std::int64_t backoff_max_ms = 2000;
-  // Fault injection for tests: called at every saga boundary with its name (e.g.
-  // "stock.execute.inside" inside the step's transaction, "payment.gateway.after" right after
-  // the gateway answered). Empty by default. Must not call the store.
-  std::function<void(std::string_view point)> fault_hook;
 };
 
 }  // namespace commerce

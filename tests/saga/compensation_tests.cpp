@@ -334,6 +334,27 @@ TEST_P(SagaTest, PendingPaymentDeclinedByCallbackCompensates) {
   expect_invariants(*store_);
 }
 
+TEST_P(SagaTest, PaymentApprovedAfterTheReservationWasReleasedCancelsAndGivesItBack) {
+  gateway_->script(Op::kCharge, {{B::kPending}});
+  const Order order = store_->orders().place(
+      {.user_id = "u1", .items = {{"a", 2}}, .coupon_id = coupon_, .points_to_use = 100});
+  ASSERT_EQ(order.status, OrderStatus::kAwaitingPayment);
+  clock_->advance(store_->options().reservation_ttl_ms + 1);
+  EXPECT_EQ(store_->stock().release_expired(), std::vector<std::string>{order.id});
+  gateway_->settle(order.id + ":payment", true);
+  // The units are no longer held for the order: it cannot be filled, so it is cancelled and
+  // everything given back, the captured payment refunded.
+  const Order ended = store_->orders().complete_payment(order.id, true);
+  EXPECT_EQ(ended.status, OrderStatus::kCancelled);
+  EXPECT_NE(ended.failure_reason.find("cannot confirm"), std::string::npos) << ended.failure_reason;
+  EXPECT_EQ(store_->stock().level("a"), (StockLevel{"a", 10, 0, 10, 0}));
+  EXPECT_EQ(store_->points().balance("u1"), kUserPoints);
+  EXPECT_EQ(store_->coupons().get(coupon_).status, CouponStatus::kAvailable);
+  EXPECT_EQ(gateway_->net_for(order.id), 0);
+  expect_invariants(*store_);
+  expect_money_matches(*store_, *gateway_);
+}
+
 TEST_P(SagaTest, SweepCancelsExpiredUnpaidOrdersAndVoidsThem) {
   gateway_->script(Op::kCharge, {{B::kPending}});
   const Order order = store_->orders().place(

@@ -2,7 +2,8 @@
 // before and after every gateway call, inside every compensation) on the success path and on
 // each failure path. For each boundary a forked child runs the scenario and dies there (SIGKILL,
 // or _exit); the parent reopens the database, runs recover() and checks the invariants of
-// SPEC.md plus the fake gateway's durable record of charges.
+// SPEC.md plus the fake gateway's durable record of charges. The boundaries are the saga's fault
+// points (src/domain/saga/fault_points.h): the scenarios together must pass every one of them.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,13 +11,16 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <set>
 
 #include "commerce/error.h"
+#include "domain/saga/fault_points.h"
 #include "saga_fixture.h"
 
 namespace commerce::testing {
 namespace {
 
+using detail::FaultPoint;
 using Op = FakeGateway::Operation;
 using B = FakeGateway::Behaviour;
 
@@ -126,6 +130,16 @@ std::vector<Scenario> scenarios() {
          clock.advance(s.options().reservation_ttl_ms + 1);
          s.orders().sweep();
        }},
+      {"pending_then_reservation_expires",
+       [](FakeGateway& g) { g.script(Op::kCharge, {{B::kPending}}); },
+       [](Store& s, FakeGateway& g, ManualClock& clock, const std::string& c) {
+         place_full(s, c);
+         const auto id = s.orders().list_for_user("u1").items.at(0).id;
+         clock.advance(s.options().reservation_ttl_ms + 1);
+         s.stock().release_expired();
+         g.settle(id + ":payment", true);
+         s.orders().complete_payment(id, true);
+       }},
       {"zero_total", none,
        [](Store& s, FakeGateway&, ManualClock&, const std::string&) {
          s.orders().place({.user_id = "u1", .items = {{"b", 2}}, .points_to_use = 1000});
@@ -152,14 +166,13 @@ class CrashMatrix {
       : fresh_(std::move(fresh)), scratch_(std::move(scratch)) {}
 
   // The boundaries the scenario passes when nothing crashes.
-  std::vector<std::string> boundaries(const Scenario& scenario) {
-    std::vector<std::string> seen;
+  std::vector<FaultPoint> boundaries(const Scenario& scenario) {
+    std::vector<FaultPoint> seen;
     Run run = prepare();
-    SagaOptions saga = saga_for(scenario, run);
-    saga.fault_hook = [&](std::string_view point) { seen.emplace_back(point); };
     auto gateway = std::make_shared<FakeGateway>(run.record);
     scenario.script(*gateway);
-    auto store = Store::open(run.location, options(run, gateway, saga));
+    auto store = Store::open(run.location, options(run, gateway, saga_for(scenario, run)));
+    set_fault_hook(*store, [&](FaultPoint point) { seen.push_back(point); });
     scenario.act(*store, *gateway, *run.clock, run.coupon);
     return seen;
   }
@@ -243,15 +256,14 @@ class CrashMatrix {
                           bool sigkill) {
     try {
       std::size_t count = 0;
-      SagaOptions saga = saga_for(scenario, run);
-      saga.fault_hook = [&](std::string_view) {
+      auto gateway = std::make_shared<FakeGateway>(run.record);
+      scenario.script(*gateway);
+      auto store = Store::open(run.location, options(run, gateway, saga_for(scenario, run)));
+      set_fault_hook(*store, [&](FaultPoint) {
         if (count++ != crash_at) return;
         if (sigkill) ::kill(::getpid(), SIGKILL);
         ::_exit(77);
-      };
-      auto gateway = std::make_shared<FakeGateway>(run.record);
-      scenario.script(*gateway);
-      auto store = Store::open(run.location, options(run, gateway, saga));
+      });
       scenario.act(*store, *gateway, *run.clock, run.coupon);
     } catch (const std::exception& e) {
       std::cerr << "child: " << e.what() << "\n";
@@ -269,13 +281,15 @@ TEST_P(SagaTest, CrashMatrixRecoversEveryBoundary) {
   store_.reset();
   CrashMatrix matrix(GetParam().fresh_location, scratch_);
   std::size_t points = 0, runs = 0;
+  std::set<FaultPoint> crashed_at;
   const auto all = scenarios();
   for (const auto& scenario : all) {
     const auto boundaries = matrix.boundaries(scenario);
     ASSERT_FALSE(boundaries.empty()) << scenario.name;
     for (std::size_t i = 0; i < boundaries.size(); ++i) {
       for (bool sigkill : {true, false}) {
-        const std::string label = scenario.name + " @" + std::to_string(i) + " " + boundaries[i] +
+        const std::string label = scenario.name + " @" + std::to_string(i) + " " +
+                                  std::string(detail::name_of(boundaries[i])) +
                                   (sigkill ? " (SIGKILL)" : " (_exit)");
         matrix.crash_and_recover(scenario, i, sigkill, label);
         ++runs;
@@ -286,8 +300,14 @@ TEST_P(SagaTest, CrashMatrixRecoversEveryBoundary) {
       }
     }
     points += boundaries.size();
+    crashed_at.insert(boundaries.begin(), boundaries.end());
     std::cout << "[ crash    ] " << scenario.name << ": " << boundaries.size()
               << " crash points\n";
+  }
+  for (FaultPoint point : detail::kFaultPoints) {
+    EXPECT_TRUE(crashed_at.count(point))
+        << "no scenario passes fault point " << detail::name_of(point)
+        << ": the crash matrix does not cover it";
   }
   std::cout << "[ crash    ] crash matrix: " << all.size() << " scenarios, " << points
             << " crash points, " << runs << " crash runs, all recovered\n";

@@ -1,0 +1,34 @@
+// The payment step: begun in the unit of the moves before it, charged through the gateway
+// between units, an unknown answer resolved by the payment's key, a pending one finished by
+// complete_payment() or recover(); undone by voiding or refunding. Its row is payment_row()
+// (step_rows.h); these are what the order operations need besides the engine.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "commerce/payments.h"
+#include "saga_engine.h"
+
+namespace commerce::detail {
+
+// The saga waits for its payment's result: the payment is started or pending and the saga is
+// at the payment step (or awaiting payment).
+bool awaits_payment_result(const SagaSnapshot& s);
+
+// Records the gateway's approved, declined or pending `result` of the payment in `cmd`'s unit
+// (payment status, PaymentCompleted / PaymentFailed, the saga log line with `log_detail` added,
+// the saga moved past the payment, into compensation or to awaiting payment). SagaMoved if the
+// saga no longer awaits a result.
+void apply_payment_result(Command& cmd, SagaSnapshot& s, const PaymentResult& result,
+                          const nlohmann::json& log_detail);
+// apply_payment_result() for the saga's own driver, at its fault point.
+void record_payment_in(const SagaEngine& engine, Command& cmd, SagaSnapshot& s,
+                       const PaymentResult& result);
+
+// The charge's outcome is unknown: asks the gateway by the payment's key. A key it never saw is
+// voided first, so a late copy of the request can never charge, and the payment counts as
+// declined. False if the gateway's answer stays unknown; else `result` is its answer.
+bool resolve_unknown(const SagaEngine& engine, const SagaSnapshot& s, PaymentResult& result);
+
+}  // namespace commerce::detail
