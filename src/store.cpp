@@ -7,7 +7,10 @@
 
 #include "commerce/error.h"
 #include "commerce/sqlite_storage.h"
+#include "commerce/storage.h"
 #include "domain/context.h"
+#include "domain/unit_access.h"
+#include "store_access.h"
 
 namespace commerce {
 
@@ -121,7 +124,24 @@ PointsLedger& Store::points() { return impl_->points; }
 CouponBook& Store::coupons() { return impl_->coupons; }
 Inbox& Store::inbox() { return impl_->inbox; }
 OrderBook& Store::orders() { return impl_->orders; }
-Storage& Store::storage() { return *impl_->storage; }
+std::string Store::url() const { return impl_->storage->url(); }
+
+void Store::run_in_unit(const std::function<void(Unit&)>& work, UnitMode mode) {
+  std::vector<std::function<void()>> after_commit;
+  impl_->storage->run(
+      mode == UnitMode::kWrite ? Storage::Access::kWrite : Storage::Access::kRead,
+      [&](Transaction& tx) {
+        detail::Command cmd{tx, impl_->ctx, impl_->clock->now(), {}};
+        after_commit = detail::UnitAccess::run(cmd, mode, work);
+      });
+  detail::run_after_commit(after_commit);
+}
+
+namespace detail {
+
+Storage& StoreAccess::storage(Store& store) { return *store.impl_->storage; }
+
+}  // namespace detail
 const Clock& Store::clock() const { return *impl_->clock; }
 const StoreOptions& Store::options() const { return impl_->ctx.options; }
 

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "commerce/storage.h"
 #include "commerce/store.h"
 
 namespace commerce::detail {

@@ -16,6 +16,7 @@
 #include "events/exception_text.h"
 #include "commerce/ids.h"
 #include "commerce/store.h"
+#include "store_access.h"
 
 namespace commerce {
 
@@ -53,7 +54,7 @@ std::string clip(std::string text) {
 }  // namespace
 
 OutboxRelay::OutboxRelay(Store& store, EventSink& sink, RelayOptions options)
-    : OutboxRelay(store.storage(), store.clock(), sink, std::move(options)) {}
+    : OutboxRelay(detail::storage_of(store), store.clock(), sink, std::move(options)) {}
 
 OutboxRelay::OutboxRelay(Storage& storage, const Clock& clock, EventSink& sink,
                          RelayOptions options)

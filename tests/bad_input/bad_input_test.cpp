@@ -20,6 +20,7 @@
 #include "commerce/store.h"
 #include "scratch_dir.h"
 #include "sqlite_dump.h"
+#include "store_access.h"
 
 namespace commerce::testing {
 namespace {
@@ -553,7 +554,7 @@ class SeededStore {
     s.stock().reserve("order-1", {{"mug", 2}});
     s.points().charge("alice", 5000, "charge-alice");
     s.points().use("alice", 100, "order-p");
-    s.storage().run(Storage::Access::kWrite, [](Transaction& tx) {
+    commerce::detail::storage_of(s).run(Storage::Access::kWrite, [](Transaction& tx) {
       if (!tx.try_credit_points("whale", kMax - 10)) throw std::runtime_error("seed whale");
       tx.insert_points_entry({.id = "00000000-0000-7000-8000-000000000001",
                               .user_id = "whale",

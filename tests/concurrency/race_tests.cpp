@@ -6,6 +6,7 @@
 
 #include "commerce/error.h"
 #include "concurrency_suite.h"
+#include "store_access.h"
 
 namespace commerce::testing {
 namespace {
@@ -65,7 +66,7 @@ TEST_P(StorageConcurrency, ReservationRaceSellsExactlyTheStock) {
   // reserved equals the live reservation rows, and exactly the winners hold one.
   std::int64_t live_units = 0;
   std::vector<std::int64_t> holders;
-  store->storage().run(Storage::Access::kRead, [&](Transaction& tx) {
+  commerce::detail::storage_of(*store).run(Storage::Access::kRead, [&](Transaction& tx) {
     live_units = 0;
     holders.clear();
     for (std::int64_t i = 0; i < kAttempts; ++i) {

@@ -7,6 +7,7 @@
 #include "commerce/error.h"
 #include "storage_conformance.h"
 #include "test_support.h"
+#include "store_access.h"
 
 namespace commerce::testing {
 namespace {
@@ -14,7 +15,7 @@ namespace {
 TEST_P(StorageConformance, UnitOfWorkRollsBackEverythingWhenTheCallbackThrows) {
   store_->catalog().create({.id = "mug", .name = "Mug", .price = 12000});
   store_->stock().adjust("mug", 5, "restock");
-  EXPECT_THROW(store_->storage().run(Storage::Access::kWrite,
+  EXPECT_THROW(commerce::detail::storage_of(*store_).run(Storage::Access::kWrite,
                                      [](Transaction& tx) {
                                        EXPECT_TRUE(tx.try_reserve_stock("mug", 2));
                                        EXPECT_TRUE(tx.try_credit_points("u1", 10));
@@ -28,7 +29,7 @@ TEST_P(StorageConformance, UnitOfWorkRollsBackEverythingWhenTheCallbackThrows) {
 TEST_P(StorageConformance, SavepointUndoesOnlyWhatItsWorkChanged) {
   store_->catalog().create({.id = "mug", .name = "Mug", .price = 12000});
   store_->stock().adjust("mug", 5, "restock");
-  store_->storage().run(Storage::Access::kWrite, [](Transaction& tx) {
+  commerce::detail::storage_of(*store_).run(Storage::Access::kWrite, [](Transaction& tx) {
     EXPECT_TRUE(tx.try_reserve_stock("mug", 1));  // before: kept
     EXPECT_THROW(tx.savepoint([&] {
       EXPECT_TRUE(tx.try_reserve_stock("mug", 2));
@@ -55,7 +56,7 @@ TEST_P(StorageConformance, SavepointUndoesOnlyWhatItsWorkChanged) {
 TEST_P(StorageConformance, SavepointRollsBackWithItsUnit) {
   store_->catalog().create({.id = "mug", .name = "Mug", .price = 12000});
   store_->stock().adjust("mug", 5, "restock");
-  EXPECT_THROW(store_->storage().run(Storage::Access::kWrite,
+  EXPECT_THROW(commerce::detail::storage_of(*store_).run(Storage::Access::kWrite,
                                      [](Transaction& tx) {
                                        tx.savepoint([&] { EXPECT_TRUE(tx.try_reserve_stock("mug", 2)); });
                                        throw std::runtime_error("host failure");
@@ -66,7 +67,7 @@ TEST_P(StorageConformance, SavepointRollsBackWithItsUnit) {
 
 TEST_P(StorageConformance, ConditionalUpdatesReportWhetherTheyApplied) {
   store_->catalog().create({.id = "mug", .name = "Mug", .price = 12000});
-  store_->storage().run(Storage::Access::kWrite, [](Transaction& tx) {
+  commerce::detail::storage_of(*store_).run(Storage::Access::kWrite, [](Transaction& tx) {
     EXPECT_TRUE(tx.try_adjust_stock("mug", 3));
     EXPECT_FALSE(tx.try_reserve_stock("mug", 4));
     EXPECT_TRUE(tx.try_reserve_stock("mug", 3));
@@ -94,7 +95,7 @@ TEST_P(StorageConformance, ConcurrentUnitsFailIndependently) {
       for (int i = 0; i < kUnits; ++i) {
         const bool fail = (t + i) % 3 == 0;
         try {
-          store_->storage().run(Storage::Access::kWrite, [&](Transaction& tx) {
+          commerce::detail::storage_of(*store_).run(Storage::Access::kWrite, [&](Transaction& tx) {
             ASSERT_TRUE(tx.try_reserve_stock("a", 1));
             ASSERT_TRUE(tx.try_credit_points("u" + std::to_string(t), 1));
             if (fail) throw std::runtime_error("unit fails after writing");

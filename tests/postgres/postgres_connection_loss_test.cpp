@@ -21,6 +21,7 @@
 #include "commerce/postgres_storage.h"
 #include "commerce/store.h"
 #include "pg_test_support.h"
+#include "store_access.h"
 
 namespace commerce {
 namespace {
@@ -139,7 +140,7 @@ TEST(PostgresConnectionLoss, ConnectionsKilledRepeatedlyUnderLoadKeepInvariants)
 
   EXPECT_GT(kills.load(), 0);
   EXPECT_EQ(other, 0) << first_other;
-  auto [level, live] = stock_and_live_rows(store->storage(), "sku-1");
+  auto [level, live] = stock_and_live_rows(commerce::detail::storage_of(*store), "sku-1");
   EXPECT_EQ(level.reserved, live);
   EXPECT_EQ(level.on_hand + level.sold, kUnits);
   EXPECT_GE(level.available, 0);
@@ -194,7 +195,7 @@ TEST(PostgresConnectionLoss, ConnectionsKilledDuringPlacementsKeepInvariants) {
   killer.join();
 
   store->orders().recover();
-  const InvariantReport report = check_invariants(store->storage());
+  const InvariantReport report = check_invariants(*store);
   for (const auto& v : report.violations) ADD_FAILURE() << v.rule << " " << v.subject << ": " << v.detail;
   EXPECT_GT(kills.load(), 0);
   EXPECT_EQ(other.load(), 0);
@@ -232,7 +233,7 @@ TEST(PostgresConnectionLoss, RelayBatchSurvivesItsConnectionBeingKilled) {
     store->catalog().create({.id = "sku-" + std::to_string(i), .name = "Item", .initial_stock = 1});
   }
   std::int64_t events = 0;
-  store->storage().run(Storage::Access::kRead,
+  commerce::detail::storage_of(*store).run(Storage::Access::kRead,
                        [&](Transaction& tx) { events = tx.count_outbox().pending; });
   ASSERT_GT(events, 0);
 

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <iostream>
 
+#include "commerce/storage.h"
+
 namespace commerce::cli {
 
 int exit_code_for(ErrorCode code) {

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "commerce/sqlite_storage.h"
+#include "commerce/storage.h"
 
 namespace commerce::cli {
 
@@ -27,7 +28,7 @@ void add_init_command(CLI::App& app, Globals& globals) {
     StoreOptions options;
     options.currency = *currency;
     auto store = Store::open(std::move(storage), options);
-    const std::string url = store->storage().url();
+    const std::string url = store->url();
     Printer out(globals);
     out.emit(json{{"location", url}, {"currency", *currency}, {"created", !existed}});
     if (!out.json_mode()) {

@@ -345,17 +345,17 @@ void bind_store(py::module_& m) {
       .def(
           "check",
           [](Store& self, bool expect_settled, int max_violations) {
-            return check_invariants(self.storage(), expect_settled, max_violations);
+            return check_invariants(self, expect_settled, max_violations);
           },
           py::kw_only(), py::arg("expect_settled") = true, py::arg("max_violations") = 1000,
           Release(),
           "Checks every invariant (stock, points, coupons, orders, sagas, outbox) and reports\n"
           "violations. With expect_settled, sagas still in flight count as violations.")
       .def(
-          "repair", [](Store& self) { return repair_invariants(self.storage()); }, Release(),
+          "repair", [](Store& self) { return repair_invariants(self); }, Release(),
           "Recomputes derived counters that drifted; reports what it could not repair.")
       .def_property_readonly(
-          "url", [](Store& self) { return self.storage().url(); },
+          "url", &Store::url,
           "Where the data lives, e.g. \"sqlite:/var/lib/shop.db\" (no credentials).")
       .def_property_readonly(
           "currency", [](const Store& self) { return self.options().currency; },
@@ -364,7 +364,7 @@ void bind_store(py::module_& m) {
           "now", [](const Store& self) { return self.clock().now(); },
           "The store clock's current time (ms since epoch).")
       .def(
-          "__repr__", [](Store& self) { return "Store(" + self.storage().url() + ")"; },
+          "__repr__", [](Store& self) { return "Store(" + self.url() + ")"; },
           "Store(url).");
 }
 

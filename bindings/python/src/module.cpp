@@ -1,5 +1,8 @@
 // module.cpp: the extension module commerce_core._core. The package commerce_core
-// (bindings/python/commerce_core/__init__.py) re-exports everything defined here.
+// (bindings/python/commerce_core/__init__.py) re-exports everything defined here: __all__ lists
+// every public name the module defines, so no list of them is written by hand.
+#include <string>
+
 #include "bindings.h"
 #include "units.h"
 #ifdef COMMERCE_PY_WITH_POSTGRES
@@ -33,4 +36,11 @@ PYBIND11_MODULE(_core, m) {
 #else
   m.attr("WITH_KAFKA") = false;
 #endif
+  pybind11::list public_names;
+  for (const auto& item : m.attr("__dict__").cast<pybind11::dict>()) {
+    const auto name = item.first.cast<std::string>();
+    if (!name.starts_with("_")) public_names.append(name);
+  }
+  public_names.attr("sort")();
+  m.attr("__all__") = public_names;
 }
