@@ -6,6 +6,8 @@
 #   bindings/python/generate_stubs.sh           # rewrite bindings/python/commerce_core/_core.pyi
 #   bindings/python/generate_stubs.sh --check   # fail if the committed file differs
 #
+# The output is post-processed only where it is not valid for mypy (see below).
+#
 # Environment: PYTHON, the interpreter that has commerce_core installed (default python3); the
 # module must be built with both optional components (WITH_POSTGRES and WITH_KAFKA), so the
 # stubs describe the whole API. pybind11-stubgen is installed into that environment, pinned.
@@ -38,6 +40,26 @@ trap 'rm -rf "$out"' EXIT
   exit 1
 }
 generated="$out/commerce_core/_core.pyi"
+# Post-processing, only where pybind11-stubgen's text is not valid for mypy or leaves a fact out:
+# - value classes are unhashable (__hash__ = None): mypy accepts that in the form typeshed uses;
+# - classes bound with py::is_final() cannot be subclassed at runtime: they get @typing.final,
+#   read from the module itself.
+"$PY" - "$generated" <<'POSTPROCESS'
+import re
+import sys
+
+import commerce_core._core as core
+
+path = sys.argv[1]
+text = open(path).read()
+text = re.sub(r"^( +__hash__: typing\.ClassVar\[None\] = None)$",
+              r"\1  # type: ignore[assignment]", text, flags=re.M)
+BASETYPE = 1 << 10  # Py_TPFLAGS_BASETYPE
+for name, obj in vars(core).items():
+    if isinstance(obj, type) and not obj.__flags__ & BASETYPE:
+        text = re.sub(rf"^class {name}\b", f"@typing.final\nclass {name}", text, flags=re.M)
+open(path, "w").write(text)
+POSTPROCESS
 
 if [[ $mode == --check ]]; then
   if ! diff -u "$COMMITTED" "$generated"; then

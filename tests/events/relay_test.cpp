@@ -18,6 +18,7 @@
 
 #include "commerce/outbox_relay.h"
 #include "events_test_support.h"
+#include "events/relay_access.h"
 #include "store_access.h"
 
 namespace commerce {
@@ -461,7 +462,7 @@ TEST_F(RelayTest, ABatchsDeliveriesAndTheNextClaimShareOneTransaction) {
   sink.settled_at_once = true;
   sink.background = false;  // so the relay always comes round to a batch it has handed over
   CountingStorage counting(commerce::detail::storage_of(*store_));
-  OutboxRelay relay(counting, *clock_, sink, options(5, 6));
+  OutboxRelay relay = commerce::detail::RelayAccess::over(counting, *clock_, sink, options(5, 6));
   const RelayBatch done = relay.drain();
   EXPECT_TRUE(done.leader);
   EXPECT_EQ(done.delivered, static_cast<int>(written.size()));

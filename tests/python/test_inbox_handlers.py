@@ -162,7 +162,7 @@ def test_register_handler_validates_its_arguments(store: cc.Store) -> None:
     def no_arguments() -> None:
         pass
 
-    store.inbox.register_handler("Note", no_arguments)  # type: ignore[arg-type]
+    store.inbox.register_handler("Note", no_arguments)
     with pytest.raises(TypeError):
         store.inbox.receive({"id": "n-1", "type": "Note", "payload": {}})
     assert not store.inbox.seen("n-1")

@@ -40,7 +40,7 @@ def test_configuration_errors() -> None:
     with pytest.raises(cc.InvalidArgumentError):
         cc.KafkaSink("127.0.0.1:9", properties={"no.such.property": "1"})
     with pytest.raises(TypeError):
-        cc.KafkaSink("127.0.0.1:9", on_error="not callable")  # type: ignore[arg-type]
+        cc.KafkaSink("127.0.0.1:9", on_error="not callable")
 
 
 def test_naming_and_lifecycle() -> None:

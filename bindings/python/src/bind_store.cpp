@@ -34,6 +34,13 @@ std::string json_text(const py::object& value) {
 
 }  // namespace
 
+void declare_store(py::module_& m) {
+  py::class_<Store>(m, "Store",
+                    "The facade a host opens: it owns the storage and hands out the services.\n"
+                    "Safe to use from any number of threads; several processes may share one\n"
+                    "SQLite file or PostgreSQL database.");
+}
+
 void bind_store(py::module_& m) {
   // ---- clocks
   py::class_<Clock, std::shared_ptr<Clock>>(
@@ -266,11 +273,8 @@ void bind_store(py::module_& m) {
            "Compensation: the coupon the order used becomes AVAILABLE again (EXPIRED if past\n"
            "validity). Idempotent; None if the order used no coupon.");
 
-  // ---- the facade
-  py::class_<Store> store(m, "Store",
-                    "The facade a host opens: it owns the storage and hands out the services.\n"
-                    "Safe to use from any number of threads; several processes may share one\n"
-                    "SQLite file or PostgreSQL database.");
+  // ---- the facade (its class was registered by declare_store)
+  auto store = py::reinterpret_borrow<py::class_<Store>>(m.attr("Store"));
   bind_store_units(store);
   store.def_static(
           "open",

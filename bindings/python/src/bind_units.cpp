@@ -41,7 +41,8 @@ auto unit_property(const UnitView<Tag>& view, F&& f) -> decltype(f(std::declval<
 // Runs `work(view)` (GIL held) with a scope open on `unit` (and `inbox`, for a handler); a
 // Python exception becomes a PythonCallbackError naming `subject`.
 template <class View>
-py::object call_in_scope(Unit& unit, InboxContext* inbox, const std::function<py::object(View)>& work,
+py::object call_in_scope(Unit& unit, InboxContext* inbox,
+                         const std::function<py::object(View)>& work,
                          const std::string& subject) {
   auto scope = std::make_shared<UnitScope>();
   scope->unit = &unit;
@@ -85,9 +86,9 @@ std::shared_ptr<py::object> hold(const py::object& obj) {
 }  // namespace
 
 ScopeGuard::~ScopeGuard() {
-  py::gil_scoped_release release;  // a Transaction call in flight holds the mutex without the GIL
+  py::gil_scoped_release release;  // a Unit call in flight holds the mutex without the GIL
   std::lock_guard lock(scope_->mu);
-  scope_->tx = nullptr;
+  scope_->unit = nullptr;
   scope_->inbox = nullptr;
 }
 
@@ -128,7 +129,8 @@ void bind_units(py::module_& m) {
       .field("detail", &SagaLogEntry::detail, "JSON object text.")
       .field("at", &SagaLogEntry::at, "Milliseconds since the Unix epoch.")
       .finish();
-  ValueClass<OutboxCounts>(m, "OutboxCounts", "Outbox figures, as of one unit of work (UnitEvents.counts).")
+  ValueClass<OutboxCounts>(m, "OutboxCounts",
+                           "Outbox figures, as of one unit of work (UnitEvents.counts).")
       .field("pending", &OutboxCounts::pending, "Rows not yet delivered nor dead-lettered.")
       .field("delivered", &OutboxCounts::delivered, "Rows acknowledged by a sink.")
       .field("dead_letters", &OutboxCounts::dead_letters, "Rows in the dead-letter table.")
@@ -144,7 +146,8 @@ void bind_units(py::module_& m) {
           "credit",
           [](const PyUnitPoints& v, const std::string& user_id, Money amount,
              const std::string& reason) {
-            return with_unit(v, [&](Unit& u) { return u.points().credit(user_id, amount, reason); });
+            return with_unit(v,
+                             [&](Unit& u) { return u.points().credit(user_id, amount, reason); });
           },
           py::arg("user_id"), py::arg("amount"), py::arg("reason"),
           "Adds `amount` (1..1e15) to the user's balance with a ledger entry (kind ADJUST,\n"
@@ -205,7 +208,8 @@ void bind_units(py::module_& m) {
           "The order's reservation rows in every state, by product id. Raises\n"
           "InvalidArgumentError naming \"order_id\".");
 
-  py::class_<PyUnitEvents>(m, "UnitEvents", "The transactional outbox inside a unit of work (Unit.events).",
+  py::class_<PyUnitEvents>(m, "UnitEvents",
+                           "The transactional outbox inside a unit of work (Unit.events).",
                            py::is_final())
       .def(
           "emit",
@@ -231,7 +235,9 @@ void bind_units(py::module_& m) {
           "InvalidArgumentError naming \"after_seq\" or \"limit\".")
       .def(
           "counts",
-          [](const PyUnitEvents& v) { return with_unit(v, [](Unit& u) { return u.events().counts(); }); },
+          [](const PyUnitEvents& v) {
+            return with_unit(v, [](Unit& u) { return u.events().counts(); });
+          },
           "Pending, delivered and dead-lettered counts and the oldest pending time\n"
           "(OutboxCounts).");
 

@@ -79,8 +79,8 @@ class PythonCallbackError : public Error {
 PythonCallbackError python_callback_error(const py::error_already_set& e, ErrorCode fallback,
                                           const std::string& subject);
 
-// Unit and its views, InboxContext, SagaRecord, SagaLogEntry, OutboxCounts. Call before
-// bind_events and bind_store.
+// Unit and its views, InboxContext, SagaRecord, SagaLogEntry, OutboxCounts. Call after
+// bind_events (the views name IncomingMessage).
 void bind_units(py::module_& m);
 // Inbox.register_handler (a Python handler run in the inbox's transaction).
 void bind_inbox_handlers(py::class_<Inbox>& cls);
