@@ -26,7 +26,9 @@ SchemeRegistry& schemes() {
   return registry;
 }
 
+// Empty: the currency the store was created with (see StoreOptions::currency).
 void check_currency(const std::string& currency) {
+  if (currency.empty()) return;
   if (currency.size() != 3 ||
       !std::all_of(currency.begin(), currency.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
     throw Error::invalid_argument("currency", "must be a three-letter ISO 4217 code, e.g. KRW");
@@ -100,10 +102,19 @@ std::unique_ptr<Store> Store::open(std::unique_ptr<Storage> storage, StoreOption
   if (options.reservation_ttl_ms <= 0) {
     throw Error::invalid_argument("reservation_ttl_ms", "must be positive");
   }
+  const bool own_currency = options.currency.empty();
   storage->run(Storage::Access::kWrite, [&](Transaction& tx) {
     auto currency = tx.find_setting("currency");
+    if (!currency && own_currency) {
+      throw Error::failed_precondition(
+          Reason::kNone, "currency",
+          fmt::format("the store at {} is new: open it with a currency to create it",
+                      storage->url()));
+    }
     if (!currency) {
       tx.put_setting("currency", options.currency);
+    } else if (own_currency) {
+      options.currency = *currency;
     } else if (*currency != options.currency) {
       throw Error::failed_precondition(
           Reason::kNone, "currency",

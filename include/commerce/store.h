@@ -39,6 +39,8 @@ struct StoreAccess;
 
 struct StoreOptions {
   // ISO 4217 code of the one currency of this store; fixed when the store is first opened.
+  // Empty: the currency the store was created with (opening a new store then fails, changing
+  // nothing, with FailedPrecondition naming "currency").
   std::string currency = "KRW";
   // Source of time; the system clock by default.
   std::shared_ptr<Clock> clock;
@@ -58,7 +60,7 @@ class Store {
   // Opens a store by location: a file path or "sqlite:PATH" for SQLite. Other schemes are
   // opened by their optional components (see commerce/postgres_storage.h).
   // Errors: InvalidArgument (unknown scheme, options), FailedPrecondition (the store was
-  // created with another currency), Unavailable.
+  // created with another currency; or the store is new and `currency` empty), Unavailable.
   static std::unique_ptr<Store> open(const std::string& location, StoreOptions options = {});
   // Opens a store over any Storage adapter, including a third party's (commerce/storage.h).
   // Errors: InvalidArgument ("storage" null, options), FailedPrecondition (currency), and

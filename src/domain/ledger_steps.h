@@ -26,15 +26,14 @@ std::vector<Reservation> commit_stock(Command& cmd, const std::string& order_id,
 std::vector<Reservation> release_stock(Command& cmd, const std::string& order_id);
 
 // Restock (delta > 0) or shrink (delta < 0) of the product with its audit row and StockAdjusted
-// event; returns the level after it. `delta_field` names the caller's argument in errors.
-// Errors: NotFound (product), InvalidArgument (on_hand would overflow), FailedPrecondition
-// kOutOfStock (a shrink below what is reserved). Check the arguments first
-// (check_stock_adjustment).
+// event; returns the level after it. Errors: NotFound (product), InvalidArgument naming "delta"
+// (on_hand would overflow), FailedPrecondition kOutOfStock (a shrink below what is reserved).
+// Check the arguments first (check_stock_adjustment).
 StockLevel adjust_stock(Command& cmd, const std::string& product_id, std::int64_t delta,
-                        const std::string& reason, std::string_view delta_field);
+                        const std::string& reason);
 // The arguments of a stock adjustment: product id, delta (non-zero, within +-1e9), reason.
-void check_stock_adjustment(std::string_view delta_field, const std::string& product_id,
-                            std::int64_t delta, const std::string& reason);
+void check_stock_adjustment(const std::string& product_id, std::int64_t delta,
+                            const std::string& reason);
 
 // An administrative change of the user's balance by `delta` (non-zero) with its ledger entry
 // (kAdjust, balance_after) and PointAdjusted event; never takes the balance below zero.

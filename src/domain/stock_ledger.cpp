@@ -114,21 +114,20 @@ std::vector<Reservation> release_stock(Command& cmd, const std::string& order_id
   return released;
 }
 
-void check_stock_adjustment(std::string_view delta_field, const std::string& product_id,
-                            std::int64_t delta, const std::string& reason) {
+void check_stock_adjustment(const std::string& product_id, std::int64_t delta,
+                            const std::string& reason) {
   check_id("product_id", product_id);
   if (delta == 0 || delta > kMaxStockDelta || delta < -kMaxStockDelta) {
-    throw Error::invalid_argument(std::string(delta_field),
-                                  "must be non-zero and within +-1000000000");
+    throw Error::invalid_argument("delta", "must be non-zero and within +-1000000000");
   }
   check_text("reason", reason, kMaxNameBytes, true);
 }
 
 StockLevel adjust_stock(Command& cmd, const std::string& product_id, std::int64_t delta,
-                        const std::string& reason, std::string_view delta_field) {
+                        const std::string& reason) {
   auto level = cmd.tx.find_stock(product_id);
   if (!level) throw Error::not_found("product", product_id);
-  checked_add(level->on_hand, delta, delta_field);
+  checked_add(level->on_hand, delta, "delta");
   if (!cmd.tx.try_adjust_stock(product_id, delta)) {
     throw Error::failed_precondition(
         Reason::kOutOfStock, product_id,
@@ -175,7 +174,7 @@ std::vector<Reservation> StockLedger::release(const std::string& order_id) {
 
 StockLevel StockLedger::adjust(const std::string& product_id, std::int64_t delta,
                                const std::string& reason, const std::string& request_id) {
-  detail::check_stock_adjustment("delta", product_id, delta, reason);
+  detail::check_stock_adjustment(product_id, delta, reason);
   const json call = {{"op", "stock.adjust"},
                      {"product_id", product_id},
                      {"delta", delta},
@@ -183,7 +182,7 @@ StockLevel StockLedger::adjust(const std::string& product_id, std::int64_t delta
   return run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
     Command cmd{tx, ctx_, ctx_.clock.now(), request_id};
     return detail::once_per_request(
-        cmd, call, [&] { return detail::adjust_stock(cmd, product_id, delta, reason, "delta"); });
+        cmd, call, [&] { return detail::adjust_stock(cmd, product_id, delta, reason); });
   });
 }
 

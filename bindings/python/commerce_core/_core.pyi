@@ -1160,9 +1160,11 @@ class Store:
         """
         Opens (creating and migrating if needed) the store at `location`: a file path or
         "sqlite:PATH" for SQLite, or "postgresql://..." when built with PostgreSQL.
-        `currency` is fixed when the store is first created; `clock` defaults to the system
-        clock; `gateway` (a PaymentGateway, e.g. FakeGateway or a Python subclass) charges
-        orders (without one only orders with total 0 can be placed); `steps` are host saga
+        `currency` is fixed when the store is first created ("": the currency the store
+        was created with; a new store is then refused with FailedPreconditionError naming
+        "currency"); `clock` defaults to the system clock; `gateway` (a PaymentGateway,
+        e.g. FakeGateway or a Python subclass) charges orders (without one only orders with
+        total 0 can be placed); `steps` are host saga
         steps run after the coupon step, `stock_step` replaces the local stock reservation;
         gateway and host-step calls use `gateway_timeout_ms` and up to `attempts` tries with
         backoff. `postgres` (PostgresOptions: pool size, retry budget, connect timeout,
