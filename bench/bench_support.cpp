@@ -105,7 +105,7 @@ Seed seed_store(Store& store, int users, int orders, std::int64_t flash_units) {
       {.code = kCouponCode, .name = "1,000 off", .kind = CouponKind::kFixed,
        .value = kCouponValue, .valid_from = 0, .valid_until = now + 10LL * 365 * 86'400'000,
        .total_limit = 1'000'000'000, .per_user_limit = 1'000'000'000});
-  const std::string url = store.storage().url();
+  const std::string url = store.url();
   if (orders > 2'000 && url.starts_with("sqlite:")) {
     bulk_insert_coupons(url.substr(7), tmpl, users, orders, now);
   } else {

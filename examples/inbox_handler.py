@@ -1,8 +1,9 @@
 """An inbox handler written in Python, and reading an order's saga log.
 
-Another service sends "LoyaltyBonus" messages; the handler credits the points in the inbox's own
-transaction (with a ledger entry and an outbox event), so each message is applied exactly once
-however often it is delivered. Then an order's stored saga is read with Store.run_unit.
+Another service sends "LoyaltyBonus" messages; the handler credits the points through the inbox's
+own unit of work (one call: the ledger entry with balance_after and the PointAdjusted event come
+with it), so each message is applied exactly once however often it is delivered. Then an order's
+stored saga is read through Store.run_unit.
 
     python examples/inbox_handler.py [DIRECTORY]
 """
@@ -23,31 +24,8 @@ def on_bonus(ctx: cc.InboxContext, message: cc.IncomingMessage) -> None:
     user, amount = payload["user_id"], payload["amount"]
     if not isinstance(amount, int) or not 0 < amount <= 10_000:
         raise cc.InvalidArgumentError("amount must be 1..10000", subject="payload.amount")
-    tx = ctx.transaction
-    if not tx.try_credit_points(user, amount):
-        raise cc.InvalidArgumentError("the balance would overflow", subject="payload.amount")
-    tx.insert_points_entry(
-        cc.PointsEntry(
-            id=cc.new_id(ctx.now),
-            user_id=user,
-            kind=cc.PointsEntryKind.ADJUST,
-            amount=amount,
-            balance_after=tx.find_points_balance(user),
-            reason=f"loyalty bonus {message.id}",
-            created_at=ctx.now,
-        )
-    )
-    tx.append_event(
-        cc.Event(
-            id=cc.new_id(ctx.now),
-            type="LoyaltyBonusApplied",
-            topic="points-events",
-            key=user,
-            occurred_at=ctx.now,
-            payload=json.dumps({"user_id": user, "amount": amount, "message_id": message.id}),
-        )
-    )
-    ctx.after_commit(lambda: print(f"  (after commit: {message.id} applied)"))
+    ctx.unit.points.credit(user, amount, f"loyalty bonus {message.id}")
+    ctx.unit.after_commit(lambda: print(f"  (after commit: {message.id} applied)"))
 
 
 def main(directory: Path) -> None:
@@ -68,10 +46,10 @@ def main(directory: Path) -> None:
         store.catalog.create(id="mug", name="Mug", price=12_000, initial_stock=10)
     order = store.orders.place("alice", [cc.LineItem("mug", 1)], points_to_use=700,
                                request_id="example-order-1")
-    saga = store.run_unit(lambda tx: tx.find_saga(order.id))
+    saga = store.run_unit(lambda unit: unit.lookups.saga(order.id))
     assert saga is not None
     print(f"order {order.status.name}; saga {saga.state.name} after steps {', '.join(saga.steps)}")
-    for entry in store.run_unit(lambda tx: tx.find_saga_log(order.id)):
+    for entry in store.run_unit(lambda unit: unit.lookups.saga_log(order.id)):
         print(f"  {entry.step}: {entry.action}")
     print(f"invariants ok: {store.check().ok}")
 

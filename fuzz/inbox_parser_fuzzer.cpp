@@ -33,7 +33,7 @@ using commerce::ErrorCode;
 struct Snapshot {
   std::int64_t inbox = 0;
   std::int64_t outbox = 0;
-  std::string counter;
+  commerce::Money counter = 0;  // the test handler's points balance of user "counter"
   bool operator==(const Snapshot&) const = default;
 };
 
@@ -56,9 +56,7 @@ struct Fixture {
           if (amount <= 0 || amount > 1000) {
             throw Error::invalid_argument("payload.amount", "must be 1..1000");
           }
-          auto& tx = ctx.transaction();
-          const auto now = tx.find_setting("counter");
-          tx.put_setting("counter", std::to_string((now ? std::stoll(*now) : 0) + amount));
+          ctx.unit().points().credit("counter", amount, "counter bumped");
         });
     before = snapshot();
   }
@@ -66,12 +64,12 @@ struct Fixture {
 
   Snapshot snapshot() {
     Snapshot s;
-    store->storage().run(commerce::Storage::Access::kRead, [&](commerce::Transaction& tx) {
-      s.inbox = tx.count_inbox_messages();
-      s.counter = tx.find_setting("counter").value_or("");
-      const auto counts = tx.count_outbox();
+    store->run_unit([&](commerce::Unit& unit) {
+      s.counter = unit.points().balance("counter");
+      const auto counts = unit.events().counts();
       s.outbox = counts.pending + counts.delivered + counts.dead_letters;
     });
+    s.inbox = store->inbox().applied_count();
     return s;
   }
 

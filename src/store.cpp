@@ -7,8 +7,11 @@
 
 #include "commerce/error.h"
 #include "commerce/sqlite_storage.h"
+#include "commerce/storage.h"
 #include "domain/context.h"
+#include "domain/unit_access.h"
 #include "storage/transaction.h"
+#include "store_access.h"
 
 namespace commerce {
 
@@ -24,7 +27,9 @@ SchemeRegistry& schemes() {
   return registry;
 }
 
+// Empty: the currency the store was created with (see StoreOptions::currency).
 void check_currency(const std::string& currency) {
+  if (currency.empty()) return;
   if (currency.size() != 3 ||
       !std::all_of(currency.begin(), currency.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
     throw Error::invalid_argument("currency", "must be a three-letter ISO 4217 code, e.g. KRW");
@@ -98,10 +103,19 @@ std::unique_ptr<Store> Store::open(std::unique_ptr<Storage> storage, StoreOption
   if (options.reservation_ttl_ms <= 0) {
     throw Error::invalid_argument("reservation_ttl_ms", "must be positive");
   }
-  run_unit(*storage, Storage::Access::kWrite, [&](Transaction& tx) {
+  const bool own_currency = options.currency.empty();
+  commerce::run_unit(*storage, Storage::Access::kWrite, [&](Transaction& tx) {
     auto currency = tx.find_setting("currency");
+    if (!currency && own_currency) {
+      throw Error::failed_precondition(
+          Reason::kNone, "currency",
+          fmt::format("the store at {} is new: open it with a currency to create it",
+                      storage->url()));
+    }
     if (!currency) {
       tx.put_setting("currency", options.currency);
+    } else if (own_currency) {
+      options.currency = *currency;
     } else if (*currency != options.currency) {
       throw Error::failed_precondition(
           Reason::kNone, "currency",
@@ -122,7 +136,24 @@ PointsLedger& Store::points() { return impl_->points; }
 CouponBook& Store::coupons() { return impl_->coupons; }
 Inbox& Store::inbox() { return impl_->inbox; }
 OrderBook& Store::orders() { return impl_->orders; }
-Storage& Store::storage() { return *impl_->storage; }
+std::string Store::url() const { return impl_->storage->url(); }
+
+void Store::run_in_unit(const std::function<void(Unit&)>& work, UnitMode mode) {
+  std::vector<std::function<void()>> after_commit;
+  commerce::run_unit(
+      *impl_->storage, mode == UnitMode::kWrite ? Storage::Access::kWrite : Storage::Access::kRead,
+      [&](Transaction& tx) {
+        detail::Command cmd{tx, impl_->ctx, impl_->clock->now(), {}};
+        after_commit = detail::UnitAccess::run(cmd, mode, work);
+      });
+  detail::run_after_commit(after_commit);
+}
+
+namespace detail {
+
+Storage& StoreAccess::storage(Store& store) { return *store.impl_->storage; }
+
+}  // namespace detail
 const Clock& Store::clock() const { return *impl_->clock; }
 const StoreOptions& Store::options() const { return impl_->ctx.options; }
 

@@ -26,7 +26,7 @@
 //
 // Thread safety: receive() may be called from any number of threads and processes at once.
 // register_handler() may be called at any time; a handler runs on the thread that called
-// receive(), inside that call's storage transaction, and must be thread-safe.
+// receive(), inside that call's unit of work, and must be thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -40,14 +40,12 @@
 #include <vector>
 
 #include "commerce/clock.h"
-#include "commerce/storage.h"
+#include "commerce/unit.h"
 
 namespace commerce {
 
 namespace detail {
 struct Context;
-struct Command;
-struct InboxAccess;
 }  // namespace detail
 
 class OrderBook;
@@ -74,31 +72,23 @@ struct IncomingMessage {
 // "type", "source", "occurred_at", "payload", or the unexpected field's name).
 IncomingMessage parse_incoming_message(std::string_view text);
 
-// What a handler gets: the transaction the message is applied in.
+// What a handler gets: the message and the unit of work it is applied in.
 class InboxContext {
  public:
-  // The unit of work the inbox record is written in; write the message's effect here. Do not
-  // call Store services (they open their own units of work) from a handler.
-  Transaction& transaction() { return tx_; }
-  Timestamp now() const { return now_; }
+  // The unit of work the inbox record is written in (commerce/unit.h): write the message's
+  // effect through its domain operations, so it commits with the record, once per message id.
+  // Its after_commit() actions run after that commit (e.g. driving a saga on); their errors are
+  // not reported to the sender. Do not call Store services from a handler: they open units of
+  // work of their own.
+  Unit& unit() { return unit_; }
   const IncomingMessage& message() const { return message_; }
-  // Runs `action` after the transaction committed (for work that must not run inside it, such
-  // as driving a saga on); it is not run if the unit rolls back. Its errors are not reported to
-  // the sender, and it must be safe to skip: a crash may lose it (recover() covers the saga).
-  void after_commit(std::function<void()> action) { after_commit_.push_back(std::move(action)); }
 
  private:
   friend class Inbox;
-  friend struct detail::InboxAccess;
-  InboxContext(Transaction& tx, Timestamp now, const IncomingMessage& message,
-               detail::Command* command)
-      : tx_(tx), now_(now), message_(message), command_(command) {}
+  InboxContext(Unit& unit, const IncomingMessage& message) : unit_(unit), message_(message) {}
 
-  Transaction& tx_;
-  Timestamp now_;
+  Unit& unit_;
   const IncomingMessage& message_;
-  detail::Command* command_;  // the built-in handlers' view of the same unit of work
-  std::vector<std::function<void()>> after_commit_;
 };
 
 enum class InboxOutcome {
@@ -110,9 +100,9 @@ std::string_view to_string(InboxOutcome outcome);
 
 class Inbox {
  public:
-  // Applies the message in `ctx`'s transaction; throw commerce::Error to refuse it (nothing is
-  // recorded). May run more than once per message if the unit of work is retried on contention,
-  // so it must only change state through ctx.transaction().
+  // Applies the message through ctx.unit(); throw (commerce::Error, or anything) to refuse it:
+  // nothing is recorded and nothing it wrote stays. May run more than once per message if the
+  // unit of work is retried on contention, so it must only change state through ctx.unit().
   using Handler = std::function<void(InboxContext& ctx, const IncomingMessage& message)>;
 
   // `orders` (may be null) receives the built-in payment and delivery handlers' follow-ups.

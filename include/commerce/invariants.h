@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "commerce/storage.h"
+#include "commerce/store.h"
 
 namespace commerce {
 
@@ -43,7 +43,7 @@ struct InvariantReport {
 // Checks every invariant. `expect_settled`: also report sagas in flight and PENDING orders (true
 // after recover(); false on a live store). Stops after `max_violations` (>= 1).
 // Errors: InvalidArgument (max_violations), Unavailable (storage).
-InvariantReport check_invariants(Storage& storage, bool expect_settled = true,
+InvariantReport check_invariants(Store& store, bool expect_settled = true,
                                  int max_violations = 1000);
 
 // One derived counter that repair_invariants() recomputed.
@@ -71,6 +71,6 @@ struct RepairReport {
 // Counters are moved by conditional updates relative to what was read, so it is safe while
 // other processes write; it writes no events. Idempotent: a second run repairs nothing.
 // Implemented in src/domain/invariant_repair.cpp. Errors: Unavailable (storage).
-RepairReport repair_invariants(Storage& storage);
+RepairReport repair_invariants(Store& store);
 
 }  // namespace commerce

@@ -48,12 +48,16 @@
 #include "commerce/clock.h"
 #include "commerce/event_sink.h"
 #include "commerce/outbox.h"
-#include "commerce/storage.h"
 
 namespace commerce {
 
+class Storage;
 class Store;
-class Transaction;  // internal (src/storage/transaction.h)
+class Transaction;
+
+namespace detail {
+struct RelayAccess;
+}
 
 struct RelayOptions {
   int batch_size = 100;                  // events per publish, 1..10000
@@ -92,8 +96,6 @@ class OutboxRelay {
   // The relay of a store: uses its storage and clock. `store` and `sink` must outlive it.
   // Errors: InvalidArgument naming the RelayOptions field that is out of range.
   OutboxRelay(Store& store, EventSink& sink, RelayOptions options = {});
-  // Over any storage adapter and clock (used by the command line tool and tests).
-  OutboxRelay(Storage& storage, const Clock& clock, EventSink& sink, RelayOptions options = {});
   ~OutboxRelay();
   OutboxRelay(const OutboxRelay&) = delete;
   OutboxRelay& operator=(const OutboxRelay&) = delete;
@@ -133,6 +135,10 @@ class OutboxRelay {
   static constexpr const char* kLeaseName = "outbox-relay";
 
  private:
+  friend struct detail::RelayAccess;
+  // Over any storage adapter and clock (the library's tests wrap the store's storage).
+  OutboxRelay(Storage& storage, const Clock& clock, EventSink& sink, RelayOptions options);
+
   struct Flight;  // a claimed batch, handed to the sink, waiting for its acknowledgements
   using Flights = std::deque<std::unique_ptr<Flight>>;
   class Publisher;  // hands batches to a sink that publishes in the background, from a thread

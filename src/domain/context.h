@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "commerce/storage.h"
 #include "commerce/store.h"
 #include "storage/transaction.h"
 

@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <vector>
+
 #include "commerce/error.h"
 #include "commerce/ids.h"
+#include "validate.h"
 
 namespace commerce::detail {
 
@@ -46,11 +49,69 @@ constexpr EventKind kEventKinds[] = {
     {"PaymentVoided", "order", "payment", "voided"},
 };
 
-const EventKind& kind_of(std::string_view type) {
+const EventKind* find_kind(std::string_view type) {
   for (const auto& kind : kEventKinds) {
-    if (kind.type == type) return kind;
+    if (kind.type == type) return &kind;
   }
+  return nullptr;
+}
+
+const EventKind& kind_of(std::string_view type) {
+  if (const EventKind* kind = find_kind(type)) return *kind;
   throw Error::internal(fmt::format("event type '{}' is not catalogued", type));
+}
+
+constexpr std::size_t kMaxHostTypeBytes = 64;
+constexpr int kMaxHostTypeWords = 8;
+
+bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+bool is_lower_or_digit(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+// The words of a host event type (see emit_host_event()), lower-cased; InvalidArgument naming
+// "type" if it is not 2..8 PascalCase words or is a catalogued type.
+std::vector<std::string> host_type_words(std::string_view type) {
+  const auto refuse = [](const std::string& problem) {
+    return Error::invalid_argument("type", problem);
+  };
+  if (type.empty() || type.size() > kMaxHostTypeBytes) {
+    throw refuse(fmt::format("must be 1..{} characters", kMaxHostTypeBytes));
+  }
+  if (find_kind(type) != nullptr) {
+    throw refuse(fmt::format("'{}' is one of the library's own event types; the library's "
+                             "operations write those",
+                             type));
+  }
+  std::vector<std::string> words;
+  for (std::size_t i = 0; i < type.size(); ++i) {
+    const char c = type[i];
+    if (is_upper(c)) {
+      words.emplace_back(1, static_cast<char>(c - 'A' + 'a'));
+    } else if (is_lower_or_digit(c) && !words.empty()) {
+      words.back() += c;
+    } else {
+      throw refuse("must be PascalCase words of A-Z followed by a-z 0-9, e.g. LoyaltyBonusApplied");
+    }
+  }
+  for (const auto& word : words) {
+    if (word.size() < 2) {
+      throw refuse("each word must be an uppercase letter followed by lowercase letters or "
+                   "digits, e.g. LoyaltyBonusApplied");
+    }
+  }
+  if (words.size() < 2 || static_cast<int>(words.size()) > kMaxHostTypeWords) {
+    throw refuse(fmt::format("must be 2..{} words: the entity, then the event, e.g. "
+                             "LoyaltyBonusApplied",
+                             kMaxHostTypeWords));
+  }
+  return words;
+}
+
+std::string host_topic(std::string_view type, TopicNaming naming) {
+  const std::vector<std::string> words = host_type_words(type);
+  if (naming == TopicNaming::kPerDomain) return "host-events";
+  std::string event = words[1];
+  for (std::size_t i = 2; i < words.size(); ++i) event += "-" + words[i];
+  return fmt::format("host.{}.{}", words[0], event);
 }
 
 }  // namespace
@@ -67,28 +128,38 @@ std::string topic_for(std::string_view type, TopicNaming naming) {
 
 namespace {
 
-void append(Command& cmd, std::string_view type, const std::string& key, std::string payload) {
+Event append(Command& cmd, std::string_view type, std::string topic, const std::string& key,
+             std::string payload) {
   Event event;
   event.id = new_id(cmd.now);
   event.type = std::string(type);
   event.schema_version = 1;
-  event.topic = topic_for(type, cmd.ctx.options.topic_naming);
+  event.topic = std::move(topic);
   event.key = key;
   event.occurred_at = cmd.now;
   event.request_id = cmd.request_id;
   event.payload = std::move(payload);
-  cmd.tx.append_event(event);
+  event.seq = cmd.tx.append_event(event);
+  return event;
 }
 
 }  // namespace
 
 void emit(Command& cmd, std::string_view type, const std::string& key,
           const nlohmann::json& payload) {
-  append(cmd, type, key, payload.dump());
+  append(cmd, type, topic_for(type, cmd.ctx.options.topic_naming), key, payload.dump());
 }
 
 void emit(Command& cmd, std::string_view type, const std::string& key, const JsonText& payload) {
-  append(cmd, type, key, payload.str());
+  append(cmd, type, topic_for(type, cmd.ctx.options.topic_naming), key, payload.str());
+}
+
+Event emit_host_event(Command& cmd, const std::string& type, const std::string& key,
+                      const std::string& payload) {
+  std::string topic = host_topic(type, cmd.ctx.options.topic_naming);
+  check_id("key", key);
+  check_json_object("payload", payload);
+  return append(cmd, type, std::move(topic), key, payload);
 }
 
 }  // namespace commerce::detail

@@ -4,6 +4,7 @@
 #include "commerce/invariants.h"
 #include "paged_rows.h"
 #include "storage/transaction.h"
+#include "store_access.h"
 
 namespace commerce {
 
@@ -148,7 +149,8 @@ void append(RepairReport& into, RepairReport part) {
 
 }  // namespace
 
-RepairReport repair_invariants(Storage& storage) {
+RepairReport repair_invariants(Store& store) {
+  Storage& storage = detail::storage_of(store);
   RepairReport report;
   append(report, repair_stock(storage));
   append(report, repair_points(storage));

@@ -7,6 +7,7 @@
 #include "commerce/error.h"
 #include "paged_rows.h"
 #include "storage/transaction.h"
+#include "store_access.h"
 
 namespace commerce {
 
@@ -271,9 +272,9 @@ class Checker {
 
 }  // namespace
 
-InvariantReport check_invariants(Storage& storage, bool expect_settled, int max_violations) {
+InvariantReport check_invariants(Store& store, bool expect_settled, int max_violations) {
   if (max_violations < 1) throw Error::invalid_argument("max_violations", "must be at least 1");
-  return run_unit(storage, Storage::Access::kRead, [&](Transaction& tx) {
+  return run_unit(detail::storage_of(store), Storage::Access::kRead, [&](Transaction& tx) {
     return Checker(tx, expect_settled, max_violations).run();
   });
 }

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "commerce/coupons.h"
@@ -23,6 +24,27 @@ std::vector<Reservation> reserve_stock(Command& cmd, const std::string& order_id
 std::vector<Reservation> commit_stock(Command& cmd, const std::string& order_id,
                                       const std::vector<Reservation>* reserved = nullptr);
 std::vector<Reservation> release_stock(Command& cmd, const std::string& order_id);
+
+// Restock (delta > 0) or shrink (delta < 0) of the product with its audit row and StockAdjusted
+// event; returns the level after it. Errors: NotFound (product), InvalidArgument naming "delta"
+// (on_hand would overflow), FailedPrecondition kOutOfStock (a shrink below what is reserved).
+// Check the arguments first (check_stock_adjustment).
+StockLevel adjust_stock(Command& cmd, const std::string& product_id, std::int64_t delta,
+                        const std::string& reason);
+// The arguments of a stock adjustment: product id, delta (non-zero, within +-1e9), reason.
+void check_stock_adjustment(const std::string& product_id, std::int64_t delta,
+                            const std::string& reason);
+
+// An administrative change of the user's balance by `delta` (non-zero) with its ledger entry
+// (kAdjust, balance_after) and PointAdjusted event; never takes the balance below zero.
+// `delta_field` names the caller's argument in errors. Errors: InvalidArgument (the balance
+// would overflow), FailedPrecondition kInsufficientPoints naming the user. Check the arguments
+// first (check_points_adjustment).
+PointsEntry adjust_points(Command& cmd, const std::string& user_id, Money delta,
+                          const std::string& reason, std::string_view delta_field);
+// The arguments of a points adjustment: user id, delta (non-zero, within +-1e15), reason.
+void check_points_adjustment(std::string_view delta_field, const std::string& user_id,
+                             Money delta, const std::string& reason);
 
 // `new_order`: the order was created in this unit of work, so it has used no points yet.
 PointsEntry use_points(Command& cmd, const std::string& user_id, Money amount,

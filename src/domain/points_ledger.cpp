@@ -85,6 +85,27 @@ PointsEntry use_points(Command& cmd, const std::string& user_id, Money amount,
   return record(cmd, user_id, PointsEntryKind::kUse, -amount, order_id, {});
 }
 
+void check_points_adjustment(std::string_view delta_field, const std::string& user_id,
+                             Money delta, const std::string& reason) {
+  check_id("user_id", user_id);
+  if (delta == 0) throw Error::invalid_argument(std::string(delta_field), "must not be zero");
+  if (delta < -kMaxPointsDelta || delta > kMaxPointsDelta) {
+    throw Error::invalid_argument(std::string(delta_field),
+                                  fmt::format("must be within +-{}", kMaxPointsDelta));
+  }
+  check_text("reason", reason, kMaxNameBytes, true);
+}
+
+PointsEntry adjust_points(Command& cmd, const std::string& user_id, Money delta,
+                          const std::string& reason, std::string_view delta_field) {
+  if (delta > 0) {
+    credit(cmd, user_id, delta, delta_field);
+  } else if (!cmd.tx.try_debit_points(user_id, -delta)) {
+    throw insufficient(user_id, -delta, cmd.tx.find_points_balance(user_id));
+  }
+  return record(cmd, user_id, PointsEntryKind::kAdjust, delta, {}, reason);
+}
+
 std::optional<PointsEntry> restore_points(Command& cmd, const std::string& order_id) {
   std::optional<PointsEntry> use;
   for (auto& entry : cmd.tx.find_points_entries_for_order(order_id)) {
@@ -133,24 +154,13 @@ std::optional<PointsEntry> PointsLedger::restore(const std::string& order_id) {
 
 PointsEntry PointsLedger::adjust(const std::string& user_id, Money delta, const std::string& reason,
                                  const std::string& request_id) {
-  detail::check_id("user_id", user_id);
-  if (delta == 0) throw Error::invalid_argument("delta", "must not be zero");
-  if (delta < -kMaxPointsDelta || delta > kMaxPointsDelta) {
-    throw Error::invalid_argument("delta", fmt::format("must be within +-{}", kMaxPointsDelta));
-  }
-  detail::check_text("reason", reason, detail::kMaxNameBytes, true);
+  detail::check_points_adjustment("delta", user_id, delta, reason);
   const json call = {
       {"op", "points.adjust"}, {"user_id", user_id}, {"delta", delta}, {"reason", reason}};
   return run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
     Command cmd{tx, ctx_, ctx_.clock.now(), request_id};
-    return detail::once_per_request(cmd, call, [&] {
-      if (delta > 0) {
-        credit(cmd, user_id, delta, "delta");
-      } else if (!tx.try_debit_points(user_id, -delta)) {
-        throw insufficient(user_id, -delta, tx.find_points_balance(user_id));
-      }
-      return record(cmd, user_id, PointsEntryKind::kAdjust, delta, {}, reason);
-    });
+    return detail::once_per_request(
+        cmd, call, [&] { return detail::adjust_points(cmd, user_id, delta, reason, "delta"); });
   });
 }
 

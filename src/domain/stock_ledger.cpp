@@ -17,6 +17,10 @@ using nlohmann::json;
 
 namespace detail {
 
+namespace {
+constexpr std::int64_t kMaxStockDelta = 1'000'000'000;
+}  // namespace
+
 std::vector<Reservation> reserve_stock(Command& cmd, const std::string& order_id,
                                        const std::vector<LineItem>& items, Timestamp expires_at,
                                        bool new_order) {
@@ -110,6 +114,32 @@ std::vector<Reservation> release_stock(Command& cmd, const std::string& order_id
   return released;
 }
 
+void check_stock_adjustment(const std::string& product_id, std::int64_t delta,
+                            const std::string& reason) {
+  check_id("product_id", product_id);
+  if (delta == 0 || delta > kMaxStockDelta || delta < -kMaxStockDelta) {
+    throw Error::invalid_argument("delta", "must be non-zero and within +-1000000000");
+  }
+  check_text("reason", reason, kMaxNameBytes, true);
+}
+
+StockLevel adjust_stock(Command& cmd, const std::string& product_id, std::int64_t delta,
+                        const std::string& reason) {
+  auto level = cmd.tx.find_stock(product_id);
+  if (!level) throw Error::not_found("product", product_id);
+  checked_add(level->on_hand, delta, "delta");
+  if (!cmd.tx.try_adjust_stock(product_id, delta)) {
+    throw Error::failed_precondition(
+        Reason::kOutOfStock, product_id,
+        fmt::format("product '{}': shrinking by {} would leave less than the {} reserved",
+                    product_id, -delta, level->reserved));
+  }
+  cmd.tx.insert_stock_adjustment({new_id(cmd.now), product_id, delta, reason, cmd.now});
+  emit(cmd, "StockAdjusted", product_id,
+       {{"product_id", product_id}, {"delta", delta}, {"reason", reason}});
+  return *cmd.tx.find_stock(product_id);
+}
+
 }  // namespace detail
 
 std::vector<Reservation> StockLedger::reserve(const std::string& order_id,
@@ -144,32 +174,15 @@ std::vector<Reservation> StockLedger::release(const std::string& order_id) {
 
 StockLevel StockLedger::adjust(const std::string& product_id, std::int64_t delta,
                                const std::string& reason, const std::string& request_id) {
-  detail::check_id("product_id", product_id);
-  if (delta == 0 || delta > 1'000'000'000 || delta < -1'000'000'000) {
-    throw Error::invalid_argument("delta", "must be non-zero and within +-1000000000");
-  }
-  detail::check_text("reason", reason, detail::kMaxNameBytes, true);
+  detail::check_stock_adjustment(product_id, delta, reason);
   const json call = {{"op", "stock.adjust"},
                      {"product_id", product_id},
                      {"delta", delta},
                      {"reason", reason}};
   return run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
     Command cmd{tx, ctx_, ctx_.clock.now(), request_id};
-    return detail::once_per_request(cmd, call, [&] {
-      auto level = tx.find_stock(product_id);
-      if (!level) throw Error::not_found("product", product_id);
-      checked_add(level->on_hand, delta, "delta");
-      if (!tx.try_adjust_stock(product_id, delta)) {
-        throw Error::failed_precondition(
-            Reason::kOutOfStock, product_id,
-            fmt::format("product '{}': shrinking by {} would leave less than the {} reserved",
-                        product_id, -delta, level->reserved));
-      }
-      tx.insert_stock_adjustment({new_id(cmd.now), product_id, delta, reason, cmd.now});
-      detail::emit(cmd, "StockAdjusted", product_id,
-                   {{"product_id", product_id}, {"delta", delta}, {"reason", reason}});
-      return *tx.find_stock(product_id);
-    });
+    return detail::once_per_request(
+        cmd, call, [&] { return detail::adjust_stock(cmd, product_id, delta, reason); });
   });
 }
 

@@ -8,7 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "commerce/error.h"
+#include "commerce/storage.h"
 #include "domain/context.h"
+#include "domain/unit_access.h"
 #include "domain/validate.h"
 #include "inbox_handlers.h"
 #include "storage/transaction.h"
@@ -242,18 +244,13 @@ InboxOutcome Inbox::receive(const IncomingMessage& raw) {
       outcome = InboxOutcome::kDuplicate;
       return;
     }
-    InboxContext context(tx, cmd.now, message, &cmd);
-    handler(context, message);
-    follow_ups = std::move(context.after_commit_);
+    follow_ups = detail::UnitAccess::run(cmd, UnitMode::kWrite, [&](Unit& unit) {
+      InboxContext context(unit, message);
+      handler(context, message);
+    });
     outcome = InboxOutcome::kApplied;
   });
-  for (auto& action : follow_ups) {
-    try {
-      action();
-    } catch (...) {
-      // Documented: follow-ups are best effort; recover() finishes what they leave.
-    }
-  }
+  detail::run_after_commit(follow_ups);
   return outcome;
 }
 

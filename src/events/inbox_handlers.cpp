@@ -20,6 +20,7 @@
 #include "domain/context.h"
 #include "domain/event_writer.h"
 #include "domain/order_saga.h"
+#include "domain/unit_access.h"
 
 namespace commerce::detail {
 
@@ -33,7 +34,7 @@ Order require_order(Command& cmd, const std::string& order_id) {
 
 void payment_handler(InboxContext& ctx, const IncomingMessage& message, bool approved,
                      OrderBook* orders) {
-  Command& cmd = InboxAccess::command(ctx);
+  Command& cmd = UnitAccess::command(ctx.unit());
   const std::string order_id = message.string_field("order_id");
   const PaymentResult result{
       approved ? PaymentOutcome::kApproved : PaymentOutcome::kDeclined,
@@ -42,7 +43,8 @@ void payment_handler(InboxContext& ctx, const IncomingMessage& message, bool app
       true};
   OrderSaga::record_payment_result(cmd, order_id, result, {{"message_id", message.id}});
   if (orders != nullptr) {
-    ctx.after_commit([orders, order_id, approved] { orders->complete_payment(order_id, approved); });
+    ctx.unit().after_commit(
+        [orders, order_id, approved] { orders->complete_payment(order_id, approved); });
   }
 }
 
@@ -55,7 +57,7 @@ void advance(Command& cmd, const Order& order, OrderStatus from, OrderStatus to,
 // DELIVERED when the shipped update was lost or arrives later. An update the order is already
 // at or past changes nothing (updates may arrive out of order).
 void delivery_handler(InboxContext& ctx, const IncomingMessage& message) {
-  Command& cmd = InboxAccess::command(ctx);
+  Command& cmd = UnitAccess::command(ctx.unit());
   const std::string order_id = message.string_field("order_id");
   const std::string status = message.string_field("status");
   if (status != "shipped" && status != "delivered") {

@@ -17,6 +17,7 @@
 #include "commerce/ids.h"
 #include "commerce/store.h"
 #include "storage/transaction.h"
+#include "store_access.h"
 
 namespace commerce {
 
@@ -54,7 +55,7 @@ std::string clip(std::string text) {
 }  // namespace
 
 OutboxRelay::OutboxRelay(Store& store, EventSink& sink, RelayOptions options)
-    : OutboxRelay(store.storage(), store.clock(), sink, std::move(options)) {}
+    : OutboxRelay(detail::storage_of(store), store.clock(), sink, std::move(options)) {}
 
 OutboxRelay::OutboxRelay(Storage& storage, const Clock& clock, EventSink& sink,
                          RelayOptions options)

@@ -21,6 +21,7 @@
 #include "scratch_dir.h"
 #include "sqlite_dump.h"
 #include "storage/transaction.h"
+#include "store_access.h"
 
 namespace commerce::testing {
 namespace {
@@ -554,7 +555,7 @@ class SeededStore {
     s.stock().reserve("order-1", {{"mug", 2}});
     s.points().charge("alice", 5000, "charge-alice");
     s.points().use("alice", 100, "order-p");
-    run_unit(s.storage(), Storage::Access::kWrite, [](Transaction& tx) {
+    run_unit(commerce::detail::storage_of(s), Storage::Access::kWrite, [](Transaction& tx) {
       if (!tx.try_credit_points("whale", kMax - 10)) throw std::runtime_error("seed whale");
       tx.insert_points_entry({.id = "00000000-0000-7000-8000-000000000001",
                               .user_id = "whale",

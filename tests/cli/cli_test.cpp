@@ -67,6 +67,14 @@ TEST_F(CliTest, InitIsRepeatableAndKeepsTheCurrency) {
   const Result stats = run({"--db", usd, "--json", "stats"});
   ASSERT_EQ(stats.exit_code, 0) << stats.err;
   EXPECT_EQ(stats.json()["currency"], "USD");
+  // A database file that was never initialized is refused, not adopted, and stays new.
+  const std::string blank = dir_.path("blank.db");
+  std::ofstream(blank).close();
+  EXPECT_EQ(run({"--db", blank, "--json", "stats"}).exit_code, 5);
+  const Result late = run({"--json", "init", "--db", blank});
+  ASSERT_EQ(late.exit_code, 0) << late.err;
+  EXPECT_EQ(late.json()["created"], true);
+  EXPECT_EQ(late.json()["currency"], "KRW");
 }
 
 TEST_F(CliTest, ProductsCanBeCreatedChangedListedAndRemoved) {

@@ -7,6 +7,7 @@
 #include "commerce/error.h"
 #include "concurrency_suite.h"
 #include "storage/transaction.h"
+#include "store_access.h"
 
 namespace commerce::testing {
 namespace {
@@ -66,7 +67,7 @@ TEST_P(StorageConcurrency, ReservationRaceSellsExactlyTheStock) {
   // reserved equals the live reservation rows, and exactly the winners hold one.
   std::int64_t live_units = 0;
   std::vector<std::int64_t> holders;
-  run_unit(store->storage(), Storage::Access::kRead, [&](Transaction& tx) {
+  run_unit(commerce::detail::storage_of(*store), Storage::Access::kRead, [&](Transaction& tx) {
     live_units = 0;
     holders.clear();
     for (std::int64_t i = 0; i < kAttempts; ++i) {

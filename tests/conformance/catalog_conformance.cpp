@@ -179,6 +179,10 @@ TEST_P(StorageConformance, StoreKeepsItsCurrency) {
   usd.currency = "usd";
   EXPECT_EQ(EXPECT_COMMERCE_ERROR(Store::open(location_, usd), ErrorCode::kInvalidArgument),
             "currency");
+  // An empty currency opens the store with the one it was created with.
+  StoreOptions own;
+  own.currency.clear();
+  EXPECT_EQ(Store::open(location_, own)->options().currency, "KRW");
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "storage_conformance.h"
 #include "test_support.h"
 #include "storage/transaction.h"
+#include "store_access.h"
 
 namespace commerce::testing {
 namespace {
@@ -56,7 +57,7 @@ TEST_P(StorageConformance, CouponPerUserIssueCountersListAndConditionalSet) {
   using Row = std::tuple<std::string, std::int64_t, std::int64_t>;  // user, issued, coupons
   const auto rows = [&](const std::string& id, const std::string& after, int limit) {
     std::vector<Row> out;
-    run_unit(store_->storage(), Storage::Access::kRead, [&](Transaction& tx) {
+    run_unit(commerce::detail::storage_of(*store_), Storage::Access::kRead, [&](Transaction& tx) {
       out.clear();
       for (const auto& u : tx.list_coupon_user_issues(id, after, limit)) {
         out.emplace_back(u.user_id, u.issued, u.coupons);
@@ -72,7 +73,7 @@ TEST_P(StorageConformance, CouponPerUserIssueCountersListAndConditionalSet) {
   EXPECT_TRUE(rows("no-such-template", "", 10).empty());
 
   // A coupon without a counter row (u3) and a counter without coupons (u4) are listed too.
-  run_unit(store_->storage(), Storage::Access::kWrite, [&](Transaction& tx) {
+  run_unit(commerce::detail::storage_of(*store_), Storage::Access::kWrite, [&](Transaction& tx) {
     tx.insert_coupon({.id = "00000000-0000-7000-8000-0000000000c3", .template_id = tmpl,
                       .code = "FIX", .user_id = "u3", .status = CouponStatus::kAvailable,
                       .valid_until = kStart + kDay, .issued_at = kStart, .updated_at = kStart});
@@ -86,7 +87,7 @@ TEST_P(StorageConformance, CouponPerUserIssueCountersListAndConditionalSet) {
   const auto set = [&](const std::string& id, const std::string& user, std::int64_t from,
                        std::int64_t to) {
     bool applied = false;
-    run_unit(store_->storage(), Storage::Access::kWrite, [&](Transaction& tx) {
+    run_unit(commerce::detail::storage_of(*store_), Storage::Access::kWrite, [&](Transaction& tx) {
       applied = tx.try_set_coupon_user_issued(id, user, from, to);
     });
     return applied;
@@ -230,7 +231,7 @@ TEST_P(StorageConformance, EveryChangeWritesItsEventsInTheSameTransaction) {
   EXPECT_COMMERCE_ERROR(store_->stock().reserve("o2", {{"a", 5}}), ErrorCode::kFailedPrecondition);
   store_->points().charge("u1", 10, "r-1");
   std::vector<Event> events;
-  run_unit(store_->storage(), Storage::Access::kRead,
+  run_unit(commerce::detail::storage_of(*store_), Storage::Access::kRead,
                         [&](Transaction& tx) { events = tx.read_outbox(0, 100); });
   std::vector<std::string> types;
   for (auto& e : events) types.push_back(e.type);

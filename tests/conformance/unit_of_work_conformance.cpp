@@ -8,6 +8,7 @@
 #include "storage_conformance.h"
 #include "test_support.h"
 #include "storage/transaction.h"
+#include "store_access.h"
 
 namespace commerce::testing {
 namespace {
@@ -15,7 +16,7 @@ namespace {
 TEST_P(StorageConformance, UnitOfWorkRollsBackEverythingWhenTheCallbackThrows) {
   store_->catalog().create({.id = "mug", .name = "Mug", .price = 12000});
   store_->stock().adjust("mug", 5, "restock");
-  EXPECT_THROW(run_unit(store_->storage(), Storage::Access::kWrite,
+  EXPECT_THROW(run_unit(commerce::detail::storage_of(*store_), Storage::Access::kWrite,
                                      [](Transaction& tx) {
                                        EXPECT_TRUE(tx.try_reserve_stock("mug", 2));
                                        EXPECT_TRUE(tx.try_credit_points("u1", 10));
@@ -29,7 +30,7 @@ TEST_P(StorageConformance, UnitOfWorkRollsBackEverythingWhenTheCallbackThrows) {
 TEST_P(StorageConformance, SavepointUndoesOnlyWhatItsWorkChanged) {
   store_->catalog().create({.id = "mug", .name = "Mug", .price = 12000});
   store_->stock().adjust("mug", 5, "restock");
-  run_unit(store_->storage(), Storage::Access::kWrite, [](Transaction& tx) {
+  run_unit(commerce::detail::storage_of(*store_), Storage::Access::kWrite, [](Transaction& tx) {
     EXPECT_TRUE(tx.try_reserve_stock("mug", 1));  // before: kept
     EXPECT_THROW(tx.savepoint([&] {
       EXPECT_TRUE(tx.try_reserve_stock("mug", 2));
@@ -56,7 +57,7 @@ TEST_P(StorageConformance, SavepointUndoesOnlyWhatItsWorkChanged) {
 TEST_P(StorageConformance, SavepointRollsBackWithItsUnit) {
   store_->catalog().create({.id = "mug", .name = "Mug", .price = 12000});
   store_->stock().adjust("mug", 5, "restock");
-  EXPECT_THROW(run_unit(store_->storage(), Storage::Access::kWrite,
+  EXPECT_THROW(run_unit(commerce::detail::storage_of(*store_), Storage::Access::kWrite,
                                      [](Transaction& tx) {
                                        tx.savepoint([&] { EXPECT_TRUE(tx.try_reserve_stock("mug", 2)); });
                                        throw std::runtime_error("host failure");
@@ -67,7 +68,7 @@ TEST_P(StorageConformance, SavepointRollsBackWithItsUnit) {
 
 TEST_P(StorageConformance, ConditionalUpdatesReportWhetherTheyApplied) {
   store_->catalog().create({.id = "mug", .name = "Mug", .price = 12000});
-  run_unit(store_->storage(), Storage::Access::kWrite, [](Transaction& tx) {
+  run_unit(commerce::detail::storage_of(*store_), Storage::Access::kWrite, [](Transaction& tx) {
     EXPECT_TRUE(tx.try_adjust_stock("mug", 3));
     EXPECT_FALSE(tx.try_reserve_stock("mug", 4));
     EXPECT_TRUE(tx.try_reserve_stock("mug", 3));
@@ -95,7 +96,7 @@ TEST_P(StorageConformance, ConcurrentUnitsFailIndependently) {
       for (int i = 0; i < kUnits; ++i) {
         const bool fail = (t + i) % 3 == 0;
         try {
-          run_unit(store_->storage(), Storage::Access::kWrite, [&](Transaction& tx) {
+          run_unit(commerce::detail::storage_of(*store_), Storage::Access::kWrite, [&](Transaction& tx) {
             ASSERT_TRUE(tx.try_reserve_stock("a", 1));
             ASSERT_TRUE(tx.try_credit_points("u" + std::to_string(t), 1));
             if (fail) throw std::runtime_error("unit fails after writing");

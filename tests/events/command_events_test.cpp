@@ -7,6 +7,7 @@
 #include "commerce/points.h"
 #include "commerce/stock.h"
 #include "events_test_support.h"
+#include "store_access.h"
 
 namespace commerce {
 namespace {
@@ -30,7 +31,7 @@ class CommandEventsTest : public ::testing::Test {
 
   // The events appended since the last call.
   std::vector<Event> take() {
-    auto events = events_test::outbox_after(store_->storage(), cursor_);
+    auto events = events_test::outbox_after(commerce::detail::storage_of(*store_), cursor_);
     if (!events.empty()) cursor_ = events.back().seq;
     return events;
   }
@@ -310,7 +311,7 @@ TEST_F(CommandEventsTest, PerTypeTopicNaming) {
                                                        .total_limit = 1});
   (void)coupon_tmpl;
   std::vector<std::string> topics;
-  for (const auto& e : events_test::outbox_after(store->storage())) topics.push_back(e.topic);
+  for (const auto& e : events_test::outbox_after(commerce::detail::storage_of(*store))) topics.push_back(e.topic);
   EXPECT_EQ(topics, (std::vector<std::string>{"product.product.created", "product.stock.adjusted",
                                               "user.point.charged", "order.coupon.template-created"}));
 }
@@ -321,7 +322,7 @@ TEST_F(CommandEventsTest, SeqIncreasesAndIdsSortByTime) {
   store_->stock().adjust("sku-1", 1, "a");
   clock_->advance(5);
   store_->stock().adjust("sku-1", 1, "b");
-  const auto events = events_test::outbox_after(store_->storage());
+  const auto events = events_test::outbox_after(commerce::detail::storage_of(*store_));
   ASSERT_EQ(events.size(), 4u);
   for (std::size_t i = 1; i < events.size(); ++i) {
     EXPECT_GT(events[i].seq, events[i - 1].seq);

@@ -12,12 +12,13 @@
 #include "conformance/storage_conformance.h"
 #include "conformance/test_support.h"
 #include "storage/transaction.h"
+#include "store_access.h"
 
 namespace commerce::testing {
 namespace {
 
 std::vector<Event> all_events(Store& store) {
-  return run_unit(store.storage(), Storage::Access::kRead,
+  return run_unit(commerce::detail::storage_of(store), Storage::Access::kRead,
                   [](Transaction& tx) { return tx.read_outbox(0, 100'000); });
 }
 
@@ -31,7 +32,7 @@ void make_events(Store& store, const std::vector<std::string>& keys, int per_key
 
 template <class F>
 auto write(Store& store, F&& f) {
-  return run_unit(store.storage(), Storage::Access::kWrite, std::forward<F>(f));
+  return run_unit(commerce::detail::storage_of(store), Storage::Access::kWrite, std::forward<F>(f));
 }
 
 TEST_P(StorageConformance, EventsDueEventsSkipAKeyWaitingForARetry) {
@@ -303,9 +304,7 @@ TEST_P(StorageConformance, EventsOneRelayLeaderAcrossStores) {
 TEST_P(StorageConformance, EventsInboxAppliesOnceAcrossStores) {
   auto other = open_again();
   auto bump = [](InboxContext& ctx, const IncomingMessage& m) {
-    auto& tx = ctx.transaction();
-    const auto now = tx.find_setting("bumps");
-    tx.put_setting("bumps", std::to_string((now ? std::stoll(*now) : 0) + m.int_field("n")));
+    ctx.unit().points().credit("bumps", m.int_field("n"), "bump " + m.id);
   };
   store_->inbox().register_handler("Bump", bump);
   other->inbox().register_handler("Bump", bump);
@@ -324,9 +323,7 @@ TEST_P(StorageConformance, EventsInboxAppliesOnceAcrossStores) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(applied.load(), 10);
-  const auto bumps = write(*store_, [](Transaction& tx) { return tx.find_setting("bumps"); });
-  ASSERT_TRUE(bumps.has_value());
-  EXPECT_EQ(std::stoll(*bumps), 55);
+  EXPECT_EQ(store_->points().balance("bumps"), 55);
 }
 
 }  // namespace

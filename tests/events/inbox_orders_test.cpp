@@ -8,6 +8,7 @@
 #include "commerce/orders.h"
 #include "commerce/payments.h"
 #include "events_test_support.h"
+#include "store_access.h"
 
 namespace commerce {
 namespace {
@@ -51,17 +52,17 @@ class InboxOrdersTest : public ::testing::Test {
 
   std::vector<std::string> event_types_since(std::int64_t seq) {
     std::vector<std::string> types;
-    for (const auto& e : events_test::outbox_after(store_->storage(), seq)) types.push_back(e.type);
+    for (const auto& e : events_test::outbox_after(commerce::detail::storage_of(*store_), seq)) types.push_back(e.type);
     return types;
   }
 
   std::int64_t last_seq() {
-    const auto all = events_test::outbox_after(store_->storage());
+    const auto all = events_test::outbox_after(commerce::detail::storage_of(*store_));
     return all.empty() ? 0 : all.back().seq;
   }
 
   void expect_invariants() {
-    const auto report = check_invariants(store_->storage(), false);
+    const auto report = check_invariants(*store_, false);
     for (const auto& v : report.violations) ADD_FAILURE() << v.rule << " " << v.subject << ": " << v.detail;
   }
 
@@ -80,7 +81,7 @@ TEST_F(InboxOrdersTest, PaymentCompletedConfirmsAPendingOrderOnce) {
   EXPECT_EQ(store_->stock().level("sku-a").sold, 2);
   EXPECT_EQ(event_types_since(seq),
             (std::vector<std::string>{"PaymentCompleted", "StockCommitted", "OrderConfirmed"}));
-  const auto paid = events_test::outbox_after(store_->storage(), seq).front();
+  const auto paid = events_test::outbox_after(commerce::detail::storage_of(*store_), seq).front();
   EXPECT_EQ(paid.key, order.id);
   EXPECT_EQ(events_test::payload_of(paid)["reference"], "ch_1");
   EXPECT_EQ(events_test::payload_of(paid)["amount"], order.total);

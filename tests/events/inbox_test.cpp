@@ -7,6 +7,7 @@
 #include "commerce/inbox.h"
 #include "events_test_support.h"
 #include "storage/transaction.h"
+#include "store_access.h"
 
 namespace commerce {
 namespace {
@@ -98,22 +99,16 @@ class InboxTest : public ::testing::Test {
   void SetUp() override {
     clock_ = std::make_shared<ManualClock>(kStart);
     store_ = events_test::open_store(events_test::fresh_db_path(), clock_);
-    // A host handler with a visible effect in the message's transaction: adds payload.amount to
-    // a counter kept in the settings table.
+    // A host handler with a visible effect in the message's unit of work: credits
+    // payload.amount to the points balance of the user "counter".
     store_->inbox().register_handler("CounterBumped", [](InboxContext& ctx, const IncomingMessage& m) {
       const std::int64_t amount = m.int_field("amount");
       if (amount <= 0) throw Error::invalid_argument("payload.amount", "must be positive");
-      auto& tx = ctx.transaction();
-      const auto current = tx.find_setting("counter");
-      tx.put_setting("counter", std::to_string((current ? std::stoll(*current) : 0) + amount));
+      ctx.unit().points().credit("counter", amount, "counter bumped by " + m.id);
     });
   }
 
-  std::int64_t counter() {
-    auto value = run_unit(store_->storage(), Storage::Access::kRead,
-                          [](Transaction& tx) { return tx.find_setting("counter"); });
-    return value ? std::stoll(*value) : 0;
-  }
+  std::int64_t counter() { return store_->points().balance("counter"); }
 
   std::shared_ptr<ManualClock> clock_;
   std::unique_ptr<Store> store_;
@@ -176,7 +171,7 @@ TEST_F(InboxTest, TheSameIdWithOtherContentIsAConflict) {
 }
 
 TEST_F(InboxTest, RejectedMessagesChangeNothing) {
-  const auto outbox_before = events_test::outbox_after(store_->storage()).size();
+  const auto outbox_before = events_test::outbox_after(commerce::detail::storage_of(*store_)).size();
   // Unknown type.
   EXPECT_EQ(EVENTS_EXPECT_ERROR(store_->inbox().receive(message("m-1", "NoSuchThing", json::object())),
                                 ErrorCode::kInvalidArgument),
@@ -195,7 +190,7 @@ TEST_F(InboxTest, RejectedMessagesChangeNothing) {
   EXPECT_FALSE(store_->inbox().seen("m-1"));
   EXPECT_EQ(store_->inbox().applied_count(), 0);
   EXPECT_EQ(counter(), 0);
-  EXPECT_EQ(events_test::outbox_after(store_->storage()).size(), outbox_before);
+  EXPECT_EQ(events_test::outbox_after(commerce::detail::storage_of(*store_)).size(), outbox_before);
   // The id is still free: a corrected message is applied.
   EXPECT_EQ(store_->inbox().receive(message("m-1", "CounterBumped", {{"amount", 1}})),
             InboxOutcome::kApplied);
@@ -204,7 +199,7 @@ TEST_F(InboxTest, RejectedMessagesChangeNothing) {
 
 TEST_F(InboxTest, AHandlerFailureRollsBackItsPartialEffect) {
   store_->inbox().register_handler("HalfDone", [](InboxContext& ctx, const IncomingMessage&) {
-    ctx.transaction().put_setting("counter", "999");
+    ctx.unit().points().credit("counter", 999, "half done");
     throw Error::failed_precondition(Reason::kNone, "half", "refused after writing");
   });
   EVENTS_EXPECT_ERROR(store_->inbox().receive(message("m-9", "HalfDone", json::object())),
@@ -216,7 +211,7 @@ TEST_F(InboxTest, AHandlerFailureRollsBackItsPartialEffect) {
 TEST_F(InboxTest, AfterCommitActionsRunOnlyWhenTheMessageCommits) {
   int ran = 0;
   store_->inbox().register_handler("WithFollowUp", [&](InboxContext& ctx, const IncomingMessage& m) {
-    ctx.after_commit([&] { ++ran; });
+    ctx.unit().after_commit([&] { ++ran; });
     if (m.optional_string_field("fail")) throw Error::invalid_argument("payload.fail", "asked to");
   });
   EVENTS_EXPECT_ERROR(store_->inbox().receive(message("f-1", "WithFollowUp", {{"fail", "yes"}})),

@@ -3,6 +3,7 @@
 #include "commerce/orders.h"
 #include "commerce/payments.h"
 #include "events_test_support.h"
+#include "store_access.h"
 
 namespace commerce {
 namespace {
@@ -33,7 +34,7 @@ class OrderEventsTest : public ::testing::Test {
   }
 
   std::vector<Event> take() {
-    auto events = events_test::outbox_after(store_->storage(), cursor_);
+    auto events = events_test::outbox_after(commerce::detail::storage_of(*store_), cursor_);
     if (!events.empty()) cursor_ = events.back().seq;
     return events;
   }
@@ -73,7 +74,7 @@ TEST_F(OrderEventsTest, PlaceAPaidOrder) {
   ASSERT_EQ(o.status, OrderStatus::kConfirmed);
   const auto payment = gateway_->charges_for(o.id);
   EXPECT_EQ(payment, 1);
-  const auto events = events_test::outbox_after(store_->storage(), cursor_);
+  const auto events = events_test::outbox_after(commerce::detail::storage_of(*store_), cursor_);
   ASSERT_GE(events.size(), 6u);
   const std::string payment_id = events_test::payload_of(events[4])["payment_id"];
   const std::string reference = events_test::payload_of(events[4])["reference"];
@@ -118,7 +119,7 @@ TEST_F(OrderEventsTest, ADeclinedPaymentCompensatesWithEvents) {
   gateway_->script(Op::kCharge, {{B::kDecline}});
   const Order o = store_->orders().place({.user_id = "user-1", .items = {{"sku-a", 1}}, .points_to_use = 100});
   ASSERT_EQ(o.status, OrderStatus::kFailed);
-  const auto events = events_test::outbox_after(store_->storage(), cursor_);
+  const auto events = events_test::outbox_after(commerce::detail::storage_of(*store_), cursor_);
   std::vector<std::string> types;
   for (const auto& e : events) types.push_back(e.type);
   EXPECT_EQ(types, (std::vector<std::string>{"OrderCreated", "StockReserved", "PointUsed",

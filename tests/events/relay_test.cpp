@@ -18,7 +18,9 @@
 
 #include "commerce/outbox_relay.h"
 #include "events_test_support.h"
+#include "events/relay_access.h"
 #include "storage/transaction.h"
+#include "store_access.h"
 
 namespace commerce {
 namespace {
@@ -137,7 +139,7 @@ class RelayTest : public ::testing::Test {
     }
   }
 
-  std::vector<Event> outbox() { return events_test::outbox_after(store_->storage()); }
+  std::vector<Event> outbox() { return events_test::outbox_after(commerce::detail::storage_of(*store_)); }
 
   // Drains until nothing is pending; every retry comes due while the first batch of the first
   // drain waits for its acknowledgements (later batches in flight behind it).
@@ -334,7 +336,7 @@ TEST_F(RelayTest, AThrowingSinkOrAWrongAckCountFailsTheBatch) {
   clock_->advance(200);
   EXPECT_EQ(relay.drain().delivered, 3);
   EXPECT_EQ(memory.size(), 3u);
-  const auto rows = run_unit(store_->storage(), Storage::Access::kRead,
+  const auto rows = run_unit(commerce::detail::storage_of(*store_), Storage::Access::kRead,
                              [](Transaction& tx) { return tx.read_due_events(kStart + 10'000, 0, 10); });
   EXPECT_TRUE(rows.empty());
 }
@@ -354,7 +356,7 @@ TEST_F(RelayTest, PipelinedBatchesMarkNothingBehindAFailureOfTheBatchBefore) {
   OutboxRelay relay(*store_, sink, options(5, 2));
   // Per key, no delivered row may come after a row that is still pending.
   auto check_prefix = [&] {
-    const auto pending = run_unit(store_->storage(), Storage::Access::kRead, [](Transaction& tx) {
+    const auto pending = run_unit(commerce::detail::storage_of(*store_), Storage::Access::kRead, [](Transaction& tx) {
       return tx.read_due_events(kStart + 1'000'000'000, 0, 1000);
     });
     std::map<std::string, std::int64_t> first_pending;
@@ -460,8 +462,8 @@ TEST_F(RelayTest, ABatchsDeliveriesAndTheNextClaimShareOneTransaction) {
   AsyncSink sink;
   sink.settled_at_once = true;
   sink.background = false;  // so the relay always comes round to a batch it has handed over
-  CountingStorage counting(store_->storage());
-  OutboxRelay relay(counting, *clock_, sink, options(5, 6));
+  CountingStorage counting(commerce::detail::storage_of(*store_));
+  OutboxRelay relay = commerce::detail::RelayAccess::over(counting, *clock_, sink, options(5, 6));
   const RelayBatch done = relay.drain();
   EXPECT_TRUE(done.leader);
   EXPECT_EQ(done.delivered, static_cast<int>(written.size()));
@@ -506,7 +508,7 @@ TEST_F(RelayTest, APipelinedRelayThatLostItsLeaseMarksAndClaimsNothing) {
   const RelayStats stats = relay_a.stats();
   EXPECT_EQ(stats.delivered, 0);
   EXPECT_EQ(stats.pending, static_cast<std::int64_t>(written.size()));
-  for (const auto& p : run_unit(store_->storage(), Storage::Access::kRead, [](Transaction& tx) {
+  for (const auto& p : run_unit(commerce::detail::storage_of(*store_), Storage::Access::kRead, [](Transaction& tx) {
          return tx.read_due_events(kStart + 1'000'000'000, 0, 1000);
        })) {
     EXPECT_LE(p.attempts, 1) << "seq " << p.event.seq;  // B's attempt only
@@ -607,7 +609,7 @@ TEST_F(RelayTest, FailureRecordsAttemptsErrorAndBackoff) {
   OutboxRelay relay(*store_, sink, options(10, 100));
   relay.run_once();
   auto pending = [&] {
-    return run_unit(store_->storage(), Storage::Access::kRead,
+    return run_unit(commerce::detail::storage_of(*store_), Storage::Access::kRead,
                     [](Transaction& tx) { return tx.read_due_events(kStart + 1'000'000, 0, 10); });
   };
   ASSERT_EQ(pending().size(), 1u);
@@ -741,7 +743,7 @@ TEST(RelayCrash, KilledBetweenCommitAndRelayLosesNothing) {
   });
   auto clock = std::make_shared<ManualClock>(kStart);
   auto store = events_test::open_store(path, clock);
-  const auto written = events_test::outbox_after(store->storage());
+  const auto written = events_test::outbox_after(commerce::detail::storage_of(*store));
   ASSERT_EQ(written.size(), 3u);
   JsonLinesSink sink(jsonl);
   OutboxRelay relay(*store, sink);
@@ -783,7 +785,7 @@ TEST(RelayCrash, KilledDuringABatchResendsTheSameIdsAndLosesNothing) {
 
   auto clock = std::make_shared<ManualClock>(kStart);
   auto store = events_test::open_store(path, clock);
-  const auto written = events_test::outbox_after(store->storage());
+  const auto written = events_test::outbox_after(commerce::detail::storage_of(*store));
   ASSERT_EQ(written.size(), 20u);
   const auto before = read_json_lines(jsonl);
   ASSERT_EQ(before.size(), 10u);  // two batches reached the file; one was marked
@@ -843,7 +845,7 @@ TEST(RelayCrash, KilledInTheMiddleOfABatchPublishesTheWholeBatchAfterRestart) {
     relay.drain();
   });
   auto store = events_test::open_store(path, std::make_shared<ManualClock>(kStart));
-  const auto written = events_test::outbox_after(store->storage());
+  const auto written = events_test::outbox_after(commerce::detail::storage_of(*store));
   ASSERT_EQ(written.size(), 8u);
   EXPECT_EQ(read_json_lines(jsonl).size(), 4u);  // batch one, and one event of batch two
   JsonLinesSink sink(jsonl);

@@ -26,6 +26,7 @@
 #include "commerce/store.h"
 #include "kafka_test_support.h"
 #include "storage/transaction.h"
+#include "store_access.h"
 
 namespace commerce {
 namespace {
@@ -78,7 +79,7 @@ TEST(KafkaRelay, TenThousandEventsArriveOnceEachInOrderPerKey) {
   const std::string bootstrap = kafka_test::require_broker();
   if (bootstrap.empty()) return;
   auto store = Store::open(fresh_db_path("volume"));
-  const auto events = kafka_test::fill_outbox(store->storage(), 10'000, 150);
+  const auto events = kafka_test::fill_outbox(commerce::detail::storage_of(*store), 10'000, 150);
   const std::string prefix = kafka_test::unique_name("volume") + ".";
   // Topics made up front, so the figure below is the steady rate, not topic auto-creation.
   for (const auto& topic : default_topics(prefix)) kafka_test::create_topic(bootstrap, topic, 3);
@@ -104,7 +105,7 @@ TEST(KafkaRelay, TenThousandEventsArriveOnceEachInOrderPerKey) {
 
   // For scale: the same relay over the same outbox shape into memory (no broker).
   auto baseline_store = Store::open(fresh_db_path("volume-baseline"));
-  kafka_test::fill_outbox(baseline_store->storage(), 10'000, 150);
+  kafka_test::fill_outbox(commerce::detail::storage_of(*baseline_store), 10'000, 150);
   MemorySink memory;
   OutboxRelay baseline(*baseline_store, memory, options);
   const auto b0 = Clock::now();
@@ -130,7 +131,7 @@ TEST(KafkaRelay, BrokerKilledMidRelayLosesNothingAndResendsWithTheSameIds) {
   // Enough that the kill lands mid-relay: the relay drains 300k-400k events/s on a warm
   // broker, with up to 16,000 in flight.
   constexpr int kEvents = 100'000;
-  const auto events = kafka_test::fill_outbox(store->storage(), kEvents, 80);
+  const auto events = kafka_test::fill_outbox(commerce::detail::storage_of(*store), kEvents, 80);
   const std::string prefix = kafka_test::unique_name("crash") + ".";
   std::atomic<int> errors_reported{0};
   KafkaSinkOptions o = sink_options(bootstrap, prefix);
@@ -211,7 +212,7 @@ TEST(KafkaRelay, LostAcknowledgementsAreResentWithTheSameIds) {
   if (bootstrap.empty()) return;
   auto store = Store::open(fresh_db_path("lostacks"));
   constexpr int kEvents = 3000;
-  const auto events = kafka_test::fill_outbox(store->storage(), kEvents, 40);
+  const auto events = kafka_test::fill_outbox(commerce::detail::storage_of(*store), kEvents, 40);
   const std::string prefix = kafka_test::unique_name("lostacks") + ".";
   KafkaSink kafka(sink_options(bootstrap, prefix));
   LosesAcks sink(kafka);
@@ -239,7 +240,7 @@ TEST(KafkaRelay, NoBrokerKeepsRowsReportsRetriesAndStaysIdle) {
   const std::string bootstrap = kafka_test::dead_bootstrap();
   auto store = Store::open(fresh_db_path("nobroker"));
   constexpr int kEvents = 200;
-  kafka_test::fill_outbox(store->storage(), kEvents, 10, 100);
+  kafka_test::fill_outbox(commerce::detail::storage_of(*store), kEvents, 10, 100);
   std::mutex errors_mu;
   std::vector<std::string> errors;
   KafkaSinkOptions o = sink_options(bootstrap, "nobroker.");
@@ -282,7 +283,7 @@ TEST(KafkaRelay, NoBrokerKeepsRowsReportsRetriesAndStaysIdle) {
   EXPECT_EQ(stats.pending, kEvents);
   EXPECT_EQ(stats.delivered, 0);
   EXPECT_EQ(stats.dead_letters, 0);
-  const auto rows = pending_rows(store->storage());
+  const auto rows = pending_rows(commerce::detail::storage_of(*store));
   ASSERT_EQ(rows.size(), static_cast<std::size_t>(kEvents));
   // The first row of each key is the one retried (the others wait behind it, per-key order).
   std::set<std::string> keys_seen;
@@ -310,7 +311,7 @@ TEST(KafkaRelay, SigtermStopsTheRelayProcessGracefully) {
   const std::string db = fresh_db_path("sigterm");
   auto store = Store::open(db);
   constexpr int kEvents = 20'000;
-  const auto events = kafka_test::fill_outbox(store->storage(), kEvents, 100);
+  const auto events = kafka_test::fill_outbox(commerce::detail::storage_of(*store), kEvents, 100);
   const std::string prefix = kafka_test::unique_name("sigterm") + ".";
   const std::string out_path = db + ".out";
 
@@ -329,7 +330,7 @@ TEST(KafkaRelay, SigtermStopsTheRelayProcessGracefully) {
   posix_spawn_file_actions_destroy(&actions);
 
   auto delivered_rows = [&] {
-    return run_unit(store->storage(), Storage::Access::kRead,
+    return run_unit(commerce::detail::storage_of(*store), Storage::Access::kRead,
                     [](Transaction& tx) { return tx.count_outbox(); })
         .delivered;
   };
@@ -352,8 +353,8 @@ TEST(KafkaRelay, SigtermStopsTheRelayProcessGracefully) {
   EXPECT_NE(out.str().find("stopped signal=15"), std::string::npos) << out.str();
 
   // What the process marked delivered is in Kafka; the rest is still pending, not lost.
-  const auto delivered = delivered_events(store->storage(), events);
-  const auto stats = run_unit(store->storage(), Storage::Access::kRead,
+  const auto delivered = delivered_events(commerce::detail::storage_of(*store), events);
+  const auto stats = run_unit(commerce::detail::storage_of(*store), Storage::Access::kRead,
                               [](Transaction& tx) { return tx.count_outbox(); });
   std::printf("[ figures  ] SIGTERM after >= 2000 events: %lld delivered, %lld pending\n",
               static_cast<long long>(stats.delivered), static_cast<long long>(stats.pending));

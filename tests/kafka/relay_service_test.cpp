@@ -13,6 +13,7 @@
 #include "commerce/relay_service.h"
 #include "commerce/store.h"
 #include "kafka_test_support.h"
+#include "store_access.h"
 
 namespace commerce {
 namespace {
@@ -26,7 +27,7 @@ extern "C" void previous_handler(int) { ++g_previous_handler_calls; }
 
 TEST(RelayService, SigtermStopsRunAfterDeliveringAndRestoresTheHandler) {
   auto store = temp_store();
-  kafka_test::fill_outbox(store->storage(), 300, 7, 100);
+  kafka_test::fill_outbox(commerce::detail::storage_of(*store), 300, 7, 100);
   MemorySink sink;
   RelayOptions options;
   options.batch_size = 50;
@@ -74,7 +75,7 @@ TEST(RelayService, SigtermStopsRunAfterDeliveringAndRestoresTheHandler) {
 
 TEST(RelayService, StopFromAnotherThreadAndBeforeRun) {
   auto store = temp_store();
-  kafka_test::fill_outbox(store->storage(), 20, 3, 20);
+  kafka_test::fill_outbox(commerce::detail::storage_of(*store), 20, 3, 20);
   MemorySink sink;
   OutboxRelay relay(*store, sink);
   RelayServiceOptions options;
@@ -110,7 +111,7 @@ TEST(RelayService, RefusesBadOptionsAndASecondSignalHandler) {
     EXPECT_EQ(e.subject(), "progress_interval_ms");
   }
 
-  kafka_test::fill_outbox(store->storage(), 10, 2, 10);
+  kafka_test::fill_outbox(commerce::detail::storage_of(*store), 10, 2, 10);
   std::atomic<bool> running{false};
   RelayServiceOptions first_options;
   first_options.progress_interval_ms = 0;

@@ -22,6 +22,7 @@
 #include "commerce/store.h"
 #include "pg_test_support.h"
 #include "storage/transaction.h"
+#include "store_access.h"
 
 namespace commerce {
 namespace {
@@ -140,7 +141,7 @@ TEST(PostgresConnectionLoss, ConnectionsKilledRepeatedlyUnderLoadKeepInvariants)
 
   EXPECT_GT(kills.load(), 0);
   EXPECT_EQ(other, 0) << first_other;
-  auto [level, live] = stock_and_live_rows(store->storage(), "sku-1");
+  auto [level, live] = stock_and_live_rows(commerce::detail::storage_of(*store), "sku-1");
   EXPECT_EQ(level.reserved, live);
   EXPECT_EQ(level.on_hand + level.sold, kUnits);
   EXPECT_GE(level.available, 0);
@@ -195,7 +196,7 @@ TEST(PostgresConnectionLoss, ConnectionsKilledDuringPlacementsKeepInvariants) {
   killer.join();
 
   store->orders().recover();
-  const InvariantReport report = check_invariants(store->storage());
+  const InvariantReport report = check_invariants(*store);
   for (const auto& v : report.violations) ADD_FAILURE() << v.rule << " " << v.subject << ": " << v.detail;
   EXPECT_GT(kills.load(), 0);
   EXPECT_EQ(other.load(), 0);
@@ -233,7 +234,7 @@ TEST(PostgresConnectionLoss, RelayBatchSurvivesItsConnectionBeingKilled) {
     store->catalog().create({.id = "sku-" + std::to_string(i), .name = "Item", .initial_stock = 1});
   }
   std::int64_t events = 0;
-  run_unit(store->storage(), Storage::Access::kRead,
+  run_unit(commerce::detail::storage_of(*store), Storage::Access::kRead,
                        [&](Transaction& tx) { events = tx.count_outbox().pending; });
   ASSERT_GT(events, 0);
 

@@ -2,8 +2,10 @@
 # Builds and installs the Python package commerce_core (`pip install .`, scikit-build-core) into
 # a virtual environment, starts a throw-away PostgreSQL server and a single-node Apache Kafka
 # broker on 127.0.0.1, then runs the pytest suite (the PostgreSQL and Kafka tests against those
-# servers), `mypy --strict` on the examples and tests, and `stubtest` of the typed stubs against
-# the built module. Stops the servers whatever the outcome. Exits non-zero if anything fails.
+# servers), the check that the committed stubs (commerce_core/_core.pyi) are what
+# bindings/python/generate_stubs.sh makes of the built module, `mypy --strict` on the examples
+# and tests, and `stubtest` of the typed stubs against the built module. Stops the servers
+# whatever the outcome. Exits non-zero if anything fails.
 #
 #   tests/python/run_python_tests.sh            # from anywhere
 #   COMMERCE_PY_VENV=/tmp/venv COMMERCE_PY_BUILD_DIR=/tmp/pybuild tests/python/run_python_tests.sh
@@ -124,6 +126,12 @@ set -e
 summary="$(grep -E '^[=]* ?[0-9]+ (passed|failed|error)' "$LOGDIR/pytest.log" | tail -n 1 || true)"
 [[ $pytest_rc -eq 0 ]] || status=1
 t_pytest=$(($(date +%s) - t0))
+
+# --- the stubs: regenerated from the installed module, they must equal the committed file
+log "stubs: bindings/python/generate_stubs.sh --check"
+if ! PYTHON="$PY" "$ROOT/bindings/python/generate_stubs.sh" --check; then
+  status=1
+fi
 
 # --- mypy --strict on the examples and the tests
 log "mypy --strict examples/*.py tests/python/*.py"

@@ -103,3 +103,8 @@ def test_currency_is_fixed_on_creation(tmp_path: object, clock: cc.ManualClock) 
     assert info.value.subject == "currency"
     with pytest.raises(cc.InvalidArgumentError):
         cc.Store.open(path, currency="dollars")
+    # "": the currency the store was created with; a new store is refused
+    assert cc.Store.open(path, currency="", clock=clock).currency == "USD"
+    with pytest.raises(cc.FailedPreconditionError) as new:
+        cc.Store.open(Path(str(tmp_path)) / "new.db", currency="", clock=clock)
+    assert new.value.subject == "currency"

@@ -1,12 +1,15 @@
 """Inbox handlers written in Python (Inbox.register_handler): the effect is written through the
-InboxContext's Transaction and commits with the inbox record, once per message id; a raising
-handler refuses the message; the context and transaction are dead after the call. Also
-Store.run_unit and the stored saga records (SagaRecord, SagaLogEntry)."""
+InboxContext's Unit and commits with the inbox record, once per message id; a raising handler
+refuses the message and nothing it wrote stays; the context and unit are dead after the call.
+Also Store.run_unit: the Unit's calls keep the invariants (ledger entry with balance_after, audit
+row, events), refusals change nothing, read units refuse writes; and the stored saga records
+(SagaRecord, SagaLogEntry) read through it."""
 
 from __future__ import annotations
 
 import json
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,42 +22,26 @@ def bonus_message(message_id: str, user: str = "alice", amount: int = 500) -> di
 
 
 def credit_points(ctx: cc.InboxContext, message: cc.IncomingMessage) -> None:
-    """Credits the payload's amount with a ledger entry and an outbox event, like a service."""
+    """Credits the payload's amount (ledger entry and PointAdjusted event come with it) and
+    announces it with a host event."""
     payload = json.loads(message.payload)
     user, amount = payload["user_id"], payload["amount"]
-    tx = ctx.transaction
-    assert tx.try_credit_points(user, amount)
-    balance = tx.find_points_balance(user)
-    tx.insert_points_entry(
-        cc.PointsEntry(
-            id=cc.new_id(ctx.now),
-            user_id=user,
-            kind=cc.PointsEntryKind.ADJUST,
-            amount=amount,
-            balance_after=balance,
-            reason=f"loyalty bonus {message.id}",
-            created_at=ctx.now,
-        )
-    )
-    tx.append_event(
-        cc.Event(
-            id=cc.new_id(ctx.now),
-            type="LoyaltyBonusApplied",
-            topic="points-events",
-            key=user,
-            occurred_at=ctx.now,
-            payload=json.dumps({"user_id": user, "amount": amount}),
-        )
-    )
+    ctx.unit.points.credit(user, amount, f"loyalty bonus {message.id}")
+    ctx.unit.events.emit("LoyaltyBonusApplied", user, json.dumps({"amount": amount}))
+
+
+def outbox(store: cc.Store) -> list[cc.Event]:
+    events: list[cc.Event] = store.run_unit(lambda unit: unit.events.outbox(limit=1000))
+    return events
 
 
 def test_python_handler_applies_once_and_duplicate_changes_nothing(store: cc.Store) -> None:
     calls: list[str] = []
 
     def handler(ctx: cc.InboxContext, message: cc.IncomingMessage) -> None:
-        assert ctx.valid and ctx.transaction.valid
+        assert ctx.valid and ctx.unit.valid and ctx.unit.writable
         assert ctx.message == message and message.type == "LoyaltyBonus"
-        assert ctx.now == store.now
+        assert ctx.unit.now == store.now
         assert "LoyaltyBonus" in repr(ctx)
         calls.append(message.id)
         credit_points(ctx, message)
@@ -73,14 +60,14 @@ def test_python_handler_applies_once_and_duplicate_changes_nothing(store: cc.Sto
     with pytest.raises(cc.ConflictError) as conflict:
         store.inbox.receive(bonus_message("bonus-1", amount=999))
     assert conflict.value.subject == "bonus-1"
-    # the effect was written like a service's: ledger entry, outbox event, invariants hold
+    # the effect was written like a service's: ledger entry, outbox events, invariants hold
     entries = list(store.points.history("alice"))
     assert [e.amount for e in entries] == [500] and entries[0].reason == "loyalty bonus bonus-1"
-    events = store.run_unit(lambda tx: tx.read_outbox())
-    assert [e.type for e in events] == ["LoyaltyBonusApplied"]
-    record = store.run_unit(lambda tx: tx.find_inbox_message("bonus-1"))
-    assert record is not None and record.type == "LoyaltyBonus" and record.message_id == "bonus-1"
-    assert repr(record).startswith("InboxRecord(message_id='bonus-1'")
+    assert entries[0].balance_after == 500 and entries[0].kind == cc.PointsEntryKind.ADJUST
+    events = outbox(store)
+    assert [e.type for e in events] == ["PointAdjusted", "LoyaltyBonusApplied"]
+    assert events[1].topic == "host-events" and events[1].key == "alice"
+    assert json.loads(events[1].payload) == {"amount": 500}
     assert store.check().ok
 
 
@@ -98,7 +85,8 @@ def test_raising_handler_refuses_the_message_and_changes_nothing(store: cc.Store
     assert raised.value.__traceback__ is not None
     assert store.points.balance("alice") == 0
     assert not store.inbox.seen("bonus-2") and store.inbox.applied_count() == 0
-    assert store.run_unit(lambda tx: tx.read_outbox()) == []
+    assert outbox(store) == []
+    assert list(store.points.history("alice")) == []
 
     # a CommerceError keeps its class, code and subject
     def not_found(ctx: cc.InboxContext, message: cc.IncomingMessage) -> None:
@@ -117,43 +105,43 @@ def test_raising_handler_refuses_the_message_and_changes_nothing(store: cc.Store
     assert store.check().ok
 
 
-def test_context_and_transaction_are_dead_after_the_call(store: cc.Store) -> None:
+def test_context_and_unit_are_dead_after_the_call(store: cc.Store) -> None:
     kept: list[cc.InboxContext] = []
-    kept_tx: list[cc.Transaction] = []
+    kept_unit: list[cc.Unit] = []
 
     def handler(ctx: cc.InboxContext, message: cc.IncomingMessage) -> None:
         kept.append(ctx)
-        kept_tx.append(ctx.transaction)
-        ctx.transaction.put_setting("py.last-message", message.id)
+        kept_unit.append(ctx.unit)
+        assert repr(ctx.unit) == "<Unit (open, write)>"
+        ctx.unit.points.credit("alice", 5, message.id)
 
     store.inbox.register_handler("Note", handler)
     assert store.inbox.receive({"id": "n-1", "type": "Note", "payload": {}}) == cc.InboxOutcome.APPLIED
-    ctx, tx = kept[0], kept_tx[0]
-    assert not ctx.valid and not tx.valid
-    assert repr(ctx) == "<InboxContext (closed)>" and repr(tx) == "<Transaction (closed)>"
-    for use in (
-        lambda: ctx.transaction,
-        lambda: ctx.now,
-        lambda: ctx.message,
-        lambda: ctx.after_commit(lambda: None),
-    ):
+    ctx, unit = kept[0], kept_unit[0]
+    assert not ctx.valid and not unit.valid
+    assert repr(ctx) == "<InboxContext (closed)>" and repr(unit) == "<Unit (closed)>"
+    for use in (lambda: ctx.unit, lambda: ctx.message):
         with pytest.raises(cc.FailedPreconditionError, match="only valid during") as e:
             use()
         assert e.value.subject == "inbox-context"
-    with pytest.raises(cc.FailedPreconditionError, match="only valid during") as dead:
-        tx.put_setting("py.last-message", "late")
-    assert dead.value.subject == "transaction"
-    with pytest.raises(cc.FailedPreconditionError):
-        tx.find_setting("py.last-message")
+    for late in (
+        lambda: unit.points.credit("alice", 5, "late"),
+        lambda: unit.points.balance("alice"),
+        lambda: unit.now,
+        lambda: unit.after_commit(lambda: None),
+    ):
+        with pytest.raises(cc.FailedPreconditionError, match="only valid during") as dead:
+            late()
+        assert dead.value.subject == "unit"
     # the write made during the call committed; the late one did not happen
-    assert store.run_unit(lambda t: t.find_setting("py.last-message")) == "n-1"
+    assert store.points.balance("alice") == 5
 
 
 def test_after_commit_runs_only_when_the_unit_commits(store: cc.Store) -> None:
     done: list[str] = []
 
     def handler(ctx: cc.InboxContext, message: cc.IncomingMessage) -> None:
-        ctx.after_commit(lambda: done.append(message.id))
+        ctx.unit.after_commit(lambda: done.append(message.id))
         if json.loads(message.payload).get("fail"):
             raise RuntimeError("refused")
 
@@ -174,7 +162,7 @@ def test_register_handler_validates_its_arguments(store: cc.Store) -> None:
     def no_arguments() -> None:
         pass
 
-    store.inbox.register_handler("Note", no_arguments)  # type: ignore[arg-type]
+    store.inbox.register_handler("Note", no_arguments)
     with pytest.raises(TypeError):
         store.inbox.receive({"id": "n-1", "type": "Note", "payload": {}})
     assert not store.inbox.seen("n-1")
@@ -204,19 +192,19 @@ def test_concurrent_deliveries_apply_once(store: cc.Store) -> None:
     assert store.check().ok
 
 
-# ---- Store.run_unit and the saga records
+# ---- Store.run_unit: the Unit's guarantees, and the saga records
 
 
 def test_run_unit_reads_the_saga_log(shop: cc.Store) -> None:
     order = shop.orders.place("alice", [cc.LineItem("mug", 1)])
     assert order.status == cc.OrderStatus.CONFIRMED
-    saga = shop.run_unit(lambda tx: tx.find_saga(order.id))
+    saga = shop.run_unit(lambda unit: unit.lookups.saga(order.id))
     assert isinstance(saga, cc.SagaRecord)
     assert saga.order_id == order.id and saga.state == cc.SagaState.CONFIRMED
     assert "stock" in saga.steps and "payment" in saga.steps
     assert repr(saga).startswith(f"SagaRecord(order_id='{order.id}', state=SagaState.CONFIRMED")
     # value semantics: equal field by field, unhashable, constructible by keyword
-    again = shop.run_unit(lambda tx: tx.find_saga(order.id))
+    again = shop.run_unit(lambda unit: unit.lookups.saga(order.id))
     assert saga == again and saga is not again
     copy = cc.SagaRecord(
         order_id=saga.order_id,
@@ -233,49 +221,140 @@ def test_run_unit_reads_the_saga_log(shop: cc.Store) -> None:
     with pytest.raises(TypeError):
         hash(saga)
 
-    log = shop.run_unit(lambda tx: tx.find_saga_log(order.id))
+    log = shop.run_unit(lambda unit: unit.lookups.saga_log(order.id))
     assert log and all(isinstance(e, cc.SagaLogEntry) and e.order_id == order.id for e in log)
     assert ("stock", "done") in [(e.step, e.action) for e in log]
     assert all(isinstance(json.loads(e.detail), dict) for e in log)
     assert repr(log[0]).startswith(f"SagaLogEntry(order_id='{order.id}', step=")
     assert log[0] == cc.SagaLogEntry(log[0].order_id, log[0].step, log[0].action, log[0].detail, log[0].at)
     assert log[0] != log[-1]
+    assert shop.run_unit(lambda unit: unit.lookups.saga("no-such-order")) is None
 
-    confirmed = shop.run_unit(lambda tx: tx.list_sagas(cc.SagaState.CONFIRMED))
-    assert [s.order_id for s in confirmed] == [order.id]
-    assert shop.run_unit(lambda tx: tx.find_saga("no-such-order")) is None
+    # the other lookups read what the services wrote
+    def lookups(unit: cc.Unit) -> None:
+        assert unit.lookups.order(order.id) == order
+        payment = unit.lookups.payment(order.id)
+        assert payment is not None and payment.amount == order.total
+        product = unit.lookups.product("mug")
+        assert product is not None and product.name == "Mug"
+        assert unit.lookups.product("teapot") is None and unit.lookups.coupon("c-1") is None
+        level = unit.stock.level("mug")
+        assert level is not None and level.sold == 1
+        assert [r.product_id for r in unit.stock.reservations(order.id)] == ["mug"]
+        assert unit.events.counts().pending >= 3
+
+    shop.run_unit(lookups)
+
+
+def test_run_unit_credit_keeps_the_ledger_and_writes_the_event(store: cc.Store) -> None:
+    def credit(unit: cc.Unit) -> cc.PointsEntry:
+        unit.points.credit("alice", 300, "welcome")
+        assert unit.points.balance("alice") == 300  # the unit reads its own writes
+        return unit.points.credit("alice", 200, "loyalty bonus")
+
+    entry = store.run_unit(credit, write=True)
+    assert isinstance(entry, cc.PointsEntry)
+    assert (entry.kind, entry.amount, entry.balance_after, entry.reason) == (
+        cc.PointsEntryKind.ADJUST, 200, 500, "loyalty bonus")
+    assert [e.balance_after for e in store.points.history("alice")] == [500, 300]
+    events = outbox(store)
+    assert [e.type for e in events] == ["PointAdjusted", "PointAdjusted"]
+    assert json.loads(events[1].payload) == {"user_id": "alice", "amount": 200, "balance": 500}
+    assert store.check().ok
+
+
+def test_run_unit_refusals_and_bad_input_change_nothing(store: cc.Store) -> None:
+    store.catalog.create(id="mug", name="Mug", price=12_000, initial_stock=3)
+    store.points.charge("alice", 100)
+
+    def snapshot() -> tuple[int, int, int, int]:
+        return (store.points.balance("alice"), len(list(store.points.history("alice"))),
+                store.stock.level("mug").on_hand, len(outbox(store)))
+
+    before = snapshot()
+
+    def refused(unit: cc.Unit) -> None:
+        with pytest.raises(cc.InsufficientPointsError) as short:
+            unit.points.debit("alice", 101, "too much")
+        assert short.value.subject == "alice"
+        with pytest.raises(cc.OutOfStockError):
+            unit.stock.adjust("mug", -4, "lost")
+        with pytest.raises(cc.NotFoundError):
+            unit.stock.adjust("teapot", 1, "found")
+        for call, field in (
+            (lambda: unit.points.credit("alice", 0, "r"), "amount"),
+            (lambda: unit.points.credit("", 1, "r"), "user_id"),
+            (lambda: unit.points.credit("alice", 1, ""), "reason"),
+            (lambda: unit.stock.adjust("mug", 0, "r"), "delta"),
+            (lambda: unit.events.emit("PaymentCompleted", "alice", "{}"), "type"),
+            (lambda: unit.events.emit("bonus", "alice", "{}"), "type"),
+            (lambda: unit.events.emit("BonusApplied", "", "{}"), "key"),
+            (lambda: unit.events.emit("BonusApplied", "alice", "[1]"), "payload"),
+            (lambda: unit.lookups.order("has space"), "order_id"),
+        ):
+            with pytest.raises(cc.InvalidArgumentError) as bad:
+                call()
+            assert bad.value.subject == field
+
+    store.run_unit(refused, write=True)
+    assert snapshot() == before
+
+    # a read unit refuses writes, naming the unit
+    def read_only(unit: cc.Unit) -> None:
+        assert not unit.writable and repr(unit) == "<Unit (open, read)>"
+        with pytest.raises(cc.FailedPreconditionError) as refused_write:
+            unit.points.credit("alice", 1, "r")
+        assert refused_write.value.subject == "unit"
+
+    store.run_unit(read_only)
+    assert snapshot() == before
+    assert store.check().ok
 
 
 def test_run_unit_commits_or_rolls_back(store: cc.Store) -> None:
     store.catalog.create(id="mug", name="Mug", price=12_000, initial_stock=3)
+    committed: list[int] = []
 
-    def restock(tx: cc.Transaction) -> int:
-        assert tx.try_adjust_stock("mug", 2)
-        tx.insert_stock_adjustment(
-            cc.StockAdjustment(id=cc.new_id(store.now), product_id="mug", delta=2,
-                               reason="found two", created_at=store.now)
-        )
-        level = tx.find_stock("mug")
-        assert level is not None
+    def restock(unit: cc.Unit) -> int:
+        level = unit.stock.adjust("mug", 2, "found two")
+        unit.after_commit(lambda: committed.append(store.stock.level("mug").on_hand))
         return level.on_hand
 
     assert store.run_unit(restock, write=True) == 5
     assert store.stock.level("mug").on_hand == 5
-    assert store.check().ok
+    assert committed == [5]  # ran after the commit
+    assert outbox(store)[-1].type == "StockAdjusted"
+    assert store.check().ok  # the audit row keeps initial + adjustments = on_hand + sold
 
     class Abort(Exception):
         pass
 
-    def half_done(tx: cc.Transaction) -> None:
-        tx.put_setting("py.half", "written")
+    def half_done(unit: cc.Unit) -> None:
+        unit.points.credit("alice", 700, "bonus")
+        unit.stock.adjust("mug", 1, "found")
+        unit.events.emit("LoyaltyBonusApplied", "alice", "{}")
+        unit.after_commit(lambda: committed.append(-1))
         raise Abort()
 
+    events_before = len(outbox(store))
     with pytest.raises(Abort):
         store.run_unit(half_done, write=True)
-    assert store.run_unit(lambda tx: tx.find_setting("py.half")) is None
+    assert store.points.balance("alice") == 0 and list(store.points.history("alice")) == []
+    assert store.stock.level("mug").on_hand == 5
+    assert len(outbox(store)) == events_before
+    assert committed == [5]
 
-    kept: list[cc.Transaction] = []
+    kept: list[cc.Unit] = []
     store.run_unit(kept.append)
     with pytest.raises(cc.FailedPreconditionError) as dead:
-        kept[0].find_product("mug")
-    assert dead.value.subject == "transaction"
+        kept[0].lookups.product("mug")
+    assert dead.value.subject == "unit"
+
+
+def test_host_event_topic_follows_the_naming_option(tmp_path: Path, clock: cc.ManualClock) -> None:
+    store = cc.Store.open(tmp_path / "typed.db", clock=clock, topic_naming=cc.TopicNaming.PER_TYPE)
+    event = store.run_unit(
+        lambda unit: unit.events.emit("LoyaltyBonusApplied", "alice", '{"amount": 5}'), write=True)
+    assert isinstance(event, cc.Event)
+    assert event.topic == "host.loyalty.bonus-applied" and event.occurred_at == store.now
+    assert outbox(store) == [event]

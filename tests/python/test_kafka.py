@@ -40,7 +40,7 @@ def test_configuration_errors() -> None:
     with pytest.raises(cc.InvalidArgumentError):
         cc.KafkaSink("127.0.0.1:9", properties={"no.such.property": "1"})
     with pytest.raises(TypeError):
-        cc.KafkaSink("127.0.0.1:9", on_error="not callable")  # type: ignore[arg-type]
+        cc.KafkaSink("127.0.0.1:9", on_error="not callable")
 
 
 def test_naming_and_lifecycle() -> None:
@@ -93,7 +93,7 @@ def test_relay_publishes_the_outbox_to_a_real_broker(kafka_bootstrap: str, tmp_p
     store.catalog.create(id="mug", name="Mug", price=12_000, initial_stock=5)
     order = store.orders.place("alice", [cc.LineItem("mug", 2)])
     assert order.status == cc.OrderStatus.CONFIRMED
-    outbox = store.run_unit(lambda tx: tx.read_outbox(limit=1000))
+    outbox = store.run_unit(lambda unit: unit.events.outbox(limit=1000))
     assert len(outbox) >= 3
 
     prefix = f"py-{uuid.uuid4().hex[:8]}."

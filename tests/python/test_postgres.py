@@ -40,7 +40,7 @@ def test_open_by_url_and_place_orders(pg_url: str, pg_shop: cc.Store) -> None:
     # a second Store over the same database sees the same data
     other = cc.Store.open(pg_url)
     assert other.orders.get(order.id).status == cc.OrderStatus.SHIPPED
-    saga = other.run_unit(lambda tx: tx.find_saga(order.id))
+    saga = other.run_unit(lambda unit: unit.lookups.saga(order.id))
     assert saga is not None and saga.state == cc.SagaState.CONFIRMED
     assert pg_shop.check().ok
 
@@ -115,13 +115,7 @@ def test_python_inbox_handler_in_a_postgres_transaction(pg_shop: cc.Store) -> No
 
     def handler(ctx: cc.InboxContext, message: cc.IncomingMessage) -> None:
         amount = json.loads(message.payload)["amount"]
-        tx = ctx.transaction
-        assert tx.try_credit_points(user, amount)
-        tx.insert_points_entry(
-            cc.PointsEntry(id=cc.new_id(ctx.now), user_id=user, kind=cc.PointsEntryKind.ADJUST,
-                           amount=amount, balance_after=tx.find_points_balance(user),
-                           reason="bonus", created_at=ctx.now)
-        )
+        ctx.unit.points.credit(user, amount, "bonus")
         if amount > 1_000:
             raise ValueError("too generous")
 

@@ -105,3 +105,17 @@ def test_all_lists_every_public_name_of_the_extension() -> None:
     public = {n for n in vars(core) if not n.startswith("_")}
     assert public <= set(cc.__all__)
     assert all(hasattr(cc, n) for n in cc.__all__)
+
+
+def test_all_lists_every_public_name_of_the_module_and_the_package() -> None:
+    """__all__ is written once (in the package); it must name everything the module defines."""
+    from commerce_core import _core
+
+    module_names = set(_core.__all__)
+    assert module_names == {name for name in vars(_core) if not name.startswith("_")}
+    python_names = {"Page"} | {
+        name for name, obj in vars(cc).items()
+        if isinstance(obj, type) and issubclass(obj, cc.CommerceError)
+    }
+    assert sorted(cc.__all__) == sorted(module_names | python_names)
+    assert len(cc.__all__) == len(set(cc.__all__))

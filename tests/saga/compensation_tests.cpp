@@ -6,6 +6,7 @@
 #include "conformance/test_support.h"
 #include "saga_fixture.h"
 #include "storage/transaction.h"
+#include "store_access.h"
 
 namespace commerce::testing {
 namespace {
@@ -14,7 +15,7 @@ using Op = FakeGateway::Operation;
 using B = FakeGateway::Behaviour;
 
 std::vector<std::string> log_lines(Store& store, const std::string& order_id) {
-  return run_unit(store.storage(), Storage::Access::kRead, [&](Transaction& tx) {
+  return run_unit(commerce::detail::storage_of(store), Storage::Access::kRead, [&](Transaction& tx) {
     std::vector<std::string> lines;
     for (const auto& e : tx.find_saga_log(order_id)) lines.push_back(e.step + "." + e.action);
     return lines;
@@ -233,7 +234,7 @@ TEST_P(SagaTest, PaymentUnreachableStaysInFlightUntilRecover) {
   gateway_->script(Op::kStatus, {{B::kFail}, {B::kFail}});
   const Order order = store_->orders().place({.user_id = "u1", .items = {{"a", 1}}});
   EXPECT_EQ(order.status, OrderStatus::kAwaitingPayment);
-  const auto before = check_invariants(store_->storage(), true);
+  const auto before = check_invariants(*store_, true);
   EXPECT_FALSE(before.ok());  // a saga is in flight: the checker must say so
   const RecoveryReport report = store_->orders().recover();
   EXPECT_EQ(report.confirmed, 1);

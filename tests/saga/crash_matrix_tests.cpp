@@ -198,7 +198,7 @@ class CrashMatrix {
     // Unpaid orders end by the sweep (the buyer never paid).
     run.clock->advance(2 * store->options().reservation_ttl_ms);
     store->orders().sweep();
-    const auto inv = check_invariants(store->storage(), true);
+    const auto inv = check_invariants(*store, true);
     for (const auto& v : inv.violations) {
       ADD_FAILURE() << label << ": invariant " << v.rule << " broken by " << v.subject << ": "
                     << v.detail;

@@ -9,6 +9,7 @@
 #include "commerce/error.h"
 #include "saga_fixture.h"
 #include "storage/transaction.h"
+#include "store_access.h"
 
 namespace commerce::testing {
 namespace {
@@ -28,7 +29,7 @@ std::string dump(const InvariantReport& report) {
 
 TEST_P(SagaTest, InvariantCheckerIsCleanOnAHealthyStore) {
   store_->orders().place({.user_id = "u1", .items = {{"a", 1}}, .points_to_use = 100});
-  const auto report = check_invariants(store_->storage());
+  const auto report = check_invariants(*store_);
   EXPECT_TRUE(report.ok()) << dump(report);
   EXPECT_EQ(report.orders, 1);
   EXPECT_EQ(report.products, 2);
@@ -40,20 +41,20 @@ TEST_P(SagaTest, InvariantCheckerNamesCorruptedRows) {
       {.user_id = "u1", .items = {{"a", 2}}, .coupon_id = coupon_, .points_to_use = 100});
   ASSERT_EQ(order.status, OrderStatus::kConfirmed);
   // Corrupt the store underneath the domain logic, one invariant at a time.
-  run_unit(store_->storage(), Storage::Access::kWrite, [&](Transaction& tx) {
+  run_unit(commerce::detail::storage_of(*store_), Storage::Access::kWrite, [&](Transaction& tx) {
     ASSERT_TRUE(tx.try_reserve_stock("b", 1));      // reserved without a reservation row
     ASSERT_TRUE(tx.try_credit_points("u1", 5));     // balance without a ledger entry
     ASSERT_TRUE(tx.try_adjust_stock("a", 1));       // on_hand without an adjustment row
     ASSERT_TRUE(tx.try_set_coupon_status(coupon_, CouponStatus::kUsed, CouponStatus::kAvailable,
                                          {}, clock_->now()));  // a confirmed order lost its coupon
   });
-  const auto report = check_invariants(store_->storage());
+  const auto report = check_invariants(*store_);
   EXPECT_TRUE(reports(report, "stock.reserved", "b")) << dump(report);
   EXPECT_TRUE(reports(report, "points.ledger", "u1")) << dump(report);
   EXPECT_TRUE(reports(report, "stock.conserved", "a")) << dump(report);
   EXPECT_TRUE(reports(report, "order.effects", order.id)) << dump(report);
-  EXPECT_EQ(check_invariants(store_->storage(), true, 1).violations.size(), 1u);
-  EXPECT_TRUE(check_invariants(store_->storage(), true, 1).truncated);
+  EXPECT_EQ(check_invariants(*store_, true, 1).violations.size(), 1u);
+  EXPECT_TRUE(check_invariants(*store_, true, 1).truncated);
 }
 
 const InvariantViolation* find(const std::vector<InvariantViolation>& violations,
@@ -69,7 +70,7 @@ const InvariantViolation* find(const std::vector<InvariantViolation>& violations
 TEST_P(SagaTest, InvariantCheckerAndRepairCoverPerUserCouponCounters) {
   const CouponTemplate tmpl = store_->coupons().get_template("OFF");  // per-user limit 5
   store_->coupons().issue("OFF", "u2");
-  ASSERT_TRUE(check_invariants(store_->storage()).ok());
+  ASSERT_TRUE(check_invariants(*store_).ok());
   int n = 0;
   const auto coupon_for = [&](const std::string& user) {
     const std::string seq = std::to_string(++n);
@@ -82,7 +83,7 @@ TEST_P(SagaTest, InvariantCheckerAndRepairCoverPerUserCouponCounters) {
                   .issued_at = clock_->now(),
                   .updated_at = clock_->now()};
   };
-  run_unit(store_->storage(), Storage::Access::kWrite, [&](Transaction& tx) {
+  run_unit(commerce::detail::storage_of(*store_), Storage::Access::kWrite, [&](Transaction& tx) {
     n = 0;
     // u1 holds 1 coupon, its counter says 3.
     ASSERT_TRUE(tx.try_count_user_issue(tmpl.id, "u1", 100));
@@ -91,7 +92,7 @@ TEST_P(SagaTest, InvariantCheckerAndRepairCoverPerUserCouponCounters) {
     tx.insert_coupon(coupon_for("u3"));
     for (int i = 0; i < 6; ++i) tx.insert_coupon(coupon_for("u4"));
   });
-  const auto report = check_invariants(store_->storage());
+  const auto report = check_invariants(*store_);
   for (const char* user : {"u1", "u3", "u4"}) {
     const auto* v = find(report.violations, "coupon.per_user", user);
     ASSERT_NE(v, nullptr) << user << "\n" << dump(report);
@@ -102,7 +103,7 @@ TEST_P(SagaTest, InvariantCheckerAndRepairCoverPerUserCouponCounters) {
   EXPECT_EQ(find(report.violations, "coupon.per_user", "u2"), nullptr);
   EXPECT_TRUE(reports(report, "coupon.limits", tmpl.id)) << dump(report);  // 2 counted, 9 issued
 
-  const RepairReport repair = repair_invariants(store_->storage());
+  const RepairReport repair = repair_invariants(*store_);
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> changes;
   for (const auto& r : repair.repaired) changes[r.rule + " " + r.subject] = {r.before, r.after};
   using Change = std::pair<std::int64_t, std::int64_t>;
@@ -115,10 +116,10 @@ TEST_P(SagaTest, InvariantCheckerAndRepairCoverPerUserCouponCounters) {
   EXPECT_EQ(repair.unrepaired[0].subject, "u4");
 
   // Only u4 (above the limit) is left for an operator; a second repair changes nothing.
-  const auto after = check_invariants(store_->storage());
+  const auto after = check_invariants(*store_);
   ASSERT_EQ(after.violations.size(), 1u) << dump(after);
   EXPECT_TRUE(reports(after, "coupon.per_user", "u4"));
-  const RepairReport again = repair_invariants(store_->storage());
+  const RepairReport again = repair_invariants(*store_);
   EXPECT_TRUE(again.repaired.empty());
   EXPECT_EQ(again.unrepaired.size(), 1u);
   // The repaired counter still bounds issuing: u1 may take 4 more, not 5.
@@ -133,11 +134,11 @@ TEST_P(SagaTest, InvariantCheckerReportsSagasInFlightOnlyWhenAskedTo) {
                    {{FakeGateway::Behaviour::kFail}, {FakeGateway::Behaviour::kFail}});
   const Order order = store_->orders().place({.user_id = "u1", .items = {{"a", 1}}});
   ASSERT_EQ(order.status, OrderStatus::kAwaitingPayment);
-  EXPECT_TRUE(reports(check_invariants(store_->storage(), true), "saga.in_flight", order.id));
-  const auto live = check_invariants(store_->storage(), false);
+  EXPECT_TRUE(reports(check_invariants(*store_, true), "saga.in_flight", order.id));
+  const auto live = check_invariants(*store_, false);
   EXPECT_TRUE(live.ok()) << dump(live);
   EXPECT_EQ(store_->orders().recover().failed, 1);  // never received: voided, compensated
-  EXPECT_TRUE(check_invariants(store_->storage(), true).ok());
+  EXPECT_TRUE(check_invariants(*store_, true).ok());
 }
 
 }  // namespace

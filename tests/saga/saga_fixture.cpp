@@ -67,7 +67,7 @@ std::string SagaTest::revoked_coupon(Store& store) {
 }
 
 void SagaTest::expect_invariants(Store& store, bool settled) {
-  const auto report = check_invariants(store.storage(), settled);
+  const auto report = check_invariants(store, settled);
   for (const auto& v : report.violations) {
     ADD_FAILURE() << "invariant " << v.rule << " broken by " << v.subject << ": " << v.detail;
   }

@@ -87,7 +87,7 @@ void recover_and_check(FaultRun& run, const std::string& label) {
   EXPECT_TRUE(report.unresolved.empty()) << label << ": " << report.unresolved.front();
   run.clock().advance(2 * store->options().reservation_ttl_ms);
   store->orders().sweep();
-  const auto inv = check_invariants(store->storage(), true);
+  const auto inv = check_invariants(*store, true);
   for (const auto& v : inv.violations) {
     ADD_FAILURE() << label << ": invariant " << v.rule << " broken by " << v.subject << ": "
                   << v.detail;

@@ -53,6 +53,10 @@ std::string db_path(const Globals& globals) {
   return env && *env && !(url && *url) ? env : "";
 }
 
+bool is_new_store(const Error& e) {
+  return e.code() == ErrorCode::kFailedPrecondition && e.subject() == "currency";
+}
+
 namespace {
 
 std::unique_ptr<Store> open_existing(const Globals& globals, StoreOptions options) {
@@ -61,17 +65,15 @@ std::unique_ptr<Store> open_existing(const Globals& globals, StoreOptions option
   if (const std::string db = db_path(globals); !db.empty() && !std::filesystem::exists(db)) {
     throw Error::not_found("store", db);
   }
-  auto storage = open_storage(location);
-  std::optional<std::string> currency;
-  storage->run(Storage::Access::kRead,
-               [&](Transaction& tx) { currency = tx.find_setting("currency"); });
-  if (!currency) {
+  options.currency.clear();  // the store's own
+  try {
+    return Store::open(location, std::move(options));
+  } catch (const Error& e) {
+    if (!is_new_store(e)) throw;
     throw Error::failed_precondition(
         Reason::kNone, location,
         fmt::format("{} is not a commerce store yet: run `commerce init` first", location));
   }
-  options.currency = *currency;
-  return Store::open(std::move(storage), std::move(options));
 }
 
 FakeGateway::Behaviour parse_behaviour(const std::string& name) {

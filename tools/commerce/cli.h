@@ -46,6 +46,10 @@ std::string store_location(const Globals& globals);
 // The SQLite file named by --db or $COMMERCE_DB; empty when the store is given as a URL.
 std::string db_path(const Globals& globals);
 
+// Whether `e` is what Store::open() says when asked for the store's own currency (an empty
+// StoreOptions::currency) and the store is new.
+bool is_new_store(const Error& e);
+
 // Opens an existing store with the currency it was created with.
 // Throws FailedPrecondition naming the location when it was never initialized (`commerce init`).
 std::unique_ptr<Store> open_existing_store(const Globals& globals,

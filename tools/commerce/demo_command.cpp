@@ -210,8 +210,8 @@ void run_demo(Globals& globals, const DemoArgs& args) {
   const Order alice2 = orders.place({.user_id = "alice", .items = {{"tee-white", 2}}});
   n.step("alice buys 2 tees by bank transfer; the gateway answers pending", "awaiting_payment",
          alice2, level_text(stock, "tee-white"));
-  const auto payment = run_unit(store->storage(), Storage::Access::kRead,
-                                [&](Transaction& tx) { return tx.find_payment(alice2.id); });
+  const auto payment =
+      store->run_unit([&](Unit& unit) { return unit.lookups().payment(alice2.id); });
   if (!payment) throw Error::internal("the pending order " + alice2.id + " has no payment row");
   gateway->settle(payment->id, true);
   const Order alice2_done = orders.complete_payment(alice2.id, true);
@@ -257,7 +257,7 @@ void run_demo(Globals& globals, const DemoArgs& args) {
   for (const auto& [type, count] : by_type) types += fmt::format(" {} {},", type, count);
   if (!types.empty()) types.pop_back();
   n.say(fmt::format("relayed {} events to {}:{}", relayed.delivered, events, types));
-  const InvariantReport report = check_invariants(store->storage());
+  const InvariantReport report = check_invariants(*store);
   if (report.ok()) {
     n.say(fmt::format("check: every invariant holds ({} products, {} users, {} orders)",
                       report.products, report.users, report.orders));

@@ -4,7 +4,6 @@
 #include <iostream>
 
 #include "cli.h"
-#include "commerce/sqlite_storage.h"
 
 namespace commerce::cli {
 
@@ -16,23 +15,30 @@ void add_init_command(CLI::App& app, Globals& globals) {
       "--currency", *currency, "ISO 4217 code of the store's one currency (fixed at creation)");
   cmd->callback([&globals, currency, currency_opt] {
     const std::string location = store_location(globals);
-    auto storage = open_storage(location);  // runs the schema migrations
-    std::optional<std::string> stored;
-    storage->run(Storage::Access::kRead,
-                 [&](Transaction& tx) { stored = tx.find_setting("currency"); });
-    const bool existed = stored.has_value();
     // Re-running init on an existing store keeps its currency unless another one is asked for
-    // (which the library refuses).
-    if (existed && currency_opt->count() == 0) *currency = *stored;
-    StoreOptions options;
-    options.currency = *currency;
-    auto store = Store::open(std::move(storage), options);
-    const std::string url = store->storage().url();
+    // (which the library refuses). Opening runs the schema migrations.
+    StoreOptions own;
+    own.currency.clear();  // the store's own, if it has one
+    std::unique_ptr<Store> store;
+    try {
+      store = Store::open(location, own);
+    } catch (const Error& e) {
+      if (!is_new_store(e)) throw;
+    }
+    const bool existed = store != nullptr;
+    if (!existed || currency_opt->count() > 0) {
+      store.reset();
+      StoreOptions options;
+      options.currency = *currency;
+      store = Store::open(location, options);
+    }
+    const std::string url = store->url();
+    const std::string& used = store->options().currency;
     Printer out(globals);
-    out.emit(json{{"location", url}, {"currency", *currency}, {"created", !existed}});
+    out.emit(json{{"location", url}, {"currency", used}, {"created", !existed}});
     if (!out.json_mode()) {
       std::cout << fmt::format("{} store {} (currency {})\n",
-                               existed ? "Opened existing" : "Created", url, *currency);
+                               existed ? "Opened existing" : "Created", url, used);
     }
   });
 }

@@ -36,7 +36,7 @@ void run_check(Globals& globals, const CheckArgs& args) {
   Printer out(globals);
   json doc;
   if (args.repair) {
-    const RepairReport repair = repair_invariants(store->storage());
+    const RepairReport repair = repair_invariants(*store);
     json changes = json::array();
     std::vector<std::vector<std::string>> rows;
     for (const auto& r : repair.repaired) {
@@ -55,7 +55,7 @@ void run_check(Globals& globals, const CheckArgs& args) {
       }
     }
   }
-  const InvariantReport report = check_invariants(store->storage(), !args.live, args.max);
+  const InvariantReport report = check_invariants(*store, !args.live, args.max);
   doc["ok"] = report.ok();
   doc["violations"] = violations_json(report.violations);
   doc["truncated"] = report.truncated;
@@ -147,14 +147,14 @@ void add_maintenance_commands(CLI::App& app, Globals& globals) {
     auto* cmd = app.add_subcommand("stats", "store figures: rows, outbox, inbox");
     cmd->callback([&globals] {
       auto store = open_existing_store(globals);
-      const InvariantReport report = check_invariants(store->storage(), false, 1);
-      const OutboxCounts outbox = run_unit(store->storage(), Storage::Access::kRead,
-                                           [](Transaction& tx) { return tx.count_outbox(); });
+      const InvariantReport report = check_invariants(*store, false, 1);
+      const OutboxCounts outbox =
+          store->run_unit([](Unit& unit) { return unit.events().counts(); });
       const Timestamp now = store->clock().now();
       const std::int64_t lag = outbox.oldest_pending_at ? now - outbox.oldest_pending_at : 0;
       const std::int64_t inbox = store->inbox().applied_count();
       Printer out(globals);
-      out.emit(json{{"location", store->storage().url()},
+      out.emit(json{{"location", store->url()},
                     {"currency", store->options().currency},
                     {"products", report.products},
                     {"users_with_points", report.users},
@@ -169,7 +169,7 @@ void add_maintenance_commands(CLI::App& app, Globals& globals) {
                       {"lag_ms", lag}}},
                     {"inbox_applied", inbox}});
       if (out.json_mode()) return;
-      Printer::fields({{"store", store->storage().url()},
+      Printer::fields({{"store", store->url()},
                        {"currency", store->options().currency},
                        {"products", std::to_string(report.products)},
                        {"users with points", std::to_string(report.users)},

@@ -187,8 +187,8 @@ void add_order_commands(CLI::App& app, Globals& globals) {
       }
       auto opened = open_store_with_gateway(globals, args->gateway);
       // The fake provider settles its side first, as a real one does before calling back.
-      const auto payment = run_unit(opened.store->storage(), Storage::Access::kRead,
-                                    [&](Transaction& tx) { return tx.find_payment(args->id); });
+      const auto payment = opened.store->run_unit(
+          [&](Unit& unit) { return unit.lookups().payment(args->id); });
       if (payment && payment->status == PaymentStatus::kPending) {
         try {
           opened.gateway->settle(payment->id, args->approved);

@@ -16,8 +16,10 @@ the GIL, so Python threads run them in parallel.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ._core import *  # noqa: F401,F403  (the names are listed in __all__ below)
-from ._core import _raise_error  # noqa: F401  (for tests of the error mapping)
+from ._core import _raise_error as _raise_error  # noqa: F401  (for tests of the error mapping)
 from ._errors import (
     CommerceError,
     ConflictError,
@@ -35,9 +37,10 @@ from ._errors import (
 )
 from ._page import Page
 
-if not WITH_KAFKA:  # noqa: F405  (from _core)
+# The stubs describe the build with every component, so type checkers skip this stand-in.
+if not TYPE_CHECKING and not WITH_KAFKA:  # noqa: F405  (from _core)
 
-    class KafkaSink:  # type: ignore[no-redef]
+    class KafkaSink:
         """Unavailable: this build of commerce_core has no Kafka component.
 
         Install librdkafka (Debian librdkafka-dev) and rebuild: ``pip install .`` then turns
@@ -82,7 +85,6 @@ __all__ = [
     "Inbox",
     "InboxContext",
     "InboxOutcome",
-    "InboxRecord",
     "IncomingMessage",
     "InsufficientPointsError",
     "InternalError",
@@ -104,6 +106,7 @@ __all__ = [
     "OrderItem",
     "OrderStatus",
     "OutOfStockError",
+    "OutboxCounts",
     "OutboxRelay",
     "Page",
     "Payment",
@@ -137,8 +140,12 @@ __all__ = [
     "Store",
     "SystemClock",
     "TopicNaming",
-    "Transaction",
     "UnavailableError",
+    "Unit",
+    "UnitEvents",
+    "UnitLookups",
+    "UnitPoints",
+    "UnitStock",
     "WITH_KAFKA",
     "WITH_POSTGRES",
     "envelope_json",
@@ -151,13 +158,3 @@ __all__ = [
 
 if WITH_KAFKA:  # noqa: F405
     __all__.append("KafkaSinkCounters")
-
-# Show the public package, not the private modules, in reprs and tracebacks.
-for _name in __all__:
-    _obj = globals()[_name]
-    if isinstance(_obj, type):
-        try:
-            _obj.__module__ = __name__
-        except (AttributeError, TypeError):
-            pass
-del _name, _obj

@@ -34,6 +34,13 @@ std::string json_text(const py::object& value) {
 
 }  // namespace
 
+void declare_store(py::module_& m) {
+  py::class_<Store>(m, "Store",
+                    "The facade a host opens: it owns the storage and hands out the services.\n"
+                    "Safe to use from any number of threads; several processes may share one\n"
+                    "SQLite file or PostgreSQL database.");
+}
+
 void bind_store(py::module_& m) {
   // ---- clocks
   py::class_<Clock, std::shared_ptr<Clock>>(
@@ -266,11 +273,8 @@ void bind_store(py::module_& m) {
            "Compensation: the coupon the order used becomes AVAILABLE again (EXPIRED if past\n"
            "validity). Idempotent; None if the order used no coupon.");
 
-  // ---- the facade
-  py::class_<Store> store(m, "Store",
-                    "The facade a host opens: it owns the storage and hands out the services.\n"
-                    "Safe to use from any number of threads; several processes may share one\n"
-                    "SQLite file or PostgreSQL database.");
+  // ---- the facade (its class was registered by declare_store)
+  auto store = py::reinterpret_borrow<py::class_<Store>>(m.attr("Store"));
   bind_store_units(store);
   store.def_static(
           "open",
@@ -321,9 +325,11 @@ void bind_store(py::module_& m) {
           py::arg("backoff_max_ms") = std::int64_t{2000}, py::arg("postgres") = py::none(),
           "Opens (creating and migrating if needed) the store at `location`: a file path or\n"
           "\"sqlite:PATH\" for SQLite, or \"postgresql://...\" when built with PostgreSQL.\n"
-          "`currency` is fixed when the store is first created; `clock` defaults to the system\n"
-          "clock; `gateway` (a PaymentGateway, e.g. FakeGateway or a Python subclass) charges\n"
-          "orders (without one only orders with total 0 can be placed); `steps` are host saga\n"
+          "`currency` is fixed when the store is first created (\"\": the currency the store\n"
+          "was created with; a new store is then refused with FailedPreconditionError naming\n"
+          "\"currency\"); `clock` defaults to the system clock; `gateway` (a PaymentGateway,\n"
+          "e.g. FakeGateway or a Python subclass) charges orders (without one only orders with\n"
+          "total 0 can be placed); `steps` are host saga\n"
           "steps run after the coupon step, `stock_step` replaces the local stock reservation;\n"
           "gateway and host-step calls use `gateway_timeout_ms` and up to `attempts` tries with\n"
           "backoff. `postgres` (PostgresOptions: pool size, retry budget, connect timeout,\n"
@@ -345,17 +351,17 @@ void bind_store(py::module_& m) {
       .def(
           "check",
           [](Store& self, bool expect_settled, int max_violations) {
-            return check_invariants(self.storage(), expect_settled, max_violations);
+            return check_invariants(self, expect_settled, max_violations);
           },
           py::kw_only(), py::arg("expect_settled") = true, py::arg("max_violations") = 1000,
           Release(),
           "Checks every invariant (stock, points, coupons, orders, sagas, outbox) and reports\n"
           "violations. With expect_settled, sagas still in flight count as violations.")
       .def(
-          "repair", [](Store& self) { return repair_invariants(self.storage()); }, Release(),
+          "repair", [](Store& self) { return repair_invariants(self); }, Release(),
           "Recomputes derived counters that drifted; reports what it could not repair.")
       .def_property_readonly(
-          "url", [](Store& self) { return self.storage().url(); },
+          "url", &Store::url,
           "Where the data lives, e.g. \"sqlite:/var/lib/shop.db\" (no credentials).")
       .def_property_readonly(
           "currency", [](const Store& self) { return self.options().currency; },
@@ -364,7 +370,7 @@ void bind_store(py::module_& m) {
           "now", [](const Store& self) { return self.clock().now(); },
           "The store clock's current time (ms since epoch).")
       .def(
-          "__repr__", [](Store& self) { return "Store(" + self.storage().url() + ")"; },
+          "__repr__", [](Store& self) { return "Store(" + self.url() + ")"; },
           "Store(url).");
 }
 

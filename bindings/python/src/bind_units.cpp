@@ -1,7 +1,7 @@
-// bind_units.cpp: Python views of a unit of work (Transaction) and of an inbox handler's context
-// (InboxContext), Inbox.register_handler, Store.run_unit, and the stored saga records
-// (SagaRecord, SagaLogEntry) and inbox records that a Transaction reads. See units.h for the
-// lifetime rules.
+// bind_units.cpp: Python views of a unit of work (Unit, with its UnitPoints, UnitStock,
+// UnitEvents and UnitLookups) and of an inbox handler's context (InboxContext),
+// Inbox.register_handler, Store.run_unit, and the records a Unit reads (SagaRecord, SagaLogEntry,
+// OutboxCounts). See units.h for the lifetime rules.
 #include "units.h"
 
 #include <functional>
@@ -19,15 +19,53 @@ Error closed_error(const char* subject, const char* what) {
                    "Store.run_unit work function); it was used after that call returned");
 }
 
-// Runs `f(tx)` with the GIL released and the scope locked; raises FailedPreconditionError if the
-// scope is closed.
-template <class F>
-auto with_tx(const PyTransaction& view, F&& f) -> decltype(f(std::declval<Transaction&>())) {
+// Runs `f(unit)` with the GIL released and the scope locked; raises FailedPreconditionError
+// (subject "unit") if the scope is closed.
+template <class Tag, class F>
+auto with_unit(const UnitView<Tag>& view, F&& f) -> decltype(f(std::declval<Unit&>())) {
   std::shared_ptr<UnitScope> scope = view.scope;
   py::gil_scoped_release release;
   std::lock_guard lock(scope->mu);
-  if (!scope->open()) throw closed_error("transaction", "a Transaction");
-  return f(*scope->tx);
+  if (!scope->open()) throw closed_error("unit", "a Unit");
+  return f(*scope->unit);
+}
+
+// Reads a property of an open Unit with the GIL held (no storage work).
+template <class Tag, class F>
+auto unit_property(const UnitView<Tag>& view, F&& f) -> decltype(f(std::declval<Unit&>())) {
+  std::lock_guard lock(view.scope->mu);
+  if (!view.scope->open()) throw closed_error("unit", "a Unit");
+  return f(*view.scope->unit);
+}
+
+// Runs `work(view)` (GIL held) with a scope open on `unit` (and `inbox`, for a handler); a
+// Python exception becomes a PythonCallbackError naming `subject`.
+template <class View>
+py::object call_in_scope(Unit& unit, InboxContext* inbox,
+                         const std::function<py::object(View)>& work,
+                         const std::string& subject) {
+  auto scope = std::make_shared<UnitScope>();
+  scope->unit = &unit;
+  scope->inbox = inbox;
+  try {
+    ScopeGuard guard(scope);
+    return work(View{scope});
+  } catch (const py::error_already_set& e) {
+    throw python_callback_error(e, ErrorCode::kFailedPrecondition, subject);
+  }
+}
+
+// A Python callable kept by C++ and run later; its exceptions are printed as unraisable (the
+// documented fate of after-commit actions).
+std::function<void()> after_commit_action(const std::shared_ptr<py::object>& holder) {
+  return [holder] {
+    py::gil_scoped_acquire gil;
+    try {
+      (*holder)();
+    } catch (py::error_already_set& e) {
+      e.discard_as_unraisable("commerce_core Unit.after_commit action");
+    }
+  };
 }
 
 // The open InboxContext of a view (GIL held; the lock is held by the caller).
@@ -48,9 +86,9 @@ std::shared_ptr<py::object> hold(const py::object& obj) {
 }  // namespace
 
 ScopeGuard::~ScopeGuard() {
-  py::gil_scoped_release release;  // a Transaction call in flight holds the mutex without the GIL
+  py::gil_scoped_release release;  // a Unit call in flight holds the mutex without the GIL
   std::lock_guard lock(scope_->mu);
-  scope_->tx = nullptr;
+  scope_->unit = nullptr;
   scope_->inbox = nullptr;
 }
 
@@ -71,7 +109,7 @@ PythonCallbackError python_callback_error(const py::error_already_set& e, ErrorC
 }
 
 void bind_units(py::module_& m) {
-  ValueClass<SagaRecord>(m, "SagaRecord", "One order's saga, as stored (Transaction.find_saga).")
+  ValueClass<SagaRecord>(m, "SagaRecord", "One order's saga, as stored (UnitLookups.saga).")
       .field("order_id", &SagaRecord::order_id, "The order.")
       .field("state", &SagaRecord::state, "SagaState.")
       .field("step", &SagaRecord::step,
@@ -83,7 +121,7 @@ void bind_units(py::module_& m) {
       .field("updated_at", &SagaRecord::updated_at, "Milliseconds since the Unix epoch.")
       .finish();
   ValueClass<SagaLogEntry>(m, "SagaLogEntry",
-                           "One line of an order's saga log (Transaction.find_saga_log).")
+                           "One line of an order's saga log (UnitLookups.saga_log).")
       .field("order_id", &SagaLogEntry::order_id, "The order.")
       .field("step", &SagaLogEntry::step, "A step name, or \"order\" for the saga's own moves.")
       .field("action", &SagaLogEntry::action,
@@ -91,264 +129,229 @@ void bind_units(py::module_& m) {
       .field("detail", &SagaLogEntry::detail, "JSON object text.")
       .field("at", &SagaLogEntry::at, "Milliseconds since the Unix epoch.")
       .finish();
-  ValueClass<InboxRecord>(m, "InboxRecord",
-                          "An applied inbox message, as stored (Transaction.find_inbox_message).")
-      .field("message_id", &InboxRecord::message_id, "The message id.")
-      .field("type", &InboxRecord::type, "The message type.")
-      .field("fingerprint", &InboxRecord::fingerprint, "Canonical JSON of the message.")
-      .field("received_at", &InboxRecord::received_at, "Milliseconds since the Unix epoch.")
+  ValueClass<OutboxCounts>(m, "OutboxCounts",
+                           "Outbox figures, as of one unit of work (UnitEvents.counts).")
+      .field("pending", &OutboxCounts::pending, "Rows not yet delivered nor dead-lettered.")
+      .field("delivered", &OutboxCounts::delivered, "Rows acknowledged by a sink.")
+      .field("dead_letters", &OutboxCounts::dead_letters, "Rows in the dead-letter table.")
+      .field("oldest_pending_at", &OutboxCounts::oldest_pending_at,
+             "occurred_at of the oldest pending row (ms since epoch); 0 if none.")
       .finish();
 
-  using T = PyTransaction;
-  py::class_<PyTransaction>(
-      m, "Transaction",
-      "One unit of work of the store's storage, given to an inbox handler\n"
-      "(InboxContext.transaction) or to a Store.run_unit work function. Its methods are the\n"
-      "storage primitives the library's services are built on: each is one statement's worth\n"
-      "of work, try_* methods are conditional updates reporting whether they applied. What a\n"
-      "callback writes commits together (with the inbox record, for a handler) or not at all.\n"
-      "Keeping the library's invariants (e.g. a points ledger entry for every balance change)\n"
-      "is the caller's job here; Store.check() reports what was broken.\n\n"
-      "Valid only during the callback: using it afterwards raises FailedPreconditionError\n"
-      "(subject \"transaction\"). Every call releases the GIL.",
-      py::is_final())
-      // settings
+  py::class_<PyUnitPoints>(m, "UnitPoints",
+                           "Points balances inside a unit of work (Unit.points); each write keeps\n"
+                           "the ledger (an entry with balance_after) and writes its event.",
+                           py::is_final())
       .def(
-          "find_setting",
-          [](const T& t, const std::string& key) {
-            return with_tx(t, [&](Transaction& tx) { return tx.find_setting(key); });
+          "credit",
+          [](const PyUnitPoints& v, const std::string& user_id, Money amount,
+             const std::string& reason) {
+            return with_unit(v,
+                             [&](Unit& u) { return u.points().credit(user_id, amount, reason); });
           },
-          py::arg("key"), "The store setting `key`, or None.")
+          py::arg("user_id"), py::arg("amount"), py::arg("reason"),
+          "Adds `amount` (1..1e15) to the user's balance with a ledger entry (kind ADJUST,\n"
+          "`reason`, balance_after) and a PointAdjusted event; returns the PointsEntry.\n"
+          "Raises InvalidArgumentError naming \"user_id\", \"amount\" (also if the balance would\n"
+          "overflow) or \"reason\"; FailedPreconditionError naming \"unit\" in a read unit.")
       .def(
-          "put_setting",
-          [](const T& t, const std::string& key, const std::string& value) {
-            with_tx(t, [&](Transaction& tx) { tx.put_setting(key, value); });
+          "debit",
+          [](const PyUnitPoints& v, const std::string& user_id, Money amount,
+             const std::string& reason) {
+            return with_unit(v, [&](Unit& u) { return u.points().debit(user_id, amount, reason); });
           },
-          py::arg("key"), py::arg("value"), "Sets the store setting `key` (insert or replace).")
-      // catalog
+          py::arg("user_id"), py::arg("amount"), py::arg("reason"),
+          "Takes `amount` (1..1e15) from the user's balance, never below zero, with a ledger\n"
+          "entry (kind ADJUST, amount negative) and a PointAdjusted event; returns the\n"
+          "PointsEntry. Raises as credit() does, and InsufficientPointsError naming the user\n"
+          "(nothing changed).")
       .def(
-          "find_product",
-          [](const T& t, const std::string& id) {
-            return with_tx(t, [&](Transaction& tx) { return tx.find_product(id); });
+          "balance",
+          [](const PyUnitPoints& v, const std::string& user_id) {
+            return with_unit(v, [&](Unit& u) { return u.points().balance(user_id); });
           },
-          py::arg("id"), "The product, or None.")
+          py::arg("user_id"),
+          "The user's balance (0 for a user with no entries). Raises InvalidArgumentError\n"
+          "naming \"user_id\".");
+
+  py::class_<PyUnitStock>(m, "UnitStock",
+                          "Stock inside a unit of work (Unit.stock); an adjustment keeps its\n"
+                          "audit row and writes its event.",
+                          py::is_final())
       .def(
-          "update_product",
-          [](const T& t, const Product& product) {
-            with_tx(t, [&](Transaction& tx) { tx.update_product(product); });
+          "adjust",
+          [](const PyUnitStock& v, const std::string& product_id, std::int64_t delta,
+             const std::string& reason) {
+            return with_unit(v,
+                             [&](Unit& u) { return u.stock().adjust(product_id, delta, reason); });
           },
-          py::arg("product"), "Writes every field of an existing product row.")
+          py::arg("product_id"), py::arg("delta"), py::arg("reason"),
+          "Restock (delta > 0) or shrink (delta < 0, never below what is reserved) with an\n"
+          "audit row and a StockAdjusted event; returns the StockLevel after it. Raises\n"
+          "InvalidArgumentError naming \"product_id\", \"delta\" or \"reason\"; NotFoundError\n"
+          "(product); OutOfStockError naming the product; FailedPreconditionError naming\n"
+          "\"unit\" in a read unit.")
       .def(
-          "find_category",
-          [](const T& t, const std::string& id) {
-            return with_tx(t, [&](Transaction& tx) { return tx.find_category(id); });
+          "level",
+          [](const PyUnitStock& v, const std::string& product_id) {
+            return with_unit(v, [&](Unit& u) { return u.stock().level(product_id); });
           },
-          py::arg("id"), "The category, or None.")
+          py::arg("product_id"),
+          "The product's StockLevel, or None if there is no such product. Raises\n"
+          "InvalidArgumentError naming \"product_id\".")
       .def(
-          "list_categories",
-          [](const T& t) { return with_tx(t, [&](Transaction& tx) { return tx.list_categories(); }); },
-          "Every category.")
-      // stock
-      .def(
-          "find_stock",
-          [](const T& t, const std::string& product_id) {
-            return with_tx(t, [&](Transaction& tx) { return tx.find_stock(product_id); });
+          "reservations",
+          [](const PyUnitStock& v, const std::string& order_id) {
+            return with_unit(v, [&](Unit& u) { return u.stock().reservations(order_id); });
           },
-          py::arg("product_id"), "The product's stock counters, or None.")
+          py::arg("order_id"),
+          "The order's reservation rows in every state, by product id. Raises\n"
+          "InvalidArgumentError naming \"order_id\".");
+
+  py::class_<PyUnitEvents>(m, "UnitEvents",
+                           "The transactional outbox inside a unit of work (Unit.events).",
+                           py::is_final())
       .def(
-          "try_adjust_stock",
-          [](const T& t, const std::string& product_id, std::int64_t delta) {
-            return with_tx(t, [&](Transaction& tx) { return tx.try_adjust_stock(product_id, delta); });
+          "emit",
+          [](const PyUnitEvents& v, const std::string& type, const std::string& key,
+             const std::string& payload) {
+            return with_unit(v, [&](Unit& u) { return u.events().emit(type, key, payload); });
           },
-          py::arg("product_id"), py::arg("delta"),
-          "on_hand += delta where on_hand + delta >= reserved; False if not applied. Record a\n"
-          "StockAdjustment with it (insert_stock_adjustment).")
+          py::arg("type"), py::arg("key"), py::arg("payload"),
+          "Appends a host event to the outbox (published only if the unit commits) and returns\n"
+          "it as appended (id, seq, topic). `type`: 2..8 PascalCase words such as\n"
+          "\"LoyaltyBonusApplied\", not one of the library's own types; `key`: the aggregate id\n"
+          "(the Kafka partition key); `payload`: JSON object text (at most 64 KiB). Topic\n"
+          "\"host-events\", or \"host.loyalty.bonus-applied\" under per-type naming. Raises\n"
+          "InvalidArgumentError naming \"type\", \"key\" or \"payload\"; FailedPreconditionError\n"
+          "naming \"unit\" in a read unit.")
       .def(
-          "insert_stock_adjustment",
-          [](const T& t, const StockAdjustment& adjustment) {
-            with_tx(t, [&](Transaction& tx) { tx.insert_stock_adjustment(adjustment); });
-          },
-          py::arg("adjustment"), "Adds a stock audit row.")
-      .def(
-          "find_reservations",
-          [](const T& t, const std::string& order_id) {
-            return with_tx(t, [&](Transaction& tx) { return tx.find_reservations(order_id); });
-          },
-          py::arg("order_id"), "The order's reservation rows in every state, by product id.")
-      // points
-      .def(
-          "find_points_balance",
-          [](const T& t, const std::string& user_id) {
-            return with_tx(t, [&](Transaction& tx) { return tx.find_points_balance(user_id); });
-          },
-          py::arg("user_id"), "The user's balance (0 if none).")
-      .def(
-          "try_credit_points",
-          [](const T& t, const std::string& user_id, Money amount) {
-            return with_tx(t, [&](Transaction& tx) { return tx.try_credit_points(user_id, amount); });
-          },
-          py::arg("user_id"), py::arg("amount"),
-          "balance += amount; False if it would overflow. Record a PointsEntry with it.")
-      .def(
-          "try_debit_points",
-          [](const T& t, const std::string& user_id, Money amount) {
-            return with_tx(t, [&](Transaction& tx) { return tx.try_debit_points(user_id, amount); });
-          },
-          py::arg("user_id"), py::arg("amount"),
-          "balance -= amount where balance >= amount; False if not applied.")
-      .def(
-          "insert_points_entry",
-          [](const T& t, const PointsEntry& entry) {
-            with_tx(t, [&](Transaction& tx) { tx.insert_points_entry(entry); });
-          },
-          py::arg("entry"), "Adds a points ledger entry.")
-      .def(
-          "find_points_entries_for_order",
-          [](const T& t, const std::string& order_id) {
-            return with_tx(t,
-                           [&](Transaction& tx) { return tx.find_points_entries_for_order(order_id); });
-          },
-          py::arg("order_id"), "The ledger entries of an order.")
-      // coupons
-      .def(
-          "find_coupon",
-          [](const T& t, const std::string& coupon_id) {
-            return with_tx(t, [&](Transaction& tx) { return tx.find_coupon(coupon_id); });
-          },
-          py::arg("coupon_id"), "The coupon, or None.")
-      .def(
-          "find_coupon_template",
-          [](const T& t, const std::string& template_id) {
-            return with_tx(t, [&](Transaction& tx) { return tx.find_coupon_template(template_id); });
-          },
-          py::arg("template_id"), "The coupon template with this id, or None.")
-      .def(
-          "find_coupon_template_by_code",
-          [](const T& t, const std::string& code) {
-            return with_tx(t,
-                           [&](Transaction& tx) { return tx.find_coupon_template_by_code(code); });
-          },
-          py::arg("code"), "The coupon template with this code, or None.")
-      // outbox and inbox
-      .def(
-          "append_event",
-          [](const T& t, const Event& event) {
-            return with_tx(t, [&](Transaction& tx) { return tx.append_event(event); });
-          },
-          py::arg("event"),
-          "Appends an event to the transactional outbox (published by the relay only if the\n"
-          "unit commits); returns its outbox position (seq). Give it an id (new_id(now)), a\n"
-          "type, topic, key, occurred_at and a JSON object payload.")
-      .def(
-          "read_outbox",
-          [](const T& t, std::int64_t after_seq, int limit) {
-            return with_tx(t, [&](Transaction& tx) { return tx.read_outbox(after_seq, limit); });
+          "outbox",
+          [](const PyUnitEvents& v, std::int64_t after_seq, int limit) {
+            return with_unit(v, [&](Unit& u) { return u.events().outbox(after_seq, limit); });
           },
           py::arg("after_seq") = 0, py::arg("limit") = 100,
-          "Outbox events with seq > after_seq, by seq, at most `limit`.")
+          "Outbox events with seq > after_seq, by seq, at most `limit` (1..1000). Raises\n"
+          "InvalidArgumentError naming \"after_seq\" or \"limit\".")
       .def(
-          "find_inbox_message",
-          [](const T& t, const std::string& message_id) {
-            return with_tx(t, [&](Transaction& tx) { return tx.find_inbox_message(message_id); });
+          "counts",
+          [](const PyUnitEvents& v) {
+            return with_unit(v, [](Unit& u) { return u.events().counts(); });
           },
-          py::arg("message_id"), "The applied inbox message with this id, or None.")
+          "Pending, delivered and dead-lettered counts and the oldest pending time\n"
+          "(OutboxCounts).");
+
+  py::class_<PyUnitLookups>(m, "UnitLookups",
+                            "Read-only lookups inside a unit of work (Unit.lookups); each raises\n"
+                            "InvalidArgumentError naming its id argument if it is not a valid id.",
+                            py::is_final())
       .def(
-          "count_inbox_messages",
-          [](const T& t) {
-            return with_tx(t, [&](Transaction& tx) { return tx.count_inbox_messages(); });
+          "product",
+          [](const PyUnitLookups& v, const std::string& product_id) {
+            return with_unit(v, [&](Unit& u) { return u.lookups().product(product_id); });
           },
-          "How many inbox messages were applied.")
-      // orders, sagas, payments
+          py::arg("product_id"), "The Product (any status), or None.")
       .def(
-          "find_order",
-          [](const T& t, const std::string& order_id) {
-            return with_tx(t, [&](Transaction& tx) { return tx.find_order(order_id); });
+          "coupon",
+          [](const PyUnitLookups& v, const std::string& coupon_id) {
+            return with_unit(v, [&](Unit& u) { return u.lookups().coupon(coupon_id); });
           },
-          py::arg("order_id"), "The order row (items left empty), or None.")
+          py::arg("coupon_id"), "The issued Coupon, or None.")
       .def(
-          "find_order_items",
-          [](const T& t, const std::string& order_id) {
-            return with_tx(t, [&](Transaction& tx) { return tx.find_order_items(order_id); });
+          "order",
+          [](const PyUnitLookups& v, const std::string& order_id) {
+            return with_unit(v, [&](Unit& u) { return u.lookups().order(order_id); });
           },
-          py::arg("order_id"), "The order's items, by product id.")
+          py::arg("order_id"), "The Order with its items, or None.")
       .def(
-          "list_orders",
-          [](const T& t, const std::string& after_id, int limit) {
-            return with_tx(t, [&](Transaction& tx) { return tx.list_orders(after_id, limit); });
+          "payment",
+          [](const PyUnitLookups& v, const std::string& order_id) {
+            return with_unit(v, [&](Unit& u) { return u.lookups().payment(order_id); });
           },
-          py::arg("after_id") = "", py::arg("limit") = 100,
-          "Orders (items left empty) with id > after_id, by id, at most `limit`.")
+          py::arg("order_id"), "The order's Payment, or None.")
       .def(
-          "find_order_audit",
-          [](const T& t, const std::string& order_id) {
-            return with_tx(t, [&](Transaction& tx) { return tx.find_order_audit(order_id); });
-          },
-          py::arg("order_id"), "The order's status changes, oldest first.")
-      .def(
-          "find_saga",
-          [](const T& t, const std::string& order_id) {
-            return with_tx(t, [&](Transaction& tx) { return tx.find_saga(order_id); });
+          "saga",
+          [](const PyUnitLookups& v, const std::string& order_id) {
+            return with_unit(v, [&](Unit& u) { return u.lookups().saga(order_id); });
           },
           py::arg("order_id"), "The order's SagaRecord, or None.")
       .def(
-          "find_saga_log",
-          [](const T& t, const std::string& order_id) {
-            return with_tx(t, [&](Transaction& tx) { return tx.find_saga_log(order_id); });
+          "saga_log",
+          [](const PyUnitLookups& v, const std::string& order_id) {
+            return with_unit(v, [&](Unit& u) { return u.lookups().saga_log(order_id); });
           },
-          py::arg("order_id"), "The order's saga log, in the order it was written.")
+          py::arg("order_id"), "The order's saga log (SagaLogEntry), in the order it was written.");
+
+  py::class_<PyUnit>(
+      m, "Unit",
+      "One open unit of work, given to an inbox handler (InboxContext.unit) and to a\n"
+      "Store.run_unit work function. Every call keeps the library's invariants and writes its\n"
+      "events inside the unit: what the callback writes commits together (with the inbox\n"
+      "record, for a handler), or not at all if it raises. A refused call (bad input, not\n"
+      "enough points, ...) changes nothing and the unit carries on.\n\n"
+      "Valid only during the callback: using it (or its views) afterwards raises\n"
+      "FailedPreconditionError (subject \"unit\"). Every call releases the GIL.",
+      py::is_final())
+      .def_property_readonly(
+          "points", [](const PyUnit& v) { return PyUnitPoints{v.scope}; },
+          "Points balances (UnitPoints).")
+      .def_property_readonly(
+          "stock", [](const PyUnit& v) { return PyUnitStock{v.scope}; }, "Stock (UnitStock).")
+      .def_property_readonly(
+          "events", [](const PyUnit& v) { return PyUnitEvents{v.scope}; },
+          "The outbox (UnitEvents).")
+      .def_property_readonly(
+          "lookups", [](const PyUnit& v) { return PyUnitLookups{v.scope}; },
+          "Products, coupons, orders, payments and sagas (UnitLookups).")
+      .def_property_readonly(
+          "now", [](const PyUnit& v) { return unit_property(v, [](Unit& u) { return u.now(); }); },
+          "The store clock's time for this unit (ms since epoch); every row it writes carries it.")
+      .def_property_readonly(
+          "writable",
+          [](const PyUnit& v) { return unit_property(v, [](Unit& u) { return u.writable(); }); },
+          "False in a read unit (Store.run_unit without write=True): writes raise there.")
       .def(
-          "list_sagas",
-          [](const T& t, SagaState state, const std::string& after_order_id, int limit) {
-            return with_tx(t, [&](Transaction& tx) {
-              return tx.list_sagas(state, after_order_id, limit);
-            });
+          "after_commit",
+          [](const PyUnit& v, const py::function& action) {
+            auto holder = hold(action);
+            unit_property(v, [&](Unit& u) { u.after_commit(after_commit_action(holder)); });
           },
-          py::arg("state"), py::arg("after_order_id") = "", py::arg("limit") = 100,
-          "Sagas in `state` with order_id > after_order_id, by order id, at most `limit`.")
-      .def(
-          "find_payment",
-          [](const T& t, const std::string& order_id) {
-            return with_tx(t, [&](Transaction& tx) { return tx.find_payment(order_id); });
-          },
-          py::arg("order_id"), "The order's payment, or None.")
+          py::arg("action"),
+          "Calls `action()` after the unit committed (not if it rolls back). Its exceptions are\n"
+          "printed as unraisable, not raised, and a crash may lose it.")
       .def_property_readonly(
           "valid",
-          [](const T& t) {
-            std::lock_guard lock(t.scope->mu);
-            return t.scope->open();
+          [](const PyUnit& v) {
+            std::lock_guard lock(v.scope->mu);
+            return v.scope->open();
           },
           "True while the callback it was given to runs.")
       .def(
           "__repr__",
-          [](const T& t) {
-            std::lock_guard lock(t.scope->mu);
-            return std::string(t.scope->open() ? "<Transaction (open)>" : "<Transaction (closed)>");
+          [](const PyUnit& v) {
+            std::lock_guard lock(v.scope->mu);
+            if (!v.scope->open()) return std::string("<Unit (closed)>");
+            return std::string(v.scope->unit->writable() ? "<Unit (open, write)>"
+                                                         : "<Unit (open, read)>");
           },
-          "<Transaction (open)> or <Transaction (closed)>.");
+          "<Unit (open, write)>, <Unit (open, read)> or <Unit (closed)>.");
 
   using C = PyInboxContext;
   py::class_<PyInboxContext>(
       m, "InboxContext",
-      "What an inbox handler gets: the message and the transaction it is applied in. Write the\n"
-      "message's effect through .transaction (not through Store services, which open units of\n"
-      "their own). Valid only during the handler call: using it afterwards raises\n"
+      "What an inbox handler gets: the message and the unit of work it is applied in. Write the\n"
+      "message's effect through .unit (not through Store services, which open units of their\n"
+      "own). Valid only during the handler call: using it afterwards raises\n"
       "FailedPreconditionError (subject \"inbox-context\").",
       py::is_final())
       .def_property_readonly(
-          "transaction",
+          "unit",
           [](const C& c) {
             std::lock_guard lock(c.scope->mu);
             inbox_of(*c.scope);
-            return PyTransaction{c.scope};
+            return PyUnit{c.scope};
           },
-          "The unit of work the inbox record is written in.")
-      .def_property_readonly(
-          "now",
-          [](const C& c) {
-            std::lock_guard lock(c.scope->mu);
-            return inbox_of(*c.scope).now();
-          },
-          "The store clock's time for this message (ms since epoch).")
+          "The Unit the inbox record is written in.")
       .def_property_readonly(
           "message",
           [](const C& c) {
@@ -356,25 +359,6 @@ void bind_units(py::module_& m) {
             return inbox_of(*c.scope).message();
           },
           "The IncomingMessage being applied.")
-      .def(
-          "after_commit",
-          [](const C& c, const py::function& action) {
-            auto holder = hold(action);
-            std::lock_guard lock(c.scope->mu);
-            inbox_of(*c.scope).after_commit([holder] {
-              py::gil_scoped_acquire gil;
-              try {
-                (*holder)();
-              } catch (py::error_already_set& e) {
-                // not reported to the sender (documented); keep it visible
-                e.discard_as_unraisable("commerce_core InboxContext.after_commit action");
-              }
-            });
-          },
-          py::arg("action"),
-          "Calls `action()` after the transaction committed (not if it rolls back). Its\n"
-          "exceptions are not reported to the sender (printed as unraisable) and a crash may\n"
-          "lose it.")
       .def_property_readonly(
           "valid",
           [](const C& c) {
@@ -404,25 +388,19 @@ void bind_inbox_handlers(py::class_<Inbox>& cls) {
         auto holder = hold(handler);
         self.register_handler(type, [holder](InboxContext& ctx, const IncomingMessage& message) {
           py::gil_scoped_acquire gil;
-          auto scope = std::make_shared<UnitScope>();
-          scope->tx = &ctx.transaction();
-          scope->inbox = &ctx;
-          try {
-            ScopeGuard guard(scope);
-            (*holder)(PyInboxContext{scope}, message);
-          } catch (const py::error_already_set& e) {
-            throw python_callback_error(e, ErrorCode::kFailedPrecondition, message.id);
-          }
+          call_in_scope<PyInboxContext>(
+              ctx.unit(), &ctx,
+              [&](PyInboxContext view) { return (*holder)(view, message); }, message.id);
         });
       },
       py::arg("type"), py::arg("handler"),
       "Adds or replaces the handler of message type `type` (1..64 of A-Z a-z 0-9 . _ -).\n"
       "receive() calls `handler(ctx, message)` (an InboxContext and the IncomingMessage)\n"
       "inside the unit of work that records the message id: write the effect through\n"
-      "ctx.transaction and it commits with the record, once per message id. Raising refuses\n"
+      "ctx.unit (a Unit) and it commits with the record, once per message id. Raising refuses\n"
       "the message: nothing is recorded, and receive() raises that same exception. The\n"
       "handler may run more than once per message (the unit is retried on contention), so it\n"
-      "must change state only through ctx.transaction (use ctx.after_commit for the rest).\n"
+      "must change state only through ctx.unit (use ctx.unit.after_commit for the rest).\n"
       "Raises InvalidArgumentError naming \"type\".");
 }
 
@@ -433,19 +411,13 @@ void bind_store_units(py::class_<Store>& cls) {
         py::object result = py::none();
         try {
           py::gil_scoped_release release;
-          self.storage().run(write ? Storage::Access::kWrite : Storage::Access::kRead,
-                             [&](Transaction& tx) {
-                               py::gil_scoped_acquire gil;
-                               auto scope = std::make_shared<UnitScope>();
-                               scope->tx = &tx;
-                               try {
-                                 ScopeGuard guard(scope);
-                                 result = work(PyTransaction{scope});
-                               } catch (const py::error_already_set& e) {
-                                 throw python_callback_error(e, ErrorCode::kFailedPrecondition,
-                                                             "run_unit");
-                               }
-                             });
+          self.run_unit(
+              [&](Unit& unit) {
+                py::gil_scoped_acquire gil;
+                result = call_in_scope<PyUnit>(
+                    unit, nullptr, [&](PyUnit view) { return work(view); }, "run_unit");
+              },
+              write ? UnitMode::kWrite : UnitMode::kRead);
         } catch (const PythonCallbackError& e) {
           e.restore();
           throw py::error_already_set();
@@ -453,11 +425,11 @@ void bind_store_units(py::class_<Store>& cls) {
         return result;
       },
       py::arg("work"), py::kw_only(), py::arg("write") = false,
-      "Runs `work(tx)` (tx: a Transaction) as one unit of work of the store's storage and\n"
-      "returns what it returns; with write=True it may write, and its writes commit together\n"
-      "when it returns, or not at all if it raises (the exception propagates unchanged).\n"
-      "The unit may be retried on contention, so `work` must have no other effect. E.g.\n"
-      "store.run_unit(lambda tx: tx.find_saga_log(order.id)).");
+      "Runs `work(unit)` (unit: a Unit) as one unit of work and returns what it returns; with\n"
+      "write=True it may write, and its writes commit together when it returns, or not at all\n"
+      "if it raises (the exception propagates unchanged); then the unit's after_commit actions\n"
+      "run. The unit may be retried on contention, so `work` must have no other effect. E.g.\n"
+      "store.run_unit(lambda unit: unit.lookups.saga_log(order.id)).");
 }
 
 }  // namespace commerce::python

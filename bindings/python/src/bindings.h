@@ -29,6 +29,9 @@ void bind_errors(py::module_& m);
 void bind_values(py::module_& m);
 // Clocks, Store and the services it hands out.
 void bind_store(py::module_& m);
+// Registers the Store class without its methods, so that bindings made before bind_store (the
+// relay's constructor) name it in their signatures.
+void declare_store(py::module_& m);
 // Orders, payments, saga steps, invariants.
 void bind_orders(py::module_& m);
 // Event sinks, the outbox relay, the inbox.
@@ -76,6 +79,21 @@ class ValueClass {
   // unhashable (they are mutable).
   py::class_<T>& finish() {
     auto state = state_;
+    // The constructor's signature names every field with its type (read from the field
+    // getters' signatures), so the generated stubs type-check constructor calls.
+    std::string signature = "__init__(self";
+    for (const auto& name : state->names) {
+      const auto getter =
+          py::cast<std::string>(cls_.attr(name.c_str()).attr("fget").attr("__doc__"));
+      const auto arrow = getter.find(" -> ");
+      const auto end = getter.find('\n', arrow);
+      signature += ", " + name + ": " + getter.substr(arrow + 4, end - arrow - 4) + " = ...";
+    }
+    signature += ") -> None\n\nCreates a " + state->class_name +
+                 "; fields by position (in attribute order) or keyword, each defaulting to its "
+                 "zero value.";
+    py::options options;
+    options.disable_function_signatures();
     cls_.def(
         py::init([state](const py::args& args, const py::kwargs& kwargs) {
           T value{};
@@ -101,9 +119,8 @@ class ValueClass {
           }
           return value;
         }),
-        ("Creates a " + state->class_name +
-         "; fields by position (in attribute order) or keyword, each defaulting to its zero value.")
-            .c_str());
+        signature.c_str());
+    options.enable_function_signatures();
     cls_.def(
         "__repr__",
         [state](py::handle self) {
@@ -152,8 +169,8 @@ namespace pybind11::detail {
 // commerce::Page<T> -> commerce_core.Page (a frozen generic dataclass); output only.
 template <class T>
 struct type_caster<commerce::Page<T>> {
-  PYBIND11_TYPE_CASTER(commerce::Page<T>,
-                       const_name("Page[") + make_caster<T>::name + const_name("]"));
+  PYBIND11_TYPE_CASTER(commerce::Page<T>, const_name("commerce_core._page.Page[") +
+                                               make_caster<T>::name + const_name("]"));
 
   bool load(handle, bool) { return false; }
 

@@ -1,5 +1,7 @@
 // module.cpp: the extension module commerce_core._core. The package commerce_core
 // (bindings/python/commerce_core/__init__.py) re-exports everything defined here.
+#include <string>
+
 #include "bindings.h"
 #include "units.h"
 #ifdef COMMERCE_PY_WITH_POSTGRES
@@ -17,9 +19,12 @@ PYBIND11_MODULE(_core, m) {
   m.doc() = "commerce-core bindings (pybind11); import the package commerce_core instead.";
   commerce::python::bind_values(m);  // enums first: the error translator casts ErrorCode/Reason
   commerce::python::bind_errors(m);
+  // Every class is registered before the first signature that names it (signatures are rendered
+  // when a function is bound, and the stubs are generated from them).
+  commerce::python::declare_store(m);
   commerce::python::bind_orders(m);  // before the store: Store.open takes gateways and steps
-  commerce::python::bind_units(m);  // before events and store: Inbox and Store use the views
-  commerce::python::bind_events(m);
+  commerce::python::bind_events(m);  // IncomingMessage, before the views name it
+  commerce::python::bind_units(m);
   commerce::python::bind_store(m);
 #ifdef COMMERCE_PY_WITH_POSTGRES
   commerce::register_postgres_storage_scheme();
@@ -33,4 +38,13 @@ PYBIND11_MODULE(_core, m) {
 #else
   m.attr("WITH_KAFKA") = false;
 #endif
+  // Every public name defined above (the generated stubs list it; the package's __all__ must
+  // cover it, which tests/python/test_values.py checks).
+  pybind11::list public_names;
+  for (const auto& item : m.attr("__dict__").cast<pybind11::dict>()) {
+    const auto name = item.first.cast<std::string>();
+    if (!name.starts_with("_")) public_names.append(name);
+  }
+  public_names.attr("sort")();
+  m.attr("__all__") = public_names;
 }

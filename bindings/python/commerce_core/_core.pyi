@@ -1,0 +1,3875 @@
+"""
+commerce-core bindings (pybind11); import the package commerce_core instead.
+"""
+from __future__ import annotations
+import commerce_core._page
+import typing
+__all__: list = ['Ack', 'AckStatus', 'CallbackSink', 'Catalog', 'Category', 'Clock', 'Coupon', 'CouponApplication', 'CouponBook', 'CouponKind', 'CouponStatus', 'CouponTemplate', 'DEFAULT_PAGE_SIZE', 'DeadLetter', 'ErrorCode', 'Event', 'EventSink', 'EventSinkBase', 'FakeGateway', 'Inbox', 'InboxContext', 'InboxOutcome', 'IncomingMessage', 'InvariantRepair', 'InvariantReport', 'InvariantViolation', 'JsonLinesSink', 'KafkaSink', 'KafkaSinkCounters', 'LineItem', 'MAX_PAGE_SIZE', 'ManualClock', 'MemorySink', 'Order', 'OrderAudit', 'OrderBook', 'OrderItem', 'OrderStatus', 'OutboxCounts', 'OutboxRelay', 'Payment', 'PaymentGateway', 'PaymentOutcome', 'PaymentRequest', 'PaymentResult', 'PaymentStatus', 'PointsEntry', 'PointsEntryKind', 'PointsLedger', 'PostgresOptions', 'Product', 'ProductStatus', 'Reason', 'RecoveryReport', 'RelayBatch', 'RelayProgress', 'RelayService', 'RelayStats', 'RepairReport', 'Reservation', 'ReservationState', 'SagaLogEntry', 'SagaRecord', 'SagaState', 'SagaStep', 'StockAdjustment', 'StockLedger', 'StockLevel', 'Store', 'SystemClock', 'TopicNaming', 'Unit', 'UnitEvents', 'UnitLookups', 'UnitPoints', 'UnitStock', 'WITH_KAFKA', 'WITH_POSTGRES', 'envelope_json', 'new_id', 'parse_envelope_json', 'parse_incoming_message', 'read_json_lines', 'sqlite_schema_version']
+class ErrorCode:
+    """
+    What a failed call's caller should do (abseil-style codes).
+    
+    Members:
+    
+      NOT_FOUND : The named id does not exist.
+    
+      INVALID_ARGUMENT : The named field is malformed; nothing was changed.
+    
+      FAILED_PRECONDITION : A business rule refused the call (see Reason); nothing was changed.
+    
+      CONFLICT : An idempotency key was reused with other arguments.
+    
+      UNAVAILABLE : Transient: retry the call.
+    
+      INTERNAL : A bug or a corrupted store.
+    """
+    CONFLICT: typing.ClassVar[ErrorCode]
+    FAILED_PRECONDITION: typing.ClassVar[ErrorCode]
+    INTERNAL: typing.ClassVar[ErrorCode]
+    INVALID_ARGUMENT: typing.ClassVar[ErrorCode]
+    NOT_FOUND: typing.ClassVar[ErrorCode]
+    UNAVAILABLE: typing.ClassVar[ErrorCode]
+    __members__: typing.ClassVar[dict[str, ErrorCode]]
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: int) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        """
+        The enum member, as Class.MEMBER.
+        """
+    def __setstate__(self, state: int) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class Reason:
+    """
+    Why a FAILED_PRECONDITION error was raised.
+    
+    Members:
+    
+      NONE : Not a business refusal, or no finer reason.
+    
+      OUT_OF_STOCK : Not enough available stock.
+    
+      INSUFFICIENT_POINTS : The balance is too low.
+    
+      COUPON_INVALID : The coupon cannot be used.
+    
+      LIMIT_REACHED : A coupon issue limit is exhausted.
+    
+      ILLEGAL_TRANSITION : The entity's state does not allow the call.
+    
+      INACTIVE : The product is inactive or deleted.
+    """
+    COUPON_INVALID: typing.ClassVar[Reason]
+    ILLEGAL_TRANSITION: typing.ClassVar[Reason]
+    INACTIVE: typing.ClassVar[Reason]
+    INSUFFICIENT_POINTS: typing.ClassVar[Reason]
+    LIMIT_REACHED: typing.ClassVar[Reason]
+    NONE: typing.ClassVar[Reason]
+    OUT_OF_STOCK: typing.ClassVar[Reason]
+    __members__: typing.ClassVar[dict[str, Reason]]
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: int) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        """
+        The enum member, as Class.MEMBER.
+        """
+    def __setstate__(self, state: int) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class ProductStatus:
+    """
+    Lifecycle of a product.
+    
+    Members:
+    
+      ACTIVE : Listed and orderable.
+    
+      INACTIVE : Listed, not orderable.
+    
+      DELETED : Soft-deleted; hidden from default lists.
+    """
+    ACTIVE: typing.ClassVar[ProductStatus]
+    DELETED: typing.ClassVar[ProductStatus]
+    INACTIVE: typing.ClassVar[ProductStatus]
+    __members__: typing.ClassVar[dict[str, ProductStatus]]
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: int) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        """
+        The enum member, as Class.MEMBER.
+        """
+    def __setstate__(self, state: int) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class ReservationState:
+    """
+    State of one stock reservation row.
+    
+    Members:
+    
+      LIVE : Holding stock.
+    
+      COMMITTED : Paid: the units were sold.
+    
+      RELEASED : Given back (compensation or expiry).
+    """
+    COMMITTED: typing.ClassVar[ReservationState]
+    LIVE: typing.ClassVar[ReservationState]
+    RELEASED: typing.ClassVar[ReservationState]
+    __members__: typing.ClassVar[dict[str, ReservationState]]
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: int) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        """
+        The enum member, as Class.MEMBER.
+        """
+    def __setstate__(self, state: int) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class PointsEntryKind:
+    """
+    Kind of a points ledger entry.
+    
+    Members:
+    
+      CHARGE : Points added by a charge.
+    
+      USE : Points spent on an order.
+    
+      RESTORE : Points given back by compensation.
+    
+      ADJUST : An administrative correction.
+    """
+    ADJUST: typing.ClassVar[PointsEntryKind]
+    CHARGE: typing.ClassVar[PointsEntryKind]
+    RESTORE: typing.ClassVar[PointsEntryKind]
+    USE: typing.ClassVar[PointsEntryKind]
+    __members__: typing.ClassVar[dict[str, PointsEntryKind]]
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: int) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        """
+        The enum member, as Class.MEMBER.
+        """
+    def __setstate__(self, state: int) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class CouponKind:
+    """
+    How a coupon template computes a discount.
+    
+    Members:
+    
+      FIXED : `value` minor units off.
+    
+      PERCENT : `value` percent off, capped at max_discount when that is > 0.
+    """
+    FIXED: typing.ClassVar[CouponKind]
+    PERCENT: typing.ClassVar[CouponKind]
+    __members__: typing.ClassVar[dict[str, CouponKind]]
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: int) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        """
+        The enum member, as Class.MEMBER.
+        """
+    def __setstate__(self, state: int) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class CouponStatus:
+    """
+    State of an issued coupon.
+    
+    Members:
+    
+      AVAILABLE : Can be used.
+    
+      USED : Used by one order.
+    
+      EXPIRED : Its validity has passed.
+    
+      REVOKED : Revoked by an operator.
+    """
+    AVAILABLE: typing.ClassVar[CouponStatus]
+    EXPIRED: typing.ClassVar[CouponStatus]
+    REVOKED: typing.ClassVar[CouponStatus]
+    USED: typing.ClassVar[CouponStatus]
+    __members__: typing.ClassVar[dict[str, CouponStatus]]
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: int) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        """
+        The enum member, as Class.MEMBER.
+        """
+    def __setstate__(self, state: int) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class TopicNaming:
+    """
+    How event topics are named.
+    
+    Members:
+    
+      PER_DOMAIN : "user-events", "product-events", "order-events" (default).
+    
+      PER_TYPE : "{domain}.{entity}.{event}", e.g. "order.order.created".
+    """
+    PER_DOMAIN: typing.ClassVar[TopicNaming]
+    PER_TYPE: typing.ClassVar[TopicNaming]
+    __members__: typing.ClassVar[dict[str, TopicNaming]]
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: int) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        """
+        The enum member, as Class.MEMBER.
+        """
+    def __setstate__(self, state: int) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class Product:
+    """
+    A catalog product. Prices are minor units of the store currency.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, id: str = ..., name: str = ..., description: str = ..., price: int = ..., category: str = ..., brand: str = ..., status: ProductStatus = ..., attributes: str = ..., created_at: int = ..., updated_at: int = ...) -> None:
+        """
+        Creates a Product; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def attributes(self) -> str:
+        """
+        Free-form JSON object text.
+        """
+    @attributes.setter
+    def attributes(self, arg0: str) -> None:
+        ...
+    @property
+    def brand(self) -> str:
+        """
+        Brand, or empty.
+        """
+    @brand.setter
+    def brand(self, arg0: str) -> None:
+        ...
+    @property
+    def category(self) -> str:
+        """
+        A Category id, or empty.
+        """
+    @category.setter
+    def category(self, arg0: str) -> None:
+        ...
+    @property
+    def created_at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @created_at.setter
+    def created_at(self, arg0: int) -> None:
+        ...
+    @property
+    def description(self) -> str:
+        """
+        Free text.
+        """
+    @description.setter
+    def description(self, arg0: str) -> None:
+        ...
+    @property
+    def id(self) -> str:
+        """
+        The host's own id (e.g. a SKU).
+        """
+    @id.setter
+    def id(self, arg0: str) -> None:
+        ...
+    @property
+    def name(self) -> str:
+        """
+        Display name.
+        """
+    @name.setter
+    def name(self, arg0: str) -> None:
+        ...
+    @property
+    def price(self) -> int:
+        """
+        Price in minor units.
+        """
+    @price.setter
+    def price(self, arg0: int) -> None:
+        ...
+    @property
+    def status(self) -> ProductStatus:
+        """
+        ProductStatus.
+        """
+    @status.setter
+    def status(self, arg0: ProductStatus) -> None:
+        ...
+    @property
+    def updated_at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @updated_at.setter
+    def updated_at(self, arg0: int) -> None:
+        ...
+class Category:
+    """
+    A product category.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, id: str = ..., name: str = ...) -> None:
+        """
+        Creates a Category; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def id(self) -> str:
+        """
+        The category id.
+        """
+    @id.setter
+    def id(self, arg0: str) -> None:
+        ...
+    @property
+    def name(self) -> str:
+        """
+        Display name.
+        """
+    @name.setter
+    def name(self, arg0: str) -> None:
+        ...
+class StockLevel:
+    """
+    Stock counters of one product.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, product_id: str = ..., on_hand: int = ..., reserved: int = ..., available: int = ..., sold: int = ...) -> None:
+        """
+        Creates a StockLevel; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def available(self) -> int:
+        """
+        on_hand - reserved.
+        """
+    @available.setter
+    def available(self, arg0: int) -> None:
+        ...
+    @property
+    def on_hand(self) -> int:
+        """
+        Units physically held.
+        """
+    @on_hand.setter
+    def on_hand(self, arg0: int) -> None:
+        ...
+    @property
+    def product_id(self) -> str:
+        """
+        The product.
+        """
+    @product_id.setter
+    def product_id(self, arg0: str) -> None:
+        ...
+    @property
+    def reserved(self) -> int:
+        """
+        Units held by live reservations.
+        """
+    @reserved.setter
+    def reserved(self, arg0: int) -> None:
+        ...
+    @property
+    def sold(self) -> int:
+        """
+        Units committed to paid orders.
+        """
+    @sold.setter
+    def sold(self, arg0: int) -> None:
+        ...
+class LineItem:
+    """
+    A product and a quantity (1..1,000,000).
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, product_id: str = ..., qty: int = ...) -> None:
+        """
+        Creates a LineItem; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def product_id(self) -> str:
+        """
+        The product.
+        """
+    @product_id.setter
+    def product_id(self, arg0: str) -> None:
+        ...
+    @property
+    def qty(self) -> int:
+        """
+        Units.
+        """
+    @qty.setter
+    def qty(self, arg0: int) -> None:
+        ...
+class Reservation:
+    """
+    One reservation row: an order holding units of a product.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, order_id: str = ..., product_id: str = ..., qty: int = ..., expires_at: int = ..., state: ReservationState = ...) -> None:
+        """
+        Creates a Reservation; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def expires_at(self) -> int:
+        """
+        When the sweep releases it (ms since epoch).
+        """
+    @expires_at.setter
+    def expires_at(self, arg0: int) -> None:
+        ...
+    @property
+    def order_id(self) -> str:
+        """
+        The order holding the units.
+        """
+    @order_id.setter
+    def order_id(self, arg0: str) -> None:
+        ...
+    @property
+    def product_id(self) -> str:
+        """
+        The product.
+        """
+    @product_id.setter
+    def product_id(self, arg0: str) -> None:
+        ...
+    @property
+    def qty(self) -> int:
+        """
+        Units held.
+        """
+    @qty.setter
+    def qty(self, arg0: int) -> None:
+        ...
+    @property
+    def state(self) -> ReservationState:
+        """
+        ReservationState.
+        """
+    @state.setter
+    def state(self, arg0: ReservationState) -> None:
+        ...
+class StockAdjustment:
+    """
+    Audit row of a change of on_hand outside orders.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, id: str = ..., product_id: str = ..., delta: int = ..., reason: str = ..., created_at: int = ...) -> None:
+        """
+        Creates a StockAdjustment; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def created_at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @created_at.setter
+    def created_at(self, arg0: int) -> None:
+        ...
+    @property
+    def delta(self) -> int:
+        """
+        Units added (> 0) or removed (< 0).
+        """
+    @delta.setter
+    def delta(self, arg0: int) -> None:
+        ...
+    @property
+    def id(self) -> str:
+        """
+        UUIDv7.
+        """
+    @id.setter
+    def id(self, arg0: str) -> None:
+        ...
+    @property
+    def product_id(self) -> str:
+        """
+        The product.
+        """
+    @product_id.setter
+    def product_id(self, arg0: str) -> None:
+        ...
+    @property
+    def reason(self) -> str:
+        """
+        Why.
+        """
+    @reason.setter
+    def reason(self, arg0: str) -> None:
+        ...
+class PointsEntry:
+    """
+    One entry of a user's points ledger.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, id: str = ..., user_id: str = ..., kind: PointsEntryKind = ..., amount: int = ..., balance_after: int = ..., order_id: str = ..., reason: str = ..., request_id: str = ..., created_at: int = ...) -> None:
+        """
+        Creates a PointsEntry; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def amount(self) -> int:
+        """
+        Signed effect on the balance (a use is negative).
+        """
+    @amount.setter
+    def amount(self, arg0: int) -> None:
+        ...
+    @property
+    def balance_after(self) -> int:
+        """
+        The balance right after this entry.
+        """
+    @balance_after.setter
+    def balance_after(self, arg0: int) -> None:
+        ...
+    @property
+    def created_at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @created_at.setter
+    def created_at(self, arg0: int) -> None:
+        ...
+    @property
+    def id(self) -> str:
+        """
+        UUIDv7.
+        """
+    @id.setter
+    def id(self, arg0: str) -> None:
+        ...
+    @property
+    def kind(self) -> PointsEntryKind:
+        """
+        PointsEntryKind.
+        """
+    @kind.setter
+    def kind(self, arg0: PointsEntryKind) -> None:
+        ...
+    @property
+    def order_id(self) -> str:
+        """
+        For USE and RESTORE entries.
+        """
+    @order_id.setter
+    def order_id(self, arg0: str) -> None:
+        ...
+    @property
+    def reason(self) -> str:
+        """
+        For ADJUST entries.
+        """
+    @reason.setter
+    def reason(self, arg0: str) -> None:
+        ...
+    @property
+    def request_id(self) -> str:
+        """
+        The idempotency key, if any.
+        """
+    @request_id.setter
+    def request_id(self, arg0: str) -> None:
+        ...
+    @property
+    def user_id(self) -> str:
+        """
+        The user.
+        """
+    @user_id.setter
+    def user_id(self, arg0: str) -> None:
+        ...
+class CouponTemplate:
+    """
+    A coupon template, which issues coupons.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, id: str = ..., code: str = ..., name: str = ..., kind: CouponKind = ..., value: int = ..., max_discount: int = ..., min_order_amount: int = ..., valid_from: int = ..., valid_until: int = ..., total_limit: int = ..., per_user_limit: int = ..., issued_count: int = ..., created_at: int = ...) -> None:
+        """
+        Creates a CouponTemplate; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def code(self) -> str:
+        """
+        Unique code.
+        """
+    @code.setter
+    def code(self, arg0: str) -> None:
+        ...
+    @property
+    def created_at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @created_at.setter
+    def created_at(self, arg0: int) -> None:
+        ...
+    @property
+    def id(self) -> str:
+        """
+        UUIDv7.
+        """
+    @id.setter
+    def id(self, arg0: str) -> None:
+        ...
+    @property
+    def issued_count(self) -> int:
+        """
+        Coupons issued so far.
+        """
+    @issued_count.setter
+    def issued_count(self, arg0: int) -> None:
+        ...
+    @property
+    def kind(self) -> CouponKind:
+        """
+        CouponKind.
+        """
+    @kind.setter
+    def kind(self, arg0: CouponKind) -> None:
+        ...
+    @property
+    def max_discount(self) -> int:
+        """
+        PERCENT cap; 0 means none.
+        """
+    @max_discount.setter
+    def max_discount(self, arg0: int) -> None:
+        ...
+    @property
+    def min_order_amount(self) -> int:
+        """
+        Minimum order subtotal.
+        """
+    @min_order_amount.setter
+    def min_order_amount(self, arg0: int) -> None:
+        ...
+    @property
+    def name(self) -> str:
+        """
+        Display name.
+        """
+    @name.setter
+    def name(self, arg0: str) -> None:
+        ...
+    @property
+    def per_user_limit(self) -> int:
+        """
+        Coupons one user may hold.
+        """
+    @per_user_limit.setter
+    def per_user_limit(self, arg0: int) -> None:
+        ...
+    @property
+    def total_limit(self) -> int:
+        """
+        Coupons that may ever be issued.
+        """
+    @total_limit.setter
+    def total_limit(self, arg0: int) -> None:
+        ...
+    @property
+    def valid_from(self) -> int:
+        """
+        Start of validity (ms since epoch).
+        """
+    @valid_from.setter
+    def valid_from(self, arg0: int) -> None:
+        ...
+    @property
+    def valid_until(self) -> int:
+        """
+        End of validity (ms since epoch).
+        """
+    @valid_until.setter
+    def valid_until(self, arg0: int) -> None:
+        ...
+    @property
+    def value(self) -> int:
+        """
+        Minor units off (FIXED) or percent (PERCENT).
+        """
+    @value.setter
+    def value(self, arg0: int) -> None:
+        ...
+class Coupon:
+    """
+    A coupon issued to one user.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, id: str = ..., template_id: str = ..., code: str = ..., user_id: str = ..., status: CouponStatus = ..., order_id: str = ..., valid_until: int = ..., issued_at: int = ..., updated_at: int = ...) -> None:
+        """
+        Creates a Coupon; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def code(self) -> str:
+        """
+        The template's code.
+        """
+    @code.setter
+    def code(self, arg0: str) -> None:
+        ...
+    @property
+    def id(self) -> str:
+        """
+        UUIDv7.
+        """
+    @id.setter
+    def id(self, arg0: str) -> None:
+        ...
+    @property
+    def issued_at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @issued_at.setter
+    def issued_at(self, arg0: int) -> None:
+        ...
+    @property
+    def order_id(self) -> str:
+        """
+        The order that used it, while USED.
+        """
+    @order_id.setter
+    def order_id(self, arg0: str) -> None:
+        ...
+    @property
+    def status(self) -> CouponStatus:
+        """
+        CouponStatus.
+        """
+    @status.setter
+    def status(self, arg0: CouponStatus) -> None:
+        ...
+    @property
+    def template_id(self) -> str:
+        """
+        The template it was issued from.
+        """
+    @template_id.setter
+    def template_id(self, arg0: str) -> None:
+        ...
+    @property
+    def updated_at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @updated_at.setter
+    def updated_at(self, arg0: int) -> None:
+        ...
+    @property
+    def user_id(self) -> str:
+        """
+        The owner.
+        """
+    @user_id.setter
+    def user_id(self, arg0: str) -> None:
+        ...
+    @property
+    def valid_until(self) -> int:
+        """
+        End of validity (ms since epoch).
+        """
+    @valid_until.setter
+    def valid_until(self, arg0: int) -> None:
+        ...
+class CouponApplication:
+    """
+    The outcome of applying a coupon to an order.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, applied: bool = ..., discount: int = ..., coupon_id: str = ..., skipped_reason: str = ...) -> None:
+        """
+        Creates a CouponApplication; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def applied(self) -> bool:
+        """
+        Whether the coupon was used.
+        """
+    @applied.setter
+    def applied(self, arg0: bool) -> None:
+        ...
+    @property
+    def coupon_id(self) -> str:
+        """
+        The coupon.
+        """
+    @coupon_id.setter
+    def coupon_id(self, arg0: str) -> None:
+        ...
+    @property
+    def discount(self) -> int:
+        """
+        Minor units off; never more than the subtotal.
+        """
+    @discount.setter
+    def discount(self, arg0: int) -> None:
+        ...
+    @property
+    def skipped_reason(self) -> str:
+        """
+        Why an optional coupon was not applied.
+        """
+    @skipped_reason.setter
+    def skipped_reason(self, arg0: str) -> None:
+        ...
+class Event:
+    """
+    An outbox event envelope.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, seq: int = ..., id: str = ..., type: str = ..., schema_version: int = ..., topic: str = ..., key: str = ..., occurred_at: int = ..., request_id: str = ..., payload: str = ...) -> None:
+        """
+        Creates a Event; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def id(self) -> str:
+        """
+        UUIDv7; the same whenever the event is re-sent.
+        """
+    @id.setter
+    def id(self, arg0: str) -> None:
+        ...
+    @property
+    def key(self) -> str:
+        """
+        Aggregate id; the Kafka partition key.
+        """
+    @key.setter
+    def key(self, arg0: str) -> None:
+        ...
+    @property
+    def occurred_at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @occurred_at.setter
+    def occurred_at(self, arg0: int) -> None:
+        ...
+    @property
+    def payload(self) -> str:
+        """
+        JSON object text of identifiers and amounts.
+        """
+    @payload.setter
+    def payload(self, arg0: str) -> None:
+        ...
+    @property
+    def request_id(self) -> str:
+        """
+        Idempotency key of the causing command, or empty.
+        """
+    @request_id.setter
+    def request_id(self, arg0: str) -> None:
+        ...
+    @property
+    def schema_version(self) -> int:
+        """
+        Version of this type's payload.
+        """
+    @schema_version.setter
+    def schema_version(self, arg0: int) -> None:
+        ...
+    @property
+    def seq(self) -> int:
+        """
+        Outbox position.
+        """
+    @seq.setter
+    def seq(self, arg0: int) -> None:
+        ...
+    @property
+    def topic(self) -> str:
+        """
+        e.g. "product-events".
+        """
+    @topic.setter
+    def topic(self, arg0: str) -> None:
+        ...
+    @property
+    def type(self) -> str:
+        """
+        e.g. "StockReserved".
+        """
+    @type.setter
+    def type(self, arg0: str) -> None:
+        ...
+class Store:
+    """
+    The facade a host opens: it owns the storage and hands out the services.
+    Safe to use from any number of threads; several processes may share one
+    SQLite file or PostgreSQL database.
+    """
+    @staticmethod
+    def open(location: typing.Any, *, currency: str = 'KRW', clock: typing.Any = None, topic_naming: TopicNaming = ..., reservation_ttl_ms: int = 900000, gateway: typing.Any = None, steps: list[typing.Any] = [], stock_step: typing.Any = None, gateway_timeout_ms: int = 10000, attempts: int = 4, backoff_initial_ms: int = 50, backoff_max_ms: int = 2000, postgres: PostgresOptions | None = None) -> Store:
+        """
+        Opens (creating and migrating if needed) the store at `location`: a file path or
+        "sqlite:PATH" for SQLite, or "postgresql://..." when built with PostgreSQL.
+        `currency` is fixed when the store is first created ("": the currency the store
+        was created with; a new store is then refused with FailedPreconditionError naming
+        "currency"); `clock` defaults to the system clock; `gateway` (a PaymentGateway,
+        e.g. FakeGateway or a Python subclass) charges orders (without one only orders with
+        total 0 can be placed); `steps` are host saga
+        steps run after the coupon step, `stock_step` replaces the local stock reservation;
+        gateway and host-step calls use `gateway_timeout_ms` and up to `attempts` tries with
+        backoff. `postgres` (PostgresOptions: pool size, retry budget, connect timeout,
+        application name) applies to a postgresql:// location. Raises
+        InvalidArgumentError (unknown scheme, options),
+        FailedPreconditionError (another currency), UnavailableError.
+        """
+    def __repr__(self) -> str:
+        """
+        Store(url).
+        """
+    def check(self, *, expect_settled: bool = True, max_violations: int = 1000) -> InvariantReport:
+        """
+        Checks every invariant (stock, points, coupons, orders, sagas, outbox) and reports
+        violations. With expect_settled, sagas still in flight count as violations.
+        """
+    def repair(self) -> RepairReport:
+        """
+        Recomputes derived counters that drifted; reports what it could not repair.
+        """
+    def run_unit(self, work: typing.Callable, *, write: bool = False) -> typing.Any:
+        """
+        Runs `work(unit)` (unit: a Unit) as one unit of work and returns what it returns; with
+        write=True it may write, and its writes commit together when it returns, or not at all
+        if it raises (the exception propagates unchanged); then the unit's after_commit actions
+        run. The unit may be retried on contention, so `work` must have no other effect. E.g.
+        store.run_unit(lambda unit: unit.lookups.saga_log(order.id)).
+        """
+    @property
+    def catalog(self) -> Catalog:
+        """
+        The Catalog service.
+        """
+    @property
+    def coupons(self) -> CouponBook:
+        """
+        The CouponBook service.
+        """
+    @property
+    def currency(self) -> str:
+        """
+        The store's ISO 4217 currency code.
+        """
+    @property
+    def inbox(self) -> Inbox:
+        """
+        The Inbox of incoming events, each applied once.
+        """
+    @property
+    def now(self) -> int:
+        """
+        The store clock's current time (ms since epoch).
+        """
+    @property
+    def orders(self) -> OrderBook:
+        """
+        The OrderBook service (orders, saga, payments, recovery).
+        """
+    @property
+    def points(self) -> PointsLedger:
+        """
+        The PointsLedger service.
+        """
+    @property
+    def stock(self) -> StockLedger:
+        """
+        The StockLedger service.
+        """
+    @property
+    def url(self) -> str:
+        """
+        Where the data lives, e.g. "sqlite:/var/lib/shop.db" (no credentials).
+        """
+class OrderStatus:
+    """
+    States of an order.
+    
+    Members:
+    
+      PENDING : Being placed.
+    
+      AWAITING_PAYMENT : Reserved; payment pending.
+    
+      CONFIRMED : Paid; stock committed.
+    
+      SHIPPED : Shipped.
+    
+      DELIVERED : Delivered.
+    
+      FAILED : Placement failed; everything compensated.
+    
+      CANCELLED : Cancelled after placement; compensated, refunded if paid.
+    """
+    AWAITING_PAYMENT: typing.ClassVar[OrderStatus]
+    CANCELLED: typing.ClassVar[OrderStatus]
+    CONFIRMED: typing.ClassVar[OrderStatus]
+    DELIVERED: typing.ClassVar[OrderStatus]
+    FAILED: typing.ClassVar[OrderStatus]
+    PENDING: typing.ClassVar[OrderStatus]
+    SHIPPED: typing.ClassVar[OrderStatus]
+    __members__: typing.ClassVar[dict[str, OrderStatus]]
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: int) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        """
+        The enum member, as Class.MEMBER.
+        """
+    def __setstate__(self, state: int) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class PaymentOutcome:
+    """
+    A gateway's answer.
+    
+    Members:
+    
+      APPROVED : The money moved (or the key is voided).
+    
+      DECLINED : Refused; nothing moved.
+    
+      PENDING : Accepted; the result comes later.
+    
+      UNKNOWN : Timeout or transport error.
+    """
+    APPROVED: typing.ClassVar[PaymentOutcome]
+    DECLINED: typing.ClassVar[PaymentOutcome]
+    PENDING: typing.ClassVar[PaymentOutcome]
+    UNKNOWN: typing.ClassVar[PaymentOutcome]
+    __members__: typing.ClassVar[dict[str, PaymentOutcome]]
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: int) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        """
+        The enum member, as Class.MEMBER.
+        """
+    def __setstate__(self, state: int) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class PaymentStatus:
+    """
+    How the library stores a payment.
+    
+    Members:
+    
+      STARTED : The gateway may have been called.
+    
+      PENDING : Accepted; the result comes later.
+    
+      APPROVED : Charged.
+    
+      DECLINED : Refused.
+    
+      VOIDED : Cancelled before capture.
+    
+      REFUNDED : Charged, then given back.
+    """
+    APPROVED: typing.ClassVar[PaymentStatus]
+    DECLINED: typing.ClassVar[PaymentStatus]
+    PENDING: typing.ClassVar[PaymentStatus]
+    REFUNDED: typing.ClassVar[PaymentStatus]
+    STARTED: typing.ClassVar[PaymentStatus]
+    VOIDED: typing.ClassVar[PaymentStatus]
+    __members__: typing.ClassVar[dict[str, PaymentStatus]]
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: int) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        """
+        The enum member, as Class.MEMBER.
+        """
+    def __setstate__(self, state: int) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class SagaState:
+    """
+    State of an order saga.
+    
+    Members:
+    
+      RUNNING : Executing steps forward.
+    
+      AWAITING_PAYMENT : The gateway answered pending.
+    
+      COMPENSATING : A step failed; undoing.
+    
+      CANCELLING : Cancelled after placement; undoing.
+    
+      CONFIRMED : Done: CONFIRMED.
+    
+      FAILED : Done: FAILED.
+    
+      CANCELLED : Done: CANCELLED.
+    """
+    AWAITING_PAYMENT: typing.ClassVar[SagaState]
+    CANCELLED: typing.ClassVar[SagaState]
+    CANCELLING: typing.ClassVar[SagaState]
+    COMPENSATING: typing.ClassVar[SagaState]
+    CONFIRMED: typing.ClassVar[SagaState]
+    FAILED: typing.ClassVar[SagaState]
+    RUNNING: typing.ClassVar[SagaState]
+    __members__: typing.ClassVar[dict[str, SagaState]]
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: int) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        """
+        The enum member, as Class.MEMBER.
+        """
+    def __setstate__(self, state: int) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class OrderItem:
+    """
+    One line of an order, with its price snapshot.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, product_id: str = ..., name: str = ..., unit_price: int = ..., qty: int = ..., line_total: int = ...) -> None:
+        """
+        Creates a OrderItem; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def line_total(self) -> int:
+        """
+        unit_price x qty.
+        """
+    @line_total.setter
+    def line_total(self, arg0: int) -> None:
+        ...
+    @property
+    def name(self) -> str:
+        """
+        Name snapshot at placement.
+        """
+    @name.setter
+    def name(self, arg0: str) -> None:
+        ...
+    @property
+    def product_id(self) -> str:
+        """
+        The product.
+        """
+    @product_id.setter
+    def product_id(self, arg0: str) -> None:
+        ...
+    @property
+    def qty(self) -> int:
+        """
+        Units.
+        """
+    @qty.setter
+    def qty(self, arg0: int) -> None:
+        ...
+    @property
+    def unit_price(self) -> int:
+        """
+        Price snapshot at placement.
+        """
+    @unit_price.setter
+    def unit_price(self, arg0: int) -> None:
+        ...
+class Order:
+    """
+    An order with its items, amounts, coupon and points.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, id: str = ..., user_id: str = ..., status: OrderStatus = ..., items: list[OrderItem] = ..., subtotal: int = ..., discount: int = ..., points_used: int = ..., total: int = ..., coupon_id: str = ..., coupon_required: bool = ..., coupon_applied: bool = ..., coupon_note: str = ..., payment_method: str = ..., failure_reason: str = ..., request_id: str = ..., expires_at: int = ..., created_at: int = ..., updated_at: int = ...) -> None:
+        """
+        Creates a Order; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def coupon_applied(self) -> bool:
+        """
+        Whether the coupon was used.
+        """
+    @coupon_applied.setter
+    def coupon_applied(self, arg0: bool) -> None:
+        ...
+    @property
+    def coupon_id(self) -> str:
+        """
+        As requested, or empty.
+        """
+    @coupon_id.setter
+    def coupon_id(self, arg0: str) -> None:
+        ...
+    @property
+    def coupon_note(self) -> str:
+        """
+        Why an optional coupon was skipped.
+        """
+    @coupon_note.setter
+    def coupon_note(self, arg0: str) -> None:
+        ...
+    @property
+    def coupon_required(self) -> bool:
+        """
+        Whether the coupon was required.
+        """
+    @coupon_required.setter
+    def coupon_required(self, arg0: bool) -> None:
+        ...
+    @property
+    def created_at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @created_at.setter
+    def created_at(self, arg0: int) -> None:
+        ...
+    @property
+    def discount(self) -> int:
+        """
+        From the coupon.
+        """
+    @discount.setter
+    def discount(self, arg0: int) -> None:
+        ...
+    @property
+    def expires_at(self) -> int:
+        """
+        An unpaid order is swept after this (ms).
+        """
+    @expires_at.setter
+    def expires_at(self, arg0: int) -> None:
+        ...
+    @property
+    def failure_reason(self) -> str:
+        """
+        Why it FAILED or was CANCELLED.
+        """
+    @failure_reason.setter
+    def failure_reason(self, arg0: str) -> None:
+        ...
+    @property
+    def id(self) -> str:
+        """
+        UUIDv7.
+        """
+    @id.setter
+    def id(self, arg0: str) -> None:
+        ...
+    @property
+    def items(self) -> list[OrderItem]:
+        """
+        OrderItem list, by product id.
+        """
+    @items.setter
+    def items(self, arg0: list[OrderItem]) -> None:
+        ...
+    @property
+    def payment_method(self) -> str:
+        """
+        e.g. "card".
+        """
+    @payment_method.setter
+    def payment_method(self, arg0: str) -> None:
+        ...
+    @property
+    def points_used(self) -> int:
+        """
+        Points taken from the balance.
+        """
+    @points_used.setter
+    def points_used(self, arg0: int) -> None:
+        ...
+    @property
+    def request_id(self) -> str:
+        """
+        Idempotency key, or empty.
+        """
+    @request_id.setter
+    def request_id(self, arg0: str) -> None:
+        ...
+    @property
+    def status(self) -> OrderStatus:
+        """
+        OrderStatus.
+        """
+    @status.setter
+    def status(self, arg0: OrderStatus) -> None:
+        ...
+    @property
+    def subtotal(self) -> int:
+        """
+        Sum of line totals.
+        """
+    @subtotal.setter
+    def subtotal(self, arg0: int) -> None:
+        ...
+    @property
+    def total(self) -> int:
+        """
+        subtotal - discount - points_used; what is charged.
+        """
+    @total.setter
+    def total(self, arg0: int) -> None:
+        ...
+    @property
+    def updated_at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @updated_at.setter
+    def updated_at(self, arg0: int) -> None:
+        ...
+    @property
+    def user_id(self) -> str:
+        """
+        The buyer.
+        """
+    @user_id.setter
+    def user_id(self, arg0: str) -> None:
+        ...
+class OrderAudit:
+    """
+    One status change of an order.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, id: str = ..., order_id: str = ..., from_status: OrderStatus | None = ..., to_status: OrderStatus = ..., reason: str = ..., at: int = ...) -> None:
+        """
+        Creates a OrderAudit; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @at.setter
+    def at(self, arg0: int) -> None:
+        ...
+    @property
+    def from_status(self) -> OrderStatus | None:
+        """
+        Previous status; None for the creation row.
+        """
+    @from_status.setter
+    def from_status(self, arg0: OrderStatus | None) -> None:
+        ...
+    @property
+    def id(self) -> str:
+        """
+        UUIDv7.
+        """
+    @id.setter
+    def id(self, arg0: str) -> None:
+        ...
+    @property
+    def order_id(self) -> str:
+        """
+        The order.
+        """
+    @order_id.setter
+    def order_id(self, arg0: str) -> None:
+        ...
+    @property
+    def reason(self) -> str:
+        """
+        Why.
+        """
+    @reason.setter
+    def reason(self, arg0: str) -> None:
+        ...
+    @property
+    def to_status(self) -> OrderStatus:
+        """
+        New status.
+        """
+    @to_status.setter
+    def to_status(self, arg0: OrderStatus) -> None:
+        ...
+class RecoveryReport:
+    """
+    What OrderBook.recover() did.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, examined: int = ..., confirmed: int = ..., failed: int = ..., cancelled: int = ..., awaiting_payment: int = ..., unresolved: list[str] = ...) -> None:
+        """
+        Creates a RecoveryReport; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def awaiting_payment(self) -> int:
+        """
+        The gateway still says pending.
+        """
+    @awaiting_payment.setter
+    def awaiting_payment(self, arg0: int) -> None:
+        ...
+    @property
+    def cancelled(self) -> int:
+        """
+        Ended CANCELLED.
+        """
+    @cancelled.setter
+    def cancelled(self, arg0: int) -> None:
+        ...
+    @property
+    def confirmed(self) -> int:
+        """
+        Ended CONFIRMED.
+        """
+    @confirmed.setter
+    def confirmed(self, arg0: int) -> None:
+        ...
+    @property
+    def examined(self) -> int:
+        """
+        Sagas looked at.
+        """
+    @examined.setter
+    def examined(self, arg0: int) -> None:
+        ...
+    @property
+    def failed(self) -> int:
+        """
+        Ended FAILED (compensated).
+        """
+    @failed.setter
+    def failed(self, arg0: int) -> None:
+        ...
+    @property
+    def unresolved(self) -> list[str]:
+        """
+        Sagas still in flight (order and error); run recover() again later.
+        """
+    @unresolved.setter
+    def unresolved(self, arg0: list[str]) -> None:
+        ...
+class PaymentRequest:
+    """
+    What the library asks a gateway to charge.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, idempotency_key: str = ..., order_id: str = ..., user_id: str = ..., amount: int = ..., currency: str = ..., method: str = ..., timeout_ms: int = ...) -> None:
+        """
+        Creates a PaymentRequest; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def amount(self) -> int:
+        """
+        Minor units of `currency`, > 0.
+        """
+    @amount.setter
+    def amount(self, arg0: int) -> None:
+        ...
+    @property
+    def currency(self) -> str:
+        """
+        ISO 4217 code.
+        """
+    @currency.setter
+    def currency(self, arg0: str) -> None:
+        ...
+    @property
+    def idempotency_key(self) -> str:
+        """
+        The same for every attempt of one payment.
+        """
+    @idempotency_key.setter
+    def idempotency_key(self, arg0: str) -> None:
+        ...
+    @property
+    def method(self) -> str:
+        """
+        e.g. "card".
+        """
+    @method.setter
+    def method(self, arg0: str) -> None:
+        ...
+    @property
+    def order_id(self) -> str:
+        """
+        The order.
+        """
+    @order_id.setter
+    def order_id(self, arg0: str) -> None:
+        ...
+    @property
+    def timeout_ms(self) -> int:
+        """
+        Answer UNKNOWN rather than take longer.
+        """
+    @timeout_ms.setter
+    def timeout_ms(self, arg0: int) -> None:
+        ...
+    @property
+    def user_id(self) -> str:
+        """
+        The buyer.
+        """
+    @user_id.setter
+    def user_id(self, arg0: str) -> None:
+        ...
+class PaymentResult:
+    """
+    A gateway's answer to one call.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, outcome: PaymentOutcome = ..., reference: str = ..., message: str = ..., known: bool = ...) -> None:
+        """
+        Creates a PaymentResult; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def known(self) -> bool:
+        """
+        status() only: False when the gateway has never seen the key.
+        """
+    @known.setter
+    def known(self, arg0: bool) -> None:
+        ...
+    @property
+    def message(self) -> str:
+        """
+        Why, for declines and errors.
+        """
+    @message.setter
+    def message(self, arg0: str) -> None:
+        ...
+    @property
+    def outcome(self) -> PaymentOutcome:
+        """
+        PaymentOutcome (default UNKNOWN).
+        """
+    @outcome.setter
+    def outcome(self, arg0: PaymentOutcome) -> None:
+        ...
+    @property
+    def reference(self) -> str:
+        """
+        The gateway's own id, if any.
+        """
+    @reference.setter
+    def reference(self, arg0: str) -> None:
+        ...
+class Payment:
+    """
+    A payment as the library stores it.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, id: str = ..., order_id: str = ..., amount: int = ..., method: str = ..., status: PaymentStatus = ..., reference: str = ..., created_at: int = ..., updated_at: int = ...) -> None:
+        """
+        Creates a Payment; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def amount(self) -> int:
+        """
+        Minor units.
+        """
+    @amount.setter
+    def amount(self, arg0: int) -> None:
+        ...
+    @property
+    def created_at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @created_at.setter
+    def created_at(self, arg0: int) -> None:
+        ...
+    @property
+    def id(self) -> str:
+        """
+        The idempotency key passed to the gateway.
+        """
+    @id.setter
+    def id(self, arg0: str) -> None:
+        ...
+    @property
+    def method(self) -> str:
+        """
+        e.g. "card".
+        """
+    @method.setter
+    def method(self, arg0: str) -> None:
+        ...
+    @property
+    def order_id(self) -> str:
+        """
+        The order.
+        """
+    @order_id.setter
+    def order_id(self, arg0: str) -> None:
+        ...
+    @property
+    def reference(self) -> str:
+        """
+        The gateway's id.
+        """
+    @reference.setter
+    def reference(self, arg0: str) -> None:
+        ...
+    @property
+    def status(self) -> PaymentStatus:
+        """
+        PaymentStatus.
+        """
+    @status.setter
+    def status(self, arg0: PaymentStatus) -> None:
+        ...
+    @property
+    def updated_at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @updated_at.setter
+    def updated_at(self, arg0: int) -> None:
+        ...
+class PaymentGateway:
+    """
+    A payment provider. Subclass it in Python and override every method; each receives the
+    payment's idempotency key and must apply at most one charge per key. Methods are called
+    from the library's threads (with the GIL held during the call). Raise UnavailableError
+    for a transient failure (retried with backoff); any other exception also counts as a
+    transport failure (outcome UNKNOWN: the library asks status() later), never a crash.
+    """
+    def __init__(self) -> None:
+        """
+        Creates the gateway (call it from subclasses' __init__).
+        """
+    def authorize(self, request: PaymentRequest) -> PaymentResult:
+        """
+        Holds the amount without capturing it.
+        """
+    def capture(self, idempotency_key: str, timeout_ms: int) -> PaymentResult:
+        """
+        Captures an authorized hold. Idempotent.
+        """
+    def charge(self, request: PaymentRequest) -> PaymentResult:
+        """
+        Authorizes and captures request.amount in one call; the saga uses this.
+        """
+    def refund(self, idempotency_key: str, amount: int, timeout_ms: int) -> PaymentResult:
+        """
+        Gives back the captured amount. Idempotent per key.
+        """
+    def status(self, idempotency_key: str, timeout_ms: int) -> PaymentResult:
+        """
+        What happened to the key (known=False if never seen).
+        """
+    def void_payment(self, idempotency_key: str, timeout_ms: int) -> PaymentResult:
+        """
+        Cancels whatever the key did that was not captured and blocks later charges.
+        """
+@typing.final
+class FakeGateway(PaymentGateway):
+    """
+    A scriptable in-process gateway for tests and demos: approves at once unless scripted.
+    With `record_path`, its ledger is persisted to that file and replayed on reopen.
+    """
+    class Operation:
+        """
+        A gateway operation to script.
+        
+        Members:
+        
+          CHARGE : charge()
+        
+          AUTHORIZE : authorize()
+        
+          CAPTURE : capture()
+        
+          VOID : void_payment()
+        
+          REFUND : refund()
+        
+          STATUS : status()
+        """
+        AUTHORIZE: typing.ClassVar[FakeGateway.Operation]
+        CAPTURE: typing.ClassVar[FakeGateway.Operation]
+        CHARGE: typing.ClassVar[FakeGateway.Operation]
+        REFUND: typing.ClassVar[FakeGateway.Operation]
+        STATUS: typing.ClassVar[FakeGateway.Operation]
+        VOID: typing.ClassVar[FakeGateway.Operation]
+        __members__: typing.ClassVar[dict[str, FakeGateway.Operation]]
+        def __eq__(self, other: typing.Any) -> bool:
+            ...
+        def __getstate__(self) -> int:
+            ...
+        def __hash__(self) -> int:
+            ...
+        def __index__(self) -> int:
+            ...
+        def __init__(self, value: int) -> None:
+            ...
+        def __int__(self) -> int:
+            ...
+        def __ne__(self, other: typing.Any) -> bool:
+            ...
+        def __repr__(self) -> str:
+            """
+            The enum member, as Class.MEMBER.
+            """
+        def __setstate__(self, state: int) -> None:
+            ...
+        def __str__(self) -> str:
+            ...
+        @property
+        def name(self) -> str:
+            ...
+        @property
+        def value(self) -> int:
+            ...
+    class Behaviour:
+        """
+        What a scripted call does.
+        
+        Members:
+        
+          APPROVE : Apply and approve.
+        
+          DECLINE : Decline; nothing applied.
+        
+          PENDING : Accept; settle() finishes it.
+        
+          FAIL : Raise Unavailable before applying.
+        
+          TIMEOUT : Apply, then answer UNKNOWN.
+        """
+        APPROVE: typing.ClassVar[FakeGateway.Behaviour]
+        DECLINE: typing.ClassVar[FakeGateway.Behaviour]
+        FAIL: typing.ClassVar[FakeGateway.Behaviour]
+        PENDING: typing.ClassVar[FakeGateway.Behaviour]
+        TIMEOUT: typing.ClassVar[FakeGateway.Behaviour]
+        __members__: typing.ClassVar[dict[str, FakeGateway.Behaviour]]
+        def __eq__(self, other: typing.Any) -> bool:
+            ...
+        def __getstate__(self) -> int:
+            ...
+        def __hash__(self) -> int:
+            ...
+        def __index__(self) -> int:
+            ...
+        def __init__(self, value: int) -> None:
+            ...
+        def __int__(self) -> int:
+            ...
+        def __ne__(self, other: typing.Any) -> bool:
+            ...
+        def __repr__(self) -> str:
+            """
+            The enum member, as Class.MEMBER.
+            """
+        def __setstate__(self, state: int) -> None:
+            ...
+        def __str__(self) -> str:
+            ...
+        @property
+        def name(self) -> str:
+            ...
+        @property
+        def value(self) -> int:
+            ...
+    class Step:
+        """
+        One scripted behaviour, with optional latency.
+        """
+        __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+        def __eq__(self, other: typing.Any) -> typing.Any:
+            """
+            True when every field is equal.
+            """
+        def __init__(self, behaviour: FakeGateway.Behaviour = ..., latency_ms: int = ...) -> None:
+            """
+            Creates a Step; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+            """
+        def __repr__(self) -> str:
+            """
+            Every field, as a constructor call.
+            """
+        @property
+        def behaviour(self) -> FakeGateway.Behaviour:
+            """
+            FakeGateway.Behaviour.
+            """
+        @behaviour.setter
+        def behaviour(self, arg0: FakeGateway.Behaviour) -> None:
+            ...
+        @property
+        def latency_ms(self) -> int:
+            """
+            Wait this long first.
+            """
+        @latency_ms.setter
+        def latency_ms(self, arg0: int) -> None:
+            ...
+    def __init__(self, record_path: str = '') -> None:
+        """
+        Creates the gateway; memory-only when `record_path` is empty.
+        """
+    def calls(self, operation: FakeGateway.Operation) -> int:
+        """
+        Calls of `operation` made to this instance.
+        """
+    def charges_for(self, order_id: str) -> int:
+        """
+        Charges applied for the order.
+        """
+    def net_for(self, order_id: str) -> int:
+        """
+        Captured minus refunded for the order.
+        """
+    def refunds_for(self, order_id: str) -> int:
+        """
+        Refunds applied for the order.
+        """
+    def script(self, operation: FakeGateway.Operation, steps: list[FakeGateway.Step]) -> None:
+        """
+        Queues behaviours for the next calls of `operation`, in order.
+        """
+    def settle(self, idempotency_key: str, approved: bool) -> None:
+        """
+        Finishes a pending charge as the provider's callback would.
+        """
+    def total_charges(self) -> int:
+        """
+        Charges applied in all.
+        """
+class SagaStep:
+    """
+    A host-defined saga step (for example a remote stock service). Subclass it and override
+    name(), execute(order, idempotency_key) and compensate(order, idempotency_key); both must
+    be idempotent per key and compensate must succeed when execute never ran. An exception
+    in execute refuses the step (the order fails, earlier steps are compensated);
+    UnavailableError is retried with backoff, then left to recover().
+    """
+    def __init__(self) -> None:
+        """
+        Creates the step (call it from subclasses' __init__).
+        """
+    def compensate(self, order: Order, idempotency_key: str) -> None:
+        """
+        Undoes the step.
+        """
+    def execute(self, order: Order, idempotency_key: str) -> None:
+        """
+        Does the step.
+        """
+    def name(self) -> str:
+        """
+        A stable name, 1..64 of [a-z0-9_-], not stock/points/coupon/payment.
+        """
+class OrderBook:
+    """
+    Orders and their saga. Thread-safe and safe across processes.
+    """
+    def audit(self, order_id: str) -> list[OrderAudit]:
+        """
+        The order's status changes, oldest first.
+        """
+    def cancel(self, order_id: str, *, reason: str = '', request_id: str = '') -> Order:
+        """
+        Cancels an AWAITING_PAYMENT or CONFIRMED order (void or refund, restore coupon and
+        points, release or restock). Idempotent. Raises NotFoundError,
+        IllegalTransitionError, UnavailableError (finished later by recover()).
+        """
+    def complete_payment(self, order_id: str, approved: bool) -> Order:
+        """
+        The gateway's callback for a pending payment: approved confirms, declined fails
+        (compensating). Idempotent. Raises NotFoundError, IllegalTransitionError.
+        """
+    def deliver(self, order_id: str) -> Order:
+        """
+        SHIPPED -> DELIVERED; idempotent. Raises NotFoundError, IllegalTransitionError.
+        """
+    def get(self, order_id: str) -> Order:
+        """
+        The order. Raises NotFoundError, InvalidArgumentError.
+        """
+    def list_for_user(self, user_id: str, *, cursor: str = '', limit: int = 50) -> commerce_core._page.Page[Order]:
+        """
+        One page of the user's orders, newest first.
+        """
+    def place(self, user_id: str, items: list[LineItem], *, coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', request_id: str = '') -> Order:
+        """
+        Places an order and runs its saga (reserve stock, use points, use coupon, host
+        steps, pay, confirm) to an end: CONFIRMED, FAILED (business refusals such as out of
+        stock or a declined payment return the FAILED order, with failure_reason), or
+        AWAITING_PAYMENT (pending or unknown payment). Raises InvalidArgumentError,
+        NotFoundError, InactiveError, FailedPreconditionError (total above 0 and no
+        gateway), ConflictError, UnavailableError.
+        """
+    def recover(self) -> RecoveryReport:
+        """
+        Drives every saga in flight to an end (after a crash); safe at any time.
+        """
+    def ship(self, order_id: str) -> Order:
+        """
+        CONFIRMED -> SHIPPED; idempotent. Raises NotFoundError, IllegalTransitionError.
+        """
+    def sweep(self, limit: int = 100) -> list[str]:
+        """
+        Cancels AWAITING_PAYMENT orders past expires_at; returns their ids.
+        """
+class InvariantViolation:
+    """
+    One broken invariant.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, rule: str = ..., subject: str = ..., detail: str = ...) -> None:
+        """
+        Creates a InvariantViolation; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def detail(self) -> str:
+        """
+        The values of the rows that break it.
+        """
+    @detail.setter
+    def detail(self, arg0: str) -> None:
+        ...
+    @property
+    def rule(self) -> str:
+        """
+        e.g. "stock.reserved".
+        """
+    @rule.setter
+    def rule(self, arg0: str) -> None:
+        ...
+    @property
+    def subject(self) -> str:
+        """
+        The offending id.
+        """
+    @subject.setter
+    def subject(self, arg0: str) -> None:
+        ...
+class InvariantReport:
+    """
+    What Store.check() found.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, violations: list[InvariantViolation] = ..., truncated: bool = ..., products: int = ..., users: int = ..., coupons: int = ..., templates: int = ..., orders: int = ...) -> None:
+        """
+        Creates a InvariantReport; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def coupons(self) -> int:
+        """
+        Rows examined.
+        """
+    @coupons.setter
+    def coupons(self, arg0: int) -> None:
+        ...
+    @property
+    def ok(self) -> bool:
+        """
+        True when nothing is violated.
+        """
+    @property
+    def orders(self) -> int:
+        """
+        Rows examined.
+        """
+    @orders.setter
+    def orders(self, arg0: int) -> None:
+        ...
+    @property
+    def products(self) -> int:
+        """
+        Rows examined.
+        """
+    @products.setter
+    def products(self, arg0: int) -> None:
+        ...
+    @property
+    def templates(self) -> int:
+        """
+        Rows examined.
+        """
+    @templates.setter
+    def templates(self, arg0: int) -> None:
+        ...
+    @property
+    def truncated(self) -> bool:
+        """
+        Stopped at max_violations.
+        """
+    @truncated.setter
+    def truncated(self, arg0: bool) -> None:
+        ...
+    @property
+    def users(self) -> int:
+        """
+        Rows examined.
+        """
+    @users.setter
+    def users(self, arg0: int) -> None:
+        ...
+    @property
+    def violations(self) -> list[InvariantViolation]:
+        """
+        InvariantViolation list.
+        """
+    @violations.setter
+    def violations(self, arg0: list[InvariantViolation]) -> None:
+        ...
+class InvariantRepair:
+    """
+    One recomputed counter.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, rule: str = ..., subject: str = ..., before: int = ..., after: int = ...) -> None:
+        """
+        Creates a InvariantRepair; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def after(self) -> int:
+        """
+        Value after.
+        """
+    @after.setter
+    def after(self, arg0: int) -> None:
+        ...
+    @property
+    def before(self) -> int:
+        """
+        Value before.
+        """
+    @before.setter
+    def before(self, arg0: int) -> None:
+        ...
+    @property
+    def rule(self) -> str:
+        """
+        The rule it broke.
+        """
+    @rule.setter
+    def rule(self, arg0: str) -> None:
+        ...
+    @property
+    def subject(self) -> str:
+        """
+        The product, user or template id.
+        """
+    @subject.setter
+    def subject(self, arg0: str) -> None:
+        ...
+class RepairReport:
+    """
+    What Store.repair() did.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, repaired: list[InvariantRepair] = ..., unrepaired: list[InvariantViolation] = ...) -> None:
+        """
+        Creates a RepairReport; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def repaired(self) -> list[InvariantRepair]:
+        """
+        InvariantRepair list.
+        """
+    @repaired.setter
+    def repaired(self, arg0: list[InvariantRepair]) -> None:
+        ...
+    @property
+    def unrepaired(self) -> list[InvariantViolation]:
+        """
+        Violations that need an operator.
+        """
+    @unrepaired.setter
+    def unrepaired(self, arg0: list[InvariantViolation]) -> None:
+        ...
+class AckStatus:
+    """
+    A sink's answer for one event.
+    
+    Members:
+    
+      ACKED : Durably accepted.
+    
+      FAILED : Publishing failed; retried with backoff.
+    
+      NOT_ATTEMPTED : Skipped: an earlier event of the same key failed in this batch.
+    """
+    ACKED: typing.ClassVar[AckStatus]
+    FAILED: typing.ClassVar[AckStatus]
+    NOT_ATTEMPTED: typing.ClassVar[AckStatus]
+    __members__: typing.ClassVar[dict[str, AckStatus]]
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: int) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        """
+        The enum member, as Class.MEMBER.
+        """
+    def __setstate__(self, state: int) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class InboxOutcome:
+    """
+    What Inbox.receive() did.
+    
+    Members:
+    
+      APPLIED : Applied, with its inbox record.
+    
+      DUPLICATE : Already applied; nothing changed.
+    """
+    APPLIED: typing.ClassVar[InboxOutcome]
+    DUPLICATE: typing.ClassVar[InboxOutcome]
+    __members__: typing.ClassVar[dict[str, InboxOutcome]]
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: int) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        """
+        The enum member, as Class.MEMBER.
+        """
+    def __setstate__(self, state: int) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class Ack:
+    """
+    A sink's acknowledgement of one event.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, status: AckStatus = ..., error: str = ...) -> None:
+        """
+        Creates a Ack; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def error(self) -> str:
+        """
+        Why, for FAILED.
+        """
+    @error.setter
+    def error(self, arg0: str) -> None:
+        ...
+    @property
+    def status(self) -> AckStatus:
+        """
+        AckStatus (default FAILED).
+        """
+    @status.setter
+    def status(self, arg0: AckStatus) -> None:
+        ...
+class DeadLetter:
+    """
+    An outbox row the relay gave up on.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, event: Event = ..., attempts: int = ..., last_error: str = ..., dead_at: int = ..., parked_behind: int = ...) -> None:
+        """
+        Creates a DeadLetter; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def attempts(self) -> int:
+        """
+        Failed attempts (0 if parked).
+        """
+    @attempts.setter
+    def attempts(self, arg0: int) -> None:
+        ...
+    @property
+    def dead_at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @dead_at.setter
+    def dead_at(self, arg0: int) -> None:
+        ...
+    @property
+    def event(self) -> Event:
+        """
+        The event.
+        """
+    @event.setter
+    def event(self, arg0: Event) -> None:
+        ...
+    @property
+    def last_error(self) -> str:
+        """
+        The sink's last error, or why parked.
+        """
+    @last_error.setter
+    def last_error(self, arg0: str) -> None:
+        ...
+    @property
+    def parked_behind(self) -> int:
+        """
+        Seq of the earlier dead letter of its key, or 0.
+        """
+    @parked_behind.setter
+    def parked_behind(self, arg0: int) -> None:
+        ...
+class RelayBatch:
+    """
+    What one relay batch (or a drain) did.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, leader: bool = ..., published: int = ..., delivered: int = ..., failed: int = ..., dead_lettered: int = ..., parked: int = ...) -> None:
+        """
+        Creates a RelayBatch; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def dead_lettered(self) -> int:
+        """
+        Moved to the dead-letter table.
+        """
+    @dead_lettered.setter
+    def dead_lettered(self, arg0: int) -> None:
+        ...
+    @property
+    def delivered(self) -> int:
+        """
+        Acknowledged and marked delivered.
+        """
+    @delivered.setter
+    def delivered(self, arg0: int) -> None:
+        ...
+    @property
+    def failed(self) -> int:
+        """
+        Failed; retried after backoff.
+        """
+    @failed.setter
+    def failed(self, arg0: int) -> None:
+        ...
+    @property
+    def leader(self) -> bool:
+        """
+        False: another relay holds the lease.
+        """
+    @leader.setter
+    def leader(self, arg0: bool) -> None:
+        ...
+    @property
+    def parked(self) -> int:
+        """
+        Parked behind an earlier dead letter.
+        """
+    @parked.setter
+    def parked(self, arg0: int) -> None:
+        ...
+    @property
+    def progressed(self) -> bool:
+        """
+        True when the batch changed any row.
+        """
+    @property
+    def published(self) -> int:
+        """
+        Events handed to the sink.
+        """
+    @published.setter
+    def published(self, arg0: int) -> None:
+        ...
+class RelayStats:
+    """
+    Outbox progress and lag figures.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, pending: int = ..., delivered: int = ..., dead_letters: int = ..., oldest_pending_at: int = ..., oldest_pending_age_ms: int = ...) -> None:
+        """
+        Creates a RelayStats; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def dead_letters(self) -> int:
+        """
+        Rows in the dead-letter table.
+        """
+    @dead_letters.setter
+    def dead_letters(self, arg0: int) -> None:
+        ...
+    @property
+    def delivered(self) -> int:
+        """
+        Rows acknowledged by a sink.
+        """
+    @delivered.setter
+    def delivered(self, arg0: int) -> None:
+        ...
+    @property
+    def oldest_pending_age_ms(self) -> int:
+        """
+        now - oldest_pending_at; 0 if nothing is pending.
+        """
+    @oldest_pending_age_ms.setter
+    def oldest_pending_age_ms(self, arg0: int) -> None:
+        ...
+    @property
+    def oldest_pending_at(self) -> int:
+        """
+        0 if nothing is pending.
+        """
+    @oldest_pending_at.setter
+    def oldest_pending_at(self, arg0: int) -> None:
+        ...
+    @property
+    def pending(self) -> int:
+        """
+        Rows not yet delivered nor dead-lettered.
+        """
+    @pending.setter
+    def pending(self, arg0: int) -> None:
+        ...
+class IncomingMessage:
+    """
+    A parsed inbox message.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, id: str = ..., type: str = ..., source: str = ..., occurred_at: int = ..., payload: str = ...) -> None:
+        """
+        Creates a IncomingMessage; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def id(self) -> str:
+        """
+        Message id.
+        """
+    @id.setter
+    def id(self, arg0: str) -> None:
+        ...
+    @property
+    def occurred_at(self) -> int:
+        """
+        0 if not given.
+        """
+    @occurred_at.setter
+    def occurred_at(self, arg0: int) -> None:
+        ...
+    @property
+    def payload(self) -> str:
+        """
+        Canonical JSON object text.
+        """
+    @payload.setter
+    def payload(self, arg0: str) -> None:
+        ...
+    @property
+    def source(self) -> str:
+        """
+        Sender, or empty.
+        """
+    @source.setter
+    def source(self, arg0: str) -> None:
+        ...
+    @property
+    def type(self) -> str:
+        """
+        Handler name.
+        """
+    @type.setter
+    def type(self, arg0: str) -> None:
+        ...
+class EventSink:
+    """
+    Where the relay publishes events. Subclass it in Python and override
+    publish(batch) -> list[Ack] (one Ack per event, in order, keeping per-key order) and
+    name(). An exception in publish fails the whole batch (retried later), never a crash.
+    """
+    def __init__(self) -> None:
+        """
+        Creates the sink (call it from subclasses' __init__).
+        """
+    def name(self) -> str:
+        """
+        A short name for logs and relay figures.
+        """
+    def publish(self, batch: list[Event]) -> list[Ack]:
+        """
+        Publishes `batch` in order; one Ack per event.
+        """
+class EventSinkBase(EventSink):
+    """
+    The easy way to write a sink: override write(event) (raise to fail that event) and
+    optionally flush() (raise to fail the batch) and name(). The base class serializes
+    calls and keeps per-key order: after a failed event, later events of its key in the
+    batch are NOT_ATTEMPTED.
+    """
+    def __init__(self) -> None:
+        """
+        Creates the sink (call it from subclasses' __init__).
+        """
+    def flush(self) -> None:
+        """
+        Makes the events written since the last flush durable; raise if that failed.
+        """
+    def write(self, event: Event) -> None:
+        """
+        Publishes one event; raise if it was not accepted.
+        """
+@typing.final
+class MemorySink(EventSink):
+    """
+    Keeps every acknowledged event in memory, in publish order.
+    """
+    def __init__(self) -> None:
+        """
+        Creates an empty sink.
+        """
+    def __len__(self) -> int:
+        """
+        The number of events acknowledged so far.
+        """
+    def clear(self) -> None:
+        """
+        Forgets every event.
+        """
+    def events(self) -> list[Event]:
+        """
+        A copy of the events acknowledged so far.
+        """
+@typing.final
+class CallbackSink(EventSink):
+    """
+    Calls a Python function for each event, in order; returning acknowledges it, raising
+    fails it. Calls are serialized.
+    """
+    def __init__(self, callback: typing.Callable, name: str = 'callback') -> None:
+        """
+        Creates the sink around `callback(event)`.
+        """
+@typing.final
+class JsonLinesSink(EventSink):
+    """
+    Appends one JSON envelope per line to a file (fsynced per batch by default).
+    """
+    def __init__(self, path: typing.Any, *, fsync: bool = True) -> None:
+        """
+        Opens (creating) the file. Raises InvalidArgumentError, UnavailableError.
+        """
+    @property
+    def path(self) -> str:
+        """
+        The file.
+        """
+class OutboxRelay:
+    """
+    Drains the store's transactional outbox to a sink, in order per key, marking rows
+    delivered only after the sink acknowledges; retries with backoff; dead-letters events
+    that keep failing. Several relays on one store are safe (one lease holder delivers).
+    """
+    def __init__(self, store: Store, sink: EventSink, *, batch_size: int = 100, max_attempts: int = 5, backoff_initial_ms: int = 200, backoff_max_ms: int = 60000, lease_ms: int = 30000, idle_poll_ms: int = 200, owner: str = '') -> None:
+        """
+        Creates the relay of `store` publishing to `sink`. Raises InvalidArgumentError
+        naming the option out of range.
+        """
+    def dead_letters(self, after_seq: int = 0, limit: int = 100) -> list[DeadLetter]:
+        """
+        Dead letters with seq > after_seq, by seq.
+        """
+    def drain(self, max_batches: int = 1000000) -> RelayBatch:
+        """
+        Runs batches until one makes no progress; returns the sums.
+        """
+    def release_lease(self) -> None:
+        """
+        Gives up the lease so a standby relay can take over at once.
+        """
+    def retry_dead_letters(self, key: str = '') -> int:
+        """
+        Moves the dead letters of `key` (all if empty) back to pending.
+        """
+    def run_once(self) -> RelayBatch:
+        """
+        Publishes at most one batch of due events; returns what it did.
+        """
+    def stats(self) -> RelayStats:
+        """
+        Pending, lag, delivered, dead letters.
+        """
+class RelayProgress:
+    """
+    Totals of one RelayService.run().
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, batches: int = ..., published: int = ..., delivered: int = ..., failed: int = ..., dead_lettered: int = ..., elapsed_ms: int = ..., delivered_per_second: float = ..., stats: RelayStats = ..., final: bool = ...) -> None:
+        """
+        Creates a RelayProgress; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def batches(self) -> int:
+        """
+        Batches that made progress.
+        """
+    @batches.setter
+    def batches(self, arg0: int) -> None:
+        ...
+    @property
+    def dead_lettered(self) -> int:
+        """
+        Moved to the dead-letter table.
+        """
+    @dead_lettered.setter
+    def dead_lettered(self, arg0: int) -> None:
+        ...
+    @property
+    def delivered(self) -> int:
+        """
+        Acknowledged and marked delivered.
+        """
+    @delivered.setter
+    def delivered(self, arg0: int) -> None:
+        ...
+    @property
+    def delivered_per_second(self) -> float:
+        """
+        delivered / elapsed.
+        """
+    @delivered_per_second.setter
+    def delivered_per_second(self, arg0: float) -> None:
+        ...
+    @property
+    def elapsed_ms(self) -> int:
+        """
+        Since run() started.
+        """
+    @elapsed_ms.setter
+    def elapsed_ms(self, arg0: int) -> None:
+        ...
+    @property
+    def failed(self) -> int:
+        """
+        Failed attempts, to be retried.
+        """
+    @failed.setter
+    def failed(self, arg0: int) -> None:
+        ...
+    @property
+    def final(self) -> bool:
+        """
+        True for the report made as run() returns.
+        """
+    @final.setter
+    def final(self, arg0: bool) -> None:
+        ...
+    @property
+    def published(self) -> int:
+        """
+        Events handed to the sink.
+        """
+    @published.setter
+    def published(self, arg0: int) -> None:
+        ...
+    @property
+    def stats(self) -> RelayStats:
+        """
+        Outbox figures at the time of the report.
+        """
+    @stats.setter
+    def stats(self, arg0: RelayStats) -> None:
+        ...
+class RelayService:
+    """
+    Runs a relay until stop() (from another thread), then shuts down gracefully: the batch
+    in flight finishes and is recorded, the lease is released. Python keeps its own signal
+    handling (call stop() from a handler).
+    """
+    def __init__(self, relay: OutboxRelay, *, progress_interval_ms: int = 1000, on_progress: typing.Any = None) -> None:
+        """
+        Creates the service around `relay`; `on_progress(progress)` is called on run()'s
+        thread at most every progress_interval_ms and once more as run() returns.
+        """
+    def run(self) -> RelayProgress:
+        """
+        Relays until stop(); returns the final totals. Raises FailedPreconditionError if
+        already running.
+        """
+    def stop(self) -> None:
+        """
+        Requests a graceful stop; thread-safe.
+        """
+class Inbox:
+    """
+    Incoming events from other services, each applied exactly once (keyed
+    by message id). Built-in types: PaymentCompleted, PaymentFailed,
+    DeliveryUpdated; register_handler() adds handlers written in Python.
+    """
+    def applied_count(self) -> int:
+        """
+        How many messages were applied.
+        """
+    def has_handler(self, type: str) -> bool:
+        """
+        Whether `type` has a handler.
+        """
+    def receive(self, message: typing.Any) -> InboxOutcome:
+        """
+        Parses and applies a message (JSON text or a dict: id, type, payload, optional
+        source and occurred_at). A re-delivery returns DUPLICATE. Raises
+        InvalidArgumentError naming the field, the handler's error, ConflictError (same id,
+        other content), UnavailableError; a Python handler's own exception unchanged.
+        """
+    def register_handler(self, type: str, handler: typing.Callable) -> None:
+        """
+        Adds or replaces the handler of message type `type` (1..64 of A-Z a-z 0-9 . _ -).
+        receive() calls `handler(ctx, message)` (an InboxContext and the IncomingMessage)
+        inside the unit of work that records the message id: write the effect through
+        ctx.unit (a Unit) and it commits with the record, once per message id. Raising refuses
+        the message: nothing is recorded, and receive() raises that same exception. The
+        handler may run more than once per message (the unit is retried on contention), so it
+        must change state only through ctx.unit (use ctx.unit.after_commit for the rest).
+        Raises InvalidArgumentError naming "type".
+        """
+    def seen(self, message_id: str) -> bool:
+        """
+        Whether a message id has been applied.
+        """
+    def types(self) -> list[str]:
+        """
+        Registered types, sorted.
+        """
+class SagaRecord:
+    """
+    One order's saga, as stored (UnitLookups.saga).
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, order_id: str = ..., state: SagaState = ..., step: int = ..., position: int = ..., steps: list[str] = ..., reason: str = ..., updated_at: int = ...) -> None:
+        """
+        Creates a SagaRecord; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def order_id(self) -> str:
+        """
+        The order.
+        """
+    @order_id.setter
+    def order_id(self, arg0: str) -> None:
+        ...
+    @property
+    def position(self) -> int:
+        """
+        Increases with every change.
+        """
+    @position.setter
+    def position(self, arg0: int) -> None:
+        ...
+    @property
+    def reason(self) -> str:
+        """
+        Why it is compensating or cancelling.
+        """
+    @reason.setter
+    def reason(self, arg0: str) -> None:
+        ...
+    @property
+    def state(self) -> SagaState:
+        """
+        SagaState.
+        """
+    @state.setter
+    def state(self, arg0: SagaState) -> None:
+        ...
+    @property
+    def step(self) -> int:
+        """
+        RUNNING: index of the next step (len(steps) means confirm); COMPENSATING /
+        CANCELLING: how many steps are still to be compensated.
+        """
+    @step.setter
+    def step(self, arg0: int) -> None:
+        ...
+    @property
+    def steps(self) -> list[str]:
+        """
+        Step names, fixed when the saga started.
+        """
+    @steps.setter
+    def steps(self, arg0: list[str]) -> None:
+        ...
+    @property
+    def updated_at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @updated_at.setter
+    def updated_at(self, arg0: int) -> None:
+        ...
+class SagaLogEntry:
+    """
+    One line of an order's saga log (UnitLookups.saga_log).
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, order_id: str = ..., step: str = ..., action: str = ..., detail: str = ..., at: int = ...) -> None:
+        """
+        Creates a SagaLogEntry; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def action(self) -> str:
+        """
+        "done", "skipped", "failed", "begin", "pending", "compensated", ...
+        """
+    @action.setter
+    def action(self, arg0: str) -> None:
+        ...
+    @property
+    def at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @at.setter
+    def at(self, arg0: int) -> None:
+        ...
+    @property
+    def detail(self) -> str:
+        """
+        JSON object text.
+        """
+    @detail.setter
+    def detail(self, arg0: str) -> None:
+        ...
+    @property
+    def order_id(self) -> str:
+        """
+        The order.
+        """
+    @order_id.setter
+    def order_id(self, arg0: str) -> None:
+        ...
+    @property
+    def step(self) -> str:
+        """
+        A step name, or "order" for the saga's own moves.
+        """
+    @step.setter
+    def step(self, arg0: str) -> None:
+        ...
+class OutboxCounts:
+    """
+    Outbox figures, as of one unit of work (UnitEvents.counts).
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, pending: int = ..., delivered: int = ..., dead_letters: int = ..., oldest_pending_at: int = ...) -> None:
+        """
+        Creates a OutboxCounts; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def dead_letters(self) -> int:
+        """
+        Rows in the dead-letter table.
+        """
+    @dead_letters.setter
+    def dead_letters(self, arg0: int) -> None:
+        ...
+    @property
+    def delivered(self) -> int:
+        """
+        Rows acknowledged by a sink.
+        """
+    @delivered.setter
+    def delivered(self, arg0: int) -> None:
+        ...
+    @property
+    def oldest_pending_at(self) -> int:
+        """
+        occurred_at of the oldest pending row (ms since epoch); 0 if none.
+        """
+    @oldest_pending_at.setter
+    def oldest_pending_at(self, arg0: int) -> None:
+        ...
+    @property
+    def pending(self) -> int:
+        """
+        Rows not yet delivered nor dead-lettered.
+        """
+    @pending.setter
+    def pending(self, arg0: int) -> None:
+        ...
+@typing.final
+class UnitPoints:
+    """
+    Points balances inside a unit of work (Unit.points); each write keeps
+    the ledger (an entry with balance_after) and writes its event.
+    """
+    def balance(self, user_id: str) -> int:
+        """
+        The user's balance (0 for a user with no entries). Raises InvalidArgumentError
+        naming "user_id".
+        """
+    def credit(self, user_id: str, amount: int, reason: str) -> PointsEntry:
+        """
+        Adds `amount` (1..1e15) to the user's balance with a ledger entry (kind ADJUST,
+        `reason`, balance_after) and a PointAdjusted event; returns the PointsEntry.
+        Raises InvalidArgumentError naming "user_id", "amount" (also if the balance would
+        overflow) or "reason"; FailedPreconditionError naming "unit" in a read unit.
+        """
+    def debit(self, user_id: str, amount: int, reason: str) -> PointsEntry:
+        """
+        Takes `amount` (1..1e15) from the user's balance, never below zero, with a ledger
+        entry (kind ADJUST, amount negative) and a PointAdjusted event; returns the
+        PointsEntry. Raises as credit() does, and InsufficientPointsError naming the user
+        (nothing changed).
+        """
+@typing.final
+class UnitStock:
+    """
+    Stock inside a unit of work (Unit.stock); an adjustment keeps its
+    audit row and writes its event.
+    """
+    def adjust(self, product_id: str, delta: int, reason: str) -> StockLevel:
+        """
+        Restock (delta > 0) or shrink (delta < 0, never below what is reserved) with an
+        audit row and a StockAdjusted event; returns the StockLevel after it. Raises
+        InvalidArgumentError naming "product_id", "delta" or "reason"; NotFoundError
+        (product); OutOfStockError naming the product; FailedPreconditionError naming
+        "unit" in a read unit.
+        """
+    def level(self, product_id: str) -> StockLevel | None:
+        """
+        The product's StockLevel, or None if there is no such product. Raises
+        InvalidArgumentError naming "product_id".
+        """
+    def reservations(self, order_id: str) -> list[Reservation]:
+        """
+        The order's reservation rows in every state, by product id. Raises
+        InvalidArgumentError naming "order_id".
+        """
+@typing.final
+class UnitEvents:
+    """
+    The transactional outbox inside a unit of work (Unit.events).
+    """
+    def counts(self) -> OutboxCounts:
+        """
+        Pending, delivered and dead-lettered counts and the oldest pending time
+        (OutboxCounts).
+        """
+    def emit(self, type: str, key: str, payload: str) -> Event:
+        """
+        Appends a host event to the outbox (published only if the unit commits) and returns
+        it as appended (id, seq, topic). `type`: 2..8 PascalCase words such as
+        "LoyaltyBonusApplied", not one of the library's own types; `key`: the aggregate id
+        (the Kafka partition key); `payload`: JSON object text (at most 64 KiB). Topic
+        "host-events", or "host.loyalty.bonus-applied" under per-type naming. Raises
+        InvalidArgumentError naming "type", "key" or "payload"; FailedPreconditionError
+        naming "unit" in a read unit.
+        """
+    def outbox(self, after_seq: int = 0, limit: int = 100) -> list[Event]:
+        """
+        Outbox events with seq > after_seq, by seq, at most `limit` (1..1000). Raises
+        InvalidArgumentError naming "after_seq" or "limit".
+        """
+@typing.final
+class UnitLookups:
+    """
+    Read-only lookups inside a unit of work (Unit.lookups); each raises
+    InvalidArgumentError naming its id argument if it is not a valid id.
+    """
+    def coupon(self, coupon_id: str) -> Coupon | None:
+        """
+        The issued Coupon, or None.
+        """
+    def order(self, order_id: str) -> Order | None:
+        """
+        The Order with its items, or None.
+        """
+    def payment(self, order_id: str) -> Payment | None:
+        """
+        The order's Payment, or None.
+        """
+    def product(self, product_id: str) -> Product | None:
+        """
+        The Product (any status), or None.
+        """
+    def saga(self, order_id: str) -> SagaRecord | None:
+        """
+        The order's SagaRecord, or None.
+        """
+    def saga_log(self, order_id: str) -> list[SagaLogEntry]:
+        """
+        The order's saga log (SagaLogEntry), in the order it was written.
+        """
+@typing.final
+class Unit:
+    """
+    One open unit of work, given to an inbox handler (InboxContext.unit) and to a
+    Store.run_unit work function. Every call keeps the library's invariants and writes its
+    events inside the unit: what the callback writes commits together (with the inbox
+    record, for a handler), or not at all if it raises. A refused call (bad input, not
+    enough points, ...) changes nothing and the unit carries on.
+    
+    Valid only during the callback: using it (or its views) afterwards raises
+    FailedPreconditionError (subject "unit"). Every call releases the GIL.
+    """
+    def __repr__(self) -> str:
+        """
+        <Unit (open, write)>, <Unit (open, read)> or <Unit (closed)>.
+        """
+    def after_commit(self, action: typing.Callable) -> None:
+        """
+        Calls `action()` after the unit committed (not if it rolls back). Its exceptions are
+        printed as unraisable, not raised, and a crash may lose it.
+        """
+    @property
+    def events(self) -> UnitEvents:
+        """
+        The outbox (UnitEvents).
+        """
+    @property
+    def lookups(self) -> UnitLookups:
+        """
+        Products, coupons, orders, payments and sagas (UnitLookups).
+        """
+    @property
+    def now(self) -> int:
+        """
+        The store clock's time for this unit (ms since epoch); every row it writes carries it.
+        """
+    @property
+    def points(self) -> UnitPoints:
+        """
+        Points balances (UnitPoints).
+        """
+    @property
+    def stock(self) -> UnitStock:
+        """
+        Stock (UnitStock).
+        """
+    @property
+    def valid(self) -> bool:
+        """
+        True while the callback it was given to runs.
+        """
+    @property
+    def writable(self) -> bool:
+        """
+        False in a read unit (Store.run_unit without write=True): writes raise there.
+        """
+@typing.final
+class InboxContext:
+    """
+    What an inbox handler gets: the message and the unit of work it is applied in. Write the
+    message's effect through .unit (not through Store services, which open units of their
+    own). Valid only during the handler call: using it afterwards raises
+    FailedPreconditionError (subject "inbox-context").
+    """
+    def __repr__(self) -> str:
+        """
+        <InboxContext message ID type TYPE> or <InboxContext (closed)>.
+        """
+    @property
+    def message(self) -> IncomingMessage:
+        """
+        The IncomingMessage being applied.
+        """
+    @property
+    def unit(self) -> Unit:
+        """
+        The Unit the inbox record is written in.
+        """
+    @property
+    def valid(self) -> bool:
+        """
+        True while the handler runs.
+        """
+class Clock:
+    """
+    A source of time in milliseconds since the Unix epoch (UTC).
+    """
+    def now(self) -> int:
+        """
+        The current time, in milliseconds since the Unix epoch.
+        """
+@typing.final
+class SystemClock(Clock):
+    """
+    Wall-clock time.
+    """
+    def __init__(self) -> None:
+        """
+        Creates a wall clock.
+        """
+@typing.final
+class ManualClock(Clock):
+    """
+    A clock that moves only when told to; for tests and simulations.
+    """
+    def __init__(self, start: int) -> None:
+        """
+        Creates a clock showing `start` (ms).
+        """
+    def __repr__(self) -> str:
+        """
+        ManualClock(now).
+        """
+    def advance(self, ms: int) -> None:
+        """
+        Moves the time forward by `ms`.
+        """
+    def set(self, now: int) -> None:
+        """
+        Sets the time to `now` (ms).
+        """
+class PostgresOptions:
+    """
+    Options of a PostgreSQL store (Store.open(url, postgres=...)).
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, pool_size: int = ..., retry_budget_ms: int = ..., connect_timeout_s: int = ..., application_name: str = ...) -> None:
+        """
+        Creates a PostgresOptions; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def application_name(self) -> str:
+        """
+        Shown in pg_stat_activity (default "commerce-core").
+        """
+    @application_name.setter
+    def application_name(self, arg0: str) -> None:
+        ...
+    @property
+    def connect_timeout_s(self) -> int:
+        """
+        libpq connect_timeout per connection attempt unless the URL sets one (default 5).
+        """
+    @connect_timeout_s.setter
+    def connect_timeout_s(self, arg0: int) -> None:
+        ...
+    @property
+    def pool_size(self) -> int:
+        """
+        Most connections kept open at once (default 8).
+        """
+    @pool_size.setter
+    def pool_size(self, arg0: int) -> None:
+        ...
+    @property
+    def retry_budget_ms(self) -> int:
+        """
+        How long one unit of work retries transient failures (server down, lost
+        connection, serialization failure, pool exhausted) before UnavailableError
+        (default 30000).
+        """
+    @retry_budget_ms.setter
+    def retry_budget_ms(self, arg0: int) -> None:
+        ...
+class Catalog:
+    """
+    Products and categories. Thread-safe; every call is one transaction.
+    """
+    def add_category(self, id: str, name: str) -> Category:
+        """
+        Adds a category; idempotent for the same id and name. Raises InvalidArgumentError,
+        FailedPreconditionError if the id exists with another name.
+        """
+    def categories(self) -> list[Category]:
+        """
+        Every category.
+        """
+    def create(self, *, id: str, name: str, price: int, description: str = '', category: str = '', brand: str = '', status: ProductStatus = ..., attributes: typing.Any = '{}', initial_stock: int = 0, request_id: str = '') -> Product:
+        """
+        Creates a product with `initial_stock` units on hand and returns it.
+        
+        `attributes` is JSON object text or a JSON-serializable dict.
+        Raises InvalidArgumentError (naming the field), FailedPreconditionError if the id
+        exists, NotFoundError if the category does not exist, ConflictError (request_id
+        reused with other arguments).
+        """
+    def get(self, id: str) -> Product:
+        """
+        The product. Raises NotFoundError, InvalidArgumentError.
+        """
+    def list(self, *, category: str | None = None, brand: str | None = None, min_price: int | None = None, max_price: int | None = None, status: ProductStatus | None = None, text: str = '', cursor: str = '', limit: int = 50) -> commerce_core._page.Page[Product]:
+        """
+        One page of products matching every given filter, by id. `text` matches name or
+        description case-insensitively; deleted products are listed only when `status` asks.
+        Raises InvalidArgumentError (bad cursor or limit).
+        """
+    def remove(self, id: str, *, request_id: str = '') -> Product:
+        """
+        Soft-deletes the product (status DELETED; no longer orderable). Idempotent.
+        Raises NotFoundError, ConflictError.
+        """
+    def update(self, id: str, *, name: str | None = None, description: str | None = None, price: int | None = None, category: str | None = None, brand: str | None = None, status: ProductStatus | None = None, attributes: typing.Any = None, request_id: str = '') -> Product:
+        """
+        Changes the given fields (None: unchanged) and returns the product. Placed orders
+        keep their price snapshot. Raises NotFoundError, InvalidArgumentError,
+        FailedPreconditionError (deleted products cannot change), ConflictError.
+        """
+class StockLedger:
+    """
+    Stock levels, reservations and adjustments. Thread-safe; available
+    never goes below zero under any number of threads or processes.
+    """
+    def adjust(self, product_id: str, delta: int, reason: str, *, request_id: str = '') -> StockLevel:
+        """
+        Restock (delta > 0) or shrink (delta < 0) with an audit row; never below reserved.
+        Raises InvalidArgumentError, NotFoundError, OutOfStockError, ConflictError.
+        """
+    def commit(self, order_id: str) -> list[Reservation]:
+        """
+        Payment done: the order's reserved units become sold. Idempotent.
+        Raises NotFoundError, IllegalTransitionError (the reservation was released).
+        """
+    def level(self, product_id: str) -> StockLevel:
+        """
+        The product's stock counters. Raises NotFoundError, InvalidArgumentError.
+        """
+    def release(self, order_id: str) -> list[Reservation]:
+        """
+        Compensation: releases the order's live reservations and returns them. Idempotent.
+        """
+    def release_expired(self, limit: int = 100) -> list[str]:
+        """
+        Releases live reservations past their expiry (at most `limit` orders) and returns
+        the ids of those orders.
+        """
+    def reservations(self, order_id: str) -> list[Reservation]:
+        """
+        The order's reservation rows in every state, by product id.
+        """
+    def reserve(self, order_id: str, items: list[LineItem], *, expires_at: int = 0) -> list[Reservation]:
+        """
+        Reserves every item for the order, all or nothing (a product named twice counts
+        once with summed qty); expires at `expires_at` (0: now + reservation TTL).
+        Idempotent for the same items. Raises InvalidArgumentError, NotFoundError,
+        OutOfStockError / InactiveError naming the product, ConflictError.
+        """
+class PointsLedger:
+    """
+    User point balances kept as a ledger; never negative. Thread-safe.
+    """
+    def adjust(self, user_id: str, delta: int, reason: str, *, request_id: str = '') -> PointsEntry:
+        """
+        Administrative correction by `delta` (non-zero); never below zero.
+        Raises InvalidArgumentError, InsufficientPointsError, ConflictError.
+        """
+    def balance(self, user_id: str) -> int:
+        """
+        The balance (0 for an unknown user). Raises InvalidArgumentError.
+        """
+    def charge(self, user_id: str, amount: int, *, request_id: str = '') -> PointsEntry:
+        """
+        Adds `amount` (> 0) to the balance. Raises InvalidArgumentError, ConflictError.
+        """
+    def history(self, user_id: str, *, cursor: str = '', limit: int = 50) -> commerce_core._page.Page[PointsEntry]:
+        """
+        One page of the user's ledger entries, newest first.
+        """
+    def restore(self, order_id: str) -> PointsEntry | None:
+        """
+        Compensation: gives back what the order used. Idempotent; None if it used none.
+        """
+    def use(self, user_id: str, amount: int, order_id: str) -> PointsEntry:
+        """
+        Takes `amount` (> 0) for the order; once per order (idempotent).
+        Raises InvalidArgumentError, InsufficientPointsError naming the user, ConflictError.
+        """
+class CouponBook:
+    """
+    Coupon templates and issued coupons; limits hold under concurrency.
+    """
+    def create_template(self, *, code: str, kind: CouponKind, value: int, valid_from: int, valid_until: int, total_limit: int, name: str = '', max_discount: int = 0, min_order_amount: int = 0, per_user_limit: int = 1, request_id: str = '') -> CouponTemplate:
+        """
+        Creates a coupon template. `value` is minor units (FIXED) or a percent (PERCENT).
+        Raises InvalidArgumentError (naming the field), FailedPreconditionError (the code
+        exists), ConflictError.
+        """
+    def get(self, coupon_id: str) -> Coupon:
+        """
+        The coupon. Raises NotFoundError, InvalidArgumentError.
+        """
+    def get_template(self, code: str) -> CouponTemplate:
+        """
+        The template with this code. Raises NotFoundError, InvalidArgumentError.
+        """
+    def issue(self, code: str, user_id: str, *, request_id: str = '') -> Coupon:
+        """
+        Issues one coupon of template `code` to the user. Raises NotFoundError,
+        LimitReachedError, CouponInvalidError (outside validity), InvalidArgumentError,
+        ConflictError.
+        """
+    def list_for_user(self, user_id: str, *, cursor: str = '', limit: int = 50) -> commerce_core._page.Page[Coupon]:
+        """
+        One page of the user's coupons, oldest first.
+        """
+    def quote(self, coupon_id: str, user_id: str, subtotal: int) -> int:
+        """
+        The discount the coupon would give now, without using it.
+        Raises NotFoundError, CouponInvalidError with the reason.
+        """
+    def restore(self, order_id: str) -> Coupon | None:
+        """
+        Compensation: the coupon the order used becomes AVAILABLE again (EXPIRED if past
+        validity). Idempotent; None if the order used no coupon.
+        """
+    def revoke(self, coupon_id: str, *, request_id: str = '') -> Coupon:
+        """
+        AVAILABLE -> REVOKED; idempotent. Raises NotFoundError, IllegalTransitionError.
+        """
+    def use(self, coupon_id: str, user_id: str, order_id: str, subtotal: int, *, required: bool = True) -> CouponApplication:
+        """
+        Marks the coupon used by the order and returns the discount; idempotent per order.
+        A required coupon that fails validation raises CouponInvalidError; an optional one
+        is skipped and the result says why.
+        """
+class KafkaSinkCounters:
+    """
+    Message counts since the sink was created.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, produced: int = ..., acked: int = ..., failed: int = ..., producer_rebuilds: int = ..., last_error: str = ...) -> None:
+        """
+        Creates a KafkaSinkCounters; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def acked(self) -> int:
+        """
+        Delivery reports that said stored.
+        """
+    @acked.setter
+    def acked(self, arg0: int) -> None:
+        ...
+    @property
+    def failed(self) -> int:
+        """
+        Events reported FAILED (error report, no report, or send error).
+        """
+    @failed.setter
+    def failed(self, arg0: int) -> None:
+        ...
+    @property
+    def last_error(self) -> str:
+        """
+        The most recent error text, or empty.
+        """
+    @last_error.setter
+    def last_error(self, arg0: str) -> None:
+        ...
+    @property
+    def produced(self) -> int:
+        """
+        Messages handed to librdkafka.
+        """
+    @produced.setter
+    def produced(self, arg0: int) -> None:
+        ...
+    @property
+    def producer_rebuilds(self) -> int:
+        """
+        Producers replaced after a fatal error.
+        """
+    @producer_rebuilds.setter
+    def producer_rebuilds(self, arg0: int) -> None:
+        ...
+@typing.final
+class KafkaSink(EventSink):
+    """
+    Publishes outbox events to Apache Kafka (librdkafka): one message per event, topic
+    event.topic (mapped by topic_overrides or prefixed by topic_prefix), key event.key,
+    value the JSON envelope, headers event_id, event_type, schema_version. The producer is
+    idempotent with acks=all; an event is acknowledged only when its delivery report says
+    the broker stored it. Broker and network failures are reported per event (FAILED),
+    never raised. Use with OutboxRelay(store, KafkaSink(...)).
+    """
+    @staticmethod
+    def librdkafka_version() -> str:
+        """
+        The librdkafka version in use, e.g. "2.0.2".
+        """
+    def __init__(self, bootstrap_servers: str, *, properties: dict[str, str] = {}, topic_prefix: str = '', topic_overrides: dict[str, str] = {}, report_grace_ms: int = 5000, on_error: typing.Any = None) -> None:
+        """
+        Creates the producer (it connects in the background: an absent broker is not an
+        error here, it makes publish() report FAILED).
+        
+        `bootstrap_servers`: Kafka's bootstrap.servers, e.g. "127.0.0.1:9092".
+        `properties`: librdkafka settings applied after the sink's defaults
+        (enable.idempotence=true, acks=all, partitioner=murmur2_random,
+        message.timeout.ms=30000, linger.ms=5, client.id=commerce-relay), e.g.
+        {"compression.type": "zstd"}; ones that would weaken delivery are refused.
+        `topic_prefix` is prepended to every event topic; `topic_overrides` maps event
+        topics to Kafka topics instead. `report_grace_ms`: how long publish() waits for
+        delivery reports beyond message.timeout.ms. `on_error(text)` receives librdkafka's
+        error events (called during publish/flush; exceptions are printed, not raised).
+        Raises InvalidArgumentError naming "bootstrap_servers", "report_grace_ms", the
+        offending property (e.g. "properties.acks") or "topic_overrides".
+        """
+    def __repr__(self) -> str:
+        """
+        KafkaSink(kafka:SERVERS).
+        """
+    def close(self) -> None:
+        """
+        Flushes, purges what is still queued (never acknowledged, so the relay re-sends
+        it) and destroys the producer. Idempotent; publish() then raises
+        FailedPreconditionError.
+        """
+    def counters(self) -> KafkaSinkCounters:
+        """
+        Message counts since creation.
+        """
+    def flush(self, timeout_ms: int) -> bool:
+        """
+        Waits up to timeout_ms for every outstanding delivery report; True if none is
+        outstanding. True after close().
+        """
+    def topic_for(self, event: Event) -> str:
+        """
+        The Kafka topic `event` goes to (topic_overrides, else topic_prefix + topic).
+        """
+def _raise_error(code: ErrorCode, reason: Reason, subject: str, message: str) -> None:
+    """
+    Raises the exception the library raises for this code and reason (for tests).
+    """
+def envelope_json(event: Event) -> str:
+    """
+    The JSON envelope of an event, one line without the newline.
+    """
+def new_id(now: int) -> str:
+    """
+    A new UUIDv7 (time-ordered id) whose time part is `now` (ms since epoch).
+    """
+def parse_envelope_json(line: str) -> Event:
+    """
+    Parses envelope_json() output. Raises InvalidArgumentError naming the field.
+    """
+def parse_incoming_message(message: typing.Any) -> IncomingMessage:
+    """
+    Parses an inbox message without applying it.
+    """
+def read_json_lines(path: typing.Any) -> list[Event]:
+    """
+    Every complete envelope of a JSON-lines file (a final partial line is skipped).
+    """
+def sqlite_schema_version() -> int:
+    """
+    The SQLite schema version this library writes.
+    """
+DEFAULT_PAGE_SIZE: int = 50
+MAX_PAGE_SIZE: int = 500
+WITH_KAFKA: bool = True
+WITH_POSTGRES: bool = True
