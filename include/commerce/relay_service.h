@@ -35,6 +35,7 @@ struct RelayProgress {
   std::int64_t delivered = 0;      // acknowledged and marked delivered
   std::int64_t failed = 0;         // failed attempts, to be retried
   std::int64_t dead_lettered = 0;  // moved to the dead-letter table (incl. parked)
+  std::string last_error;          // the sink's error of the last failed attempt, if any
   std::int64_t elapsed_ms = 0;     // since run() started
   double delivered_per_second = 0;  // delivered / elapsed
   RelayStats stats;                // pending, lag, delivered, dead letters (whole outbox)

@@ -39,14 +39,22 @@ struct StoreOptions {
   std::shared_ptr<PaymentGateway> gateway;
   // Host-defined saga steps, gateway timeout and retries (commerce/saga.h).
   SagaOptions saga;
+  // Open for inspection only (issue 15): every call that writes fails with FailedPrecondition
+  // and nothing is created or migrated. Store::open(location) opens SQLite read-only
+  // (SqliteOptions::read_only: works on read-only media); over other storage the store refuses
+  // write units itself. The store must exist (FailedPrecondition otherwise).
+  bool read_only = false;
 };
 
 class Store {
  public:
   // Opens a store by location: a file path or "sqlite:PATH" for SQLite. Other schemes are
   // opened by their optional components (see commerce/postgres_storage.h).
+  // Opening reads the store first and takes the write lock only to initialize a new store (or,
+  // SQLite, to migrate an older schema): an existing store opens while another process writes.
   // Errors: InvalidArgument (unknown scheme, options), FailedPrecondition (the store was
-  // created with another currency), Unavailable.
+  // created with another currency; read_only and no store there; see the adapter's own
+  // errors), Unavailable.
   static std::unique_ptr<Store> open(const std::string& location, StoreOptions options = {});
   // Opens a store over any Storage adapter, including a third party's.
   static std::unique_ptr<Store> open(std::unique_ptr<Storage> storage, StoreOptions options = {});

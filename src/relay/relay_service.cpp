@@ -180,6 +180,7 @@ RelayProgress RelayService::run() {
       progress.delivered += batch.delivered;
       progress.failed += batch.failed;
       progress.dead_lettered += batch.dead_lettered + batch.parked;
+      if (!batch.last_error.empty()) progress.last_error = batch.last_error;
       const auto now = SteadyClock::now();
       if (now - last_report >= std::chrono::milliseconds(options_.progress_interval_ms)) {
         last_report = now;

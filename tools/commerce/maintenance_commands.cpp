@@ -32,7 +32,8 @@ struct CheckArgs {
 };
 
 void run_check(Globals& globals, const CheckArgs& args) {
-  auto store = open_existing_store(globals);
+  // Only --repair writes: otherwise the store is opened read-only (read-only media, no lock).
+  auto store = open_existing_store(globals, nullptr, !args.repair);
   Printer out(globals);
   json doc;
   if (args.repair) {
@@ -146,7 +147,7 @@ void add_maintenance_commands(CLI::App& app, Globals& globals) {
   {
     auto* cmd = app.add_subcommand("stats", "store figures: rows, outbox, inbox");
     cmd->callback([&globals] {
-      auto store = open_existing_store(globals);
+      auto store = open_existing_store(globals, nullptr, /*read_only=*/true);
       const InvariantReport report = check_invariants(store->storage(), false, 1);
       const OutboxCounts outbox = run_unit(store->storage(), Storage::Access::kRead,
                                            [](Transaction& tx) { return tx.count_outbox(); });

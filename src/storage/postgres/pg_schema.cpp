@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "commerce/error.h"
+#include "storage/schema_version_error.h"
 
 namespace commerce::postgres {
 
@@ -164,8 +165,7 @@ int current_version(Connection& conn) {
 
 void check_not_newer(int current) {
   if (current > kVersion) {
-    throw Error::internal(fmt::format(
-        "the database schema is version {}, newer than this library's {}", current, kVersion));
+    throw detail::newer_schema_error(current, kVersion);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "commerce/error.h"
+#include "storage/schema_version_error.h"
 
 namespace commerce::sqlite {
 
@@ -176,8 +177,7 @@ void migrate_once(Connection& conn, int target) {
       if (q.step()) current = static_cast<int>(q.int64(0));
     }
     if (current > kVersion) {
-      throw Error::internal(fmt::format(
-          "the database schema is version {}, newer than this library's {}", current, kVersion));
+      throw detail::newer_schema_error(current, kVersion);
     }
     for (int v = current + 1; v <= target; ++v) {
       conn.exec(kMigrations[v - 1]);
@@ -193,8 +193,23 @@ void migrate_once(Connection& conn, int target) {
 
 }  // namespace
 
+int applied_version(Connection& conn) {
+  // A deferred read (no write lock): sqlite_master first, as a new file has no tables.
+  Query has(conn, "SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations'");
+  if (!has.step() || has.int64(0) == 0) return 0;
+  Query q(conn, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+  return q.step() ? static_cast<int>(q.int64(0)) : 0;
+}
+
 void migrate(Connection& conn, int target) {
   target = std::clamp(target, 0, kVersion);
+  // The usual case, a current schema, is read without the write lock, so opening a store never
+  // waits behind a writer; only a migration takes it.
+  const int current = applied_version(conn);
+  if (current > kVersion) {
+    throw detail::newer_schema_error(current, kVersion);
+  }
+  if (current >= target) return;
   // Another process may hold the write lock (or be migrating) for a while: wait for it.
   for (int attempt = 0;; ++attempt) {
     try {
