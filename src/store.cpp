@@ -8,6 +8,7 @@
 #include "commerce/error.h"
 #include "commerce/sqlite_storage.h"
 #include "domain/context.h"
+#include "domain/retention.h"
 
 namespace commerce {
 
@@ -127,6 +128,7 @@ std::unique_ptr<Store> Store::open(std::unique_ptr<Storage> storage, StoreOption
   if (options.reservation_ttl_ms <= 0) {
     throw Error::invalid_argument("reservation_ttl_ms", "must be positive");
   }
+  detail::check_retention(options.retention);
   if (options.read_only) storage = std::make_unique<ReadOnlyStorage>(std::move(storage));
   auto check_stored = [&](const std::optional<std::string>& currency) {
     if (currency && *currency != options.currency) {
@@ -167,6 +169,9 @@ PointsLedger& Store::points() { return impl_->points; }
 CouponBook& Store::coupons() { return impl_->coupons; }
 Inbox& Store::inbox() { return impl_->inbox; }
 OrderBook& Store::orders() { return impl_->orders; }
+CompactionReport Store::compact() {
+  return detail::compact(*impl_->storage, *impl_->clock, impl_->ctx.options.retention);
+}
 Storage& Store::storage() { return *impl_->storage; }
 const Clock& Store::clock() const { return *impl_->clock; }
 const StoreOptions& Store::options() const { return impl_->ctx.options; }

@@ -444,6 +444,30 @@ class TransactionWrapper : public Transaction {
     return target_.try_set_coupon_user_issued(template_id, user_id, from, to);
   }
 
+  // --- retention (issue 15)
+  RetentionBatch delete_delivered_events(std::int64_t after_seq, Timestamp before,
+                                         int limit) override {
+    before_call("delete_delivered_events", true);
+    return target_.delete_delivered_events(after_seq, before, limit);
+  }
+  RetentionBatch delete_finished_saga_logs(std::int64_t after_seq, Timestamp before,
+                                           int limit) override {
+    before_call("delete_finished_saga_logs", true);
+    return target_.delete_finished_saga_logs(after_seq, before, limit);
+  }
+  std::int64_t delete_requests_before(Timestamp before, int limit) override {
+    before_call("delete_requests_before", true);
+    return target_.delete_requests_before(before, limit);
+  }
+  std::int64_t delete_inbox_messages_before(Timestamp before, int limit) override {
+    before_call("delete_inbox_messages_before", true);
+    return target_.delete_inbox_messages_before(before, limit);
+  }
+  std::vector<std::string> check_storage(bool full) override {
+    before_call("check_storage", false);
+    return target_.check_storage(full);
+  }
+
  private:
   Transaction& target_;
 };

@@ -8,6 +8,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -492,6 +493,70 @@ TEST_F(CliTest, StatsAndCheckWorkOnAReadOnlyDirectory) {
   const Result write = as_reader({"--read-only", "points", "charge", "alice", "10"});
   EXPECT_EQ(write.exit_code, 5) << write.err;
   ::chmod(dir.c_str(), 0700);
+}
+
+// `check` verifies the file first: physical damage is a storage.damage violation and exit 10,
+// never "every invariant holds".
+class CliDamageTest : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    ok({"product", "create", "mug", "--name", "Mug", "--price", "100", "--stock", "500"});
+    ok({"points", "charge", "alice", "100000"});
+    for (int i = 0; i < 40; ++i) ok({"order", "place", "--user", "alice", "-i", "mug:1"});
+    ok({"relay", "--jsonl", dir_.path("events.jsonl")});
+    SQLite::Database db(db_, SQLite::OPEN_READONLY);
+    page_size_ = db.execAndGet("PRAGMA page_size").getInt64();
+  }
+  std::int64_t root_page(const std::string& name) {
+    SQLite::Database db(db_, SQLite::OPEN_READONLY);
+    SQLite::Statement q(db, "SELECT rootpage FROM sqlite_master WHERE name = ?");
+    q.bind(1, name);
+    EXPECT_TRUE(q.executeStep()) << name;
+    return q.getColumn(0).getInt64();
+  }
+  void overwrite_page(std::int64_t page, char fill, bool garbage) {
+    std::fstream f(db_, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp((page - 1) * page_size_);
+    std::string bytes(static_cast<std::size_t>(page_size_), fill);
+    if (garbage) {
+      for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 131 + 7);
+    }
+    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
+  void expect_damage(const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {"check"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const Result r = cmd(args);
+    EXPECT_EQ(r.exit_code, 10) << r.out << r.err;
+    const json doc = r.json();
+    EXPECT_EQ(doc["ok"], false);
+    ASSERT_FALSE(doc["violations"].empty()) << r.out;
+    EXPECT_EQ(doc["violations"][0]["rule"], "storage.damage") << r.out;
+  }
+  std::int64_t page_size_ = 4096;
+};
+
+TEST_F(CliDamageTest, AnIntactFilePasses) {
+  EXPECT_EQ(ok({"check"})["ok"], true);
+  EXPECT_EQ(ok({"check", "--full"})["ok"], true);
+}
+
+TEST_F(CliDamageTest, AGarbageIndexPageIsDamage) {
+  overwrite_page(root_page("orders_by_user"), 0, true);
+  expect_damage();
+  expect_damage({"--full"});
+}
+
+TEST_F(CliDamageTest, AZeroedTablePageIsDamage) {
+  overwrite_page(root_page("outbox"), 0, false);
+  expect_damage();
+}
+
+TEST_F(CliDamageTest, ATruncatedFileIsDamage) {
+  const auto size = std::filesystem::file_size(db_);
+  std::filesystem::resize_file(db_, size - static_cast<std::uintmax_t>(page_size_));
+  expect_damage();
 }
 
 TEST(CliDemo, RunsAScriptedDayAndEndsWithACleanCheck) {

@@ -95,8 +95,9 @@ FakeGateway::Behaviour parse_behaviour(const std::string& name) {
 }  // namespace
 
 std::unique_ptr<Store> open_existing_store(const Globals& globals, std::shared_ptr<Clock> clock,
-                                           bool read_only) {
+                                           bool read_only, const RetentionOptions& retention) {
   StoreOptions options;
+  options.retention = retention;
   options.clock = std::move(clock);
   options.read_only = read_only || globals.read_only;
   return open_existing(globals, std::move(options));

@@ -55,7 +55,8 @@ std::string db_path(const Globals& globals);
 // Throws FailedPrecondition naming the location when it was never initialized (`commerce init`).
 std::unique_ptr<Store> open_existing_store(const Globals& globals,
                                            std::shared_ptr<Clock> clock = nullptr,
-                                           bool read_only = false);
+                                           bool read_only = false,
+                                           const RetentionOptions& retention = {});
 
 // The built-in FakeGateway (commerce/payments.h) is the CLI's payment provider: the tool is for
 // operating and demonstrating a store; a host with a real provider plugs its PaymentGateway into

@@ -149,6 +149,13 @@ DROP INDEX outbox_pending_by_key;
 CREATE INDEX outbox_waiting_by_key ON outbox(key, seq)
   WHERE state = 'pending' AND next_attempt_at > 0;
 )sql",
+    // 5: retention (issue 15): idempotency and inbox records are removed oldest first. (The
+    // SQLite adapter's 5, the narrow outbox_pending table, has no counterpart here yet; this is
+    // its 6.)
+    R"sql(
+CREATE INDEX requests_by_created ON requests(created_at);
+CREATE INDEX inbox_by_received ON inbox(received_at);
+)sql",
 };
 
 constexpr int kVersion = static_cast<int>(std::size(kMigrations));

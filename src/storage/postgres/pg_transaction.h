@@ -141,6 +141,15 @@ class PgTransaction final : public Transaction {
   bool try_set_coupon_issued_count(const std::string& template_id, std::int64_t from,
                                    std::int64_t to) override;
 
+  // --- retention (issue 15): implemented in pg_retention.cpp
+  RetentionBatch delete_delivered_events(std::int64_t after_seq, Timestamp before,
+                                         int limit) override;
+  RetentionBatch delete_finished_saga_logs(std::int64_t after_seq, Timestamp before,
+                                           int limit) override;
+  std::int64_t delete_requests_before(Timestamp before, int limit) override;
+  std::int64_t delete_inbox_messages_before(Timestamp before, int limit) override;
+  std::vector<std::string> check_storage(bool full) override;
+
  private:
   // `sql` with the write unit's row lock appended (nothing in a read unit).
   std::string locked(const std::string& sql) const { return sql + lock_; }

@@ -28,6 +28,11 @@ void rethrow_as_commerce_error(const SQLite::Exception& e, const std::string& sq
           fmt::format("{} (SQLite error {}): check the store file's path, kind and "
                       "permissions, or open it read-only",
                       e.what(), e.getExtendedErrorCode()));
+    case SQLITE_CORRUPT:
+      // Subject "file": `commerce check` reports it as damage to the store's file.
+      throw Error(ErrorCode::kInternal, "file",
+                  fmt::format("the store's file is damaged (SQLite error {}: {})",
+                              e.getExtendedErrorCode(), e.what()));
     default:
       throw Error::internal(fmt::format("SQLite error {} ({}) in: {}", e.getExtendedErrorCode(),
                                         e.what(), sql.substr(0, 200)));

@@ -161,6 +161,11 @@ ALTER TABLE outbox DROP COLUMN next_attempt_at;
 ALTER TABLE outbox DROP COLUMN last_error;
 ALTER TABLE outbox DROP COLUMN delivered_at;
 )sql",
+    // 6: retention (issue 15): idempotency and inbox records are removed oldest first.
+    R"sql(
+CREATE INDEX requests_by_created ON requests(created_at);
+CREATE INDEX inbox_by_received ON inbox(received_at);
+)sql",
 };
 
 constexpr int kVersion = static_cast<int>(std::size(kMigrations));
