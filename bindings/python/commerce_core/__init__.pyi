@@ -36,6 +36,7 @@ __all__ = [
     "Clock",
     "CommerceError",
     "ConflictError",
+    "CompactionReport",
     "Coupon",
     "CouponApplication",
     "CouponBook",
@@ -98,6 +99,7 @@ __all__ = [
     "RelayBatch",
     "RelayProgress",
     "RelayService",
+    "RetentionOptions",
     "RelayStats",
     "RepairReport",
     "Reservation",
@@ -1206,6 +1208,58 @@ class PostgresOptions(_Pybind):
         """True when every field is equal."""
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
+class RetentionOptions(_Pybind):
+    """Retention windows of Store.compact(); a window of 0 keeps those rows forever."""
+
+    delivered_events_ms: int
+    """Delivered outbox events older than this are removed (default 7 days)."""
+    finished_saga_logs_ms: int
+    """Log lines of sagas that ended longer ago than this are removed (default 7 days)."""
+    idempotency_keys_ms: int
+    """How long a request_id is remembered (default 24 hours)."""
+    inbox_messages_ms: int
+    """How long an applied inbox message id is remembered (default 7 days)."""
+    batch_size: int
+    """Rows per unit of work, 1..10000 (default 500)."""
+    def __init__(
+        self,
+        delivered_events_ms: int = ...,
+        finished_saga_logs_ms: int = ...,
+        idempotency_keys_ms: int = ...,
+        inbox_messages_ms: int = ...,
+        batch_size: int = ...,
+    ) -> None:
+        """Creates a RetentionOptions; fields by position or keyword."""
+    def __eq__(self, other: object) -> bool:
+        """True when every field is equal."""
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+class CompactionReport(_Pybind):
+    """What one Store.compact() removed."""
+
+    events: int
+    """Delivered outbox events removed."""
+    saga_log_lines: int
+    """Log lines of finished sagas removed."""
+    requests: int
+    """Idempotency records removed."""
+    inbox_messages: int
+    """Inbox records removed."""
+    units: int
+    """Units of work it took."""
+    def __init__(
+        self,
+        events: int = ...,
+        saga_log_lines: int = ...,
+        requests: int = ...,
+        inbox_messages: int = ...,
+        units: int = ...,
+    ) -> None:
+        """Creates a CompactionReport; fields by position or keyword."""
+    def __eq__(self, other: object) -> bool:
+        """True when every field is equal."""
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
 class RelayProgress(_Pybind):
     """Totals of one RelayService.run()."""
 
@@ -1806,6 +1860,8 @@ class Store(_Pybind):
         backoff_initial_ms: int = 50,
         backoff_max_ms: int = 2000,
         postgres: Optional[PostgresOptions] = None,
+        read_only: bool = False,
+        retention: Optional[RetentionOptions] = None,
     ) -> Store:
         """Opens (creating and migrating if needed) the store at `location`."""
     @property
@@ -1828,6 +1884,8 @@ class Store(_Pybind):
         """The Inbox of incoming events, each applied once."""
     def check(self, *, expect_settled: bool = True, max_violations: int = 1000) -> InvariantReport:
         """Checks every invariant and reports violations."""
+    def compact(self) -> CompactionReport:
+        """Removes what the retention windows let go, in short units of work."""
     def repair(self) -> RepairReport:
         """Recomputes derived counters that drifted."""
     @property
