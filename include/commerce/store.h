@@ -69,10 +69,11 @@ struct StoreOptions {
   std::shared_ptr<PaymentGateway> gateway;
   // Host-defined saga steps, gateway timeout and retries (commerce/saga.h).
   SagaOptions saga;
-  // Open for inspection only (issue 15): every call that writes fails with FailedPrecondition
-  // and nothing is created or migrated. Store::open(location) opens SQLite read-only
-  // (SqliteOptions::read_only: works on read-only media); over other storage the store refuses
-  // write units itself. The store must exist (FailedPrecondition otherwise).
+  // Open for inspection only (issue 15): every call that writes fails with FailedPrecondition.
+  // Store::open(location) opens SQLite read-only (SqliteOptions::read_only: nothing is created
+  // or migrated, and it works on read-only media); over other storage the store refuses write
+  // units itself (a PostgreSQL database behind the library is still migrated as it is opened).
+  // The store must exist (FailedPrecondition otherwise).
   bool read_only = false;
   // Retention windows of compact().
   RetentionOptions retention;

@@ -495,6 +495,27 @@ TEST_F(CliTest, StatsAndCheckWorkOnAReadOnlyDirectory) {
   ::chmod(dir.c_str(), 0700);
 }
 
+// Errors say what to do: what retrying cannot fix is 4 or 5, never 7 or 8, and no output ever
+// shows a password.
+TEST_F(CliTest, ConfigurationErrorsAreNotRetryableAndHideThePassword) {
+  const std::string fifo = dir_.path("fifo.db");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_EQ(run({"--db", fifo, "stats"}).exit_code, 4);
+  EXPECT_EQ(run({"--db", "/dev/null", "stats"}).exit_code, 4);
+  for (const std::string url : {"postgresql://shop:S3cretPW@[::1:5/shop",
+                                "postgresql://shop:S3c%retPW@127.0.0.1:5432/shop",
+                                "postgresql://shop@127.0.0.1:5432/shop?password=S3cretPW&port=x"}) {
+    for (const bool json_mode : {false, true}) {
+      std::vector<std::string> args = {"--url", url, "stats"};
+      if (json_mode) args.push_back("--json");
+      const Result r = run(args);
+      EXPECT_EQ(r.exit_code, 4) << url << ": " << r.err;
+      EXPECT_EQ(r.err.find("S3c"), std::string::npos) << r.err;
+      EXPECT_EQ(r.out.find("S3c"), std::string::npos) << r.out;
+    }
+  }
+}
+
 // `check` verifies the file first: physical damage is a storage.damage violation and exit 10,
 // never "every invariant holds".
 class CliDamageTest : public CliTest {
