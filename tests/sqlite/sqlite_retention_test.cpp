@@ -14,6 +14,7 @@
 #include "commerce/invariants.h"
 #include "commerce/outbox_relay.h"
 #include "commerce/payments.h"
+#include "commerce/relay_service.h"
 #include "commerce/sqlite_storage.h"
 #include "commerce/store.h"
 #include "scratch_dir.h"
@@ -247,6 +248,41 @@ TEST(Retention, WhatAnOrderCostsWithAndWithoutRetention) {
   std::cout << "bytes per order: " << without << " without retention, " << with
             << " after compact() (orders, items, audit, saga rows, payments, ledgers)\n";
   EXPECT_LT(with * 10, without * 7) << "compaction kept most of each order's bytes";
+}
+
+}  // namespace
+}  // namespace commerce
+
+namespace commerce {
+namespace {
+
+// The relay service runs compaction beside the relay (RelayServiceOptions::maintenance): here
+// the first compaction stops the service, so the test waits for no clock.
+TEST(Retention, TheRelayServiceCompactsBesideTheRelay) {
+  Shop shop(testing::fresh_path("service", ".db"));
+  auto& store = *shop.store;
+  store.catalog().create({.id = "sku-1", .name = "Mug", .price = 1000, .initial_stock = 100});
+  store.points().charge("user-1", 100'000);
+  for (int i = 0; i < 20; ++i) shop.place("order-" + std::to_string(i));
+  MemorySink sink;
+  OutboxRelay(store, sink).drain();
+  shop.clock->advance(8 * kDay);
+
+  OutboxRelay relay(store, sink);
+  RelayServiceOptions options;
+  options.handle_signals = false;
+  options.maintenance_interval_ms = 1;
+  CompactionReport compacted;
+  std::unique_ptr<RelayService> service;
+  options.maintenance = [&] {
+    compacted = store.compact();
+    service->stop();
+  };
+  service = std::make_unique<RelayService>(relay, options);
+  service->run();
+  EXPECT_GT(compacted.events, 0);
+  EXPECT_GT(compacted.saga_log_lines, 0);
+  EXPECT_EQ(compacted.requests, 20);
 }
 
 }  // namespace

@@ -30,6 +30,7 @@ struct RelayArgs {
   bool follow = false;
   bool no_fsync = false;
   double interval_s = 5;
+  double compact_every_s = 0;  // --follow: Store::compact() every this many seconds; 0 never
   RelayOptions options;
 };
 
@@ -148,6 +149,12 @@ void run_relay(Globals& globals, const RelayArgs& args) {
   };
   RelayServiceOptions service_options;
   service_options.progress_interval_ms = 0;
+  if (args.compact_every_s > 0) {
+    // Retention beside the relay, with the default windows (docs/operations.md).
+    service_options.maintenance_interval_ms =
+        std::max<std::int64_t>(1, static_cast<std::int64_t>(args.compact_every_s * 1000));
+    service_options.maintenance = [&store] { store->compact(); };
+  }
   service_options.on_progress = [&](const RelayProgress& p) {
     std::lock_guard lock(mu);
     latest = p;
@@ -216,6 +223,9 @@ void add_relay_command(CLI::App& app, Globals& globals) {
   cmd->add_flag("--follow,-f", args->follow,
                 "keep running, printing progress and lag, until SIGINT/SIGTERM");
   cmd->add_option("--interval", args->interval_s, "--follow: seconds between progress lines");
+  cmd->add_option("--compact-every", args->compact_every_s,
+                  "--follow: also compact the store (default retention windows) every this many "
+                  "seconds; 0: never");
   cmd->add_flag("--no-fsync", args->no_fsync, "JSON lines: do not fsync each batch");
   cmd->add_option("--batch-size", args->options.batch_size, "events per publish");
   cmd->add_option("--max-attempts", args->options.max_attempts,
