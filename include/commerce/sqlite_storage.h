@@ -31,8 +31,8 @@ struct SqliteOptions {
   int busy_budget_ms = 60000;
   // Open for inspection only: nothing is created or migrated, write units fail with
   // FailedPrecondition, and the file may sit on read-only media (a read-only directory or
-  // mount): when SQLite cannot use the -shm file there, the file is opened immutable (no
-  // locks: nobody may write it meanwhile).
+  // mount): when SQLite cannot use the -shm file there and no -wal file holds commits, the file
+  // is opened immutable (no locks: nobody may write it meanwhile).
   bool read_only = false;
   // Permissions of the files the storage creates (the database; SQLite gives its -wal and -shm
   // the same), before the umask. Default 0600: the store holds users' balances and orders.

@@ -151,7 +151,7 @@ RelayProgress RelayService::run() {
   // Housekeeping (e.g. Store::compact()) on a thread of its own, every interval until stopped.
   std::jthread maintenance;
   if (options_.maintenance) {
-    maintenance = std::jthread([this](std::stop_token done) {
+    maintenance = std::jthread([this, token](std::stop_token done) {
       std::mutex sleep_mu;
       std::condition_variable_any wake;
       const auto interval = std::chrono::milliseconds(options_.maintenance_interval_ms);
@@ -159,8 +159,8 @@ RelayProgress RelayService::run() {
         {
           std::unique_lock lock(sleep_mu);
           if (wake.wait_for(lock, done, interval, [] { return false; }) ||
-              done.stop_requested()) {
-            return;
+              done.stop_requested() || token.stop_requested()) {
+            return;  // run() is ending (a stop was requested) or has ended
           }
         }
         try {

@@ -274,21 +274,27 @@ class SqliteStorage final : public Storage {
   }
 
   // Read-only: the file must exist and have the current schema. On read-only media SQLite may
-  // be unable to open the -shm file; then the file is opened immutable.
+  // be unable to open the -shm file; then, if no WAL holds commits the file lacks, the file is
+  // opened immutable (an immutable open would not see a WAL's commits).
   void open_read_only() {
     std::unique_ptr<Connection> conn;
     try {
       conn = connect();
-      if (sqlite::applied_version(*conn) != sqlite::schema_version()) {
+      int version = 0;
+      retry_while_busy("opening", [&] { version = sqlite::applied_version(*conn); });
+      if (version != sqlite::schema_version()) {
         throw Error::failed_precondition(
             Reason::kNone, url(),
             fmt::format("{} has schema version {}, not {}: open it for writing once to migrate "
                         "it",
-                        url(), sqlite::applied_version(*conn), sqlite::schema_version()));
+                        url(), version, sqlite::schema_version()));
       }
     } catch (const Error& e) {
+      struct stat wal {};
+      const bool wal_has_commits =
+          ::stat((path_ + "-wal").c_str(), &wal) == 0 && wal.st_size > 0;
       if (e.code() != ErrorCode::kFailedPrecondition || mode_ == Connection::Mode::kImmutable ||
-          e.subject() != "storage") {
+          e.subject() != "storage" || wal_has_commits) {
         throw;
       }
       mode_ = Connection::Mode::kImmutable;
