@@ -61,6 +61,7 @@ commerce_configure() {
 #   COMMERCE_PG_URL            postgresql://postgres@127.0.0.1:PORT/postgres
 #   COMMERCE_PG_KEEP_DATABASES 1 (the tests need not drop their databases: the cluster goes)
 #   COMMERCE_PG_STOP_CMD, COMMERCE_PG_START_CMD  shell commands that stop / start this server
+#   COMMERCE_PG_DATA           the data directory (its postmaster.pid names the server process)
 # and sets COMMERCE_PG_WORK (the directory). Returns non-zero (after printing why) on failure.
 # commerce_pg_stop: stops the server (immediate) and deletes the directory; safe to call twice
 # or when nothing was started (use it in an EXIT trap).
@@ -129,6 +130,7 @@ commerce_pg_start() {
   echo "$name: server up on 127.0.0.1:$port (data in $COMMERCE_PG_WORK)" >&2
   export COMMERCE_PG_URL="postgresql://postgres@127.0.0.1:$port/postgres"
   export COMMERCE_PG_KEEP_DATABASES=1
+  export COMMERCE_PG_DATA  # the freeze test reads the postmaster's pid from it
   COMMERCE_PG_STOP_CMD=$(printf '%q ' "${stop_cmd[@]}")
   COMMERCE_PG_START_CMD=$(printf '%q ' "${start_cmd[@]}")
   export COMMERCE_PG_STOP_CMD COMMERCE_PG_START_CMD

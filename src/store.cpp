@@ -9,6 +9,7 @@
 #include "commerce/sqlite_storage.h"
 #include "commerce/storage.h"
 #include "domain/context.h"
+#include "domain/retention.h"
 #include "domain/unit_access.h"
 #include "storage/transaction.h"
 #include "store_access.h"
@@ -43,16 +44,23 @@ void register_storage_scheme(const std::string& scheme, StorageOpener opener) {
   schemes().openers[scheme] = std::move(opener);
 }
 
-std::unique_ptr<Storage> open_storage(const std::string& location) {
+namespace {
+
+// open_storage(), with SQLite opened read-only when `read_only`.
+std::unique_ptr<Storage> open_location(const std::string& location, bool read_only) {
   if (location.empty()) throw Error::invalid_argument("location", "must not be empty");
+  SqliteOptions sqlite_options;
+  sqlite_options.read_only = read_only;
   const auto sep = location.find("://");
   if (sep == std::string::npos) {
     constexpr std::string_view kPrefix = "sqlite:";
-    if (location.starts_with(kPrefix)) return open_sqlite_storage(location.substr(kPrefix.size()));
-    return open_sqlite_storage(location);
+    if (location.starts_with(kPrefix)) {
+      return open_sqlite_storage(location.substr(kPrefix.size()), sqlite_options);
+    }
+    return open_sqlite_storage(location, sqlite_options);
   }
   const std::string scheme = location.substr(0, sep);
-  if (scheme == "sqlite") return open_sqlite_storage(location.substr(sep + 3));
+  if (scheme == "sqlite") return open_sqlite_storage(location.substr(sep + 3), sqlite_options);
   StorageOpener opener;
   {
     std::lock_guard lock(schemes().mu);
@@ -67,6 +75,29 @@ std::unique_ptr<Storage> open_storage(const std::string& location) {
         "location", fmt::format("no storage adapter for scheme '{}' in this build", scheme));
   }
   return opener(location);
+}
+
+// Refuses write units: a store opened with StoreOptions::read_only over any adapter.
+class ReadOnlyStorage final : public Storage {
+ public:
+  explicit ReadOnlyStorage(std::unique_ptr<Storage> inner) : inner_(std::move(inner)) {}
+  void run(Access access, const std::function<void(SqlSession&)>& work) override {
+    if (access == Access::kWrite) {
+      throw Error::failed_precondition(Reason::kNone, url(),
+                                       fmt::format("{} is opened read-only", url()));
+    }
+    inner_->run(access, work);
+  }
+  std::string url() const override { return inner_->url(); }
+
+ private:
+  std::unique_ptr<Storage> inner_;
+};
+
+}  // namespace
+
+std::unique_ptr<Storage> open_storage(const std::string& location) {
+  return open_location(location, false);
 }
 
 struct Store::Impl {
@@ -94,7 +125,7 @@ struct Store::Impl {
 
 std::unique_ptr<Store> Store::open(const std::string& location, StoreOptions options) {
   check_currency(options.currency);
-  return open(open_storage(location), std::move(options));
+  return open(open_location(location, options.read_only), std::move(options));
 }
 
 std::unique_ptr<Store> Store::open(std::unique_ptr<Storage> storage, StoreOptions options) {
@@ -103,26 +134,44 @@ std::unique_ptr<Store> Store::open(std::unique_ptr<Storage> storage, StoreOption
   if (options.reservation_ttl_ms <= 0) {
     throw Error::invalid_argument("reservation_ttl_ms", "must be positive");
   }
+  detail::check_retention(options.retention);
+  if (options.read_only) storage = std::make_unique<ReadOnlyStorage>(std::move(storage));
+  // An empty currency adopts the store's own (a new store needs one).
   const bool own_currency = options.currency.empty();
-  commerce::run_unit(*storage, Storage::Access::kWrite, [&](Transaction& tx) {
-    auto currency = tx.find_setting("currency");
-    if (!currency && own_currency) {
-      throw Error::failed_precondition(
-          Reason::kNone, "currency",
-          fmt::format("the store at {} is new: open it with a currency to create it",
-                      storage->url()));
-    }
-    if (!currency) {
-      tx.put_setting("currency", options.currency);
-    } else if (own_currency) {
+  auto check_stored = [&](const std::optional<std::string>& currency) {
+    if (currency && own_currency) {
       options.currency = *currency;
-    } else if (*currency != options.currency) {
+    } else if (currency && *currency != options.currency) {
       throw Error::failed_precondition(
           Reason::kNone, "currency",
           fmt::format("the store at {} uses {}, not {}", storage->url(), *currency,
                       options.currency));
     }
-  });
+  };
+  // Read first: an existing store is opened without the write lock (a reader never waits for
+  // a writer), and a read-only one can be opened at all.
+  std::optional<std::string> stored;
+  commerce::run_unit(*storage, Storage::Access::kRead,
+                     [&](Transaction& tx) { stored = tx.find_setting("currency"); });
+  check_stored(stored);
+  if (!stored && options.read_only) {
+    throw Error::failed_precondition(
+        Reason::kNone, storage->url(),
+        fmt::format("{} is not a commerce store yet, and is opened read-only", storage->url()));
+  }
+  if (!stored && own_currency) {
+    throw Error::failed_precondition(
+        Reason::kNone, "currency",
+        fmt::format("the store at {} is new: open it with a currency to create it",
+                    storage->url()));
+  }
+  if (!stored) {
+    commerce::run_unit(*storage, Storage::Access::kWrite, [&](Transaction& tx) {
+      auto currency = tx.find_setting("currency");
+      check_stored(currency);
+      if (!currency) tx.put_setting("currency", options.currency);
+    });
+  }
   return std::unique_ptr<Store>(
       new Store(std::make_unique<Impl>(std::move(storage), std::move(options))));
 }
@@ -147,6 +196,10 @@ void Store::run_in_unit(const std::function<void(Unit&)>& work, UnitMode mode) {
         after_commit = detail::UnitAccess::run(cmd, mode, work);
       });
   detail::run_after_commit(after_commit);
+}
+
+CompactionReport Store::compact() {
+  return detail::compact(*impl_->storage, *impl_->clock, impl_->ctx.options.retention);
 }
 
 namespace detail {

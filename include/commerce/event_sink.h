@@ -157,6 +157,9 @@ struct JsonLinesSinkOptions {
   // event survives a power loss. false: the batch is written to the kernel (write(2)) before
   // it is acknowledged; it survives a crash of the process but not of the machine.
   bool fsync = true;
+  // Permissions of the file when the sink creates it, before the umask. Default 0600 (owner
+  // only): events carry user ids and amounts.
+  int file_mode = 0600;
 };
 
 // Appends one JSON envelope per line (see envelope_json()) to a file, created if missing,
@@ -166,7 +169,9 @@ struct JsonLinesSinkOptions {
 // should skip a final line that does not parse. Re-sent events appear again with the same id.
 class JsonLinesSink final : public EventSinkBase {
  public:
-  // Errors: InvalidArgument naming "path" if empty; Unavailable if the file cannot be opened.
+  // Errors: InvalidArgument naming "path" if empty or "file_mode" if not permission bits;
+  // FailedPrecondition if the file cannot be opened for want of a directory or permission;
+  // Unavailable if it cannot be opened for a passing reason.
   explicit JsonLinesSink(std::string path, JsonLinesSinkOptions options = {});
   ~JsonLinesSink() override;
   JsonLinesSink(const JsonLinesSink&) = delete;

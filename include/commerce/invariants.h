@@ -10,9 +10,16 @@
 // its status: stock, points, coupon and payment); sagas (none in flight); outbox (each order has
 // its creation event and the event of its end state).
 //
-// The check reads everything in one read unit of work, so it sees one consistent snapshot; it
-// never writes. Thread-safe; may run while other threads and processes write (sagas then in
-// flight are expected: pass expect_settled = false).
+// First the storage's own file is checked (FileCheck; SQLite: PRAGMA quick_check or
+// integrity_check): damage is reported as rule "storage.damage" (subject "file"), and then
+// nothing else is checked (rows read from a damaged file mislead).
+//
+// Each page of rows (500) is read in a read unit of its own, with the rows each one's rules
+// need: a short snapshot each, so a check of a large live store never pins one snapshot for its
+// whole length (SQLite's WAL could not be checkpointed meanwhile). It never writes. Delivered
+// events removed by Store::compact() are accounted for (an order created before the removal
+// cutoff may have none left). Thread-safe; may run while other threads and processes write
+// (sagas then in flight are expected: pass expect_settled = false).
 #pragma once
 
 #include <cstdint>
@@ -40,11 +47,19 @@ struct InvariantReport {
   bool ok() const { return violations.empty(); }
 };
 
+// How much of the storage's own file check_invariants() checks first.
+enum class FileCheck {
+  kNone,   // none
+  kQuick,  // SQLite: PRAGMA quick_check (every page readable, b-trees well formed); the default
+  kFull,   // SQLite: PRAGMA integrity_check (also every index against its table; slower).
+           // PostgreSQL: both also report invalid indexes; kFull also reads every table
+};
+
 // Checks every invariant. `expect_settled`: also report sagas in flight and PENDING orders (true
 // after recover(); false on a live store). Stops after `max_violations` (>= 1).
 // Errors: InvalidArgument (max_violations), Unavailable (storage).
 InvariantReport check_invariants(Store& store, bool expect_settled = true,
-                                 int max_violations = 1000);
+                                 int max_violations = 1000, FileCheck file = FileCheck::kQuick);
 
 // One derived counter that repair_invariants() recomputed.
 struct InvariantRepair {

@@ -79,6 +79,9 @@ struct RelayBatch {
   int failed = 0;              // failed, to be retried after backoff
   int dead_lettered = 0;       // moved to the dead-letter table (failed max_attempts times)
   int parked = 0;              // moved to the dead-letter table behind an earlier dead letter
+  // The sink's error of the last failed or dead-lettered attempt (empty if none): why events
+  // are not getting through, without reading the rows.
+  std::string last_error;
   bool progressed() const { return delivered + failed + dead_lettered + parked > 0; }
 };
 

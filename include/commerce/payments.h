@@ -127,7 +127,9 @@ class FakeGateway final : public PaymentGateway {
     std::int64_t latency_ms = 0;
   };
 
-  // `record_path` empty: memory only. Errors: Unavailable if the file cannot be opened.
+  // `record_path` empty: memory only. The record file is created 0600 (owner only).
+  // Errors: FailedPrecondition if the file cannot be opened for want of a directory or
+  // permission; Unavailable if it cannot be opened for a passing reason.
   explicit FakeGateway(std::string record_path = {});
   ~FakeGateway() override;
 

@@ -32,6 +32,8 @@ struct PostgresOptions {
   int pool_size = 8;
   // How long one unit of work keeps retrying transient failures (serialization failure,
   // deadlock, lost connection, server down, pool exhausted) before Unavailable. Default 30 s.
+  // It also bounds every wait for the server's answers (client side: a frozen server or a
+  // silent network ends in Unavailable, the connection closed and nothing half-applied).
   int retry_budget_ms = 30000;
   // libpq connect_timeout in seconds for each (re)connection attempt, unless the URL sets its
   // own. Default 5.
@@ -44,10 +46,12 @@ struct PostgresOptions {
 // "postgresql://shop@127.0.0.1:5432/shop", or "postgres://..."; query parameters such as
 // sslmode or options=-csearch_path%3Dcommerce are passed to libpq) and migrates it to the
 // current schema. The first connection is made here, so a wrong URL fails now.
-// Errors: InvalidArgument naming "url" (not a postgresql:// URL) or the option field;
-// Unavailable (the server cannot be reached within the retry budget, or refused the login);
-// Internal (the schema is newer than this library, or the role lacks a privilege the
-// migration needs: see docs/postgres.md).
+// Errors: InvalidArgument naming "url" (not a postgresql:// URL, or one libpq cannot parse or
+// whose settings it rejects, e.g. port=abc, sslmode=bogus) or the option field;
+// FailedPrecondition (the server refused the login: wrong password, unknown role or database,
+// pg_hba.conf; the schema is newer than this library; the role lacks a privilege the migration
+// needs: see docs/postgres.md); Unavailable (the server cannot be reached within the retry
+// budget). No message carries the URL's password.
 std::unique_ptr<Storage> open_postgres_storage(const std::string& url,
                                                PostgresOptions options = {});
 

@@ -35,6 +35,7 @@ struct RelayProgress {
   std::int64_t delivered = 0;      // acknowledged and marked delivered
   std::int64_t failed = 0;         // failed attempts, to be retried
   std::int64_t dead_lettered = 0;  // moved to the dead-letter table (incl. parked)
+  std::string last_error;          // the sink's error of the last failed attempt, if any
   std::int64_t elapsed_ms = 0;     // since run() started
   double delivered_per_second = 0;  // delivered / elapsed
   RelayStats stats;                // pending, lag, delivered, dead letters (whole outbox)
@@ -50,12 +51,19 @@ struct RelayServiceOptions {
   // Called on run()'s thread with the running totals (at most every progress_interval_ms, and
   // once more with final = true as run() returns). Exceptions it throws are ignored.
   std::function<void(const RelayProgress&)> on_progress;
+  // Housekeeping run beside the relay while run() runs: called every maintenance_interval_ms
+  // (> 0 when set; the first call one interval after run() starts) on a thread of the
+  // service's own, and not after run() returns. Typically [&] { store.compact(); } (issue 15:
+  // retention). Exceptions it throws are ignored (the next interval tries again).
+  std::function<void()> maintenance;
+  std::int64_t maintenance_interval_ms = 3'600'000;
 };
 
 class RelayService {
  public:
   // `relay` must outlive the service.
-  // Errors: InvalidArgument naming "progress_interval_ms" if negative.
+  // Errors: InvalidArgument naming "progress_interval_ms" if negative, or
+  // "maintenance_interval_ms" if not positive while maintenance is set.
   explicit RelayService(OutboxRelay& relay, RelayServiceOptions options = {});
   ~RelayService();
   RelayService(const RelayService&) = delete;

@@ -8,8 +8,10 @@
 // under FULL); each caller returns once its own unit is durable. A unit that throws leaves no
 // trace and does not affect the others of its batch (the batch is then run again with a
 // savepoint per unit). Under synchronous=NORMAL the storage runs one thread of its own that
-// checkpoints the WAL, so writers do not wait for checkpoints (the WAL stays under ~8 MB);
-// under FULL SQLite checkpoints inline, as usual. After fork(), a child process opens its own
+// checkpoints the WAL, so writers do not wait for checkpoints (the WAL stays under ~8 MB while
+// no reader holds an old snapshot); under FULL SQLite checkpoints inline, as usual. A reader
+// that keeps a snapshot open lets the WAL grow while writers go on; once it ends, the next
+// checkpoint copies everything and the WAL file is cut back to 16 MiB (journal_size_limit). After fork(), a child process opens its own
 // storage. Needs SQLite 3.38 or newer (STRICT tables, unixepoch(), and the migration that
 // drops the outbox's old delivery columns).
 #pragma once
@@ -27,11 +29,24 @@ struct SqliteOptions {
   std::string synchronous = "NORMAL";
   // How long a unit of work keeps retrying a locked database before Unavailable.
   int busy_budget_ms = 60000;
+  // Open for inspection only: nothing is created or migrated, write units fail with
+  // FailedPrecondition, and the file may sit on read-only media (a read-only directory or
+  // mount): when SQLite cannot use the -shm file there and no -wal file holds commits, the file
+  // is opened immutable (no locks: nobody may write it meanwhile).
+  bool read_only = false;
+  // Permissions of the files the storage creates (the database; SQLite gives its -wal and -shm
+  // the same), before the umask. Default 0600: the store holds users' balances and orders.
+  int file_mode = 0600;
 };
 
-// Opens (creating if needed) the SQLite database at `path` and migrates it to the current
-// schema. Errors: Unavailable (cannot open or lock the file), Internal (the file is newer than
-// this library or corrupt), InvalidArgument (options).
+// Opens (creating if needed, unless read_only) the SQLite database at `path` and migrates it
+// to the current schema. Opening never waits for the write lock when the schema is current: the
+// version is read first, and the lock taken only to migrate.
+// Errors: InvalidArgument (options; `path` names something that is not a regular file, e.g. a
+// FIFO or a device), FailedPrecondition (the file cannot be opened or created with these
+// permissions, is read-only while opened for writing, is not a SQLite database, has a schema
+// newer than this library's, or needs migrating while opened read_only), Unavailable (I/O
+// error, or locked by a migration past busy_budget_ms), Internal (a corrupt file).
 std::unique_ptr<Storage> open_sqlite_storage(const std::string& path, SqliteOptions options = {});
 
 // The schema version this library writes.

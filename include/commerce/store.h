@@ -37,6 +37,36 @@ namespace detail {
 struct StoreAccess;
 }
 
+// How long Store::compact() keeps what it may remove (issue 15). A window of 0 keeps those rows
+// forever. What `check` and audit need is never removed: orders, their items and audit rows,
+// payments, ledgers, coupons, stock and its adjustments, sagas' own rows, pending and dead
+// events.
+struct RetentionOptions {
+  // Delivered outbox events older than this (default 7 days). Pending and dead events stay.
+  std::int64_t delivered_events_ms = 7LL * 24 * 60 * 60 * 1000;
+  // Log lines of sagas that ended (confirmed, failed, cancelled) longer ago than this (default
+  // 7 days); the saga's own row stays.
+  std::int64_t finished_saga_logs_ms = 7LL * 24 * 60 * 60 * 1000;
+  // Idempotency keys: a request_id is remembered this long (default 24 hours, as Stripe does).
+  // Within it a replay returns the first result; after it the same request_id is a new request.
+  std::int64_t idempotency_keys_ms = 24LL * 60 * 60 * 1000;
+  // Inbox records (message ids applied): a message redelivered within this window (default 7
+  // days) is recognised and skipped; after it, it would be applied again.
+  std::int64_t inbox_messages_ms = 7LL * 24 * 60 * 60 * 1000;
+  // Rows examined (and at most deleted) per unit of work, 1..10000 (default 500): each unit
+  // holds the write lock only for that long.
+  int batch_size = 500;
+};
+
+// What one Store::compact() removed.
+struct CompactionReport {
+  std::int64_t events = 0;          // delivered outbox events
+  std::int64_t saga_log_lines = 0;  // log lines of finished sagas
+  std::int64_t requests = 0;        // idempotency records
+  std::int64_t inbox_messages = 0;  // inbox records
+  std::int64_t units = 0;           // units of work it took
+};
+
 struct StoreOptions {
   // ISO 4217 code of the one currency of this store; fixed when the store is first opened.
   // Empty: the currency the store was created with (opening a new store then fails, changing
@@ -53,14 +83,25 @@ struct StoreOptions {
   std::shared_ptr<PaymentGateway> gateway;
   // Host-defined saga steps, gateway timeout and retries (commerce/saga.h).
   SagaOptions saga;
+  // Open for inspection only (issue 15): every call that writes fails with FailedPrecondition.
+  // Store::open(location) opens SQLite read-only (SqliteOptions::read_only: nothing is created
+  // or migrated, and it works on read-only media); over other storage the store refuses write
+  // units itself (a PostgreSQL database behind the library is still migrated as it is opened).
+  // The store must exist (FailedPrecondition otherwise).
+  bool read_only = false;
+  // Retention windows of compact().
+  RetentionOptions retention;
 };
 
 class Store {
  public:
   // Opens a store by location: a file path or "sqlite:PATH" for SQLite. Other schemes are
   // opened by their optional components (see commerce/postgres_storage.h).
+  // Opening reads the store first and takes the write lock only to initialize a new store (or,
+  // SQLite, to migrate an older schema): an existing store opens while another process writes.
   // Errors: InvalidArgument (unknown scheme, options), FailedPrecondition (the store was
-  // created with another currency; or the store is new and `currency` empty), Unavailable.
+  // created with another currency; or the store is new and `currency` empty; read_only and
+  // no store there; see the adapter's own errors), Unavailable.
   static std::unique_ptr<Store> open(const std::string& location, StoreOptions options = {});
   // Opens a store over any Storage adapter, including a third party's (commerce/storage.h).
   // Errors: InvalidArgument ("storage" null, options), FailedPrecondition (currency), and
@@ -100,6 +141,17 @@ class Store {
 
   // Where the data lives, e.g. "sqlite:/var/lib/shop.db" (no credentials).
   std::string url() const;
+
+  // Removes what the retention windows of StoreOptions::retention let go, oldest first, in
+  // units of work of at most retention.batch_size rows each (writers wait for one unit at most,
+  // never for the whole pass); the space is reused by later writes (SQLite keeps freed pages
+  // for new rows, so the file stops growing under a steady load; PostgreSQL's autovacuum does
+  // the same). Safe while other threads and processes use the store, and to run from several
+  // at once; run it periodically (e.g. hourly; `commerce compact`). Its cost is that of the rows
+  // it removes plus one window per log, not the size of the store.
+  // Errors: InvalidArgument naming the retention field that is out of range, FailedPrecondition
+  // (a read-only store), Unavailable.
+  CompactionReport compact();
   const Clock& clock() const;
   const StoreOptions& options() const;
 

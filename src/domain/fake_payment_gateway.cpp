@@ -19,16 +19,15 @@
 
 #include "commerce/error.h"
 #include "commerce/payments.h"
+#include "core/file_error.h"
 
 namespace commerce {
 
 FakeGateway::FakeGateway(std::string record_path) : path_(std::move(record_path)) {
   if (path_.empty()) return;
-  fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd_ < 0) {
-    throw Error::unavailable(path_, fmt::format("cannot open the fake gateway record: {}",
-                                                std::strerror(errno)));
-  }
+  fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC,
+               static_cast<mode_t>(detail::kPrivateFileMode));
+  if (fd_ < 0) throw detail::file_open_error(path_, "the fake gateway record", errno);
   Ledger ledger(*this);  // replays the record
 }
 

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commerce/error.h"
+#include "core/file_error.h"
 #include "events/exception_text.h"
 
 namespace commerce {
@@ -130,10 +131,12 @@ void CallbackSink::write(const Event& event) { callback_(event); }
 JsonLinesSink::JsonLinesSink(std::string path, JsonLinesSinkOptions options)
     : path_(std::move(path)), options_(options) {
   if (path_.empty()) throw Error::invalid_argument("path", "must not be empty");
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd_ < 0) {
-    throw Error::unavailable(path_, fmt::format("cannot open '{}': {}", path_, std::strerror(errno)));
+  if (options_.file_mode < 0 || options_.file_mode > 0777) {
+    throw Error::invalid_argument("file_mode", "must be permission bits between 0 and 0777");
   }
+  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+               static_cast<mode_t>(options_.file_mode));
+  if (fd_ < 0) throw detail::file_open_error(path_, "the JSON-lines file", errno);
 }
 
 JsonLinesSink::~JsonLinesSink() {

@@ -307,6 +307,7 @@ void OutboxRelay::record(Transaction& tx, Flight& f, Timestamp now) {
   result.leader = true;
   result.delivered = 0;
   result.failed = result.dead_lettered = 0;
+  result.last_error.clear();
   if (f.batch.empty()) return;
   result.delivered = static_cast<int>(tx.mark_events_delivered(f.acked, now));
   for (std::size_t i = 0; i < f.batch.size(); ++i) {
@@ -314,6 +315,7 @@ void OutboxRelay::record(Transaction& tx, Flight& f, Timestamp now) {
     const Event& event = f.batch[i];
     const int tried = f.attempts[i] + 1;
     const std::string error = clip(f.acks[i].error.empty() ? "failed" : f.acks[i].error);
+    result.last_error = error;
     if (tried >= options_.max_attempts) {
       if (tx.try_dead_letter_event(event.seq, tried, error, now, 0)) ++result.dead_lettered;
     } else if (tx.try_record_event_failure(event.seq, tried, now + backoff_ms(tried), error)) {
@@ -367,6 +369,7 @@ RelayBatch OutboxRelay::pump(int max_batches, const std::stop_token& stop,
     total.failed += batch.failed;
     total.dead_lettered += batch.dead_lettered;
     total.parked += batch.parked;
+    if (!batch.last_error.empty()) total.last_error = batch.last_error;
     if (batch.progressed() && on_batch) on_batch(batch);
   };
   Flights flights;  // oldest first

@@ -13,6 +13,8 @@
 
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <cstring>
 #include <thread>
 
@@ -89,6 +91,9 @@ class SignalGuard {
 
 RelayService::RelayService(OutboxRelay& relay, RelayServiceOptions options)
     : relay_(relay), options_(std::move(options)) {
+  if (options_.maintenance && options_.maintenance_interval_ms <= 0) {
+    throw Error::invalid_argument("maintenance_interval_ms", "must be positive");
+  }
   if (options_.progress_interval_ms < 0) {
     throw Error::invalid_argument("progress_interval_ms", "must not be negative");
   }
@@ -143,6 +148,30 @@ RelayProgress RelayService::run() {
     });
   }
 
+  // Housekeeping (e.g. Store::compact()) on a thread of its own, every interval until stopped.
+  std::jthread maintenance;
+  if (options_.maintenance) {
+    maintenance = std::jthread([this, token](std::stop_token done) {
+      std::mutex sleep_mu;
+      std::condition_variable_any wake;
+      const auto interval = std::chrono::milliseconds(options_.maintenance_interval_ms);
+      for (;;) {
+        {
+          std::unique_lock lock(sleep_mu);
+          if (wake.wait_for(lock, done, interval, [] { return false; }) ||
+              done.stop_requested() || token.stop_requested()) {
+            return;  // run() is ending (a stop was requested) or has ended
+          }
+        }
+        try {
+          options_.maintenance();
+        } catch (...) {
+          // The next interval tries again; housekeeping must not stop the relay.
+        }
+      }
+    });
+  }
+
   using SteadyClock = std::chrono::steady_clock;
   const auto started = SteadyClock::now();
   auto last_report = started;
@@ -167,6 +196,10 @@ RelayProgress RelayService::run() {
   };
 
   auto finish = [&] {
+    if (maintenance.joinable()) {
+      maintenance.request_stop();
+      maintenance.join();
+    }
     if (watcher.joinable()) {
       watcher.request_stop();
       signals->wake();
@@ -180,6 +213,7 @@ RelayProgress RelayService::run() {
       progress.delivered += batch.delivered;
       progress.failed += batch.failed;
       progress.dead_lettered += batch.dead_lettered + batch.parked;
+      if (!batch.last_error.empty()) progress.last_error = batch.last_error;
       const auto now = SteadyClock::now();
       if (now - last_report >= std::chrono::milliseconds(options_.progress_interval_ms)) {
         last_report = now;

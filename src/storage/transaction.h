@@ -49,6 +49,14 @@ struct CouponUserIssues {
   std::int64_t coupons = 0;  // coupons issued from the template to the user (every status)
 };
 
+// What one retention batch over a log ordered by seq did (Transaction::delete_delivered_events
+// and delete_finished_saga_logs).
+struct RetentionBatch {
+  std::int64_t through_seq = 0;  // the last seq looked at (the after_seq given if none)
+  std::int64_t deleted = 0;      // rows deleted
+  bool done = false;  // reached a row at or after the cutoff, or the end: nothing older follows
+};
+
 class Transaction {
  public:
   explicit Transaction(SqlSession& session) : session_(session) {}
@@ -281,6 +289,28 @@ class Transaction {
   bool try_set_coupon_user_issued(const std::string& template_id,
                                           const std::string& user_id, std::int64_t from,
                                           std::int64_t to);
+  // --- retention (statements/retention.cpp): Store::compact() (commerce/store.h) and the file
+  // check of check_invariants(). Each call does a bounded amount of work, so a unit holding it
+  // stays short whatever the size of the store.
+  // Looks at the outbox rows with seq > after_seq in seq order, at most `limit` and up to (not
+  // including) the first one that occurred at or after `before`; deletes those among them that
+  // were delivered (no pending row, no dead letter): pending and dead events always stay.
+  RetentionBatch delete_delivered_events(std::int64_t after_seq, Timestamp before, int limit);
+  // The same over saga log lines (their `at`): deletes the lines of sagas that ended
+  // (confirmed, failed or cancelled) with the saga's updated_at < before.
+  RetentionBatch delete_finished_saga_logs(std::int64_t after_seq, Timestamp before, int limit);
+  // Deletes at most `limit` idempotency records created before `before`, oldest first;
+  // returns how many.
+  std::int64_t delete_requests_before(Timestamp before, int limit);
+  // Deletes at most `limit` inbox records received before `before`, oldest first; returns how
+  // many.
+  std::int64_t delete_inbox_messages_before(Timestamp before, int limit);
+  // The store's check of its own files or database (SQLite: PRAGMA quick_check, or
+  // integrity_check when `full`; PostgreSQL: invalid indexes, and when `full` a read of every
+  // table): one line per problem found, empty if none. Damage that stops the check itself is
+  // reported as a line too.
+  std::vector<std::string> check_storage(bool full);
+
  private:
   SqlSession& session_;
 };

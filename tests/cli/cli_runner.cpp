@@ -51,7 +51,9 @@ nlohmann::json Result::json() const {
   return doc.is_discarded() ? nlohmann::json::object() : doc;
 }
 
-Result run(const std::vector<std::string>& args) {
+Result run(const std::vector<std::string>& args) { return run_via({}, args); }
+
+Result run_via(const std::vector<std::string>& launcher, const std::vector<std::string>& args) {
   TempDir tmp;
   const std::string out_path = tmp.path("out"), err_path = tmp.path("err");
   posix_spawn_file_actions_t actions;
@@ -60,9 +62,14 @@ Result run(const std::vector<std::string>& args) {
                                    0644);
   posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
                                    0644);
-  auto argv = argv_of(kProgram, args);
+  std::vector<std::string> full = launcher;
+  full.push_back(kProgram);
+  full.insert(full.end(), args.begin(), args.end());
+  const std::string program = full.front();
+  full.erase(full.begin());
+  auto argv = argv_of(program, full);
   pid_t pid = -1;
-  const int rc = posix_spawn(&pid, kProgram.c_str(), &actions, nullptr, argv.data(), environ);
+  const int rc = posix_spawnp(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error("cannot start " + kProgram);
   int status = 0;

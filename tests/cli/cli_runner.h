@@ -17,6 +17,8 @@ struct Result {
 
 // Runs `commerce ARGS...` to completion (no shell: arguments are passed as they are).
 Result run(const std::vector<std::string>& args);
+// Runs `LAUNCHER... commerce ARGS...` (e.g. setpriv to run it as another user).
+Result run_via(const std::vector<std::string>& launcher, const std::vector<std::string>& args);
 
 // A child started by spawn(): its stdout is read line by line.
 class Child {

@@ -3,8 +3,12 @@
 #include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -416,6 +420,172 @@ TEST_F(CliTest, RepairLeavesWhatIsNotADerivedCounterToTheOperator) {
   ASSERT_EQ(doc["violations"].size(), 1u);
   EXPECT_EQ(doc["violations"][0]["rule"], "stock.conserved");
   EXPECT_EQ(doc["violations"][0]["subject"], "mug");
+}
+
+// A one-shot relay whose sink keeps failing (a full disk: /dev/full) says why and exits 7
+// (Unavailable: run it again later) instead of "delivered 0" and 0.
+TEST_F(CliTest, RelayReportsTheLastErrorAndFailsWhenNothingIsDelivered) {
+  ok({"product", "create", "mug", "--name", "Mug", "--price", "12000", "--stock", "5"});
+  const Result full = cmd({"relay", "--jsonl", "/dev/full", "--max-attempts", "3"});
+  EXPECT_EQ(full.exit_code, 7) << full.out << full.err;
+  EXPECT_NE(full.err.find("No space left on device"), std::string::npos) << full.err;
+  const json doc = full.json();
+  EXPECT_EQ(doc["run"]["delivered"], 0);
+  EXPECT_GT(doc["run"]["failed"].get<int>() + doc["run"]["dead_lettered"].get<int>(), 0);
+  EXPECT_NE(doc["run"]["last_error"].get<std::string>().find("No space left"), std::string::npos);
+  // What did get through exits 0.
+  ok({"dead-letters", "retry"});
+  const Result good = cmd({"relay", "--jsonl", dir_.path("events.jsonl")});
+  EXPECT_EQ(good.exit_code, 0) << good.err;
+}
+
+// The files the tool and the library create hold user ids, balances and orders: owner only,
+// whatever the umask.
+TEST(CliFiles, TheStoreTheSinkAndTheGatewayRecordAreOwnerOnly) {
+  const mode_t old_umask = ::umask(022);
+  TempDir dir;
+  const std::string db = dir.path("shop.db");
+  ASSERT_EQ(run({"init", "--db", db}).exit_code, 0);
+  auto ok_run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", db});
+    const Result r = run(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+  };
+  ok_run({"product", "create", "mug", "--name", "Mug", "--price", "100", "--stock", "5"});
+  ok_run({"order", "place", "--user", "alice", "-i", "mug:1"});
+  ok_run({"relay", "--jsonl", dir.path("events.jsonl")});
+  ::umask(old_umask);
+  for (const std::string& file : {db, db + ".fake-gateway", dir.path("events.jsonl")}) {
+    struct stat st {};
+    ASSERT_EQ(::stat(file.c_str(), &st), 0) << file;
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << file;
+  }
+}
+
+// Another process holds the store's write lock the whole time: stats and check answer.
+TEST_F(CliTest, StatsAndCheckAnswerWhileAnotherProcessHoldsTheWriteLock) {
+  ok({"product", "create", "mug", "--name", "Mug", "--price", "100", "--stock", "5"});
+  SQLite::Database writer(db_, SQLite::OPEN_READWRITE);
+  writer.exec("BEGIN IMMEDIATE");
+  writer.exec("UPDATE stock SET on_hand = on_hand + 1");
+  EXPECT_EQ(ok({"stats"})["products"], 1);
+  EXPECT_EQ(ok({"check"})["ok"], true);
+  EXPECT_EQ(ok({"product", "get", "mug"})["id"], "mug");
+  writer.exec("ROLLBACK");
+}
+
+// A store on a directory this user may not write (read-only media): stats, check and
+// --read-only listings answer; writes fail with FailedPrecondition (exit 5).
+TEST_F(CliTest, StatsAndCheckWorkOnAReadOnlyDirectory) {
+  ok({"product", "create", "mug", "--name", "Mug", "--price", "100", "--stock", "5"});
+  const std::string dir = db_.substr(0, db_.rfind('/'));
+  std::vector<std::string> launcher;
+  if (::geteuid() == 0) {  // root writes anywhere: run the tool as nobody instead
+    ASSERT_EQ(::chown(db_.c_str(), 65534, 65534), 0);
+    ASSERT_EQ(::chmod(dir.c_str(), 0755), 0);
+    launcher = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
+  } else {
+    ASSERT_EQ(::chmod(dir.c_str(), 0555), 0);
+  }
+  auto as_reader = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", db_, "--json"});
+    return run_via(launcher, args);
+  };
+  const Result stats = as_reader({"stats"});
+  EXPECT_EQ(stats.exit_code, 0) << stats.err;
+  EXPECT_EQ(stats.json()["products"], 1);
+  const Result check = as_reader({"check"});
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  const Result get = as_reader({"--read-only", "product", "get", "mug"});
+  EXPECT_EQ(get.exit_code, 0) << get.err;
+  const Result write = as_reader({"--read-only", "points", "charge", "alice", "10"});
+  EXPECT_EQ(write.exit_code, 5) << write.err;
+  ::chmod(dir.c_str(), 0700);
+}
+
+// Errors say what to do: what retrying cannot fix is 4 or 5, never 7 or 8, and no output ever
+// shows a password.
+TEST_F(CliTest, ConfigurationErrorsAreNotRetryableAndHideThePassword) {
+  const std::string fifo = dir_.path("fifo.db");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_EQ(run({"--db", fifo, "stats"}).exit_code, 4);
+  EXPECT_EQ(run({"--db", "/dev/null", "stats"}).exit_code, 4);
+  for (const std::string url : {"postgresql://shop:S3cretPW@[::1:5/shop",
+                                "postgresql://shop:S3c%retPW@127.0.0.1:5432/shop",
+                                "postgresql://shop@127.0.0.1:5432/shop?password=S3cretPW&port=x"}) {
+    for (const bool json_mode : {false, true}) {
+      std::vector<std::string> args = {"--url", url, "stats"};
+      if (json_mode) args.push_back("--json");
+      const Result r = run(args);
+      EXPECT_EQ(r.exit_code, 4) << url << ": " << r.err;
+      EXPECT_EQ(r.err.find("S3c"), std::string::npos) << r.err;
+      EXPECT_EQ(r.out.find("S3c"), std::string::npos) << r.out;
+    }
+  }
+}
+
+// `check` verifies the file first: physical damage is a storage.damage violation and exit 10,
+// never "every invariant holds".
+class CliDamageTest : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    ok({"product", "create", "mug", "--name", "Mug", "--price", "100", "--stock", "500"});
+    ok({"points", "charge", "alice", "100000"});
+    for (int i = 0; i < 40; ++i) ok({"order", "place", "--user", "alice", "-i", "mug:1"});
+    ok({"relay", "--jsonl", dir_.path("events.jsonl")});
+    SQLite::Database db(db_, SQLite::OPEN_READONLY);
+    page_size_ = db.execAndGet("PRAGMA page_size").getInt64();
+  }
+  std::int64_t root_page(const std::string& name) {
+    SQLite::Database db(db_, SQLite::OPEN_READONLY);
+    SQLite::Statement q(db, "SELECT rootpage FROM sqlite_master WHERE name = ?");
+    q.bind(1, name);
+    EXPECT_TRUE(q.executeStep()) << name;
+    return q.getColumn(0).getInt64();
+  }
+  void overwrite_page(std::int64_t page, char fill, bool garbage) {
+    std::fstream f(db_, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp((page - 1) * page_size_);
+    std::string bytes(static_cast<std::size_t>(page_size_), fill);
+    if (garbage) {
+      for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 131 + 7);
+    }
+    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
+  void expect_damage(const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {"check"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const Result r = cmd(args);
+    EXPECT_EQ(r.exit_code, 10) << r.out << r.err;
+    const json doc = r.json();
+    EXPECT_EQ(doc["ok"], false);
+    ASSERT_FALSE(doc["violations"].empty()) << r.out;
+    EXPECT_EQ(doc["violations"][0]["rule"], "storage.damage") << r.out;
+  }
+  std::int64_t page_size_ = 4096;
+};
+
+TEST_F(CliDamageTest, AnIntactFilePasses) {
+  EXPECT_EQ(ok({"check"})["ok"], true);
+  EXPECT_EQ(ok({"check", "--full"})["ok"], true);
+}
+
+TEST_F(CliDamageTest, AGarbageIndexPageIsDamage) {
+  overwrite_page(root_page("orders_by_user"), 0, true);
+  expect_damage();
+  expect_damage({"--full"});
+}
+
+TEST_F(CliDamageTest, AZeroedTablePageIsDamage) {
+  overwrite_page(root_page("outbox"), 0, false);
+  expect_damage();
+}
+
+TEST_F(CliDamageTest, ATruncatedFileIsDamage) {
+  const auto size = std::filesystem::file_size(db_);
+  std::filesystem::resize_file(db_, size - static_cast<std::uintmax_t>(page_size_));
+  expect_damage();
 }
 
 TEST(CliDemo, RunsAScriptedDayAndEndsWithACleanCheck) {

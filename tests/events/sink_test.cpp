@@ -137,8 +137,10 @@ TEST(JsonLinesSink, ReaderSkipsAPartialLastLineButNotACorruptMiddleLine) {
   EVENTS_EXPECT_ERROR(read_json_lines(path), ErrorCode::kInvalidArgument);
 }
 
-TEST(JsonLinesSink, UnwritablePathIsUnavailable) {
-  EVENTS_EXPECT_ERROR(JsonLinesSink("/nonexistent-dir/x/events.jsonl"), ErrorCode::kUnavailable);
+// A missing directory is configuration, not a passing failure: FailedPrecondition (issue 15).
+TEST(JsonLinesSink, UnwritablePathIsFailedPrecondition) {
+  EVENTS_EXPECT_ERROR(JsonLinesSink("/nonexistent-dir/x/events.jsonl"),
+                      ErrorCode::kFailedPrecondition);
   EXPECT_EQ(EVENTS_EXPECT_ERROR(JsonLinesSink(""), ErrorCode::kInvalidArgument), "path");
 }
 

@@ -57,12 +57,12 @@ TEST(PostgresSchema, RunTimeRoleNeedsOnlyDataRightsOnceMigrated) {
   const std::string app_url = url_as(url, role);
 
   // Without CREATE on the schema (PostgreSQL 15 revokes it from PUBLIC) the role cannot
-  // migrate: a clear Internal error naming the privilege problem, not a retry loop.
+  // migrate: a clear FailedPrecondition naming the privilege problem, not a retry loop.
   try {
     open_postgres_storage(app_url);
     ADD_FAILURE() << "a role without CREATE migrated the database";
   } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kInternal) << e.what();
+    EXPECT_EQ(e.code(), ErrorCode::kFailedPrecondition) << e.what();
     EXPECT_NE(std::string(e.what()).find("privilege"), std::string::npos) << e.what();
   }
 

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "commerce/sqlite_storage.h"
 
 #include <fmt/format.h>
 
@@ -62,12 +63,19 @@ namespace {
 std::unique_ptr<Store> open_existing(const Globals& globals, StoreOptions options) {
   const std::string location = store_location(globals);
   // A mistyped --db must not silently create an empty database file.
-  if (const std::string db = db_path(globals); !db.empty() && !std::filesystem::exists(db)) {
-    throw Error::not_found("store", db);
+  const std::string db = db_path(globals);
+  if (!db.empty() && !std::filesystem::exists(db)) throw Error::not_found("store", db);
+  std::unique_ptr<Storage> storage;
+  if (options.read_only && (!db.empty() || location.starts_with("sqlite:"))) {
+    SqliteOptions sqlite;
+    sqlite.read_only = true;
+    storage = open_sqlite_storage(db.empty() ? location.substr(7) : db, sqlite);
+  } else {
+    storage = open_storage(location);
   }
   options.currency.clear();  // the store's own
   try {
-    return Store::open(location, std::move(options));
+    return Store::open(std::move(storage), std::move(options));
   } catch (const Error& e) {
     if (!is_new_store(e)) throw;
     throw Error::failed_precondition(
@@ -89,9 +97,12 @@ FakeGateway::Behaviour parse_behaviour(const std::string& name) {
 
 }  // namespace
 
-std::unique_ptr<Store> open_existing_store(const Globals& globals, std::shared_ptr<Clock> clock) {
+std::unique_ptr<Store> open_existing_store(const Globals& globals, std::shared_ptr<Clock> clock,
+                                           bool read_only, const RetentionOptions& retention) {
   StoreOptions options;
+  options.retention = retention;
   options.clock = std::move(clock);
+  options.read_only = read_only || globals.read_only;
   return open_existing(globals, std::move(options));
 }
 
@@ -120,6 +131,7 @@ OpenedStore open_store_with_gateway(const Globals& globals, const GatewayArgs& g
   options.saga.gateway_timeout_ms = 2000;
   options.saga.backoff_initial_ms = 10;
   options.saga.backoff_max_ms = 100;
+  options.read_only = globals.read_only;
   opened.store = open_existing(globals, std::move(options));
   return opened;
 }

@@ -26,9 +26,11 @@ namespace commerce::cli {
 using nlohmann::json;
 
 // Exit codes: 0 success; 2 bad command line; 3..8 one per commerce::ErrorCode; 9 an invariant
-// violation reported by `check`; 1 anything else.
+// violation reported by `check`; 10 damage to the store's file found by `check`; 1 anything
+// else.
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitViolations = 9;
+inline constexpr int kExitDamage = 10;
 int exit_code_for(ErrorCode code);
 
 // Options every command understands (given before or after the subcommand).
@@ -36,6 +38,7 @@ struct Globals {
   std::string db;   // --db PATH: a SQLite file
   std::string url;  // --url URL: any storage location (sqlite:PATH, postgresql://...)
   bool json = false;
+  bool read_only = false;  // --read-only: open the store for reading only (inspection)
   int exit_status = 0;  // set by a command that succeeds but must report a finding (check)
 };
 
@@ -50,10 +53,14 @@ std::string db_path(const Globals& globals);
 // StoreOptions::currency) and the store is new.
 bool is_new_store(const Error& e);
 
-// Opens an existing store with the currency it was created with.
+// Opens an existing store with the currency it was created with; read-only under --read-only
+// or when `read_only` (the commands that only read: check without --repair, stats, listings),
+// so that they work on read-only media and never take the write lock.
 // Throws FailedPrecondition naming the location when it was never initialized (`commerce init`).
 std::unique_ptr<Store> open_existing_store(const Globals& globals,
-                                           std::shared_ptr<Clock> clock = nullptr);
+                                           std::shared_ptr<Clock> clock = nullptr,
+                                           bool read_only = false,
+                                           const RetentionOptions& retention = {});
 
 // The built-in FakeGateway (commerce/payments.h) is the CLI's payment provider: the tool is for
 // operating and demonstrating a store; a host with a real provider plugs its PaymentGateway into

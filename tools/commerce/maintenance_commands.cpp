@@ -1,6 +1,7 @@
 // commerce recover / sweep / check / stats: operating a store.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "cli.h"
@@ -28,14 +29,32 @@ void print_violations(const std::vector<InvariantViolation>& violations) {
 struct CheckArgs {
   bool repair = false;
   bool live = false;
+  bool full = false;
   int max = 1000;
 };
 
+// Damage that stopped the store from opening or being read: reported by `check` as a
+// storage.damage violation (exit 10) rather than as an error.
+bool is_damage(const Error& e) { return e.code() == ErrorCode::kInternal && e.subject() == "file"; }
+
+bool has_damage(const InvariantReport& report) {
+  return std::any_of(report.violations.begin(), report.violations.end(),
+                     [](const InvariantViolation& v) { return v.rule == "storage.damage"; });
+}
+
 void run_check(Globals& globals, const CheckArgs& args) {
-  auto store = open_existing_store(globals);
   Printer out(globals);
   json doc;
-  if (args.repair) {
+  // Only --repair writes: otherwise the store is opened read-only (read-only media, no lock).
+  std::unique_ptr<Store> store;
+  InvariantReport damaged;
+  try {
+    store = open_existing_store(globals, nullptr, !args.repair);
+  } catch (const Error& e) {
+    if (!is_damage(e)) throw;
+    damaged.violations.push_back({"storage.damage", "file", e.what()});
+  }
+  if (args.repair && store) {
     const RepairReport repair = repair_invariants(*store);
     json changes = json::array();
     std::vector<std::vector<std::string>> rows;
@@ -55,7 +74,16 @@ void run_check(Globals& globals, const CheckArgs& args) {
       }
     }
   }
-  const InvariantReport report = check_invariants(*store, !args.live, args.max);
+  InvariantReport report = std::move(damaged);
+  if (store) {
+    try {
+      report = check_invariants(*store, !args.live, args.max,
+                                args.full ? FileCheck::kFull : FileCheck::kQuick);
+    } catch (const Error& e) {
+      if (!is_damage(e)) throw;
+      report.violations.push_back({"storage.damage", "file", e.what()});
+    }
+  }
   doc["ok"] = report.ok();
   doc["violations"] = violations_json(report.violations);
   doc["truncated"] = report.truncated;
@@ -77,7 +105,7 @@ void run_check(Globals& globals, const CheckArgs& args) {
       print_violations(report.violations);
     }
   }
-  if (!report.ok()) globals.exit_status = kExitViolations;
+  if (!report.ok()) globals.exit_status = has_damage(report) ? kExitDamage : kExitViolations;
 }
 
 }  // namespace
@@ -134,20 +162,75 @@ void add_maintenance_commands(CLI::App& app, Globals& globals) {
   {
     auto args = std::make_shared<CheckArgs>();
     auto* cmd =
-        app.add_subcommand("check", "verify every invariant of the store; exit 9 if any is broken");
+        app.add_subcommand("check",
+                          "verify the store's file, then every invariant; exit 10 if the file is "
+                          "damaged, 9 if an invariant is broken");
     cmd->add_flag("--repair", args->repair,
                   "first recompute derived counters (stock reserved, point balances, coupon "
                   "issue counts) and say what changed");
     cmd->add_flag("--live", args->live,
                   "the store is in use: do not report sagas in flight or PENDING orders");
     cmd->add_option("--max", args->max, "stop after this many violations");
+    cmd->add_flag("--full", args->full,
+                  "check the file thoroughly (SQLite integrity_check instead of quick_check)");
     cmd->callback([&globals, args] { run_check(globals, *args); });
+  }
+  {
+    struct Args {
+      double events_days = 7, saga_log_days = 7, inbox_days = 7, keys_hours = 24;
+      int batch = 500;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand(
+        "compact",
+        "remove delivered events, finished sagas' logs, expired idempotency keys and old inbox "
+        "records (retention windows; 0 keeps forever), in short batches");
+    cmd->add_option("--events-days", args->events_days, "keep delivered events this many days");
+    cmd->add_option("--saga-log-days", args->saga_log_days,
+                    "keep the logs of finished sagas this many days");
+    cmd->add_option("--keys-hours", args->keys_hours,
+                    "keep idempotency keys (request ids) this many hours");
+    cmd->add_option("--inbox-days", args->inbox_days, "keep inbox records this many days");
+    cmd->add_option("--batch", args->batch, "rows per unit of work (1..10000)");
+    cmd->callback([&globals, args] {
+      constexpr double kDay = 24.0 * 3600 * 1000, kHour = 3600.0 * 1000;
+      auto window = [](double amount, double unit, const char* field) {
+        if (!(amount >= 0) || amount * unit > 1e15) {
+          throw Error::invalid_argument(field, "must be a non-negative number");
+        }
+        return static_cast<std::int64_t>(amount * unit);
+      };
+      StoreOptions options;
+      options.retention.delivered_events_ms = window(args->events_days, kDay, "--events-days");
+      options.retention.finished_saga_logs_ms =
+          window(args->saga_log_days, kDay, "--saga-log-days");
+      options.retention.idempotency_keys_ms = window(args->keys_hours, kHour, "--keys-hours");
+      options.retention.inbox_messages_ms = window(args->inbox_days, kDay, "--inbox-days");
+      if (args->batch < 1 || args->batch > 10000) {
+        throw Error::invalid_argument("--batch", "must be between 1 and 10000");
+      }
+      options.retention.batch_size = args->batch;
+      auto store = open_existing_store(globals, nullptr, false, options.retention);
+      const CompactionReport r = store->compact();
+      Printer out(globals);
+      out.emit(json{{"events", r.events},
+                    {"saga_log_lines", r.saga_log_lines},
+                    {"requests", r.requests},
+                    {"inbox_messages", r.inbox_messages},
+                    {"units", r.units}});
+      if (out.json_mode()) return;
+      std::cout << fmt::format(
+          "compact: removed {} delivered events, {} saga log lines, {} idempotency keys, {} "
+          "inbox records in {} units of work\n",
+          r.events, r.saga_log_lines, r.requests, r.inbox_messages, r.units);
+    });
   }
   {
     auto* cmd = app.add_subcommand("stats", "store figures: rows, outbox, inbox");
     cmd->callback([&globals] {
-      auto store = open_existing_store(globals);
-      const InvariantReport report = check_invariants(*store, false, 1);
+      auto store = open_existing_store(globals, nullptr, /*read_only=*/true);
+      const InvariantReport report =
+          check_invariants(*store, false, 1, FileCheck::kNone);  // counts only
       const OutboxCounts outbox =
           store->run_unit([](Unit& unit) { return unit.events().counts(); });
       const Timestamp now = store->clock().now();

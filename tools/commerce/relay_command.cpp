@@ -30,6 +30,7 @@ struct RelayArgs {
   bool follow = false;
   bool no_fsync = false;
   double interval_s = 5;
+  double compact_every_s = 0;  // --follow: Store::compact() every this many seconds; 0 never
   RelayOptions options;
 };
 
@@ -38,7 +39,8 @@ json batch_json(const RelayBatch& b) {
               {"delivered", b.delivered},
               {"failed", b.failed},
               {"dead_lettered", b.dead_lettered},
-              {"parked", b.parked}};
+              {"parked", b.parked},
+              {"last_error", b.last_error}};
 }
 
 json stats_json(const RelayStats& s) {
@@ -79,7 +81,7 @@ std::unique_ptr<EventSink> make_sink(const RelayArgs& args) {
 #endif
 }
 
-void run_relay(const Globals& globals, const RelayArgs& args) {
+void run_relay(Globals& globals, const RelayArgs& args) {
   auto store = open_existing_store(globals);
   auto sink = make_sink(args);
   OutboxRelay relay(*store, *sink, args.options);
@@ -98,6 +100,15 @@ void run_relay(const Globals& globals, const RelayArgs& args) {
         std::cout << "relay: another relay holds the outbox lease; nothing published\n";
       }
       std::cout << fmt::format("relay to {}\n", sink->name()) << progress_line(totals, s) << '\n';
+    }
+    // Failed attempts say why (on stderr, also under --json); a run that delivered nothing
+    // while attempts failed exits 7 (Unavailable: the sink is failing; run again later).
+    if (!totals.last_error.empty()) {
+      std::cerr << fmt::format("relay: {} failed attempts, {} dead-lettered; last error: {}\n",
+                               totals.failed, totals.dead_lettered, totals.last_error);
+    }
+    if (totals.delivered == 0 && totals.failed + totals.dead_lettered > 0) {
+      globals.exit_status = exit_code_for(ErrorCode::kUnavailable);
     }
     return;
   }
@@ -120,6 +131,7 @@ void run_relay(const Globals& globals, const RelayArgs& args) {
                         {"delivered", p.delivered},
                         {"failed", p.failed},
                         {"dead_lettered", p.dead_lettered},
+                        {"last_error", p.last_error},
                         {"elapsed_ms", p.elapsed_ms},
                         {"delivered_per_second", p.delivered_per_second},
                         {"outbox", stats_json(p.stats)}}
@@ -133,10 +145,16 @@ void run_relay(const Globals& globals, const RelayArgs& args) {
                      p.delivered, p.delivered_per_second, p.failed, p.dead_lettered,
                      p.stats.pending, static_cast<double>(p.stats.oldest_pending_age_ms) / 1000.0,
                      p.stats.dead_letters, p.final ? " (final)" : "")
-              << std::endl;
+              << (p.last_error.empty() ? "" : "; last error: " + p.last_error) << std::endl;
   };
   RelayServiceOptions service_options;
   service_options.progress_interval_ms = 0;
+  if (args.compact_every_s > 0) {
+    // Retention beside the relay, with the default windows (docs/operations.md).
+    service_options.maintenance_interval_ms =
+        std::max<std::int64_t>(1, static_cast<std::int64_t>(args.compact_every_s * 1000));
+    service_options.maintenance = [&store] { store->compact(); };
+  }
   service_options.on_progress = [&](const RelayProgress& p) {
     std::lock_guard lock(mu);
     latest = p;
@@ -205,6 +223,9 @@ void add_relay_command(CLI::App& app, Globals& globals) {
   cmd->add_flag("--follow,-f", args->follow,
                 "keep running, printing progress and lag, until SIGINT/SIGTERM");
   cmd->add_option("--interval", args->interval_s, "--follow: seconds between progress lines");
+  cmd->add_option("--compact-every", args->compact_every_s,
+                  "--follow: also compact the store (default retention windows) every this many "
+                  "seconds; 0: never");
   cmd->add_flag("--no-fsync", args->no_fsync, "JSON lines: do not fsync each batch");
   cmd->add_option("--batch-size", args->options.batch_size, "events per publish");
   cmd->add_option("--max-attempts", args->options.max_attempts,

@@ -81,6 +81,32 @@ void bind_store(py::module_& m) {
              "Shown in pg_stat_activity (default \"commerce-core\").")
       .finish();
 
+  ValueClass<RetentionOptions>(
+      m, "RetentionOptions",
+      "Retention windows of Store.compact() (Store.open(..., retention=...)); a window of 0\n"
+      "keeps those rows forever. Orders, their audit rows, payments, ledgers and pending or\n"
+      "dead events are never removed.")
+      .field("delivered_events_ms", &RetentionOptions::delivered_events_ms,
+             "Delivered outbox events older than this are removed (default 7 days).")
+      .field("finished_saga_logs_ms", &RetentionOptions::finished_saga_logs_ms,
+             "Log lines of sagas that ended longer ago than this are removed (default 7 days).")
+      .field("idempotency_keys_ms", &RetentionOptions::idempotency_keys_ms,
+             "How long a request_id is remembered (default 24 hours); after it the same\n"
+             "request_id is a new request.")
+      .field("inbox_messages_ms", &RetentionOptions::inbox_messages_ms,
+             "How long an applied inbox message id is remembered (default 7 days).")
+      .field("batch_size", &RetentionOptions::batch_size,
+             "Rows per unit of work, 1..10000 (default 500).")
+      .finish();
+  ValueClass<CompactionReport>(m, "CompactionReport", "What one Store.compact() removed.")
+      .field("events", &CompactionReport::events, "Delivered outbox events removed.")
+      .field("saga_log_lines", &CompactionReport::saga_log_lines,
+             "Log lines of finished sagas removed.")
+      .field("requests", &CompactionReport::requests, "Idempotency records removed.")
+      .field("inbox_messages", &CompactionReport::inbox_messages, "Inbox records removed.")
+      .field("units", &CompactionReport::units, "Units of work it took.")
+      .finish();
+
   // ---- services
   py::class_<Catalog>(m, "Catalog",
                       "Products and categories. Thread-safe; every call is one transaction.")
@@ -282,9 +308,12 @@ void bind_store(py::module_& m) {
              TopicNaming topic_naming, std::int64_t reservation_ttl_ms, const py::object& gateway,
              const std::vector<py::object>& steps, const py::object& stock_step,
              std::int64_t gateway_timeout_ms, int attempts, std::int64_t backoff_initial_ms,
-             std::int64_t backoff_max_ms, const std::optional<PostgresOptions>& postgres) {
+             std::int64_t backoff_max_ms, const std::optional<PostgresOptions>& postgres,
+             bool read_only, const std::optional<RetentionOptions>& retention) {
             const std::string where = location_string(location);
             StoreOptions options;
+            options.read_only = read_only;
+            if (retention) options.retention = *retention;
             options.currency = currency;
             if (!clock.is_none()) options.clock = hold_python<Clock>(clock);
             options.topic_naming = topic_naming;
@@ -323,6 +352,7 @@ void bind_store(py::module_& m) {
           py::arg("stock_step") = py::none(), py::arg("gateway_timeout_ms") = std::int64_t{10000},
           py::arg("attempts") = 4, py::arg("backoff_initial_ms") = std::int64_t{50},
           py::arg("backoff_max_ms") = std::int64_t{2000}, py::arg("postgres") = py::none(),
+          py::arg("read_only") = false, py::arg("retention") = py::none(),
           "Opens (creating and migrating if needed) the store at `location`: a file path or\n"
           "\"sqlite:PATH\" for SQLite, or \"postgresql://...\" when built with PostgreSQL.\n"
           "`currency` is fixed when the store is first created (\"\": the currency the store\n"
@@ -333,9 +363,13 @@ void bind_store(py::module_& m) {
           "steps run after the coupon step, `stock_step` replaces the local stock reservation;\n"
           "gateway and host-step calls use `gateway_timeout_ms` and up to `attempts` tries with\n"
           "backoff. `postgres` (PostgresOptions: pool size, retry budget, connect timeout,\n"
-          "application name) applies to a postgresql:// location. Raises\n"
-          "InvalidArgumentError (unknown scheme, options),\n"
-          "FailedPreconditionError (another currency), UnavailableError.")
+          "application name) applies to a postgresql:// location. `read_only` opens an\n"
+          "existing store for inspection: writes raise FailedPreconditionError, nothing is\n"
+          "created or migrated, and a SQLite file on read-only media opens. `retention`\n"
+          "(RetentionOptions) sets the windows of compact(). Opening an existing store never\n"
+          "waits for another process's write lock. Raises InvalidArgumentError (unknown\n"
+          "scheme, options), FailedPreconditionError (another currency; a file that is not a\n"
+          "store, newer than this library, unreadable for its permissions), UnavailableError.")
       .def_property_readonly("catalog", &Store::catalog,
                              py::return_value_policy::reference_internal, "The Catalog service.")
       .def_property_readonly("stock", &Store::stock, py::return_value_policy::reference_internal,
@@ -357,6 +391,12 @@ void bind_store(py::module_& m) {
           Release(),
           "Checks every invariant (stock, points, coupons, orders, sagas, outbox) and reports\n"
           "violations. With expect_settled, sagas still in flight count as violations.")
+      .def("compact", &Store::compact, Release(),
+           "Removes what the retention windows (Store.open(..., retention=...)) let go:\n"
+           "delivered events, finished sagas' logs, expired idempotency keys, old inbox\n"
+           "records, oldest first, in short units of work (writers wait for one at most). Safe\n"
+           "while the store is in use; run it periodically. Returns a CompactionReport.\n"
+           "Raises FailedPreconditionError (a read-only store), UnavailableError.")
       .def(
           "repair", [](Store& self) { return repair_invariants(self); }, Release(),
           "Recomputes derived counters that drifted; reports what it could not repair.")

@@ -3,9 +3,14 @@
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
+#include <poll.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <charconv>
 
 #include "commerce/error.h"
+#include "core/redact.h"
 
 namespace commerce::postgres {
 
@@ -22,6 +27,27 @@ bool is_connection_state(const std::string& sqlstate) {
   // 53: insufficient resources (too many connections, out of memory or disk).
   return sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" ||
          sqlstate == "57P03" || sqlstate.starts_with("53");
+}
+
+// A login the server refused for a reason that waiting will not cure.
+bool is_refused_login(const std::string& message) {
+  return message.find("does not exist") != std::string::npos ||
+         message.find("authentication failed") != std::string::npos ||
+         message.find("pg_hba.conf") != std::string::npos ||
+         message.find("password authentication") != std::string::npos ||
+         message.find("no password supplied") != std::string::npos ||
+         message.find("not permitted to log in") != std::string::npos ||
+         message.find("permission denied") != std::string::npos;
+}
+
+// libpq's complaints about the connection settings themselves (checked before any network).
+bool is_malformed_setting(const std::string& message) {
+  return message.starts_with("invalid ") || message.find("invalid integer value") != std::string::npos ||
+         message.find("invalid sslmode value") != std::string::npos ||
+         message.find("invalid connection option") != std::string::npos ||
+         message.find("could not translate host name") != std::string::npos ||
+         message.find("invalid port number") != std::string::npos ||
+         message.find("is not a valid") != std::string::npos;
 }
 
 bool is_contention_state(const std::string& sqlstate) {
@@ -73,21 +99,27 @@ std::int64_t Result::int64(int row, int column) const {
 }
 
 Connection::Connection(const std::string& url, int connect_timeout_s,
-                       const std::string& application_name) {
+                       const std::string& application_name)
+    : url_(url) {
   // Later keywords override earlier ones, so settings in the URL win over these defaults.
+  // Keepalives find a peer that vanished (host down, network cut) within about 30 s even when
+  // no statement waits; a server that is frozen but whose host answers is caught by deadline_.
   const std::string timeout = std::to_string(connect_timeout_s);
-  const char* keywords[] = {"connect_timeout", "application_name", "client_encoding", "dbname",
-                            nullptr};
-  const char* values[] = {timeout.c_str(), application_name.c_str(), "UTF8", url.c_str(),
-                          nullptr};
+  const char* keywords[] = {"connect_timeout", "application_name", "client_encoding",
+                            "keepalives",      "keepalives_idle",  "keepalives_interval",
+                            "keepalives_count", "dbname",          nullptr};
+  const char* values[] = {timeout.c_str(), application_name.c_str(), "UTF8", "1", "15", "5", "3",
+                          url.c_str(), nullptr};
   conn_ = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (conn_ == nullptr) {
     throw PgTransient{PgTransient::Kind::kConnection, "libpq could not allocate a connection"};
   }
   if (PQstatus(conn_) != CONNECTION_OK) {
-    std::string message = trimmed(PQerrorMessage(conn_));
+    const std::string message = detail::redact_secrets(trimmed(PQerrorMessage(conn_)), url_);
     PQfinish(conn_);
     conn_ = nullptr;
+    if (is_malformed_setting(message)) throw PgConfiguration{true, message};
+    if (is_refused_login(message)) throw PgConfiguration{false, message};
     throw PgTransient{PgTransient::Kind::kConnection, "cannot connect: " + message};
   }
   // Notices (e.g. "relation already exists, skipping") are not errors; keep them off stderr.
@@ -125,9 +157,10 @@ Result Connection::check(PGresult* res, const std::string& sql) {
 
   const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
   const std::string sqlstate = state ? state : "";
-  const std::string message =
+  const std::string message = detail::redact_secrets(
       trimmed(res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res)
-                                                : PQerrorMessage(conn_));
+                                                : PQerrorMessage(conn_)),
+      url_);
   if (PQstatus(conn_) != CONNECTION_OK || is_connection_state(sqlstate)) {
     fail(PgTransient{PgTransient::Kind::kConnection, "connection lost: " + message});
   }
@@ -139,30 +172,92 @@ Result Connection::check(PGresult* res, const std::string& sql) {
     fail(PgUniqueViolation{constraint ? constraint : "", message});
   }
   if (sqlstate == "42501") {
-    fail(Error::internal(fmt::format(
-        "PostgreSQL refused a privilege ({}): {}; see docs/postgres.md for the role's rights",
-        sqlstate, message)));
+    fail(Error::failed_precondition(
+        Reason::kNone, "privilege",
+        fmt::format("PostgreSQL refused a privilege ({}): {}; see docs/postgres.md for the "
+                    "role's rights",
+                    sqlstate, message)));
   }
   fail(Error::internal(fmt::format("PostgreSQL error {}: {} in: {}",
                                    sqlstate.empty() ? "(none)" : sqlstate, message,
                                    sql.substr(0, 200))));
 }
 
-Result Connection::exec(const std::string& sql) { return check(PQexec(conn_, sql.c_str()), sql); }
+void Connection::abandon(const std::string& why) {
+  PQfinish(conn_);
+  conn_ = nullptr;
+  fail(PgTransient{PgTransient::Kind::kConnection, why});
+}
+
+Result Connection::await(bool sent, const std::string& sql) {
+  if (conn_ == nullptr) {
+    fail(PgTransient{PgTransient::Kind::kConnection, "the connection was closed"});
+  }
+  if (!sent) {
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      abandon("connection lost: " + detail::redact_secrets(trimmed(PQerrorMessage(conn_)), url_));
+    }
+    return check(nullptr, sql);
+  }
+  using Clock = std::chrono::steady_clock;
+  PGresult* kept = nullptr;
+  auto keep = [&](PGresult* r) {
+    if (kept != nullptr && PQresultStatus(kept) == PGRES_FATAL_ERROR) {
+      PQclear(r);  // the first error stands, as with PQexec
+      return;
+    }
+    if (kept != nullptr) PQclear(kept);
+    kept = r;
+  };
+  for (;;) {
+    while (PQisBusy(conn_)) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline_ - Clock::now());
+      if (deadline_ != TimePoint::max() && left.count() <= 0) {
+        if (kept) PQclear(kept);
+        abandon("no answer from the server before the call's deadline (retry budget); the "
+                "connection was closed");
+      }
+      pollfd pfd{PQsocket(conn_), POLLIN, 0};
+      const int wait_ms = deadline_ == TimePoint::max()
+                              ? -1
+                              : static_cast<int>(std::min<std::int64_t>(left.count() + 1, 60'000));
+      const int ready = ::poll(&pfd, 1, wait_ms);
+      if (ready < 0 && errno != EINTR) {
+        if (kept) PQclear(kept);
+        abandon("waiting for the server failed");
+      }
+      if (ready > 0 && !PQconsumeInput(conn_)) {
+        if (kept) PQclear(kept);
+        abandon("connection lost: " + detail::redact_secrets(trimmed(PQerrorMessage(conn_)), url_));
+      }
+    }
+    PGresult* r = PQgetResult(conn_);
+    if (r == nullptr) break;
+    keep(r);
+  }
+  return check(kept, sql);
+}
+
+Result Connection::exec(const std::string& sql) {
+  if (conn_ == nullptr) return await(false, sql);
+  return await(PQsendQuery(conn_, sql.c_str()) == 1, sql);
+}
 
 Result Connection::execute(const std::string& sql, const std::vector<std::string>& params) {
+  if (conn_ == nullptr) return await(false, sql);
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
     std::string name = "commerce_" + std::to_string(prepared_.size() + 1);
     // Parameter types are inferred by the server from the statement.
-    check(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr), sql);
+    await(PQsendPrepare(conn_, name.c_str(), sql.c_str(), 0, nullptr) == 1, sql);
     it = prepared_.emplace(sql, std::move(name)).first;
   }
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p.c_str());
-  return check(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()),
-                              values.data(), nullptr, nullptr, 0),
+  return await(PQsendQueryPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()),
+                                   values.data(), nullptr, nullptr, 0) == 1,
                sql);
 }
 

@@ -3,6 +3,7 @@
 // internal signals below, which PostgresStorage::run turns into a retry of the whole unit.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <exception>
 #include <memory>
@@ -55,9 +56,20 @@ class Result {
   pg_result* res_ = nullptr;
 };
 
+// The connection could not be made and making it again will not help: the URL's settings are
+// malformed (InvalidArgument) or the server refused this login or database (FailedPrecondition).
+struct PgConfiguration {
+  bool malformed;  // true: a setting of the URL is invalid; false: the server said no
+  std::string message;
+};
+
 class Connection {
  public:
-  // Connects; throws PgTransient(kConnection) if the server cannot be reached or refuses.
+  using TimePoint = std::chrono::steady_clock::time_point;
+
+  // Connects, waiting at most connect_timeout_s for the server (libpq's connect_timeout, unless
+  // the URL sets its own) with TCP keepalives on. Throws PgConfiguration when retrying cannot
+  // help, PgTransient(kConnection) otherwise. Driver text in what it throws is redacted.
   Connection(const std::string& url, int connect_timeout_s, const std::string& application_name);
   ~Connection();
   Connection(const Connection&) = delete;
@@ -77,6 +89,12 @@ class Connection {
     return sql_statements_[locking ? 1 : 0];
   }
 
+  // Every wait for the server's answer ends by `deadline`: past it the connection is closed
+  // (the server rolls back what it had not committed) and the statement fails with
+  // PgTransient(kConnection). A frozen server or a silent network therefore cannot hold a call
+  // past its retry budget. TimePoint::max(): no bound.
+  void set_deadline(TimePoint deadline) noexcept { deadline_ = deadline; }
+
   // Whether a statement of this unit has failed (see rethrow_failure()).
   bool has_failure() const noexcept { return failure_ != nullptr; }
   // Forgets the failure recorded by the previous unit of work (or by a rolled-back savepoint).
@@ -89,10 +107,17 @@ class Connection {
 
  private:
   Result check(pg_result* res, const std::string& sql);
+  // Waits (until deadline_) for the results of the query just sent; returns the first error or
+  // the last result, as PQexec does.
+  Result await(bool sent, const std::string& sql);
+  // Closes the connection after a wait ran out or the socket failed, and fails with PgTransient.
+  [[noreturn]] void abandon(const std::string& why);
   template <class E>
   [[noreturn]] void fail(E error);
 
   pg_conn* conn_ = nullptr;
+  std::string url_;  // for redacting driver text
+  TimePoint deadline_ = TimePoint::max();
   std::exception_ptr failure_;
   std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
   std::unordered_map<const Sql*, std::unique_ptr<SqlStatement>> sql_statements_[2];

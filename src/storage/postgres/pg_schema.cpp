@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "commerce/error.h"
+#include "storage/schema_version_error.h"
 
 namespace commerce::postgres {
 
@@ -148,7 +149,14 @@ DROP INDEX outbox_pending_by_key;
 CREATE INDEX outbox_waiting_by_key ON outbox(key, seq)
   WHERE state = 'pending' AND next_attempt_at > 0;
 )sql",
-    // 5: product search that does not scan: trigram indexes (pg_trgm, a trusted extension
+    // 5: retention (issue 15): idempotency and inbox records are removed oldest first. (The
+    // SQLite adapter's 5, the narrow outbox_pending table, has no counterpart here yet; this is
+    // its 6.)
+    R"sql(
+CREATE INDEX requests_by_created ON requests(created_at);
+CREATE INDEX inbox_by_received ON inbox(received_at);
+)sql",
+    // 6: product search that does not scan: trigram indexes (pg_trgm, a trusted extension
     // since PostgreSQL 13: the database owner may create it) under the LIKE filter on
     // lower(name) and lower(description), and prices indexed for ranges. The extension lives
     // once per database, in the schema it was first created in (a store in another schema of
@@ -183,8 +191,7 @@ int current_version(Connection& conn) {
 
 void check_not_newer(int current) {
   if (current > kVersion) {
-    throw Error::internal(fmt::format(
-        "the database schema is version {}, newer than this library's {}", current, kVersion));
+    throw detail::newer_schema_error(current, kVersion);
   }
 }
 

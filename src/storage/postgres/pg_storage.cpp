@@ -13,6 +13,7 @@
 
 #include "commerce/error.h"
 #include "commerce/postgres_storage.h"
+#include "core/redact.h"
 #include "pg_connection.h"
 #include "pg_schema.h"
 #include "pg_session.h"
@@ -22,53 +23,13 @@ namespace commerce {
 namespace {
 
 using postgres::Connection;
+using postgres::PgConfiguration;
 using postgres::PgTransient;
 using postgres::PgUniqueViolation;
 using Clock = std::chrono::steady_clock;
 
 // A unique violation that keeps recurring is not a race but a bug: report it after this many.
 constexpr int kMaxUniqueRetries = 4;
-
-// `url` without a password (in the user info or a password= parameter), for messages.
-std::string redact(const std::string& url) {
-  std::string out = url;
-  const auto scheme_end = out.find("://");
-  if (scheme_end != std::string::npos) {
-    const auto authority = scheme_end + 3;
-    const auto at = out.find('@', authority);
-    const auto slash = out.find('/', authority);
-    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
-      const auto colon = out.find(':', authority);
-      if (colon != std::string::npos && colon < at) out.erase(colon, at - colon);
-    }
-  }
-  const auto query = out.find('?');
-  if (query != std::string::npos) {
-    std::string kept;
-    std::size_t start = query + 1;
-    while (start <= out.size()) {
-      auto end = out.find('&', start);
-      if (end == std::string::npos) end = out.size();
-      const std::string param = out.substr(start, end - start);
-      if (!param.empty() && !param.starts_with("password=")) {
-        kept += (kept.empty() ? "" : "&") + param;
-      }
-      start = end + 1;
-    }
-    out.erase(query);
-    if (!kept.empty()) out += "?" + kept;
-  }
-  return out;
-}
-
-// A connection failure that waiting will not cure (checked while opening only, so a wrong URL
-// fails at once instead of after the retry budget).
-bool is_configuration_failure(const std::string& message) {
-  return message.find("does not exist") != std::string::npos ||
-         message.find("authentication failed") != std::string::npos ||
-         message.find("pg_hba.conf") != std::string::npos ||
-         message.find("invalid") != std::string::npos;
-}
 
 void sleep_before_retry(int attempt, PgTransient::Kind kind, Clock::time_point deadline) {
   thread_local std::minstd_rand rng{std::random_device{}()};
@@ -85,17 +46,21 @@ void sleep_before_retry(int attempt, PgTransient::Kind kind, Clock::time_point d
 class PostgresStorage final : public Storage {
  public:
   PostgresStorage(std::string url, PostgresOptions options)
-      : url_(std::move(url)), shown_url_(redact(url_)), options_(std::move(options)) {
+      : url_(std::move(url)), shown_url_(detail::redact_location(url_)),
+        options_(std::move(options)) {
     const auto deadline = Clock::now() + std::chrono::milliseconds(options_.retry_budget_ms);
     for (int attempt = 0;; ++attempt) {
       try {
-        auto conn = connect();
+        auto conn = connect(deadline);
         postgres::migrate(*conn);
+        conn->set_deadline(Connection::TimePoint::max());
         idle_.push_back(std::move(conn));
         open_ = 1;
         return;
+      } catch (const PgConfiguration& c) {
+        throw configuration_error(c);
       } catch (const PgTransient& t) {
-        if (is_configuration_failure(t.message) || Clock::now() >= deadline) {
+        if (Clock::now() >= deadline) {
           throw Error::unavailable(shown_url_, "cannot open the database: " + t.message);
         }
         sleep_before_retry(attempt, t.kind, deadline);
@@ -112,9 +77,10 @@ class PostgresStorage final : public Storage {
     int unique_retries = 0;
     for (int attempt = 0;; ++attempt) {
       try {
-        if (!slot.conn) slot.conn = connect();
+        if (!slot.conn) slot.conn = connect(deadline);
         Connection& conn = *slot.conn;
         conn.clear_failure();
+        conn.set_deadline(deadline);
         // A write unit learns its transaction id up front, so a commit whose reply is lost can
         // be resolved by asking the server what became of it.
         std::string xid;
@@ -133,7 +99,10 @@ class PostgresStorage final : public Storage {
         }
         conn.rethrow_failure();
         commit(conn, xid, deadline);
+        conn.set_deadline(Connection::TimePoint::max());
         return;
+      } catch (const PgConfiguration& c) {
+        throw configuration_error(c);
       } catch (const PgTransient& t) {
         slot.reset_connection();
         if (Clock::now() >= deadline) {
@@ -176,9 +145,30 @@ class PostgresStorage final : public Storage {
     std::unique_ptr<Connection> conn;
   };
 
-  std::unique_ptr<Connection> connect() const {
-    return std::make_unique<Connection>(url_, options_.connect_timeout_s,
-                                        options_.application_name);
+  // A new connection, waiting for the server at most connect_timeout_s and not much past
+  // `deadline` (libpq waits 2 s at least).
+  std::unique_ptr<Connection> connect(Clock::time_point deadline) const {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::seconds>(deadline - Clock::now()).count() + 1;
+    const int timeout_s =
+        static_cast<int>(std::clamp<std::int64_t>(left, 2, options_.connect_timeout_s));
+    auto conn = std::make_unique<Connection>(url_, std::max(timeout_s, 1),
+                                             options_.application_name);
+    conn->set_deadline(deadline);
+    return conn;
+  }
+
+  // A connection that retrying cannot make: the URL's settings are malformed (InvalidArgument
+  // naming "url") or the server refused the login or database (FailedPrecondition).
+  Error configuration_error(const PgConfiguration& c) const {
+    if (c.malformed) {
+      return Error::invalid_argument("url", fmt::format("{}: {}", shown_url_, c.message));
+    }
+    return Error::failed_precondition(
+        Reason::kNone, shown_url_,
+        fmt::format("the server refused the connection (check the user, password, database "
+                    "and pg_hba.conf): {}",
+                    c.message));
   }
 
   // An idle connection, or null with a slot reserved for a new one.
@@ -229,11 +219,12 @@ class PostgresStorage final : public Storage {
       std::string status;
       bool answered = false;
       try {
-        auto probe = connect();
+        auto probe = connect(deadline);
         auto r = probe->execute("SELECT pg_xact_status($1::xid8)", {xid});
         status = r.is_null(0, 0) ? "" : r.text(0, 0);
         answered = true;
       } catch (const PgTransient&) {  // the server is still out of reach: ask again
+      } catch (const PgConfiguration&) {  // e.g. the password changed meanwhile: ask again
       }
       if (answered && status == "committed") return;
       if (answered && status != "in progress") {
@@ -271,7 +262,8 @@ std::unique_ptr<Storage> open_postgres_storage(const std::string& url, PostgresO
     std::string problem = parse_error ? parse_error : "cannot be parsed";
     if (parse_error) PQfreemem(parse_error);
     while (!problem.empty() && problem.back() == '\n') problem.pop_back();
-    throw Error::invalid_argument("url", problem);
+    // libpq quotes the URL, or the part it choked on, which may be the password.
+    throw Error::invalid_argument("url", detail::redact_secrets(problem, url));
   }
   PQconninfoFree(parsed);
   if (options.pool_size < 1 || options.pool_size > 1000) {

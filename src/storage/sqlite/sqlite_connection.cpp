@@ -14,20 +14,69 @@ void rethrow_as_commerce_error(const SQLite::Exception& e, const std::string& sq
       throw SqliteBusy{};
     case SQLITE_IOERR:
     case SQLITE_FULL:
-    case SQLITE_CANTOPEN:
     case SQLITE_NOLFS:
+      // A full disk or a failing device: retrying may succeed once it is dealt with.
       throw Error::unavailable("storage", fmt::format("SQLite I/O failed: {}", e.what()));
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+    case SQLITE_NOTADB:
+      // The file's permissions, its directory or its content: retrying cannot help.
+      throw Error::failed_precondition(
+          Reason::kNone, "storage",
+          fmt::format("{} (SQLite error {}): check the store file's path, kind and "
+                      "permissions, or open it read-only",
+                      e.what(), e.getExtendedErrorCode()));
+    case SQLITE_CORRUPT:
+      // Subject "file": `commerce check` reports it as damage to the store's file.
+      throw Error(ErrorCode::kInternal, "file",
+                  fmt::format("the store's file is damaged (SQLite error {}: {})",
+                              e.getExtendedErrorCode(), e.what()));
     default:
       throw Error::internal(fmt::format("SQLite error {} ({}) in: {}", e.getExtendedErrorCode(),
                                         e.what(), sql.substr(0, 200)));
   }
 }
 
-Connection::Connection(const std::string& path, const std::string& synchronous)
-    : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX) {
+namespace {
+
+// "file:" URI of `path` with `query`, escaping what a URI path may not hold.
+std::string file_uri(const std::string& path, const char* query) {
+  std::string uri = "file:";
+  for (const char c : path) {
+    if (c == '%' || c == '?' || c == '#' || static_cast<unsigned char>(c) < 0x21) {
+      uri += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    } else {
+      uri += c;
+    }
+  }
+  return uri + query;
+}
+
+SQLite::Database open_database(const std::string& path, Connection::Mode mode) {
+  switch (mode) {
+    case Connection::Mode::kReadOnly:
+      return SQLite::Database(path, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX);
+    case Connection::Mode::kImmutable:
+      return SQLite::Database(file_uri(path, "?immutable=1"),
+                              SQLite::OPEN_READONLY | SQLite::OPEN_URI | SQLite::OPEN_NOMUTEX);
+    case Connection::Mode::kReadWrite:
+      break;
+  }
+  return SQLite::Database(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
+}
+
+}  // namespace
+
+Connection::Connection(const std::string& path, const std::string& synchronous, Mode mode)
+    : db_(open_database(path, mode)) {
   // Short waits inside SQLite; Storage::run keeps retrying up to its own budget.
   db_.setBusyTimeout(200);
   exec("PRAGMA synchronous=" + synchronous);
+  // After a checkpoint lets the WAL restart, its file is cut back to this size: a WAL that a
+  // long reader made grow does not keep its size on disk afterwards.
+  if (mode == Mode::kReadWrite) exec("PRAGMA journal_size_limit=" + std::to_string(kJournalSizeLimit));
   exec("PRAGMA foreign_keys=ON");
   // Savepoints (group commit, and the saga's steps) keep their undo pages in a sub-journal;
   // in memory it costs no file writes.

@@ -17,6 +17,9 @@ struct sqlite3_stmt;
 
 namespace commerce::sqlite {
 
+// PRAGMA journal_size_limit of every writing connection: 16 MiB.
+inline constexpr long long kJournalSizeLimit = 16LL << 20;
+
 // The database was locked by another connection: roll back and run the unit again.
 struct SqliteBusy {};
 
@@ -24,7 +27,13 @@ struct SqliteBusy {};
 
 class Connection {
  public:
-  Connection(const std::string& path, const std::string& synchronous);
+  enum class Mode {
+    kReadWrite,  // read and write, creating the file if needed
+    kReadOnly,   // SQLITE_OPEN_READONLY: reads, seeing other processes' commits
+    kImmutable,  // read-only media: no locks, no -wal/-shm (nobody may write the file)
+  };
+  Connection(const std::string& path, const std::string& synchronous,
+             Mode mode = Mode::kReadWrite);
 
   // A prepared statement with its SQL, and SQLite's own handle of it (for reading columns
   // without SQLiteCpp's per-column wrapper objects).

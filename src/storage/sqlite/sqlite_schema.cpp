@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "commerce/error.h"
+#include "storage/schema_version_error.h"
 
 namespace commerce::sqlite {
 
@@ -160,7 +161,12 @@ ALTER TABLE outbox DROP COLUMN next_attempt_at;
 ALTER TABLE outbox DROP COLUMN last_error;
 ALTER TABLE outbox DROP COLUMN delivered_at;
 )sql",
-    // 6: product search that does not scan: a trigram full-text index over name and
+    // 6: retention (issue 15): idempotency and inbox records are removed oldest first.
+    R"sql(
+CREATE INDEX requests_by_created ON requests(created_at);
+CREATE INDEX inbox_by_received ON inbox(received_at);
+)sql",
+    // 7: product search that does not scan: a trigram full-text index over name and
     // description, lower-cased as the LIKE filter compares them (ASCII), so a phrase of 3+
     // characters matches exactly the rows the LIKE did. Kept by triggers (products are written
     // by catalog calls only, never by an order); the index holds the lower-cased texts, so it
@@ -203,8 +209,7 @@ void migrate_once(Connection& conn, int target) {
       if (q.step()) current = static_cast<int>(q.int64(0));
     }
     if (current > kVersion) {
-      throw Error::internal(fmt::format(
-          "the database schema is version {}, newer than this library's {}", current, kVersion));
+      throw detail::newer_schema_error(current, kVersion);
     }
     for (int v = current + 1; v <= target; ++v) {
       conn.exec(kMigrations[v - 1]);
@@ -220,8 +225,23 @@ void migrate_once(Connection& conn, int target) {
 
 }  // namespace
 
+int applied_version(Connection& conn) {
+  // A deferred read (no write lock): sqlite_master first, as a new file has no tables.
+  Query has(conn, "SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations'");
+  if (!has.step() || has.int64(0) == 0) return 0;
+  Query q(conn, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+  return q.step() ? static_cast<int>(q.int64(0)) : 0;
+}
+
 void migrate(Connection& conn, int target) {
   target = std::clamp(target, 0, kVersion);
+  // The usual case, a current schema, is read without the write lock, so opening a store never
+  // waits behind a writer; only a migration takes it.
+  const int current = applied_version(conn);
+  if (current > kVersion) {
+    throw detail::newer_schema_error(current, kVersion);
+  }
+  if (current >= target) return;
   // Another process may hold the write lock (or be migrating) for a while: wait for it.
   for (int attempt = 0;; ++attempt) {
     try {

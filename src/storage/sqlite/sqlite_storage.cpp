@@ -1,8 +1,13 @@
 #include "commerce/sqlite_storage.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -21,7 +26,38 @@ namespace commerce {
 namespace {
 
 using sqlite::Connection;
+using sqlite::Query;
 using sqlite::SqliteBusy;
+
+// InvalidArgument unless `path` is a regular file or does not exist; creates it (empty, with
+// `mode`) if it does not exist and `create`, so that SQLite's own files inherit the mode.
+void prepare_file(const std::string& path, int mode, bool create) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    if (!S_ISREG(st.st_mode)) {
+      throw Error::invalid_argument(
+          "path", fmt::format("{} is not a regular file (a directory, FIFO, socket or device)",
+                              path));
+    }
+    return;
+  }
+  if (errno != ENOENT) {
+    throw Error::failed_precondition(Reason::kNone, path,
+                                     fmt::format("cannot use {}: {}", path, std::strerror(errno)));
+  }
+  if (!create) {
+    throw Error::failed_precondition(Reason::kNone, path,
+                                     fmt::format("{} does not exist", path));
+  }
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+                        static_cast<mode_t>(mode));
+  if (fd < 0) {
+    if (errno == EEXIST) return;  // another process created it first
+    throw Error::failed_precondition(
+        Reason::kNone, path, fmt::format("cannot create {}: {}", path, std::strerror(errno)));
+  }
+  ::close(fd);
+}
 
 // A batch run without savepoints met a unit that threw: roll back, run it with them.
 struct RunCarefully {};
@@ -40,8 +76,20 @@ class SqliteStorage final : public Storage {
  public:
   SqliteStorage(std::string path, SqliteOptions options)
       : path_(std::move(path)), options_(std::move(options)) {
+    if (options_.read_only) {
+      open_read_only();
+      return;
+    }
     auto conn = connect();
-    retry_while_busy("opening", [&] { conn->exec("PRAGMA journal_mode=WAL"); });
+    // Already WAL (every open but the first): a read of the header, no lock.
+    retry_while_busy("opening", [&] {
+      bool wal = false;
+      {
+        Query mode(*conn, "PRAGMA journal_mode");
+        wal = mode.step() && mode.text(0) == "wal";
+      }
+      if (!wal) conn->exec("PRAGMA journal_mode=WAL");
+    });
     sqlite::migrate(*conn);
     // Under NORMAL a commit writes the WAL without fsync, and the checkpoints' fsyncs are what
     // writers wait for: a thread of the storage's own takes them over (8 threads: 2.9k ->
@@ -59,6 +107,10 @@ class SqliteStorage final : public Storage {
   }
 
   void run(Access access, const std::function<void(SqlSession&)>& work) override {
+    if (access == Access::kWrite && options_.read_only) {
+      throw Error::failed_precondition(Reason::kNone, url(),
+                                       fmt::format("{} is opened read-only", url()));
+    }
     if (access == Access::kRead) {
       run_read(work);
     } else {
@@ -221,12 +273,43 @@ class SqliteStorage final : public Storage {
     }
   }
 
+  // Read-only: the file must exist and have the current schema. On read-only media SQLite may
+  // be unable to open the -shm file; then, if no WAL holds commits the file lacks, the file is
+  // opened immutable (an immutable open would not see a WAL's commits).
+  void open_read_only() {
+    std::unique_ptr<Connection> conn;
+    try {
+      conn = connect();
+      int version = 0;
+      retry_while_busy("opening", [&] { version = sqlite::applied_version(*conn); });
+      if (version != sqlite::schema_version()) {
+        throw Error::failed_precondition(
+            Reason::kNone, url(),
+            fmt::format("{} has schema version {}, not {}: open it for writing once to migrate "
+                        "it",
+                        url(), version, sqlite::schema_version()));
+      }
+    } catch (const Error& e) {
+      struct stat wal {};
+      const bool wal_has_commits =
+          ::stat((path_ + "-wal").c_str(), &wal) == 0 && wal.st_size > 0;
+      if (e.code() != ErrorCode::kFailedPrecondition || mode_ == Connection::Mode::kImmutable ||
+          e.subject() != "storage" || wal_has_commits) {
+        throw;
+      }
+      mode_ = Connection::Mode::kImmutable;
+      open_read_only();
+      return;
+    }
+    idle_.push_back(std::move(conn));
+  }
+
   std::unique_ptr<Connection> connect() {
     std::unique_ptr<Connection> conn;
     try {
-      conn = std::make_unique<Connection>(path_, options_.synchronous);
+      conn = std::make_unique<Connection>(path_, options_.synchronous, mode_);
     } catch (const SQLite::Exception& e) {
-      throw Error::unavailable(url(), fmt::format("cannot open: {}", e.what()));
+      sqlite::rethrow_as_commerce_error(e, "open " + path_);
     }
     if (checkpointer_) checkpointer_->attach(*conn);
     return conn;
@@ -257,6 +340,8 @@ class SqliteStorage final : public Storage {
 
   const std::string path_;
   const SqliteOptions options_;
+  Connection::Mode mode_ =
+      options_.read_only ? Connection::Mode::kReadOnly : Connection::Mode::kReadWrite;
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
@@ -282,6 +367,12 @@ std::unique_ptr<Storage> open_sqlite_storage(const std::string& path, SqliteOpti
   }
   if (options.busy_budget_ms < 0) {
     throw Error::invalid_argument("busy_budget_ms", "must not be negative");
+  }
+  if (options.file_mode < 0 || options.file_mode > 0777) {
+    throw Error::invalid_argument("file_mode", "must be permission bits between 0 and 0777");
+  }
+  if (path != ":memory:" && !path.starts_with("file:")) {
+    prepare_file(path, options.file_mode, !options.read_only);
   }
   return std::make_unique<SqliteStorage>(path, std::move(options));
 }
