@@ -518,4 +518,14 @@ bool RawSqliteOrders::place(const std::string& user, const std::string& coupon,
   return true;
 }
 
+int run_registered(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  std::error_code ec;
+  std::filesystem::remove_all(scratch_dir(), ec);
+  return 0;
+}
+
 }  // namespace commerce::bench

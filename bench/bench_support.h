@@ -70,6 +70,10 @@ void report(benchmark::State& state, std::int64_t orders, double seconds,
 // An integer from the environment, or `fallback`.
 int env_int(const char* name, int fallback);
 
+// A benchmark program's main() after its benchmarks are registered: runs those the command line
+// selects, then removes scratch_dir(). Returns the exit status.
+int run_registered(int argc, char** argv);
+
 // The order written by hand with the sqlite3 C API: the rows the library writes, with prepared
 // statements, BEGIN IMMEDIATE, one commit per order (two when a gateway is called between them).
 // One instance per thread (it owns one connection).

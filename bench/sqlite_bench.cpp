@@ -233,11 +233,5 @@ void register_all() {
 
 int main(int argc, char** argv) {
   commerce::bench::register_all();
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  std::error_code ec;
-  std::filesystem::remove_all(commerce::bench::scratch_dir(), ec);
-  return 0;
+  return commerce::bench::run_registered(argc, argv);
 }
