@@ -8,7 +8,6 @@
 
 #include <atomic>
 #include <cstdio>
-#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
