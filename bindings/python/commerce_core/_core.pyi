@@ -4,7 +4,7 @@ commerce-core bindings (pybind11); import the package commerce_core instead.
 from __future__ import annotations
 import commerce_core._page
 import typing
-__all__: list = ['Ack', 'AckStatus', 'CallbackSink', 'Catalog', 'Category', 'Clock', 'Coupon', 'CouponApplication', 'CouponBook', 'CouponKind', 'CouponStatus', 'CouponTemplate', 'DEFAULT_PAGE_SIZE', 'DeadLetter', 'ErrorCode', 'Event', 'EventSink', 'EventSinkBase', 'FakeGateway', 'Inbox', 'InboxContext', 'InboxOutcome', 'IncomingMessage', 'InvariantRepair', 'InvariantReport', 'InvariantViolation', 'JsonLinesSink', 'KafkaSink', 'KafkaSinkCounters', 'LineItem', 'MAX_PAGE_SIZE', 'ManualClock', 'MemorySink', 'Order', 'OrderAudit', 'OrderBook', 'OrderItem', 'OrderStatus', 'OutboxCounts', 'OutboxRelay', 'Payment', 'PaymentGateway', 'PaymentOutcome', 'PaymentRequest', 'PaymentResult', 'PaymentStatus', 'PointsEntry', 'PointsEntryKind', 'PointsLedger', 'PostgresOptions', 'Product', 'ProductStatus', 'Reason', 'RecoveryReport', 'RelayBatch', 'RelayProgress', 'RelayService', 'RelayStats', 'RepairReport', 'Reservation', 'ReservationState', 'SagaLogEntry', 'SagaRecord', 'SagaState', 'SagaStep', 'StockAdjustment', 'StockLedger', 'StockLevel', 'Store', 'SystemClock', 'TopicNaming', 'Unit', 'UnitEvents', 'UnitLookups', 'UnitPoints', 'UnitStock', 'WITH_KAFKA', 'WITH_POSTGRES', 'envelope_json', 'new_id', 'parse_envelope_json', 'parse_incoming_message', 'read_json_lines', 'sqlite_schema_version']
+__all__: list = ['Ack', 'AckStatus', 'CallbackSink', 'Catalog', 'Category', 'Clock', 'CompactionReport', 'Coupon', 'CouponApplication', 'CouponBook', 'CouponKind', 'CouponStatus', 'CouponTemplate', 'DEFAULT_PAGE_SIZE', 'DeadLetter', 'ErrorCode', 'Event', 'EventSink', 'EventSinkBase', 'FakeGateway', 'Inbox', 'InboxContext', 'InboxOutcome', 'IncomingMessage', 'InvariantRepair', 'InvariantReport', 'InvariantViolation', 'JsonLinesSink', 'KafkaSink', 'KafkaSinkCounters', 'LineItem', 'MAX_PAGE_SIZE', 'ManualClock', 'MemorySink', 'Order', 'OrderAudit', 'OrderBook', 'OrderItem', 'OrderStatus', 'OutboxCounts', 'OutboxRelay', 'Payment', 'PaymentGateway', 'PaymentOutcome', 'PaymentRequest', 'PaymentResult', 'PaymentStatus', 'PointsEntry', 'PointsEntryKind', 'PointsLedger', 'PostgresOptions', 'Product', 'ProductStatus', 'Reason', 'RecoveryReport', 'RelayBatch', 'RelayProgress', 'RelayService', 'RelayStats', 'RepairReport', 'Reservation', 'ReservationState', 'RetentionOptions', 'SagaLogEntry', 'SagaRecord', 'SagaState', 'SagaStep', 'StockAdjustment', 'StockLedger', 'StockLevel', 'Store', 'SystemClock', 'TopicNaming', 'Unit', 'UnitEvents', 'UnitLookups', 'UnitPoints', 'UnitStock', 'WITH_KAFKA', 'WITH_POSTGRES', 'envelope_json', 'new_id', 'parse_envelope_json', 'parse_incoming_message', 'read_json_lines', 'sqlite_schema_version']
 class ErrorCode:
     """
     What a failed call's caller should do (abseil-style codes).
@@ -1156,7 +1156,7 @@ class Store:
     SQLite file or PostgreSQL database.
     """
     @staticmethod
-    def open(location: typing.Any, *, currency: str = 'KRW', clock: typing.Any = None, topic_naming: TopicNaming = ..., reservation_ttl_ms: int = 900000, gateway: typing.Any = None, steps: list[typing.Any] = [], stock_step: typing.Any = None, gateway_timeout_ms: int = 10000, attempts: int = 4, backoff_initial_ms: int = 50, backoff_max_ms: int = 2000, postgres: PostgresOptions | None = None) -> Store:
+    def open(location: typing.Any, *, currency: str = 'KRW', clock: typing.Any = None, topic_naming: TopicNaming = ..., reservation_ttl_ms: int = 900000, gateway: typing.Any = None, steps: list[typing.Any] = [], stock_step: typing.Any = None, gateway_timeout_ms: int = 10000, attempts: int = 4, backoff_initial_ms: int = 50, backoff_max_ms: int = 2000, postgres: PostgresOptions | None = None, read_only: bool = False, retention: RetentionOptions | None = None) -> Store:
         """
         Opens (creating and migrating if needed) the store at `location`: a file path or
         "sqlite:PATH" for SQLite, or "postgresql://..." when built with PostgreSQL.
@@ -1168,9 +1168,13 @@ class Store:
         steps run after the coupon step, `stock_step` replaces the local stock reservation;
         gateway and host-step calls use `gateway_timeout_ms` and up to `attempts` tries with
         backoff. `postgres` (PostgresOptions: pool size, retry budget, connect timeout,
-        application name) applies to a postgresql:// location. Raises
-        InvalidArgumentError (unknown scheme, options),
-        FailedPreconditionError (another currency), UnavailableError.
+        application name) applies to a postgresql:// location. `read_only` opens an
+        existing store for inspection: writes raise FailedPreconditionError, nothing is
+        created or migrated, and a SQLite file on read-only media opens. `retention`
+        (RetentionOptions) sets the windows of compact(). Opening an existing store never
+        waits for another process's write lock. Raises InvalidArgumentError (unknown
+        scheme, options), FailedPreconditionError (another currency; a file that is not a
+        store, newer than this library, unreadable for its permissions), UnavailableError.
         """
     def __repr__(self) -> str:
         """
@@ -1180,6 +1184,14 @@ class Store:
         """
         Checks every invariant (stock, points, coupons, orders, sagas, outbox) and reports
         violations. With expect_settled, sagas still in flight count as violations.
+        """
+    def compact(self) -> CompactionReport:
+        """
+        Removes what the retention windows (Store.open(..., retention=...)) let go:
+        delivered events, finished sagas' logs, expired idempotency keys, old inbox
+        records, oldest first, in short units of work (writers wait for one at most). Safe
+        while the store is in use; run it periodically. Returns a CompactionReport.
+        Raises FailedPreconditionError (a read-only store), UnavailableError.
         """
     def repair(self) -> RepairReport:
         """
@@ -3568,6 +3580,123 @@ class PostgresOptions:
         """
     @retry_budget_ms.setter
     def retry_budget_ms(self, arg0: int) -> None:
+        ...
+class RetentionOptions:
+    """
+    Retention windows of Store.compact() (Store.open(..., retention=...)); a window of 0
+    keeps those rows forever. Orders, their audit rows, payments, ledgers and pending or
+    dead events are never removed.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, delivered_events_ms: int = ..., finished_saga_logs_ms: int = ..., idempotency_keys_ms: int = ..., inbox_messages_ms: int = ..., batch_size: int = ...) -> None:
+        """
+        Creates a RetentionOptions; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def batch_size(self) -> int:
+        """
+        Rows per unit of work, 1..10000 (default 500).
+        """
+    @batch_size.setter
+    def batch_size(self, arg0: int) -> None:
+        ...
+    @property
+    def delivered_events_ms(self) -> int:
+        """
+        Delivered outbox events older than this are removed (default 7 days).
+        """
+    @delivered_events_ms.setter
+    def delivered_events_ms(self, arg0: int) -> None:
+        ...
+    @property
+    def finished_saga_logs_ms(self) -> int:
+        """
+        Log lines of sagas that ended longer ago than this are removed (default 7 days).
+        """
+    @finished_saga_logs_ms.setter
+    def finished_saga_logs_ms(self, arg0: int) -> None:
+        ...
+    @property
+    def idempotency_keys_ms(self) -> int:
+        """
+        How long a request_id is remembered (default 24 hours); after it the same
+        request_id is a new request.
+        """
+    @idempotency_keys_ms.setter
+    def idempotency_keys_ms(self, arg0: int) -> None:
+        ...
+    @property
+    def inbox_messages_ms(self) -> int:
+        """
+        How long an applied inbox message id is remembered (default 7 days).
+        """
+    @inbox_messages_ms.setter
+    def inbox_messages_ms(self, arg0: int) -> None:
+        ...
+class CompactionReport:
+    """
+    What one Store.compact() removed.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, events: int = ..., saga_log_lines: int = ..., requests: int = ..., inbox_messages: int = ..., units: int = ...) -> None:
+        """
+        Creates a CompactionReport; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def events(self) -> int:
+        """
+        Delivered outbox events removed.
+        """
+    @events.setter
+    def events(self, arg0: int) -> None:
+        ...
+    @property
+    def inbox_messages(self) -> int:
+        """
+        Inbox records removed.
+        """
+    @inbox_messages.setter
+    def inbox_messages(self, arg0: int) -> None:
+        ...
+    @property
+    def requests(self) -> int:
+        """
+        Idempotency records removed.
+        """
+    @requests.setter
+    def requests(self, arg0: int) -> None:
+        ...
+    @property
+    def saga_log_lines(self) -> int:
+        """
+        Log lines of finished sagas removed.
+        """
+    @saga_log_lines.setter
+    def saga_log_lines(self, arg0: int) -> None:
+        ...
+    @property
+    def units(self) -> int:
+        """
+        Units of work it took.
+        """
+    @units.setter
+    def units(self, arg0: int) -> None:
         ...
 class Catalog:
     """
