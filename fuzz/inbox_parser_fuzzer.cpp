@@ -18,7 +18,6 @@
 #include "commerce/error.h"
 #include "commerce/inbox.h"
 #include "commerce/store.h"
-#include "storage/transaction.h"
 
 namespace {
 
