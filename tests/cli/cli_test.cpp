@@ -609,6 +609,8 @@ TEST(CliDemo, RunsAScriptedDayAndEndsWithACleanCheck) {
   while (std::getline(in, line)) ++lines;
   EXPECT_EQ(lines, doc["events_relayed"].get<int>());
   EXPECT_GT(lines, 0);
+  EXPECT_EQ(doc["search"], json::array({"poster-seoul"}));
+  EXPECT_EQ(doc["compacted"]["events"], 0);  // nothing is past its retention window yet
   // The shop it leaves behind is a normal store.
   const Result check = run({"--db", db, "--json", "check"});
   EXPECT_EQ(check.exit_code, 0) << check.out;
@@ -619,7 +621,7 @@ TEST(CliDemo, RunsAScriptedDayAndEndsWithACleanCheck) {
   const Result text = run({"--db", db, "demo", "--force"});
   ASSERT_EQ(text.exit_code, 0) << text.err;
   for (const char* chapter : {"out of stock", "declined", "callback", "sweep", "cancels", "ships",
-                              "every invariant holds"}) {
+                              "search", "compact", "every invariant holds"}) {
     EXPECT_NE(text.out.find(chapter), std::string::npos) << chapter;
   }
 }

@@ -138,6 +138,11 @@ void run_demo(Globals& globals, const DemoArgs& args) {
                   .brand = "Atelier",
                   .initial_stock = 1});
   for (const char* id : {"mug-blue", "tee-white", "poster-seoul"}) n.say(level_text(stock, id));
+  // The text filter finds substrings through a trigram index (a page costs the same at a
+  // million products).
+  json search = json::array();
+  for (const auto& p : catalog.list({.text = "SEOUL"}).items) search.push_back(p.id);
+  n.say(fmt::format("search \"SEOUL\" (name or description, any case): {}", search.dump()));
   for (const auto& [user, amount] : std::vector<std::pair<std::string, Money>>{
            {"alice", 5000}, {"bob", 3000}, {"carol", 2000}, {"dave", 0}}) {
     if (amount > 0) points.charge(user, amount, "welcome-" + user);
@@ -257,6 +262,12 @@ void run_demo(Globals& globals, const DemoArgs& args) {
   for (const auto& [type, count] : by_type) types += fmt::format(" {} {},", type, count);
   if (!types.empty()) types.pop_back();
   n.say(fmt::format("relayed {} events to {}:{}", relayed.delivered, events, types));
+  // Retention: delivered events, finished sagas' logs, old idempotency keys and inbox records
+  // go once their windows pass (7 days, 7 days, 24 hours, 7 days by default); today's stay.
+  const CompactionReport compacted = store->compact();
+  n.say(fmt::format("compact: {} events, {} saga log lines, {} idempotency keys removed "
+                    "(nothing is older than its retention window yet)",
+                    compacted.events, compacted.saga_log_lines, compacted.requests));
   const InvariantReport report = check_invariants(*store);
   if (report.ok()) {
     n.say(fmt::format("check: every invariant holds ({} products, {} users, {} orders)",
@@ -277,6 +288,8 @@ void run_demo(Globals& globals, const DemoArgs& args) {
                 {"steps", n.steps()},
                 {"events_relayed", relayed.delivered},
                 {"events_by_type", by_type},
+                {"search", search},
+                {"compacted", {{"events", compacted.events}, {"units", compacted.units}}},
                 {"check", {{"ok", report.ok()}, {"violations", violations}}}});
   if (!out.json_mode()) {
     std::cout << fmt::format(
