@@ -128,8 +128,8 @@ std::string topic_for(std::string_view type, TopicNaming naming) {
 
 namespace {
 
-Event append(Command& cmd, std::string_view type, std::string topic, const std::string& key,
-             std::string payload) {
+Event make_event(Command& cmd, std::string_view type, std::string topic, const std::string& key,
+                 std::string payload) {
   Event event;
   event.id = new_id(cmd.now);
   event.type = std::string(type);
@@ -139,19 +139,21 @@ Event append(Command& cmd, std::string_view type, std::string topic, const std::
   event.occurred_at = cmd.now;
   event.request_id = cmd.request_id;
   event.payload = std::move(payload);
-  event.seq = cmd.tx.append_event(event);
   return event;
 }
 
 }  // namespace
 
+// The library's own events are queued: the unit writes them together when it ends.
 void emit(Command& cmd, std::string_view type, const std::string& key,
           const nlohmann::json& payload) {
-  append(cmd, type, topic_for(type, cmd.ctx.options.topic_naming), key, payload.dump());
+  cmd.tx.queue_event(
+      make_event(cmd, type, topic_for(type, cmd.ctx.options.topic_naming), key, payload.dump()));
 }
 
 void emit(Command& cmd, std::string_view type, const std::string& key, const JsonText& payload) {
-  append(cmd, type, topic_for(type, cmd.ctx.options.topic_naming), key, payload.str());
+  cmd.tx.queue_event(
+      make_event(cmd, type, topic_for(type, cmd.ctx.options.topic_naming), key, payload.str()));
 }
 
 Event emit_host_event(Command& cmd, const std::string& type, const std::string& key,
@@ -159,7 +161,10 @@ Event emit_host_event(Command& cmd, const std::string& type, const std::string& 
   std::string topic = host_topic(type, cmd.ctx.options.topic_naming);
   check_id("key", key);
   check_json_object("payload", payload);
-  return append(cmd, type, std::move(topic), key, payload);
+  // A host's event is appended at once: the host is given its seq.
+  Event event = make_event(cmd, type, std::move(topic), key, payload);
+  event.seq = cmd.tx.append_event(event);
+  return event;
 }
 
 }  // namespace commerce::detail

@@ -1,5 +1,6 @@
-// Builds outbox events (envelope, topic by the store's naming option) and appends them in the
-// command's transaction.
+// Builds outbox events (envelope, topic by the store's naming option) and queues them in the
+// command's transaction, which appends a unit's events together when the unit's work returns
+// (Transaction::queue_event).
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -16,14 +16,18 @@ namespace commerce::detail {
 
 // `items` must come from merge_items(). See StockLedger for the rules. `new_order`: the order
 // was created in this unit of work, its products read and found active there, so it holds no
-// reservation yet and the products are not read again.
+// reservation yet and the products are not read again; its reservation rows are returned, not
+// written: the caller writes them (in their final state, after commit_stock / release_stock
+// with `unwritten`).
 std::vector<Reservation> reserve_stock(Command& cmd, const std::string& order_id,
                                        const std::vector<LineItem>& items, Timestamp expires_at,
                                        bool new_order = false);
-// `reserved`: the order's reservations as this unit of work made them (then not read again).
+// The stock counters move at once; the reservation rows are read and updated, or, with
+// `unwritten` (the rows a new order's unit made and has not written), moved in memory.
 std::vector<Reservation> commit_stock(Command& cmd, const std::string& order_id,
-                                      const std::vector<Reservation>* reserved = nullptr);
-std::vector<Reservation> release_stock(Command& cmd, const std::string& order_id);
+                                      std::vector<Reservation>* unwritten = nullptr);
+std::vector<Reservation> release_stock(Command& cmd, const std::string& order_id,
+                                       std::vector<Reservation>* unwritten = nullptr);
 
 // Restock (delta > 0) or shrink (delta < 0) of the product with its audit row and StockAdjusted
 // event; returns the level after it. Errors: NotFound (product), InvalidArgument naming "delta"

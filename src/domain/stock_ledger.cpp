@@ -56,7 +56,7 @@ std::vector<Reservation> reserve_stock(Command& cmd, const std::string& order_id
                       item.qty, level ? level->available : 0));
     }
     Reservation row{order_id, item.product_id, item.qty, expires_at, ReservationState::kLive};
-    cmd.tx.insert_reservation(row);
+
     emit(cmd, "StockReserved", item.product_id,
          JsonText()
              .add("product_id", item.product_id)
@@ -64,12 +64,13 @@ std::vector<Reservation> reserve_stock(Command& cmd, const std::string& order_id
              .add("qty", item.qty));
     rows.push_back(std::move(row));
   }
+  if (!new_order) cmd.tx.insert_reservations(rows);
   return rows;
 }
 
 std::vector<Reservation> commit_stock(Command& cmd, const std::string& order_id,
-                                      const std::vector<Reservation>* reserved) {
-  auto rows = reserved ? *reserved : cmd.tx.find_reservations(order_id);
+                                      std::vector<Reservation>* unwritten) {
+  auto rows = unwritten ? *unwritten : cmd.tx.find_reservations(order_id);
   if (rows.empty()) throw Error::not_found("reservation of order", order_id);
   for (auto& row : rows) {
     if (row.state == ReservationState::kReleased) {
@@ -80,8 +81,9 @@ std::vector<Reservation> commit_stock(Command& cmd, const std::string& order_id,
   }
   for (auto& row : rows) {
     if (row.state != ReservationState::kLive) continue;
-    if (!cmd.tx.try_set_reservation_state(order_id, row.product_id, ReservationState::kLive,
-                                          ReservationState::kCommitted) ||
+    if ((!unwritten && !cmd.tx.try_set_reservation_state(order_id, row.product_id,
+                                                         ReservationState::kLive,
+                                                         ReservationState::kCommitted)) ||
         !cmd.tx.try_sell_reserved_stock(row.product_id, row.qty)) {
       throw Error::internal(fmt::format("stock of '{}' does not hold the reservation of '{}'",
                                         row.product_id, order_id));
@@ -93,15 +95,19 @@ std::vector<Reservation> commit_stock(Command& cmd, const std::string& order_id,
              .add("order_id", order_id)
              .add("qty", row.qty));
   }
+  if (unwritten) *unwritten = rows;
   return rows;
 }
 
-std::vector<Reservation> release_stock(Command& cmd, const std::string& order_id) {
+std::vector<Reservation> release_stock(Command& cmd, const std::string& order_id,
+                                       std::vector<Reservation>* unwritten) {
+  std::vector<Reservation> rows = unwritten ? *unwritten : cmd.tx.find_reservations(order_id);
   std::vector<Reservation> released;
-  for (auto& row : cmd.tx.find_reservations(order_id)) {
+  for (auto& row : rows) {
     if (row.state != ReservationState::kLive) continue;
-    if (!cmd.tx.try_set_reservation_state(order_id, row.product_id, ReservationState::kLive,
-                                          ReservationState::kReleased) ||
+    if ((!unwritten && !cmd.tx.try_set_reservation_state(order_id, row.product_id,
+                                                         ReservationState::kLive,
+                                                         ReservationState::kReleased)) ||
         !cmd.tx.try_unreserve_stock(row.product_id, row.qty)) {
       throw Error::internal(fmt::format("stock of '{}' does not hold the reservation of '{}'",
                                         row.product_id, order_id));
@@ -109,8 +115,9 @@ std::vector<Reservation> release_stock(Command& cmd, const std::string& order_id
     row.state = ReservationState::kReleased;
     emit(cmd, "StockReleased", row.product_id,
          {{"product_id", row.product_id}, {"order_id", order_id}, {"qty", row.qty}});
-    released.push_back(std::move(row));
+    released.push_back(row);
   }
+  if (unwritten) *unwritten = rows;
   return released;
 }
 

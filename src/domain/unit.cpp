@@ -85,7 +85,10 @@ std::vector<Event> UnitEvents::outbox(std::int64_t after_seq, int limit) const {
   return unit_.command_.tx.read_outbox(after_seq, limit);
 }
 
-OutboxCounts UnitEvents::counts() const { return unit_.command_.tx.count_outbox(); }
+OutboxCounts UnitEvents::counts() const {
+  unit_.command_.tx.flush_events();
+  return unit_.command_.tx.count_outbox();
+}
 
 // --- lookups
 

@@ -70,7 +70,8 @@ class Transaction {
   // undone, the rest of the transaction stays as it was, and the exception is rethrown (an
   // adapter's transient failure, such as a lost lock or connection, may instead abandon the
   // whole unit, which is then retried as Storage::run() describes). Calls may nest.
-  void savepoint(const std::function<void()>& work) { session_.savepoint(work); }
+  // Events queued inside `work` (queue_event) are dropped with its changes.
+  void savepoint(const std::function<void()>& work);
 
   // --- idempotency keys and store settings
   std::optional<RequestRecord> find_request(const std::string& request_id);
@@ -104,7 +105,7 @@ class Transaction {
   // on_hand += delta where on_hand + delta >= reserved.
   bool try_adjust_stock(const std::string& product_id, std::int64_t delta);
   void insert_stock_adjustment(const StockAdjustment& adjustment);
-  void insert_reservation(const Reservation& reservation);
+  void insert_reservations(const std::vector<Reservation>& rows);
   // The order's rows in every state, by product id.
   std::vector<Reservation> find_reservations(const std::string& order_id);
   // state: from -> to for one row; false if the row was not in `from`.
@@ -152,7 +153,15 @@ class Transaction {
 
   // --- outbox
   // Appends the event; returns its outbox position (seq), increasing in commit order per key.
+  // Appends the queued events first.
   std::int64_t append_event(const Event& event);
+  // Queues the event: it is appended with the unit's other queued events, in the order they
+  // were queued and with append_event()'s guarantees, by flush_events(), which run_unit() calls
+  // when the unit's work returns (and the outbox reads of this class call first). Its seq is
+  // not known before. A unit's events written together cost one multi-row insert.
+  void queue_event(Event event) { queued_events_.push_back(std::move(event)); }
+  // Appends the queued events.
+  void flush_events();
   // Events with seq > after_seq, by seq, at most `limit`.
   std::vector<Event> read_outbox(std::int64_t after_seq, int limit);
 
@@ -201,7 +210,7 @@ class Transaction {
   // --- orders, sagas and payments (commerce/orders.h, commerce/saga.h, commerce/payments.h)
   // Inserts the order row (not its items); false (and nothing changed) if the id exists.
   bool insert_order(const Order& order);
-  void insert_order_item(const std::string& order_id, const OrderItem& item);
+  void insert_order_items(const std::string& order_id, const std::vector<OrderItem>& items);
   // The order row with items left empty.
   std::optional<Order> find_order(const std::string& order_id);
   // The order's items, by product id.
@@ -223,7 +232,7 @@ class Transaction {
   bool try_set_order_pricing(const std::string& order_id, Money discount, Money total,
                                      bool coupon_applied, const std::string& coupon_note,
                                      Timestamp now);
-  void insert_order_audit(const OrderAudit& audit);
+  void insert_order_audits(const std::vector<OrderAudit>& rows);
   // The order's audit rows, oldest first.
   std::vector<OrderAudit> find_order_audit(const std::string& order_id);
 
@@ -236,8 +245,9 @@ class Transaction {
   // Sagas in `state` with order_id > after_order_id, by order id, at most `limit`.
   std::vector<SagaRecord> list_sagas(SagaState state, const std::string& after_order_id,
                                              int limit);
-  // Appends a log line; false (and nothing changed) if (order_id, step, action) is recorded.
-  bool try_insert_saga_log(const SagaLogEntry& entry);
+  // Appends the log lines, in their order, skipping any whose (order_id, step, action) is
+  // recorded; returns how many it appended.
+  std::int64_t insert_saga_logs(const std::vector<SagaLogEntry>& lines);
   // The order's log lines in the order they were written.
   std::vector<SagaLogEntry> find_saga_log(const std::string& order_id);
 
@@ -313,6 +323,7 @@ class Transaction {
 
  private:
   SqlSession& session_;
+  std::vector<Event> queued_events_;
 };
 
 
@@ -325,12 +336,14 @@ auto run_unit(Storage& storage, Storage::Access access, F&& work)
     storage.run(access, [&](SqlSession& session) {
       Transaction tx(session);
       work(tx);
+      tx.flush_events();
     });
   } else {
     std::optional<R> result;
     storage.run(access, [&](SqlSession& session) {
       Transaction tx(session);
       result = work(tx);
+      tx.flush_events();
     });
     return std::move(*result);
   }

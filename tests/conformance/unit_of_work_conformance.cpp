@@ -54,6 +54,28 @@ TEST_P(StorageConformance, SavepointUndoesOnlyWhatItsWorkChanged) {
   EXPECT_EQ(store_->points().balance("u2"), 7);
 }
 
+TEST_P(StorageConformance, QueuedEventsAreWrittenAtTheUnitsEndAndDroppedWithTheirSavepoint) {
+  const auto event = [](const std::string& id, const std::string& key) {
+    return Event{0, id, "Queued", 1, "t", key, 100, "", "{}"};
+  };
+  run_unit(commerce::detail::storage_of(*store_), Storage::Access::kWrite, [&](Transaction& tx) {
+    tx.queue_event(event("kept-1", "k1"));
+    EXPECT_THROW(tx.savepoint([&] {
+      tx.queue_event(event("dropped-1", "k1"));
+      tx.savepoint([&] { tx.queue_event(event("dropped-2", "k2")); });
+      throw std::runtime_error("refused");
+    }),
+                 std::runtime_error);
+    tx.savepoint([&] { tx.queue_event(event("kept-2", "k2")); });
+    tx.queue_event(event("kept-3", "k1"));
+  });
+  std::vector<std::string> ids;
+  run_unit(commerce::detail::storage_of(*store_), Storage::Access::kRead, [&](Transaction& tx) {
+    for (const Event& e : tx.read_outbox(0, 100)) ids.push_back(e.id);
+  });
+  EXPECT_EQ(ids, (std::vector<std::string>{"kept-1", "kept-2", "kept-3"}));
+}
+
 TEST_P(StorageConformance, SavepointRollsBackWithItsUnit) {
   store_->catalog().create({.id = "mug", .name = "Mug", .price = 12000});
   store_->stock().adjust("mug", 5, "restock");

@@ -115,6 +115,21 @@ TEST_F(OrderEventsTest, RefusedPlacementsWriteNothing) {
   expect({});
 }
 
+// The careful rerun first tries the local steps together in a savepoint; the events that try
+// queued are dropped with it, so each event below is written once.
+TEST_F(OrderEventsTest, ARefusedStepLeavesOnlyTheEventsOfWhatHappened) {
+  const Order o = store_->orders().place({.user_id = "user-1",
+                                          .items = {{"sku-a", 1}},
+                                          .coupon_id = "no-such-coupon",
+                                          .coupon_required = true,
+                                          .points_to_use = 100});
+  ASSERT_EQ(o.status, OrderStatus::kFailed);
+  std::vector<std::string> types;
+  for (const auto& e : take()) types.push_back(e.type);
+  EXPECT_EQ(types, (std::vector<std::string>{"OrderCreated", "StockReserved", "PointUsed",
+                                             "PointRestored", "StockReleased", "OrderFailed"}));
+}
+
 TEST_F(OrderEventsTest, ADeclinedPaymentCompensatesWithEvents) {
   gateway_->script(Op::kCharge, {{B::kDecline}});
   const Order o = store_->orders().place({.user_id = "user-1", .items = {{"sku-a", 1}}, .points_to_use = 100});

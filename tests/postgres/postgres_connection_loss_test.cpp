@@ -54,7 +54,7 @@ TEST(PostgresConnectionLoss, ConnectionKilledMidUnitIsRetriedAndAppliesOnce) {
   run_unit(*storage, Storage::Access::kWrite, [&](Transaction& tx) {
     ++runs;
     ASSERT_TRUE(tx.try_reserve_stock("sku-1", 2));
-    tx.insert_reservation({"order-1", "sku-1", 2, kFarFuture, ReservationState::kLive});
+    tx.insert_reservations({{"order-1", "sku-1", 2, kFarFuture, ReservationState::kLive}});
     if (runs == 1) {
       EXPECT_GE(pgtest::terminate_connections(f.database), 1);
     }
@@ -77,7 +77,7 @@ TEST(PostgresConnectionLoss, ConnectionKilledBeforeCommitIsResolvedAndRetried) {
   run_unit(*storage, Storage::Access::kWrite, [&](Transaction& tx) {
     ++runs;
     ASSERT_TRUE(tx.try_reserve_stock("sku-1", 3));
-    tx.insert_reservation({"order-1", "sku-1", 3, kFarFuture, ReservationState::kLive});
+    tx.insert_reservations({{"order-1", "sku-1", 3, kFarFuture, ReservationState::kLive}});
     // Nothing runs after this but COMMIT, which meets the dead connection: the adapter asks the
     // server what became of the transaction (aborted) and runs the unit again.
     if (runs == 1) {

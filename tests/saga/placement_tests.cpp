@@ -3,6 +3,7 @@
 // without the gateway, two around it), whatever the outcome. A unit is first run without
 // savepoints; one that meets a refusal is rolled back and run again with them, and so are the
 // units that follow it for a while.
+#include <algorithm>
 #include <mutex>
 
 #include "observed_storage.h"
@@ -45,6 +46,33 @@ class UnitCounter final : public ObservedStorage {
   std::mutex mu_;
   Counts counts_;
 };
+
+// Records the statements that change rows, per committed write unit.
+class WriteRecorder final : public ObservedStorage {
+ public:
+  explicit WriteRecorder(std::unique_ptr<Storage> target) : ObservedStorage(std::move(target)) {}
+  std::vector<std::vector<std::string>> take() { return std::exchange(committed_, {}); }
+
+ protected:
+  void before_statement(const Sql& sql, bool writes) override {
+    if (writes) current_.push_back(sql.text.empty() ? sql.postgres : sql.text);
+  }
+  void after_unit(Access access, bool ok) override {
+    if (access == Access::kWrite && ok) committed_.push_back(current_);
+    current_.clear();
+  }
+
+ private:
+  std::vector<std::string> current_;
+  std::vector<std::vector<std::string>> committed_;
+};
+
+// How many of `unit`'s statements start with `prefix`.
+int count_starting(const std::vector<std::string>& unit, const std::string& prefix) {
+  return static_cast<int>(std::count_if(unit.begin(), unit.end(), [&](const std::string& sql) {
+    return sql.starts_with(prefix);
+  }));
+}
 
 void PrintTo(const UnitCounter::Counts& c, std::ostream* os) {
   *os << "{committed " << c.committed << ", rolled back " << c.rolled_back << ", reads " << c.reads
@@ -122,6 +150,37 @@ TEST_P(SagaTest, PlacementTakesOneUnitWithoutTheGatewayAndTwoAroundIt) {
     if (!c.charge.empty()) gateway_->script(Op::kCharge, c.charge);
     store_->orders().place(c.order);
     EXPECT_EQ(counter.take(), (UnitCounter::Counts{c.write_units, c.refused_locally ? 1 : 0, 0}));
+  }
+  expect_invariants(*store_, false);
+}
+
+// A unit of work writes the saga row once, however many moves it made, and its events, log
+// lines and audit rows with one statement each; a new order's rows are inserted in their final
+// state (a unit that places and confirms an order updates none of them).
+TEST_P(SagaTest, AUnitWritesEachSagaRowOnceAndItsLinesTogether) {
+  for (const Case& c : cases(coupon_)) {
+    SCOPED_TRACE(c.name);
+    store_.reset();
+    auto owner = std::make_unique<WriteRecorder>(open_storage(location_));
+    WriteRecorder& recorder = *owner;
+    store_ = Store::open(std::move(owner), options(gateway_));
+    recorder.take();
+    if (!c.charge.empty()) gateway_->script(Op::kCharge, c.charge);
+    store_->orders().place(c.order);
+    const auto units = recorder.take();
+    ASSERT_EQ(static_cast<int>(units.size()), c.write_units);
+    for (const auto& unit : units) {
+      EXPECT_LE(count_starting(unit, "UPDATE sagas"), 1);
+      for (const char* batch : {"INSERT INTO outbox(", "INSERT INTO saga_log", "INSERT INTO order_audit"}) {
+        EXPECT_LE(count_starting(unit, batch), 1) << batch;
+      }
+    }
+    const auto& first = units.front();
+    EXPECT_EQ(count_starting(first, "INSERT INTO orders"), 1);
+    EXPECT_EQ(count_starting(first, "INSERT INTO sagas"), 1);
+    for (const char* update : {"UPDATE sagas", "UPDATE orders", "UPDATE reservations"}) {
+      EXPECT_EQ(count_starting(first, update), 0) << update;
+    }
   }
   expect_invariants(*store_, false);
 }

@@ -45,8 +45,8 @@ Order OrderSaga::cancel(const std::string& order_id, const std::string& reason,
           next.state = SagaState::kCancelling;
           next.step = static_cast<int>(saga->steps.size());
           next.reason = reason.empty() ? "cancelled" : reason;
-          move_saga(cmd, *saga, next);
-          log_saga(cmd, order_id, "order", "cancel_requested", {{"reason", next.reason}});
+          move_saga_row(cmd, *saga, next);
+          log_saga_row(cmd, order_id, "order", "cancel_requested", {{"reason", next.reason}});
           engine_.hook(FaultPoint::kCancelRequestInside);
           return order_id;
         });
@@ -93,7 +93,7 @@ void OrderSaga::fulfil(Command& cmd, const Order& order, OrderStatus from, Order
     throw Error::unavailable(order.id, fmt::format("order '{}' changed concurrently; try again",
                                                    order.id));
   }
-  cmd.tx.insert_order_audit({new_id(cmd.now), order.id, from, to, reason, cmd.now});
+  cmd.tx.insert_order_audits({{new_id(cmd.now), order.id, from, to, reason, cmd.now}});
   emit(cmd, to == OrderStatus::kShipped ? "OrderShipped" : "OrderDelivered", order.id,
        {{"order_id", order.id}, {"user_id", order.user_id}, {"status", to_string(to)}});
 }
@@ -143,6 +143,7 @@ bool OrderSaga::record_payment_result(Command& cmd, const std::string& order_id,
   }
   try {
     apply_payment_result(cmd, s, result, log_detail);
+    write_unit(cmd, s);
   } catch (const SagaMoved&) {
     throw Error::unavailable(order_id, fmt::format("order '{}' changed concurrently; try again",
                                                    order_id));

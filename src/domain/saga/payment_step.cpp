@@ -63,24 +63,24 @@ void begin_payment_in(const SagaEngine& engine, Command& cmd, SagaSnapshot& s) {
   SagaRecord next = s.saga;
   if (o.total == 0) {
     ++next.step;
-    move_saga(cmd, s.saga, next);
-    log_saga(cmd, o.id, kPayment, "skipped", JsonText().add("total", 0));
+    move_saga(cmd, s, next);
+    log_saga(cmd, s, kPayment, "skipped", JsonText().add("total", 0));
   } else if (!engine.ctx().options.gateway) {
     next.state = SagaState::kCompensating;
     next.reason = "the store has no payment gateway";
-    move_saga(cmd, s.saga, next);
-    log_saga(cmd, o.id, kPayment, "failed", {{"reason", next.reason}});
+    move_saga(cmd, s, next);
+    log_saga(cmd, s, kPayment, "failed", json{{"reason", next.reason}});
   } else {
-    move_saga(cmd, s.saga, next);
+    move_saga(cmd, s, next);
     const Payment payment{payment_key(o.id), o.id,    o.total, o.payment_method,
                           PaymentStatus::kStarted, {}, cmd.now, cmd.now};
     if (!cmd.tx.insert_payment(payment)) throw SagaMoved{};
-    log_saga(cmd, o.id, kPayment, "begin",
+    log_saga(cmd, s, kPayment, "begin",
              JsonText().add("key", payment.id).add("amount", payment.amount));
     s.payment = payment;
     s.charge_now = true;
   }
-  transition(cmd, s.order, OrderStatus::kPending, OrderStatus::kAwaitingPayment, {},
+  transition(cmd, s, OrderStatus::kPending, OrderStatus::kAwaitingPayment, {},
              "OrderAwaitingPayment");
   engine.hook(FaultPoint::kPaymentBeginInside);
 }
@@ -260,7 +260,7 @@ void apply_payment_result(Command& cmd, SagaSnapshot& s, const PaymentResult& re
       set_status(PaymentStatus::kApproved);
       emit(cmd, "PaymentCompleted", order_id, payload());
       detail["reference"] = payment.reference;
-      log_saga(cmd, order_id, kPayment, "done", detail);
+      log_saga(cmd, s, kPayment, "done", detail);
       next.state = SagaState::kRunning;
       next.step = payment_index(s.saga) + 1;
       break;
@@ -270,7 +270,7 @@ void apply_payment_result(Command& cmd, SagaSnapshot& s, const PaymentResult& re
       failed["reason"] = result.message;
       emit(cmd, "PaymentFailed", order_id, failed);
       detail["reason"] = result.message;
-      log_saga(cmd, order_id, kPayment, "failed", detail);
+      log_saga(cmd, s, kPayment, "failed", detail);
       next.state = SagaState::kCompensating;
       next.reason = "payment declined: " + result.message;
       break;
@@ -278,13 +278,13 @@ void apply_payment_result(Command& cmd, SagaSnapshot& s, const PaymentResult& re
     case PaymentOutcome::kPending:
       if (payment.status == PaymentStatus::kPending) return;  // already waiting
       set_status(PaymentStatus::kPending);
-      log_saga(cmd, order_id, kPayment, "pending", detail);
+      log_saga(cmd, s, kPayment, "pending", detail);
       next.state = SagaState::kAwaitingPayment;
       break;
     case PaymentOutcome::kUnknown:
       throw Error::internal("an unknown payment outcome cannot be recorded");
   }
-  move_saga(cmd, s.saga, next);
+  move_saga(cmd, s, next);
 }
 
 }  // namespace commerce::detail

@@ -125,12 +125,10 @@ Order OrderSaga::place(const PlaceOrder& r) {
                      .facts = {.new_order = true,
                                .coupon = std::move(coupon_read),
                                .reserved = {}}};
+          // The order's rows are written by write_unit() when the saga has gone as far as it
+          // goes in this unit, in their final state (one insert each, no updates).
           const Order& order = s.order;
-          if (!tx.insert_order(order)) {
-            throw Error::internal(fmt::format("order id '{}' was generated twice", order.id));
-          }
-          for (const auto& line : order.items) tx.insert_order_item(order.id, line);
-          tx.insert_order_audit(
+          s.unwritten.audit.push_back(
               {new_id(cmd.now), order.id, std::nullopt, OrderStatus::kPending, "placed", cmd.now});
           emit(cmd, "OrderCreated", order.id,
                JsonText()
@@ -141,12 +139,10 @@ Order OrderSaga::place(const PlaceOrder& r) {
                    .add("coupon_id", order.coupon_id)
                    .add("total", order.total));
           s.saga = {order.id, SagaState::kRunning, 0, 0, engine_.new_saga_steps(), {}, cmd.now};
-          if (!tx.insert_saga(s.saga)) {
-            throw Error::internal(fmt::format("order '{}' already has a saga", order.id));
-          }
-          log_saga(cmd, order.id, "order", "created", JsonText().add("steps", s.saga.steps));
+          log_saga(cmd, s, "order", "created", JsonText().add("steps", s.saga.steps));
           engine_.hook(FaultPoint::kOrderCreateInside);
           engine_.advance_locally(cmd, s);
+          write_unit(cmd, s);
           placed = std::move(s);
           return placed->order.id;
         });

@@ -26,8 +26,8 @@ std::vector<std::string> OrderSaga::sweep(int limit) {
         next.state = SagaState::kCancelling;
         next.step = static_cast<int>(saga->steps.size());
         next.reason = "payment not completed before the order expired";
-        move_saga(cmd, *saga, next);
-        log_saga(cmd, order_id, "order", "expired");
+        move_saga_row(cmd, *saga, next);
+        log_saga_row(cmd, order_id, "order", "expired", nlohmann::json::object());
         marked = true;
       });
     } catch (const SagaMoved&) {

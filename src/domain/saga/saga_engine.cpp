@@ -16,11 +16,28 @@ namespace commerce::detail {
 
 using nlohmann::json;
 
-void move_saga(Command& cmd, SagaRecord& saga, SagaRecord next) {
+void move_saga_row(Command& cmd, SagaRecord& saga, SagaRecord next) {
   next.updated_at = cmd.now;
   if (!cmd.tx.try_update_saga(next, saga.position)) throw SagaMoved{};
   next.position = saga.position + 1;
   saga = std::move(next);
+}
+
+void log_saga_row(Command& cmd, const std::string& order_id, const std::string& step,
+                  const std::string& action, const json& detail) {
+  if (cmd.tx.insert_saga_logs({{order_id, step, action, detail.dump(), cmd.now}}) != 1) {
+    throw SagaMoved{};
+  }
+}
+
+void move_saga(Command& cmd, SagaSnapshot& s, SagaRecord next) {
+  if (!s.unwritten.saga_moved) {
+    s.unwritten.saga_moved = true;
+    s.unwritten.read_position = s.saga.position;
+  }
+  next.updated_at = cmd.now;
+  next.position = s.saga.position;
+  s.saga = std::move(next);
 }
 
 namespace {
@@ -31,29 +48,26 @@ bool is_refusal(const Error& e) {
          e.code() == ErrorCode::kNotFound || e.code() == ErrorCode::kConflict;
 }
 
-void log_text(Command& cmd, const std::string& order_id, const std::string& step,
-              const std::string& action, std::string detail) {
-  if (!cmd.tx.try_insert_saga_log({order_id, step, action, std::move(detail), cmd.now})) {
-    throw SagaMoved{};
-  }
-}
-
 }  // namespace
 
-void log_saga(Command& cmd, const std::string& order_id, const std::string& step,
-              const std::string& action, const JsonText& detail) {
-  log_text(cmd, order_id, step, action, detail.str());
+void log_saga(Command& cmd, SagaSnapshot& s, const std::string& step, const std::string& action,
+              const JsonText& detail) {
+  s.unwritten.log.push_back({s.order.id, step, action, detail.str(), cmd.now});
 }
 
-void log_saga(Command& cmd, const std::string& order_id, const std::string& step,
-              const std::string& action, const json& detail) {
-  log_text(cmd, order_id, step, action, detail.dump());
+void log_saga(Command& cmd, SagaSnapshot& s, const std::string& step, const std::string& action,
+              const json& detail) {
+  s.unwritten.log.push_back({s.order.id, step, action, detail.dump(), cmd.now});
 }
 
-void transition(Command& cmd, Order& order, OrderStatus from, OrderStatus to,
+void transition(Command& cmd, SagaSnapshot& s, OrderStatus from, OrderStatus to,
                 const std::string& reason, std::string_view event) {
-  if (!cmd.tx.try_set_order_status(order.id, from, to, reason, cmd.now)) throw SagaMoved{};
-  cmd.tx.insert_order_audit({new_id(cmd.now), order.id, from, to, reason, cmd.now});
+  Order& order = s.order;
+  if (!s.facts.new_order &&
+      !cmd.tx.try_set_order_status(order.id, from, to, reason, cmd.now)) {
+    throw SagaMoved{};
+  }
+  s.unwritten.audit.push_back({new_id(cmd.now), order.id, from, to, reason, cmd.now});
   order.status = to;
   order.updated_at = cmd.now;
   if (!reason.empty()) order.failure_reason = reason;
@@ -62,6 +76,29 @@ void transition(Command& cmd, Order& order, OrderStatus from, OrderStatus to,
   payload.add("status", to_string(to));
   if (!reason.empty()) payload.add("reason", reason);
   emit(cmd, event, order.id, payload);
+}
+
+void write_unit(Command& cmd, SagaSnapshot& s) {
+  Transaction& tx = cmd.tx;
+  UnitWrites& w = s.unwritten;
+  if (s.facts.new_order) {
+    const Order& order = s.order;
+    if (!tx.insert_order(order)) {
+      throw Error::internal(fmt::format("order id '{}' was generated twice", order.id));
+    }
+    tx.insert_order_items(order.id, order.items);
+    tx.insert_reservations(s.facts.reserved);
+    if (!tx.insert_saga(s.saga)) {
+      throw Error::internal(fmt::format("order '{}' already has a saga", order.id));
+    }
+    s.facts.new_order = false;  // written: later moves of this unit write as usual
+  } else if (w.saga_moved) {
+    if (!tx.try_update_saga(s.saga, w.read_position)) throw SagaMoved{};
+    s.saga.position = w.read_position + 1;
+  }
+  tx.insert_order_audits(w.audit);
+  if (tx.insert_saga_logs(w.log) != static_cast<std::int64_t>(w.log.size())) throw SagaMoved{};
+  w = {};
 }
 
 struct SagaEngine::LockEntry {
@@ -224,9 +261,9 @@ void SagaEngine::run_local_steps_in(Command& cmd, SagaSnapshot& s) const {
   const auto moves = [&](SagaSnapshot& t, const std::vector<const StepRow*>& rows) {
     SagaRecord next = t.saga;
     next.step += static_cast<int>(rows.size());
-    move_saga(cmd, t.saga, next);
+    move_saga(cmd, t, next);
     for (const StepRow* row : rows) {
-      log_saga(cmd, t.order.id, row->name, "done", row->execute_in(cmd, t));
+      log_saga(cmd, t, row->name, "done", row->execute_in(cmd, t));
       hook(FaultPoint::kStepExecuteInside);
     }
   };
@@ -268,8 +305,8 @@ void SagaEngine::fail_in(Command& cmd, SagaSnapshot& s, const std::string& step,
   SagaRecord next = s.saga;
   next.state = SagaState::kCompensating;  // undo the steps before `step`
   next.reason = why;
-  move_saga(cmd, s.saga, next);
-  log_saga(cmd, s.order.id, step, "failed", {{"reason", why}});
+  move_saga(cmd, s, next);
+  log_saga(cmd, s, step, "failed", json{{"reason", why}});
   hook(FaultPoint::kStepFailInside);
 }
 
@@ -277,14 +314,14 @@ void SagaEngine::confirm_in(Command& cmd, SagaSnapshot& s) const {
   const auto confirm = [&](SagaSnapshot& t) {
     SagaRecord next = t.saga;
     next.state = SagaState::kConfirmed;
-    move_saga(cmd, t.saga, next);
+    move_saga(cmd, t, next);
     for (const std::string& step : t.saga.steps) {
       const StepRow* row = find_row(step);
       if (row && row->confirm_in) row->confirm_in(cmd, t);
     }
-    transition(cmd, t.order, OrderStatus::kAwaitingPayment, OrderStatus::kConfirmed, {},
+    transition(cmd, t, OrderStatus::kAwaitingPayment, OrderStatus::kConfirmed, {},
                "OrderConfirmed");
-    log_saga(cmd, t.order.id, "order", "confirmed");
+    log_saga(cmd, t, "order", "confirmed");
     hook(FaultPoint::kConfirmInside);
   };
   // A step's confirmation refused: e.g. the reservation was released (it expired) before the
@@ -312,8 +349,8 @@ void SagaEngine::confirm_in(Command& cmd, SagaSnapshot& s) const {
     next.state = SagaState::kCancelling;
     next.step = static_cast<int>(s.saga.steps.size());
     next.reason = std::string("cannot confirm: ") + e.what();
-    move_saga(cmd, s.saga, next);
-    log_saga(cmd, s.order.id, "order", "confirm_refused", {{"reason", next.reason}});
+    move_saga(cmd, s, next);
+    log_saga(cmd, s, "order", "confirm_refused", json{{"reason", next.reason}});
     hook(FaultPoint::kConfirmRefusedInside);
   }
 }
@@ -323,11 +360,10 @@ void SagaEngine::finish_in(Command& cmd, SagaSnapshot& s) const {
   const std::string reason = s.saga.reason.empty() ? "cancelled" : s.saga.reason;
   SagaRecord next = s.saga;
   next.state = failing ? SagaState::kFailed : SagaState::kCancelled;
-  move_saga(cmd, s.saga, next);
-  transition(cmd, s.order, s.order.status,
-             failing ? OrderStatus::kFailed : OrderStatus::kCancelled, reason,
-             failing ? "OrderFailed" : "OrderCancelled");
-  log_saga(cmd, s.order.id, "order", failing ? "failed" : "cancelled");
+  move_saga(cmd, s, next);
+  transition(cmd, s, s.order.status, failing ? OrderStatus::kFailed : OrderStatus::kCancelled,
+             reason, failing ? "OrderFailed" : "OrderCancelled");
+  log_saga(cmd, s, "order", failing ? "failed" : "cancelled");
   hook(FaultPoint::kFinishInside);
 }
 

@@ -1,9 +1,10 @@
 // The saga engine: runs an order's saga, whose steps are rows of data (StepRow), without knowing
 // any step by name. Every move (a step, a compensation, a step's begin, the confirmation) (1)
-// moves the saga row by a conditional update on the position it read, (2) does its local effect
-// with its outbox events, and (3) appends its saga log line, in one unit of work, so a crash
-// leaves either all or none of them. Moves that need no external call share the unit they
-// follow: placing an order paid by points is one unit, one paid through the gateway is two
+// moves the saga row, (2) does its local effect with its outbox events, and (3) appends its saga
+// log line, in one unit of work, so a crash leaves either all or none of them. The unit writes
+// the saga row once, when its moves are done, by a conditional update on the position it read
+// (write_unit()), and its log lines, audit rows and events together. Moves that need no
+// external call share the unit they follow: placing an order paid by points is one unit, one paid through the gateway is two
 // (everything up to the charge; the charge's result and the confirmation). External calls (the
 // gateway, host steps) run between units, never inside one, and are made idempotent by keys
 // derived from the order id. Any driver (the placing call, a duplicate request, recover() in
@@ -35,9 +36,22 @@ namespace commerce::detail {
 // What the current unit of work itself wrote or read about its order, so that its later moves
 // need not read it again. Empty at the start of every unit.
 struct UnitFacts {
-  bool new_order = false;              // the order was created in this unit, its products read
+  // The order was created in this unit, its products read. Its order, item, reservation and
+  // saga rows are not written until write_unit() inserts them in their final state.
+  bool new_order = false;
   std::optional<CouponRead> coupon;    // the coupon as the placement read it to bound the points
-  std::vector<Reservation> reserved;   // the reservations this unit made
+  std::vector<Reservation> reserved;   // the reservations this unit made (unwritten if new_order)
+};
+
+// What the current unit of work changed about its saga and has not written yet: write_unit()
+// writes it when the unit's moves are done, so a unit changes the saga row once (however many
+// moves it made) and writes its log lines and audit rows with one statement each. Empty at the
+// start of every unit.
+struct UnitWrites {
+  bool saga_moved = false;         // the saga row changed since the unit read it...
+  std::int64_t read_position = 0;  // ...at this position (the update is conditional on it)
+  std::vector<SagaLogEntry> log;
+  std::vector<OrderAudit> audit;
 };
 
 // A saga as one driver last wrote or read it.
@@ -54,6 +68,7 @@ struct SagaSnapshot {
   // is then run again carefully.
   bool careful = true;
   UnitFacts facts;
+  UnitWrites unwritten;
 };
 
 // Another driver moved the saga since we read it: reload and decide again.
@@ -214,17 +229,32 @@ class SagaEngine {
   std::atomic<int> careful_units_{0};
 };
 
-// The saga row's moves, each in the command's unit of work.
-// Moves the saga row from `saga` (as read) to `next` and makes `saga` the new row.
-void move_saga(Command& cmd, SagaRecord& saga, SagaRecord next);
-// Appends a saga log line (SagaMoved if the line is already there).
-void log_saga(Command& cmd, const std::string& order_id, const std::string& step,
-              const std::string& action, const JsonText& detail = {});
-void log_saga(Command& cmd, const std::string& order_id, const std::string& step,
-              const std::string& action, const nlohmann::json& detail);
-// Order status from -> to with its audit row and event; `order` becomes the new row.
-void transition(Command& cmd, Order& order, OrderStatus from, OrderStatus to,
+// The moves of a unit of work that holds the saga as `s`: each changes `s` and what the unit has
+// still to write (s.unwritten, s.facts.new_order); write_unit() writes it.
+// The saga row becomes `next`.
+void move_saga(Command& cmd, SagaSnapshot& s, SagaRecord next);
+// A saga log line.
+void log_saga(Command& cmd, SagaSnapshot& s, const std::string& step, const std::string& action,
+              const JsonText& detail = {});
+void log_saga(Command& cmd, SagaSnapshot& s, const std::string& step, const std::string& action,
+              const nlohmann::json& detail);
+// Order status from -> to with its audit row and event. The order row of an order that is not
+// new is updated at once (a conditional update: SagaMoved if it is no longer in `from`).
+void transition(Command& cmd, SagaSnapshot& s, OrderStatus from, OrderStatus to,
                 const std::string& reason, std::string_view event);
+// Writes what the unit's moves left unwritten: a new order's rows (order, items, reservations,
+// saga) in their final state, or the saga row's change by a conditional update on the position
+// the unit read (SagaMoved if someone else moved it); then the log lines and the audit rows.
+// Every unit of work that moves a saga through a snapshot ends with it.
+void write_unit(Command& cmd, SagaSnapshot& s);
+
+// A move of a saga row read outside a snapshot, in a unit of its own (a cancellation request,
+// an expiry): the row moves from `saga` to `next` at once (SagaMoved if someone else moved it)
+// and `saga` becomes the new row.
+void move_saga_row(Command& cmd, SagaRecord& saga, SagaRecord next);
+// Appends a saga log line at once (SagaMoved if the line is already there).
+void log_saga_row(Command& cmd, const std::string& order_id, const std::string& step,
+                  const std::string& action, const nlohmann::json& detail);
 
 // After a refusal met optimistically, this many units run carefully.
 inline constexpr int kCarefulUnitsAfterRefusal = 64;
@@ -253,8 +283,10 @@ void SagaEngine::write(SagaSnapshot& s, Moves&& moves) {
       SagaSnapshot t = s;  // the unit may run more than once
       t.careful = careful;
       t.facts = {};
+      t.unwritten = {};
       moves(cmd, t);
       advance_locally(cmd, t);
+      write_unit(cmd, t);
       out = std::move(t);
     });
   });
@@ -267,9 +299,9 @@ void SagaEngine::compensated_in(Command& cmd, SagaSnapshot& s, const StepRow& ro
                                 Effect&& effect) const {
   SagaRecord next = s.saga;
   --next.step;
-  move_saga(cmd, s.saga, next);
+  move_saga(cmd, s, next);
   const nlohmann::json detail = effect(cmd, s);
-  log_saga(cmd, s.order.id, row.name, "compensated", detail);
+  log_saga(cmd, s, row.name, "compensated", detail);
   hook(FaultPoint::kStepCompensateInside);
 }
 

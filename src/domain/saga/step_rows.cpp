@@ -27,17 +27,23 @@ JsonText reserve_units(Command& cmd, SagaSnapshot& s) {
   return JsonText().add("products", s.facts.reserved.size());
 }
 
+// A new order's reservations are this unit's, not written yet (write_unit() writes them).
+std::vector<Reservation>* unwritten_reservations(SagaSnapshot& s) {
+  return s.facts.new_order ? &s.facts.reserved : nullptr;
+}
+
 void commit_units(Command& cmd, SagaSnapshot& s) {
-  commit_stock(cmd, s.order.id, s.facts.reserved.empty() ? nullptr : &s.facts.reserved);
+  commit_stock(cmd, s.order.id, unwritten_reservations(s));
 }
 
 json release_units(Command& cmd, SagaSnapshot& s) {
   Transaction& tx = cmd.tx;
   json detail = json::object();
-  detail["released"] = release_stock(cmd, s.order.id).size();
+  std::vector<Reservation>* unwritten = unwritten_reservations(s);
+  detail["released"] = release_stock(cmd, s.order.id, unwritten).size();
   // Units already sold to this (cancelled) order go back on the shelf.
   int restocked = 0;
-  for (const auto& row : tx.find_reservations(s.order.id)) {
+  for (const auto& row : unwritten ? *unwritten : tx.find_reservations(s.order.id)) {
     if (row.state != ReservationState::kCommitted) continue;
     if (!tx.try_adjust_stock(row.product_id, row.qty)) {
       throw Error::internal(fmt::format("cannot restock '{}'", row.product_id));
@@ -77,7 +83,9 @@ JsonText use_order_coupon(Command& cmd, SagaSnapshot& s) {
                  s.facts.coupon ? &*s.facts.coupon : nullptr);
   const Money room = o.subtotal - o.points_used;
   const Money discount = app.applied ? std::min(app.discount, room) : 0;
-  if (!cmd.tx.try_set_order_pricing(o.id, discount, room - discount, app.applied,
+  // A new order's row is written priced (write_unit()).
+  if (!s.facts.new_order &&
+      !cmd.tx.try_set_order_pricing(o.id, discount, room - discount, app.applied,
                                     app.skipped_reason, cmd.now)) {
     throw SagaMoved{};
   }
@@ -153,8 +161,8 @@ bool execute_host(SagaEngine& engine, SagaSnapshot& s, const StepRow& row, Patie
   engine.write(s, [&](Command& cmd, SagaSnapshot& t) {
     SagaRecord next = t.saga;
     ++next.step;
-    move_saga(cmd, t.saga, next);
-    log_saga(cmd, t.order.id, row.name, "done");
+    move_saga(cmd, t, next);
+    log_saga(cmd, t, row.name, "done");
     engine.hook(FaultPoint::kStepExecuteInside);
   });
   return true;

@@ -1,10 +1,12 @@
 // Statements of orders: the order row, its items and its audit trail.
 #include "query.h"
+#include "row_batch.h"
 #include "storage/transaction.h"
 
 namespace commerce {
 
 using statements::Query;
+using statements::RowBatch;
 
 namespace {
 
@@ -43,9 +45,8 @@ std::vector<Order> orders_from(Query& q) {
 const Sql kInsertOrder{"INSERT INTO orders(" + kOrderColumns +
                        ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
                        "?15, ?16, ?17) ON CONFLICT(id) DO NOTHING"};
-const Sql kInsertOrderItem{
-    "INSERT INTO order_items(order_id, product_id, name, unit_price, qty, line_total) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6)"};
+const RowBatch kInsertOrderItems{
+    "INSERT INTO order_items(order_id, product_id, name, unit_price, qty, line_total) VALUES", 6};
 const Sql kFindOrder{.text = "SELECT " + kOrderColumns + " FROM orders WHERE id = ?1",
                      .lock_rows = true};
 const Sql kFindOrderItems{
@@ -71,9 +72,8 @@ const Sql kSetOrderStatus{
 const Sql kSetOrderPricing{
     "UPDATE orders SET discount = ?1, total = ?2, coupon_applied = ?3, coupon_note = ?4, "
     "updated_at = ?5 WHERE id = ?6 AND status = 'pending'"};
-const Sql kInsertOrderAudit{
-    "INSERT INTO order_audit(id, order_id, from_status, to_status, reason, at) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6)"};
+const RowBatch kInsertOrderAudits{
+    "INSERT INTO order_audit(id, order_id, from_status, to_status, reason, at) VALUES", 6};
 const Sql kFindOrderAudit{
     "SELECT id, from_status, to_status, reason, at FROM order_audit WHERE order_id = ?1 "
     "ORDER BY at, id"};
@@ -90,10 +90,12 @@ bool Transaction::insert_order(const Order& o) {
   return q.run() == 1;
 }
 
-void Transaction::insert_order_item(const std::string& order_id, const OrderItem& i) {
-  Query q(session_, kInsertOrderItem);
-  q.bind(1, order_id).bind(2, i.product_id).bind(3, i.name).bind(4, i.unit_price);
-  q.bind(5, i.qty).bind(6, i.line_total).run();
+void Transaction::insert_order_items(const std::string& order_id,
+                                     const std::vector<OrderItem>& items) {
+  kInsertOrderItems.insert(session_, items, [&](Query& q, int at, const OrderItem& i) {
+    q.bind(at, order_id).bind(at + 1, i.product_id).bind(at + 2, i.name);
+    q.bind(at + 3, i.unit_price).bind(at + 4, i.qty).bind(at + 5, i.line_total);
+  });
 }
 
 std::optional<Order> Transaction::find_order(const std::string& order_id) {
@@ -155,12 +157,13 @@ bool Transaction::try_set_order_pricing(const std::string& order_id, Money disco
   return q.run() == 1;
 }
 
-void Transaction::insert_order_audit(const OrderAudit& a) {
-  Query q(session_, kInsertOrderAudit);
-  // from_status is NOT NULL: the first transition stores '' (a literal, never a null pointer).
-  q.bind(1, a.id).bind(2, a.order_id);
-  q.bind_name(3, a.from ? to_string(*a.from) : std::string_view(""));
-  q.bind_name(4, to_string(a.to)).bind(5, a.reason).bind(6, a.at).run();
+void Transaction::insert_order_audits(const std::vector<OrderAudit>& rows) {
+  kInsertOrderAudits.insert(session_, rows, [](Query& q, int at, const OrderAudit& a) {
+    // from_status is NOT NULL: the first transition stores '' (a literal, never a null pointer).
+    q.bind(at, a.id).bind(at + 1, a.order_id);
+    q.bind_name(at + 2, a.from ? to_string(*a.from) : std::string_view(""));
+    q.bind_name(at + 3, to_string(a.to)).bind(at + 4, a.reason).bind(at + 5, a.at);
+  });
 }
 
 std::vector<OrderAudit> Transaction::find_order_audit(const std::string& order_id) {

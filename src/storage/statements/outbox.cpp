@@ -3,11 +3,13 @@
 // outbox_queue.cpp.
 #include "outbox_rows.h"
 #include "query.h"
+#include "row_batch.h"
 #include "storage/transaction.h"
 
 namespace commerce {
 
 using statements::Query;
+using statements::RowBatch;
 using statements::event_from;
 using statements::kEventColumns;
 
@@ -31,6 +33,21 @@ const Sql kAppendEvent{
                 "AS key_lock RETURNING seq"};
 const Sql kLastSeq{"SELECT last_insert_rowid()"};
 const Sql kInsertPending{"INSERT INTO outbox_pending(seq, key) VALUES(?1, ?2)"};
+// A unit's queued events. Both dialects insert them with one multi-row statement (seq: SQLite's
+// rowid, consecutive within it; PostgreSQL's sequence, taken in row order). SQLite then queues
+// the rows it just appended (seq first..last) for delivery; PostgreSQL first takes the keys'
+// advisory locks (see kAppendEvent), in one statement and in one order (by hash), so two units
+// appending to the same keys cannot deadlock on them.
+const RowBatch kAppendEvents{
+    "INSERT INTO outbox(id, type, schema_version, topic, key, occurred_at, request_id, payload) "
+    "VALUES",
+    8};
+const Sql kQueueAppended{
+    "INSERT INTO outbox_pending(seq, key) SELECT seq, key FROM outbox WHERE seq BETWEEN ?1 AND ?2"};
+const RowBatch kLockEventKeys{
+    "SELECT count(pg_advisory_xact_lock(1668246893, h)) FROM (SELECT DISTINCT "
+    "hashtext(CAST(k AS TEXT)) AS h FROM (VALUES",
+    1, ") AS keys(k) ORDER BY h) AS sorted"};
 const Sql kReadOutbox{"SELECT " + kEventColumns + " FROM outbox o WHERE o.seq > ?1 "
                       "ORDER BY o.seq LIMIT ?2"};
 const Sql kListDeadLetters{"SELECT " + kEventColumns +
@@ -52,7 +69,43 @@ const Sql kCountInbox{"SELECT count(*) FROM inbox"};
 
 }  // namespace
 
+void Transaction::savepoint(const std::function<void()>& work) {
+  const std::size_t queued = queued_events_.size();
+  try {
+    session_.savepoint(work);
+  } catch (...) {
+    queued_events_.erase(queued_events_.begin() + static_cast<std::ptrdiff_t>(queued),
+                         queued_events_.end());
+    throw;
+  }
+}
+
+void Transaction::flush_events() {
+  if (queued_events_.empty()) return;
+  const std::vector<Event> events = std::move(queued_events_);
+  queued_events_.clear();
+  const bool sqlite = session_.dialect() == SqlDialect::kSqlite;
+  if (!sqlite) {
+    kLockEventKeys.insert(session_, events,
+                          [](Query& q, int at, const Event& e) { q.bind(at, e.key); });
+  }
+  kAppendEvents.insert(session_, events, [](Query& q, int at, const Event& e) {
+    q.bind(at, e.id).bind(at + 1, e.type).bind(at + 2, e.schema_version).bind(at + 3, e.topic);
+    q.bind(at + 4, e.key).bind(at + 5, e.occurred_at).bind(at + 6, e.request_id);
+    q.bind(at + 7, e.payload);
+  });
+  if (!sqlite) return;
+  std::int64_t last = 0;
+  {
+    Query q(session_, kLastSeq);
+    last = q.single_int64();
+  }
+  Query pending(session_, kQueueAppended);
+  pending.bind(1, last - static_cast<std::int64_t>(events.size()) + 1).bind(2, last).run();
+}
+
 std::int64_t Transaction::append_event(const Event& e) {
+  flush_events();
   const bool sqlite = session_.dialect() == SqlDialect::kSqlite;
   std::int64_t seq = 0;
   {
@@ -72,6 +125,7 @@ std::int64_t Transaction::append_event(const Event& e) {
 }
 
 std::vector<Event> Transaction::read_outbox(std::int64_t after_seq, int limit) {
+  flush_events();
   Query q(session_, kReadOutbox);
   q.bind(1, after_seq).bind(2, limit);
   std::vector<Event> out;

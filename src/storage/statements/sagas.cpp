@@ -1,11 +1,13 @@
 // Statements of sagas: the saga row of an order and its log.
 #include "query.h"
+#include "row_batch.h"
 #include "storage/saga_steps_text.h"
 #include "storage/transaction.h"
 
 namespace commerce {
 
 using statements::Query;
+using statements::RowBatch;
 using storage_text::join_steps;
 using storage_text::split_steps;
 
@@ -33,9 +35,8 @@ const Sql kUpdateSaga{
     "position = position + 1 WHERE order_id = ?6 AND position = ?5"};
 const Sql kListSagas{"SELECT " + kSagaColumns +
                      " FROM sagas WHERE state = ?1 AND order_id > ?2 ORDER BY order_id LIMIT ?3"};
-const Sql kInsertSagaLog{
-    "INSERT INTO saga_log(order_id, step, action, detail, at) VALUES(?1, ?2, ?3, ?4, ?5) "
-    "ON CONFLICT(order_id, step, action) DO NOTHING"};
+const RowBatch kInsertSagaLogs{"INSERT INTO saga_log(order_id, step, action, detail, at) VALUES",
+                               5, " ON CONFLICT(order_id, step, action) DO NOTHING"};
 const Sql kFindSagaLog{
     "SELECT step, action, detail, at FROM saga_log WHERE order_id = ?1 ORDER BY seq"};
 
@@ -72,10 +73,11 @@ std::vector<SagaRecord> Transaction::list_sagas(SagaState state,
   return out;
 }
 
-bool Transaction::try_insert_saga_log(const SagaLogEntry& e) {
-  Query q(session_, kInsertSagaLog);
-  q.bind(1, e.order_id).bind(2, e.step).bind(3, e.action).bind(4, e.detail).bind(5, e.at);
-  return q.run() == 1;
+std::int64_t Transaction::insert_saga_logs(const std::vector<SagaLogEntry>& lines) {
+  return kInsertSagaLogs.insert(session_, lines, [](Query& q, int at, const SagaLogEntry& e) {
+    q.bind(at, e.order_id).bind(at + 1, e.step).bind(at + 2, e.action).bind(at + 3, e.detail);
+    q.bind(at + 4, e.at);
+  });
 }
 
 std::vector<SagaLogEntry> Transaction::find_saga_log(const std::string& order_id) {

@@ -3,11 +3,13 @@
 // at READ COMMITTED, where an UPDATE that waited for another writer's row lock re-checks its
 // WHERE clause against the committed row before applying.
 #include "query.h"
+#include "row_batch.h"
 #include "storage/transaction.h"
 
 namespace commerce {
 
 using statements::Query;
+using statements::RowBatch;
 
 namespace {
 
@@ -29,9 +31,8 @@ const Sql kAdjust{
 const Sql kInsertAdjustment{
     "INSERT INTO stock_adjustments(id, product_id, delta, reason, created_at) "
     "VALUES(?1, ?2, ?3, ?4, ?5)"};
-const Sql kInsertReservation{
-    "INSERT INTO reservations(order_id, product_id, qty, expires_at, state) "
-    "VALUES(?1, ?2, ?3, ?4, ?5)"};
+const RowBatch kInsertReservations{
+    "INSERT INTO reservations(order_id, product_id, qty, expires_at, state) VALUES", 5};
 const Sql kFindReservations{
     .text = "SELECT product_id, qty, expires_at, state FROM reservations WHERE order_id = ?1 "
             "ORDER BY product_id",
@@ -84,10 +85,11 @@ void Transaction::insert_stock_adjustment(const StockAdjustment& a) {
   q.run();
 }
 
-void Transaction::insert_reservation(const Reservation& r) {
-  Query q(session_, kInsertReservation);
-  q.bind(1, r.order_id).bind(2, r.product_id).bind(3, r.qty).bind(4, r.expires_at);
-  q.bind_name(5, to_string(r.state)).run();
+void Transaction::insert_reservations(const std::vector<Reservation>& rows) {
+  kInsertReservations.insert(session_, rows, [](Query& q, int at, const Reservation& r) {
+    q.bind(at, r.order_id).bind(at + 1, r.product_id).bind(at + 2, r.qty);
+    q.bind(at + 3, r.expires_at).bind_name(at + 4, to_string(r.state));
+  });
 }
 
 std::vector<Reservation> Transaction::find_reservations(const std::string& order_id) {

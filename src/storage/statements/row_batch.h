@@ -1,0 +1,62 @@
+// RowBatch: an insert of several rows in one statement. A unit of work that writes several rows
+// of one table (the events of an order's unit, its saga log lines, its audit rows) sends them as
+// one multi-row INSERT instead of one statement a row: one statement to prepare, step and
+// reset, and on PostgreSQL one round trip. The texts for 1..kMaxRows rows are made once, when
+// the (static) RowBatch is constructed, so adapters may cache them by address like any Sql.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "commerce/storage.h"
+#include "query.h"
+
+namespace commerce::statements {
+
+class RowBatch {
+ public:
+  static constexpr int kMaxRows = 16;
+
+  // `head` is the statement up to VALUES ("INSERT INTO t(a, b) VALUES"), `columns` the number
+  // of parameters a row has, `tail` what follows the rows (e.g. " ON CONFLICT DO NOTHING").
+  RowBatch(const std::string& head, int columns, const std::string& tail = {}) : columns_(columns) {
+    std::string text = head;
+    for (int rows = 1; rows <= kMaxRows; ++rows) {
+      text += rows == 1 ? " (" : ", (";
+      for (int c = 1; c <= columns; ++c) {
+        if (c > 1) text += ", ";
+        text += "?" + std::to_string((rows - 1) * columns + c);
+      }
+      text += ")";
+      sql_[rows - 1].text = text + tail;
+    }
+  }
+  RowBatch(const RowBatch&) = delete;
+  RowBatch& operator=(const RowBatch&) = delete;
+
+  // Inserts `rows`, kMaxRows at a time; `bind(query, first, row)` binds one row's parameters
+  // first..first+columns-1. Returns the number of rows inserted.
+  template <class Row, class Bind>
+  std::int64_t insert(SqlSession& session, const std::vector<Row>& rows, Bind&& bind) const {
+    std::int64_t inserted = 0;
+    for (std::size_t at = 0; at < rows.size(); at += kMaxRows) {
+      const std::size_t n = std::min<std::size_t>(kMaxRows, rows.size() - at);
+      Query q(session, sql_[n - 1]);
+      for (std::size_t i = 0; i < n; ++i) {
+        bind(q, static_cast<int>(i) * columns_ + 1, rows[at + i]);
+      }
+      inserted += q.run();
+    }
+    return inserted;
+  }
+
+ private:
+  int columns_;
+  std::array<Sql, kMaxRows> sql_;
+};
+
+}  // namespace commerce::statements
