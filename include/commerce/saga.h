@@ -41,8 +41,9 @@ SagaState parse_saga_state(std::string_view name);
 // Running, compensating or cancelling: recover() must still drive it.
 bool in_flight(SagaState state);
 
-// One order's saga, as stored. `position` increases with every change, so every update is a
-// conditional update on the position the writer read.
+// One order's saga, as stored. `position` increases with every unit of work that changes it
+// (once per unit, however many moves the unit made), so every update is a conditional update on
+// the position the writer read.
 struct SagaRecord {
   std::string order_id;
   SagaState state = SagaState::kRunning;
