@@ -277,8 +277,8 @@ class Checker {
     // before it may have lost its events (0 of them is then no violation; 2 still is).
     const bool may_be_removed = o.created_at < events_removed_before_;
     auto wrong = [&](std::int64_t n) { return n != 1 && !(n == 0 && may_be_removed); };
-    if (wrong(tx_->count_events("OrderCreated", o.id))) {
-      flag("outbox.events", o.id, "{} OrderCreated events", tx_->count_events("OrderCreated", o.id));
+    if (wrong(tx_->count_order_events("OrderCreated", o.id))) {
+      flag("outbox.events", o.id, "{} OrderCreated events", tx_->count_order_events("OrderCreated", o.id));
     }
     const char* end = nullptr;
     switch (o.status) {
@@ -296,9 +296,9 @@ class Checker {
       default:
         break;
     }
-    if (end && wrong(tx_->count_events(end, o.id))) {
+    if (end && wrong(tx_->count_order_events(end, o.id))) {
       flag("outbox.events", o.id, "{} but {} {} events", to_string(o.status),
-           tx_->count_events(end, o.id), end);
+           tx_->count_order_events(end, o.id), end);
     }
   }
 

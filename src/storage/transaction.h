@@ -286,8 +286,9 @@ class Transaction {
   std::vector<CouponUserIssues> list_coupon_user_issues(const std::string& template_id,
                                                                const std::string& after_user_id,
                                                                int limit);
-  // Outbox events of `type` with key `key`.
-  std::int64_t count_events(const std::string& type, const std::string& key);
+  // Outbox events of `type`, one of an order's lifecycle events (OrderCreated, OrderConfirmed,
+  // OrderFailed, OrderCancelled; 0 for any other type), with key `key`.
+  std::int64_t count_order_events(const std::string& type, const std::string& key);
 
   // --- invariant repair (commerce/invariants.h: repair_invariants)
   // issued_count := to where issued_count = from and to <= total_limit; false otherwise.

@@ -76,6 +76,59 @@ INSERT INTO outbox_dead_letters(seq, key, attempts, last_error, dead_at, parked_
   });
 }
 
+// Version 8 rebuilds the tables an order writes as WITHOUT ROWID tables and narrows the outbox's
+// (key, type) index to the orders' lifecycle events: their rows read back as they were.
+TEST(SqliteMigration, OrderRowsSurviveTheRebuildOfTheirTables) {
+  const std::string path = testing::fresh_path("migration", ".db");
+  {
+    sqlite::Connection conn(path, "NORMAL");
+    sqlite::migrate(conn, 7);
+    conn.exec(R"sql(
+INSERT INTO orders VALUES('o1', 'u1', 'confirmed', 3000, 500, 100, 2400, 'c1', 1, 1, '', 'card',
+                          '', 'r1', 900, 100, 200);
+INSERT INTO order_audit(id, order_id, from_status, to_status, reason, at) VALUES
+  ('a2', 'o1', 'pending', 'confirmed', '', 150), ('a1', 'o1', '', 'pending', 'placed', 100);
+INSERT INTO sagas VALUES('o1', 'confirmed', 4, 3, 'stock,points,coupon,payment', '', 200);
+INSERT INTO point_entries VALUES('p1', 'u1', 'use', -100, 900, 'o1', 'order', 'r1', 100);
+INSERT INTO outbox(seq, id, type, schema_version, topic, key, occurred_at, request_id, payload)
+  VALUES (1, 'e1', 'OrderCreated', 1, 'order-events', 'o1', 100, '', '{}'),
+         (2, 'e2', 'PointUsed', 1, 'user-events', 'u1', 100, '', '{}'),
+         (3, 'e3', 'OrderConfirmed', 1, 'order-events', 'o1', 150, '', '{}');
+)sql");
+  }
+  auto storage = open_sqlite_storage(path);
+  run_unit(*storage, Storage::Access::kRead, [&](Transaction& tx) {
+    const auto order = tx.find_order("o1");
+    ASSERT_TRUE(order);
+    EXPECT_EQ(order->status, OrderStatus::kConfirmed);
+    EXPECT_EQ(order->total, 2400);
+    EXPECT_EQ(order->request_id, "r1");
+    EXPECT_EQ(order->updated_at, 200);
+    const auto audit = tx.find_order_audit("o1");
+    ASSERT_EQ(audit.size(), 2u);
+    EXPECT_EQ(audit[0].id, "a1");
+    EXPECT_EQ(audit[0].reason, "placed");
+    EXPECT_EQ(audit[1].to, OrderStatus::kConfirmed);
+    const auto saga = tx.find_saga("o1");
+    ASSERT_TRUE(saga);
+    EXPECT_EQ(saga->position, 3);
+    EXPECT_EQ(saga->steps, (std::vector<std::string>{"stock", "points", "coupon", "payment"}));
+    const auto entries = tx.find_points_entries_for_order("o1");
+    ASSERT_EQ(entries.size(), 1u);
+    EXPECT_EQ(entries[0].amount, -100);
+    EXPECT_EQ(tx.count_order_events("OrderCreated", "o1"), 1);
+    EXPECT_EQ(tx.count_order_events("OrderConfirmed", "o1"), 1);
+    EXPECT_EQ(tx.list_orders_for_user("u1", "", 10).size(), 1u);
+  });
+  sqlite::Connection conn(path, "NORMAL");
+  sqlite::Query q(conn,
+                  "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                  "name IN ('orders', 'order_audit', 'sagas', 'point_entries') AND "
+                  "sql LIKE '%WITHOUT ROWID%'");
+  ASSERT_TRUE(q.step());
+  EXPECT_EQ(q.int64(0), 4);
+}
+
 // The upgrade takes the delivery columns out of the outbox's rows.
 TEST(SqliteMigration, TheOutboxKeepsOnlyTheEvent) {
   const std::string path = testing::fresh_path("migration", ".db");

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "commerce/invariants.h"
 #include "commerce/sqlite_storage.h"
 #include "commerce/store.h"
 #include "observed_storage.h"
@@ -110,6 +111,22 @@ TEST_F(QueryPlanTest, PointsHistoryPagesAreIndexRanges) {
   const auto second = store_->points().history("alice", first.next_cursor, 5);
   EXPECT_EQ(second.items.size(), 5u);
   expect_seeks(log_->take(), "user_id=? AND id<?");
+}
+
+// The check that each order has its lifecycle events reads the narrow index that holds only
+// those (an order's other events do not write it).
+TEST_F(QueryPlanTest, TheOrderEventsCheckSeeksItsPartialIndex) {
+  EXPECT_TRUE(check_invariants(*store_).violations.empty());
+  int checked = 0;
+  for (const std::string& sql : log_->take()) {
+    if (!sql.starts_with("SELECT count(*) FROM outbox WHERE key")) continue;
+    ++checked;
+    const auto plan = query_plan(path_, sql);
+    ASSERT_EQ(plan.size(), 1u);
+    EXPECT_NE(plan[0].find("INDEX outbox_order_ends (key=? AND type=?)"), std::string::npos)
+        << plan[0];
+  }
+  EXPECT_GT(checked, 0);
 }
 
 TEST_F(QueryPlanTest, ProductTextSearchUsesTheTrigramIndex) {

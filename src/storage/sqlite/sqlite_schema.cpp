@@ -193,6 +193,59 @@ CREATE TRIGGER products_text_update AFTER UPDATE OF name, description ON product
 END;
 CREATE INDEX products_by_price ON products(price, id);
 )sql",
+    // 8: fewer b-trees written per order (issue 16). The tables an order writes that were keyed
+    // by a text id in a rowid table (so every row went into the table and into its id's own
+    // index) become WITHOUT ROWID tables keyed by that id; order_audit is keyed by
+    // (order_id, at, id), the order its reader wants, instead of an id plus an index; the
+    // outbox's index by (key, type), read only by the check of each order's lifecycle events,
+    // holds those events only. Each table is copied once (its rows unchanged).
+    R"sql(
+CREATE TABLE orders_v8(
+  id TEXT PRIMARY KEY, user_id TEXT NOT NULL, status TEXT NOT NULL,
+  subtotal INTEGER NOT NULL CHECK (subtotal >= 0), discount INTEGER NOT NULL CHECK (discount >= 0),
+  points_used INTEGER NOT NULL CHECK (points_used >= 0), total INTEGER NOT NULL CHECK (total >= 0),
+  coupon_id TEXT NOT NULL, coupon_required INTEGER NOT NULL, coupon_applied INTEGER NOT NULL,
+  coupon_note TEXT NOT NULL, payment_method TEXT NOT NULL, failure_reason TEXT NOT NULL,
+  request_id TEXT NOT NULL, expires_at INTEGER NOT NULL, created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+INSERT INTO orders_v8 SELECT id, user_id, status, subtotal, discount, points_used, total,
+  coupon_id, coupon_required, coupon_applied, coupon_note, payment_method, failure_reason,
+  request_id, expires_at, created_at, updated_at FROM orders;
+DROP TABLE orders;
+ALTER TABLE orders_v8 RENAME TO orders;
+CREATE INDEX orders_by_user ON orders(user_id, id);
+CREATE INDEX orders_by_status_expiry ON orders(status, expires_at);
+CREATE TABLE order_audit_v8(
+  order_id TEXT NOT NULL, at INTEGER NOT NULL, id TEXT NOT NULL, from_status TEXT NOT NULL,
+  to_status TEXT NOT NULL, reason TEXT NOT NULL, PRIMARY KEY (order_id, at, id)) STRICT,
+  WITHOUT ROWID;
+INSERT INTO order_audit_v8 SELECT order_id, at, id, from_status, to_status, reason
+  FROM order_audit;
+DROP TABLE order_audit;
+ALTER TABLE order_audit_v8 RENAME TO order_audit;
+CREATE TABLE sagas_v8(
+  order_id TEXT PRIMARY KEY, state TEXT NOT NULL, step INTEGER NOT NULL,
+  position INTEGER NOT NULL, steps TEXT NOT NULL, reason TEXT NOT NULL,
+  updated_at INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+INSERT INTO sagas_v8 SELECT order_id, state, step, position, steps, reason, updated_at FROM sagas;
+DROP TABLE sagas;
+ALTER TABLE sagas_v8 RENAME TO sagas;
+CREATE INDEX sagas_by_state ON sagas(state, order_id);
+CREATE TABLE point_entries_v8(
+  id TEXT PRIMARY KEY, user_id TEXT NOT NULL, kind TEXT NOT NULL, amount INTEGER NOT NULL,
+  balance_after INTEGER NOT NULL, order_id TEXT NOT NULL, reason TEXT NOT NULL,
+  request_id TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+INSERT INTO point_entries_v8 SELECT id, user_id, kind, amount, balance_after, order_id, reason,
+  request_id, created_at FROM point_entries;
+DROP TABLE point_entries;
+ALTER TABLE point_entries_v8 RENAME TO point_entries;
+CREATE INDEX point_entries_by_user ON point_entries(user_id, id);
+CREATE UNIQUE INDEX point_entries_once_per_order ON point_entries(order_id, kind)
+  WHERE order_id <> '';
+DROP INDEX outbox_by_key_type;
+CREATE INDEX outbox_order_ends ON outbox(key, type)
+  WHERE type IN ('OrderCreated', 'OrderConfirmed', 'OrderFailed', 'OrderCancelled');
+)sql",
 };
 
 constexpr int kVersion = static_cast<int>(std::size(kMigrations));

@@ -34,7 +34,10 @@ const Sql kListCouponsByStatus{"SELECT " + kCouponColumns +
 const Sql kListCouponTemplates{"SELECT " + kTemplateColumns +
                                " FROM coupon_templates WHERE id > ?1 ORDER BY id LIMIT ?2"};
 const Sql kCountCouponsOfTemplate{"SELECT count(*) FROM coupons WHERE template_id = ?1"};
-const Sql kCountEvents{"SELECT count(*) FROM outbox WHERE key = ?1 AND type = ?2"};
+// The lifecycle events of an order, as the index outbox_order_ends holds them.
+const Sql kCountOrderEvents{
+    "SELECT count(*) FROM outbox WHERE key = ?1 AND type = ?2 AND type IN "
+    "('OrderCreated', 'OrderConfirmed', 'OrderFailed', 'OrderCancelled')"};
 
 }  // namespace
 
@@ -96,8 +99,8 @@ std::int64_t Transaction::count_coupons_of_template(const std::string& template_
   return q.bind(1, template_id).single_int64();
 }
 
-std::int64_t Transaction::count_events(const std::string& type, const std::string& key) {
-  Query q(session_, kCountEvents);
+std::int64_t Transaction::count_order_events(const std::string& type, const std::string& key) {
+  Query q(session_, kCountOrderEvents);
   return q.bind(1, key).bind(2, type).single_int64();
 }
 
