@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
+#ifndef LIBPQ_HAS_PIPELINING
+#error "commerce::postgres needs libpq 14 or newer (SqlStatement::run_later uses its pipeline mode)"
+#endif
+
 #include <poll.h>
 
 #include <algorithm>
