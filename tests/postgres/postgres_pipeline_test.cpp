@@ -81,7 +81,8 @@ TEST(PostgresPipeline, QueuedDeadlockIsRetried) {
   std::thread t0(unit, 0), t1(unit, 1);
   t0.join();
   t1.join();
-  EXPECT_EQ(attempts[0] + attempts[1], 3);  // one of them ran twice
+  // At least one ran again (the server may break the wait more than once); each applied once.
+  EXPECT_GE(attempts[0] + attempts[1], 3);
   for (const std::string key : {"a", "b"}) {
     const std::string value = setting(*storage, key);
     EXPECT_EQ(value.size(), 3u) << key << ": " << value;  // "-" and each unit's mark once
