@@ -2,7 +2,8 @@
 // same writes done by hand with libpq prepared statements, one transaction per order (two
 // around the gateway call), on the same server in the same run.
 // Needs COMMERCE_BENCH_PG_URL (run_benchmarks.sh starts a throw-away server); sizes from
-// COMMERCE_BENCH_ORDERS.
+// COMMERCE_BENCH_ORDERS. Where the server loads pg_stat_statements, each case also reports
+// statements_per_order: what the server ran during the timed orders, BEGIN and COMMIT included.
 #include <benchmark/benchmark.h>
 #include <libpq-fe.h>
 
@@ -64,6 +65,36 @@ void truncate_all(const std::string& url) {
     PQclear(r);
   }
   PQfinish(c);
+}
+
+// Starts counting the statements the server runs (pg_stat_statements, when the server loads
+// it: shared_preload_libraries=pg_stat_statements); false if it cannot.
+bool reset_statement_counts(const std::string& url) {
+  PGconn* c = connect_pg(url);
+  PGresult* r = PQexec(c, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+  bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+  PQclear(r);
+  if (ok) {
+    r = PQexec(c, "SELECT pg_stat_statements_reset()");
+    ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+    PQclear(r);
+  }
+  PQfinish(c);
+  return ok;
+}
+
+// The statements the server ran in this database since reset_statement_counts (BEGIN and
+// COMMIT included).
+double counted_statements(const std::string& url) {
+  PGconn* c = connect_pg(url);
+  PGresult* r = PQexec(c,
+                       "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE dbid = "
+                       "(SELECT oid FROM pg_database WHERE datname = current_database())");
+  check(c, r, "count statements");
+  const double n = std::atof(PQgetvalue(r, 0, 0));
+  PQclear(r);
+  PQfinish(c);
+  return n;
 }
 
 // One client connection placing orders by hand.
@@ -334,6 +365,7 @@ void pg_scenario(benchmark::State& state, bool library, PayBy payment) {
         conns.push_back(std::make_unique<RawPgOrders>(url, gateway.get()));
       }
     }
+    const bool counting = reset_statement_counts(url);
     std::atomic<std::int64_t> confirmed{0};
     const double seconds = run_threads(kClients, [&](int t) {
       for (int i = t; i < orders; i += kClients) {
@@ -345,6 +377,7 @@ void pg_scenario(benchmark::State& state, bool library, PayBy payment) {
     });
     if (confirmed.load() != orders) state.SkipWithError("orders were refused");
     report(state, orders, seconds);
+    if (counting) state.counters["statements_per_order"] = counted_statements(url) / orders;
   }
   state.SetLabel(library ? "library" : "raw libpq");
 }

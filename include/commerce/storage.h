@@ -67,6 +67,22 @@ class SqlStatement {
   // Executes a statement that returns no rows (or skips its rows); the number of rows it
   // inserted, updated or deleted.
   virtual std::int64_t run() = 0;
+  // Executes a statement whose answer the caller does not need now: no rows, no row count.
+  // The adapter may send it and return without waiting for the server (PostgreSQL queues it in
+  // libpq's pipeline), so a unit of work's writes need not cost a round trip each. Bound values
+  // are copied at the call: the caller may reset() and rebind at once. Any error it causes is
+  // thrown, as the same commerce::Error (or the same transient failure, retried by
+  // Storage::run) that run() would have thrown, naming this statement, no later than the first
+  // of: the next step() or run() of any statement of the session, the start or end of a
+  // savepoint, or the commit; so a unit never commits past a failed statement. A statement
+  // queued inside savepoint(work) belongs to that savepoint: its failure is thrown out of the
+  // savepoint() call with the savepoint's changes undone, as a failure of run() inside `work`
+  // would be (if `work` throws first, the failure is dropped with the savepoint, unless it is
+  // transient). If the unit rolls back first, its failure may never be reported. Its effects
+  // are visible to the statements that follow it in the same unit. After run_later() the
+  // statement has no result: reset() it before its next use. The default runs run() at once,
+  // which keeps every promise above: an adapter needs to override it only to save the wait.
+  virtual void run_later() { run(); }
   // The current row's column (0-based) as an integer / as text (empty for NULL).
   virtual std::int64_t int64(int column) const = 0;
   virtual std::string text(int column) const = 0;

@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
+#ifndef LIBPQ_HAS_PIPELINING
+#error "commerce::postgres needs libpq 14 or newer (SqlStatement::run_later uses its pipeline mode)"
+#endif
+
 #include <poll.h>
 
 #include <algorithm>
@@ -70,6 +74,10 @@ Result::~Result() {
   if (res_) PQclear(res_);
 }
 
+bool Result::failed() const {
+  return res_ != nullptr && PQresultStatus(res_) == PGRES_FATAL_ERROR;
+}
+
 int Result::rows() const { return res_ ? PQntuples(res_) : 0; }
 
 std::int64_t Result::affected() const {
@@ -132,11 +140,19 @@ Connection::~Connection() {
 
 bool Connection::healthy() const noexcept {
   return conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK &&
-         PQtransactionStatus(conn_) == PQTRANS_IDLE;
+         PQtransactionStatus(conn_) == PQTRANS_IDLE && queued_.empty() &&
+         PQpipelineStatus(conn_) == PQ_PIPELINE_OFF;
 }
 
 bool Connection::rollback() noexcept {
+  if (!queued_.empty()) {
+    try {
+      drain();  // the unit is being abandoned: whatever its queued statements did is undone
+    } catch (...) {
+    }
+  }
   if (conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK) return false;
+  if (PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) return false;
   if (PQtransactionStatus(conn_) == PQTRANS_IDLE) return true;
   PGresult* res = PQexec(conn_, "ROLLBACK");
   const bool ok = res != nullptr && PQresultStatus(res) == PGRES_COMMAND_OK;
@@ -184,81 +200,176 @@ Result Connection::check(PGresult* res, const std::string& sql) {
 }
 
 void Connection::abandon(const std::string& why) {
+  queued_.clear();
   PQfinish(conn_);
   conn_ = nullptr;
   fail(PgTransient{PgTransient::Kind::kConnection, why});
+}
+
+PGresult* Connection::next_result() {
+  using Clock = std::chrono::steady_clock;
+  while (PQisBusy(conn_)) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now());
+    if (deadline_ != TimePoint::max() && left.count() <= 0) {
+      abandon("no answer from the server before the call's deadline (retry budget); the "
+              "connection was closed");
+    }
+    pollfd pfd{PQsocket(conn_), POLLIN, 0};
+    const int wait_ms = deadline_ == TimePoint::max()
+                            ? -1
+                            : static_cast<int>(std::min<std::int64_t>(left.count() + 1, 60'000));
+    const int ready = ::poll(&pfd, 1, wait_ms);
+    if (ready < 0 && errno != EINTR) abandon("waiting for the server failed");
+    if (ready > 0 && !PQconsumeInput(conn_)) {
+      abandon("connection lost: " + detail::redact_secrets(trimmed(PQerrorMessage(conn_)), url_));
+    }
+  }
+  return PQgetResult(conn_);
 }
 
 Result Connection::await(bool sent, const std::string& sql) {
   if (conn_ == nullptr) {
     fail(PgTransient{PgTransient::Kind::kConnection, "the connection was closed"});
   }
-  if (!sent) {
-    if (PQstatus(conn_) != CONNECTION_OK) {
-      abandon("connection lost: " + detail::redact_secrets(trimmed(PQerrorMessage(conn_)), url_));
-    }
-    return check(nullptr, sql);
+  if (!sent) refused(sql);
+  Result kept;
+  while (PGresult* r = next_result()) {
+    Result owned(r);
+    // The first error stands, as with PQexec.
+    if (!kept.failed()) kept = std::move(owned);
   }
-  using Clock = std::chrono::steady_clock;
-  PGresult* kept = nullptr;
-  auto keep = [&](PGresult* r) {
-    if (kept != nullptr && PQresultStatus(kept) == PGRES_FATAL_ERROR) {
-      PQclear(r);  // the first error stands, as with PQexec
-      return;
-    }
-    if (kept != nullptr) PQclear(kept);
-    kept = r;
-  };
+  return check(kept.release(), sql);
+}
+
+void Connection::refused(const std::string& sql) {
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    abandon("connection lost: " + detail::redact_secrets(trimmed(PQerrorMessage(conn_)), url_));
+  }
+  check(nullptr, sql);  // reports libpq's complaint: always throws for a null result
+  throw Error::internal("libpq refused to send: " + sql.substr(0, 200));
+}
+
+void Connection::enter_pipeline() {
+  if (PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) return;
+  if (PQenterPipelineMode(conn_) != 1) {
+    abandon("cannot enter pipeline mode: " +
+            detail::redact_secrets(trimmed(PQerrorMessage(conn_)), url_));
+  }
+}
+
+const std::pair<const std::string, std::string>& Connection::prepared(const std::string& sql,
+                                                                      bool pipelined) {
+  auto it = prepared_.find(sql);
+  if (it != prepared_.end()) return *it;
+  std::string name = "commerce_" + std::to_string(++prepared_count_);
+  // Parameter types are inferred by the server from the statement.
+  const bool sent = PQsendPrepare(conn_, name.c_str(), sql.c_str(), 0, nullptr) == 1;
+  if (!pipelined) {
+    await(sent, sql);
+    return *prepared_.emplace(sql, std::move(name)).first;
+  }
+  if (!sent) refused(sql);
+  it = prepared_.emplace(sql, std::move(name)).first;
+  queued_.push_back({&it->first, true});
+  return *it;
+}
+
+bool Connection::send_prepared(const std::string& name, const std::vector<std::string>& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p.c_str());
+  return PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()),
+                             values.data(), nullptr, nullptr, 0) == 1;
+}
+
+Result Connection::sync_pipeline() {
+  if (PQpipelineSync(conn_) != 1) {
+    abandon("connection lost: " + detail::redact_secrets(trimmed(PQerrorMessage(conn_)), url_));
+  }
+  std::vector<Queued> entries;
+  entries.swap(queued_);
+  Result first_error, last;
+  std::string error_sql;
+  std::size_t error_at = 0;
+  std::vector<std::string> forget;  // statements whose PREPARE did not happen
+  std::size_t i = 0;                // the entry whose answer is being read
   for (;;) {
-    while (PQisBusy(conn_)) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline_ - Clock::now());
-      if (deadline_ != TimePoint::max() && left.count() <= 0) {
-        if (kept) PQclear(kept);
-        abandon("no answer from the server before the call's deadline (retry budget); the "
-                "connection was closed");
+    PGresult* r = next_result();
+    if (r == nullptr) {  // the end of one statement's answer
+      if (i == entries.size()) {
+        abandon("connection lost: the server's answers ended before the pipeline's end");
       }
-      pollfd pfd{PQsocket(conn_), POLLIN, 0};
-      const int wait_ms = deadline_ == TimePoint::max()
-                              ? -1
-                              : static_cast<int>(std::min<std::int64_t>(left.count() + 1, 60'000));
-      const int ready = ::poll(&pfd, 1, wait_ms);
-      if (ready < 0 && errno != EINTR) {
-        if (kept) PQclear(kept);
-        abandon("waiting for the server failed");
-      }
-      if (ready > 0 && !PQconsumeInput(conn_)) {
-        if (kept) PQclear(kept);
-        abandon("connection lost: " + detail::redact_secrets(trimmed(PQerrorMessage(conn_)), url_));
-      }
+      ++i;
+      continue;
     }
-    PGresult* r = PQgetResult(conn_);
-    if (r == nullptr) break;
-    keep(r);
+    Result owned(r);
+    const ExecStatusType status = PQresultStatus(r);
+    if (status == PGRES_PIPELINE_SYNC) break;
+    if (i == entries.size()) abandon("connection lost: an answer the pipeline did not ask for");
+    const Queued& entry = entries[i];
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      if (i + 1 == entries.size()) last = std::move(owned);
+      continue;
+    }
+    if (entry.prepare) forget.push_back(*entry.sql);
+    // Once one failed, the server skipped the rest (PGRES_PIPELINE_ABORTED).
+    if (status != PGRES_PIPELINE_ABORTED && !first_error) {
+      first_error = std::move(owned);
+      error_sql = *entry.sql;
+      error_at = i;
+    }
   }
-  return check(kept, sql);
+  for (const auto& sql : forget) prepared_.erase(sql);
+  if (PQexitPipelineMode(conn_) != 1) {
+    abandon("cannot leave pipeline mode: " +
+            detail::redact_secrets(trimmed(PQerrorMessage(conn_)), url_));
+  }
+  if (first_error) {
+    skipped_ = error_at + 1 < entries.size();
+    check(first_error.release(), error_sql);
+  }
+  return last;
+}
+
+void Connection::drain() {
+  if (queued_.empty()) return;
+  sync_pipeline();
 }
 
 Result Connection::exec(const std::string& sql) {
+  skipped_ = false;
   if (conn_ == nullptr) return await(false, sql);
+  if (!queued_.empty()) {
+    if (sql.find(';') == std::string::npos) {
+      // One statement: behind the queue, with the extended protocol pipeline mode requires.
+      if (PQsendQueryParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) {
+        refused(sql);
+      }
+      queued_.push_back({&sql, false});
+      return sync_pipeline();
+    }
+    drain();
+  }
   return await(PQsendQuery(conn_, sql.c_str()) == 1, sql);
 }
 
 Result Connection::execute(const std::string& sql, const std::vector<std::string>& params) {
+  skipped_ = false;
   if (conn_ == nullptr) return await(false, sql);
-  auto it = prepared_.find(sql);
-  if (it == prepared_.end()) {
-    std::string name = "commerce_" + std::to_string(prepared_.size() + 1);
-    // Parameter types are inferred by the server from the statement.
-    await(PQsendPrepare(conn_, name.c_str(), sql.c_str(), 0, nullptr) == 1, sql);
-    it = prepared_.emplace(sql, std::move(name)).first;
-  }
-  std::vector<const char*> values;
-  values.reserve(params.size());
-  for (const auto& p : params) values.push_back(p.c_str());
-  return await(PQsendQueryPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()),
-                                   values.data(), nullptr, nullptr, 0) == 1,
-               sql);
+  if (queued_.empty()) return await(send_prepared(prepared(sql, false).second, params), sql);
+  const auto& statement = prepared(sql, true);
+  if (!send_prepared(statement.second, params)) refused(sql);
+  queued_.push_back({&statement.first, false});
+  return sync_pipeline();
+}
+
+void Connection::execute_later(const std::string& sql, const std::vector<std::string>& params) {
+  if (conn_ == nullptr) await(false, sql);
+  enter_pipeline();
+  const auto& statement = prepared(sql, true);
+  if (!send_prepared(statement.second, params)) refused(sql);
+  queued_.push_back({&statement.first, false});
 }
 
 Query& Query::bind(std::int64_t value) {

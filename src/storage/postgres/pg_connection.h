@@ -45,6 +45,15 @@ class Result {
   Result& operator=(const Result&) = delete;
   ~Result();
 
+  explicit operator bool() const { return res_ != nullptr; }
+  // Whether the result reports an error.
+  bool failed() const;
+  // Gives up ownership of the PGresult.
+  pg_result* release() noexcept {
+    pg_result* res = res_;
+    res_ = nullptr;
+    return res;
+  }
   int rows() const;
   // Rows changed by INSERT/UPDATE/DELETE.
   std::int64_t affected() const;
@@ -76,12 +85,29 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   // Runs one or more statements without parameters (simple query protocol); the last result.
+  // With statements queued (execute_later), a single statement (no ';') is sent behind them
+  // in the pipeline and answered with them in one round trip; a text of several statements
+  // waits for the queue first (drain()). Either way a queued failure is thrown first.
   Result exec(const std::string& sql);
-  // Runs `sql` with text parameters as a prepared statement, prepared on first use.
+  // Runs `sql` with text parameters as a prepared statement, prepared on first use. Statements
+  // queued before it are answered in the same round trip; if one of them failed, its failure
+  // is thrown (naming it) and `sql` does not run.
   Result execute(const std::string& sql, const std::vector<std::string>& params);
-  // Best effort ROLLBACK; false if the connection is no longer usable.
+  // Sends `sql` as execute() does but returns without waiting for its answer: the connection
+  // enters libpq's pipeline mode and `sql` (with its PREPARE, the first time) is queued. The
+  // parameters are copied into libpq's buffer. Its answer is read, and its failure thrown, by
+  // the next exec(), execute() or drain(); until then nothing else may use the connection.
+  void execute_later(const std::string& sql, const std::vector<std::string>& params);
+  // Waits for the answers of every queued statement and leaves pipeline mode; throws the
+  // first failure among them as execute() would have (the others were skipped by the server).
+  void drain();
+  // Best effort ROLLBACK (after reading, and dropping, whatever was queued); false if the
+  // connection is no longer usable.
   bool rollback() noexcept;
   bool healthy() const noexcept;
+  // After exec() or execute() threw: whether the server skipped that statement because one
+  // queued before it failed (so it certainly did not run).
+  bool skipped() const noexcept { return skipped_; }
 
   // The statement layer's statements (PgSession), by the address of their Sql; [1]: the
   // variants that lock the rows they read (a write unit's reads marked lock_rows).
@@ -106,10 +132,31 @@ class Connection {
   }
 
  private:
+  // A statement sent in pipeline mode whose answer is not read yet.
+  struct Queued {
+    const std::string* sql;  // its text (a key of prepared_, or the caller's, alive until read)
+    bool prepare;            // a PREPARE: its name is forgotten unless it succeeds
+  };
+
   Result check(pg_result* res, const std::string& sql);
   // Waits (until deadline_) for the results of the query just sent; returns the first error or
   // the last result, as PQexec does.
   Result await(bool sent, const std::string& sql);
+  // The next result of the connection (null at the end of one query's results), waiting for
+  // it until deadline_.
+  pg_result* next_result();
+  // The prepared_ entry (text -> name) of `sql`; prepares it first if needed: at once, or in
+  // the pipeline (queued) when `pipelined`.
+  const std::pair<const std::string, std::string>& prepared(const std::string& sql,
+                                                            bool pipelined);
+  // Sends the prepared statement `name` with `params`; false if libpq refused to send.
+  bool send_prepared(const std::string& name, const std::vector<std::string>& params);
+  // libpq refused to queue `sql`: fails as await(false) does.
+  [[noreturn]] void refused(const std::string& sql);
+  void enter_pipeline();
+  // Ends the queue with a sync point, reads every queued answer and leaves pipeline mode;
+  // throws the first failure, else returns the last queued statement's result.
+  Result sync_pipeline();
   // Closes the connection after a wait ran out or the socket failed, and fails with PgTransient.
   [[noreturn]] void abandon(const std::string& why);
   template <class E>
@@ -120,6 +167,9 @@ class Connection {
   TimePoint deadline_ = TimePoint::max();
   std::exception_ptr failure_;
   std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
+  std::uint64_t prepared_count_ = 0;                        // names statements uniquely
+  std::vector<Queued> queued_;  // sent in pipeline mode, answers not read yet
+  bool skipped_ = false;        // see skipped()
   std::unordered_map<const Sql*, std::unique_ptr<SqlStatement>> sql_statements_[2];
 };
 

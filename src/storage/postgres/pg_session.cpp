@@ -8,6 +8,9 @@ namespace {
 
 // Parameters are sent as text (the server infers their types from the statement); the
 // statement runs at the first step() or run(), and its rows are read from the result.
+// run_later() queues it in the connection's pipeline (Connection::execute_later): the queue is
+// answered, and a failure in it thrown, by the session's next statement that waits, its next
+// savepoint boundary or the commit.
 class PgStatement final : public SqlStatement {
  public:
   PgStatement(Connection& conn, std::string sql) : conn_(conn), sql_(std::move(sql)) {}
@@ -24,6 +27,12 @@ class PgStatement final : public SqlStatement {
   std::int64_t run() override {
     execute();
     return result_.affected();
+  }
+  void run_later() override {
+    conn_.execute_later(sql_, params_);
+    executed_ = true;  // no result until reset()
+    result_ = Result();
+    row_ = -1;
   }
   std::int64_t int64(int column) const override { return result_.int64(row_, column); }
   std::string text(int column) const override { return result_.text(row_, column); }
@@ -79,20 +88,30 @@ SqlStatement& PgSession::prepare(const Sql& sql) {
   return *it->second;
 }
 
+// Statements queued before the savepoint are answered with its SAVEPOINT: a failure among them
+// is the unit's and is thrown before `work` runs. Those `work` queues are answered with its
+// RELEASE (or, if `work` throws, read and dropped before the ROLLBACK TO): a failure among
+// them undoes the savepoint only, as a failure of run() inside `work` would.
 void PgSession::savepoint(const std::function<void()>& work) {
   conn_.exec("SAVEPOINT nested");
   const bool clean = !conn_.has_failure();
   try {
     work();
+    conn_.exec("RELEASE SAVEPOINT nested");
   } catch (const PgTransient&) {
     throw;  // contention or a lost connection: the whole unit is rolled back and retried
   } catch (...) {
+    try {
+      conn_.drain();  // what `work` queued is undone below, whatever became of it
+    } catch (const PgTransient&) {
+      throw;  // as if the queued statement had failed inside `work`: the unit is retried
+    } catch (...) {
+    }
     conn_.exec("ROLLBACK TO SAVEPOINT nested; RELEASE SAVEPOINT nested");
     // A statement that failed inside the savepoint no longer dooms the transaction.
     if (clean) conn_.clear_failure();
     throw;
   }
-  conn_.exec("RELEASE SAVEPOINT nested");
 }
 
 }  // namespace commerce::postgres

@@ -205,7 +205,10 @@ class PostgresStorage final : public Storage {
     freed_.notify_one();
   }
 
-  // Commits. If the connection drops during COMMIT, the outcome is unknown: ask the server,
+  // Commits; statements the unit queued (SqlStatement::run_later) are answered with the
+  // COMMIT, which the server skips if one of them failed (that failure is thrown: the unit is
+  // known not to have committed). If the connection drops during COMMIT, the outcome is
+  // unknown: ask the server,
   // on a new connection, what became of transaction `xid`. Committed: done. Aborted: throw
   // PgTransient so the unit runs again. Still unknown at the deadline: Unavailable.
   void commit(Connection& conn, const std::string& xid, Clock::time_point deadline) {
@@ -213,7 +216,7 @@ class PostgresStorage final : public Storage {
       conn.exec("COMMIT");
       return;
     } catch (const PgTransient& t) {
-      if (xid.empty() || t.kind != PgTransient::Kind::kConnection) throw;
+      if (xid.empty() || t.kind != PgTransient::Kind::kConnection || conn.skipped()) throw;
     }
     for (int attempt = 0;; ++attempt) {
       std::string status;

@@ -38,7 +38,7 @@ void Transaction::update_product(const Product& p) {
   Query q(session_, kUpdateProduct);
   q.bind(1, p.name).bind(2, p.description).bind(3, p.price).bind(4, p.category).bind(5, p.brand);
   q.bind_name(6, to_string(p.status)).bind(7, p.attributes).bind(8, p.updated_at).bind(9, p.id);
-  q.run();
+  q.run_later();
 }
 
 std::optional<Product> Transaction::find_product(const std::string& id) {

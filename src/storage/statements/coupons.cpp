@@ -134,7 +134,7 @@ void Transaction::insert_coupon(const Coupon& c) {
   Query q(session_, kInsertCoupon);
   q.bind(1, c.id).bind(2, c.template_id).bind(3, c.code).bind(4, c.user_id);
   q.bind_name(5, to_string(c.status)).bind(6, c.order_id).bind(7, c.valid_until);
-  q.bind(8, c.issued_at).bind(9, c.updated_at).run();
+  q.bind(8, c.issued_at).bind(9, c.updated_at).run_later();
 }
 
 std::optional<Coupon> Transaction::find_coupon(const std::string& id) {

@@ -69,7 +69,7 @@ void Transaction::insert_points_entry(const PointsEntry& e) {
   Query q(session_, kInsertEntry);
   q.bind(1, e.id).bind(2, e.user_id).bind_name(3, to_string(e.kind)).bind(4, e.amount);
   q.bind(5, e.balance_after).bind(6, e.order_id).bind(7, e.reason).bind(8, e.request_id);
-  q.bind(9, e.created_at).run();
+  q.bind(9, e.created_at).run_later();
 }
 
 std::vector<PointsEntry> Transaction::find_points_entries_for_order(const std::string& order_id) {

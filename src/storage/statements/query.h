@@ -37,6 +37,11 @@ class Query {
 
   bool step() { return statement_.step(); }
   std::int64_t run() { return statement_.run(); }
+  // Runs a statement whose row count the caller does not need, possibly without waiting for
+  // the server (SqlStatement::run_later: its failure surfaces at the unit's next read,
+  // savepoint or commit, never after the commit). For plain inserts and updates only: never
+  // for a conditional update whose count decides what happens next.
+  void run_later() { statement_.run_later(); }
   // The first row's first column as an integer, `otherwise` if there is no row.
   std::int64_t single_int64(std::int64_t otherwise = 0) {
     return statement_.step() ? statement_.int64(0) : otherwise;

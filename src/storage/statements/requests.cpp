@@ -29,7 +29,7 @@ std::optional<RequestRecord> Transaction::find_request(const std::string& reques
 void Transaction::insert_request(const std::string& request_id, const RequestRecord& record,
                                  Timestamp now) {
   Query q(session_, kInsertRequest);
-  q.bind(1, request_id).bind(2, record.fingerprint).bind(3, record.result).bind(4, now).run();
+  q.bind(1, request_id).bind(2, record.fingerprint).bind(3, record.result).bind(4, now).run_later();
 }
 
 std::optional<std::string> Transaction::find_setting(const std::string& key) {
@@ -41,7 +41,7 @@ std::optional<std::string> Transaction::find_setting(const std::string& key) {
 
 void Transaction::put_setting(const std::string& key, const std::string& value) {
   Query q(session_, kPutSetting);
-  q.bind(1, key).bind(2, value).run();
+  q.bind(1, key).bind(2, value).run_later();
 }
 
 }  // namespace commerce
