@@ -92,7 +92,7 @@ bool Transaction::insert_order(const Order& o) {
 
 void Transaction::insert_order_items(const std::string& order_id,
                                      const std::vector<OrderItem>& items) {
-  kInsertOrderItems.insert(session_, items, [&](Query& q, int at, const OrderItem& i) {
+  kInsertOrderItems.insert_later(session_, items, [&](Query& q, int at, const OrderItem& i) {
     q.bind(at, order_id).bind(at + 1, i.product_id).bind(at + 2, i.name);
     q.bind(at + 3, i.unit_price).bind(at + 4, i.qty).bind(at + 5, i.line_total);
   });
@@ -158,7 +158,7 @@ bool Transaction::try_set_order_pricing(const std::string& order_id, Money disco
 }
 
 void Transaction::insert_order_audits(const std::vector<OrderAudit>& rows) {
-  kInsertOrderAudits.insert(session_, rows, [](Query& q, int at, const OrderAudit& a) {
+  kInsertOrderAudits.insert_later(session_, rows, [](Query& q, int at, const OrderAudit& a) {
     // from_status is NOT NULL: the first transition stores '' (a literal, never a null pointer).
     q.bind(at, a.id).bind(at + 1, a.order_id);
     q.bind_name(at + 2, a.from ? to_string(*a.from) : std::string_view(""));

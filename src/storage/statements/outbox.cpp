@@ -86,10 +86,10 @@ void Transaction::flush_events() {
   queued_events_.clear();
   const bool sqlite = session_.dialect() == SqlDialect::kSqlite;
   if (!sqlite) {
-    kLockEventKeys.insert(session_, events,
+    kLockEventKeys.insert_later(session_, events,
                           [](Query& q, int at, const Event& e) { q.bind(at, e.key); });
   }
-  kAppendEvents.insert(session_, events, [](Query& q, int at, const Event& e) {
+  kAppendEvents.insert_later(session_, events, [](Query& q, int at, const Event& e) {
     q.bind(at, e.id).bind(at + 1, e.type).bind(at + 2, e.schema_version).bind(at + 3, e.topic);
     q.bind(at + 4, e.key).bind(at + 5, e.occurred_at).bind(at + 6, e.request_id);
     q.bind(at + 7, e.payload);
@@ -152,7 +152,7 @@ bool Transaction::try_acquire_lease(const std::string& name, const std::string& 
 
 void Transaction::release_lease(const std::string& name, const std::string& owner) {
   Query q(session_, kReleaseLease);
-  q.bind(1, name).bind(2, owner).run();
+  q.bind(1, name).bind(2, owner).run_later();
 }
 
 bool Transaction::insert_inbox_message(const InboxRecord& r) {

@@ -43,18 +43,29 @@ class RowBatch {
   template <class Row, class Bind>
   std::int64_t insert(SqlSession& session, const std::vector<Row>& rows, Bind&& bind) const {
     std::int64_t inserted = 0;
+    each_chunk(session, rows, bind, [&](Query& q) { inserted += q.run(); });
+    return inserted;
+  }
+  // The same, where the caller needs no answer: the statements may be sent without waiting
+  // (SqlStatement::run_later); an error surfaces before the unit commits.
+  template <class Row, class Bind>
+  void insert_later(SqlSession& session, const std::vector<Row>& rows, Bind&& bind) const {
+    each_chunk(session, rows, bind, [](Query& q) { q.run_later(); });
+  }
+
+ private:
+  template <class Row, class Bind, class Run>
+  void each_chunk(SqlSession& session, const std::vector<Row>& rows, Bind& bind, Run run) const {
     for (std::size_t at = 0; at < rows.size(); at += kMaxRows) {
       const std::size_t n = std::min<std::size_t>(kMaxRows, rows.size() - at);
       Query q(session, sql_[n - 1]);
       for (std::size_t i = 0; i < n; ++i) {
         bind(q, static_cast<int>(i) * columns_ + 1, rows[at + i]);
       }
-      inserted += q.run();
+      run(q);
     }
-    return inserted;
   }
 
- private:
   int columns_;
   std::array<Sql, kMaxRows> sql_;
 };

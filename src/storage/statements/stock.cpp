@@ -48,7 +48,7 @@ const Sql kExpiredReservationOrders{
 
 void Transaction::insert_stock(const std::string& product_id) {
   Query q(session_, kInsertStock);
-  q.bind(1, product_id).run();
+  q.bind(1, product_id).run_later();
 }
 
 std::optional<StockLevel> Transaction::find_stock(const std::string& product_id) {
@@ -82,11 +82,11 @@ bool Transaction::try_adjust_stock(const std::string& product_id, std::int64_t d
 void Transaction::insert_stock_adjustment(const StockAdjustment& a) {
   Query q(session_, kInsertAdjustment);
   q.bind(1, a.id).bind(2, a.product_id).bind(3, a.delta).bind(4, a.reason).bind(5, a.created_at);
-  q.run();
+  q.run_later();
 }
 
 void Transaction::insert_reservations(const std::vector<Reservation>& rows) {
-  kInsertReservations.insert(session_, rows, [](Query& q, int at, const Reservation& r) {
+  kInsertReservations.insert_later(session_, rows, [](Query& q, int at, const Reservation& r) {
     q.bind(at, r.order_id).bind(at + 1, r.product_id).bind(at + 2, r.qty);
     q.bind(at + 3, r.expires_at).bind_name(at + 4, to_string(r.state));
   });
