@@ -149,7 +149,7 @@ def main(argv):
         lib, base = runs[name], runs.get(name.rsplit("/", 1)[0] + "/counting")
         a, b = ms(lib), ms(base)
         ratio = f"before/now {b / a:,.1f}x" if a and b else "n/a"
-        print(f"\nrelay stats() with {int(lib.get('pending', 0)):,} pending events: "
+        print(f"\nrelay stats(), {name.split('/')[1]}, {int(lib.get('pending', 0)):,} pending events: "
               f"{a or 0:.3f} ms; before (counting every row, as Unit.events().counts() does): "
               f"{b or 0:.3f} ms; {ratio}")
 

@@ -109,7 +109,8 @@ run memory "${sqlite_env[@]}" "$bin/commerce_bench_sqlite" --benchmark_filter='^
 # Search and pages on a catalog of $products products (seeded once, not timed).
 run search env COMMERCE_BENCH_PRODUCTS="$products" "$bin/commerce_bench_search"
 # The relay's stats() with $pending pending events beside the exact counts it used to run.
-run relay-stats env COMMERCE_BENCH_PENDING="$pending" "$bin/commerce_bench_relay_stats"
+run relay-stats env COMMERCE_BENCH_PENDING="$pending" "$bin/commerce_bench_relay_stats" \
+  --benchmark_filter='^relay_stats/sqlite/'
 
 if [[ -x "$bin/commerce_bench_postgres" ]]; then
   pgbin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
@@ -143,10 +144,14 @@ if [[ -x "$bin/commerce_bench_postgres" ]]; then
       yardstick postgres/clients:16 "$bin/commerce_yardstick_postgres" "$yurl" "$pg_yard_orders" 16 0
       yardstick postgres/clients:16/hot "$bin/commerce_yardstick_postgres" "$yurl" \
         "$pg_yard_orders" 16 1
-      "$psql_bin" "$COMMERCE_BENCH_PG_URL" -qXc 'DROP SCHEMA yardstick CASCADE' >&2 || true
+      "$psql_bin" "$COMMERCE_BENCH_PG_URL" -qXc 'DROP SCHEMA yardstick CASCADE' >/dev/null 2>&1 || true
     else
       echo "PostgreSQL yardstick: not built or no psql to give it a schema; skipped" >&2
     fi
+    # The relay's stats() on the same server, with the same backlog as on SQLite (the outbox
+    # tables are emptied first).
+    run relay-stats-pg env COMMERCE_BENCH_PENDING="$pending" "$bin/commerce_bench_relay_stats" \
+      --benchmark_filter='^relay_stats/postgres/'
   else
     echo "PostgreSQL: no server (set COMMERCE_BENCH_PG_URL); skipped" >&2
   fi
