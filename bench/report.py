@@ -50,6 +50,12 @@ def ms(b):
     return b["real_time"] if b and not b.get("error_occurred") else None
 
 
+def beside(runs, name, baseline):
+    """A ".../library" run, its milliseconds and those of its ".../<baseline>" sibling."""
+    lib = runs[name]
+    return lib, ms(lib), ms(runs.get(name.rsplit("/", 1)[0] + "/" + baseline))
+
+
 def fmt_rate(x):
     return "n/a" if x is None else f"{x:,.0f}"
 
@@ -138,19 +144,17 @@ def main(argv):
         print("\nproduct listing, first page of 50 (ms; before the indexes: the LIKE filter and "
               "price range walked in id order, by hand on the same file)")
         for name in searches:
-            lib, base = runs[name], runs.get(name.rsplit("/", 1)[0] + "/raw")
-            a, b = ms(lib), ms(base)
+            lib, a, b = beside(runs, name, "raw")
             ratio = f"{b / a:.0f}x faster" if a and b else "n/a"
             print(f"  {name.split('/')[1]:<14} {a or 0:9.2f} ms   before: {b or 0:9.2f} ms   "
                   f"{ratio}   ({int(lib.get('products', 0)):,} products, "
                   f"{int(lib.get('rows', 0))} rows)")
 
     for name in sorted(n for n in runs if n.startswith("relay_stats/") and n.endswith("/library")):
-        lib, base = runs[name], runs.get(name.rsplit("/", 1)[0] + "/counting")
-        a, b = ms(lib), ms(base)
+        lib, a, b = beside(runs, name, "counting")
         ratio = f"before/now {b / a:,.1f}x" if a and b else "n/a"
-        print(f"\nrelay stats(), {name.split('/')[1]}, {int(lib.get('pending', 0)):,} pending events: "
-              f"{a or 0:.3f} ms; before (counting every row, as Unit.events().counts() does): "
+        print(f"\nrelay stats(), {name.split('/')[1]}, {int(lib.get('pending', 0)):,} pending "
+              f"events: {a or 0:.3f} ms; before (counting every row, as Unit.events().counts() does): "
               f"{b or 0:.3f} ms; {ratio}")
 
     mem = [(n, b) for n, b in runs.items() if n.startswith("memory/")]
