@@ -174,6 +174,18 @@ void report(benchmark::State& state, std::int64_t orders, double seconds, std::i
   if (failed > 0) state.counters["refused"] = static_cast<double>(failed);
 }
 
+void exec_sqlite(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  try {
+    check_sqlite(sqlite3_open(path.c_str(), &db), db, "open");
+    check_sqlite(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), db, "exec");
+  } catch (...) {
+    sqlite3_close(db);
+    throw;
+  }
+  sqlite3_close(db);
+}
+
 int env_int(const char* name, int fallback) {
   const char* v = std::getenv(name);
   return v && *v ? std::atoi(v) : fallback;

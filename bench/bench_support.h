@@ -67,6 +67,10 @@ std::int64_t current_rss_kib();
 void report(benchmark::State& state, std::int64_t orders, double seconds,
             std::int64_t failed = 0);
 
+// Runs `sql` (one or more statements) on the SQLite file at `path` over a connection of its own
+// (for seeding by hand what is not measured); throws std::runtime_error with SQLite's message.
+void exec_sqlite(const std::string& path, const std::string& sql);
+
 // An integer from the environment, or `fallback`.
 int env_int(const char* name, int fallback);
 

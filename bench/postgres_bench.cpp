@@ -1,6 +1,10 @@
 // Orders per second on PostgreSQL with 16 clients: the library (commerce::postgres) beside the
 // same writes done by hand with libpq prepared statements, one transaction per order (two
 // around the gateway call), on the same server in the same run.
+// Names: postgres/<payment>/clients:16/<library|raw>: every order buys the same two products
+// (the hot-product case: the clients queue on those two stock rows);
+// postgres/points/clients:16/spread/library: order i buys pair (i mod 500, 7i mod 500) of 1,000
+// products, as the yardstick's non-hot run does (bench/yardstick/raw_orders_pg.cpp).
 // Needs COMMERCE_BENCH_PG_URL (run_benchmarks.sh starts a throw-away server); sizes from
 // COMMERCE_BENCH_ORDERS. Where the server loads pg_stat_statements, each case also reports
 // statements_per_order: what the server ran during the timed orders, BEGIN and COMMIT included.
@@ -340,7 +344,13 @@ bool RawPgOrders::place(const std::string& user, const std::string& coupon, cons
   return true;
 }
 
-void pg_scenario(benchmark::State& state, bool library, PayBy payment) {
+// The spread case's catalog: kSpreadPairs products priced like kProductA and as many like
+// kProductB (so every order's total is the same as in the hot case), fewer for small runs.
+constexpr int kSpreadPairs = 500;
+std::string spread_a(int k) { return kProductA + "-" + std::to_string(k); }
+std::string spread_b(int k) { return kProductB + "-" + std::to_string(k); }
+
+void pg_scenario(benchmark::State& state, bool library, PayBy payment, bool spread = false) {
   const std::string url = pg_url();
   if (url.empty()) {
     state.SkipWithError("COMMERCE_BENCH_PG_URL is not set");
@@ -358,6 +368,13 @@ void pg_scenario(benchmark::State& state, bool library, PayBy payment) {
     auto store = Store::open(open_postgres_storage(url, {.pool_size = kClients}), options);
     truncate_all(url);
     const Seed seed = seed_store(*store, std::min(orders, 1000), orders, 0);
+    const int pairs = std::min(orders, kSpreadPairs);
+    for (int k = 0; spread && k < pairs; ++k) {
+      store->catalog().create({.id = spread_a(k), .name = "Bench mug " + std::to_string(k),
+                               .price = kPriceA, .initial_stock = 1'000'000'000});
+      store->catalog().create({.id = spread_b(k), .name = "Bench spoon " + std::to_string(k),
+                               .price = kPriceB, .initial_stock = 1'000'000'000});
+    }
     std::vector<std::unique_ptr<RawPgOrders>> conns;
     if (!library) {
       store.reset();
@@ -370,8 +387,12 @@ void pg_scenario(benchmark::State& state, bool library, PayBy payment) {
     const double seconds = run_threads(kClients, [&](int t) {
       for (int i = t; i < orders; i += kClients) {
         const std::string user = user_id(i % seed.users);
-        const bool ok = library ? library_place(*store, user, seed.coupon(i), items, points)
-                                : conns[t]->place(user, seed.coupon(i), items, points, payment);
+        Items spread_items;
+        if (spread) spread_items = {{spread_a(i % pairs), 1}, {spread_b(i * 7 % pairs), 1}};
+        const Items& order_items = spread ? spread_items : items;
+        const bool ok =
+            library ? library_place(*store, user, seed.coupon(i), order_items, points)
+                    : conns[t]->place(user, seed.coupon(i), order_items, points, payment);
         if (ok) confirmed.fetch_add(1);
       }
     });
@@ -393,6 +414,11 @@ void register_all() {
       })->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
     }
   }
+  benchmark::RegisterBenchmark("postgres/points/clients:16/spread/library",
+                               [](benchmark::State& st) {
+                                 pg_scenario(st, true, PayBy::kPoints, /*spread=*/true);
+                               })
+      ->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
 }
 
 }  // namespace

@@ -3,8 +3,9 @@
 
 Usage: report.py RESULTS.json... [--markdown]
 Each file is Google Benchmark JSON output (--benchmark_format=json), optionally with a "load"
-entry added by run_benchmarks.sh under "context". Python-side results (python_bench.py) use the
-same layout.
+entry added by run_benchmarks.sh under "context". Python-side results (python_bench.py) and the
+yardsticks' results (run_benchmarks.sh turns their output line into yardstick-*.json, names
+yardstick/...) use the same layout.
 """
 import json
 import os
@@ -42,6 +43,17 @@ def rate(b):
     if b.get("error_occurred"):
         return None
     return b.get("orders_per_s") or b.get("events_per_s")
+
+
+def ms(b):
+    """Milliseconds of a timed run, or None if it failed or is missing."""
+    return b["real_time"] if b and not b.get("error_occurred") else None
+
+
+def beside(runs, name, baseline):
+    """A ".../library" run, its milliseconds and those of its ".../<baseline>" sibling."""
+    lib = runs[name]
+    return lib, ms(lib), ms(runs.get(name.rsplit("/", 1)[0] + "/" + baseline))
 
 
 def fmt_rate(x):
@@ -95,6 +107,27 @@ def main(argv):
         pair(f"place_order {pay} from Python, 1 thread", f"python/order/{pay}/NORMAL/threads:1",
              cxx, "C++ library, 1 thread", 0.8)
 
+    # Beside the yardstick (bench/yardstick/: the same business effect, 9 statements and one
+    # transaction an order, written by hand), run right after the library's orders.
+    ys = "yardstick/sqlite"
+    for label, lib_name, base_name, base_label, target in (
+            ("place_order points, NORMAL, 1 thread", "order/points/NORMAL/threads:1/library",
+             f"{ys}/NORMAL/threads:1", "yardstick, 1 thread", 0.4),
+            ("place_order points, NORMAL, 8 threads", "order/points/NORMAL/threads:8/library",
+             f"{ys}/NORMAL/threads:8", "yardstick, 8 threads", None),
+            ("place_order points, FULL, 1 thread", "order/points/FULL/threads:1/library",
+             f"{ys}/FULL/threads:1", "yardstick FULL, 1 thread", None),
+            ("place_order gateway (2 commits), NORMAL, 1 thread",
+             "order/gateway/NORMAL/threads:1/library", f"{ys}/NORMAL/threads:1/commits:2",
+             "yardstick, 2 commits", None),
+            ("place_order points, PostgreSQL, 16 clients (spread)",
+             "postgres/points/clients:16/spread/library", "yardstick/postgres/clients:16",
+             "yardstick, 16 clients", 0.4),
+            ("place_order points, PostgreSQL, 16 clients, hot product",
+             "postgres/points/clients:16/library", "yardstick/postgres/clients:16/hot",
+             "yardstick, hot product", 0.8)):
+        pair(label, lib_name, base_name, base_label, target)
+
     headers = ["scenario", "orders/s", "baseline", "baseline/s", "ratio", "target", "load (1,5,15m)"]
     print_table(headers, rows, md)
 
@@ -111,13 +144,18 @@ def main(argv):
         print("\nproduct listing, first page of 50 (ms; before the indexes: the LIKE filter and "
               "price range walked in id order, by hand on the same file)")
         for name in searches:
-            lib, base = runs[name], runs.get(name.rsplit("/", 1)[0] + "/raw")
-            ms = lambda b: b["real_time"] if b and not b.get("error_occurred") else None
-            a, b = ms(lib), ms(base)
+            lib, a, b = beside(runs, name, "raw")
             ratio = f"{b / a:.0f}x faster" if a and b else "n/a"
             print(f"  {name.split('/')[1]:<14} {a or 0:9.2f} ms   before: {b or 0:9.2f} ms   "
                   f"{ratio}   ({int(lib.get('products', 0)):,} products, "
                   f"{int(lib.get('rows', 0))} rows)")
+
+    for name in sorted(n for n in runs if n.startswith("relay_stats/") and n.endswith("/library")):
+        lib, a, b = beside(runs, name, "counting")
+        ratio = f"before/now {b / a:,.1f}x" if a and b else "n/a"
+        print(f"\nrelay stats(), {name.split('/')[1]}, {int(lib.get('pending', 0)):,} pending "
+              f"events: {a or 0:.3f} ms; before (counting every row, as Unit.events().counts() does): "
+              f"{b or 0:.3f} ms; {ratio}")
 
     mem = [(n, b) for n, b in runs.items() if n.startswith("memory/")]
     for name, b in mem:

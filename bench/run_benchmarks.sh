@@ -3,13 +3,21 @@
 # the baselines measured in the same run (bench/report.py).
 #
 #   bench/run_benchmarks.sh [--build-dir DIR] [--out DIR] [--smoke] [--memory-orders N]
-#                           [--orders N] [--markdown]
+#                           [--orders N] [--yardstick-orders N] [--pending N] [--markdown]
 #
 #   --build-dir   a build configured with -DCOMMERCE_BUILD_BENCH=ON (default: build-bench next
 #                 to this script's parent); the benchmark targets must be built.
 #   --smoke       tiny counts: checks that everything runs, measures nothing (used by ctest).
 #   --orders N    orders per order scenario (default 2000).
 #   --memory-orders N   orders in the peak-memory run (default 100000; the report uses 1000000).
+#   --yardstick-orders N   orders per SQLite yardstick run (default 20000; PostgreSQL: N / 4).
+#   --pending N   pending outbox events for the relay stats() run (default 2000000).
+#
+# The yardsticks (bench/yardstick/: minimal hand-written checkouts, 9 statements and one
+# transaction an order) run right after the library's order benchmarks of their storage, and the
+# table shows the library/yardstick ratios: SQLite NORMAL 1 and 8 threads, FULL 1 thread, two
+# commits (gateway), PostgreSQL 16 clients (orders spread over 1,000 products) and 16 clients on
+# one hot pair of products.
 #
 # Optional parts run when their pieces exist: PostgreSQL (commerce_bench_postgres, needs
 # COMMERCE_BENCH_PG_URL or a local initdb/pg_ctl to start a throw-away server), Kafka
@@ -22,6 +30,8 @@ out=""
 smoke=0
 orders=2000
 memory_orders=100000
+yard_orders=20000
+pending=2000000
 flash_buyers=10000
 products=1000000
 markdown=""
@@ -32,13 +42,15 @@ while [[ $# -gt 0 ]]; do
     --smoke) smoke=1; shift ;;
     --orders) orders="$2"; shift 2 ;;
     --memory-orders) memory_orders="$2"; shift 2 ;;
+    --yardstick-orders) yard_orders="$2"; shift 2 ;;
+    --pending) pending="$2"; shift 2 ;;
     --products) products="$2"; shift 2 ;;
     --markdown) markdown="--markdown"; shift ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
 if [[ $smoke -eq 1 ]]; then
-  orders=40; memory_orders=200; flash_buyers=300; products=2000
+  orders=40; memory_orders=200; flash_buyers=300; products=2000; yard_orders=40; pending=2000
 fi
 [[ -n "$out" ]] || out="$(mktemp -d "${TMPDIR:-/tmp}/commerce-bench-results.XXXXXX")"
 mkdir -p "$out"
@@ -57,19 +69,52 @@ run() {  # run NAME COMMAND...: the benchmark's JSON results go to $out/NAME.jso
   results+=("$out/$name.json")
 }
 
+yardstick() {  # yardstick NAME COMMAND...: its orders_per_s line to $out/yardstick-NAME.json (/ and : as -)
+  local name="$1"; shift
+  local load line status=0 file="$out/yardstick-${name//[\/:]/-}"
+  load="$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "== yardstick/$name (load $load)" >&2
+  line="$("$@" 2>"$file.err")" || status=$?
+  echo "   ${line:-exit $status: $(tail -1 "$file.err")}" >&2
+  python3 - "$name" "$status" "$load" "$file.json" "$line" "$*" <<'PY'
+import json, sys
+name, status, load, path, line, command = sys.argv[1:]
+fields = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
+b = {"name": "yardstick/" + name, "run_name": "yardstick/" + name, "command": command}
+if status == "0" and "orders_per_s" in fields:
+    b.update(orders_per_s=float(fields["orders_per_s"]), orders=int(fields["orders"]),
+             real_time=float(fields["seconds"]) * 1000, time_unit="ms")
+else:
+    b.update(error_occurred=True, error_message=f"exit {status}: {line or 'no result line'}")
+doc = {"context": {"load_avg": [float(x) for x in load.split()]}, "benchmarks": [b]}
+with open(path, "w") as f:
+    json.dump(doc, f, indent=1)
+PY
+  results+=("$file.json")
+}
+
 sqlite_env=(env COMMERCE_BENCH_ORDERS="$orders" COMMERCE_BENCH_FLASH_BUYERS="$flash_buyers"
             COMMERCE_BENCH_MEMORY_ORDERS="$memory_orders")
 run sqlite "${sqlite_env[@]}" "$bin/commerce_bench_sqlite" --benchmark_filter='^(census|order|flash_sale)/'
+# The SQLite yardstick right after the library's order runs: DBFILE ORDERS SYNC THREADS COMMITS.
+ydb="$COMMERCE_BENCH_DIR/yardstick.db"
+yardstick sqlite/NORMAL/threads:1 "$bin/commerce_yardstick_sqlite" "$ydb" "$yard_orders" normal 1 1
+yardstick sqlite/NORMAL/threads:8 "$bin/commerce_yardstick_sqlite" "$ydb" "$yard_orders" normal 8 1
+yardstick sqlite/FULL/threads:1 "$bin/commerce_yardstick_sqlite" "$ydb" "$yard_orders" full 1 1
+yardstick sqlite/NORMAL/threads:1/commits:2 "$bin/commerce_yardstick_sqlite" "$ydb" "$yard_orders" \
+  normal 1 2
+rm -f "$ydb" "$ydb-wal" "$ydb-shm"
 # Memory in a process of its own, so that no other scenario's allocations count in its peak.
 run memory "${sqlite_env[@]}" "$bin/commerce_bench_sqlite" --benchmark_filter='^memory/'
 # Search and pages on a catalog of $products products (seeded once, not timed).
 run search env COMMERCE_BENCH_PRODUCTS="$products" "$bin/commerce_bench_search"
+# The relay's stats() with $pending pending events beside the exact counts it used to run.
+run relay-stats env COMMERCE_BENCH_PENDING="$pending" "$bin/commerce_bench_relay_stats" \
+  --benchmark_filter='^relay_stats/sqlite/'
 
 if [[ -x "$bin/commerce_bench_postgres" ]]; then
-  if [[ -n "${COMMERCE_BENCH_PG_URL:-}" ]]; then
-    run postgres env COMMERCE_BENCH_ORDERS="$orders" "$bin/commerce_bench_postgres"
-  elif pgbin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)" &&
-       [[ -x "$pgbin/initdb" ]]; then
+  pgbin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
+  if [[ -z "${COMMERCE_BENCH_PG_URL:-}" && -n "$pgbin" && -x "$pgbin/initdb" ]]; then
     # A throw-away server on a Unix socket; initdb refuses root, so run it as `postgres` then.
     as_server=()
     [[ $(id -u) -eq 0 ]] && as_server=(runuser -u postgres --)
@@ -82,7 +127,31 @@ if [[ -x "$bin/commerce_bench_postgres" ]]; then
       -o "-p $port -k $pgdir -c listen_addresses='' -c max_connections=100" start >/dev/null
     cleanups+=('"${as_server[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m immediate stop >/dev/null 2>&1; rm -rf "$pgdir"')
     export COMMERCE_BENCH_PG_URL="postgresql://bench@/postgres?host=$pgdir&port=$port"
+  fi
+  if [[ -n "${COMMERCE_BENCH_PG_URL:-}" ]]; then
     run postgres env COMMERCE_BENCH_ORDERS="$orders" "$bin/commerce_bench_postgres"
+    # The PostgreSQL yardstick drops and creates its own tables (orders, stock, ...): it gets a
+    # schema of its own on the same server, dropped afterwards. CONNINFO ORDERS THREADS HOT.
+    psql_bin="$(command -v psql || echo "$pgbin/psql")"
+    if [[ -x "$bin/commerce_yardstick_postgres" && -x "$psql_bin" ]] &&
+       "$psql_bin" "$COMMERCE_BENCH_PG_URL" -qXc 'CREATE SCHEMA IF NOT EXISTS yardstick' >&2; then
+      case "$COMMERCE_BENCH_PG_URL" in
+        postgres://*\?* | postgresql://*\?*) yurl="$COMMERCE_BENCH_PG_URL&options=-csearch_path%3Dyardstick" ;;
+        postgres://* | postgresql://*) yurl="$COMMERCE_BENCH_PG_URL?options=-csearch_path%3Dyardstick" ;;
+        *) yurl="$COMMERCE_BENCH_PG_URL options=-csearch_path=yardstick" ;;
+      esac
+      pg_yard_orders=$(( yard_orders / 4 > 16 ? yard_orders / 4 : 16 ))
+      yardstick postgres/clients:16 "$bin/commerce_yardstick_postgres" "$yurl" "$pg_yard_orders" 16 0
+      yardstick postgres/clients:16/hot "$bin/commerce_yardstick_postgres" "$yurl" \
+        "$pg_yard_orders" 16 1
+      "$psql_bin" "$COMMERCE_BENCH_PG_URL" -qXc 'DROP SCHEMA yardstick CASCADE' >/dev/null 2>&1 || true
+    else
+      echo "PostgreSQL yardstick: not built or no psql to give it a schema; skipped" >&2
+    fi
+    # The relay's stats() on the same server, with the same backlog as on SQLite (the outbox
+    # tables are emptied first).
+    run relay-stats-pg env COMMERCE_BENCH_PENDING="$pending" "$bin/commerce_bench_relay_stats" \
+      --benchmark_filter='^relay_stats/postgres/'
   else
     echo "PostgreSQL: no server (set COMMERCE_BENCH_PG_URL); skipped" >&2
   fi

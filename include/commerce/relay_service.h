@@ -38,7 +38,7 @@ struct RelayProgress {
   std::string last_error;          // the sink's error of the last failed attempt, if any
   std::int64_t elapsed_ms = 0;     // since run() started
   double delivered_per_second = 0;  // delivered / elapsed
-  RelayStats stats;                // pending, lag, delivered, dead letters (whole outbox)
+  RelayStats stats;                // pending, lag, dead letters (whole outbox; see RelayStats)
   bool final = false;              // true for the report made as run() returns
 };
 

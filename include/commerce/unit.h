@@ -122,7 +122,8 @@ class UnitEvents {
   // Outbox events with seq > after_seq, by seq, at most `limit` (1..1000). Errors:
   // InvalidArgument naming "after_seq" (negative) or "limit".
   std::vector<Event> outbox(std::int64_t after_seq = 0, int limit = 100) const;
-  // Pending, delivered and dead-lettered counts and the oldest pending time.
+  // Pending, delivered and dead-lettered counts and the oldest pending time, exact: reads every
+  // outbox row (O(n); OutboxRelay::stats() gives the lag with index seeks).
   OutboxCounts counts() const;
 
  private:

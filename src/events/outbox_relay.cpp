@@ -515,14 +515,30 @@ void OutboxRelay::run(std::stop_token stop, const std::function<void(const Relay
   release_lease();
 }
 
-RelayStats OutboxRelay::stats() const {
-  OutboxCounts counts;
-  run_unit(storage_, Storage::Access::kRead, [&](Transaction& tx) { counts = tx.count_outbox(); });
-  RelayStats stats{counts.pending, counts.delivered, counts.dead_letters, counts.oldest_pending_at,
-                   0};
-  if (counts.pending > 0) {
-    stats.oldest_pending_age_ms = std::max<std::int64_t>(0, clock_.now() - counts.oldest_pending_at);
+RelayStats OutboxRelay::stats(std::int64_t count_cap) const {
+  if (count_cap < 1 || count_cap > RelayStats::kMaxCountCap) {
+    throw Error::invalid_argument("count_cap", fmt::format("must be 1..{}, got {}",
+                                                           RelayStats::kMaxCountCap, count_cap));
   }
+  OutboxPositions p;
+  run_unit(storage_, Storage::Access::kRead,
+           [&](Transaction& tx) { p = tx.read_outbox_positions(count_cap); });
+  RelayStats stats;
+  stats.last_seq = p.last_seq;
+  stats.oldest_pending_seq = p.oldest_pending_seq;
+  stats.pending = p.pending_in_window;
+  if (p.oldest_pending_seq > 0) {
+    stats.lag_seqs = std::max<std::int64_t>(1, p.last_seq - p.oldest_pending_seq + 1);
+    stats.pending_capped = stats.lag_seqs > count_cap;
+    stats.delivered_through_seq = p.oldest_pending_seq - 1;
+    stats.oldest_pending_at = p.oldest_pending_at;
+    stats.oldest_pending_age_ms = std::max<std::int64_t>(0, clock_.now() - p.oldest_pending_at);
+  } else {
+    stats.delivered_through_seq = p.last_seq;
+  }
+  stats.dead_letters = p.dead_in_window;
+  stats.dead_letters_capped =
+      p.first_dead_seq > 0 && p.last_dead_seq - p.first_dead_seq + 1 > count_cap;
   return stats;
 }
 

@@ -49,6 +49,18 @@ struct CouponUserIssues {
   std::int64_t coupons = 0;  // coupons issued from the template to the user (every status)
 };
 
+// Where the outbox's queue stands, read with index seeks only (read_outbox_positions): the
+// counts cover at most `count_cap` seqs from the first pending row / first dead letter.
+struct OutboxPositions {
+  std::int64_t oldest_pending_seq = 0;   // 0 if nothing is pending
+  Timestamp oldest_pending_at = 0;       // its occurred_at; 0 if nothing is pending
+  std::int64_t last_seq = 0;             // the newest stored event's seq; 0 if none
+  std::int64_t pending_in_window = 0;    // pending rows with seq in [oldest, oldest + cap)
+  std::int64_t first_dead_seq = 0;       // 0 if there are no dead letters
+  std::int64_t last_dead_seq = 0;
+  std::int64_t dead_in_window = 0;       // dead letters with seq in [first, first + cap)
+};
+
 // What one retention batch over a log ordered by seq did (Transaction::delete_delivered_events
 // and delete_finished_saga_logs).
 struct RetentionBatch {
@@ -195,7 +207,11 @@ class Transaction {
   // dead -> pending (attempts 0, due now) for every dead letter of `key` (of every key if
   // empty), deleting their dead-letter rows; returns how many rows it moved.
   std::int64_t requeue_dead_letters(const std::string& key);
+  // Exact counts: reads every outbox row (O(n); the relay's stats() uses the next instead).
   OutboxCounts count_outbox();
+  // The queue's positions and the counts within `count_cap` seqs of them (count_cap >= 1), in one
+  // statement of index seeks and bounded index ranges: its cost does not grow with the backlog.
+  OutboxPositions read_outbox_positions(std::int64_t count_cap);
   // Takes or renews the named lease for `owner` until `until`, where it is free, expired
   // (its until <= now) or already held by `owner`; false if another owner holds it.
   bool try_acquire_lease(const std::string& name, const std::string& owner, Timestamp now,

@@ -17,6 +17,11 @@
 namespace commerce::testing {
 namespace {
 
+// The delivered rows, counted exactly (RelayStats does not count them: it reads positions).
+std::int64_t delivered_rows(Store& store) {
+  return store.run_unit([](Unit& unit) { return unit.events().counts(); }).delivered;
+}
+
 std::vector<Event> all_events(Store& store) {
   return run_unit(commerce::detail::storage_of(store), Storage::Access::kRead,
                   [](Transaction& tx) { return tx.read_outbox(0, 100'000); });
@@ -269,17 +274,86 @@ TEST_P(StorageConformance, EventsRelayDeliversInOrderAndDeadLettersAPoison) {
   auto stats = relay.stats();
   EXPECT_EQ(stats.pending, 0);
   EXPECT_EQ(stats.dead_letters, 3);  // the poison and the two later ka events
-  EXPECT_EQ(stats.delivered, static_cast<std::int64_t>(events.size()) - 3);
+  EXPECT_EQ(delivered_rows(*store_), static_cast<std::int64_t>(events.size()) - 3);
   sink.poison = 0;
   EXPECT_EQ(relay.retry_dead_letters("ka"), 3);
   relay.drain();
-  EXPECT_EQ(relay.stats().delivered, static_cast<std::int64_t>(events.size()));
+  EXPECT_EQ(delivered_rows(*store_), static_cast<std::int64_t>(events.size()));
   std::vector<std::int64_t> ka;
   for (const auto& e : memory.events()) {
     if (e.key == "ka") ka.push_back(e.seq);
   }
   EXPECT_EQ(ka.size(), 4u);
   EXPECT_TRUE(std::is_sorted(ka.begin(), ka.end()));
+}
+
+// stats() reads the queue's positions with index seeks and counts within a cap of seqs: exact
+// while the backlog fits the cap, a flagged lower bound when it does not; alike on every adapter.
+TEST_P(StorageConformance, EventsRelayStatsReadPositionsAndCountUpToTheCap) {
+  MemorySink memory;
+  OutboxRelay relay(*store_, memory);
+  RelayStats s = relay.stats();
+  EXPECT_EQ(s.pending, 0);
+  EXPECT_EQ(s.lag_seqs, 0);
+  EXPECT_EQ(s.oldest_pending_seq, 0);
+  EXPECT_EQ(s.dead_letters, 0);
+
+  make_events(*store_, {"ka", "kb"}, 3);
+  const auto events = all_events(*store_);
+  ASSERT_GE(events.size(), 6u);
+  const auto n = static_cast<std::int64_t>(events.size());
+  const std::int64_t first = events.front().seq, last = events.back().seq;
+  s = relay.stats();
+  EXPECT_EQ(s.pending, n);
+  EXPECT_FALSE(s.pending_capped);
+  EXPECT_EQ(s.oldest_pending_seq, first);
+  EXPECT_EQ(s.last_seq, last);
+  EXPECT_EQ(s.lag_seqs, last - first + 1);
+  EXPECT_EQ(s.delivered_through_seq, first - 1);
+  EXPECT_EQ(s.oldest_pending_at, events.front().occurred_at);
+  clock_->advance(1500);
+  EXPECT_EQ(relay.stats().oldest_pending_age_ms, 1500);
+
+  const RelayStats capped = relay.stats(3);  // counts the pending rows among 3 seqs only
+  EXPECT_TRUE(capped.pending_capped);
+  EXPECT_EQ(capped.pending, 3);
+  EXPECT_EQ(capped.lag_seqs, last - first + 1);  // the upper bound stays exact
+
+  // The first two delivered, the next and the fifth dead: the positions move, counts follow.
+  write(*store_, [&](Transaction& tx) {
+    return tx.mark_events_delivered({events[0].seq, events[1].seq}, kStart);
+  });
+  for (const std::size_t i : {2u, 4u}) {
+    EXPECT_TRUE(write(*store_, [&](Transaction& tx) {
+      return tx.try_dead_letter_event(events[i].seq, 1, "boom", kStart, 0);
+    }));
+  }
+  s = relay.stats();
+  EXPECT_EQ(s.pending, n - 4);
+  EXPECT_EQ(s.oldest_pending_seq, events[3].seq);
+  EXPECT_EQ(s.delivered_through_seq, events[3].seq - 1);
+  EXPECT_EQ(s.dead_letters, 2);
+  EXPECT_FALSE(s.dead_letters_capped);
+  const RelayStats one = relay.stats(1);
+  EXPECT_TRUE(one.dead_letters_capped);  // two dead letters three seqs apart
+  EXPECT_EQ(one.dead_letters, 1);
+
+  std::vector<std::int64_t> rest;
+  for (const auto& e : events) rest.push_back(e.seq);
+  write(*store_, [&](Transaction& tx) { return tx.mark_events_delivered(rest, kStart); });
+  s = relay.stats();
+  EXPECT_EQ(s.pending, 0);
+  EXPECT_EQ(s.lag_seqs, 0);
+  EXPECT_EQ(s.oldest_pending_seq, 0);
+  EXPECT_EQ(s.oldest_pending_at, 0);
+  EXPECT_EQ(s.oldest_pending_age_ms, 0);
+  EXPECT_EQ(s.delivered_through_seq, last);
+  EXPECT_EQ(s.dead_letters, 2);
+
+  EXPECT_EQ(EXPECT_COMMERCE_ERROR(relay.stats(0), ErrorCode::kInvalidArgument), "count_cap");
+  EXPECT_EQ(EXPECT_COMMERCE_ERROR(relay.stats(RelayStats::kMaxCountCap + 1),
+                                  ErrorCode::kInvalidArgument),
+            "count_cap");
 }
 
 TEST_P(StorageConformance, EventsOneRelayLeaderAcrossStores) {

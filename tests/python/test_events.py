@@ -7,6 +7,8 @@ import threading
 from pathlib import Path
 from typing import Sequence
 
+import pytest
+
 import commerce_core as cc
 
 
@@ -25,7 +27,14 @@ def test_relay_to_memory_sink(store: cc.Store) -> None:
     types = [e.type for e in sink.events()]
     assert types[:2] == ["ProductCreated", "StockAdjusted"] or "ProductCreated" in types
     assert "StockReserved" in types
-    assert relay.stats().pending == 0 and relay.stats().delivered == len(sink)
+    stats = relay.stats()
+    assert stats.pending == 0 and not stats.pending_capped and stats.lag_seqs == 0
+    assert stats.delivered_through_seq == stats.last_seq == max(e.seq for e in sink.events())
+    assert store.run_unit(lambda unit: unit.events.counts()).delivered == len(sink)
+    capped = cc.OutboxRelay(store, sink).stats(count_cap=1)
+    assert capped.pending == 0 and not capped.pending_capped
+    with pytest.raises(cc.InvalidArgumentError, match="count_cap"):
+        relay.stats(count_cap=0)
     assert not relay.drain().progressed  # nothing left
     sink.clear()
     assert len(sink) == 0
@@ -102,7 +111,8 @@ def test_python_event_sink_batches_and_failures(store: cc.Store) -> None:
     failing.fail = False
     relay.drain()
     assert relay.stats().pending == 0
-    assert sum(len(b) for b in failing.batches) == relay.stats().delivered
+    delivered = store.run_unit(lambda unit: unit.events.counts()).delivered
+    assert sum(len(b) for b in failing.batches) == delivered
 
 
 def test_callback_and_json_lines_sinks(store: cc.Store, tmp_path: Path) -> None:

@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "commerce/event_sink.h"
 #include "commerce/invariants.h"
+#include "commerce/outbox_relay.h"
 #include "commerce/sqlite_storage.h"
 #include "commerce/store.h"
 #include "observed_storage.h"
@@ -145,6 +147,31 @@ TEST_F(QueryPlanTest, ProductTextSearchUsesTheTrigramIndex) {
 TEST_F(QueryPlanTest, ProductPriceRangeUsesThePriceIndex) {
   EXPECT_EQ(store_->catalog().list({.min_price = 500, .max_price = 1500}).items.size(), 1u);
   expect_seeks(log_->take(), "price>? AND price<?");
+}
+
+// The relay's figures do not count the backlog: every subquery of stats() is a min/max seek or a
+// bounded rowid range (the count within the cap), never a scan of the pending rows or the outbox.
+TEST_F(QueryPlanTest, RelayStatsSeeksInsteadOfCountingThePendingRows) {
+  MemorySink sink;
+  OutboxRelay relay(*store_, sink);
+  log_->take();
+  const RelayStats stats = relay.stats();
+  EXPECT_GT(stats.pending, 0);  // the orders' events
+  const auto selects = log_->take();
+  ASSERT_FALSE(selects.empty());
+  bool pending_range = false, dead_range = false;
+  for (const std::string& sql : selects) {
+    for (const std::string& line : query_plan(path_, sql)) {
+      // "SCAN CONSTANT ROW": the SELECT of scalar subqueries itself, one row, no table.
+      EXPECT_FALSE(line.starts_with("SCAN") && line != "SCAN CONSTANT ROW")
+          << sql << "\n  plan: " << line;
+      const bool range = line.ends_with("USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)");
+      pending_range = pending_range || (range && line.starts_with("SEARCH outbox_pending "));
+      dead_range = dead_range || (range && line.starts_with("SEARCH outbox_dead_letters "));
+    }
+  }
+  EXPECT_TRUE(pending_range) << "the pending count is not a bounded rowid range";
+  EXPECT_TRUE(dead_range) << "the dead-letter count is not a bounded rowid range";
 }
 
 }  // namespace

@@ -45,18 +45,25 @@ json batch_json(const RelayBatch& b) {
 
 json stats_json(const RelayStats& s) {
   return json{{"pending", s.pending},
-              {"delivered", s.delivered},
+              {"pending_capped", s.pending_capped},
+              {"oldest_pending_seq", s.oldest_pending_seq},
+              {"last_seq", s.last_seq},
+              {"lag_seqs", s.lag_seqs},
+              {"delivered_through_seq", s.delivered_through_seq},
               {"dead_letters", s.dead_letters},
+              {"dead_letters_capped", s.dead_letters_capped},
               {"oldest_pending_at", s.oldest_pending_at},
               {"lag_ms", s.oldest_pending_age_ms}};
 }
 
 std::string progress_line(const RelayBatch& totals, const RelayStats& s) {
   return fmt::format(
-      "relay: delivered {} this run ({} failed attempts, {} dead-lettered); outbox: {} pending, "
-      "lag {:.1f}s, {} delivered, {} dead letters",
-      totals.delivered, totals.failed, totals.dead_lettered + totals.parked, s.pending,
-      static_cast<double>(s.oldest_pending_age_ms) / 1000.0, s.delivered, s.dead_letters);
+      "relay: delivered {} this run ({} failed attempts, {} dead-lettered); outbox: {}{} pending, "
+      "lag {:.1f}s ({} events), delivered through seq {}, {}{} dead letters",
+      totals.delivered, totals.failed, totals.dead_lettered + totals.parked,
+      s.pending_capped ? "at least " : "", s.pending,
+      static_cast<double>(s.oldest_pending_age_ms) / 1000.0, s.lag_seqs, s.delivered_through_seq,
+      s.dead_letters_capped ? "at least " : "", s.dead_letters);
 }
 
 std::unique_ptr<EventSink> make_sink(const RelayArgs& args) {
@@ -141,9 +148,10 @@ void run_relay(Globals& globals, const RelayArgs& args) {
     }
     std::cout << fmt::format(
                      "relay: {} delivered ({:.0f}/s), {} failed attempts, {} dead-lettered; "
-                     "outbox: {} pending, lag {:.1f}s, {} dead letters{}",
+                     "outbox: {}{} pending, lag {:.1f}s, {} dead letters{}",
                      p.delivered, p.delivered_per_second, p.failed, p.dead_lettered,
-                     p.stats.pending, static_cast<double>(p.stats.oldest_pending_age_ms) / 1000.0,
+                     p.stats.pending_capped ? "at least " : "", p.stats.pending,
+                     static_cast<double>(p.stats.oldest_pending_age_ms) / 1000.0,
                      p.stats.dead_letters, p.final ? " (final)" : "")
               << (p.last_error.empty() ? "" : "; last error: " + p.last_error) << std::endl;
   };

@@ -2747,14 +2747,15 @@ class RelayBatch:
         ...
 class RelayStats:
     """
-    Outbox progress and lag figures.
+    Outbox progress and lag figures, read with index seeks; counts are
+    exact up to the cap given to OutboxRelay.stats() (see *_capped).
     """
     __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
     def __eq__(self, other: typing.Any) -> typing.Any:
         """
         True when every field is equal.
         """
-    def __init__(self, pending: int = ..., delivered: int = ..., dead_letters: int = ..., oldest_pending_at: int = ..., oldest_pending_age_ms: int = ...) -> None:
+    def __init__(self, pending: int = ..., pending_capped: bool = ..., oldest_pending_seq: int = ..., last_seq: int = ..., lag_seqs: int = ..., delivered_through_seq: int = ..., dead_letters: int = ..., dead_letters_capped: bool = ..., oldest_pending_at: int = ..., oldest_pending_age_ms: int = ...) -> None:
         """
         Creates a RelayStats; fields by position (in attribute order) or keyword, each defaulting to its zero value.
         """
@@ -2765,18 +2766,42 @@ class RelayStats:
     @property
     def dead_letters(self) -> int:
         """
-        Rows in the dead-letter table.
+        Rows in the dead-letter table; a lower bound if dead_letters_capped.
         """
     @dead_letters.setter
     def dead_letters(self, arg0: int) -> None:
         ...
     @property
-    def delivered(self) -> int:
+    def dead_letters_capped(self) -> bool:
         """
-        Rows acknowledged by a sink.
+        True if the dead letters span more seqs than the cap.
         """
-    @delivered.setter
-    def delivered(self, arg0: int) -> None:
+    @dead_letters_capped.setter
+    def dead_letters_capped(self, arg0: bool) -> None:
+        ...
+    @property
+    def delivered_through_seq(self) -> int:
+        """
+        Every event with seq <= this is delivered or dead-lettered.
+        """
+    @delivered_through_seq.setter
+    def delivered_through_seq(self, arg0: int) -> None:
+        ...
+    @property
+    def lag_seqs(self) -> int:
+        """
+        last_seq - oldest_pending_seq + 1, or 0: an upper bound of pending.
+        """
+    @lag_seqs.setter
+    def lag_seqs(self, arg0: int) -> None:
+        ...
+    @property
+    def last_seq(self) -> int:
+        """
+        The newest stored event's seq; 0 if none.
+        """
+    @last_seq.setter
+    def last_seq(self, arg0: int) -> None:
         ...
     @property
     def oldest_pending_age_ms(self) -> int:
@@ -2795,12 +2820,28 @@ class RelayStats:
     def oldest_pending_at(self, arg0: int) -> None:
         ...
     @property
+    def oldest_pending_seq(self) -> int:
+        """
+        0 if nothing is pending.
+        """
+    @oldest_pending_seq.setter
+    def oldest_pending_seq(self, arg0: int) -> None:
+        ...
+    @property
     def pending(self) -> int:
         """
-        Rows not yet delivered nor dead-lettered.
+        Rows not yet delivered nor dead-lettered; a lower bound if pending_capped.
         """
     @pending.setter
     def pending(self, arg0: int) -> None:
+        ...
+    @property
+    def pending_capped(self) -> bool:
+        """
+        True if lag_seqs exceeds the cap: pending was not fully counted.
+        """
+    @pending_capped.setter
+    def pending_capped(self, arg0: bool) -> None:
         ...
 class IncomingMessage:
     """
@@ -2972,9 +3013,11 @@ class OutboxRelay:
         """
         Publishes at most one batch of due events; returns what it did.
         """
-    def stats(self) -> RelayStats:
+    def stats(self, count_cap: int = 10000) -> RelayStats:
         """
-        Pending, lag, delivered, dead letters.
+        Pending, lag and dead letters, with index seeks and counts over at most count_cap
+        seqs (exact when they fit: see pending_capped). Raises InvalidArgumentError naming
+        count_cap unless 1 <= count_cap <= 100000000.
         """
 class RelayProgress:
     """

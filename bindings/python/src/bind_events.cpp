@@ -74,10 +74,23 @@ void bind_events(py::module_& m) {
       .finish()
       .def_property_readonly("progressed", &RelayBatch::progressed,
                              "True when the batch changed any row.");
-  ValueClass<RelayStats>(m, "RelayStats", "Outbox progress and lag figures.")
-      .field("pending", &RelayStats::pending, "Rows not yet delivered nor dead-lettered.")
-      .field("delivered", &RelayStats::delivered, "Rows acknowledged by a sink.")
-      .field("dead_letters", &RelayStats::dead_letters, "Rows in the dead-letter table.")
+  ValueClass<RelayStats>(m, "RelayStats",
+                         "Outbox progress and lag figures, read with index seeks; counts are\n"
+                         "exact up to the cap given to OutboxRelay.stats() (see *_capped).")
+      .field("pending", &RelayStats::pending,
+             "Rows not yet delivered nor dead-lettered; a lower bound if pending_capped.")
+      .field("pending_capped", &RelayStats::pending_capped,
+             "True if lag_seqs exceeds the cap: pending was not fully counted.")
+      .field("oldest_pending_seq", &RelayStats::oldest_pending_seq, "0 if nothing is pending.")
+      .field("last_seq", &RelayStats::last_seq, "The newest stored event's seq; 0 if none.")
+      .field("lag_seqs", &RelayStats::lag_seqs,
+             "last_seq - oldest_pending_seq + 1, or 0: an upper bound of pending.")
+      .field("delivered_through_seq", &RelayStats::delivered_through_seq,
+             "Every event with seq <= this is delivered or dead-lettered.")
+      .field("dead_letters", &RelayStats::dead_letters,
+             "Rows in the dead-letter table; a lower bound if dead_letters_capped.")
+      .field("dead_letters_capped", &RelayStats::dead_letters_capped,
+             "True if the dead letters span more seqs than the cap.")
       .field("oldest_pending_at", &RelayStats::oldest_pending_at, "0 if nothing is pending.")
       .field("oldest_pending_age_ms", &RelayStats::oldest_pending_age_ms,
              "now - oldest_pending_at; 0 if nothing is pending.")
@@ -198,7 +211,11 @@ void bind_events(py::module_& m) {
            "Publishes at most one batch of due events; returns what it did.")
       .def("drain", &OutboxRelay::drain, py::arg("max_batches") = 1000000, Release(),
            "Runs batches until one makes no progress; returns the sums.")
-      .def("stats", &OutboxRelay::stats, Release(), "Pending, lag, delivered, dead letters.")
+      .def("stats", &OutboxRelay::stats, py::arg("count_cap") = RelayStats::kDefaultCountCap,
+           Release(),
+           "Pending, lag and dead letters, with index seeks and counts over at most count_cap\n"
+           "seqs (exact when they fit: see pending_capped). Raises InvalidArgumentError naming\n"
+           "count_cap unless 1 <= count_cap <= 100000000.")
       .def("dead_letters", &OutboxRelay::dead_letters, py::arg("after_seq") = 0,
            py::arg("limit") = 100, Release(), "Dead letters with seq > after_seq, by seq.")
       .def("retry_dead_letters", &OutboxRelay::retry_dead_letters, py::arg("key") = "", Release(),

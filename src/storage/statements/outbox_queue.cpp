@@ -101,6 +101,27 @@ const Sql kOldestPending{
     .postgres = "SELECT o.occurred_at FROM outbox o WHERE o.state = 'pending' "
                 "ORDER BY o.seq LIMIT 1"};
 
+// The relay's figures without counting the backlog: every column is a min/max seek on a primary
+// key or the pending index (SQLite: outbox_pending's rowid; PostgreSQL: the partial index
+// outbox_pending), or a count over a seq range of at most ?1 seqs from the first pending row /
+// dead letter. Each column is its own scalar subquery so that SQLite answers each min()/max() as
+// one index seek (it does not for two aggregates in one SELECT).
+std::string positions_sql(const std::string& pending) {
+  const std::string first_pending = "(SELECT min(seq) FROM " + pending + ")";
+  const std::string first_dead = "(SELECT min(seq) FROM outbox_dead_letters)";
+  return "SELECT coalesce(" + first_pending + ", 0), "
+         "coalesce((SELECT occurred_at FROM outbox WHERE seq = " + first_pending + "), 0), "
+         "coalesce((SELECT max(seq) FROM outbox), 0), "
+         "(SELECT count(*) FROM " + pending + (pending == "outbox_pending" ? " WHERE" : " AND") +
+         " seq >= " + first_pending + " AND seq < " + first_pending + " + CAST(?1 AS BIGINT)), "
+         "coalesce(" + first_dead + ", 0), "
+         "coalesce((SELECT max(seq) FROM outbox_dead_letters), 0), "
+         "(SELECT count(*) FROM outbox_dead_letters WHERE seq >= " + first_dead +
+         " AND seq < " + first_dead + " + CAST(?1 AS BIGINT))";
+}
+const Sql kPositions{.text = positions_sql("outbox_pending"),
+                     .postgres = positions_sql("outbox WHERE state = 'pending'")};
+
 void append_number(std::string& out, std::int64_t n) {
   char buf[24];
   out.append(buf, std::to_chars(buf, buf + sizeof buf, n).ptr);
@@ -257,6 +278,22 @@ OutboxCounts Transaction::count_outbox() {
   Query oldest(session_, kOldestPending);
   if (oldest.step()) counts.oldest_pending_at = oldest.int64(0);
   return counts;
+}
+
+OutboxPositions Transaction::read_outbox_positions(std::int64_t count_cap) {
+  OutboxPositions p;
+  Query q(session_, kPositions);
+  q.bind(1, count_cap);
+  if (q.step()) {
+    p.oldest_pending_seq = q.int64(0);
+    p.oldest_pending_at = q.int64(1);
+    p.last_seq = q.int64(2);
+    p.pending_in_window = q.int64(3);
+    p.first_dead_seq = q.int64(4);
+    p.last_dead_seq = q.int64(5);
+    p.dead_in_window = q.int64(6);
+  }
+  return p;
 }
 
 }  // namespace commerce
