@@ -2,6 +2,7 @@
 // product_listing.cpp).
 #include "product_rows.h"
 #include "query.h"
+#include "row_batch.h"
 #include "storage/transaction.h"
 
 namespace commerce {
@@ -20,6 +21,10 @@ const Sql kUpdateProduct{
     "status = ?6, attributes = ?7, updated_at = ?8 WHERE id = ?9"};
 const Sql kFindProduct{.text = "SELECT " + kProductColumns + " FROM products WHERE id = ?1",
                        .lock_rows = true};
+// Several products by id in one statement (PostgreSQL: one round trip), locked as kFindProduct
+// locks one.
+const statements::RowBatch kFindProducts{
+    "SELECT " + kProductColumns + " FROM products WHERE id IN (VALUES", 1, ") ORDER BY id", true};
 const Sql kInsertCategory{"INSERT INTO categories(id, name) VALUES(?1, ?2) ON CONFLICT(id) DO NOTHING"};
 const Sql kFindCategory{.text = "SELECT id, name FROM categories WHERE id = ?1", .lock_rows = true};
 const Sql kListCategories{"SELECT id, name FROM categories ORDER BY id"};
@@ -46,6 +51,22 @@ std::optional<Product> Transaction::find_product(const std::string& id) {
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   return product_from(q);
+}
+
+std::vector<Product> Transaction::find_products(const std::vector<std::string>& ids) {
+  std::vector<Product> out;
+  if (session_.dialect() == SqlDialect::kSqlite) {
+    // No round trips to save: a lookup by key each costs less than SQLite's IN (VALUES ...),
+    // which builds a temporary table (callgrind: +32k instructions an order of 2 products).
+    for (const std::string& id : ids) {
+      if (auto product = find_product(id)) out.push_back(std::move(*product));
+    }
+    return out;
+  }
+  kFindProducts.select(
+      session_, ids, [](Query& q, int at, const std::string& id) { q.bind(at, id); },
+      [&](const Query& q) { out.push_back(product_from(q)); });
+  return out;
 }
 
 bool Transaction::insert_category(const Category& c) {

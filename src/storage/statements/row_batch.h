@@ -1,4 +1,4 @@
-// RowBatch: an insert of several rows in one statement. A unit of work that writes several rows
+// RowBatch: an insert of several rows in one statement (or a read of several keys in one). A unit of work that writes several rows
 // of one table (the events of an order's unit, its saga log lines, its audit rows) sends them as
 // one multi-row INSERT instead of one statement a row: one statement to prepare, step and
 // reset, and on PostgreSQL one round trip. The texts for 1..kMaxRows rows are made once, when
@@ -22,8 +22,11 @@ class RowBatch {
   static constexpr int kMaxRows = 16;
 
   // `head` is the statement up to VALUES ("INSERT INTO t(a, b) VALUES"), `columns` the number
-  // of parameters a row has, `tail` what follows the rows (e.g. " ON CONFLICT DO NOTHING").
-  RowBatch(const std::string& head, int columns, const std::string& tail = {}) : columns_(columns) {
+  // of parameters a row has, `tail` what follows the rows (e.g. " ON CONFLICT DO NOTHING");
+  // `lock_rows` as Sql::lock_rows (a read of keys: "SELECT ... WHERE id IN (VALUES", ")").
+  RowBatch(const std::string& head, int columns, const std::string& tail = {},
+           bool lock_rows = false)
+      : columns_(columns) {
     std::string text = head;
     for (int rows = 1; rows <= kMaxRows; ++rows) {
       text += rows == 1 ? " (" : ", (";
@@ -33,6 +36,7 @@ class RowBatch {
       }
       text += ")";
       sql_[rows - 1].text = text + tail;
+      sql_[rows - 1].lock_rows = lock_rows;
     }
   }
   RowBatch(const RowBatch&) = delete;
@@ -51,6 +55,16 @@ class RowBatch {
   template <class Row, class Bind>
   void insert_later(SqlSession& session, const std::vector<Row>& rows, Bind&& bind) const {
     each_chunk(session, rows, bind, [](Query& q) { q.run_later(); });
+  }
+
+  // Reads the rows of `keys`, kMaxRows keys a statement: `bind` as for insert(), then
+  // `on_row(query)` for each row returned.
+  template <class Key, class Bind, class OnRow>
+  void select(SqlSession& session, const std::vector<Key>& keys, Bind&& bind,
+              OnRow&& on_row) const {
+    each_chunk(session, keys, bind, [&](Query& q) {
+      while (q.step()) on_row(q);
+    });
   }
 
  private:
