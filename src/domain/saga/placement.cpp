@@ -21,7 +21,8 @@ namespace {
 constexpr std::size_t kMaxOrderItems = 100;
 
 // The order's lines at the products' current prices, and their sum. `items` come from
-// merge_items() (by product id): the products are read in one statement.
+// merge_items() (by product id), as find_products() wants them (PostgreSQL reads them in one
+// statement).
 std::pair<std::vector<OrderItem>, Money> price_lines(Transaction& tx,
                                                      const std::vector<LineItem>& items) {
   std::vector<std::string> ids;
