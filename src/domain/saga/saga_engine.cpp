@@ -91,7 +91,7 @@ void write_unit(Command& cmd, SagaSnapshot& s) {
     if (!tx.insert_saga(s.saga)) {
       throw Error::internal(fmt::format("order '{}' already has a saga", order.id));
     }
-    s.facts.new_order = false;  // written: later moves of this unit write as usual
+    s.facts.new_order = false;  // its rows are stored now; the snapshot says so
   } else if (w.saga_moved) {
     if (!tx.try_update_saga(s.saga, w.read_position)) throw SagaMoved{};
     s.saga.position = w.read_position + 1;
