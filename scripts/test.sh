@@ -147,6 +147,12 @@ for name in "${SUMMARY_LOGS[@]}"; do
   grep -E "tests passed|tests failed out of|Total Test time|The following tests FAILED|^[[:space:]]+[0-9]+ - |[0-9]+ (passed|failed)" \
     "$LOGS/$name.log" || echo "(no summary: see $LOGS/$name.log)"
 done
+# A failed stage's own last lines: the cause when it stopped before its runner's summary
+# (a package fetch, a build, a server that did not start).
+for name in ${FAILED[@]+"${FAILED[@]}"}; do
+  echo "---- $name failed; the last lines of $LOGS/$name.log:"
+  tail -n 40 "$LOGS/$name.log" 2>/dev/null || echo "(no log)"
+done
 if [ ${#FAILED[@]} -ne 0 ]; then
   echo "FAILED stages: ${FAILED[*]}"
   exit 1
