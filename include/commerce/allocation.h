@@ -76,11 +76,11 @@ std::shared_ptr<const AllocationStrategy> fewest_shipments_allocation();
 // as priority_allocation() fills them.
 std::shared_ptr<const AllocationStrategy> region_first_allocation();
 
-// Checks `plan` against `request` (the rules under AllocationStrategy::plan) and returns it
-// merged per (product_id, location_id), sorted by them. Throws InvalidArgument naming
-// "allocation_strategy" with what is wrong and the strategy's name.
+// Asks `strategy` for the plan of `request`, checks it (the rules under AllocationStrategy::plan)
+// and returns it merged per (product_id, location_id), sorted by them. Throws InvalidArgument
+// naming "allocation_strategy", with the strategy's name and what is wrong, when the plan breaks
+// a rule or plan() throws.
 std::vector<Allocation> checked_plan(const AllocationStrategy& strategy,
-                                     const AllocationRequest& request,
-                                     const std::vector<Allocation>& plan);
+                                     const AllocationRequest& request);
 
 }  // namespace commerce
