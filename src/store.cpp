@@ -135,6 +135,7 @@ std::unique_ptr<Store> Store::open(std::unique_ptr<Storage> storage, StoreOption
     throw Error::invalid_argument("reservation_ttl_ms", "must be positive");
   }
   detail::check_retention(options.retention);
+  if (!options.allocation_strategy) options.allocation_strategy = priority_allocation();
   if (options.read_only) storage = std::make_unique<ReadOnlyStorage>(std::move(storage));
   // An empty currency adopts the store's own (a new store needs one).
   const bool own_currency = options.currency.empty();

@@ -17,6 +17,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "commerce/allocation.h"
 #include "commerce/catalog.h"
 #include "commerce/clock.h"
 #include "commerce/coupons.h"
@@ -83,6 +84,13 @@ struct StoreOptions {
   std::shared_ptr<PaymentGateway> gateway;
   // Host-defined saga steps, gateway timeout and retries (commerce/saga.h).
   SagaOptions saga;
+  // How a reservation picks the stock locations each line takes units from
+  // (commerce/allocation.h): priority_allocation(), fewest_shipments_allocation(),
+  // region_first_allocation() or the host's own. Null: priority_allocation() (Store::open sets
+  // it). Its plan() is called from any thread that reserves, concurrently; every plan is checked
+  // (checked_plan) and a bad one fails the reservation with InvalidArgument naming
+  // "allocation_strategy", writing nothing.
+  std::shared_ptr<const AllocationStrategy> allocation_strategy;
   // Open for inspection only (issue 15): every call that writes fails with FailedPrecondition.
   // Store::open(location) opens SQLite read-only (SqliteOptions::read_only: nothing is created
   // or migrated, and it works on read-only media); over other storage the store refuses write
