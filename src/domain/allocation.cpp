@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <limits>
 #include <map>
 #include <string_view>
 #include <tuple>
@@ -21,6 +22,7 @@ namespace commerce {
 namespace {
 
 constexpr const char* kStrategyField = "allocation_strategy";
+constexpr std::int64_t kMaxUnits = std::numeric_limits<std::int64_t>::max();
 
 // A location as the strategies rank it (its priority and region are the same on every line).
 struct Location {
@@ -135,7 +137,9 @@ class FewestShipmentsAllocation final : public AllocationStrategy {
       std::int64_t best_units = 0;
       for (auto it = candidates.begin(); it != candidates.end(); ++it) {
         std::int64_t units = 0;
-        for (std::size_t i = 0; i < missing.size(); ++i) units += cover(*it, i);
+        for (std::size_t i = 0; i < missing.size(); ++i) {
+          if (__builtin_add_overflow(units, cover(*it, i), &units)) units = kMaxUnits;
+        }
         if (units > best_units) {
           best = it;
           best_units = units;
