@@ -309,7 +309,8 @@ void bind_store(py::module_& m) {
              const std::vector<py::object>& steps, const py::object& stock_step,
              std::int64_t gateway_timeout_ms, int attempts, std::int64_t backoff_initial_ms,
              std::int64_t backoff_max_ms, const std::optional<PostgresOptions>& postgres,
-             bool read_only, const std::optional<RetentionOptions>& retention) {
+             bool read_only, const std::optional<RetentionOptions>& retention,
+             const py::object& allocation_strategy) {
             const std::string where = location_string(location);
             StoreOptions options;
             options.read_only = read_only;
@@ -327,6 +328,9 @@ void bind_store(py::module_& m) {
             options.saga.attempts = attempts;
             options.saga.backoff_initial_ms = backoff_initial_ms;
             options.saga.backoff_max_ms = backoff_max_ms;
+            if (!allocation_strategy.is_none()) {
+              options.allocation_strategy = hold_python<AllocationStrategy>(allocation_strategy);
+            }
             if (postgres) {
 #ifdef COMMERCE_PY_WITH_POSTGRES
               if (!where.starts_with("postgresql://") && !where.starts_with("postgres://")) {
@@ -353,6 +357,7 @@ void bind_store(py::module_& m) {
           py::arg("attempts") = 4, py::arg("backoff_initial_ms") = std::int64_t{50},
           py::arg("backoff_max_ms") = std::int64_t{2000}, py::arg("postgres") = py::none(),
           py::arg("read_only") = false, py::arg("retention") = py::none(),
+          py::arg("allocation_strategy") = py::none(),
           "Opens (creating and migrating if needed) the store at `location`: a file path or\n"
           "\"sqlite:PATH\" for SQLite, or \"postgresql://...\" when built with PostgreSQL.\n"
           "`currency` is fixed when the store is first created (\"\": the currency the store\n"
@@ -366,10 +371,13 @@ void bind_store(py::module_& m) {
           "application name) applies to a postgresql:// location. `read_only` opens an\n"
           "existing store for inspection: writes raise FailedPreconditionError, nothing is\n"
           "created or migrated, and a SQLite file on read-only media opens. `retention`\n"
-          "(RetentionOptions) sets the windows of compact(). Opening an existing store never\n"
-          "waits for another process's write lock. Raises InvalidArgumentError (unknown\n"
-          "scheme, options), FailedPreconditionError (another currency; a file that is not a\n"
-          "store, newer than this library, unreadable for its permissions), UnavailableError.")
+          "(RetentionOptions) sets the windows of compact(). `allocation_strategy` (an\n"
+          "AllocationStrategy: a built-in such as fewest_shipments_allocation() or a Python\n"
+          "subclass) picks the stock locations of each reservation; None: priority_allocation().\n"
+          "Opening an existing store never waits for another process's write lock. Raises\n"
+          "InvalidArgumentError (unknown scheme, options), FailedPreconditionError (another\n"
+          "currency; a file that is not a store, newer than this library, unreadable for its\n"
+          "permissions), UnavailableError.")
       .def_property_readonly("catalog", &Store::catalog,
                              py::return_value_policy::reference_internal, "The Catalog service.")
       .def_property_readonly("stock", &Store::stock, py::return_value_policy::reference_internal,
@@ -403,6 +411,12 @@ void bind_store(py::module_& m) {
       .def_property_readonly(
           "url", &Store::url,
           "Where the data lives, e.g. \"sqlite:/var/lib/shop.db\" (no credentials).")
+      .def_property_readonly(
+          "allocation_strategy",
+          [](const Store& self) {
+            return std::const_pointer_cast<AllocationStrategy>(self.options().allocation_strategy);
+          },
+          "The AllocationStrategy reservations plan with (priority_allocation() by default).")
       .def_property_readonly(
           "currency", [](const Store& self) { return self.options().currency; },
           "The store's ISO 4217 currency code.")

@@ -32,6 +32,8 @@ void bind_store(py::module_& m);
 // Registers the Store class without its methods, so that bindings made before bind_store (the
 // relay's constructor) name it in their signatures.
 void declare_store(py::module_& m);
+// Allocation strategies: their values, the subclassable base, the built-ins, checked_plan.
+void bind_allocation(py::module_& m);
 // Orders, payments, saga steps, invariants.
 void bind_orders(py::module_& m);
 // Event sinks, the outbox relay, the inbox.

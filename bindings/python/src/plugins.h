@@ -1,5 +1,5 @@
 // plugins.h: trampolines that let Python subclass the library's plug-in interfaces (payment
-// gateways, saga steps, event sinks).
+// gateways, saga steps, event sinks, allocation strategies).
 //
 // The library calls plug-ins from its own threads with the GIL released, so every trampoline
 // takes the GIL first. A Python exception never crosses into C++ as a Python object: it is turned
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bindings.h"
+#include "commerce/allocation.h"
 #include "commerce/event_sink.h"
 #include "commerce/orders.h"
 #include "commerce/payments.h"
@@ -114,6 +115,34 @@ class PySagaStep : public SagaStep {
     call_override<SagaStep>(this, "compensate", ErrorCode::kUnavailable, ctx.idempotency_key, true,
                             ctx.order, ctx.idempotency_key);
   }
+};
+
+// A Python exception in plan() refuses the plan: checked_plan() (and so the reservation) fails
+// with InvalidArgument naming "allocation_strategy", writing nothing. name() is optional: the
+// Python class's name by default.
+class PyAllocationStrategy : public AllocationStrategy {
+ public:
+  std::string name() const override {
+    py::gil_scoped_acquire gil;
+    py::object result = call_override<AllocationStrategy>(
+        this, "name", ErrorCode::kInvalidArgument, kSubject, false);
+    if (result.is_none()) {
+      const py::handle self = py::detail::get_object_handle(
+          static_cast<const AllocationStrategy*>(this),
+          py::detail::get_type_info(typeid(AllocationStrategy)));
+      return py::str(py::type::of(self).attr("__name__")).cast<std::string>();
+    }
+    return cast_result<std::string>(result, "name", kSubject);
+  }
+  std::vector<Allocation> plan(const AllocationRequest& request) const override {
+    py::gil_scoped_acquire gil;
+    py::object result = call_override<AllocationStrategy>(
+        this, "plan", ErrorCode::kInvalidArgument, kSubject, true, request);
+    return cast_result<std::vector<Allocation>>(result, "plan", kSubject);
+  }
+
+ private:
+  static constexpr const char* kSubject = "allocation_strategy";
 };
 
 // A sink implementing the whole batch interface. A Python exception fails the whole batch.
