@@ -80,8 +80,8 @@ class AllocationStrategy {
 // cannot give all of it.
 std::shared_ptr<const AllocationStrategy> priority_allocation();
 // One location that can fill every line from its available units if there is one (the first by
-// priority); otherwise the fewest locations, chosen greedily (the one whose available units cover
-// the most remaining units first, ties by priority), each line split among them in that order.
+// priority); otherwise few locations, chosen greedily (the one whose available units cover the
+// most remaining units first, ties by priority), each line split among them in that order.
 std::shared_ptr<const AllocationStrategy> fewest_shipments_allocation();
 // Locations in the order's region first (by priority), then the others (by priority), filled
 // as priority_allocation() fills them. An order without a region is filled by priority.
