@@ -294,7 +294,9 @@ Page<Product> Catalog::list(const ProductFilter& filter, const std::string& curs
   if (filter.max_price) detail::check_not_negative("max_price", *filter.max_price);
   detail::check_text("text", filter.text, detail::kMaxNameBytes, false);
   detail::check_option_filter(filter.options);
-  if (filter.parent_id && !filter.parent_id->empty()) detail::check_id("parent_id", *filter.parent_id);
+  if (filter.parent_id && !filter.parent_id->empty()) {
+    detail::check_id("parent_id", *filter.parent_id);
+  }
   return run_unit(ctx_.storage, Storage::Access::kRead, [&](Transaction& tx) {
     return detail::make_page(tx.list_products(filter, after, limit + 1), limit);
   });

@@ -531,8 +531,9 @@ void variant_cases(CaseList& c) {
     variant.name = v;
     s.catalog().add_variant("tee", variant);
   });
-  c.request_ids("add_variant",
-                [](Store& s, const Seed&, S v) { s.catalog().add_variant("tee", good_variant(), v); });
+  c.request_ids("add_variant", [](Store& s, const Seed&, S v) {
+    s.catalog().add_variant("tee", good_variant(), v);
+  });
   const std::vector<std::pair<std::string, OptionValues>> bad_options = {
       {"missing_axis", {{"size", "M"}}},
       {"unknown_axis", {{"size", "M"}, {"colour", "blue"}, {"fit", "slim"}}},

@@ -3,6 +3,7 @@ commerce-core bindings (pybind11); import the package commerce_core instead.
 """
 from __future__ import annotations
 import commerce_core._page
+import builtins
 import typing
 __all__: list = ['Ack', 'AckStatus', 'CallbackSink', 'Catalog', 'Category', 'Clock', 'CompactionReport', 'Coupon', 'CouponApplication', 'CouponBook', 'CouponKind', 'CouponStatus', 'CouponTemplate', 'DEFAULT_PAGE_SIZE', 'DeadLetter', 'ErrorCode', 'Event', 'EventSink', 'EventSinkBase', 'FakeGateway', 'Inbox', 'InboxContext', 'InboxOutcome', 'IncomingMessage', 'InvariantRepair', 'InvariantReport', 'InvariantViolation', 'JsonLinesSink', 'KafkaSink', 'KafkaSinkCounters', 'LineItem', 'MAX_PAGE_SIZE', 'ManualClock', 'MemorySink', 'OptionAxis', 'Order', 'OrderAudit', 'OrderBook', 'OrderItem', 'OrderStatus', 'OutboxCounts', 'OutboxRelay', 'Payment', 'PaymentGateway', 'PaymentOutcome', 'PaymentRequest', 'PaymentResult', 'PaymentStatus', 'PointsEntry', 'PointsEntryKind', 'PointsLedger', 'PostgresOptions', 'Product', 'ProductStatus', 'Reason', 'RecoveryReport', 'RelayBatch', 'RelayProgress', 'RelayService', 'RelayStats', 'RepairReport', 'Reservation', 'ReservationState', 'RetentionOptions', 'SagaLogEntry', 'SagaRecord', 'SagaState', 'SagaStep', 'StockAdjustment', 'StockLedger', 'StockLevel', 'Store', 'SystemClock', 'TopicNaming', 'Unit', 'UnitEvents', 'UnitLookups', 'UnitPoints', 'UnitStock', 'VariantAvailability', 'WITH_KAFKA', 'WITH_POSTGRES', 'envelope_json', 'new_id', 'parse_envelope_json', 'parse_incoming_message', 'read_json_lines', 'sqlite_schema_version']
 class ErrorCode:
@@ -3887,7 +3888,7 @@ class Catalog:
         keep their price snapshot. Raises NotFoundError, InvalidArgumentError,
         FailedPreconditionError (deleted products cannot change), ConflictError.
         """
-    def variants(self, product_id: str) -> list[VariantAvailability]:
+    def variants(self, product_id: str) -> builtins.list[VariantAvailability]:
         """
         The product's page: its variants (not deleted, by id) with the units available
         now, as VariantAvailability; a product without axes is its own one variant.
