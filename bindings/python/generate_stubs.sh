@@ -43,7 +43,9 @@ generated="$out/commerce_core/_core.pyi"
 # Post-processing, only where pybind11-stubgen's text is not valid for mypy or leaves a fact out:
 # - value classes are unhashable (__hash__ = None): mypy accepts that in the form typeshed uses;
 # - classes bound with py::is_final() cannot be subclassed at runtime: they get @typing.final,
-#   read from the module itself.
+#   read from the module itself;
+# - in a class with a method named `list` (Catalog), `list[...]` in the methods after it would
+#   name that method: there it is written `builtins.list[...]`.
 "$PY" - "$generated" <<'POSTPROCESS'
 import re
 import sys
@@ -58,6 +60,16 @@ BASETYPE = 1 << 10  # Py_TPFLAGS_BASETYPE
 for name, obj in vars(core).items():
     if isinstance(obj, type) and not obj.__flags__ & BASETYPE:
         text = re.sub(rf"^class {name}\b", f"@typing.final\nclass {name}", text, flags=re.M)
+
+def builtin_lists(match: re.Match) -> str:
+    head, rest = match.group(1), match.group(2)
+    return head + re.sub(r"(?<![\w.])list\[", "builtins.list[", rest)
+
+
+text, shadowed = re.subn(r"(^    def list\(.*?$)(.*?)(?=^\S|\Z)", builtin_lists, text,
+                         flags=re.M | re.S)
+if shadowed:
+    text = text.replace("import typing\n", "import builtins\nimport typing\n", 1)
 open(path, "w").write(text)
 POSTPROCESS
 

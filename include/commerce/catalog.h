@@ -3,8 +3,16 @@
 // Products carry the host's own string ids (a SKU). Prices are Money in the store's currency;
 // changing a price never touches placed orders, which keep a snapshot. Deletion is soft.
 // Catalog is thread-safe: every call is one storage transaction.
+//
+// Variants (docs/variants.md): a product may have option axes (size: S/M/L, colour: red/blue).
+// Its variants are products too, each a row with its own id, price, status and stock, naming
+// its parent in `parent_id` and one allowed value per axis of the parent in `options`. Orders,
+// reservations and stock name the variant's id like any product's. A product with axes is not
+// itself orderable; a product without axes is its own sellable unit, as before.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +30,16 @@ struct Context;
 
 enum class ProductStatus { kActive, kInactive, kDeleted };
 
+// An option axis of a product: its name and its allowed values, in the order shown.
+struct OptionAxis {
+  std::string name;                 // 1..64 bytes of UTF-8 text without control characters
+  std::vector<std::string> values;  // 1..100 distinct values, each as `name` is checked
+  bool operator==(const OptionAxis&) const = default;
+};
+
+// A variant's option values: axis name -> value.
+using OptionValues = std::map<std::string, std::string>;
+
 struct Product {
   std::string id;
   std::string name;
@@ -31,6 +49,9 @@ struct Product {
   std::string brand;
   ProductStatus status = ProductStatus::kActive;
   std::string attributes = "{}";  // free-form JSON object text
+  std::string parent_id;          // a variant's product; empty for a top-level product
+  OptionValues options;           // a variant's value on each axis of its parent; else empty
+  std::vector<OptionAxis> axes;   // a product with variants: its option axes; else empty
   Timestamp created_at = 0;
   Timestamp updated_at = 0;
 
@@ -47,6 +68,27 @@ struct NewProduct {
   ProductStatus status = ProductStatus::kActive;
   std::string attributes = "{}";  // a JSON object
   std::int64_t initial_stock = 0;  // units on hand at creation, >= 0
+  // Option axes (at most 8, distinct names): the product is then sold through its variants
+  // (Catalog::add_variant) and is not itself orderable. Fixed at creation.
+  std::vector<OptionAxis> axes;
+};
+
+// A variant of a product with option axes. Its description, category, brand and attributes are
+// its parent's at creation; change them (and price, status, name) with Catalog::update.
+struct NewVariant {
+  std::string id;          // required, as NewProduct::id; unique among all products
+  OptionValues options;    // exactly one allowed value for each axis of the parent
+  Money price = 0;         // >= 0
+  ProductStatus status = ProductStatus::kActive;
+  std::int64_t initial_stock = 0;  // units on hand at creation, >= 0
+  std::string name;  // empty: the parent's name and the values, "T-shirt (M, red)" in axis order
+};
+
+// A variant on its product's page with the units that can be ordered now (stock available).
+struct VariantAvailability {
+  Product variant;
+  std::int64_t available = 0;
+  bool operator==(const VariantAvailability&) const = default;
 };
 
 // Fields left empty are not changed.
@@ -65,7 +107,9 @@ struct ProductChanges {
 // them. Rare matches are found through indexes, so a page costs about the same at a million
 // products as at a thousand: a text of 3 or more characters through trigram indexes, a price
 // range through a price index (docs/performance.md, "Search"); a text of 1-2 characters is
-// checked row by row.
+// checked row by row. `options` lists variants having every given axis value (at most 8 pairs),
+// found through the option values' index; `parent_id` set to "" lists top-level products only,
+// set to a product id that product's variants only.
 struct ProductFilter {
   std::optional<std::string> category;
   std::optional<std::string> brand;
@@ -73,6 +117,8 @@ struct ProductFilter {
   std::optional<Money> max_price;
   std::optional<ProductStatus> status;
   std::string text;
+  OptionValues options;
+  std::optional<std::string> parent_id;
 };
 
 struct Category {
@@ -90,9 +136,19 @@ class Catalog {
   explicit Catalog(const detail::Context& ctx) : ctx_(ctx) {}
 
   // Creates a product, its stock row (with `initial_stock` on hand) and a ProductCreated event.
-  // Errors: InvalidArgument (a field, naming it), FailedPrecondition if the id exists,
-  // NotFound if the category does not exist, Conflict (request_id reused).
+  // Errors: InvalidArgument (a field, naming it; "axes" for bad option axes), FailedPrecondition
+  // if the id exists, NotFound if the category does not exist, Conflict (request_id reused).
   Product create(const NewProduct& product, const std::string& request_id = {});
+
+  // Adds a variant of `parent_id` (a product with option axes): a product row naming its
+  // parent, with its own stock row (`initial_stock` on hand) and a ProductCreated event that
+  // carries parent_id and options. Errors: InvalidArgument naming "options" (not exactly one
+  // allowed value per axis of the parent) or another field; NotFound (parent); FailedPrecondition
+  // naming the parent if it has no axes or is deleted, naming "options" if another variant of
+  // the parent has the same values, naming the id if it exists; Conflict (request_id reused).
+  // Nothing is written on an error.
+  Product add_variant(const std::string& parent_id, const NewVariant& variant,
+                      const std::string& request_id = {});
 
   // Applies the set fields of `changes`. Errors: NotFound, InvalidArgument, FailedPrecondition
   // (deleted products cannot be changed), Conflict.
@@ -100,11 +156,17 @@ class Catalog {
                  const std::string& request_id = {});
 
   // Soft delete: status becomes kDeleted; the product can no longer be ordered. Idempotent.
-  // Errors: NotFound, Conflict.
+  // Removing a product with variants removes its variants too (each with a ProductDeleted
+  // event), in the same unit. Errors: NotFound, Conflict.
   Product remove(const std::string& id, const std::string& request_id = {});
 
   // Errors: NotFound, InvalidArgument.
   Product get(const std::string& id) const;
+
+  // The product's page: its variants (any status but deleted, by id) with the units available
+  // now; a product without axes is its own one variant. A variant's id gives its own entry.
+  // Errors: NotFound, InvalidArgument.
+  std::vector<VariantAvailability> variants(const std::string& product_id) const;
 
   // Products matching `filter`, ordered by id. Errors: InvalidArgument (bad cursor or limit).
   Page<Product> list(const ProductFilter& filter = {}, const std::string& cursor = {},

@@ -8,6 +8,7 @@
 #include "event_writer.h"
 #include "idempotency.h"
 #include "json_codec.h"
+#include "option_checks.h"
 #include "pagination.h"
 #include "validate.h"
 
@@ -51,6 +52,69 @@ Product find_live_product(Command& cmd, const std::string& id) {
   return *product;
 }
 
+// A variant's events name its parent and options; a top-level product's carry neither, as
+// before variants existed.
+void add_variant_fields(json& payload, const Product& product) {
+  if (product.parent_id.empty()) return;
+  payload["parent_id"] = product.parent_id;
+  payload["options"] = product.options;
+}
+
+// The request's fingerprint of a new product: without the variant fields a top-level product
+// without axes leaves empty, so a request recorded before variants existed keeps its fingerprint.
+json fingerprint_of(const Product& product) {
+  json j = product;
+  for (const char* key : {"parent_id", "options", "axes"}) {
+    if (j[key].empty() || j[key] == "") j.erase(key);
+  }
+  return j;
+}
+
+void check_initial_stock(std::int64_t initial_stock) {
+  if (initial_stock < 0 || initial_stock > 1'000'000'000) {
+    throw Error::invalid_argument("initial_stock", "must be 0..1000000000");
+  }
+}
+
+// Inserts the new product (a variant: its option values too), its stock row with
+// `initial_stock` on hand, and their events. Throws FailedPrecondition naming the id if it
+// exists, naming "options" if the variant's parent has a variant with its options.
+Product insert_new_product(Command& cmd, Product row, std::int64_t initial_stock) {
+  Transaction& tx = cmd.tx;
+  row.created_at = row.updated_at = cmd.now;
+  if (!tx.insert_product(row)) {
+    if (row.parent_id.empty() || tx.find_product(row.id)) {
+      throw Error::failed_precondition(Reason::kNone, row.id,
+                                       fmt::format("product '{}' already exists", row.id));
+    }
+    throw Error::failed_precondition(
+        Reason::kNone, "options",
+        fmt::format("product '{}' already has a variant with these options", row.parent_id));
+  }
+  if (!row.options.empty()) tx.insert_option_values(row.id, row.options);
+  tx.insert_stock(row.id);
+  json created = {{"product_id", row.id}, {"price", row.price}, {"status", row.status}};
+  add_variant_fields(created, row);
+  detail::emit(cmd, "ProductCreated", row.id, created);
+  if (initial_stock > 0) {
+    if (!tx.try_adjust_stock(row.id, initial_stock)) {
+      throw Error::internal(fmt::format("new stock row of '{}' refused its initial stock", row.id));
+    }
+    tx.insert_stock_adjustment({new_id(cmd.now), row.id, initial_stock, "initial", cmd.now});
+    detail::emit(cmd, "StockAdjusted", row.id,
+                 {{"product_id", row.id}, {"delta", initial_stock}, {"reason", "initial"}});
+  }
+  return row;
+}
+
+// Marks the product deleted, with its event.
+void mark_deleted(Command& cmd, Product& product) {
+  product.status = ProductStatus::kDeleted;
+  product.updated_at = cmd.now;
+  cmd.tx.update_product(product);
+  detail::emit(cmd, "ProductDeleted", product.id, {{"product_id", product.id}});
+}
+
 }  // namespace
 
 Product Catalog::create(const NewProduct& spec, const std::string& request_id) {
@@ -62,39 +126,73 @@ Product Catalog::create(const NewProduct& spec, const std::string& request_id) {
                   .category = spec.category,
                   .brand = spec.brand,
                   .status = spec.status,
-                  .attributes = spec.attributes};
+                  .attributes = spec.attributes,
+                  .axes = spec.axes};
   check_product_fields(product);
   if (spec.status == ProductStatus::kDeleted) {
     throw Error::invalid_argument("status", "a new product cannot be deleted");
   }
-  if (spec.initial_stock < 0 || spec.initial_stock > 1'000'000'000) {
-    throw Error::invalid_argument("initial_stock", "must be 0..1000000000");
-  }
+  check_initial_stock(spec.initial_stock);
+  detail::check_option_axes(spec.axes);
   const json call = {{"op", "catalog.create"},
-                     {"product", product},
+                     {"product", fingerprint_of(product)},
                      {"initial_stock", spec.initial_stock}};
   return run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
     Command cmd{tx, ctx_, ctx_.clock.now(), request_id};
     return detail::once_per_request(cmd, call, [&] {
       require_category(cmd, product.category);
-      Product row = product;
-      row.created_at = row.updated_at = cmd.now;
-      if (!tx.insert_product(row)) {
-        throw Error::failed_precondition(Reason::kNone, row.id,
-                                         fmt::format("product '{}' already exists", row.id));
+      return insert_new_product(cmd, product, spec.initial_stock);
+    });
+  });
+}
+
+Product Catalog::add_variant(const std::string& parent_id, const NewVariant& spec,
+                             const std::string& request_id) {
+  detail::check_id("parent_id", parent_id);
+  detail::check_id("id", spec.id);
+  detail::check_option_filter(spec.options);
+  detail::check_not_negative("price", spec.price);
+  if (spec.status == ProductStatus::kDeleted) {
+    throw Error::invalid_argument("status", "a new variant cannot be deleted");
+  }
+  check_initial_stock(spec.initial_stock);
+  if (!spec.name.empty()) detail::check_text("name", spec.name, detail::kMaxNameBytes, true);
+  const json call = {{"op", "catalog.add_variant"},
+                     {"parent_id", parent_id},
+                     {"id", spec.id},
+                     {"options", spec.options},
+                     {"price", spec.price},
+                     {"status", spec.status},
+                     {"initial_stock", spec.initial_stock},
+                     {"name", spec.name}};
+  return run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+    Command cmd{tx, ctx_, ctx_.clock.now(), request_id};
+    return detail::once_per_request(cmd, call, [&] {
+      // Locked: a concurrent remove() of the parent either sees this variant or refuses it.
+      const Product parent = find_live_product(cmd, parent_id);
+      if (parent.status == ProductStatus::kDeleted) {
+        throw Error::failed_precondition(Reason::kIllegalTransition, parent_id,
+                                         fmt::format("product '{}' is deleted", parent_id));
       }
-      tx.insert_stock(row.id);
-      detail::emit(cmd, "ProductCreated", row.id,
-                   {{"product_id", row.id}, {"price", row.price}, {"status", row.status}});
-      if (spec.initial_stock > 0) {
-        if (!tx.try_adjust_stock(row.id, spec.initial_stock)) {
-          throw Error::internal(fmt::format("new stock row of '{}' refused its initial stock", row.id));
-        }
-        tx.insert_stock_adjustment({new_id(cmd.now), row.id, spec.initial_stock, "initial", cmd.now});
-        detail::emit(cmd, "StockAdjusted", row.id,
-                     {{"product_id", row.id}, {"delta", spec.initial_stock}, {"reason", "initial"}});
+      if (parent.axes.empty()) {
+        throw Error::failed_precondition(
+            Reason::kNone, parent_id,
+            fmt::format("product '{}' has no option axes to have variants on", parent_id));
       }
-      return row;
+      detail::check_variant_options(parent.axes, spec.options);
+      Product variant{.id = spec.id,
+                      .name = spec.name.empty() ? detail::variant_name(parent, spec.options)
+                                                : spec.name,
+                      .description = parent.description,
+                      .price = spec.price,
+                      .category = parent.category,
+                      .brand = parent.brand,
+                      .status = spec.status,
+                      .attributes = parent.attributes,
+                      .parent_id = parent_id,
+                      .options = spec.options};
+      check_product_fields(variant);
+      return insert_new_product(cmd, std::move(variant), spec.initial_stock);
     });
   });
 }
@@ -129,6 +227,7 @@ Product Catalog::update(const std::string& id, const ProductChanges& changes,
       payload.erase("description");
       payload.erase("attributes");
       payload["product_id"] = id;
+      add_variant_fields(payload, product);
       detail::emit(cmd, "ProductUpdated", id, payload);
       return product;
     });
@@ -143,10 +242,12 @@ Product Catalog::remove(const std::string& id, const std::string& request_id) {
     return detail::once_per_request(cmd, call, [&] {
       Product product = find_live_product(cmd, id);
       if (product.status == ProductStatus::kDeleted) return product;
-      product.status = ProductStatus::kDeleted;
-      product.updated_at = cmd.now;
-      tx.update_product(product);
-      detail::emit(cmd, "ProductDeleted", id, {{"product_id", id}});
+      mark_deleted(cmd, product);
+      if (!product.axes.empty()) {
+        for (Product& variant : tx.find_variants(id)) {
+          if (variant.status != ProductStatus::kDeleted) mark_deleted(cmd, variant);
+        }
+      }
       return product;
     });
   });
@@ -161,6 +262,28 @@ Product Catalog::get(const std::string& id) const {
   });
 }
 
+std::vector<VariantAvailability> Catalog::variants(const std::string& product_id) const {
+  detail::check_id("product_id", product_id);
+  return run_unit(ctx_.storage, Storage::Access::kRead, [&](Transaction& tx) {
+    auto product = tx.find_product(product_id);
+    if (!product) throw Error::not_found("product", product_id);
+    std::vector<Product> sold;
+    if (product->axes.empty()) {
+      sold.push_back(std::move(*product));
+    } else {
+      sold = tx.find_variants(product_id);
+      std::erase_if(sold, [](const Product& v) { return v.status == ProductStatus::kDeleted; });
+    }
+    std::vector<VariantAvailability> out;
+    out.reserve(sold.size());
+    for (Product& variant : sold) {
+      const auto level = tx.find_stock(variant.id);
+      out.push_back({std::move(variant), level ? level->available : 0});
+    }
+    return out;
+  });
+}
+
 Page<Product> Catalog::list(const ProductFilter& filter, const std::string& cursor,
                             int limit) const {
   detail::check_limit(limit);
@@ -170,6 +293,10 @@ Page<Product> Catalog::list(const ProductFilter& filter, const std::string& curs
   if (filter.min_price) detail::check_not_negative("min_price", *filter.min_price);
   if (filter.max_price) detail::check_not_negative("max_price", *filter.max_price);
   detail::check_text("text", filter.text, detail::kMaxNameBytes, false);
+  detail::check_option_filter(filter.options);
+  if (filter.parent_id && !filter.parent_id->empty()) {
+    detail::check_id("parent_id", *filter.parent_id);
+  }
   return run_unit(ctx_.storage, Storage::Access::kRead, [&](Transaction& tx) {
     return detail::make_page(tx.list_products(filter, after, limit + 1), limit);
   });

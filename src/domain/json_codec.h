@@ -21,8 +21,11 @@ COMMERCE_JSON_ENUM(CouponKind, parse_coupon_kind)
 COMMERCE_JSON_ENUM(CouponStatus, parse_coupon_status)
 #undef COMMERCE_JSON_ENUM
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Product, id, name, description, price, category, brand, status,
-                                   attributes, created_at, updated_at)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(OptionAxis, name, values)
+// With defaults: results recorded before variants existed have no parent_id, options or axes.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Product, id, name, description, price, category,
+                                                brand, status, attributes, parent_id, options,
+                                                axes, created_at, updated_at)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LineItem, product_id, qty)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(StockLevel, product_id, on_hand, reserved, available, sold)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PointsEntry, id, user_id, kind, amount, balance_after, order_id,

@@ -8,6 +8,7 @@
 #include "idempotency.h"
 #include "json_codec.h"
 #include "ledger_steps.h"
+#include "option_checks.h"
 #include "validate.h"
 
 namespace commerce {
@@ -42,11 +43,7 @@ std::vector<Reservation> reserve_stock(Command& cmd, const std::string& order_id
     if (!new_order) {
       auto product = cmd.tx.find_product(item.product_id);
       if (!product) throw Error::not_found("product", item.product_id);
-      if (product->status != ProductStatus::kActive) {
-        throw Error::failed_precondition(
-            Reason::kInactive, item.product_id,
-            fmt::format("product '{}' is {}", item.product_id, to_string(product->status)));
-      }
+      require_orderable(*product);
     }
     if (!cmd.tx.try_reserve_stock(item.product_id, item.qty)) {
       auto level = cmd.tx.find_stock(item.product_id);

@@ -93,13 +93,18 @@ class Transaction {
   void put_setting(const std::string& key, const std::string& value);
 
   // --- catalog
-  // Returns false (and changes nothing) if a product with this id exists.
+  // Returns false (and changes nothing) if a product with this id exists, or (a variant) another
+  // variant of its parent has its options.
   bool insert_product(const Product& product);
   void update_product(const Product& product);
   std::optional<Product> find_product(const std::string& id);
   // The products of `ids` (sorted, distinct) that exist, by id: on PostgreSQL in one statement
   // per 16 ids, on SQLite by key one after the other.
   std::vector<Product> find_products(const std::vector<std::string>& ids);
+  // The variant's option values as rows (what the listing's option filter reads).
+  void insert_option_values(const std::string& product_id, const OptionValues& options);
+  // The variants of `parent_id` in every status, by id, locked (write units).
+  std::vector<Product> find_variants(const std::string& parent_id);
   // Products matching `filter` with id > after_id, by id, at most `limit`.
   std::vector<Product> list_products(const ProductFilter& filter,
                                              const std::string& after_id, int limit);

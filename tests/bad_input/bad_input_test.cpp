@@ -501,9 +501,104 @@ void order_cases(CaseList& c) {
   }
 }
 
+NewVariant good_variant() {
+  return {.id = "tee-m-blue", .options = {{"size", "M"}, {"colour", "blue"}}, .price = 100};
+}
+
+// Variants of the seeded "tee" (axes size S/M, colour red/blue; variant tee-s-red exists).
+void variant_cases(CaseList& c) {
+  using S = const std::string&;
+  c.ids("add_variant_parent", "parent_id",
+        [](Store& s, const Seed&, S v) { s.catalog().add_variant(v, good_variant()); });
+  c.ids("add_variant_id", "id", [](Store& s, const Seed&, S v) {
+    auto variant = good_variant();
+    variant.id = v;
+    s.catalog().add_variant("tee", variant);
+  });
+  c.strings("add_variant_value", "options", bad_texts(64, true), [](Store& s, const Seed&, S v) {
+    auto variant = good_variant();
+    variant.options["size"] = v;
+    s.catalog().add_variant("tee", variant);
+  });
+  c.strings("add_variant_axis", "options", bad_texts(64, true), [](Store& s, const Seed&, S v) {
+    auto variant = good_variant();
+    variant.options.erase("size");
+    variant.options[v] = "M";
+    s.catalog().add_variant("tee", variant);
+  });
+  c.strings("add_variant_name", "name", bad_texts(512, false), [](Store& s, const Seed&, S v) {
+    auto variant = good_variant();
+    variant.name = v;
+    s.catalog().add_variant("tee", variant);
+  });
+  c.request_ids("add_variant", [](Store& s, const Seed&, S v) {
+    s.catalog().add_variant("tee", good_variant(), v);
+  });
+  const std::vector<std::pair<std::string, OptionValues>> bad_options = {
+      {"missing_axis", {{"size", "M"}}},
+      {"unknown_axis", {{"size", "M"}, {"colour", "blue"}, {"fit", "slim"}}},
+      {"unknown_value", {{"size", "XL"}, {"colour", "blue"}}},
+      {"none", {}}};
+  for (const auto& [label, options] : bad_options) {
+    c.add("add_variant_options_" + label, [options](Store& s, const Seed&) {
+      auto variant = good_variant();
+      variant.options = options;
+      s.catalog().add_variant("tee", variant);
+    }, "options");
+  }
+  c.add("add_variant_options_taken", [](Store& s, const Seed&) {
+    auto variant = good_variant();
+    variant.options = {{"size", "S"}, {"colour", "red"}};
+    s.catalog().add_variant("tee", variant);
+  }, "options", ErrorCode::kFailedPrecondition);
+  c.add("add_variant_parent_without_axes",
+        [](Store& s, const Seed&) { s.catalog().add_variant("mug", good_variant()); }, "mug",
+        ErrorCode::kFailedPrecondition);
+  c.add("add_variant_parent_unknown",
+        [](Store& s, const Seed&) { s.catalog().add_variant("ghost", good_variant()); }, "ghost",
+        ErrorCode::kNotFound);
+  c.add("add_variant_id_taken", [](Store& s, const Seed&) {
+    auto variant = good_variant();
+    variant.id = "mug";
+    s.catalog().add_variant("tee", variant);
+  }, "mug", ErrorCode::kFailedPrecondition);
+  c.add("add_variant_price_minus_one", [](Store& s, const Seed&) {
+    auto variant = good_variant();
+    variant.price = -1;
+    s.catalog().add_variant("tee", variant);
+  }, "price");
+  c.add("add_variant_initial_stock_minus_one", [](Store& s, const Seed&) {
+    auto variant = good_variant();
+    variant.initial_stock = -1;
+    s.catalog().add_variant("tee", variant);
+  }, "initial_stock");
+  const std::vector<std::pair<std::string, std::vector<OptionAxis>>> bad_axes = {
+      {"axis_twice", {{"size", {"S"}}, {"size", {"M"}}}},
+      {"value_twice", {{"size", {"S", "S"}}}},
+      {"no_values", {{"size", {}}}},
+      {"empty_name", {{"", {"S"}}}},
+      {"empty_value", {{"size", {""}}}},
+      {"too_many", std::vector<OptionAxis>(9, OptionAxis{"a", {"x"}})}};
+  for (const auto& [label, axes] : bad_axes) {
+    c.add("create_axes_" + label, [axes](Store& s, const Seed&) {
+      auto p = good_product();
+      p.axes = axes;
+      s.catalog().create(p);
+    }, "axes");
+  }
+  // Ordering the product with axes itself.
+  c.add("place_parent_with_axes", [](Store& s, const Seed&) {
+    s.orders().place({.user_id = "alice", .items = {{"tee", 1}}});
+  }, "tee", ErrorCode::kFailedPrecondition);
+  c.add("reserve_parent_with_axes",
+        [](Store& s, const Seed&) { s.stock().reserve("order-9", {{"tee", 1}}); }, "tee",
+        ErrorCode::kFailedPrecondition);
+}
+
 std::vector<BadCase> all_cases() {
   CaseList c;
   catalog_cases(c);
+  variant_cases(c);
   stock_cases(c);
   points_cases(c);
   coupon_cases(c);
@@ -552,6 +647,12 @@ class SeededStore {
     s.catalog().create({.id = "pricey", .name = "Priceless", .price = kMax, .initial_stock = 5});
     s.catalog().create(
         {.id = "pricey2", .name = "Nearly priceless", .price = kMax - 1, .initial_stock = 5});
+    s.catalog().create(
+        {.id = "tee", .name = "Tee", .axes = {{"size", {"S", "M"}}, {"colour", {"red", "blue"}}}});
+    s.catalog().add_variant("tee", {.id = "tee-s-red",
+                                    .options = {{"size", "S"}, {"colour", "red"}},
+                                    .price = 100,
+                                    .initial_stock = 3});
     s.stock().reserve("order-1", {{"mug", 2}});
     s.points().charge("alice", 5000, "charge-alice");
     s.points().use("alice", 100, "order-p");

@@ -81,6 +81,38 @@ TEST_F(CliTest, InitIsRepeatableAndKeepsTheCurrency) {
   EXPECT_EQ(late.json()["currency"], "KRW");
 }
 
+// Variants: a product with axes, its variants with their stock, the page and the listing's
+// option filter.
+TEST_F(CliTest, ProductVariantsCanBeAddedShownAndListed) {
+  const json tee = ok({"product", "create", "tee", "--name", "Tee", "--price", "20000", "--axis",
+                       "size=S,M,L", "--axis", "colour=red,blue"});
+  EXPECT_EQ(tee["axes"], json::parse(R"([{"name":"size","values":["S","M","L"]},)"
+                                     R"({"name":"colour","values":["red","blue"]}])"));
+  const json red = ok({"product", "add-variant", "tee", "tee-m-red", "--option", "size=M",
+                       "--option", "colour=red", "--price", "21000", "--stock", "4"});
+  EXPECT_EQ(red["parent_id"], "tee");
+  EXPECT_EQ(red["options"], (json{{"colour", "red"}, {"size", "M"}}));
+  EXPECT_EQ(red["name"], "Tee (M, red)");
+  ok({"product", "add-variant", "tee", "tee-l-blue", "--option", "size=L", "--option",
+      "colour=blue", "--price", "21000"});
+
+  const json page = ok({"product", "variants", "tee"});
+  ASSERT_EQ(page["items"].size(), 2u);
+  EXPECT_EQ(page["items"][1]["id"], "tee-m-red");
+  EXPECT_EQ(page["items"][1]["available"], 4);
+  const json reds = ok({"product", "list", "--option", "colour=red"});
+  ASSERT_EQ(reds["items"].size(), 1u);
+  EXPECT_EQ(reds["items"][0]["id"], "tee-m-red");
+  EXPECT_EQ(ok({"product", "list", "--parent", "tee"})["items"].size(), 2u);
+  EXPECT_EQ(ok({"product", "list", "--top-level"})["items"].size(), 1u);
+
+  EXPECT_EQ(fails({"product", "add-variant", "tee", "x", "--option", "size=XL", "--option",
+                   "colour=red", "--price", "1"},
+                  4)["subject"],
+            "options");
+  EXPECT_EQ(fails({"product", "list", "--option", "colour"}, 4)["subject"], "options");
+}
+
 TEST_F(CliTest, ProductsCanBeCreatedChangedListedAndRemoved) {
   ok({"product", "add-category", "kitchen", "--name", "Kitchen"});
   const json mug =

@@ -12,6 +12,7 @@
 #include "commerce/postgres_storage.h"
 #include "commerce/store.h"
 #include "pg_test_support.h"
+#include "storage/postgres/pg_schema.h"
 
 namespace commerce {
 namespace {
@@ -81,6 +82,43 @@ TEST(PostgresSchema, RunTimeRoleNeedsOnlyDataRightsOnceMigrated) {
   }
   pgtest::query(url, "DROP OWNED BY " + role);
   pgtest::query(url, "DROP ROLE " + role);
+}
+
+// Migration 8 adds variants: a database made at version 7 keeps its products as top-level
+// products without axes, each still its own sellable unit with its stock and reservations, and
+// takes variants from then on.
+TEST(PostgresSchema, ProductsBeforeVariantsStayTopLevelAndSellable) {
+  const std::string url = pgtest::empty_database_url();
+  {
+    postgres::Connection conn(url, 10, "migration-test");
+    postgres::migrate(conn, 7);
+  }
+  pgtest::query(url, R"sql(
+INSERT INTO products VALUES('mug', 'Mug', 'Holds coffee', 1000, '', 'Acme', 'active', '{}', 10, 20);
+INSERT INTO stock VALUES('mug', 5, 2, 1);
+INSERT INTO reservations(order_id, product_id, qty, expires_at, state)
+  VALUES('o1', 'mug', 2, 99999999999999, 'live');
+)sql");
+  auto store = Store::open(open_postgres_storage(url));
+  const Product mug = store->catalog().get("mug");
+  EXPECT_EQ(mug.updated_at, 20);
+  EXPECT_TRUE(mug.parent_id.empty());
+  EXPECT_TRUE(mug.options.empty());
+  EXPECT_TRUE(mug.axes.empty());
+  EXPECT_EQ(store->stock().level("mug"), (StockLevel{"mug", 5, 2, 3, 1}));
+  EXPECT_EQ(store->catalog().variants("mug"), (std::vector<VariantAvailability>{{mug, 3}}));
+  EXPECT_EQ(store->catalog().list({.parent_id = ""}).items, (std::vector<Product>{mug}));
+  store->stock().reserve("o2", {{"mug", 3}});
+  EXPECT_EQ(store->stock().level("mug").available, 0);
+  store->catalog().create({.id = "tee", .name = "Tee", .axes = {{"size", {"S", "M"}}}});
+  store->catalog().add_variant("tee", {.id = "tee-s", .options = {{"size", "S"}}});
+  EXPECT_EQ(store->catalog().list({.options = {{"size", "S"}}}).items.at(0).id, "tee-s");
+  try {
+    store->catalog().add_variant("tee", {.id = "tee-s2", .options = {{"size", "S"}}});
+    ADD_FAILURE() << "a second variant took the options of tee-s";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.subject(), "options");
+  }
 }
 
 TEST(PostgresSchema, BadUrlsAndOptionsAreInvalidArguments) {

@@ -4,8 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "commerce/error.h"
 #include "commerce/sqlite_storage.h"
 #include "commerce/storage.h"
+#include "commerce/store.h"
 #include "scratch_dir.h"
 #include "storage/sqlite/sqlite_connection.h"
 #include "storage/sqlite/sqlite_schema.h"
@@ -127,6 +129,45 @@ INSERT INTO outbox(seq, id, type, schema_version, topic, key, occurred_at, reque
                   "sql LIKE '%WITHOUT ROWID%'");
   ASSERT_TRUE(q.step());
   EXPECT_EQ(q.int64(0), 4);
+}
+
+// Version 9 adds variants: a store made at version 8 keeps its products as top-level products
+// without axes, each still its own sellable unit with its stock and reservations, and takes
+// variants from then on.
+TEST(SqliteMigration, ProductsBeforeVariantsStayTopLevelAndSellable) {
+  const std::string path = testing::fresh_path("migration", ".db");
+  {
+    sqlite::Connection conn(path, "NORMAL");
+    sqlite::migrate(conn, 8);
+    conn.exec(R"sql(
+INSERT INTO products VALUES('mug', 'Mug', 'Holds coffee', 1000, '', 'Acme', 'active', '{}', 10, 20);
+INSERT INTO stock VALUES('mug', 5, 2, 1);
+INSERT INTO reservations VALUES('o1', 'mug', 2, 99999999999999, 'live');
+)sql");
+  }
+  auto store = Store::open(open_sqlite_storage(path));
+  const Product mug = store->catalog().get("mug");
+  EXPECT_EQ(mug.name, "Mug");
+  EXPECT_EQ(mug.updated_at, 20);
+  EXPECT_TRUE(mug.parent_id.empty());
+  EXPECT_TRUE(mug.options.empty());
+  EXPECT_TRUE(mug.axes.empty());
+  EXPECT_EQ(store->stock().level("mug"), (StockLevel{"mug", 5, 2, 3, 1}));
+  EXPECT_EQ(store->catalog().variants("mug"), (std::vector<VariantAvailability>{{mug, 3}}));
+  EXPECT_EQ(store->catalog().list({.parent_id = ""}).items, (std::vector<Product>{mug}));
+  // Still its own sellable unit.
+  store->stock().reserve("o2", {{"mug", 3}});
+  EXPECT_EQ(store->stock().level("mug").available, 0);
+  // Variants from now on.
+  store->catalog().create({.id = "tee", .name = "Tee", .axes = {{"size", {"S", "M"}}}});
+  store->catalog().add_variant("tee", {.id = "tee-s", .options = {{"size", "S"}}});
+  EXPECT_EQ(store->catalog().list({.options = {{"size", "S"}}}).items.at(0).id, "tee-s");
+  try {
+    store->catalog().add_variant("tee", {.id = "tee-s2", .options = {{"size", "S"}}});
+    ADD_FAILURE() << "a second variant took the options of tee-s";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.subject(), "options");
+  }
 }
 
 // The upgrade takes the delivery columns out of the outbox's rows.

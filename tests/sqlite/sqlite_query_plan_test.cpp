@@ -149,6 +149,28 @@ TEST_F(QueryPlanTest, ProductPriceRangeUsesThePriceIndex) {
   expect_seeks(log_->take(), "price>? AND price<?");
 }
 
+// The option filter reads each value's variants from product_option_values_by_value.
+TEST_F(QueryPlanTest, ProductOptionFilterUsesTheOptionValuesIndex) {
+  store_->catalog().create({.id = "tee", .name = "Tee", .axes = {{"size", {"S", "M"}}}});
+  store_->catalog().add_variant("tee", {.id = "tee-s", .options = {{"size", "S"}}});
+  store_->catalog().add_variant("tee", {.id = "tee-m", .options = {{"size", "M"}}});
+  log_->take();
+  EXPECT_EQ(store_->catalog().list({.options = {{"size", "M"}}}).items.size(), 1u);
+  const auto selects = log_->take();
+  expect_seeks(selects, "axis=? AND value=?");
+  bool option_index = false;
+  for (const std::string& sql : selects) {
+    for (const std::string& line : query_plan(path_, sql)) {
+      option_index = option_index ||
+                     line.find("product_option_values_by_value") != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(option_index);
+  // A product's variants come from the variants' index by parent.
+  EXPECT_EQ(store_->catalog().list({.parent_id = "tee"}).items.size(), 2u);
+  expect_seeks(log_->take(), "parent_id=?");
+}
+
 // The relay's figures do not count the backlog: every subquery of stats() is a min/max seek or a
 // bounded rowid range (the count within the cap), never a scan of the pending rows or the outbox.
 TEST_F(QueryPlanTest, RelayStatsSeeksInsteadOfCountingThePendingRows) {

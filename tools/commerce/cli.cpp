@@ -266,6 +266,12 @@ std::vector<LineItem> parse_items(const std::vector<std::string>& specs) {
   return items;
 }
 
+json axes_json(const std::vector<OptionAxis>& axes) {
+  json out = json::array();
+  for (const OptionAxis& axis : axes) out.push_back({{"name", axis.name}, {"values", axis.values}});
+  return out;
+}
+
 json to_json(const Product& p) {
   json attributes = json::parse(p.attributes, nullptr, /*allow_exceptions=*/false);
   if (attributes.is_discarded()) attributes = p.attributes;
@@ -277,6 +283,9 @@ json to_json(const Product& p) {
               {"brand", p.brand},
               {"status", std::string(to_string(p.status))},
               {"attributes", attributes},
+              {"parent_id", p.parent_id},
+              {"options", p.options},
+              {"axes", axes_json(p.axes)},
               {"created_at", p.created_at},
               {"updated_at", p.updated_at}};
 }

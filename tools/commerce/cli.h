@@ -109,6 +109,7 @@ Timestamp parse_time(const std::string& text, const std::string& field);
 std::vector<LineItem> parse_items(const std::vector<std::string>& specs);
 
 // --- JSON of the library's value types
+json axes_json(const std::vector<OptionAxis>& axes);  // [{"name", "values"}, ...]
 json to_json(const Product& p);
 json to_json(const StockLevel& s);
 json to_json(const Reservation& r);

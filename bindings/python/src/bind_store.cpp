@@ -115,7 +115,7 @@ void bind_store(py::module_& m) {
           [](Catalog& self, std::string id, std::string name, Money price, std::string description,
              std::string category, std::string brand, ProductStatus status,
              const py::object& attributes, std::int64_t initial_stock,
-             const std::string& request_id) {
+             std::vector<OptionAxis> axes, const std::string& request_id) {
             NewProduct spec;
             spec.id = std::move(id);
             spec.name = std::move(name);
@@ -126,15 +126,19 @@ void bind_store(py::module_& m) {
             spec.status = status;
             spec.attributes = json_text(attributes);
             spec.initial_stock = initial_stock;
+            spec.axes = std::move(axes);
             py::gil_scoped_release release;
             return self.create(spec, request_id);
           },
           py::kw_only(), py::arg("id"), py::arg("name"), py::arg("price"),
           py::arg("description") = "", py::arg("category") = "", py::arg("brand") = "",
           py::arg("status") = ProductStatus::kActive, py::arg("attributes") = "{}",
-          py::arg("initial_stock") = 0, py::arg("request_id") = "",
+          py::arg("initial_stock") = 0, py::arg("axes") = std::vector<OptionAxis>{},
+          py::arg("request_id") = "",
           "Creates a product with `initial_stock` units on hand and returns it.\n\n"
-          "`attributes` is JSON object text or a JSON-serializable dict.\n"
+          "`attributes` is JSON object text or a JSON-serializable dict. `axes` (OptionAxis\n"
+          "list, at most 8): the product is sold through its variants (add_variant) and is\n"
+          "not itself orderable.\n"
           "Raises InvalidArgumentError (naming the field), FailedPreconditionError if the id\n"
           "exists, NotFoundError if the category does not exist, ConflictError (request_id\n"
           "reused with other arguments).")
@@ -164,10 +168,37 @@ void bind_store(py::module_& m) {
           "Changes the given fields (None: unchanged) and returns the product. Placed orders\n"
           "keep their price snapshot. Raises NotFoundError, InvalidArgumentError,\n"
           "FailedPreconditionError (deleted products cannot change), ConflictError.")
+      .def(
+          "add_variant",
+          [](Catalog& self, const std::string& parent_id, std::string id, OptionValues options,
+             Money price, ProductStatus status, std::int64_t initial_stock, std::string name,
+             const std::string& request_id) {
+            NewVariant spec{.id = std::move(id),
+                            .options = std::move(options),
+                            .price = price,
+                            .status = status,
+                            .initial_stock = initial_stock,
+                            .name = std::move(name)};
+            py::gil_scoped_release release;
+            return self.add_variant(parent_id, spec, request_id);
+          },
+          py::arg("parent_id"), py::kw_only(), py::arg("id"), py::arg("options"),
+          py::arg("price"), py::arg("status") = ProductStatus::kActive,
+          py::arg("initial_stock") = 0, py::arg("name") = "", py::arg("request_id") = "",
+          "Adds a variant of `parent_id` (a product with axes): a product of its own (id,\n"
+          "price, status, stock) with one allowed value per axis in `options` (axis -> value).\n"
+          "`name` empty: the parent's name and the values. Raises InvalidArgumentError naming\n"
+          "\"options\" (or another field), NotFoundError (parent), FailedPreconditionError\n"
+          "naming the parent (no axes, deleted), \"options\" (another variant has them) or the\n"
+          "id (exists), ConflictError. Nothing is written on an error.")
+      .def("variants", &Catalog::variants, py::arg("product_id"), Release(),
+           "The product's page: its variants (not deleted, by id) with the units available\n"
+           "now, as VariantAvailability; a product without axes is its own one variant.\n"
+           "Raises NotFoundError, InvalidArgumentError.")
       .def("remove", &Catalog::remove, py::arg("id"), py::kw_only(), py::arg("request_id") = "",
            Release(),
-           "Soft-deletes the product (status DELETED; no longer orderable). Idempotent.\n"
-           "Raises NotFoundError, ConflictError.")
+           "Soft-deletes the product (status DELETED; no longer orderable), and its variants\n"
+           "with it. Idempotent. Raises NotFoundError, ConflictError.")
       .def("get", &Catalog::get, py::arg("id"), Release(),
            "The product. Raises NotFoundError, InvalidArgumentError.")
       .def(
@@ -175,6 +206,7 @@ void bind_store(py::module_& m) {
           [](const Catalog& self, std::optional<std::string> category,
              std::optional<std::string> brand, std::optional<Money> min_price,
              std::optional<Money> max_price, std::optional<ProductStatus> status, std::string text,
+             OptionValues options, std::optional<std::string> parent_id,
              const std::string& cursor, int limit) {
             ProductFilter filter;
             filter.category = std::move(category);
@@ -183,14 +215,19 @@ void bind_store(py::module_& m) {
             filter.max_price = max_price;
             filter.status = status;
             filter.text = std::move(text);
+            filter.options = std::move(options);
+            filter.parent_id = std::move(parent_id);
             return self.list(filter, cursor, limit);
           },
           py::kw_only(), py::arg("category") = py::none(), py::arg("brand") = py::none(),
           py::arg("min_price") = py::none(), py::arg("max_price") = py::none(),
-          py::arg("status") = py::none(), py::arg("text") = "", py::arg("cursor") = "",
-          py::arg("limit") = kDefaultPageSize, Release(),
+          py::arg("status") = py::none(), py::arg("text") = "",
+          py::arg("options") = OptionValues{}, py::arg("parent_id") = py::none(),
+          py::arg("cursor") = "", py::arg("limit") = kDefaultPageSize, Release(),
           "One page of products matching every given filter, by id. `text` matches name or\n"
           "description case-insensitively; deleted products are listed only when `status` asks.\n"
+          "`options` (axis -> value, at most 8): variants having every value. `parent_id`: \"\"\n"
+          "lists top-level products only, a product id that product's variants.\n"
           "Raises InvalidArgumentError (bad cursor or limit).")
       .def("add_category", &Catalog::add_category, py::arg("id"), py::arg("name"), Release(),
            "Adds a category; idempotent for the same id and name. Raises InvalidArgumentError,\n"

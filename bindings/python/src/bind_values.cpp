@@ -76,6 +76,13 @@ void bind_values(py::module_& m) {
   readable_enum_repr(topic_naming);
 
   // ---- value types
+  ValueClass<OptionAxis>(m, "OptionAxis",
+                         "An option axis of a product (e.g. size) with its allowed values, "
+                         "in order.")
+      .field("name", &OptionAxis::name, "The axis name (1..64 bytes).")
+      .field("values", &OptionAxis::values, "Its allowed values (1..100, distinct).")
+      .finish();
+
   ValueClass<Product>(m, "Product",
                       "A catalog product. Prices are minor units of the store currency.")
       .field("id", &Product::id, "The host's own id (e.g. a SKU).")
@@ -88,6 +95,18 @@ void bind_values(py::module_& m) {
       .field("attributes", &Product::attributes, "Free-form JSON object text.")
       .field("created_at", &Product::created_at, "Milliseconds since the Unix epoch.")
       .field("updated_at", &Product::updated_at, "Milliseconds since the Unix epoch.")
+      .field("parent_id", &Product::parent_id,
+             "A variant's product; empty for a top-level product.")
+      .field("options", &Product::options,
+             "A variant's value on each axis of its parent (axis -> value); else empty.")
+      .field("axes", &Product::axes,
+             "A product with variants: its option axes (list of OptionAxis); else empty.")
+      .finish();
+
+  ValueClass<VariantAvailability>(m, "VariantAvailability",
+                                  "A variant on its product's page with the units available now.")
+      .field("variant", &VariantAvailability::variant, "The variant (a Product).")
+      .field("available", &VariantAvailability::available, "Units that can be ordered now.")
       .finish();
 
   ValueClass<Category>(m, "Category", "A product category.")

@@ -9,6 +9,7 @@
 #include "domain/event_writer.h"
 #include "domain/idempotency.h"
 #include "domain/json_codec.h"
+#include "domain/option_checks.h"
 #include "domain/order_saga.h"
 #include "domain/validate.h"
 
@@ -37,11 +38,7 @@ std::pair<std::vector<OrderItem>, Money> price_lines(Transaction& tx,
     if (product == products.end() || product->id != item.product_id) {
       throw Error::not_found("product", item.product_id);
     }
-    if (product->status != ProductStatus::kActive) {
-      throw Error::failed_precondition(
-          Reason::kInactive, item.product_id,
-          fmt::format("product '{}' is {}", item.product_id, to_string(product->status)));
-    }
+    require_orderable(*product);
     const Money line = checked_mul(product->price, item.qty, "items");
     subtotal = checked_add(subtotal, line, "items");
     lines.push_back({item.product_id, product->name, product->price, item.qty, line});

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iterator>
 
 #include "commerce/error.h"
@@ -181,6 +182,19 @@ CREATE INDEX products_by_price ON products(price, id);
 DROP INDEX outbox_by_key_type;
 CREATE INDEX outbox_order_ends ON outbox(key, type)
   WHERE type IN ('OrderCreated', 'OrderConfirmed', 'OrderFailed', 'OrderCancelled');
+)sql",    // 8: variants (issue 17; the SQLite adapter's 9): a variant is a product row naming its
+    // parent, its option values a canonical JSON object unique within the parent, a parent's
+    // axes on its row; the option values as rows indexed for the listing's option filter.
+    R"sql(
+ALTER TABLE products ADD COLUMN parent_id text COLLATE "C" NOT NULL DEFAULT '',
+  ADD COLUMN options text COLLATE "C" NOT NULL DEFAULT '',
+  ADD COLUMN axes text NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX products_variant_options ON products(parent_id, options)
+  WHERE parent_id <> '';
+CREATE TABLE product_option_values(
+  product_id text COLLATE "C" NOT NULL, axis text COLLATE "C" NOT NULL,
+  value text COLLATE "C" NOT NULL, PRIMARY KEY (product_id, axis));
+CREATE INDEX product_option_values_by_value ON product_option_values(axis, value, product_id);
 )sql",
 };
 
@@ -204,10 +218,11 @@ void check_not_newer(int current) {
 
 }  // namespace
 
-void migrate(Connection& conn) {
+void migrate(Connection& conn, int target) {
+  target = std::clamp(target, 0, kVersion);
   int current = current_version(conn);
   check_not_newer(current);
-  if (current == kVersion) return;
+  if (current >= target) return;
   conn.exec("BEGIN ISOLATION LEVEL READ COMMITTED");
   try {
     conn.exec(kMigrationLock);
@@ -217,7 +232,7 @@ void migrate(Connection& conn) {
         "version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
     current = current_version(conn);
     check_not_newer(current);
-    for (int v = current + 1; v <= kVersion; ++v) {
+    for (int v = current + 1; v <= target; ++v) {
       conn.exec(kMigrations[v - 1]);
       conn.exec(fmt::format("INSERT INTO schema_migrations(version) VALUES({})", v));
     }

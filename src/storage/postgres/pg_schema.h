@@ -8,13 +8,14 @@
 
 namespace commerce::postgres {
 
-// Brings the database up to the newest schema in one transaction that holds an advisory lock,
-// so processes opening one database at the same time migrate it once. When the schema is
+int schema_version();
+
+// Brings the database up to the newest schema (or to `target`, for tests of an upgrade) in one
+// transaction that holds an advisory lock, so processes opening one database at the same time
+// migrate it once. When the schema is
 // already current it runs no DDL and takes no lock (a run-time role needs no CREATE right).
 // Throws Internal if the database's schema is newer than this library's, PgTransient on
 // connection trouble.
-void migrate(Connection& conn);
-
-int schema_version();
+void migrate(Connection& conn, int target = schema_version());
 
 }  // namespace commerce::postgres

@@ -245,6 +245,22 @@ CREATE UNIQUE INDEX point_entries_once_per_order ON point_entries(order_id, kind
 DROP INDEX outbox_by_key_type;
 CREATE INDEX outbox_order_ends ON outbox(key, type)
   WHERE type IN ('OrderCreated', 'OrderConfirmed', 'OrderFailed', 'OrderCancelled');
+)sql",    // 9: variants (issue 17). A variant is a product row naming its parent (parent_id; '' for
+    // a top-level product) with its option values as a canonical JSON object (options: keys
+    // sorted; '' for none), unique within the parent; a product with variants keeps its option
+    // axes on its row (axes: a JSON array; '' for none). The option values again as rows, indexed
+    // by (axis, value) for the listing's option filter. Existing products are top-level products
+    // without axes: they behave as before.
+    R"sql(
+ALTER TABLE products ADD COLUMN parent_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE products ADD COLUMN options TEXT NOT NULL DEFAULT '';
+ALTER TABLE products ADD COLUMN axes TEXT NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX products_variant_options ON products(parent_id, options)
+  WHERE parent_id <> '';
+CREATE TABLE product_option_values(
+  product_id TEXT NOT NULL, axis TEXT NOT NULL, value TEXT NOT NULL,
+  PRIMARY KEY (product_id, axis)) STRICT, WITHOUT ROWID;
+CREATE INDEX product_option_values_by_value ON product_option_values(axis, value, product_id);
 )sql",
 };
 

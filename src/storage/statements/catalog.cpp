@@ -1,5 +1,5 @@
-// Statements of the catalog: products and categories (the product listing and its search:
-// product_listing.cpp).
+// Statements of the catalog: products, their variants' option values and categories (the
+// product listing and its search: product_listing.cpp).
 #include "product_rows.h"
 #include "query.h"
 #include "row_batch.h"
@@ -13,9 +13,16 @@ using statements::product_from;
 
 namespace {
 
+// Does nothing on any conflict: the id, or a variant's options taken in its parent.
 const Sql kInsertProduct{"INSERT INTO products(" + kProductColumns +
-                         ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-                         "ON CONFLICT(id) DO NOTHING"};
+                         ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+                         "ON CONFLICT DO NOTHING"};
+const Sql kInsertOptionValue{
+    "INSERT INTO product_option_values(product_id, axis, value) VALUES(?1, ?2, ?3)"};
+const Sql kFindVariants{
+    .text = "SELECT " + kProductColumns + " FROM products "
+            "WHERE parent_id = ?1 AND parent_id <> '' ORDER BY id",  // the variants' index
+    .lock_rows = true};
 const Sql kUpdateProduct{
     "UPDATE products SET name = ?1, description = ?2, price = ?3, category = ?4, brand = ?5, "
     "status = ?6, attributes = ?7, updated_at = ?8 WHERE id = ?9"};
@@ -35,8 +42,27 @@ bool Transaction::insert_product(const Product& p) {
   Query q(session_, kInsertProduct);
   q.bind(1, p.id).bind(2, p.name).bind(3, p.description).bind(4, p.price).bind(5, p.category);
   q.bind(6, p.brand).bind_name(7, to_string(p.status)).bind(8, p.attributes);
-  q.bind(9, p.created_at).bind(10, p.updated_at);
+  q.bind(9, p.created_at).bind(10, p.updated_at).bind(11, p.parent_id);
+  const std::string options = statements::options_text(p.options);
+  const std::string axes = statements::axes_text(p.axes);
+  q.bind(12, options).bind(13, axes);
   return q.run() == 1;
+}
+
+void Transaction::insert_option_values(const std::string& product_id,
+                                       const OptionValues& options) {
+  for (const auto& [axis, value] : options) {
+    Query q(session_, kInsertOptionValue);
+    q.bind(1, product_id).bind(2, axis).bind(3, value).run();
+  }
+}
+
+std::vector<Product> Transaction::find_variants(const std::string& parent_id) {
+  Query q(session_, kFindVariants);
+  q.bind(1, parent_id);
+  std::vector<Product> out;
+  while (q.step()) out.push_back(product_from(q));
+  return out;
 }
 
 void Transaction::update_product(const Product& p) {

@@ -82,6 +82,32 @@ const Sql kPriceMatches{
     "SELECT count(*) FROM (SELECT 1 FROM products INDEXED BY products_by_price "
     "WHERE price >= ?1 AND price <= ?2 LIMIT ?3)"};
 
+// The listing's variant filters in product_list_sql's mask: 256 a parent filter, 512 one naming
+// a product (not ""), and from 1024 up the number of option values (at most 8).
+unsigned variant_mask(const ProductFilter& filter) {
+  const bool parent = filter.parent_id.has_value();
+  return (parent ? 256u : 0u) | (parent && !filter.parent_id->empty() ? 512u : 0u) |
+         static_cast<unsigned>(filter.options.size() << 10);
+}
+
+// The listing's conditions on a variant's parent and options, numbering its parameters with
+// `next`. Each option value's variants come from the index product_option_values_by_value.
+template <typename Next>
+std::string variant_conditions(const ProductFilter& filter, Next next) {
+  std::string out;
+  if (filter.parent_id) {
+    out += " AND parent_id = " + next();
+    // The partial index of variants by parent (products_variant_options) holds these rows.
+    if (!filter.parent_id->empty()) out += " AND parent_id <> ''";
+  }
+  for (std::size_t i = 0; i < filter.options.size(); ++i) {
+    const std::string axis = next();
+    out += " AND id IN (SELECT product_id FROM product_option_values WHERE axis = " + axis +
+           " AND value = " + next() + ")";
+  }
+  return out;
+}
+
 // The listing for the filters a ProductFilter sets and the path: one statement per
 // combination, built on first use. Parameters are numbered in the order they are bound, so
 // PostgreSQL can infer every type. The PostgreSQL text is the same for every path.
@@ -89,7 +115,7 @@ const Sql& product_list_sql(const ProductFilter& filter, Path path) {
   const unsigned mask = (filter.category ? 1u : 0u) | (filter.brand ? 2u : 0u) |
                         (filter.min_price ? 4u : 0u) | (filter.max_price ? 8u : 0u) |
                         (filter.status ? 16u : 0u) | (filter.text.empty() ? 0u : 32u) |
-                        static_cast<unsigned>(path);
+                        static_cast<unsigned>(path) | variant_mask(filter);
   static std::mutex mu;
   static std::map<unsigned, Sql> built;  // node-based: addresses stay stable
   std::lock_guard lock(mu);
@@ -130,6 +156,7 @@ const Sql& product_list_sql(const ProductFilter& filter, Path path) {
                                    "WHERE products_text MATCH " + p + ")"
                                  : like;
   }
+  both(variant_conditions(filter, next));
   const std::string order = " ORDER BY id LIMIT " + next();
   Sql sql{sqlite + where + order,
           "SELECT " + kProductColumns + " FROM products" + postgres_where + order};
@@ -167,6 +194,11 @@ std::vector<Product> Transaction::list_products(const ProductFilter& filter,
   const std::string text =
       path == Path::kText ? phrase(filter.text) : contains_pattern(filter.text);
   if (!filter.text.empty()) q.bind(++n, text);
+  if (filter.parent_id) q.bind(++n, *filter.parent_id);
+  for (const auto& [axis, value] : filter.options) {
+    q.bind(++n, axis);
+    q.bind(++n, value);
+  }
   q.bind(++n, limit);
   std::vector<Product> out;
   while (q.step()) out.push_back(product_from(q));
