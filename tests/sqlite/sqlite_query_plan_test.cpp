@@ -92,6 +92,16 @@ class QueryPlanTest : public ::testing::Test {
     EXPECT_TRUE(found) << "no statement searched (" << range << ")";
   }
 
+  // Whether a plan line of the statements reads the full-text index.
+  bool reads_text_index(const std::vector<std::string>& selects) {
+    for (const std::string& sql : selects) {
+      for (const std::string& line : query_plan(path_, sql)) {
+        if (line.find("products_text VIRTUAL TABLE") != std::string::npos) return true;
+      }
+    }
+    return false;
+  }
+
   std::string path_;
   StatementLog* log_ = nullptr;
   std::unique_ptr<Store> store_;
@@ -135,13 +145,17 @@ TEST_F(QueryPlanTest, ProductTextSearchUsesTheTrigramIndex) {
   EXPECT_EQ(store_->catalog().list({.text = "MUG"}).items.size(), 1u);
   const auto selects = log_->take();
   expect_seeks(selects, "rowid=?");  // each match found by the index, then read by its rowid
-  bool text_index = false;
-  for (const std::string& sql : selects) {
-    for (const std::string& line : query_plan(path_, sql)) {
-      text_index = text_index || line.find("products_text VIRTUAL TABLE") != std::string::npos;
-    }
-  }
-  EXPECT_TRUE(text_index);
+  EXPECT_TRUE(reads_text_index(selects));
+}
+
+// A ranking scores the matches the full-text index finds, each read by its rowid: no scan of
+// the products (its cost is the matches', docs/performance.md "Search").
+TEST_F(QueryPlanTest, ProductRankingScoresTheTrigramIndexMatches) {
+  EXPECT_EQ(store_->catalog().list({.text = "MUG", .order = ProductOrder::kRelevance}).items.size(),
+            1u);
+  const auto selects = log_->take();
+  expect_seeks(selects, "rowid=?");
+  EXPECT_TRUE(reads_text_index(selects));
 }
 
 TEST_F(QueryPlanTest, ProductPriceRangeUsesThePriceIndex) {

@@ -38,7 +38,7 @@ struct UpdateArgs {
 };
 
 struct ListArgs {
-  std::string category, brand, status, text, cursor;
+  std::string category, brand, status, text, cursor, order = "id";
   Money min_price = 0, max_price = 0;
   int limit = kDefaultPageSize;
 };
@@ -126,6 +126,8 @@ void add_product_commands(CLI::App& app, Globals& globals) {
     auto* status = cmd->add_option("--status", args->status,
                                    "active, inactive or deleted (default: all but deleted)");
     cmd->add_option("--query,-q", args->text, "text in the name or description");
+    cmd->add_option("--order", args->order,
+                    "id (default) or relevance (best match of --query first; needs 3+ characters)");
     cmd->add_option("--cursor", args->cursor, "next_cursor of the previous page");
     cmd->add_option("--limit", args->limit, "page size");
     cmd->callback([&globals, args, category, brand, min_price, max_price, status] {
@@ -136,6 +138,7 @@ void add_product_commands(CLI::App& app, Globals& globals) {
       if (max_price->count()) filter.max_price = args->max_price;
       if (status->count()) filter.status = parse_product_status(args->status);
       filter.text = args->text;
+      filter.order = parse_product_order(args->order);
       auto store = open_existing_store(globals);
       const auto page = store->catalog().list(filter, args->cursor, args->limit);
       Printer out(globals);

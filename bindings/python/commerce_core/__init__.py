@@ -121,6 +121,7 @@ __all__ = [
     "PointsLedger",
     "PostgresOptions",
     "Product",
+    "ProductOrder",
     "ProductStatus",
     "Reason",
     "RecoveryReport",

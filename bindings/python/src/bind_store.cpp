@@ -175,7 +175,7 @@ void bind_store(py::module_& m) {
           [](const Catalog& self, std::optional<std::string> category,
              std::optional<std::string> brand, std::optional<Money> min_price,
              std::optional<Money> max_price, std::optional<ProductStatus> status, std::string text,
-             const std::string& cursor, int limit) {
+             ProductOrder order, const std::string& cursor, int limit) {
             ProductFilter filter;
             filter.category = std::move(category);
             filter.brand = std::move(brand);
@@ -183,15 +183,20 @@ void bind_store(py::module_& m) {
             filter.max_price = max_price;
             filter.status = status;
             filter.text = std::move(text);
+            filter.order = order;
             return self.list(filter, cursor, limit);
           },
           py::kw_only(), py::arg("category") = py::none(), py::arg("brand") = py::none(),
           py::arg("min_price") = py::none(), py::arg("max_price") = py::none(),
-          py::arg("status") = py::none(), py::arg("text") = "", py::arg("cursor") = "",
+          py::arg("status") = py::none(), py::arg("text") = "",
+          py::arg("order") = ProductOrder::kId, py::arg("cursor") = "",
           py::arg("limit") = kDefaultPageSize, Release(),
-          "One page of products matching every given filter, by id. `text` matches name or\n"
-          "description case-insensitively; deleted products are listed only when `status` asks.\n"
-          "Raises InvalidArgumentError (bad cursor or limit).")
+          "One page of products matching every given filter, by id, or best match of `text`\n"
+          "first with order=ProductOrder.RELEVANCE (exact names, then names holding the text,\n"
+          "then descriptions; ties by id). `text` matches name or description\n"
+          "case-insensitively; deleted products are listed only when `status` asks.\n"
+          "Raises InvalidArgumentError (bad, tampered or mismatched cursor; bad limit;\n"
+          "RELEVANCE without a text of 3+ characters, field 'order').")
       .def("add_category", &Catalog::add_category, py::arg("id"), py::arg("name"), Release(),
            "Adds a category; idempotent for the same id and name. Raises InvalidArgumentError,\n"
            "FailedPreconditionError if the id exists with another name.")
