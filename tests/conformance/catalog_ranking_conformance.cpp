@@ -51,9 +51,10 @@ std::vector<std::string> ids_of(const Page<Product>& page) {
   return out;
 }
 
-// Every page of `filter` at `limit` a page, in order.
+// Every page of `filter` at `limit` a page, in order; at most `max_rows` rows (pages that
+// repeat rows would go on forever).
 std::vector<std::string> all_pages(const Catalog& catalog, const ProductFilter& filter,
-                                   int limit) {
+                                   int limit, std::size_t max_rows) {
   std::vector<std::string> out;
   std::string cursor;
   do {
@@ -61,7 +62,7 @@ std::vector<std::string> all_pages(const Catalog& catalog, const ProductFilter& 
     EXPECT_LE(page.items.size(), static_cast<std::size_t>(limit));
     for (const auto& p : page.items) out.push_back(p.id);
     cursor = page.next_cursor;
-  } while (!cursor.empty());
+  } while (!cursor.empty() && out.size() <= max_rows);
   return out;
 }
 
@@ -111,7 +112,8 @@ TEST_P(StorageConformance, RankingPagesListEveryMatchOnce) {
   ASSERT_LE(first_twin + 7, whole.end());
   for (int i = 0; i < 7; ++i) EXPECT_EQ(first_twin[i], "twin-" + std::to_string(i));
   for (int limit : {1, 2, 3, 5}) {
-    EXPECT_EQ(all_pages(store_->catalog(), ranked("mug"), limit), whole) << "limit " << limit;
+    EXPECT_EQ(all_pages(store_->catalog(), ranked("mug"), limit, whole.size()), whole)
+        << "limit " << limit;
   }
 }
 
