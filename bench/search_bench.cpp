@@ -123,6 +123,8 @@ void register_all() {
       {"text_none_relevance", {.text = "zzzzq", .order = ProductOrder::kRelevance}},
       {"text_some", {.text = "4242"}},  // in 0.05 % of the products
       {"text_some_relevance", {.text = "4242", .order = ProductOrder::kRelevance}},
+      {"text_many", {.text = "123"}},  // in 0.4 % of the products
+      {"text_many_relevance", {.text = "123", .order = ProductOrder::kRelevance}},
       {"text_common", {.text = "product"}},
       {"text_common_relevance", {.text = "product", .order = ProductOrder::kRelevance}},
       {"text_short", {.text = "zq"}},
