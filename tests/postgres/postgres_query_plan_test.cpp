@@ -1,6 +1,6 @@
 // A ranked product search (ProductOrder::kRelevance) finds its matches through the trigram
 // indexes on PostgreSQL: the statement as the library runs it (captured through
-// ObservedStorage) is explained on a connection of its own. The test catalog is tiny, where a
+// StatementLog) is explained on a connection of its own. The test catalog is tiny, where a
 // sequential scan is cheapest, so the explaining connection disables those: the plan then
 // shows whether the statement can be answered by the indexes at all (a filter the indexes do
 // not cover leaves a sequential scan, disabled or not), which is what a planner with the
@@ -8,42 +8,22 @@
 #include <gtest/gtest.h>
 
 #include <memory>
-#include <mutex>
 #include <string>
-#include <vector>
 
 #include "commerce/postgres_storage.h"
 #include "commerce/store.h"
-#include "observed_storage.h"
 #include "pg_test_support.h"
+#include "statement_log.h"
 #include "storage/postgres/pg_session.h"
 
 namespace commerce {
 namespace {
 
-// Keeps PostgreSQL's text of every statement the units prepare.
-class StatementLog final : public testing::ObservedStorage {
- public:
-  using ObservedStorage::ObservedStorage;
-  std::vector<std::string> take() {
-    std::lock_guard lock(mu_);
-    return std::exchange(texts_, {});
-  }
-
- protected:
-  void before_statement(const Sql& sql, bool) override {
-    std::lock_guard lock(mu_);
-    texts_.push_back(sql.text_for(SqlDialect::kPostgres));
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<std::string> texts_;
-};
+using testing::StatementLog;
 
 TEST(PostgresQueryPlan, RankedSearchFindsItsMatchesThroughTheTrigramIndexes) {
   const std::string url = pgtest::fresh_database_url();
-  auto log = std::make_unique<StatementLog>(open_postgres_storage(url));
+  auto log = std::make_unique<StatementLog>(open_postgres_storage(url), SqlDialect::kPostgres);
   StatementLog& statements = *log;
   auto store = Store::open(std::move(log));
   store->catalog().create({.id = "mug", .name = "Blue mug", .description = "holds coffee"});

@@ -1,11 +1,10 @@
 // The cursor pages seek: every statement a page runs is one range of an index (SQLite's
 // EXPLAIN QUERY PLAN, on the statements as the library runs them), so the 200th page costs what
-// the first does. The statements are captured through ObservedStorage, not copied here.
+// the first does. The statements are captured through StatementLog, not copied here.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -14,32 +13,11 @@
 #include "commerce/outbox_relay.h"
 #include "commerce/sqlite_storage.h"
 #include "commerce/store.h"
-#include "observed_storage.h"
 #include "scratch_dir.h"
+#include "statement_log.h"
 
 namespace commerce::testing {
 namespace {
-
-// Keeps the text of every SELECT the units run.
-class StatementLog final : public ObservedStorage {
- public:
-  using ObservedStorage::ObservedStorage;
-  std::vector<std::string> take() {
-    std::lock_guard lock(mu_);
-    return std::exchange(selects_, {});
-  }
-
- protected:
-  void before_statement(const Sql& sql, bool writes) override {
-    if (writes || !sql.text.starts_with("SELECT")) return;
-    std::lock_guard lock(mu_);
-    selects_.push_back(sql.text);
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<std::string> selects_;
-};
 
 // The plan's detail lines for `sql`, read on a connection of its own.
 std::vector<std::string> query_plan(const std::string& path, const std::string& sql) {
@@ -62,7 +40,7 @@ class QueryPlanTest : public ::testing::Test {
  protected:
   void SetUp() override {
     path_ = fresh_path("plans", "db");
-    auto log = std::make_unique<StatementLog>(open_sqlite_storage(path_));
+    auto log = std::make_unique<StatementLog>(open_sqlite_storage(path_), SqlDialect::kSqlite);
     log_ = log.get();
     store_ = Store::open(std::move(log));
     for (int i = 0; i < 12; ++i) store_->points().charge("alice", 1000 + i);
