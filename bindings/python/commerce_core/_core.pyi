@@ -4,7 +4,7 @@ commerce-core bindings (pybind11); import the package commerce_core instead.
 from __future__ import annotations
 import commerce_core._page
 import typing
-__all__: list = ['Ack', 'AckStatus', 'CallbackSink', 'Catalog', 'Category', 'Clock', 'CompactionReport', 'Coupon', 'CouponApplication', 'CouponBook', 'CouponKind', 'CouponStatus', 'CouponTemplate', 'DEFAULT_PAGE_SIZE', 'DeadLetter', 'ErrorCode', 'Event', 'EventSink', 'EventSinkBase', 'FakeGateway', 'Inbox', 'InboxContext', 'InboxOutcome', 'IncomingMessage', 'InvariantRepair', 'InvariantReport', 'InvariantViolation', 'JsonLinesSink', 'KafkaSink', 'KafkaSinkCounters', 'LineItem', 'MAX_PAGE_SIZE', 'ManualClock', 'MemorySink', 'Order', 'OrderAudit', 'OrderBook', 'OrderItem', 'OrderStatus', 'OutboxCounts', 'OutboxRelay', 'Payment', 'PaymentGateway', 'PaymentOutcome', 'PaymentRequest', 'PaymentResult', 'PaymentStatus', 'PointsEntry', 'PointsEntryKind', 'PointsLedger', 'PostgresOptions', 'Product', 'ProductStatus', 'Reason', 'RecoveryReport', 'RelayBatch', 'RelayProgress', 'RelayService', 'RelayStats', 'RepairReport', 'Reservation', 'ReservationState', 'RetentionOptions', 'SagaLogEntry', 'SagaRecord', 'SagaState', 'SagaStep', 'StockAdjustment', 'StockLedger', 'StockLevel', 'Store', 'SystemClock', 'TopicNaming', 'Unit', 'UnitEvents', 'UnitLookups', 'UnitPoints', 'UnitStock', 'WITH_KAFKA', 'WITH_POSTGRES', 'envelope_json', 'new_id', 'parse_envelope_json', 'parse_incoming_message', 'read_json_lines', 'sqlite_schema_version']
+__all__: list = ['Ack', 'AckStatus', 'CallbackSink', 'Catalog', 'Category', 'Clock', 'CompactionReport', 'Coupon', 'CouponApplication', 'CouponBook', 'CouponKind', 'CouponStatus', 'CouponTemplate', 'DEFAULT_PAGE_SIZE', 'DeadLetter', 'ErrorCode', 'Event', 'EventSink', 'EventSinkBase', 'FakeGateway', 'Inbox', 'InboxContext', 'InboxOutcome', 'IncomingMessage', 'InvariantRepair', 'InvariantReport', 'InvariantViolation', 'JsonLinesSink', 'KafkaSink', 'KafkaSinkCounters', 'LineItem', 'MAX_PAGE_SIZE', 'ManualClock', 'MemorySink', 'Order', 'OrderAudit', 'OrderBook', 'OrderItem', 'OrderStatus', 'OutboxCounts', 'OutboxRelay', 'Payment', 'PaymentGateway', 'PaymentOutcome', 'PaymentRequest', 'PaymentResult', 'PaymentStatus', 'PointsEntry', 'PointsEntryKind', 'PointsLedger', 'PostgresOptions', 'Product', 'ProductOrder', 'ProductStatus', 'Reason', 'RecoveryReport', 'RelayBatch', 'RelayProgress', 'RelayService', 'RelayStats', 'RepairReport', 'Reservation', 'ReservationState', 'RetentionOptions', 'SagaLogEntry', 'SagaRecord', 'SagaState', 'SagaStep', 'StockAdjustment', 'StockLedger', 'StockLevel', 'Store', 'SystemClock', 'TopicNaming', 'Unit', 'UnitEvents', 'UnitLookups', 'UnitPoints', 'UnitStock', 'WITH_KAFKA', 'WITH_POSTGRES', 'envelope_json', 'new_id', 'parse_envelope_json', 'parse_incoming_message', 'read_json_lines', 'sqlite_schema_version']
 class ErrorCode:
     """
     What a failed call's caller should do (abseil-style codes).
@@ -86,6 +86,47 @@ class Reason:
     NONE: typing.ClassVar[Reason]
     OUT_OF_STOCK: typing.ClassVar[Reason]
     __members__: typing.ClassVar[dict[str, Reason]]
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: int) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        """
+        The enum member, as Class.MEMBER.
+        """
+    def __setstate__(self, state: int) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class ProductOrder:
+    """
+    The order of a product listing.
+    
+    Members:
+    
+      ID : By id (the default).
+    
+      RELEVANCE : Best match of the text first (3+ characters): exact names, names, descriptions.
+    """
+    ID: typing.ClassVar[ProductOrder]
+    RELEVANCE: typing.ClassVar[ProductOrder]
+    __members__: typing.ClassVar[dict[str, ProductOrder]]
     def __eq__(self, other: typing.Any) -> bool:
         ...
     def __getstate__(self) -> int:
@@ -3767,11 +3808,14 @@ class Catalog:
         """
         The product. Raises NotFoundError, InvalidArgumentError.
         """
-    def list(self, *, category: str | None = None, brand: str | None = None, min_price: int | None = None, max_price: int | None = None, status: ProductStatus | None = None, text: str = '', cursor: str = '', limit: int = 50) -> commerce_core._page.Page[Product]:
+    def list(self, *, category: str | None = None, brand: str | None = None, min_price: int | None = None, max_price: int | None = None, status: ProductStatus | None = None, text: str = '', order: ProductOrder = ..., cursor: str = '', limit: int = 50) -> commerce_core._page.Page[Product]:
         """
-        One page of products matching every given filter, by id. `text` matches name or
-        description case-insensitively; deleted products are listed only when `status` asks.
-        Raises InvalidArgumentError (bad cursor or limit).
+        One page of products matching every given filter, by id, or best match of `text`
+        first with order=ProductOrder.RELEVANCE (exact names, then names holding the text,
+        then descriptions; ties by id). `text` matches name or description
+        case-insensitively; deleted products are listed only when `status` asks.
+        Raises InvalidArgumentError (bad, tampered or mismatched cursor; bad limit;
+        RELEVANCE without a text of 3+ characters, field 'order').
         """
     def remove(self, id: str, *, request_id: str = '') -> Product:
         """
