@@ -2,7 +2,10 @@
 // listing for a rare and a common text, a text of two characters, a narrow and a wide price
 // range, and no filter, on a catalog of COMMERCE_BENCH_PRODUCTS products (default 1,000,000).
 // Beside each, in the same run, the baseline: the listing as it was before the indexes (the
-// LIKE filter and the price range walked in id order), by hand on the same file. The figure
+// LIKE filter and the price range walked in id order), by hand on the same file. The texts are
+// also ranked by relevance (ProductOrder::kRelevance), which scores every match: those cases
+// ("/relevance") have no baseline of their own, the listing by id of the same text stands
+// beside them. The figure
 // that matters is that the library's time does not grow with the catalog; the ratio
 // (baseline ms / library ms) shows what the indexes buy.
 #include <benchmark/benchmark.h>
@@ -71,6 +74,18 @@ int baseline_page(sqlite3* db, const ProductFilter& f) {
   return rows;
 }
 
+// How many products hold `text` (3+ ASCII characters, no quotes): the rows a ranking scores.
+int matches(sqlite3* db, const std::string& text) {
+  const std::string sql =
+      "SELECT count(*) FROM products_text WHERE products_text MATCH '\"" + text + "\"'";
+  sqlite3_stmt* stmt = nullptr;
+  check(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), db, "prepare");
+  check(sqlite3_step(stmt), db, "count matches");
+  const int n = sqlite3_column_int(stmt, 0);
+  sqlite3_finalize(stmt);
+  return n;
+}
+
 void search_scenario(benchmark::State& state, const ProductFilter& filter, bool library) {
   const int products = env_int("COMMERCE_BENCH_PRODUCTS", 1'000'000);
   const std::string path = seeded_catalog(products);
@@ -90,8 +105,9 @@ void search_scenario(benchmark::State& state, const ProductFilter& filter, bool 
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() /
         kRounds);
   }
-  sqlite3_close(db);
   state.counters["rows"] = rows;
+  if (filter.text.size() >= 3) state.counters["matches"] = matches(db, filter.text);
+  sqlite3_close(db);
   state.counters["products"] = products;
   state.SetLabel(library ? "library" : "raw");
 }
@@ -102,8 +118,15 @@ void register_all() {
     ProductFilter filter;
   } cases[] = {
       {"text_rare", {.text = "123456"}},
+      {"text_rare_relevance", {.text = "123456", .order = ProductOrder::kRelevance}},
       {"text_none", {.text = "zzzzq"}},
+      {"text_none_relevance", {.text = "zzzzq", .order = ProductOrder::kRelevance}},
+      {"text_some", {.text = "4242"}},  // in 0.05 % of the products
+      {"text_some_relevance", {.text = "4242", .order = ProductOrder::kRelevance}},
+      {"text_many", {.text = "123"}},  // in 0.4 % of the products
+      {"text_many_relevance", {.text = "123", .order = ProductOrder::kRelevance}},
       {"text_common", {.text = "product"}},
+      {"text_common_relevance", {.text = "product", .order = ProductOrder::kRelevance}},
       {"text_short", {.text = "zq"}},
       {"price_narrow", {.min_price = 500'000, .max_price = 500'100}},
       {"price_wide", {.min_price = 0, .max_price = 1'000'000}},
@@ -111,6 +134,7 @@ void register_all() {
   };
   for (const auto& c : cases) {
     for (bool library : {true, false}) {
+      if (!library && c.filter.order == ProductOrder::kRelevance) continue;  // no baseline
       const std::string name =
           std::string("search/") + c.name + "/" + (library ? "library" : "raw");
       const ProductFilter filter = c.filter;

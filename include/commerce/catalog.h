@@ -110,6 +110,20 @@ struct ProductChanges {
 // checked row by row. `options` lists variants having every given axis value (at most 8 pairs),
 // found through the option values' index; `parent_id` set to "" lists top-level products only,
 // set to a product id that product's variants only.
+//
+// `order` kRelevance ranks the matches of `text` (3 or more characters, else InvalidArgument
+// naming "order") best first: products whose lower-cased name is the text, then those whose
+// name contains it, then those that match in the description only; within each of these
+// three, by the backend's text score (SQLite: FTS5 bm25 with the name weighted 10x the
+// description; PostgreSQL: pg_trgm similarity of the name, weighted 2x, and the description to
+// the text), then by id. The scores differ between the backends, the three tiers and the ties
+// by id do not. A relevance page scores every match of the text before it returns the best
+// `limit`, so it costs in proportion to the matches (docs/performance.md, "Search").
+enum class ProductOrder {
+  kId,         // by id (the default)
+  kRelevance,  // best match of `text` first (above)
+};
+
 struct ProductFilter {
   std::optional<std::string> category;
   std::optional<std::string> brand;
@@ -119,6 +133,7 @@ struct ProductFilter {
   std::string text;
   OptionValues options;
   std::optional<std::string> parent_id;
+  ProductOrder order = ProductOrder::kId;
 };
 
 struct Category {
@@ -130,6 +145,9 @@ struct Category {
 std::string_view to_string(ProductStatus status);
 // Throws InvalidArgument naming "status" for an unknown name.
 ProductStatus parse_product_status(std::string_view name);
+std::string_view to_string(ProductOrder order);  // "id", "relevance"
+// Throws InvalidArgument naming "order" for an unknown name.
+ProductOrder parse_product_order(std::string_view name);
 
 class Catalog {
  public:
@@ -168,7 +186,10 @@ class Catalog {
   // Errors: NotFound, InvalidArgument.
   std::vector<VariantAvailability> variants(const std::string& product_id) const;
 
-  // Products matching `filter`, ordered by id. Errors: InvalidArgument (bad cursor or limit).
+  // Products matching `filter`, ordered by id or, with `filter.order` kRelevance, best match
+  // first (ProductFilter). A cursor belongs to the order and, for relevance, to the text it was
+  // returned for. Errors: InvalidArgument (a bad, tampered or mismatched cursor, naming
+  // "cursor"; a bad limit; relevance without a text of 3+ characters, naming "order").
   Page<Product> list(const ProductFilter& filter = {}, const std::string& cursor = {},
                      int limit = kDefaultPageSize) const;
 

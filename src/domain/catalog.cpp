@@ -5,11 +5,13 @@
 #include "commerce/error.h"
 #include "commerce/ids.h"
 #include "context.h"
+#include "core/utf8.h"
 #include "event_writer.h"
 #include "idempotency.h"
 #include "json_codec.h"
 #include "option_checks.h"
 #include "pagination.h"
+#include "relevance_cursor.h"
 #include "validate.h"
 
 namespace commerce {
@@ -113,6 +115,27 @@ void mark_deleted(Command& cmd, Product& product) {
   product.updated_at = cmd.now;
   cmd.tx.update_product(product);
   detail::emit(cmd, "ProductDeleted", product.id, {{"product_id", product.id}});
+}
+
+// A page of Catalog::list in relevance order.
+Page<Product> ranked_page(const detail::Context& ctx, const ProductFilter& filter,
+                          const std::string& cursor, int limit) {
+  if (!detail::has_trigram(filter.text)) {
+    throw Error::invalid_argument("order", "relevance needs a text of 3 or more characters");
+  }
+  const RankPosition after = detail::decode_relevance_cursor(cursor, filter.text);
+  auto rows = run_unit(ctx.storage, Storage::Access::kRead, [&](Transaction& tx) {
+    return tx.rank_products(filter, after, limit + 1);
+  });
+  Page<Product> page;
+  const bool more = static_cast<int>(rows.size()) > limit;
+  if (more) rows.resize(limit);
+  for (auto& row : rows) page.items.push_back(std::move(row.product));
+  if (more) {
+    page.next_cursor = detail::encode_relevance_cursor(
+        {rows.back().score, page.items.back().id}, filter.text);
+  }
+  return page;
 }
 
 }  // namespace
@@ -287,7 +310,6 @@ std::vector<VariantAvailability> Catalog::variants(const std::string& product_id
 Page<Product> Catalog::list(const ProductFilter& filter, const std::string& cursor,
                             int limit) const {
   detail::check_limit(limit);
-  const std::string after = detail::decode_cursor(cursor);
   if (filter.category) detail::check_id("category", *filter.category);
   if (filter.brand) detail::check_text("brand", *filter.brand, detail::kMaxNameBytes, false);
   if (filter.min_price) detail::check_not_negative("min_price", *filter.min_price);
@@ -296,6 +318,12 @@ Page<Product> Catalog::list(const ProductFilter& filter, const std::string& curs
   detail::check_option_filter(filter.options);
   if (filter.parent_id && !filter.parent_id->empty()) {
     detail::check_id("parent_id", *filter.parent_id);
+  }
+  if (filter.order == ProductOrder::kRelevance) return ranked_page(ctx_, filter, cursor, limit);
+  if (filter.order != ProductOrder::kId) throw Error::invalid_argument("order", "unknown order");
+  const std::string after = detail::decode_cursor(cursor);
+  if (detail::is_relevance_key(after)) {
+    throw Error::invalid_argument("cursor", "is a relevance cursor; this listing is by id");
   }
   return run_unit(ctx_.storage, Storage::Access::kRead, [&](Transaction& tx) {
     return detail::make_page(tx.list_products(filter, after, limit + 1), limit);

@@ -19,6 +19,8 @@ constexpr std::pair<ProductStatus, const char*> kProductStatus[] = {
     {ProductStatus::kActive, "active"},
     {ProductStatus::kInactive, "inactive"},
     {ProductStatus::kDeleted, "deleted"}};
+constexpr std::pair<ProductOrder, const char*> kProductOrder[] = {
+    {ProductOrder::kId, "id"}, {ProductOrder::kRelevance, "relevance"}};
 constexpr std::pair<ReservationState, const char*> kReservationState[] = {
     {ReservationState::kLive, "live"},
     {ReservationState::kCommitted, "committed"},
@@ -41,6 +43,10 @@ constexpr std::pair<CouponStatus, const char*> kCouponStatus[] = {
 std::string_view to_string(ProductStatus s) { return enum_name(s, kProductStatus); }
 ProductStatus parse_product_status(std::string_view n) {
   return parse_enum("status", n, kProductStatus);
+}
+std::string_view to_string(ProductOrder o) { return enum_name(o, kProductOrder); }
+ProductOrder parse_product_order(std::string_view n) {
+  return parse_enum("order", n, kProductOrder);
 }
 std::string_view to_string(ReservationState s) { return enum_name(s, kReservationState); }
 ReservationState parse_reservation_state(std::string_view n) {

@@ -35,6 +35,19 @@ struct RequestRecord {
   std::string result;       // JSON of the first result
 };
 
+// A place in a product ranking (ProductOrder::kRelevance): rows rank by score, highest
+// first, then by id. Scores are integers, so a cursor holds one exactly.
+struct RankPosition {
+  std::int64_t score = 0;
+  std::string id;
+};
+
+// A product of a ranking with its score.
+struct RankedProduct {
+  Product product;
+  std::int64_t score = 0;
+};
+
 // One user's stored points balance (for invariant checks).
 struct PointsBalance {
   std::string user_id;
@@ -108,6 +121,10 @@ class Transaction {
   // Products matching `filter` with id > after_id, by id, at most `limit`.
   std::vector<Product> list_products(const ProductFilter& filter,
                                              const std::string& after_id, int limit);
+  // Products matching `filter` (whose text has 3+ characters) that rank after `after`, best
+  // first, at most `limit`: every match of the text is scored (product_listing.cpp).
+  std::vector<RankedProduct> rank_products(const ProductFilter& filter,
+                                           const RankPosition& after, int limit);
   // Returns false if the id exists.
   bool insert_category(const Category& category);
   std::optional<Category> find_category(const std::string& id);

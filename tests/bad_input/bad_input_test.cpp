@@ -778,6 +778,13 @@ TEST_F(FreeText, SqlMetacharactersAreStoredVerbatim) {
   EXPECT_TRUE(s.catalog().list({.text = "%"}).items.size() == 1u);
   EXPECT_TRUE(s.catalog().list({.text = "_"}).items.size() == 1u);
   EXPECT_EQ(s.catalog().list({.brand = kSqlTexts[0]}).items.size(), 1u);
+  // Ranked by relevance, each text (quotes, wildcards, comments) finds its own product only.
+  for (std::size_t i = 0; i < kSqlTexts.size(); ++i) {
+    const auto ranked =
+        s.catalog().list({.text = kSqlTexts[i], .order = ProductOrder::kRelevance});
+    ASSERT_EQ(ranked.items.size(), 1u) << kSqlTexts[i];
+    EXPECT_EQ(ranked.items[0].id, "sql-" + std::to_string(i));
+  }
 }
 
 }  // namespace

@@ -139,6 +139,16 @@ TEST_F(CliTest, ProductsCanBeCreatedChangedListedAndRemoved) {
   const json text = ok({"product", "list", "-q", "COTTON"});
   ASSERT_EQ(text["items"].size(), 1u);
   EXPECT_EQ(text["items"][0]["id"], "tee");
+  // Ranked: the name holding the text before the description that does.
+  ok({"product", "create", "tray", "--name", "Tray", "--price", "100", "--description",
+      "for a blue mug"});
+  const json ranked = ok({"product", "list", "-q", "mug", "--order", "relevance"});
+  ASSERT_EQ(ranked["items"].size(), 2u);
+  EXPECT_EQ(ranked["items"][0]["id"], "mug");
+  EXPECT_EQ(ranked["items"][1]["id"], "tray");
+  EXPECT_EQ(fails({"product", "list", "-q", "mu", "--order", "relevance"}, 4)["subject"], "order");
+  EXPECT_EQ(fails({"product", "list", "--order", "best"}, 4)["subject"], "order");
+  ok({"product", "remove", "tray"});
 
   // Cursor pagination visits every product once.
   std::set<std::string> seen;

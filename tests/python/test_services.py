@@ -64,6 +64,18 @@ def test_catalog_list_filters_and_pages(store: cc.Store) -> None:
     assert page3.next_cursor == ""
     assert [p.id for p in store.catalog.list(brand="A", min_price=2000)] == ["p3", "p5"]
     assert [p.id for p in store.catalog.list(text="item 6")] == ["p6"]
+    store.catalog.create(id="q", name="Plain", description="item 6 of 7", price=1)
+    ranked = store.catalog.list(text="ITEM 6", order=cc.ProductOrder.RELEVANCE, limit=1)
+    assert [p.id for p in ranked] == ["p6"] and ranked.has_more
+    rest = store.catalog.list(text="ITEM 6", order=cc.ProductOrder.RELEVANCE,
+                              cursor=ranked.next_cursor)
+    assert [p.id for p in rest] == ["q"]
+    with pytest.raises(cc.InvalidArgumentError) as info:
+        store.catalog.list(text="it", order=cc.ProductOrder.RELEVANCE)
+    assert info.value.subject == "order"
+    with pytest.raises(cc.InvalidArgumentError) as info:
+        store.catalog.list(text="item", cursor=ranked.next_cursor)
+    assert info.value.subject == "cursor"
     with pytest.raises(cc.InvalidArgumentError) as info:
         store.catalog.list(limit=0)
     assert info.value.subject == "limit"

@@ -1,11 +1,10 @@
 // The cursor pages seek: every statement a page runs is one range of an index (SQLite's
 // EXPLAIN QUERY PLAN, on the statements as the library runs them), so the 200th page costs what
-// the first does. The statements are captured through ObservedStorage, not copied here.
+// the first does. The statements are captured through StatementLog, not copied here.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -14,32 +13,11 @@
 #include "commerce/outbox_relay.h"
 #include "commerce/sqlite_storage.h"
 #include "commerce/store.h"
-#include "observed_storage.h"
 #include "scratch_dir.h"
+#include "statement_log.h"
 
 namespace commerce::testing {
 namespace {
-
-// Keeps the text of every SELECT the units run.
-class StatementLog final : public ObservedStorage {
- public:
-  using ObservedStorage::ObservedStorage;
-  std::vector<std::string> take() {
-    std::lock_guard lock(mu_);
-    return std::exchange(selects_, {});
-  }
-
- protected:
-  void before_statement(const Sql& sql, bool writes) override {
-    if (writes || !sql.text.starts_with("SELECT")) return;
-    std::lock_guard lock(mu_);
-    selects_.push_back(sql.text);
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<std::string> selects_;
-};
 
 // The plan's detail lines for `sql`, read on a connection of its own.
 std::vector<std::string> query_plan(const std::string& path, const std::string& sql) {
@@ -62,7 +40,7 @@ class QueryPlanTest : public ::testing::Test {
  protected:
   void SetUp() override {
     path_ = fresh_path("plans", "db");
-    auto log = std::make_unique<StatementLog>(open_sqlite_storage(path_));
+    auto log = std::make_unique<StatementLog>(open_sqlite_storage(path_), SqlDialect::kSqlite);
     log_ = log.get();
     store_ = Store::open(std::move(log));
     for (int i = 0; i < 12; ++i) store_->points().charge("alice", 1000 + i);
@@ -90,6 +68,16 @@ class QueryPlanTest : public ::testing::Test {
       }
     }
     EXPECT_TRUE(found) << "no statement searched (" << range << ")";
+  }
+
+  // Whether a plan line of the statements reads the full-text index.
+  bool reads_text_index(const std::vector<std::string>& selects) {
+    for (const std::string& sql : selects) {
+      for (const std::string& line : query_plan(path_, sql)) {
+        if (line.find("products_text VIRTUAL TABLE") != std::string::npos) return true;
+      }
+    }
+    return false;
   }
 
   std::string path_;
@@ -135,13 +123,17 @@ TEST_F(QueryPlanTest, ProductTextSearchUsesTheTrigramIndex) {
   EXPECT_EQ(store_->catalog().list({.text = "MUG"}).items.size(), 1u);
   const auto selects = log_->take();
   expect_seeks(selects, "rowid=?");  // each match found by the index, then read by its rowid
-  bool text_index = false;
-  for (const std::string& sql : selects) {
-    for (const std::string& line : query_plan(path_, sql)) {
-      text_index = text_index || line.find("products_text VIRTUAL TABLE") != std::string::npos;
-    }
-  }
-  EXPECT_TRUE(text_index);
+  EXPECT_TRUE(reads_text_index(selects));
+}
+
+// A ranking scores the matches the full-text index finds, each read by its rowid: no scan of
+// the products (its cost is the matches', docs/performance.md "Search").
+TEST_F(QueryPlanTest, ProductRankingScoresTheTrigramIndexMatches) {
+  EXPECT_EQ(store_->catalog().list({.text = "MUG", .order = ProductOrder::kRelevance}).items.size(),
+            1u);
+  const auto selects = log_->take();
+  expect_seeks(selects, "rowid=?");
+  EXPECT_TRUE(reads_text_index(selects));
 }
 
 TEST_F(QueryPlanTest, ProductPriceRangeUsesThePriceIndex) {

@@ -96,7 +96,7 @@ struct UpdateArgs {
 };
 
 struct ListArgs {
-  std::string category, brand, status, text, cursor, parent_id;
+  std::string category, brand, status, text, cursor, parent_id, order = "id";
   std::vector<std::string> options;
   bool top_level = false;
   Money min_price = 0, max_price = 0;
@@ -240,6 +240,8 @@ void add_product_commands(CLI::App& app, Globals& globals) {
     auto* parent = cmd->add_option("--parent", args->parent_id, "only this product's variants");
     cmd->add_flag("--top-level", args->top_level, "only top-level products (no variants)")
         ->excludes(parent);
+    cmd->add_option("--order", args->order,
+                    "id (default) or relevance (best match of --query first; needs 3+ characters)");
     cmd->add_option("--cursor", args->cursor, "next_cursor of the previous page");
     cmd->add_option("--limit", args->limit, "page size");
     cmd->callback([&globals, args, category, brand, min_price, max_price, status, parent] {
@@ -253,6 +255,7 @@ void add_product_commands(CLI::App& app, Globals& globals) {
       filter.options = parse_options(args->options, "options");
       if (parent->count()) filter.parent_id = args->parent_id;
       if (args->top_level) filter.parent_id = "";
+      filter.order = parse_product_order(args->order);
       auto store = open_existing_store(globals);
       const auto page = store->catalog().list(filter, args->cursor, args->limit);
       Printer out(globals);

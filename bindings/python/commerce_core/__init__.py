@@ -126,6 +126,7 @@ __all__ = [
     "PointsLedger",
     "PostgresOptions",
     "Product",
+    "ProductOrder",
     "ProductStatus",
     "Reason",
     "RecoveryReport",

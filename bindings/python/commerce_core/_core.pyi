@@ -3,9 +3,8 @@ commerce-core bindings (pybind11); import the package commerce_core instead.
 """
 from __future__ import annotations
 import commerce_core._page
-import builtins
 import typing
-__all__: list = ['Ack', 'AckStatus', 'CallbackSink', 'Catalog', 'Category', 'Clock', 'CompactionReport', 'Coupon', 'CouponApplication', 'CouponBook', 'CouponKind', 'CouponStatus', 'CouponTemplate', 'DEFAULT_PAGE_SIZE', 'DeadLetter', 'ErrorCode', 'Event', 'EventSink', 'EventSinkBase', 'FakeGateway', 'Inbox', 'InboxContext', 'InboxOutcome', 'IncomingMessage', 'InvariantRepair', 'InvariantReport', 'InvariantViolation', 'JsonLinesSink', 'KafkaSink', 'KafkaSinkCounters', 'LineItem', 'MAX_PAGE_SIZE', 'ManualClock', 'MemorySink', 'OptionAxis', 'Order', 'OrderAudit', 'OrderBook', 'OrderItem', 'OrderStatus', 'OutboxCounts', 'OutboxRelay', 'Payment', 'PaymentGateway', 'PaymentOutcome', 'PaymentRequest', 'PaymentResult', 'PaymentStatus', 'PointsEntry', 'PointsEntryKind', 'PointsLedger', 'PostgresOptions', 'Product', 'ProductStatus', 'Reason', 'RecoveryReport', 'RelayBatch', 'RelayProgress', 'RelayService', 'RelayStats', 'RepairReport', 'Reservation', 'ReservationState', 'RetentionOptions', 'SagaLogEntry', 'SagaRecord', 'SagaState', 'SagaStep', 'StockAdjustment', 'StockLedger', 'StockLevel', 'Store', 'SystemClock', 'TopicNaming', 'Unit', 'UnitEvents', 'UnitLookups', 'UnitPoints', 'UnitStock', 'VariantAvailability', 'WITH_KAFKA', 'WITH_POSTGRES', 'envelope_json', 'new_id', 'parse_envelope_json', 'parse_incoming_message', 'read_json_lines', 'sqlite_schema_version']
+__all__: list = ['Ack', 'AckStatus', 'CallbackSink', 'Catalog', 'Category', 'Clock', 'CompactionReport', 'Coupon', 'CouponApplication', 'CouponBook', 'CouponKind', 'CouponStatus', 'CouponTemplate', 'DEFAULT_PAGE_SIZE', 'DeadLetter', 'ErrorCode', 'Event', 'EventSink', 'EventSinkBase', 'FakeGateway', 'Inbox', 'InboxContext', 'InboxOutcome', 'IncomingMessage', 'InvariantRepair', 'InvariantReport', 'InvariantViolation', 'JsonLinesSink', 'KafkaSink', 'KafkaSinkCounters', 'LineItem', 'MAX_PAGE_SIZE', 'ManualClock', 'MemorySink', 'Order', 'OrderAudit', 'OrderBook', 'OrderItem', 'OrderStatus', 'OutboxCounts', 'OutboxRelay', 'Payment', 'PaymentGateway', 'PaymentOutcome', 'PaymentRequest', 'PaymentResult', 'PaymentStatus', 'PointsEntry', 'PointsEntryKind', 'PointsLedger', 'PostgresOptions', 'Product', 'ProductOrder', 'ProductStatus', 'Reason', 'RecoveryReport', 'RelayBatch', 'RelayProgress', 'RelayService', 'RelayStats', 'RepairReport', 'Reservation', 'ReservationState', 'RetentionOptions', 'SagaLogEntry', 'SagaRecord', 'SagaState', 'SagaStep', 'StockAdjustment', 'StockLedger', 'StockLevel', 'Store', 'SystemClock', 'TopicNaming', 'Unit', 'UnitEvents', 'UnitLookups', 'UnitPoints', 'UnitStock', 'WITH_KAFKA', 'WITH_POSTGRES', 'envelope_json', 'new_id', 'parse_envelope_json', 'parse_incoming_message', 'read_json_lines', 'sqlite_schema_version']
 class ErrorCode:
     """
     What a failed call's caller should do (abseil-style codes).
@@ -87,6 +86,47 @@ class Reason:
     NONE: typing.ClassVar[Reason]
     OUT_OF_STOCK: typing.ClassVar[Reason]
     __members__: typing.ClassVar[dict[str, Reason]]
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: int) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        """
+        The enum member, as Class.MEMBER.
+        """
+    def __setstate__(self, state: int) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class ProductOrder:
+    """
+    The order of a product listing.
+    
+    Members:
+    
+      ID : By id (the default).
+    
+      RELEVANCE : Best match of the text first (3+ characters): exact names, names, descriptions.
+    """
+    ID: typing.ClassVar[ProductOrder]
+    RELEVANCE: typing.ClassVar[ProductOrder]
+    __members__: typing.ClassVar[dict[str, ProductOrder]]
     def __eq__(self, other: typing.Any) -> bool:
         ...
     def __getstate__(self) -> int:
@@ -379,39 +419,6 @@ class TopicNaming:
     @property
     def value(self) -> int:
         ...
-class OptionAxis:
-    """
-    An option axis of a product (e.g. size) with its allowed values, in order.
-    """
-    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
-    def __eq__(self, other: typing.Any) -> typing.Any:
-        """
-        True when every field is equal.
-        """
-    def __init__(self, name: str = ..., values: list[str] = ...) -> None:
-        """
-        Creates a OptionAxis; fields by position (in attribute order) or keyword, each defaulting to its zero value.
-        """
-    def __repr__(self) -> str:
-        """
-        Every field, as a constructor call.
-        """
-    @property
-    def name(self) -> str:
-        """
-        The axis name (1..64 bytes).
-        """
-    @name.setter
-    def name(self, arg0: str) -> None:
-        ...
-    @property
-    def values(self) -> list[str]:
-        """
-        Its allowed values (1..100, distinct).
-        """
-    @values.setter
-    def values(self, arg0: list[str]) -> None:
-        ...
 class Product:
     """
     A catalog product. Prices are minor units of the store currency.
@@ -421,7 +428,7 @@ class Product:
         """
         True when every field is equal.
         """
-    def __init__(self, id: str = ..., name: str = ..., description: str = ..., price: int = ..., category: str = ..., brand: str = ..., status: ProductStatus = ..., attributes: str = ..., created_at: int = ..., updated_at: int = ..., parent_id: str = ..., options: dict[str, str] = ..., axes: list[OptionAxis] = ...) -> None:
+    def __init__(self, id: str = ..., name: str = ..., description: str = ..., price: int = ..., category: str = ..., brand: str = ..., status: ProductStatus = ..., attributes: str = ..., created_at: int = ..., updated_at: int = ...) -> None:
         """
         Creates a Product; fields by position (in attribute order) or keyword, each defaulting to its zero value.
         """
@@ -436,14 +443,6 @@ class Product:
         """
     @attributes.setter
     def attributes(self, arg0: str) -> None:
-        ...
-    @property
-    def axes(self) -> list[OptionAxis]:
-        """
-        A product with variants: its option axes (list of OptionAxis); else empty.
-        """
-    @axes.setter
-    def axes(self, arg0: list[OptionAxis]) -> None:
         ...
     @property
     def brand(self) -> str:
@@ -494,22 +493,6 @@ class Product:
     def name(self, arg0: str) -> None:
         ...
     @property
-    def options(self) -> dict[str, str]:
-        """
-        A variant's value on each axis of its parent (axis -> value); else empty.
-        """
-    @options.setter
-    def options(self, arg0: dict[str, str]) -> None:
-        ...
-    @property
-    def parent_id(self) -> str:
-        """
-        A variant's product; empty for a top-level product.
-        """
-    @parent_id.setter
-    def parent_id(self, arg0: str) -> None:
-        ...
-    @property
     def price(self) -> int:
         """
         Price in minor units.
@@ -532,39 +515,6 @@ class Product:
         """
     @updated_at.setter
     def updated_at(self, arg0: int) -> None:
-        ...
-class VariantAvailability:
-    """
-    A variant on its product's page with the units available now.
-    """
-    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
-    def __eq__(self, other: typing.Any) -> typing.Any:
-        """
-        True when every field is equal.
-        """
-    def __init__(self, variant: Product = ..., available: int = ...) -> None:
-        """
-        Creates a VariantAvailability; fields by position (in attribute order) or keyword, each defaulting to its zero value.
-        """
-    def __repr__(self) -> str:
-        """
-        Every field, as a constructor call.
-        """
-    @property
-    def available(self) -> int:
-        """
-        Units that can be ordered now.
-        """
-    @available.setter
-    def available(self, arg0: int) -> None:
-        ...
-    @property
-    def variant(self) -> Product:
-        """
-        The variant (a Product).
-        """
-    @variant.setter
-    def variant(self, arg0: Product) -> None:
         ...
 class Category:
     """
@@ -3841,26 +3791,15 @@ class Catalog:
         Adds a category; idempotent for the same id and name. Raises InvalidArgumentError,
         FailedPreconditionError if the id exists with another name.
         """
-    def add_variant(self, parent_id: str, *, id: str, options: dict[str, str], price: int, status: ProductStatus = ..., initial_stock: int = 0, name: str = '', request_id: str = '') -> Product:
-        """
-        Adds a variant of `parent_id` (a product with axes): a product of its own (id,
-        price, status, stock) with one allowed value per axis in `options` (axis -> value).
-        `name` empty: the parent's name and the values. Raises InvalidArgumentError naming
-        "options" (or another field), NotFoundError (parent), FailedPreconditionError
-        naming the parent (no axes, deleted), "options" (another variant has them) or the
-        id (exists), ConflictError. Nothing is written on an error.
-        """
     def categories(self) -> list[Category]:
         """
         Every category.
         """
-    def create(self, *, id: str, name: str, price: int, description: str = '', category: str = '', brand: str = '', status: ProductStatus = ..., attributes: typing.Any = '{}', initial_stock: int = 0, axes: list[OptionAxis] = [], request_id: str = '') -> Product:
+    def create(self, *, id: str, name: str, price: int, description: str = '', category: str = '', brand: str = '', status: ProductStatus = ..., attributes: typing.Any = '{}', initial_stock: int = 0, request_id: str = '') -> Product:
         """
         Creates a product with `initial_stock` units on hand and returns it.
         
-        `attributes` is JSON object text or a JSON-serializable dict. `axes` (OptionAxis
-        list, at most 8): the product is sold through its variants (add_variant) and is
-        not itself orderable.
+        `attributes` is JSON object text or a JSON-serializable dict.
         Raises InvalidArgumentError (naming the field), FailedPreconditionError if the id
         exists, NotFoundError if the category does not exist, ConflictError (request_id
         reused with other arguments).
@@ -3869,30 +3808,25 @@ class Catalog:
         """
         The product. Raises NotFoundError, InvalidArgumentError.
         """
-    def list(self, *, category: str | None = None, brand: str | None = None, min_price: int | None = None, max_price: int | None = None, status: ProductStatus | None = None, text: str = '', options: dict[str, str] = {}, parent_id: str | None = None, cursor: str = '', limit: int = 50) -> commerce_core._page.Page[Product]:
+    def list(self, *, category: str | None = None, brand: str | None = None, min_price: int | None = None, max_price: int | None = None, status: ProductStatus | None = None, text: str = '', order: ProductOrder = ..., cursor: str = '', limit: int = 50) -> commerce_core._page.Page[Product]:
         """
-        One page of products matching every given filter, by id. `text` matches name or
-        description case-insensitively; deleted products are listed only when `status` asks.
-        `options` (axis -> value, at most 8): variants having every value. `parent_id`: ""
-        lists top-level products only, a product id that product's variants.
-        Raises InvalidArgumentError (bad cursor or limit).
+        One page of products matching every given filter, by id, or best match of `text`
+        first with order=ProductOrder.RELEVANCE (exact names, then names holding the text,
+        then descriptions; ties by id). `text` matches name or description
+        case-insensitively; deleted products are listed only when `status` asks.
+        Raises InvalidArgumentError (bad, tampered or mismatched cursor; bad limit;
+        RELEVANCE without a text of 3+ characters, field 'order').
         """
     def remove(self, id: str, *, request_id: str = '') -> Product:
         """
-        Soft-deletes the product (status DELETED; no longer orderable), and its variants
-        with it. Idempotent. Raises NotFoundError, ConflictError.
+        Soft-deletes the product (status DELETED; no longer orderable). Idempotent.
+        Raises NotFoundError, ConflictError.
         """
     def update(self, id: str, *, name: str | None = None, description: str | None = None, price: int | None = None, category: str | None = None, brand: str | None = None, status: ProductStatus | None = None, attributes: typing.Any = None, request_id: str = '') -> Product:
         """
         Changes the given fields (None: unchanged) and returns the product. Placed orders
         keep their price snapshot. Raises NotFoundError, InvalidArgumentError,
         FailedPreconditionError (deleted products cannot change), ConflictError.
-        """
-    def variants(self, product_id: str) -> builtins.list[VariantAvailability]:
-        """
-        The product's page: its variants (not deleted, by id) with the units available
-        now, as VariantAvailability; a product without axes is its own one variant.
-        Raises NotFoundError, InvalidArgumentError.
         """
 class StockLedger:
     """

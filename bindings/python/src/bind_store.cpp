@@ -206,7 +206,7 @@ void bind_store(py::module_& m) {
           [](const Catalog& self, std::optional<std::string> category,
              std::optional<std::string> brand, std::optional<Money> min_price,
              std::optional<Money> max_price, std::optional<ProductStatus> status, std::string text,
-             OptionValues options, std::optional<std::string> parent_id,
+             OptionValues options, std::optional<std::string> parent_id, ProductOrder order,
              const std::string& cursor, int limit) {
             ProductFilter filter;
             filter.category = std::move(category);
@@ -217,18 +217,23 @@ void bind_store(py::module_& m) {
             filter.text = std::move(text);
             filter.options = std::move(options);
             filter.parent_id = std::move(parent_id);
+            filter.order = order;
             return self.list(filter, cursor, limit);
           },
           py::kw_only(), py::arg("category") = py::none(), py::arg("brand") = py::none(),
           py::arg("min_price") = py::none(), py::arg("max_price") = py::none(),
           py::arg("status") = py::none(), py::arg("text") = "",
           py::arg("options") = OptionValues{}, py::arg("parent_id") = py::none(),
-          py::arg("cursor") = "", py::arg("limit") = kDefaultPageSize, Release(),
-          "One page of products matching every given filter, by id. `text` matches name or\n"
-          "description case-insensitively; deleted products are listed only when `status` asks.\n"
+          py::arg("order") = ProductOrder::kId, py::arg("cursor") = "",
+          py::arg("limit") = kDefaultPageSize, Release(),
+          "One page of products matching every given filter, by id, or best match of `text`\n"
+          "first with order=ProductOrder.RELEVANCE (exact names, then names holding the text,\n"
+          "then descriptions; ties by id). `text` matches name or description\n"
+          "case-insensitively; deleted products are listed only when `status` asks.\n"
           "`options` (axis -> value, at most 8): variants having every value. `parent_id`: \"\"\n"
           "lists top-level products only, a product id that product's variants.\n"
-          "Raises InvalidArgumentError (bad cursor or limit).")
+          "Raises InvalidArgumentError (bad, tampered or mismatched cursor; bad limit;\n"
+          "RELEVANCE without a text of 3+ characters, field 'order').")
       .def("add_category", &Catalog::add_category, py::arg("id"), py::arg("name"), Release(),
            "Adds a category; idempotent for the same id and name. Raises InvalidArgumentError,\n"
            "FailedPreconditionError if the id exists with another name.")

@@ -34,6 +34,11 @@ void bind_values(py::module_& m) {
       .value("INACTIVE", Reason::kInactive, "The product is inactive or deleted.");
   readable_enum_repr(reason);
 
+  py::enum_<ProductOrder> product_order(m, "ProductOrder", "The order of a product listing.");
+  product_order.value("ID", ProductOrder::kId, "By id (the default).")
+      .value("RELEVANCE", ProductOrder::kRelevance,
+             "Best match of the text first (3+ characters): exact names, names, descriptions.");
+  readable_enum_repr(product_order);
   py::enum_<ProductStatus> product_status(m, "ProductStatus", "Lifecycle of a product.");
   product_status.value("ACTIVE", ProductStatus::kActive, "Listed and orderable.")
       .value("INACTIVE", ProductStatus::kInactive, "Listed, not orderable.")

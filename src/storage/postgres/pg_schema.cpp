@@ -196,6 +196,21 @@ CREATE TABLE product_option_values(
   value text COLLATE "C" NOT NULL, PRIMARY KEY (product_id, axis));
 CREATE INDEX product_option_values_by_value ON product_option_values(axis, value, product_id);
 )sql",
+    // 9: product ranking (ProductOrder::kRelevance) scores with pg_trgm's similarity(), which
+    // lives in the schema the extension was first created in (migration 6), not necessarily on
+    // this store's search_path: text_similarity() in the store's schema calls it by its
+    // schema-qualified name, so the statements name it once for every store.
+    R"sql(
+DO $$
+DECLARE trgm text;
+BEGIN
+  SELECT n.nspname INTO trgm FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+    WHERE e.extname = 'pg_trgm';
+  EXECUTE format('CREATE FUNCTION text_similarity(a text, b text) RETURNS double precision '
+                 'LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE '
+                 'AS ''SELECT %I.similarity(a, b)::double precision''', trgm);
+END $$;
+)sql",
 };
 
 constexpr int kVersion = static_cast<int>(std::size(kMigrations));

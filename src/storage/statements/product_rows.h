@@ -12,6 +12,8 @@ namespace commerce::statements {
 inline const std::string kProductColumns =
     "id, name, description, price, category, brand, status, attributes, created_at, updated_at, "
     "parent_id, options, axes";
+// How many columns kProductColumns lists: a statement's own columns come after them.
+inline constexpr int kProductColumnCount = 13;
 
 inline Product product_from(const Query& q) {
   return Product{.id = q.text(0),

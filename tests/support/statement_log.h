@@ -1,0 +1,41 @@
+// StatementLog: an ObservedStorage that keeps the text, in one dialect, of every read statement
+// (SELECT) the units prepare, for the tests that explain the library's own statements (query
+// plans). Test-only.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "observed_storage.h"
+
+namespace commerce::testing {
+
+class StatementLog final : public ObservedStorage {
+ public:
+  StatementLog(std::unique_ptr<Storage> target, SqlDialect dialect)
+      : ObservedStorage(std::move(target)), dialect_(dialect) {}
+
+  // The SELECTs prepared since the last take(), in order.
+  std::vector<std::string> take() {
+    std::lock_guard lock(mu_);
+    return std::exchange(selects_, {});
+  }
+
+ protected:
+  void before_statement(const Sql& sql, bool writes) override {
+    const std::string& text = sql.text_for(dialect_);
+    if (writes || !text.starts_with("SELECT")) return;
+    std::lock_guard lock(mu_);
+    selects_.push_back(text);
+  }
+
+ private:
+  const SqlDialect dialect_;
+  std::mutex mu_;
+  std::vector<std::string> selects_;
+};
+
+}  // namespace commerce::testing
