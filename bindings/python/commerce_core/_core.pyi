@@ -3,8 +3,9 @@ commerce-core bindings (pybind11); import the package commerce_core instead.
 """
 from __future__ import annotations
 import commerce_core._page
+import builtins
 import typing
-__all__: list = ['Ack', 'AckStatus', 'CallbackSink', 'Catalog', 'Category', 'Clock', 'CompactionReport', 'Coupon', 'CouponApplication', 'CouponBook', 'CouponKind', 'CouponStatus', 'CouponTemplate', 'DEFAULT_PAGE_SIZE', 'DeadLetter', 'ErrorCode', 'Event', 'EventSink', 'EventSinkBase', 'FakeGateway', 'Inbox', 'InboxContext', 'InboxOutcome', 'IncomingMessage', 'InvariantRepair', 'InvariantReport', 'InvariantViolation', 'JsonLinesSink', 'KafkaSink', 'KafkaSinkCounters', 'LineItem', 'MAX_PAGE_SIZE', 'ManualClock', 'MemorySink', 'Order', 'OrderAudit', 'OrderBook', 'OrderItem', 'OrderStatus', 'OutboxCounts', 'OutboxRelay', 'Payment', 'PaymentGateway', 'PaymentOutcome', 'PaymentRequest', 'PaymentResult', 'PaymentStatus', 'PointsEntry', 'PointsEntryKind', 'PointsLedger', 'PostgresOptions', 'Product', 'ProductOrder', 'ProductStatus', 'Reason', 'RecoveryReport', 'RelayBatch', 'RelayProgress', 'RelayService', 'RelayStats', 'RepairReport', 'Reservation', 'ReservationState', 'RetentionOptions', 'SagaLogEntry', 'SagaRecord', 'SagaState', 'SagaStep', 'StockAdjustment', 'StockLedger', 'StockLevel', 'Store', 'SystemClock', 'TopicNaming', 'Unit', 'UnitEvents', 'UnitLookups', 'UnitPoints', 'UnitStock', 'WITH_KAFKA', 'WITH_POSTGRES', 'envelope_json', 'new_id', 'parse_envelope_json', 'parse_incoming_message', 'read_json_lines', 'sqlite_schema_version']
+__all__: list = ['Ack', 'AckStatus', 'Allocation', 'AllocationLine', 'AllocationRequest', 'AllocationStrategy', 'CallbackSink', 'Catalog', 'Category', 'Clock', 'CompactionReport', 'Coupon', 'CouponApplication', 'CouponBook', 'CouponKind', 'CouponStatus', 'CouponTemplate', 'DEFAULT_PAGE_SIZE', 'DeadLetter', 'ErrorCode', 'Event', 'EventSink', 'EventSinkBase', 'FakeGateway', 'Inbox', 'InboxContext', 'InboxOutcome', 'IncomingMessage', 'InvariantRepair', 'InvariantReport', 'InvariantViolation', 'JsonLinesSink', 'KafkaSink', 'KafkaSinkCounters', 'LineItem', 'MAX_PAGE_SIZE', 'ManualClock', 'MemorySink', 'OptionAxis', 'Order', 'OrderAudit', 'OrderBook', 'OrderItem', 'OrderStatus', 'OutboxCounts', 'OutboxRelay', 'Payment', 'PaymentGateway', 'PaymentOutcome', 'PaymentRequest', 'PaymentResult', 'PaymentStatus', 'PointsEntry', 'PointsEntryKind', 'PointsLedger', 'PostgresOptions', 'Product', 'ProductOrder', 'ProductStatus', 'Reason', 'RecoveryReport', 'RelayBatch', 'RelayProgress', 'RelayService', 'RelayStats', 'RepairReport', 'Reservation', 'ReservationState', 'RetentionOptions', 'SagaLogEntry', 'SagaRecord', 'SagaState', 'SagaStep', 'StockAdjustment', 'StockLedger', 'StockLevel', 'StockOption', 'Store', 'SystemClock', 'TopicNaming', 'Unit', 'UnitEvents', 'UnitLookups', 'UnitPoints', 'UnitStock', 'VariantAvailability', 'WITH_KAFKA', 'WITH_POSTGRES', 'checked_plan', 'envelope_json', 'fewest_shipments_allocation', 'new_id', 'parse_envelope_json', 'parse_incoming_message', 'priority_allocation', 'read_json_lines', 'region_first_allocation', 'sqlite_schema_version']
 class ErrorCode:
     """
     What a failed call's caller should do (abseil-style codes).
@@ -419,6 +420,39 @@ class TopicNaming:
     @property
     def value(self) -> int:
         ...
+class OptionAxis:
+    """
+    An option axis of a product (e.g. size) with its allowed values, in order.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, name: str = ..., values: list[str] = ...) -> None:
+        """
+        Creates a OptionAxis; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def name(self) -> str:
+        """
+        The axis name (1..64 bytes).
+        """
+    @name.setter
+    def name(self, arg0: str) -> None:
+        ...
+    @property
+    def values(self) -> list[str]:
+        """
+        Its allowed values (1..100, distinct).
+        """
+    @values.setter
+    def values(self, arg0: list[str]) -> None:
+        ...
 class Product:
     """
     A catalog product. Prices are minor units of the store currency.
@@ -428,7 +462,7 @@ class Product:
         """
         True when every field is equal.
         """
-    def __init__(self, id: str = ..., name: str = ..., description: str = ..., price: int = ..., category: str = ..., brand: str = ..., status: ProductStatus = ..., attributes: str = ..., created_at: int = ..., updated_at: int = ...) -> None:
+    def __init__(self, id: str = ..., name: str = ..., description: str = ..., price: int = ..., category: str = ..., brand: str = ..., status: ProductStatus = ..., attributes: str = ..., created_at: int = ..., updated_at: int = ..., parent_id: str = ..., options: dict[str, str] = ..., axes: list[OptionAxis] = ...) -> None:
         """
         Creates a Product; fields by position (in attribute order) or keyword, each defaulting to its zero value.
         """
@@ -443,6 +477,14 @@ class Product:
         """
     @attributes.setter
     def attributes(self, arg0: str) -> None:
+        ...
+    @property
+    def axes(self) -> list[OptionAxis]:
+        """
+        A product with variants: its option axes (list of OptionAxis); else empty.
+        """
+    @axes.setter
+    def axes(self, arg0: list[OptionAxis]) -> None:
         ...
     @property
     def brand(self) -> str:
@@ -493,6 +535,22 @@ class Product:
     def name(self, arg0: str) -> None:
         ...
     @property
+    def options(self) -> dict[str, str]:
+        """
+        A variant's value on each axis of its parent (axis -> value); else empty.
+        """
+    @options.setter
+    def options(self, arg0: dict[str, str]) -> None:
+        ...
+    @property
+    def parent_id(self) -> str:
+        """
+        A variant's product; empty for a top-level product.
+        """
+    @parent_id.setter
+    def parent_id(self, arg0: str) -> None:
+        ...
+    @property
     def price(self) -> int:
         """
         Price in minor units.
@@ -515,6 +573,39 @@ class Product:
         """
     @updated_at.setter
     def updated_at(self, arg0: int) -> None:
+        ...
+class VariantAvailability:
+    """
+    A variant on its product's page with the units available now.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, variant: Product = ..., available: int = ...) -> None:
+        """
+        Creates a VariantAvailability; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def available(self) -> int:
+        """
+        Units that can be ordered now.
+        """
+    @available.setter
+    def available(self, arg0: int) -> None:
+        ...
+    @property
+    def variant(self) -> Product:
+        """
+        The variant (a Product).
+        """
+    @variant.setter
+    def variant(self, arg0: Product) -> None:
         ...
 class Category:
     """
@@ -1197,7 +1288,7 @@ class Store:
     SQLite file or PostgreSQL database.
     """
     @staticmethod
-    def open(location: typing.Any, *, currency: str = 'KRW', clock: typing.Any = None, topic_naming: TopicNaming = ..., reservation_ttl_ms: int = 900000, gateway: typing.Any = None, steps: list[typing.Any] = [], stock_step: typing.Any = None, gateway_timeout_ms: int = 10000, attempts: int = 4, backoff_initial_ms: int = 50, backoff_max_ms: int = 2000, postgres: PostgresOptions | None = None, read_only: bool = False, retention: RetentionOptions | None = None) -> Store:
+    def open(location: typing.Any, *, currency: str = 'KRW', clock: typing.Any = None, topic_naming: TopicNaming = ..., reservation_ttl_ms: int = 900000, gateway: typing.Any = None, steps: list[typing.Any] = [], stock_step: typing.Any = None, gateway_timeout_ms: int = 10000, attempts: int = 4, backoff_initial_ms: int = 50, backoff_max_ms: int = 2000, postgres: PostgresOptions | None = None, read_only: bool = False, retention: RetentionOptions | None = None, allocation_strategy: typing.Any = None) -> Store:
         """
         Opens (creating and migrating if needed) the store at `location`: a file path or
         "sqlite:PATH" for SQLite, or "postgresql://..." when built with PostgreSQL.
@@ -1212,10 +1303,13 @@ class Store:
         application name) applies to a postgresql:// location. `read_only` opens an
         existing store for inspection: writes raise FailedPreconditionError, nothing is
         created or migrated, and a SQLite file on read-only media opens. `retention`
-        (RetentionOptions) sets the windows of compact(). Opening an existing store never
-        waits for another process's write lock. Raises InvalidArgumentError (unknown
-        scheme, options), FailedPreconditionError (another currency; a file that is not a
-        store, newer than this library, unreadable for its permissions), UnavailableError.
+        (RetentionOptions) sets the windows of compact(). `allocation_strategy` (an
+        AllocationStrategy: a built-in such as fewest_shipments_allocation() or a Python
+        subclass) picks the stock locations of each reservation; None: priority_allocation().
+        Opening an existing store never waits for another process's write lock. Raises
+        InvalidArgumentError (unknown scheme, options), FailedPreconditionError (another
+        currency; a file that is not a store, newer than this library, unreadable for its
+        permissions), UnavailableError.
         """
     def __repr__(self) -> str:
         """
@@ -1245,6 +1339,11 @@ class Store:
         if it raises (the exception propagates unchanged); then the unit's after_commit actions
         run. The unit may be retried on contention, so `work` must have no other effect. E.g.
         store.run_unit(lambda unit: unit.lookups.saga_log(order.id)).
+        """
+    @property
+    def allocation_strategy(self) -> AllocationStrategy:
+        """
+        The AllocationStrategy reservations plan with (priority_allocation() by default).
         """
     @property
     def catalog(self) -> Catalog:
@@ -1290,6 +1389,216 @@ class Store:
     def url(self) -> str:
         """
         Where the data lives, e.g. "sqlite:/var/lib/shop.db" (no credentials).
+        """
+class StockOption:
+    """
+    One location a line may take units from, as read just before planning.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, location_id: str = ..., available: int = ..., backorder_room: int = ..., priority: int = ..., region: str = ...) -> None:
+        """
+        Creates a StockOption; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def available(self) -> int:
+        """
+        on_hand - reserved there (may be < 0 while backordered).
+        """
+    @available.setter
+    def available(self, arg0: int) -> None:
+        ...
+    @property
+    def backorder_room(self) -> int:
+        """
+        Units it may give beyond max(available, 0) as backorders (>= 0).
+        """
+    @backorder_room.setter
+    def backorder_room(self, arg0: int) -> None:
+        ...
+    @property
+    def location_id(self) -> str:
+        """
+        The stock location.
+        """
+    @location_id.setter
+    def location_id(self, arg0: str) -> None:
+        ...
+    @property
+    def priority(self) -> int:
+        """
+        The location's priority; lower first.
+        """
+    @priority.setter
+    def priority(self, arg0: int) -> None:
+        ...
+    @property
+    def region(self) -> str:
+        """
+        The location's region, or empty.
+        """
+    @region.setter
+    def region(self, arg0: str) -> None:
+        ...
+class AllocationLine:
+    """
+    One line of the order: a product, its units and where they may come from.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, product_id: str = ..., qty: int = ..., options: list[StockOption] = ...) -> None:
+        """
+        Creates a AllocationLine; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def options(self) -> list[StockOption]:
+        """
+        Every active location stocking it, by (priority, location_id).
+        """
+    @options.setter
+    def options(self, arg0: list[StockOption]) -> None:
+        ...
+    @property
+    def product_id(self) -> str:
+        """
+        The product (a product without options, or one variant).
+        """
+    @product_id.setter
+    def product_id(self, arg0: str) -> None:
+        ...
+    @property
+    def qty(self) -> int:
+        """
+        Units to allocate.
+        """
+    @qty.setter
+    def qty(self, arg0: int) -> None:
+        ...
+class AllocationRequest:
+    """
+    What a strategy plans for.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, order_id: str = ..., region: str = ..., lines: list[AllocationLine] = ..., attempt: int = ...) -> None:
+        """
+        Creates a AllocationRequest; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def attempt(self) -> int:
+        """
+        1; 2, 3...: a re-plan after a concurrent change made the previous plan stale.
+        """
+    @attempt.setter
+    def attempt(self, arg0: int) -> None:
+        ...
+    @property
+    def lines(self) -> list[AllocationLine]:
+        """
+        One per product, by product_id.
+        """
+    @lines.setter
+    def lines(self, arg0: list[AllocationLine]) -> None:
+        ...
+    @property
+    def order_id(self) -> str:
+        """
+        The order being reserved.
+        """
+    @order_id.setter
+    def order_id(self, arg0: str) -> None:
+        ...
+    @property
+    def region(self) -> str:
+        """
+        The order's region, or empty.
+        """
+    @region.setter
+    def region(self, arg0: str) -> None:
+        ...
+class Allocation:
+    """
+    `qty` units of `product_id` from `location_id`.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, product_id: str = ..., location_id: str = ..., qty: int = ...) -> None:
+        """
+        Creates a Allocation; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def location_id(self) -> str:
+        """
+        The location giving the units.
+        """
+    @location_id.setter
+    def location_id(self, arg0: str) -> None:
+        ...
+    @property
+    def product_id(self) -> str:
+        """
+        The product.
+        """
+    @product_id.setter
+    def product_id(self, arg0: str) -> None:
+        ...
+    @property
+    def qty(self) -> int:
+        """
+        Units (> 0).
+        """
+    @qty.setter
+    def qty(self, arg0: int) -> None:
+        ...
+class AllocationStrategy:
+    """
+    How a reservation picks the stock locations of each line. Subclass it and override
+    plan(request) (and optionally name(), the class name by default); pass an instance as
+    Store.open(..., allocation_strategy=...). plan() is called from the library's threads
+    (with the GIL held during the call), possibly several times per order; it must only
+    plan, not call the store. A plan that breaks a rule (see checked_plan) or raises fails
+    the reservation with InvalidArgumentError naming "allocation_strategy", writing nothing.
+    """
+    def __init__(self) -> None:
+        """
+        Creates the strategy (call it from subclasses' __init__).
+        """
+    def name(self) -> str:
+        """
+        A short name, used in errors.
+        """
+    def plan(self, request: AllocationRequest) -> list[Allocation]:
+        """
+        The plan for `request`: a list of Allocation whose qty sum to each line's qty,
+        each at one of the line's options, within max(available, 0) + backorder_room there.
         """
 class OrderStatus:
     """
@@ -3791,15 +4100,26 @@ class Catalog:
         Adds a category; idempotent for the same id and name. Raises InvalidArgumentError,
         FailedPreconditionError if the id exists with another name.
         """
+    def add_variant(self, parent_id: str, *, id: str, options: dict[str, str], price: int, status: ProductStatus = ..., initial_stock: int = 0, name: str = '', request_id: str = '') -> Product:
+        """
+        Adds a variant of `parent_id` (a product with axes): a product of its own (id,
+        price, status, stock) with one allowed value per axis in `options` (axis -> value).
+        `name` empty: the parent's name and the values. Raises InvalidArgumentError naming
+        "options" (or another field), NotFoundError (parent), FailedPreconditionError
+        naming the parent (no axes, deleted), "options" (another variant has them) or the
+        id (exists), ConflictError. Nothing is written on an error.
+        """
     def categories(self) -> list[Category]:
         """
         Every category.
         """
-    def create(self, *, id: str, name: str, price: int, description: str = '', category: str = '', brand: str = '', status: ProductStatus = ..., attributes: typing.Any = '{}', initial_stock: int = 0, request_id: str = '') -> Product:
+    def create(self, *, id: str, name: str, price: int, description: str = '', category: str = '', brand: str = '', status: ProductStatus = ..., attributes: typing.Any = '{}', initial_stock: int = 0, axes: list[OptionAxis] = [], request_id: str = '') -> Product:
         """
         Creates a product with `initial_stock` units on hand and returns it.
         
-        `attributes` is JSON object text or a JSON-serializable dict.
+        `attributes` is JSON object text or a JSON-serializable dict. `axes` (OptionAxis
+        list, at most 8): the product is sold through its variants (add_variant) and is
+        not itself orderable.
         Raises InvalidArgumentError (naming the field), FailedPreconditionError if the id
         exists, NotFoundError if the category does not exist, ConflictError (request_id
         reused with other arguments).
@@ -3808,25 +4128,33 @@ class Catalog:
         """
         The product. Raises NotFoundError, InvalidArgumentError.
         """
-    def list(self, *, category: str | None = None, brand: str | None = None, min_price: int | None = None, max_price: int | None = None, status: ProductStatus | None = None, text: str = '', order: ProductOrder = ..., cursor: str = '', limit: int = 50) -> commerce_core._page.Page[Product]:
+    def list(self, *, category: str | None = None, brand: str | None = None, min_price: int | None = None, max_price: int | None = None, status: ProductStatus | None = None, text: str = '', options: dict[str, str] = {}, parent_id: str | None = None, order: ProductOrder = ..., cursor: str = '', limit: int = 50) -> commerce_core._page.Page[Product]:
         """
         One page of products matching every given filter, by id, or best match of `text`
         first with order=ProductOrder.RELEVANCE (exact names, then names holding the text,
         then descriptions; ties by id). `text` matches name or description
         case-insensitively; deleted products are listed only when `status` asks.
+        `options` (axis -> value, at most 8): variants having every value. `parent_id`: ""
+        lists top-level products only, a product id that product's variants.
         Raises InvalidArgumentError (bad, tampered or mismatched cursor; bad limit;
         RELEVANCE without a text of 3+ characters, field 'order').
         """
     def remove(self, id: str, *, request_id: str = '') -> Product:
         """
-        Soft-deletes the product (status DELETED; no longer orderable). Idempotent.
-        Raises NotFoundError, ConflictError.
+        Soft-deletes the product (status DELETED; no longer orderable), and its variants
+        with it. Idempotent. Raises NotFoundError, ConflictError.
         """
     def update(self, id: str, *, name: str | None = None, description: str | None = None, price: int | None = None, category: str | None = None, brand: str | None = None, status: ProductStatus | None = None, attributes: typing.Any = None, request_id: str = '') -> Product:
         """
         Changes the given fields (None: unchanged) and returns the product. Placed orders
         keep their price snapshot. Raises NotFoundError, InvalidArgumentError,
         FailedPreconditionError (deleted products cannot change), ConflictError.
+        """
+    def variants(self, product_id: str) -> builtins.list[VariantAvailability]:
+        """
+        The product's page: its variants (not deleted, by id) with the units available
+        now, as VariantAvailability; a product without axes is its own one variant.
+        Raises NotFoundError, InvalidArgumentError.
         """
 class StockLedger:
     """
@@ -4061,9 +4389,24 @@ def _raise_error(code: ErrorCode, reason: Reason, subject: str, message: str) ->
     """
     Raises the exception the library raises for this code and reason (for tests).
     """
+def checked_plan(strategy: AllocationStrategy, request: AllocationRequest) -> list[Allocation]:
+    """
+    Asks `strategy` for the plan of `request`, checks it as a reservation does and returns
+    it merged per (product_id, location_id), sorted by them. Raises InvalidArgumentError
+    naming "allocation_strategy" (the strategy's name and what is wrong) when plan()
+    raises or the plan names a product that is not a line, a location not among the
+    line's options, a qty < 1, more than a location can give, or a line's units do not sum
+    to its qty.
+    """
 def envelope_json(event: Event) -> str:
     """
     The JSON envelope of an event, one line without the newline.
+    """
+def fewest_shipments_allocation() -> AllocationStrategy:
+    """
+    The built-in strategy "fewest_shipments": one location whose available units fill
+    every line if there is one (the first by priority); else greedily the location covering
+    the most missing units first (ties by priority); backorder room last.
     """
 def new_id(now: int) -> str:
     """
@@ -4077,9 +4420,19 @@ def parse_incoming_message(message: typing.Any) -> IncomingMessage:
     """
     Parses an inbox message without applying it.
     """
+def priority_allocation() -> AllocationStrategy:
+    """
+    The built-in strategy "priority" (the default): fills each line from the locations
+    by (priority, location_id), splitting where one cannot give all; backorder room last.
+    """
 def read_json_lines(path: typing.Any) -> list[Event]:
     """
     Every complete envelope of a JSON-lines file (a final partial line is skipped).
+    """
+def region_first_allocation() -> AllocationStrategy:
+    """
+    The built-in strategy "region_first": the locations in the order's region first, then
+    the others, each by priority, filled as priority_allocation() fills them.
     """
 def sqlite_schema_version() -> int:
     """
