@@ -4,10 +4,12 @@
 
 #include "commerce/error.h"
 #include "commerce/ids.h"
+#include "commerce/locations.h"
 #include "context.h"
 #include "event_writer.h"
 #include "idempotency.h"
 #include "json_codec.h"
+#include "ledger_steps.h"
 #include "pagination.h"
 #include "validate.h"
 
@@ -83,16 +85,11 @@ Product Catalog::create(const NewProduct& spec, const std::string& request_id) {
         throw Error::failed_precondition(Reason::kNone, row.id,
                                          fmt::format("product '{}' already exists", row.id));
       }
-      tx.insert_stock(row.id);
       detail::emit(cmd, "ProductCreated", row.id,
                    {{"product_id", row.id}, {"price", row.price}, {"status", row.status}});
+      tx.insert_stock(row.id, kDefaultLocation);
       if (spec.initial_stock > 0) {
-        if (!tx.try_adjust_stock(row.id, spec.initial_stock)) {
-          throw Error::internal(fmt::format("new stock row of '{}' refused its initial stock", row.id));
-        }
-        tx.insert_stock_adjustment({new_id(cmd.now), row.id, spec.initial_stock, "initial", cmd.now});
-        detail::emit(cmd, "StockAdjusted", row.id,
-                     {{"product_id", row.id}, {"delta", spec.initial_stock}, {"reason", "initial"}});
+        detail::adjust_stock(cmd, row.id, kDefaultLocation, spec.initial_stock, "initial");
       }
       return row;
     });
