@@ -63,7 +63,7 @@ StockLocation StockLocations::update(const std::string& id, const StockLocationC
   return run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
     Command cmd{tx, ctx_, ctx_.clock.now(), request_id};
     return detail::once_per_request(cmd, call, [&] {
-      auto row = tx.find_location(id);
+      auto row = tx.find_location(id, true);
       if (!row) throw Error::not_found("stock location", id);
       if (changes.name) row->name = *changes.name;
       if (changes.active) row->active = *changes.active;

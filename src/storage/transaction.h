@@ -114,7 +114,10 @@ class Transaction {
   // Returns false (and changes nothing) if a location with this id exists.
   bool insert_location(const StockLocation& location);
   void update_location(const StockLocation& location);
-  std::optional<StockLocation> find_location(const std::string& id);
+  // With `lock`, the row stays locked to the end of a write unit (an update of the location);
+  // a read that only checks the location exists takes no lock (transfers name two locations,
+  // in either order).
+  std::optional<StockLocation> find_location(const std::string& id, bool lock = false);
   // Every location, by priority then id.
   std::vector<StockLocation> list_locations();
 

@@ -14,9 +14,8 @@ const Sql kInsertLocation{"INSERT INTO stock_locations(" + kLocationColumns +
 const Sql kUpdateLocation{
     "UPDATE stock_locations SET name = ?2, active = ?3, priority = ?4, region = ?5, "
     "updated_at = ?7 WHERE id = ?1 AND created_at = ?6"};
-const Sql kFindLocation{
-    .text = "SELECT " + kLocationColumns + " FROM stock_locations WHERE id = ?1",
-    .lock_rows = true};
+const Sql kFindLocation{"SELECT " + kLocationColumns + " FROM stock_locations WHERE id = ?1"};
+const Sql kLockLocation{.text = kFindLocation.text, .lock_rows = true};
 const Sql kListLocations{"SELECT " + kLocationColumns +
                          " FROM stock_locations ORDER BY priority, id"};
 
@@ -49,8 +48,8 @@ void Transaction::update_location(const StockLocation& location) {
   q.run();
 }
 
-std::optional<StockLocation> Transaction::find_location(const std::string& id) {
-  Query q(session_, kFindLocation);
+std::optional<StockLocation> Transaction::find_location(const std::string& id, bool lock) {
+  Query q(session_, lock ? kLockLocation : kFindLocation);
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   return location_from(q);
