@@ -101,9 +101,10 @@ class StockLedger {
   // Reserves every item for `order_id`, all or nothing; the same product named twice counts
   // once with the summed qty. The units are allocated among the active locations by
   // StoreOptions::allocation_strategy (given `region`, the order's region or empty); a line may
-  // be split, one row per (product, location). The reservation expires at `expires_at` (0: now
-  // plus StoreOptions::reservation_ttl_ms). Idempotent: reserving the same items for the same
-  // order again returns the existing reservation.
+  // be split, one row per (product, location); while the store has one active location the
+  // strategy may be skipped (everything there is the only plan). The reservation expires at
+  // `expires_at` (0: now plus StoreOptions::reservation_ttl_ms). Idempotent: reserving the
+  // same items for the same order again returns the existing reservation.
   // Errors: InvalidArgument (order_id, items, qty, region; "allocation_strategy" when the
   // strategy's plan is impossible: nothing is reserved then), NotFound (product),
   // FailedPrecondition kOutOfStock (the active locations together cannot give the qty; the
