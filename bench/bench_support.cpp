@@ -314,10 +314,10 @@ RawSqliteOrders::RawSqliteOrders(const std::string& path, const std::string& syn
       "INSERT INTO saga_log(order_id, step, action, detail, at) VALUES(?, ?, ?, ?, ?)");
   d.reserve = d.prepare(
       "UPDATE stock SET reserved = reserved + ?1 "
-      "WHERE product_id = ?2 AND on_hand - reserved >= ?1");
+      "WHERE product_id = ?2 AND location_id = 'default' AND on_hand - reserved >= ?1");
   d.reservation = d.prepare(
-      "INSERT INTO reservations(order_id, product_id, qty, expires_at, state) "
-      "VALUES(?, ?, ?, ?, ?)");
+      "INSERT INTO reservations(order_id, product_id, location_id, qty, expires_at, state) "
+      "VALUES(?, ?, 'default', ?, ?, ?)");
   d.debit = d.prepare(
       "UPDATE point_balances SET balance = balance - ?1 WHERE user_id = ?2 AND balance >= ?1 "
       "RETURNING balance");
@@ -331,7 +331,7 @@ RawSqliteOrders::RawSqliteOrders(const std::string& path, const std::string& syn
       "UPDATE reservations SET state = 'committed' WHERE order_id = ? AND state = 'live'");
   d.sell = d.prepare(
       "UPDATE stock SET on_hand = on_hand - ?1, reserved = reserved - ?1, sold = sold + ?1 "
-      "WHERE product_id = ?2 AND reserved >= ?1 AND on_hand >= ?1");
+      "WHERE product_id = ?2 AND location_id = 'default' AND reserved >= ?1 AND on_hand >= ?1");
   d.event = d.prepare(
       "INSERT INTO outbox(id, type, schema_version, topic, key, occurred_at, request_id, "
       "payload) VALUES(?, ?, 1, ?, ?, ?, '', ?)");

@@ -54,12 +54,14 @@ void check(PGconn* c, PGresult* r, const char* what) {
   }
 }
 
-// Empties every table of the library's schema (but its migrations), so each run starts alike.
+// Empties every table of the library's schema (but its migrations and the stock locations, whose
+// 'default' row a migration made), so each run starts alike.
 void truncate_all(const std::string& url) {
   PGconn* c = connect_pg(url);
   PGresult* r = PQexec(c,
                        "SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables "
-                       "WHERE schemaname = current_schema() AND tablename <> 'schema_migrations'");
+                       "WHERE schemaname = current_schema() "
+                       "AND tablename NOT IN ('schema_migrations', 'stock_locations')");
   check(c, r, "list tables");
   const std::string tables = PQgetisnull(r, 0, 0) ? "" : PQgetvalue(r, 0, 0);
   PQclear(r);
@@ -131,10 +133,10 @@ class RawPgOrders {
             "INSERT INTO saga_log(order_id, step, action, detail, at) VALUES($1, $2, $3, $4, $5)");
     prepare("reserve",
             "UPDATE stock SET reserved = reserved + $1 "
-            "WHERE product_id = $2 AND on_hand - reserved >= $1");
+            "WHERE product_id = $2 AND location_id = 'default' AND on_hand - reserved >= $1");
     prepare("reservation",
-            "INSERT INTO reservations(order_id, product_id, qty, expires_at, state) "
-            "VALUES($1, $2, $3, $4, $5)");
+            "INSERT INTO reservations(order_id, product_id, location_id, qty, expires_at, state) "
+            "VALUES($1, $2, 'default', $3, $4, $5)");
     prepare("debit",
             "UPDATE point_balances SET balance = balance - $1 "
             "WHERE user_id = $2 AND balance >= $1 RETURNING balance");
@@ -148,7 +150,7 @@ class RawPgOrders {
             "UPDATE reservations SET state = 'committed' WHERE order_id = $1 AND state = 'live'");
     prepare("sell",
             "UPDATE stock SET on_hand = on_hand - $1, reserved = reserved - $1, sold = sold + $1 "
-            "WHERE product_id = $2 AND reserved >= $1 AND on_hand >= $1");
+            "WHERE product_id = $2 AND location_id = 'default' AND reserved >= $1 AND on_hand >= $1");
     prepare("event",
             "INSERT INTO outbox(id, type, schema_version, topic, key, occurred_at, request_id, "
             "payload) VALUES($1, $2, 1, $3, $4, $5, '', $6)");

@@ -107,6 +107,7 @@ struct Store::Impl {
         ctx{*storage, *clock, std::move(o)},
         catalog(ctx),
         stock(ctx),
+        locations(ctx),
         points(ctx),
         coupons(ctx),
         orders(ctx),
@@ -117,6 +118,7 @@ struct Store::Impl {
   detail::Context ctx;
   Catalog catalog;
   StockLedger stock;
+  StockLocations locations;
   PointsLedger points;
   CouponBook coupons;
   OrderBook orders;
@@ -182,6 +184,7 @@ Store::~Store() = default;
 
 Catalog& Store::catalog() { return impl_->catalog; }
 StockLedger& Store::stock() { return impl_->stock; }
+StockLocations& Store::locations() { return impl_->locations; }
 PointsLedger& Store::points() { return impl_->points; }
 CouponBook& Store::coupons() { return impl_->coupons; }
 Inbox& Store::inbox() { return impl_->inbox; }

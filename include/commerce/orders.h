@@ -75,6 +75,7 @@ struct Order {
   Timestamp expires_at = 0;  // an unpaid order is cancelled by sweep() after this
   Timestamp created_at = 0;
   Timestamp updated_at = 0;
+  std::string region;  // PlaceOrder::region: where the allocation strategy looks first
   bool operator==(const Order&) const = default;
 };
 
@@ -97,6 +98,9 @@ struct PlaceOrder {
   Money points_to_use = 0;       // >= 0
   std::string payment_method = "card";
   std::string request_id;  // idempotency key; empty for none
+  // The order's region (e.g. "eu"), given to the allocation strategy (commerce/allocation.h);
+  // empty for none. At most 64 characters.
+  std::string region;
 };
 
 // What recover() did.

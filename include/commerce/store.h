@@ -23,6 +23,7 @@
 #include "commerce/coupons.h"
 #include "commerce/event.h"
 #include "commerce/inbox.h"
+#include "commerce/locations.h"
 #include "commerce/orders.h"
 #include "commerce/payments.h"
 #include "commerce/points.h"
@@ -122,6 +123,8 @@ class Store {
 
   Catalog& catalog();
   StockLedger& stock();
+  // Stock locations (commerce/locations.h).
+  StockLocations& locations();
   PointsLedger& points();
   CouponBook& coupons();
   // Orders, their saga, payments, cancellation and recovery (commerce/orders.h).

@@ -87,8 +87,8 @@ class UnitPoints {
 // Stock levels and reservations (commerce/stock.h).
 class UnitStock {
  public:
-  // Restock (delta > 0) or shrink (delta < 0, never below what is reserved) with an audit row
-  // and a StockAdjusted event; returns the level after it. Errors: InvalidArgument naming
+  // Restock (delta > 0) or shrink (delta < 0, never below what is reserved) at the location
+  // "default" with an audit row and a StockAdjusted event; returns the level after it. Errors: InvalidArgument naming
   // "product_id", "delta" (0, beyond +-1e9, or on_hand would overflow) or "reason";
   // NotFound (product); FailedPrecondition kOutOfStock naming the product; FailedPrecondition
   // naming "unit" in a read unit.

@@ -4,11 +4,13 @@
 
 #include "commerce/error.h"
 #include "commerce/ids.h"
+#include "commerce/locations.h"
 #include "context.h"
 #include "core/utf8.h"
 #include "event_writer.h"
 #include "idempotency.h"
 #include "json_codec.h"
+#include "ledger_steps.h"
 #include "option_checks.h"
 #include "pagination.h"
 #include "relevance_cursor.h"
@@ -94,17 +96,12 @@ Product insert_new_product(Command& cmd, Product row, std::int64_t initial_stock
         fmt::format("product '{}' already has a variant with these options", row.parent_id));
   }
   if (!row.options.empty()) tx.insert_option_values(row.id, row.options);
-  tx.insert_stock(row.id);
+  tx.insert_stock(row.id, kDefaultLocation);
   json created = {{"product_id", row.id}, {"price", row.price}, {"status", row.status}};
   add_variant_fields(created, row);
   detail::emit(cmd, "ProductCreated", row.id, created);
   if (initial_stock > 0) {
-    if (!tx.try_adjust_stock(row.id, initial_stock)) {
-      throw Error::internal(fmt::format("new stock row of '{}' refused its initial stock", row.id));
-    }
-    tx.insert_stock_adjustment({new_id(cmd.now), row.id, initial_stock, "initial", cmd.now});
-    detail::emit(cmd, "StockAdjusted", row.id,
-                 {{"product_id", row.id}, {"delta", initial_stock}, {"reason", "initial"}});
+    detail::adjust_stock(cmd, row.id, kDefaultLocation, initial_stock, "initial");
   }
   return row;
 }

@@ -1,6 +1,7 @@
 // What every domain service shares: the storage, the clock and the store's options.
 #pragma once
 
+#include <atomic>
 #include <string>
 
 #include "commerce/storage.h"
@@ -13,6 +14,11 @@ struct Context {
   Storage& storage;
   const Clock& clock;
   StoreOptions options;
+  // A hint for reserving (stock_allocation.cpp): the last allocation read saw a product in more
+  // than one active location, so the single-location fast path is not tried first. A wrong hint
+  // costs a statement, never correctness (the fast path checks the store has one active
+  // location in its own update).
+  mutable std::atomic<bool> many_locations{false};
 };
 
 // One command running inside one unit of work: the services' building blocks take this, so a

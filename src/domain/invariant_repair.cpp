@@ -18,26 +18,32 @@ RepairReport repair_stock(Storage& storage) {
   return run_unit(storage, Storage::Access::kWrite, [](Transaction& tx) {
     RepairReport report;
     for_each_row(
-        [&](const std::string& after, int n) { return tx.list_stock_levels(after, n); },
-        [](const StockLevel& s) { return s.product_id; },
-        [&](const StockLevel& s) {
-          const std::int64_t live = tx.sum_live_reservations(s.product_id);
+        [&](const std::string& after, int n) {
+          const auto [product, location] = detail::split_stock_key(after);
+          return tx.list_stock_rows(product, location, n);
+        },
+        detail::stock_key,
+        [&](const LocationLevel& s) {
+          const std::int64_t live = tx.sum_live_reservations(s.product_id, s.location_id);
           if (live == s.reserved) return;
-          if (live > s.on_hand) {
+          if (live > s.on_hand + s.backorder_room) {
             report.unrepaired.push_back(
                 {"stock.reserved", s.product_id,
-                 fmt::format("live reservations sum to {}, above on_hand {}: reserved stays {}",
-                             live, s.on_hand, s.reserved)});
+                 fmt::format("at '{}': live reservations sum to {}, above on_hand {} + "
+                             "backorder room {}: reserved stays {}",
+                             s.location_id, live, s.on_hand, s.backorder_room, s.reserved)});
             return;
           }
           // Relative moves, so a reservation made meanwhile by another process is kept.
           const std::int64_t diff = live - s.reserved;
-          const bool moved = diff > 0 ? tx.try_reserve_stock(s.product_id, diff)
-                                      : tx.try_unreserve_stock(s.product_id, -diff);
+          const bool moved =
+              diff > 0 ? tx.try_reserve_stock_at(s.product_id, s.location_id, diff).has_value()
+                       : tx.try_unreserve_stock_at(s.product_id, s.location_id, -diff).has_value();
           if (!moved) {
             report.unrepaired.push_back(
                 {"stock.reserved", s.product_id,
-                 fmt::format("reserved {} could not be moved to {}", s.reserved, live)});
+                 fmt::format("at '{}': reserved {} could not be moved to {}", s.location_id,
+                             s.reserved, live)});
             return;
           }
           report.repaired.push_back({"stock.reserved", s.product_id, s.reserved, live});

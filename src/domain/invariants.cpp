@@ -74,26 +74,34 @@ class Checker {
         {rule, subject, fmt::format(format, std::forward<Args>(args)...)});
   }
 
+  // Per (product, location) row.
   void stock() {
     paged(
-        [&](const std::string& after, int n) { return tx_->list_stock_levels(after, n); },
-        [](const StockLevel& s) { return s.product_id; },
-        [&](const StockLevel& s) {
+        [&](const std::string& after, int n) {
+          const auto [product, location] = detail::split_stock_key(after);
+          return tx_->list_stock_rows(product, location, n);
+        },
+        detail::stock_key,
+        [&](const LocationLevel& s) {
           ++report_.products;
-          if (s.on_hand < 0 || s.reserved < 0 || s.available < 0) {
-            flag("stock.non_negative", s.product_id, "on_hand {} reserved {} available {}",
-                 s.on_hand, s.reserved, s.available);
+          if (s.reserved < 0 || s.sold < 0 || s.backorder_room < 0 ||
+              s.available < -s.backorder_room || (s.on_hand < 0 && s.backorder_room == 0)) {
+            flag("stock.non_negative", s.product_id,
+                 "at '{}': on_hand {} reserved {} available {} sold {} backorder room {}",
+                 s.location_id, s.on_hand, s.reserved, s.available, s.sold, s.backorder_room);
           }
-          const auto live = tx_->sum_live_reservations(s.product_id);
+          const auto live = tx_->sum_live_reservations(s.product_id, s.location_id);
           if (live != s.reserved) {
-            flag("stock.reserved", s.product_id, "reserved {} but live reservations sum to {}",
+            flag("stock.reserved", s.product_id,
+                 "at '{}': reserved {} but live reservations sum to {}", s.location_id,
                  s.reserved, live);
           }
-          const auto adjusted = tx_->sum_stock_adjustments(s.product_id);
-          if (adjusted != s.on_hand + s.sold) {
+          const auto moved = tx_->sum_stock_movements(s.product_id, s.location_id);
+          if (moved != s.on_hand + s.sold) {
             flag("stock.conserved", s.product_id,
-                 "initial + adjustments = {} but on_hand {} + sold {} = {}", adjusted, s.on_hand,
-                 s.sold, s.on_hand + s.sold);
+                 "at '{}': initial + adjustments + transfers in - out = {} but on_hand {} + "
+                 "sold {} = {}",
+                 s.location_id, moved, s.on_hand, s.sold, s.on_hand + s.sold);
           }
         });
   }

@@ -5,6 +5,7 @@
 
 #include "commerce/catalog.h"
 #include "commerce/coupons.h"
+#include "commerce/locations.h"
 #include "commerce/points.h"
 #include "commerce/stock.h"
 
@@ -28,6 +29,10 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Product, id, name, description, 
                                                 axes, created_at, updated_at)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LineItem, product_id, qty)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(StockLevel, product_id, on_hand, reserved, available, sold)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(StockTransfer, id, product_id, from_location_id, to_location_id,
+                                   qty, reason, created_at)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(StockLocation, id, name, active, priority, region, created_at,
+                                   updated_at)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PointsEntry, id, user_id, kind, amount, balance_after, order_id,
                                    reason, request_id, created_at)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(CouponTemplate, id, code, name, kind, value, max_discount,

@@ -2,13 +2,13 @@
 
 #include "commerce/error.h"
 #include "commerce/ids.h"
+#include "commerce/locations.h"
 #include "commerce/stock.h"
 #include "context.h"
 #include "event_writer.h"
 #include "idempotency.h"
 #include "json_codec.h"
 #include "ledger_steps.h"
-#include "option_checks.h"
 #include "validate.h"
 
 namespace commerce {
@@ -21,49 +21,6 @@ namespace detail {
 namespace {
 constexpr std::int64_t kMaxStockDelta = 1'000'000'000;
 }  // namespace
-
-std::vector<Reservation> reserve_stock(Command& cmd, const std::string& order_id,
-                                       const std::vector<LineItem>& items, Timestamp expires_at,
-                                       bool new_order) {
-  auto existing = new_order ? std::vector<Reservation>{} : cmd.tx.find_reservations(order_id);
-  if (!existing.empty()) {
-    bool same = existing.size() == items.size();
-    for (std::size_t i = 0; same && i < items.size(); ++i) {
-      same = existing[i].product_id == items[i].product_id && existing[i].qty == items[i].qty;
-    }
-    if (!same) {
-      throw Error::conflict(order_id,
-                            fmt::format("order '{}' already holds a different reservation", order_id));
-    }
-    return existing;
-  }
-  std::vector<Reservation> rows;
-  rows.reserve(items.size());
-  for (const auto& item : items) {  // sorted by product id: the lock order of every adapter
-    if (!new_order) {
-      auto product = cmd.tx.find_product(item.product_id);
-      if (!product) throw Error::not_found("product", item.product_id);
-      require_orderable(*product);
-    }
-    if (!cmd.tx.try_reserve_stock(item.product_id, item.qty)) {
-      auto level = cmd.tx.find_stock(item.product_id);
-      throw Error::failed_precondition(
-          Reason::kOutOfStock, item.product_id,
-          fmt::format("product '{}' is out of stock: {} requested, {} available", item.product_id,
-                      item.qty, level ? level->available : 0));
-    }
-    Reservation row{order_id, item.product_id, item.qty, expires_at, ReservationState::kLive};
-
-    emit(cmd, "StockReserved", item.product_id,
-         JsonText()
-             .add("product_id", item.product_id)
-             .add("order_id", order_id)
-             .add("qty", item.qty));
-    rows.push_back(std::move(row));
-  }
-  if (!new_order) cmd.tx.insert_reservations(rows);
-  return rows;
-}
 
 std::vector<Reservation> commit_stock(Command& cmd, const std::string& order_id,
                                       std::vector<Reservation>* unwritten) {
@@ -78,18 +35,18 @@ std::vector<Reservation> commit_stock(Command& cmd, const std::string& order_id,
   }
   for (auto& row : rows) {
     if (row.state != ReservationState::kLive) continue;
-    if ((!unwritten && !cmd.tx.try_set_reservation_state(order_id, row.product_id,
-                                                         ReservationState::kLive,
+    if ((!unwritten && !cmd.tx.try_set_reservation_state(row, ReservationState::kLive,
                                                          ReservationState::kCommitted)) ||
-        !cmd.tx.try_sell_reserved_stock(row.product_id, row.qty)) {
-      throw Error::internal(fmt::format("stock of '{}' does not hold the reservation of '{}'",
-                                        row.product_id, order_id));
+        !cmd.tx.try_sell_reserved_stock_at(row.product_id, row.location_id, row.qty)) {
+      throw Error::internal(fmt::format("stock of '{}' at '{}' does not hold the reservation of '{}'",
+                                        row.product_id, row.location_id, order_id));
     }
     row.state = ReservationState::kCommitted;
     emit(cmd, "StockCommitted", row.product_id,
          JsonText()
              .add("product_id", row.product_id)
              .add("order_id", order_id)
+             .add("location_id", row.location_id)
              .add("qty", row.qty));
   }
   if (unwritten) *unwritten = rows;
@@ -102,16 +59,20 @@ std::vector<Reservation> release_stock(Command& cmd, const std::string& order_id
   std::vector<Reservation> released;
   for (auto& row : rows) {
     if (row.state != ReservationState::kLive) continue;
-    if ((!unwritten && !cmd.tx.try_set_reservation_state(order_id, row.product_id,
-                                                         ReservationState::kLive,
+    std::optional<Transaction::StockMove> moved;
+    if ((!unwritten && !cmd.tx.try_set_reservation_state(row, ReservationState::kLive,
                                                          ReservationState::kReleased)) ||
-        !cmd.tx.try_unreserve_stock(row.product_id, row.qty)) {
-      throw Error::internal(fmt::format("stock of '{}' does not hold the reservation of '{}'",
-                                        row.product_id, order_id));
+        !(moved = cmd.tx.try_unreserve_stock_at(row.product_id, row.location_id, row.qty))) {
+      throw Error::internal(fmt::format("stock of '{}' at '{}' does not hold the reservation of '{}'",
+                                        row.product_id, row.location_id, order_id));
     }
     row.state = ReservationState::kReleased;
     emit(cmd, "StockReleased", row.product_id,
-         {{"product_id", row.product_id}, {"order_id", order_id}, {"qty", row.qty}});
+         {{"product_id", row.product_id},
+          {"order_id", order_id},
+          {"location_id", row.location_id},
+          {"qty", row.qty}});
+    note_stock_crossing(cmd, row.product_id, row.location_id, *moved, row.qty);
     released.push_back(row);
   }
   if (unwritten) *unwritten = rows;
@@ -127,36 +88,138 @@ void check_stock_adjustment(const std::string& product_id, std::int64_t delta,
   check_text("reason", reason, kMaxNameBytes, true);
 }
 
-StockLevel adjust_stock(Command& cmd, const std::string& product_id, std::int64_t delta,
+namespace {
+
+bool low(std::int64_t available, std::int64_t threshold) {
+  return threshold > 0 && available <= threshold;
+}
+
+// StockLow when the location went from above its threshold to at or below it, StockReplenished
+// the other way.
+void emit_crossing(Command& cmd, const std::string& product_id, const std::string& location_id,
+                   bool was_low, bool is_low, std::int64_t available, std::int64_t threshold) {
+  if (was_low == is_low) return;
+  emit(cmd, is_low ? "StockLow" : "StockReplenished", product_id,
+       {{"product_id", product_id},
+        {"location_id", location_id},
+        {"available", available},
+        {"low_threshold", threshold}});
+}
+
+void check_location_limit(std::string_view field, std::int64_t value) {
+  if (value < 0 || value > kMaxStockDelta) {
+    throw Error::invalid_argument(std::string(field), "must be 0..1000000000");
+  }
+}
+
+// The product's row at the location, created (all counters 0) if the product has none there.
+LocationLevel stock_row_at(Command& cmd, const std::string& product_id,
+                           const std::string& location_id) {
+  if (auto row = cmd.tx.find_stock_at(product_id, location_id)) return *row;
+  if (!cmd.tx.find_product(product_id)) throw Error::not_found("product", product_id);
+  cmd.tx.insert_stock(product_id, location_id);
+  auto row = cmd.tx.find_stock_at(product_id, location_id);
+  if (!row) throw Error::internal(fmt::format("no stock row of '{}' at '{}'", product_id, location_id));
+  return *row;
+}
+
+}  // namespace
+
+void note_stock_crossing(Command& cmd, const std::string& product_id,
+                         const std::string& location_id, const Transaction::StockMove& move,
+                         std::int64_t moved) {
+  const std::int64_t before = move.available_after - moved;
+  emit_crossing(cmd, product_id, location_id, low(before, move.low_threshold),
+                low(move.available_after, move.low_threshold), move.available_after,
+                move.low_threshold);
+}
+
+StockLocation require_location(Command& cmd, std::string_view field, const std::string& id) {
+  check_id(field, id);
+  auto location = cmd.tx.find_location(id);
+  if (!location) {
+    throw Error::invalid_argument(std::string(field), fmt::format("no stock location '{}'", id));
+  }
+  return *location;
+}
+
+StockLevel adjust_stock(Command& cmd, const std::string& product_id,
+                        const std::string& location_id, std::int64_t delta,
                         const std::string& reason) {
-  auto level = cmd.tx.find_stock(product_id);
-  if (!level) throw Error::not_found("product", product_id);
-  checked_add(level->on_hand, delta, "delta");
-  if (!cmd.tx.try_adjust_stock(product_id, delta)) {
+  const LocationLevel level = stock_row_at(cmd, product_id, location_id);
+  checked_add(level.on_hand, delta, "delta");
+  const auto moved = cmd.tx.try_adjust_stock_at(product_id, location_id, delta);
+  if (!moved) {
     throw Error::failed_precondition(
         Reason::kOutOfStock, product_id,
-        fmt::format("product '{}': shrinking by {} would leave less than the {} reserved",
-                    product_id, -delta, level->reserved));
+        fmt::format("product '{}' at '{}': shrinking by {} would leave less than the {} reserved",
+                    product_id, location_id, -delta, level.reserved));
   }
-  cmd.tx.insert_stock_adjustment({new_id(cmd.now), product_id, delta, reason, cmd.now});
+  cmd.tx.insert_stock_adjustment({new_id(cmd.now), product_id, location_id, delta, reason, cmd.now});
   emit(cmd, "StockAdjusted", product_id,
-       {{"product_id", product_id}, {"delta", delta}, {"reason", reason}});
+       {{"product_id", product_id},
+        {"location_id", location_id},
+        {"delta", delta},
+        {"reason", reason}});
+  note_stock_crossing(cmd, product_id, location_id, *moved, delta);
   return *cmd.tx.find_stock(product_id);
+}
+
+StockTransfer transfer_stock(Command& cmd, const std::string& product_id,
+                             const std::string& from_location_id,
+                             const std::string& to_location_id, std::int64_t qty,
+                             const std::string& reason) {
+  require_location(cmd, "from_location_id", from_location_id);
+  require_location(cmd, "to_location_id", to_location_id);
+  if (!cmd.tx.find_product(product_id)) throw Error::not_found("product", product_id);
+  // Both rows in (product, location) order, the lock order of every stock update.
+  const auto take = [&] {
+    auto moved = cmd.tx.try_transfer_out(product_id, from_location_id, qty);
+    if (!moved) {
+      const auto from = cmd.tx.find_stock_at(product_id, from_location_id);
+      throw Error::invalid_argument(
+          "qty", fmt::format("{} units of '{}' cannot leave '{}': {} available there", qty,
+                             product_id, from_location_id, from ? from->available : 0));
+    }
+    return *moved;
+  };
+  const auto give = [&] { return cmd.tx.transfer_in(product_id, to_location_id, qty); };
+  Transaction::StockMove out, in;
+  if (from_location_id < to_location_id) {
+    out = take();
+    in = give();
+  } else {
+    in = give();
+    out = take();
+  }
+  StockTransfer transfer{new_id(cmd.now), product_id, from_location_id, to_location_id,
+                         qty, reason, cmd.now};
+  cmd.tx.insert_stock_transfer(transfer);
+  emit(cmd, "StockTransferred", product_id,
+       {{"product_id", product_id},
+        {"from_location_id", from_location_id},
+        {"to_location_id", to_location_id},
+        {"qty", qty},
+        {"reason", reason}});
+  note_stock_crossing(cmd, product_id, from_location_id, out, -qty);
+  note_stock_crossing(cmd, product_id, to_location_id, in, qty);
+  return transfer;
 }
 
 }  // namespace detail
 
 std::vector<Reservation> StockLedger::reserve(const std::string& order_id,
                                               const std::vector<LineItem>& items,
-                                              Timestamp expires_at) {
+                                              Timestamp expires_at, const std::string& region) {
   detail::check_id("order_id", order_id);
+  detail::check_text("region", region, detail::kMaxRegionBytes, false);
   const auto merged = detail::merge_items(items);
   if (expires_at < 0) throw Error::invalid_argument("expires_at", "must not be negative");
   return run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
     Command cmd{tx, ctx_, ctx_.clock.now(), {}};
     const Timestamp expiry =
         expires_at > 0 ? expires_at : cmd.now + ctx_.options.reservation_ttl_ms;
-    return detail::reserve_stock(cmd, order_id, merged, expiry);
+    return detail::reserve_stock(cmd, order_id, merged, region, expiry);
   });
 }
 
@@ -177,16 +240,93 @@ std::vector<Reservation> StockLedger::release(const std::string& order_id) {
 }
 
 StockLevel StockLedger::adjust(const std::string& product_id, std::int64_t delta,
-                               const std::string& reason, const std::string& request_id) {
+                               const std::string& reason, const std::string& request_id,
+                               const std::string& location_id) {
   detail::check_stock_adjustment(product_id, delta, reason);
+  const std::string location = location_id.empty() ? std::string(kDefaultLocation) : location_id;
   const json call = {{"op", "stock.adjust"},
                      {"product_id", product_id},
+                     {"location_id", location},
                      {"delta", delta},
                      {"reason", reason}};
   return run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
     Command cmd{tx, ctx_, ctx_.clock.now(), request_id};
-    return detail::once_per_request(
-        cmd, call, [&] { return detail::adjust_stock(cmd, product_id, delta, reason); });
+    return detail::once_per_request(cmd, call, [&] {
+      detail::require_location(cmd, "location_id", location);
+      return detail::adjust_stock(cmd, product_id, location, delta, reason);
+    });
+  });
+}
+
+StockTransfer StockLedger::transfer(const std::string& product_id,
+                                    const std::string& from_location_id,
+                                    const std::string& to_location_id, std::int64_t qty,
+                                    const std::string& reason, const std::string& request_id) {
+  detail::check_id("product_id", product_id);
+  detail::check_id("from_location_id", from_location_id);
+  detail::check_id("to_location_id", to_location_id);
+  if (from_location_id == to_location_id) {
+    throw Error::invalid_argument("to_location_id", "must differ from from_location_id");
+  }
+  if (qty < 1 || qty > detail::kMaxStockDelta) {
+    throw Error::invalid_argument("qty", "must be 1..1000000000");
+  }
+  detail::check_text("reason", reason, detail::kMaxNameBytes, true);
+  const json call = {{"op", "stock.transfer"},   {"product_id", product_id},
+                     {"from", from_location_id}, {"to", to_location_id},
+                     {"qty", qty},               {"reason", reason}};
+  return run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+    Command cmd{tx, ctx_, ctx_.clock.now(), request_id};
+    return detail::once_per_request(cmd, call, [&] {
+      return detail::transfer_stock(cmd, product_id, from_location_id, to_location_id, qty,
+                                    reason);
+    });
+  });
+}
+
+LocationLevel StockLedger::set_low_threshold(const std::string& product_id,
+                                             const std::string& location_id,
+                                             std::int64_t low_threshold) {
+  detail::check_id("product_id", product_id);
+  detail::check_location_limit("low_threshold", low_threshold);
+  return run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+    Command cmd{tx, ctx_, ctx_.clock.now(), {}};
+    detail::require_location(cmd, "location_id", location_id);
+    LocationLevel row = detail::stock_row_at(cmd, product_id, location_id);
+    tx.set_low_threshold(product_id, location_id, low_threshold);
+    detail::emit_crossing(cmd, product_id, location_id, detail::low(row.available, row.low_threshold),
+                          detail::low(row.available, low_threshold), row.available, low_threshold);
+    row.low_threshold = low_threshold;
+    return row;
+  });
+}
+
+LocationLevel StockLedger::set_backorder_limit(const std::string& product_id,
+                                               const std::string& location_id,
+                                               std::int64_t backorder_limit) {
+  detail::check_id("product_id", product_id);
+  detail::check_location_limit("backorder_limit", backorder_limit);
+  return run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+    Command cmd{tx, ctx_, ctx_.clock.now(), {}};
+    detail::require_location(cmd, "location_id", location_id);
+    LocationLevel row = detail::stock_row_at(cmd, product_id, location_id);
+    if (!tx.try_set_backorder_room(product_id, location_id, backorder_limit)) {
+      throw Error::failed_precondition(
+          Reason::kOutOfStock, product_id,
+          fmt::format("product '{}' at '{}' has {} units backordered, more than a limit of {}",
+                      product_id, location_id, -row.available, backorder_limit));
+    }
+    row.backorder_room = backorder_limit;
+    return row;
+  });
+}
+
+std::vector<LocationLevel> StockLedger::levels(const std::string& product_id) const {
+  detail::check_id("product_id", product_id);
+  return run_unit(ctx_.storage, Storage::Access::kRead, [&](Transaction& tx) {
+    auto rows = tx.list_stock_at_locations(product_id);
+    if (rows.empty()) throw Error::not_found("product", product_id);
+    return rows;
   });
 }
 

@@ -57,7 +57,9 @@ Money UnitPoints::balance(const std::string& user_id) const {
 StockLevel UnitStock::adjust(const std::string& product_id, std::int64_t delta,
                              const std::string& reason) {
   detail::check_stock_adjustment(product_id, delta, reason);
-  return detail::adjust_stock(unit_.writing("stock.adjust"), product_id, delta, reason);
+  detail::Command& cmd = unit_.writing("stock.adjust");
+  detail::require_location(cmd, "location_id", kDefaultLocation);
+  return detail::adjust_stock(cmd, product_id, kDefaultLocation, delta, reason);
 }
 
 std::optional<StockLevel> UnitStock::level(const std::string& product_id) const {

@@ -14,6 +14,8 @@ namespace commerce::detail {
 
 inline constexpr std::size_t kMaxIdBytes = 128;
 inline constexpr std::size_t kMaxNameBytes = 512;
+// A region (PlaceOrder::region, StockLocation::region).
+inline constexpr std::size_t kMaxRegionBytes = 64;
 inline constexpr std::size_t kMaxTextBytes = 16384;
 inline constexpr std::int64_t kMaxQty = 1'000'000;
 

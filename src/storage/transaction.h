@@ -17,8 +17,10 @@
 #include <vector>
 
 #include "commerce/catalog.h"
+#include "commerce/allocation.h"
 #include "commerce/coupons.h"
 #include "commerce/event.h"
+#include "commerce/locations.h"
 #include "commerce/orders.h"
 #include "commerce/outbox.h"
 #include "commerce/payments.h"
@@ -130,25 +132,76 @@ class Transaction {
   std::optional<Category> find_category(const std::string& id);
   std::vector<Category> list_categories();
 
-  // --- stock
-  void insert_stock(const std::string& product_id);  // all counters 0
+  // --- stock locations (statements/locations.cpp)
+  // Returns false (and changes nothing) if a location with this id exists.
+  bool insert_location(const StockLocation& location);
+  void update_location(const StockLocation& location);
+  // With `lock`, the row stays locked to the end of a write unit (an update of the location);
+  // a read that only checks the location exists takes no lock (transfers name two locations,
+  // in either order).
+  std::optional<StockLocation> find_location(const std::string& id, bool lock = false);
+  // Every location, by priority then id.
+  std::vector<StockLocation> list_locations();
+
+  // --- stock, per (product, location)
+  // A zero row of the product at the location, unless it has one.
+  void insert_stock(const std::string& product_id, const std::string& location_id);
+  // The product's counters summed over the active locations; none if it has no stock row.
   std::optional<StockLevel> find_stock(const std::string& product_id);
-  // reserved += qty where on_hand - reserved >= qty.
-  bool try_reserve_stock(const std::string& product_id, std::int64_t qty);
+  // The product's row at the location (locked in a write unit).
+  std::optional<LocationLevel> find_stock_at(const std::string& product_id,
+                                             const std::string& location_id);
+  // The product's rows at every location, by priority then location id.
+  std::vector<LocationLevel> list_stock_at_locations(const std::string& product_id);
+  // For each product of `product_ids` (sorted, distinct), its rows in active locations as the
+  // allocation strategy sees them, by product id then location id, in one statement; with
+  // `lock` (PostgreSQL) the stock rows stay locked to the end of the unit.
+  std::vector<std::pair<std::string, StockOption>> find_stock_options(
+      const std::vector<std::string>& product_ids, bool lock);
+
+  // What a conditional stock update left at its row: available after it and the row's
+  // low-stock threshold (for StockLow / StockReplenished).
+  struct StockMove {
+    std::int64_t available_after = 0;
+    std::int64_t low_threshold = 0;
+  };
+  // reserved += qty where on_hand + backorder_room - reserved >= qty.
+  std::optional<StockMove> try_reserve_stock_at(const std::string& product_id,
+                                                const std::string& location_id, std::int64_t qty);
+  // The same at the store's only active location, where the store has exactly one (none
+  // otherwise, or where the units are not there); returns that location too.
+  std::optional<std::pair<std::string, StockMove>> try_reserve_stock_at_only_location(
+      const std::string& product_id, std::int64_t qty);
   // reserved -= qty where reserved >= qty.
-  bool try_unreserve_stock(const std::string& product_id, std::int64_t qty);
-  // on_hand -= qty, reserved -= qty, sold += qty where reserved >= qty and on_hand >= qty.
-  bool try_sell_reserved_stock(const std::string& product_id, std::int64_t qty);
-  // on_hand += delta where on_hand + delta >= reserved.
-  bool try_adjust_stock(const std::string& product_id, std::int64_t delta);
+  std::optional<StockMove> try_unreserve_stock_at(const std::string& product_id,
+                                                  const std::string& location_id,
+                                                  std::int64_t qty);
+  // on_hand -= qty, reserved -= qty, sold += qty where reserved >= qty (available unchanged).
+  bool try_sell_reserved_stock_at(const std::string& product_id, const std::string& location_id,
+                                  std::int64_t qty);
+  // on_hand += delta where delta > 0 or on_hand + delta >= reserved.
+  std::optional<StockMove> try_adjust_stock_at(const std::string& product_id,
+                                               const std::string& location_id,
+                                               std::int64_t delta);
+  // on_hand -= qty where on_hand - reserved >= qty (a transfer's source).
+  std::optional<StockMove> try_transfer_out(const std::string& product_id,
+                                            const std::string& location_id, std::int64_t qty);
+  // on_hand += qty, creating the row (a transfer's destination).
+  StockMove transfer_in(const std::string& product_id, const std::string& location_id,
+                        std::int64_t qty);
+  void set_low_threshold(const std::string& product_id, const std::string& location_id,
+                         std::int64_t low_threshold);
+  // backorder_room := room where on_hand + room >= reserved and on_hand + room >= 0.
+  bool try_set_backorder_room(const std::string& product_id, const std::string& location_id,
+                              std::int64_t room);
   void insert_stock_adjustment(const StockAdjustment& adjustment);
+  void insert_stock_transfer(const StockTransfer& transfer);
   void insert_reservations(const std::vector<Reservation>& rows);
-  // The order's rows in every state, by product id.
+  // The order's rows in every state, by product id then location id.
   std::vector<Reservation> find_reservations(const std::string& order_id);
   // state: from -> to for one row; false if the row was not in `from`.
-  bool try_set_reservation_state(const std::string& order_id,
-                                         const std::string& product_id, ReservationState from,
-                                         ReservationState to);
+  bool try_set_reservation_state(const Reservation& row, ReservationState from,
+                                 ReservationState to);
   // Distinct orders holding a live reservation with expires_at <= now, oldest expiry first.
   std::vector<std::string> find_expired_reservation_orders(Timestamp now, int limit);
 
@@ -303,12 +356,16 @@ class Transaction {
                                       Timestamp now);
 
   // --- invariant checks (commerce/invariants.h); read only
-  // Stock rows with product_id > after_id, by product id, at most `limit`.
-  std::vector<StockLevel> list_stock_levels(const std::string& after_id, int limit);
-  // Sum of qty of the product's live reservations (0 if none).
-  std::int64_t sum_live_reservations(const std::string& product_id);
-  // Sum of the product's stock adjustment deltas, initial stock included (0 if none).
-  std::int64_t sum_stock_adjustments(const std::string& product_id);
+  // Stock rows after (after_product_id, after_location_id), by product id then location id,
+  // at most `limit`.
+  std::vector<LocationLevel> list_stock_rows(const std::string& after_product_id,
+                                             const std::string& after_location_id, int limit);
+  // Sum of qty of the live reservations of the product at the location (0 if none).
+  std::int64_t sum_live_reservations(const std::string& product_id,
+                                     const std::string& location_id);
+  // The product's stock adjustment deltas at the location (initial stock included) plus the
+  // transfers into it minus the transfers out of it.
+  std::int64_t sum_stock_movements(const std::string& product_id, const std::string& location_id);
   // Balances with user_id > after_id, by user id, at most `limit`.
   std::vector<PointsBalance> list_points_balances(const std::string& after_id,
                                                           int limit);

@@ -316,6 +316,110 @@ void stock_cases(CaseList& c) {
   }
 }
 
+// Stock locations, transfers, thresholds and backorder limits (issue 17). The seed has the
+// locations "default" (mug: 10 on hand, 2 reserved) and "north" (empty).
+void location_cases(CaseList& c) {
+  using S = const std::string&;
+  c.ids("location_create_id", "id", [](Store& s, const Seed&, S v) {
+    s.locations().create({.id = v, .name = "Somewhere"});
+  });
+  c.strings("location_create_name", "name", bad_texts(200, true), [](Store& s, const Seed&, S v) {
+    s.locations().create({.id = "south", .name = v});
+  });
+  c.strings("location_create_region", "region", bad_texts(64, false),
+            [](Store& s, const Seed&, S v) {
+              s.locations().create({.id = "south", .name = "South", .region = v});
+            });
+  for (auto [label, priority] : {std::pair{"above", 1'000'001LL}, {"below", -1'000'001LL}}) {
+    c.add(
+        std::string("location_create_priority_") + label,
+        [priority](Store& s, const Seed&) {
+          s.locations().create({.id = "south", .name = "South", .priority = priority});
+        },
+        "priority");
+    c.add(
+        std::string("location_update_priority_") + label,
+        [priority](Store& s, const Seed&) {
+          s.locations().update("north", {.priority = priority});
+        },
+        "priority");
+  }
+  c.add(
+      "location_create_existing",
+      [](Store& s, const Seed&) { s.locations().create({.id = "north", .name = "Again"}); },
+      "north", ErrorCode::kFailedPrecondition);
+  c.add(
+      "location_update_unknown",
+      [](Store& s, const Seed&) { s.locations().update("nowhere", {.active = false}); },
+      "nowhere", ErrorCode::kNotFound);
+  c.add(
+      "location_update_empty_name",
+      [](Store& s, const Seed&) { s.locations().update("north", {.name = ""}); }, "name");
+
+  c.add(
+      "stock_adjust_unknown_location",
+      [](Store& s, const Seed&) { s.stock().adjust("mug", 1, "restock", {}, "nowhere"); },
+      "location_id");
+  c.ids("stock_transfer_product_id", "product_id", [](Store& s, const Seed&, S v) {
+    s.stock().transfer(v, "default", "north", 1, "move");
+  });
+  c.ids("stock_transfer_from", "from_location_id", [](Store& s, const Seed&, S v) {
+    s.stock().transfer("mug", v, "north", 1, "move");
+  });
+  c.add(
+      "stock_transfer_unknown_to",
+      [](Store& s, const Seed&) { s.stock().transfer("mug", "default", "nowhere", 1, "move"); },
+      "to_location_id");
+  c.add(
+      "stock_transfer_to_itself",
+      [](Store& s, const Seed&) { s.stock().transfer("mug", "default", "default", 1, "move"); },
+      "to_location_id");
+  // 10 on hand, 2 of them reserved: 8 may move.
+  for (auto [label, qty] : {std::pair{"zero", 0LL},
+                            {"minus_one", -1LL},
+                            {"above_available", 9LL},
+                            {"above_limit", 1'000'000'001LL}}) {
+    c.add(
+        std::string("stock_transfer_qty_") + label,
+        [qty](Store& s, const Seed&) { s.stock().transfer("mug", "default", "north", qty, "move"); },
+        "qty");
+  }
+  c.add(
+      "stock_transfer_from_empty_location",
+      [](Store& s, const Seed&) { s.stock().transfer("mug", "north", "default", 1, "move"); },
+      "qty");
+  c.strings("stock_transfer_reason", "reason", bad_texts(512, true),
+            [](Store& s, const Seed&, S v) { s.stock().transfer("mug", "default", "north", 1, v); });
+  for (auto [label, n] : {std::pair{"negative", -1LL}, {"above_limit", 1'000'000'001LL}}) {
+    c.add(
+        std::string("stock_low_threshold_") + label,
+        [n](Store& s, const Seed&) { s.stock().set_low_threshold("mug", "default", n); },
+        "low_threshold");
+    c.add(
+        std::string("stock_backorder_limit_") + label,
+        [n](Store& s, const Seed&) { s.stock().set_backorder_limit("mug", "default", n); },
+        "backorder_limit");
+  }
+  c.add(
+      "stock_low_threshold_unknown_location",
+      [](Store& s, const Seed&) { s.stock().set_low_threshold("mug", "nowhere", 1); },
+      "location_id");
+  c.add(
+      "stock_backorder_limit_unknown_location",
+      [](Store& s, const Seed&) { s.stock().set_backorder_limit("mug", "nowhere", 1); },
+      "location_id");
+  c.add(
+      "reserve_region_too_long",
+      [](Store& s, const Seed&) { s.stock().reserve("order-9", {{"mug", 1}}, 0, std::string(65, 'r')); },
+      "region");
+  c.add(
+      "place_region_too_long",
+      [](Store& s, const Seed&) {
+        s.orders().place({.user_id = "alice", .items = {{"mug", 1}}, .region = std::string(65, 'r')});
+      },
+      "region");
+}
+
 void points_cases(CaseList& c) {
   using S = const std::string&;
   const std::vector<std::pair<const char*, long long>> bad_amounts = {
@@ -600,6 +704,7 @@ std::vector<BadCase> all_cases() {
   catalog_cases(c);
   variant_cases(c);
   stock_cases(c);
+  location_cases(c);
   points_cases(c);
   coupon_cases(c);
   order_cases(c);
@@ -654,6 +759,7 @@ class SeededStore {
                                     .price = 100,
                                     .initial_stock = 3});
     s.stock().reserve("order-1", {{"mug", 2}});
+    s.locations().create({.id = "north", .name = "North", .priority = 1});
     s.points().charge("alice", 5000, "charge-alice");
     s.points().use("alice", 100, "order-p");
     run_unit(commerce::detail::storage_of(s), Storage::Access::kWrite, [](Transaction& tx) {
@@ -728,6 +834,73 @@ const std::vector<std::string> kSqlTexts = {
     "100% _cotton_ \\ backslash; `ticks` /* comment */ -- dash",
     "'; DELETE FROM stock WHERE '1'='1",
 };
+
+// A strategy whose plan breaks a rule: refused with InvalidArgument naming
+// "allocation_strategy", and the file is left as it was, byte for byte in every row.
+class BadPlan : public AllocationStrategy {
+ public:
+  explicit BadPlan(std::function<std::vector<Allocation>(const AllocationRequest&)> plan)
+      : plan_(std::move(plan)) {}
+  std::string name() const override { return "bad_plan"; }
+  std::vector<Allocation> plan(const AllocationRequest& request) const override {
+    return plan_(request);
+  }
+
+ private:
+  std::function<std::vector<Allocation>(const AllocationRequest&)> plan_;
+};
+
+class ImpossiblePlan : public SeededStore, public ::testing::Test {
+ protected:
+  void SetUp() override { seed(); }
+  void TearDown() override { discard(); }
+};
+
+TEST_F(ImpossiblePlan, IsRefusedNamingTheStrategyAndChangesNothing) {
+  using Plan = std::function<std::vector<Allocation>(const AllocationRequest&)>;
+  const std::pair<const char*, Plan> plans[] = {
+      {"too_many_units",
+       [](const AllocationRequest& r) {
+         return std::vector<Allocation>{{r.lines[0].product_id, "default", 9}};
+       }},
+      {"too_few_units",
+       [](const AllocationRequest& r) {
+         return std::vector<Allocation>{{r.lines[0].product_id, "default", 1}};
+       }},
+      {"unknown_location",
+       [](const AllocationRequest& r) {
+         return std::vector<Allocation>{{r.lines[0].product_id, "nowhere", r.lines[0].qty}};
+       }},
+      {"location_without_stock",
+       [](const AllocationRequest& r) {
+         return std::vector<Allocation>{{r.lines[0].product_id, "north", r.lines[0].qty}};
+       }},
+      {"throws",
+       [](const AllocationRequest&) -> std::vector<Allocation> {
+         throw std::runtime_error("no plan today");
+       }},
+  };
+  // "north" must be an option of the line for the last plans to be tested as planned.
+  store_->stock().transfer("mug", "default", "north", 1, "seed north");
+  store_->stock().transfer("mug", "north", "default", 1, "empty north");
+  store_.reset();
+  const auto before = dump_database(path_);
+  for (const auto& [label, plan] : plans) {
+    StoreOptions options;
+    options.clock = std::make_shared<ManualClock>(kNow);
+    options.allocation_strategy = std::make_shared<BadPlan>(plan);
+    auto store = Store::open(path_, options);
+    try {
+      store->stock().reserve("order-9", {{"mug", 2}});
+      ADD_FAILURE() << label << ": the plan was applied";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument) << label << ": " << e.what();
+      EXPECT_EQ(e.subject(), "allocation_strategy") << label << ": " << e.what();
+    }
+    store.reset();
+    EXPECT_EQ(dump_database(path_), before) << label;
+  }
+}
 
 // SQL metacharacters in free-text fields are legitimate data: stored and read back verbatim.
 TEST_F(FreeText, SqlMetacharactersAreStoredVerbatim) {

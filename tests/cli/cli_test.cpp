@@ -236,6 +236,32 @@ TEST_F(CliTest, HelpIsAvailableEverywhere) {
   }
 }
 
+TEST_F(CliTest, LocationsLevelsTransfersAndSplitReservations) {
+  ok({"product", "create", "mug", "--name", "Mug", "--price", "100", "--stock", "1"});
+  EXPECT_EQ(ok({"locations", "add", "north", "--name", "North", "--priority", "1", "--region",
+                "eu"})["region"],
+            "eu");
+  ok({"stock", "adjust", "mug", "2", "--reason", "seed", "--location", "north"});
+  const json rows = ok({"stock", "reserve", "o-1", "-i", "mug:3"});
+  ASSERT_EQ(rows["items"].size(), 2u);
+  EXPECT_EQ(rows["items"][0]["location_id"], "default");
+  EXPECT_EQ(rows["items"][1]["location_id"], "north");
+  ok({"stock", "release", "o-1"});
+  EXPECT_EQ(ok({"stock", "transfer", "mug", "north", "default", "2", "--reason", "move"})["qty"], 2);
+  EXPECT_EQ(fails({"stock", "transfer", "mug", "north", "default", "1", "--reason", "again"}, 4)
+                ["subject"],
+            "qty");
+  const json levels = ok({"stock", "levels", "mug"});
+  ASSERT_EQ(levels["items"].size(), 2u);
+  EXPECT_EQ(levels["items"][0]["on_hand"], 3);
+  EXPECT_EQ(levels["items"][1]["on_hand"], 0);
+  EXPECT_EQ(ok({"stock", "threshold", "mug", "default", "2"})["items"][0]["low_threshold"], 2);
+  EXPECT_EQ(ok({"stock", "backorder", "mug", "default", "1"})["items"][0]["backorder_room"], 1);
+  EXPECT_EQ(ok({"locations", "update", "north", "--active", "false"})["active"], false);
+  EXPECT_EQ(ok({"locations", "list"})["items"].size(), 2u);
+  EXPECT_EQ(ok({"check"})["ok"], true);
+}
+
 TEST_F(CliTest, StockPointsAndCouponsCommands) {
   ok({"product", "create", "mug", "--name", "Mug", "--price", "12000", "--stock", "5"});
   json level = ok({"stock", "adjust", "mug", "3", "--reason", "restock"});

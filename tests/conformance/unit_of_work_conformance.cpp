@@ -18,7 +18,7 @@ TEST_P(StorageConformance, UnitOfWorkRollsBackEverythingWhenTheCallbackThrows) {
   store_->stock().adjust("mug", 5, "restock");
   EXPECT_THROW(run_unit(commerce::detail::storage_of(*store_), Storage::Access::kWrite,
                                      [](Transaction& tx) {
-                                       EXPECT_TRUE(tx.try_reserve_stock("mug", 2));
+                                       EXPECT_TRUE(tx.try_reserve_stock_at("mug", "default", 2));
                                        EXPECT_TRUE(tx.try_credit_points("u1", 10));
                                        throw std::runtime_error("host failure");
                                      }),
@@ -31,9 +31,9 @@ TEST_P(StorageConformance, SavepointUndoesOnlyWhatItsWorkChanged) {
   store_->catalog().create({.id = "mug", .name = "Mug", .price = 12000});
   store_->stock().adjust("mug", 5, "restock");
   run_unit(commerce::detail::storage_of(*store_), Storage::Access::kWrite, [](Transaction& tx) {
-    EXPECT_TRUE(tx.try_reserve_stock("mug", 1));  // before: kept
+    EXPECT_TRUE(tx.try_reserve_stock_at("mug", "default", 1));  // before: kept
     EXPECT_THROW(tx.savepoint([&] {
-      EXPECT_TRUE(tx.try_reserve_stock("mug", 2));
+      EXPECT_TRUE(tx.try_reserve_stock_at("mug", "default", 2));
       EXPECT_TRUE(tx.try_credit_points("u1", 10));
       throw Error::failed_precondition(Reason::kOutOfStock, "mug", "refused");
     }),
@@ -47,7 +47,7 @@ TEST_P(StorageConformance, SavepointUndoesOnlyWhatItsWorkChanged) {
       }),
                    std::runtime_error);
     });
-    EXPECT_TRUE(tx.try_reserve_stock("mug", 1));  // after: kept
+    EXPECT_TRUE(tx.try_reserve_stock_at("mug", "default", 1));  // after: kept
   });
   EXPECT_EQ(store_->stock().level("mug").reserved, 2);
   EXPECT_EQ(store_->points().balance("u1"), 0);
@@ -81,7 +81,7 @@ TEST_P(StorageConformance, SavepointRollsBackWithItsUnit) {
   store_->stock().adjust("mug", 5, "restock");
   EXPECT_THROW(run_unit(commerce::detail::storage_of(*store_), Storage::Access::kWrite,
                                      [](Transaction& tx) {
-                                       tx.savepoint([&] { EXPECT_TRUE(tx.try_reserve_stock("mug", 2)); });
+                                       tx.savepoint([&] { EXPECT_TRUE(tx.try_reserve_stock_at("mug", "default", 2)); });
                                        throw std::runtime_error("host failure");
                                      }),
                std::runtime_error);
@@ -91,14 +91,14 @@ TEST_P(StorageConformance, SavepointRollsBackWithItsUnit) {
 TEST_P(StorageConformance, ConditionalUpdatesReportWhetherTheyApplied) {
   store_->catalog().create({.id = "mug", .name = "Mug", .price = 12000});
   run_unit(commerce::detail::storage_of(*store_), Storage::Access::kWrite, [](Transaction& tx) {
-    EXPECT_TRUE(tx.try_adjust_stock("mug", 3));
-    EXPECT_FALSE(tx.try_reserve_stock("mug", 4));
-    EXPECT_TRUE(tx.try_reserve_stock("mug", 3));
-    EXPECT_FALSE(tx.try_reserve_stock("mug", 1));
-    EXPECT_FALSE(tx.try_adjust_stock("mug", -1));  // would go below reserved
-    EXPECT_FALSE(tx.try_unreserve_stock("mug", 4));
-    EXPECT_TRUE(tx.try_sell_reserved_stock("mug", 2));
-    EXPECT_FALSE(tx.try_reserve_stock("ghost", 1));
+    EXPECT_TRUE(tx.try_adjust_stock_at("mug", "default", 3));
+    EXPECT_FALSE(tx.try_reserve_stock_at("mug", "default", 4));
+    EXPECT_TRUE(tx.try_reserve_stock_at("mug", "default", 3));
+    EXPECT_FALSE(tx.try_reserve_stock_at("mug", "default", 1));
+    EXPECT_FALSE(tx.try_adjust_stock_at("mug", "default", -1));  // would go below reserved
+    EXPECT_FALSE(tx.try_unreserve_stock_at("mug", "default", 4));
+    EXPECT_TRUE(tx.try_sell_reserved_stock_at("mug", "default", 2));
+    EXPECT_FALSE(tx.try_reserve_stock_at("ghost", "default", 1));
     EXPECT_FALSE(tx.try_debit_points("nobody", 1));
     EXPECT_TRUE(tx.try_credit_points("u", std::numeric_limits<Money>::max()));
     EXPECT_FALSE(tx.try_credit_points("u", 1));  // would overflow
@@ -119,7 +119,7 @@ TEST_P(StorageConformance, ConcurrentUnitsFailIndependently) {
         const bool fail = (t + i) % 3 == 0;
         try {
           run_unit(commerce::detail::storage_of(*store_), Storage::Access::kWrite, [&](Transaction& tx) {
-            ASSERT_TRUE(tx.try_reserve_stock("a", 1));
+            ASSERT_TRUE(tx.try_reserve_stock_at("a", "default", 1));
             ASSERT_TRUE(tx.try_credit_points("u" + std::to_string(t), 1));
             if (fail) throw std::runtime_error("unit fails after writing");
           });

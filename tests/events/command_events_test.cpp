@@ -76,7 +76,7 @@ TEST_F(CommandEventsTest, CatalogCreateWritesProductCreatedAndInitialStock) {
   store_->catalog().create(
       {.id = "sku-1", .name = "Mug", .price = 12000, .initial_stock = 5}, "req-create-1");
   expect({{"ProductCreated", "sku-1", {{"product_id", "sku-1"}, {"price", 12000}, {"status", "active"}}, kProductTopic},
-          {"StockAdjusted", "sku-1", {{"product_id", "sku-1"}, {"delta", 5}, {"reason", "initial"}}, kProductTopic}},
+          {"StockAdjusted", "sku-1", {{"product_id", "sku-1"}, {"location_id", "default"}, {"delta", 5}, {"reason", "initial"}}, kProductTopic}},
          "req-create-1");
   // Without initial stock: only ProductCreated.
   store_->catalog().create({.id = "sku-2", .name = "Cup", .price = 0, .status = ProductStatus::kInactive});
@@ -146,8 +146,8 @@ TEST_F(CommandEventsTest, StockReserveWritesOneEventPerProductInProductOrder) {
   make_product("sku-b", 5);
   make_product("sku-a", 5);
   store_->stock().reserve("order-1", {{"sku-b", 2}, {"sku-a", 1}, {"sku-b", 1}});
-  expect({{"StockReserved", "sku-a", {{"product_id", "sku-a"}, {"order_id", "order-1"}, {"qty", 1}}, kProductTopic},
-          {"StockReserved", "sku-b", {{"product_id", "sku-b"}, {"order_id", "order-1"}, {"qty", 3}}, kProductTopic}});
+  expect({{"StockReserved", "sku-a", {{"product_id", "sku-a"}, {"order_id", "order-1"}, {"location_id", "default"}, {"qty", 1}, {"backordered", 0}}, kProductTopic},
+          {"StockReserved", "sku-b", {{"product_id", "sku-b"}, {"order_id", "order-1"}, {"location_id", "default"}, {"qty", 3}, {"backordered", 0}}, kProductTopic}});
   store_->stock().reserve("order-1", {{"sku-a", 1}, {"sku-b", 3}});  // idempotent
   expect_none();
 }
@@ -170,12 +170,12 @@ TEST_F(CommandEventsTest, StockCommitAndReleaseWriteOneEventPerLiveRow) {
   store_->stock().reserve("order-2", {{"sku-a", 1}});
   take();
   store_->stock().commit("order-1");
-  expect({{"StockCommitted", "sku-a", {{"product_id", "sku-a"}, {"order_id", "order-1"}, {"qty", 2}}, kProductTopic},
-          {"StockCommitted", "sku-b", {{"product_id", "sku-b"}, {"order_id", "order-1"}, {"qty", 1}}, kProductTopic}});
+  expect({{"StockCommitted", "sku-a", {{"product_id", "sku-a"}, {"order_id", "order-1"}, {"location_id", "default"}, {"qty", 2}}, kProductTopic},
+          {"StockCommitted", "sku-b", {{"product_id", "sku-b"}, {"order_id", "order-1"}, {"location_id", "default"}, {"qty", 1}}, kProductTopic}});
   store_->stock().commit("order-1");
   expect_none();
   store_->stock().release("order-2");
-  expect({{"StockReleased", "sku-a", {{"product_id", "sku-a"}, {"order_id", "order-2"}, {"qty", 1}}, kProductTopic}});
+  expect({{"StockReleased", "sku-a", {{"product_id", "sku-a"}, {"order_id", "order-2"}, {"location_id", "default"}, {"qty", 1}}, kProductTopic}});
   store_->stock().release("order-2");
   store_->stock().release("order-1");  // committed rows are not released
   expect_none();
@@ -187,7 +187,7 @@ TEST_F(CommandEventsTest, StockCommitAndReleaseWriteOneEventPerLiveRow) {
 TEST_F(CommandEventsTest, StockAdjustAndExpirySweep) {
   make_product("sku-a", 5);
   store_->stock().adjust("sku-a", 3, "restock", "req-adj");
-  expect({{"StockAdjusted", "sku-a", {{"product_id", "sku-a"}, {"delta", 3}, {"reason", "restock"}}, kProductTopic}},
+  expect({{"StockAdjusted", "sku-a", {{"product_id", "sku-a"}, {"location_id", "default"}, {"delta", 3}, {"reason", "restock"}}, kProductTopic}},
          "req-adj");
   store_->stock().adjust("sku-a", 3, "restock", "req-adj");  // replay
   expect_none();
@@ -201,7 +201,7 @@ TEST_F(CommandEventsTest, StockAdjustAndExpirySweep) {
   expect_none();
   clock_->advance(1000);
   EXPECT_EQ(store_->stock().release_expired(), std::vector<std::string>{"order-1"});
-  expect({{"StockReleased", "sku-a", {{"product_id", "sku-a"}, {"order_id", "order-1"}, {"qty", 6}}, kProductTopic}});
+  expect({{"StockReleased", "sku-a", {{"product_id", "sku-a"}, {"order_id", "order-1"}, {"location_id", "default"}, {"qty", 6}}, kProductTopic}});
 }
 
 // --- points

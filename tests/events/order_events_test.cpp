@@ -79,11 +79,11 @@ TEST_F(OrderEventsTest, PlaceAPaidOrder) {
   const std::string payment_id = events_test::payload_of(events[4])["payment_id"];
   const std::string reference = events_test::payload_of(events[4])["reference"];
   expect({{"OrderCreated", o.id, {{"order_id", o.id}, {"user_id", "user-1"}, {"subtotal", 2000}, {"points_used", 300}, {"coupon_id", ""}, {"total", 1700}}},
-          {"StockReserved", "sku-a", {{"product_id", "sku-a"}, {"order_id", o.id}, {"qty", 2}}},
+          {"StockReserved", "sku-a", {{"product_id", "sku-a"}, {"order_id", o.id}, {"location_id", "default"}, {"qty", 2}, {"backordered", 0}}},
           {"PointUsed", "user-1", {{"user_id", "user-1"}, {"amount", -300}, {"balance", 200}, {"order_id", o.id}}},
           {"OrderAwaitingPayment", o.id, order_status(o, "awaiting_payment")},
           {"PaymentCompleted", o.id, {{"order_id", o.id}, {"payment_id", payment_id}, {"amount", 1700}, {"reference", reference}}},
-          {"StockCommitted", "sku-a", {{"product_id", "sku-a"}, {"order_id", o.id}, {"qty", 2}}},
+          {"StockCommitted", "sku-a", {{"product_id", "sku-a"}, {"order_id", o.id}, {"location_id", "default"}, {"qty", 2}}},
           {"OrderConfirmed", o.id, order_status(o, "confirmed")}});
   // Replayed with the same request: the same order, no events.
   EXPECT_EQ(store_->orders()
@@ -154,7 +154,7 @@ TEST_F(OrderEventsTest, CancellingAPaidOrderRefundsAndRestocks) {
   for (const auto& e : events) types.push_back(e.type);
   EXPECT_EQ(types, (std::vector<std::string>{"PaymentRefunded", "StockAdjusted", "OrderCancelled"}));
   EXPECT_EQ(events_test::payload_of(events[1]),
-            (json{{"product_id", "sku-a"}, {"delta", 2}, {"reason", "order " + o.id + " cancelled"}}));
+            (json{{"product_id", "sku-a"}, {"location_id", "default"}, {"delta", 2}, {"reason", "order " + o.id + " cancelled"}}));
   EXPECT_EQ(events_test::payload_of(events[0])["amount"], 2000);
   EXPECT_EQ(events_test::payload_of(events[2])["status"], "cancelled");
   store_->orders().cancel(o.id);  // idempotent

@@ -152,7 +152,7 @@ TEST_F(UnitTest, AStockAdjustmentKeepsItsAuditRowAndEvent) {
   ASSERT_FALSE(events.empty());
   EXPECT_EQ(events.back().type, "StockAdjusted");
   EXPECT_EQ(payload_of(events.back()),
-            (nlohmann::json{{"product_id", "mug"}, {"delta", 2}, {"reason", "found two"}}));
+            (nlohmann::json{{"product_id", "mug"}, {"location_id", "default"}, {"delta", 2}, {"reason", "found two"}}));
   // initial + adjustments = on_hand + sold: holds only if the audit row was written
   EXPECT_TRUE(check_invariants(*store_, false).ok());
   // A shrink below what is reserved is refused and changes nothing.

@@ -45,7 +45,7 @@ std::pair<StockLevel, std::int64_t> stock_and_live_rows(Storage& storage,
   std::int64_t live = 0;
   run_unit(storage, Storage::Access::kRead, [&](Transaction& tx) {
     level = *tx.find_stock(product);
-    live = tx.sum_live_reservations(product);
+    live = tx.sum_live_reservations(product, "default");
   });
   return {level, live};
 }
@@ -58,8 +58,8 @@ TEST(PostgresConnectionLoss, ConnectionKilledMidUnitIsRetriedAndAppliesOnce) {
   int runs = 0;
   run_unit(*storage, Storage::Access::kWrite, [&](Transaction& tx) {
     ++runs;
-    ASSERT_TRUE(tx.try_reserve_stock("sku-1", 2));
-    tx.insert_reservations({{"order-1", "sku-1", 2, kFarFuture, ReservationState::kLive}});
+    ASSERT_TRUE(tx.try_reserve_stock_at("sku-1", "default", 2));
+    tx.insert_reservations({{"order-1", "sku-1", "default", 2, kFarFuture, ReservationState::kLive}});
     if (runs == 1) {
       EXPECT_GE(pgtest::terminate_connections(f.database), 1);
     }
@@ -81,8 +81,8 @@ TEST(PostgresConnectionLoss, ConnectionKilledBeforeCommitIsResolvedAndRetried) {
   int runs = 0;
   run_unit(*storage, Storage::Access::kWrite, [&](Transaction& tx) {
     ++runs;
-    ASSERT_TRUE(tx.try_reserve_stock("sku-1", 3));
-    tx.insert_reservations({{"order-1", "sku-1", 3, kFarFuture, ReservationState::kLive}});
+    ASSERT_TRUE(tx.try_reserve_stock_at("sku-1", "default", 3));
+    tx.insert_reservations({{"order-1", "sku-1", "default", 3, kFarFuture, ReservationState::kLive}});
     // Nothing runs after this but COMMIT, which meets the dead connection: the adapter asks the
     // server what became of the transaction (aborted) and runs the unit again.
     if (runs == 1) {

@@ -128,7 +128,7 @@ std::string race(const char* what, const Attempt& attempt) {
     std::int64_t live = 0;
     run_unit(*storage, Storage::Access::kRead, [&](Transaction& tx) {
       level = *tx.find_stock(kProduct);
-      live = tx.sum_live_reservations(kProduct);
+      live = tx.sum_live_reservations(kProduct, "default");
     });
     ++samples;
     EXPECT_GE(level.available, 0);
@@ -169,7 +169,7 @@ std::string race(const char* what, const Attempt& attempt) {
   std::int64_t live = 0;
   run_unit(*storage, Storage::Access::kRead, [&](Transaction& tx) {
     level = *tx.find_stock(kProduct);
-    live = tx.sum_live_reservations(kProduct);
+    live = tx.sum_live_reservations(kProduct, "default");
   });
   EXPECT_EQ(level.on_hand, 0);
   EXPECT_EQ(level.reserved, 0);

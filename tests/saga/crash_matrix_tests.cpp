@@ -117,6 +117,18 @@ std::vector<Scenario> scenarios() {
          const auto id = s.orders().list_for_user("u1").items.at(0).id;
          s.orders().cancel(id, "customer asked", "cancel-1");
        }},
+      // Product a split over two locations (1 unit left at "default", the rest at "north"):
+      // the order's line takes one from each, is paid, then cancelled and restocked per row.
+      {"split_across_locations_then_cancel", none,
+       [](Store& s, FakeGateway&, ManualClock&, const std::string& c) {
+         s.locations().create({.id = "north", .name = "North", .priority = 1});
+         s.stock().transfer("a", "default", "north", s.stock().level("a").available - 1,
+                            "split");
+         place_full(s, c);
+         const auto id = s.orders().list_for_user("u1").items.at(0).id;
+         if (s.stock().reservations(id).size() != 3) throw std::runtime_error("line a not split");
+         s.orders().cancel(id, "customer asked", "cancel-1");
+       }},
       {"pending_then_callback", [](FakeGateway& g) { g.script(Op::kCharge, {{B::kPending}}); },
        [](Store& s, FakeGateway& g, ManualClock&, const std::string& c) {
          place_full(s, c);

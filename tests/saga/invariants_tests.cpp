@@ -42,9 +42,9 @@ TEST_P(SagaTest, InvariantCheckerNamesCorruptedRows) {
   ASSERT_EQ(order.status, OrderStatus::kConfirmed);
   // Corrupt the store underneath the domain logic, one invariant at a time.
   run_unit(commerce::detail::storage_of(*store_), Storage::Access::kWrite, [&](Transaction& tx) {
-    ASSERT_TRUE(tx.try_reserve_stock("b", 1));      // reserved without a reservation row
+    ASSERT_TRUE(tx.try_reserve_stock_at("b", "default", 1));      // reserved without a reservation row
     ASSERT_TRUE(tx.try_credit_points("u1", 5));     // balance without a ledger entry
-    ASSERT_TRUE(tx.try_adjust_stock("a", 1));       // on_hand without an adjustment row
+    ASSERT_TRUE(tx.try_adjust_stock_at("a", "default", 1));       // on_hand without an adjustment row
     ASSERT_TRUE(tx.try_set_coupon_status(coupon_, CouponStatus::kUsed, CouponStatus::kAvailable,
                                          {}, clock_->now()));  // a confirmed order lost its coupon
   });

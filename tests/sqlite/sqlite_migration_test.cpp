@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "commerce/error.h"
+#include "commerce/invariants.h"
 #include "commerce/sqlite_storage.h"
 #include "commerce/storage.h"
 #include "commerce/store.h"
@@ -168,6 +169,59 @@ INSERT INTO reservations VALUES('o1', 'mug', 2, 99999999999999, 'live');
   } catch (const Error& e) {
     EXPECT_EQ(e.subject(), "options");
   }
+}
+
+// Version 10 keeps stock per (product, location): a store of version 8 opens with every stock
+// row, adjustment and reservation at the location "default", its orders as they were, checks
+// clean, and reserves, commits and releases as before.
+TEST(SqliteMigration, StockMovesToTheDefaultLocationAndBehavesAsBefore) {
+  const std::string path = testing::fresh_path("migration", ".db");
+  {
+    sqlite::Connection conn(path, "NORMAL");
+    sqlite::migrate(conn, 8);
+    conn.exec(R"sql(
+INSERT INTO settings VALUES('currency', 'KRW');
+INSERT INTO products VALUES('mug', 'Mug', '', 0, '', '', 'active', '{}', 100, 100);
+INSERT INTO stock VALUES('mug', 5, 2, 1);
+INSERT INTO stock_adjustments VALUES('adj-1', 'mug', 6, 'initial', 100);
+INSERT INTO reservations VALUES('o1', 'mug', 2, 4102444800000, 'live');
+INSERT INTO reservations VALUES('o2', 'mug', 1, 4102444800000, 'committed');
+INSERT INTO orders VALUES('o2', 'u1', 'confirmed', 0, 0, 0, 0, '', 0, 0, '', 'card', '', '',
+                          900, 100, 200);
+INSERT INTO order_items VALUES('o2', 'mug', 'Mug', 0, 1, 0);
+INSERT INTO sagas VALUES('o2', 'confirmed', 4, 3, 'stock,points,coupon,payment', '', 200);
+INSERT INTO outbox(seq, id, type, schema_version, topic, key, occurred_at, request_id, payload)
+  VALUES (1, 'e1', 'OrderCreated', 1, 'order-events', 'o2', 100, '', '{}'),
+         (2, 'e2', 'OrderConfirmed', 1, 'order-events', 'o2', 150, '', '{}');
+)sql");
+  }
+  auto store = Store::open(path);
+  EXPECT_EQ(store->stock().level("mug"), (StockLevel{"mug", 5, 2, 3, 1}));
+  const auto levels = store->stock().levels("mug");
+  ASSERT_EQ(levels.size(), 1u);
+  EXPECT_EQ(levels[0].location_id, "default");
+  EXPECT_EQ(levels[0].backorder_room, 0);
+  const auto held = store->stock().reservations("o1");
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_EQ(held[0].location_id, "default");
+  EXPECT_EQ(held[0].qty, 2);
+  EXPECT_EQ(store->stock().reservations("o2").at(0).state, ReservationState::kCommitted);
+  const Order o2 = store->orders().get("o2");
+  EXPECT_EQ(o2.status, OrderStatus::kConfirmed);
+  EXPECT_EQ(o2.items.size(), 1u);
+  EXPECT_EQ(o2.region, "");
+  const auto report = check_invariants(*store, true);
+  EXPECT_TRUE(report.ok()) << report.violations.front().rule << " "
+                           << report.violations.front().detail;
+  // As before: the 3 available units and no more.
+  EXPECT_EQ(store->stock().reserve("o3", {{"mug", 3}}).at(0).location_id, "default");
+  EXPECT_THROW(store->stock().reserve("o4", {{"mug", 1}}), Error);
+  store->stock().release("o1");
+  store->stock().commit("o3");
+  EXPECT_EQ(store->stock().level("mug"), (StockLevel{"mug", 2, 0, 2, 4}));
+  const Order placed = store->orders().place({.user_id = "u2", .items = {{"mug", 2}}});
+  EXPECT_EQ(placed.status, OrderStatus::kConfirmed);
+  EXPECT_TRUE(check_invariants(*store, true).ok());
 }
 
 // The upgrade takes the delivery columns out of the outbox's rows.

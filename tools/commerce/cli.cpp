@@ -301,7 +301,9 @@ json to_json(const StockLevel& s) {
 json to_json(const Reservation& r) {
   return json{{"order_id", r.order_id},
               {"product_id", r.product_id},
+              {"location_id", r.location_id},
               {"qty", r.qty},
+              {"backordered", r.backordered},
               {"expires_at", r.expires_at},
               {"state", std::string(to_string(r.state))}};
 }

@@ -131,6 +131,7 @@ json page_json(const Page<T>& page) {
 void add_init_command(CLI::App& app, Globals& globals);
 void add_product_commands(CLI::App& app, Globals& globals);
 void add_stock_commands(CLI::App& app, Globals& globals);
+void add_location_commands(CLI::App& app, Globals& globals);
 void add_points_commands(CLI::App& app, Globals& globals);
 void add_coupon_commands(CLI::App& app, Globals& globals);
 void add_order_commands(CLI::App& app, Globals& globals);

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   add_demo_command(app, globals);
   add_product_commands(app, globals);
   add_stock_commands(app, globals);
+  add_location_commands(app, globals);
   add_points_commands(app, globals);
   add_coupon_commands(app, globals);
   add_order_commands(app, globals);

@@ -5,7 +5,7 @@ from __future__ import annotations
 import commerce_core._page
 import builtins
 import typing
-__all__: list = ['Ack', 'AckStatus', 'Allocation', 'AllocationLine', 'AllocationRequest', 'AllocationStrategy', 'CallbackSink', 'Catalog', 'Category', 'Clock', 'CompactionReport', 'Coupon', 'CouponApplication', 'CouponBook', 'CouponKind', 'CouponStatus', 'CouponTemplate', 'DEFAULT_PAGE_SIZE', 'DeadLetter', 'ErrorCode', 'Event', 'EventSink', 'EventSinkBase', 'FakeGateway', 'Inbox', 'InboxContext', 'InboxOutcome', 'IncomingMessage', 'InvariantRepair', 'InvariantReport', 'InvariantViolation', 'JsonLinesSink', 'KafkaSink', 'KafkaSinkCounters', 'LineItem', 'MAX_PAGE_SIZE', 'ManualClock', 'MemorySink', 'OptionAxis', 'Order', 'OrderAudit', 'OrderBook', 'OrderItem', 'OrderStatus', 'OutboxCounts', 'OutboxRelay', 'Payment', 'PaymentGateway', 'PaymentOutcome', 'PaymentRequest', 'PaymentResult', 'PaymentStatus', 'PointsEntry', 'PointsEntryKind', 'PointsLedger', 'PostgresOptions', 'Product', 'ProductOrder', 'ProductStatus', 'Reason', 'RecoveryReport', 'RelayBatch', 'RelayProgress', 'RelayService', 'RelayStats', 'RepairReport', 'Reservation', 'ReservationState', 'RetentionOptions', 'SagaLogEntry', 'SagaRecord', 'SagaState', 'SagaStep', 'StockAdjustment', 'StockLedger', 'StockLevel', 'StockOption', 'Store', 'SystemClock', 'TopicNaming', 'Unit', 'UnitEvents', 'UnitLookups', 'UnitPoints', 'UnitStock', 'VariantAvailability', 'WITH_KAFKA', 'WITH_POSTGRES', 'checked_plan', 'envelope_json', 'fewest_shipments_allocation', 'new_id', 'parse_envelope_json', 'parse_incoming_message', 'priority_allocation', 'read_json_lines', 'region_first_allocation', 'sqlite_schema_version']
+__all__: list = ['Ack', 'AckStatus', 'Allocation', 'AllocationLine', 'AllocationRequest', 'AllocationStrategy', 'CallbackSink', 'Catalog', 'Category', 'Clock', 'CompactionReport', 'Coupon', 'CouponApplication', 'CouponBook', 'CouponKind', 'CouponStatus', 'CouponTemplate', 'DEFAULT_PAGE_SIZE', 'DeadLetter', 'ErrorCode', 'Event', 'EventSink', 'EventSinkBase', 'FakeGateway', 'Inbox', 'InboxContext', 'InboxOutcome', 'IncomingMessage', 'InvariantRepair', 'InvariantReport', 'InvariantViolation', 'JsonLinesSink', 'KafkaSink', 'KafkaSinkCounters', 'LineItem', 'LocationLevel', 'MAX_PAGE_SIZE', 'ManualClock', 'MemorySink', 'OptionAxis', 'Order', 'OrderAudit', 'OrderBook', 'OrderItem', 'OrderStatus', 'OutboxCounts', 'OutboxRelay', 'Payment', 'PaymentGateway', 'PaymentOutcome', 'PaymentRequest', 'PaymentResult', 'PaymentStatus', 'PointsEntry', 'PointsEntryKind', 'PointsLedger', 'PostgresOptions', 'Product', 'ProductOrder', 'ProductStatus', 'Reason', 'RecoveryReport', 'RelayBatch', 'RelayProgress', 'RelayService', 'RelayStats', 'RepairReport', 'Reservation', 'ReservationState', 'RetentionOptions', 'SagaLogEntry', 'SagaRecord', 'SagaState', 'SagaStep', 'StockAdjustment', 'StockLedger', 'StockLevel', 'StockLocation', 'StockLocations', 'StockOption', 'StockTransfer', 'Store', 'SystemClock', 'TopicNaming', 'Unit', 'UnitEvents', 'UnitLookups', 'UnitPoints', 'UnitStock', 'VariantAvailability', 'WITH_KAFKA', 'WITH_POSTGRES', 'checked_plan', 'envelope_json', 'fewest_shipments_allocation', 'new_id', 'parse_envelope_json', 'parse_incoming_message', 'priority_allocation', 'read_json_lines', 'region_first_allocation', 'sqlite_schema_version']
 class ErrorCode:
     """
     What a failed call's caller should do (abseil-style codes).
@@ -732,14 +732,14 @@ class LineItem:
         ...
 class Reservation:
     """
-    One reservation row: an order holding units of a product.
+    One reservation row: an order holding units of a product at a location.
     """
     __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
     def __eq__(self, other: typing.Any) -> typing.Any:
         """
         True when every field is equal.
         """
-    def __init__(self, order_id: str = ..., product_id: str = ..., qty: int = ..., expires_at: int = ..., state: ReservationState = ...) -> None:
+    def __init__(self, order_id: str = ..., product_id: str = ..., location_id: str = ..., qty: int = ..., expires_at: int = ..., state: ReservationState = ..., backordered: int = ...) -> None:
         """
         Creates a Reservation; fields by position (in attribute order) or keyword, each defaulting to its zero value.
         """
@@ -748,12 +748,28 @@ class Reservation:
         Every field, as a constructor call.
         """
     @property
+    def backordered(self) -> int:
+        """
+        Of qty, the units taken from the location's backorder room.
+        """
+    @backordered.setter
+    def backordered(self, arg0: int) -> None:
+        ...
+    @property
     def expires_at(self) -> int:
         """
         When the sweep releases it (ms since epoch).
         """
     @expires_at.setter
     def expires_at(self, arg0: int) -> None:
+        ...
+    @property
+    def location_id(self) -> str:
+        """
+        The stock location giving the units.
+        """
+    @location_id.setter
+    def location_id(self, arg0: str) -> None:
         ...
     @property
     def order_id(self) -> str:
@@ -787,6 +803,241 @@ class Reservation:
     @state.setter
     def state(self, arg0: ReservationState) -> None:
         ...
+class LocationLevel:
+    """
+    A product's stock at one location.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, product_id: str = ..., location_id: str = ..., on_hand: int = ..., reserved: int = ..., available: int = ..., sold: int = ..., backorder_room: int = ..., low_threshold: int = ..., active: bool = ...) -> None:
+        """
+        Creates a LocationLevel; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def active(self) -> bool:
+        """
+        The location's state.
+        """
+    @active.setter
+    def active(self, arg0: bool) -> None:
+        ...
+    @property
+    def available(self) -> int:
+        """
+        on_hand - reserved.
+        """
+    @available.setter
+    def available(self, arg0: int) -> None:
+        ...
+    @property
+    def backorder_room(self) -> int:
+        """
+        Units it may reserve beyond on_hand.
+        """
+    @backorder_room.setter
+    def backorder_room(self, arg0: int) -> None:
+        ...
+    @property
+    def location_id(self) -> str:
+        """
+        The location.
+        """
+    @location_id.setter
+    def location_id(self, arg0: str) -> None:
+        ...
+    @property
+    def low_threshold(self) -> int:
+        """
+        StockLow at or below it; 0: off.
+        """
+    @low_threshold.setter
+    def low_threshold(self, arg0: int) -> None:
+        ...
+    @property
+    def on_hand(self) -> int:
+        """
+        Units held there (below 0 only while backordered units were sold).
+        """
+    @on_hand.setter
+    def on_hand(self, arg0: int) -> None:
+        ...
+    @property
+    def product_id(self) -> str:
+        """
+        The product.
+        """
+    @product_id.setter
+    def product_id(self, arg0: str) -> None:
+        ...
+    @property
+    def reserved(self) -> int:
+        """
+        Units held by live reservations there.
+        """
+    @reserved.setter
+    def reserved(self, arg0: int) -> None:
+        ...
+    @property
+    def sold(self) -> int:
+        """
+        Units committed to paid orders there.
+        """
+    @sold.setter
+    def sold(self, arg0: int) -> None:
+        ...
+class StockTransfer:
+    """
+    Units moved from one location to another.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, id: str = ..., product_id: str = ..., from_location_id: str = ..., to_location_id: str = ..., qty: int = ..., reason: str = ..., created_at: int = ...) -> None:
+        """
+        Creates a StockTransfer; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def created_at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @created_at.setter
+    def created_at(self, arg0: int) -> None:
+        ...
+    @property
+    def from_location_id(self) -> str:
+        """
+        Where they left.
+        """
+    @from_location_id.setter
+    def from_location_id(self, arg0: str) -> None:
+        ...
+    @property
+    def id(self) -> str:
+        """
+        UUIDv7.
+        """
+    @id.setter
+    def id(self, arg0: str) -> None:
+        ...
+    @property
+    def product_id(self) -> str:
+        """
+        The product.
+        """
+    @product_id.setter
+    def product_id(self, arg0: str) -> None:
+        ...
+    @property
+    def qty(self) -> int:
+        """
+        Units moved.
+        """
+    @qty.setter
+    def qty(self, arg0: int) -> None:
+        ...
+    @property
+    def reason(self) -> str:
+        """
+        Why.
+        """
+    @reason.setter
+    def reason(self, arg0: str) -> None:
+        ...
+    @property
+    def to_location_id(self) -> str:
+        """
+        Where they went.
+        """
+    @to_location_id.setter
+    def to_location_id(self, arg0: str) -> None:
+        ...
+class StockLocation:
+    """
+    A warehouse or shop stock is kept in.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, id: str = ..., name: str = ..., active: bool = ..., priority: int = ..., region: str = ..., created_at: int = ..., updated_at: int = ...) -> None:
+        """
+        Creates a StockLocation; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def active(self) -> bool:
+        """
+        Only active locations give units to reservations.
+        """
+    @active.setter
+    def active(self, arg0: bool) -> None:
+        ...
+    @property
+    def created_at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @created_at.setter
+    def created_at(self, arg0: int) -> None:
+        ...
+    @property
+    def id(self) -> str:
+        """
+        The location id.
+        """
+    @id.setter
+    def id(self, arg0: str) -> None:
+        ...
+    @property
+    def name(self) -> str:
+        """
+        Its name.
+        """
+    @name.setter
+    def name(self, arg0: str) -> None:
+        ...
+    @property
+    def priority(self) -> int:
+        """
+        Lower first.
+        """
+    @priority.setter
+    def priority(self, arg0: int) -> None:
+        ...
+    @property
+    def region(self) -> str:
+        """
+        Its region, or empty.
+        """
+    @region.setter
+    def region(self, arg0: str) -> None:
+        ...
+    @property
+    def updated_at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @updated_at.setter
+    def updated_at(self, arg0: int) -> None:
+        ...
 class StockAdjustment:
     """
     Audit row of a change of on_hand outside orders.
@@ -796,7 +1047,7 @@ class StockAdjustment:
         """
         True when every field is equal.
         """
-    def __init__(self, id: str = ..., product_id: str = ..., delta: int = ..., reason: str = ..., created_at: int = ...) -> None:
+    def __init__(self, id: str = ..., product_id: str = ..., location_id: str = ..., delta: int = ..., reason: str = ..., created_at: int = ...) -> None:
         """
         Creates a StockAdjustment; fields by position (in attribute order) or keyword, each defaulting to its zero value.
         """
@@ -827,6 +1078,14 @@ class StockAdjustment:
         """
     @id.setter
     def id(self, arg0: str) -> None:
+        ...
+    @property
+    def location_id(self) -> str:
+        """
+        The location.
+        """
+    @location_id.setter
+    def location_id(self, arg0: str) -> None:
         ...
     @property
     def product_id(self) -> str:
@@ -1366,6 +1625,11 @@ class Store:
         The Inbox of incoming events, each applied once.
         """
     @property
+    def locations(self) -> StockLocations:
+        """
+        The StockLocations service.
+        """
+    @property
     def now(self) -> int:
         """
         The store clock's current time (ms since epoch).
@@ -1878,7 +2142,7 @@ class Order:
         """
         True when every field is equal.
         """
-    def __init__(self, id: str = ..., user_id: str = ..., status: OrderStatus = ..., items: list[OrderItem] = ..., subtotal: int = ..., discount: int = ..., points_used: int = ..., total: int = ..., coupon_id: str = ..., coupon_required: bool = ..., coupon_applied: bool = ..., coupon_note: str = ..., payment_method: str = ..., failure_reason: str = ..., request_id: str = ..., expires_at: int = ..., created_at: int = ..., updated_at: int = ...) -> None:
+    def __init__(self, id: str = ..., user_id: str = ..., status: OrderStatus = ..., items: list[OrderItem] = ..., subtotal: int = ..., discount: int = ..., points_used: int = ..., total: int = ..., coupon_id: str = ..., coupon_required: bool = ..., coupon_applied: bool = ..., coupon_note: str = ..., payment_method: str = ..., failure_reason: str = ..., request_id: str = ..., expires_at: int = ..., created_at: int = ..., updated_at: int = ..., region: str = ...) -> None:
         """
         Creates a Order; fields by position (in attribute order) or keyword, each defaulting to its zero value.
         """
@@ -1981,6 +2245,14 @@ class Order:
         """
     @points_used.setter
     def points_used(self, arg0: int) -> None:
+        ...
+    @property
+    def region(self) -> str:
+        """
+        The order's region (for the allocation strategy), or empty.
+        """
+    @region.setter
+    def region(self, arg0: str) -> None:
         ...
     @property
     def request_id(self) -> str:
@@ -2628,7 +2900,7 @@ class OrderBook:
         """
         One page of the user's orders, newest first.
         """
-    def place(self, user_id: str, items: list[LineItem], *, coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', request_id: str = '') -> Order:
+    def place(self, user_id: str, items: list[LineItem], *, coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', request_id: str = '', region: str = '') -> Order:
         """
         Places an order and runs its saga (reserve stock, use points, use coupon, host
         steps, pay, confirm) to an end: CONFIRMED, FAILED (business refusals such as out of
@@ -4158,12 +4430,14 @@ class Catalog:
         """
 class StockLedger:
     """
-    Stock levels, reservations and adjustments. Thread-safe; available
-    never goes below zero under any number of threads or processes.
+    Stock per (product, location), reservations, adjustments and transfers.
+    Thread-safe; no location ever gives more than it holds (plus its
+    backorder room) under any number of threads or processes.
     """
-    def adjust(self, product_id: str, delta: int, reason: str, *, request_id: str = '') -> StockLevel:
+    def adjust(self, product_id: str, delta: int, reason: str, *, request_id: str = '', location_id: str = '') -> StockLevel:
         """
-        Restock (delta > 0) or shrink (delta < 0) with an audit row; never below reserved.
+        Restock (delta > 0) or shrink (delta < 0) at a location ('' = 'default') with an
+        audit row; never below reserved there. Returns the level over the active locations.
         Raises InvalidArgumentError, NotFoundError, OutOfStockError, ConflictError.
         """
     def commit(self, order_id: str) -> list[Reservation]:
@@ -4173,7 +4447,12 @@ class StockLedger:
         """
     def level(self, product_id: str) -> StockLevel:
         """
-        The product's stock counters. Raises NotFoundError, InvalidArgumentError.
+        The product's counters summed over the active locations. Raises NotFoundError,
+        InvalidArgumentError.
+        """
+    def levels(self, product_id: str) -> list[LocationLevel]:
+        """
+        The product's LocationLevel at every location with a row for it.
         """
     def release(self, order_id: str) -> list[Reservation]:
         """
@@ -4186,14 +4465,53 @@ class StockLedger:
         """
     def reservations(self, order_id: str) -> list[Reservation]:
         """
-        The order's reservation rows in every state, by product id.
+        The order's reservation rows in every state, by product id then location id.
         """
-    def reserve(self, order_id: str, items: list[LineItem], *, expires_at: int = 0) -> list[Reservation]:
+    def reserve(self, order_id: str, items: list[LineItem], *, expires_at: int = 0, region: str = '') -> list[Reservation]:
         """
         Reserves every item for the order, all or nothing (a product named twice counts
-        once with summed qty); expires at `expires_at` (0: now + reservation TTL).
-        Idempotent for the same items. Raises InvalidArgumentError, NotFoundError,
-        OutOfStockError / InactiveError naming the product, ConflictError.
+        once with summed qty), allocated among the active locations by the store's
+        allocation strategy (given `region`): one row per (product, location); expires at
+        `expires_at` (0: now + reservation TTL). Idempotent for the same items. Raises
+        InvalidArgumentError (also naming allocation_strategy for an impossible plan),
+        NotFoundError, OutOfStockError / InactiveError naming the product, ConflictError.
+        """
+    def set_backorder_limit(self, product_id: str, location_id: str, backorder_limit: int) -> LocationLevel:
+        """
+        Lets the location reserve up to backorder_limit units beyond on_hand (0: off).
+        Raises InvalidArgumentError, NotFoundError, OutOfStockError (more is backordered).
+        """
+    def set_low_threshold(self, product_id: str, location_id: str, low_threshold: int) -> LocationLevel:
+        """
+        StockLow once when available there falls to the threshold or below, StockReplenished
+        once when it rises above it (0: off). Raises InvalidArgumentError, NotFoundError.
+        """
+    def transfer(self, product_id: str, from_location_id: str, to_location_id: str, qty: int, reason: str, *, request_id: str = '') -> StockTransfer:
+        """
+        Moves qty available units (never reserved ones) between two locations in one unit
+        of work, with a transfer row and StockTransferred. Raises InvalidArgumentError
+        (locations unknown or equal, qty above what is available), NotFoundError.
+        """
+class StockLocations:
+    """
+    The stock locations (warehouses, shops). Thread-safe.
+    """
+    def create(self, id: str, name: str, *, active: bool = True, priority: int = 0, region: str = '', request_id: str = '') -> StockLocation:
+        """
+        Creates a location. Raises InvalidArgumentError, FailedPreconditionError (exists).
+        """
+    def get(self, id: str) -> StockLocation:
+        """
+        The location. Raises NotFoundError, InvalidArgumentError.
+        """
+    def list(self) -> list[StockLocation]:
+        """
+        Every location, by priority then id.
+        """
+    def update(self, id: str, *, name: str | None = None, active: bool | None = None, priority: int | None = None, region: str | None = None, request_id: str = '') -> StockLocation:
+        """
+        Changes the given fields (an inactive location gives no units to new reservations).
+        Raises InvalidArgumentError, NotFoundError.
         """
 class PointsLedger:
     """

@@ -75,6 +75,7 @@ void bind_orders(py::module_& m) {
       .field("expires_at", &Order::expires_at, "An unpaid order is swept after this (ms).")
       .field("created_at", &Order::created_at, "Milliseconds since the Unix epoch.")
       .field("updated_at", &Order::updated_at, "Milliseconds since the Unix epoch.")
+      .field("region", &Order::region, "The order's region (for the allocation strategy), or empty.")
       .finish();
 
   ValueClass<OrderAudit>(m, "OrderAudit", "One status change of an order.")
@@ -218,7 +219,7 @@ void bind_orders(py::module_& m) {
           "place",
           [](OrderBook& self, std::string user_id, std::vector<LineItem> items,
              std::string coupon_id, bool coupon_required, Money points_to_use,
-             std::string payment_method, std::string request_id) {
+             std::string payment_method, std::string request_id, std::string region) {
             PlaceOrder request;
             request.user_id = std::move(user_id);
             request.items = std::move(items);
@@ -227,11 +228,13 @@ void bind_orders(py::module_& m) {
             request.points_to_use = points_to_use;
             request.payment_method = std::move(payment_method);
             request.request_id = std::move(request_id);
+            request.region = std::move(region);
             return self.place(request);
           },
           py::arg("user_id"), py::arg("items"), py::kw_only(), py::arg("coupon_id") = "",
           py::arg("coupon_required") = false, py::arg("points_to_use") = 0,
-          py::arg("payment_method") = "card", py::arg("request_id") = "", Release(),
+          py::arg("payment_method") = "card", py::arg("request_id") = "", py::arg("region") = "",
+          Release(),
           "Places an order and runs its saga (reserve stock, use points, use coupon, host\n"
           "steps, pay, confirm) to an end: CONFIRMED, FAILED (business refusals such as out of\n"
           "stock or a declined payment return the FAILED order, with failure_reason), or\n"

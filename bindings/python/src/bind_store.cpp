@@ -240,30 +240,89 @@ void bind_store(py::module_& m) {
       .def("categories", &Catalog::categories, Release(), "Every category.");
 
   py::class_<StockLedger>(m, "StockLedger",
-                          "Stock levels, reservations and adjustments. Thread-safe; available\n"
-                          "never goes below zero under any number of threads or processes.")
+                          "Stock per (product, location), reservations, adjustments and transfers.\n"
+                          "Thread-safe; no location ever gives more than it holds (plus its\n"
+                          "backorder room) under any number of threads or processes.")
       .def("reserve", &StockLedger::reserve, py::arg("order_id"), py::arg("items"), py::kw_only(),
-           py::arg("expires_at") = 0, Release(),
+           py::arg("expires_at") = 0, py::arg("region") = "", Release(),
            "Reserves every item for the order, all or nothing (a product named twice counts\n"
-           "once with summed qty); expires at `expires_at` (0: now + reservation TTL).\n"
-           "Idempotent for the same items. Raises InvalidArgumentError, NotFoundError,\n"
-           "OutOfStockError / InactiveError naming the product, ConflictError.")
+           "once with summed qty), allocated among the active locations by the store's\n"
+           "allocation strategy (given `region`): one row per (product, location); expires at\n"
+           "`expires_at` (0: now + reservation TTL). Idempotent for the same items. Raises\n"
+           "InvalidArgumentError (also naming allocation_strategy for an impossible plan),\n"
+           "NotFoundError, OutOfStockError / InactiveError naming the product, ConflictError.")
       .def("commit", &StockLedger::commit, py::arg("order_id"), Release(),
            "Payment done: the order's reserved units become sold. Idempotent.\n"
            "Raises NotFoundError, IllegalTransitionError (the reservation was released).")
       .def("release", &StockLedger::release, py::arg("order_id"), Release(),
            "Compensation: releases the order's live reservations and returns them. Idempotent.")
       .def("adjust", &StockLedger::adjust, py::arg("product_id"), py::arg("delta"),
-           py::arg("reason"), py::kw_only(), py::arg("request_id") = "", Release(),
-           "Restock (delta > 0) or shrink (delta < 0) with an audit row; never below reserved.\n"
+           py::arg("reason"), py::kw_only(), py::arg("request_id") = "",
+           py::arg("location_id") = "", Release(),
+           "Restock (delta > 0) or shrink (delta < 0) at a location ('' = 'default') with an\n"
+           "audit row; never below reserved there. Returns the level over the active locations.\n"
            "Raises InvalidArgumentError, NotFoundError, OutOfStockError, ConflictError.")
+      .def("transfer", &StockLedger::transfer, py::arg("product_id"), py::arg("from_location_id"),
+           py::arg("to_location_id"), py::arg("qty"), py::arg("reason"), py::kw_only(),
+           py::arg("request_id") = "", Release(),
+           "Moves qty available units (never reserved ones) between two locations in one unit\n"
+           "of work, with a transfer row and StockTransferred. Raises InvalidArgumentError\n"
+           "(locations unknown or equal, qty above what is available), NotFoundError.")
+      .def("set_low_threshold", &StockLedger::set_low_threshold, py::arg("product_id"),
+           py::arg("location_id"), py::arg("low_threshold"), Release(),
+           "StockLow once when available there falls to the threshold or below, StockReplenished\n"
+           "once when it rises above it (0: off). Raises InvalidArgumentError, NotFoundError.")
+      .def("set_backorder_limit", &StockLedger::set_backorder_limit, py::arg("product_id"),
+           py::arg("location_id"), py::arg("backorder_limit"), Release(),
+           "Lets the location reserve up to backorder_limit units beyond on_hand (0: off).\n"
+           "Raises InvalidArgumentError, NotFoundError, OutOfStockError (more is backordered).")
       .def("level", &StockLedger::level, py::arg("product_id"), Release(),
-           "The product's stock counters. Raises NotFoundError, InvalidArgumentError.")
+           "The product's counters summed over the active locations. Raises NotFoundError,\n"
+           "InvalidArgumentError.")
+      .def("levels", &StockLedger::levels, py::arg("product_id"), Release(),
+           "The product's LocationLevel at every location with a row for it.")
       .def("reservations", &StockLedger::reservations, py::arg("order_id"), Release(),
-           "The order's reservation rows in every state, by product id.")
+           "The order's reservation rows in every state, by product id then location id.")
       .def("release_expired", &StockLedger::release_expired, py::arg("limit") = 100, Release(),
            "Releases live reservations past their expiry (at most `limit` orders) and returns\n"
            "the ids of those orders.");
+
+  py::class_<StockLocations>(m, "StockLocations",
+                             "The stock locations (warehouses, shops). Thread-safe.")
+      .def(
+          "create",
+          [](StockLocations& self, std::string id, std::string name, bool active,
+             std::int64_t priority, std::string region, std::string request_id) {
+            return self.create({.id = std::move(id),
+                                .name = std::move(name),
+                                .active = active,
+                                .priority = priority,
+                                .region = std::move(region)},
+                               request_id);
+          },
+          py::arg("id"), py::arg("name"), py::kw_only(), py::arg("active") = true,
+          py::arg("priority") = 0, py::arg("region") = "", py::arg("request_id") = "", Release(),
+          "Creates a location. Raises InvalidArgumentError, FailedPreconditionError (exists).")
+      .def(
+          "update",
+          [](StockLocations& self, const std::string& id, std::optional<std::string> name,
+             std::optional<bool> active, std::optional<std::int64_t> priority,
+             std::optional<std::string> region, const std::string& request_id) {
+            return self.update(id,
+                               {.name = std::move(name),
+                                .active = active,
+                                .priority = priority,
+                                .region = std::move(region)},
+                               request_id);
+          },
+          py::arg("id"), py::kw_only(), py::arg("name") = py::none(),
+          py::arg("active") = py::none(), py::arg("priority") = py::none(),
+          py::arg("region") = py::none(), py::arg("request_id") = "", Release(),
+          "Changes the given fields (an inactive location gives no units to new reservations).\n"
+          "Raises InvalidArgumentError, NotFoundError.")
+      .def("get", &StockLocations::get, py::arg("id"), Release(),
+           "The location. Raises NotFoundError, InvalidArgumentError.")
+      .def("list", &StockLocations::list, Release(), "Every location, by priority then id.");
 
   py::class_<PointsLedger>(m, "PointsLedger",
                            "User point balances kept as a ledger; never negative. Thread-safe.")
@@ -424,6 +483,9 @@ void bind_store(py::module_& m) {
                              py::return_value_policy::reference_internal, "The Catalog service.")
       .def_property_readonly("stock", &Store::stock, py::return_value_policy::reference_internal,
                              "The StockLedger service.")
+      .def_property_readonly("locations", &Store::locations,
+                             py::return_value_policy::reference_internal,
+                             "The StockLocations service.")
       .def_property_readonly("points", &Store::points, py::return_value_policy::reference_internal,
                              "The PointsLedger service.")
       .def_property_readonly("coupons", &Store::coupons,

@@ -3,6 +3,7 @@
 #include "commerce/catalog.h"
 #include "commerce/coupons.h"
 #include "commerce/event.h"
+#include "commerce/locations.h"
 #include "commerce/points.h"
 #include "commerce/stock.h"
 
@@ -133,18 +134,54 @@ void bind_values(py::module_& m) {
       .finish();
 
   ValueClass<Reservation>(m, "Reservation",
-                          "One reservation row: an order holding units of a product.")
+                          "One reservation row: an order holding units of a product at a location.")
       .field("order_id", &Reservation::order_id, "The order holding the units.")
       .field("product_id", &Reservation::product_id, "The product.")
+      .field("location_id", &Reservation::location_id, "The stock location giving the units.")
       .field("qty", &Reservation::qty, "Units held.")
       .field("expires_at", &Reservation::expires_at, "When the sweep releases it (ms since epoch).")
       .field("state", &Reservation::state, "ReservationState.")
+      .field("backordered", &Reservation::backordered,
+             "Of qty, the units taken from the location's backorder room.")
+      .finish();
+
+  ValueClass<LocationLevel>(m, "LocationLevel", "A product's stock at one location.")
+      .field("product_id", &LocationLevel::product_id, "The product.")
+      .field("location_id", &LocationLevel::location_id, "The location.")
+      .field("on_hand", &LocationLevel::on_hand, "Units held there (below 0 only while backordered units were sold).")
+      .field("reserved", &LocationLevel::reserved, "Units held by live reservations there.")
+      .field("available", &LocationLevel::available, "on_hand - reserved.")
+      .field("sold", &LocationLevel::sold, "Units committed to paid orders there.")
+      .field("backorder_room", &LocationLevel::backorder_room, "Units it may reserve beyond on_hand.")
+      .field("low_threshold", &LocationLevel::low_threshold, "StockLow at or below it; 0: off.")
+      .field("active", &LocationLevel::active, "The location's state.")
+      .finish();
+
+  ValueClass<StockTransfer>(m, "StockTransfer", "Units moved from one location to another.")
+      .field("id", &StockTransfer::id, "UUIDv7.")
+      .field("product_id", &StockTransfer::product_id, "The product.")
+      .field("from_location_id", &StockTransfer::from_location_id, "Where they left.")
+      .field("to_location_id", &StockTransfer::to_location_id, "Where they went.")
+      .field("qty", &StockTransfer::qty, "Units moved.")
+      .field("reason", &StockTransfer::reason, "Why.")
+      .field("created_at", &StockTransfer::created_at, "Milliseconds since the Unix epoch.")
+      .finish();
+
+  ValueClass<StockLocation>(m, "StockLocation", "A warehouse or shop stock is kept in.")
+      .field("id", &StockLocation::id, "The location id.")
+      .field("name", &StockLocation::name, "Its name.")
+      .field("active", &StockLocation::active, "Only active locations give units to reservations.")
+      .field("priority", &StockLocation::priority, "Lower first.")
+      .field("region", &StockLocation::region, "Its region, or empty.")
+      .field("created_at", &StockLocation::created_at, "Milliseconds since the Unix epoch.")
+      .field("updated_at", &StockLocation::updated_at, "Milliseconds since the Unix epoch.")
       .finish();
 
   ValueClass<StockAdjustment>(m, "StockAdjustment",
                               "Audit row of a change of on_hand outside orders.")
       .field("id", &StockAdjustment::id, "UUIDv7.")
       .field("product_id", &StockAdjustment::product_id, "The product.")
+      .field("location_id", &StockAdjustment::location_id, "The location.")
       .field("delta", &StockAdjustment::delta, "Units added (> 0) or removed (< 0).")
       .field("reason", &StockAdjustment::reason, "Why.")
       .field("created_at", &StockAdjustment::created_at, "Milliseconds since the Unix epoch.")

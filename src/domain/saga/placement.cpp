@@ -57,6 +57,7 @@ Order OrderSaga::place(const PlaceOrder& r) {
   if (!r.coupon_id.empty()) check_id("coupon_id", r.coupon_id);
   check_not_negative("points_to_use", r.points_to_use);
   check_text("payment_method", r.payment_method, 64, true);
+  check_text("region", r.region, kMaxRegionBytes, false);
 
   // The request's fingerprint, for its request_id (none without one).
   const json call = r.request_id.empty() ? json()
@@ -66,7 +67,8 @@ Order OrderSaga::place(const PlaceOrder& r) {
                                                 {"coupon_id", r.coupon_id},
                                                 {"coupon_required", r.coupon_required},
                                                 {"points_to_use", r.points_to_use},
-                                                {"payment_method", r.payment_method}};
+                                                {"payment_method", r.payment_method},
+                                                {"region", r.region}};
   // The order is created and its saga run as far as it goes without an external call, all in
   // one unit of work: a crash leaves either nothing or a saga that any driver can resume.
   // The new order is locked before its unit commits: this process's duplicates of the request
@@ -124,7 +126,8 @@ Order OrderSaga::place(const PlaceOrder& r) {
                                .request_id = r.request_id,
                                .expires_at = cmd.now + ctx_.options.reservation_ttl_ms,
                                .created_at = cmd.now,
-                               .updated_at = cmd.now},
+                               .updated_at = cmd.now,
+                               .region = r.region},
                      .payment = std::nullopt,
                      .charge_now = false,
                      .careful = careful,

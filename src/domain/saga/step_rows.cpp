@@ -22,8 +22,8 @@ namespace {
 JsonText reserve_units(Command& cmd, SagaSnapshot& s) {
   std::vector<LineItem> items;
   for (const auto& item : s.order.items) items.push_back({item.product_id, item.qty});
-  s.facts.reserved =
-      reserve_stock(cmd, s.order.id, items, s.order.expires_at, s.facts.new_order);
+  s.facts.reserved = reserve_stock(cmd, s.order.id, items, s.order.region, s.order.expires_at,
+                                   s.facts.new_order);
   return JsonText().add("products", s.facts.reserved.size());
 }
 
@@ -41,17 +41,12 @@ json release_units(Command& cmd, SagaSnapshot& s) {
   json detail = json::object();
   std::vector<Reservation>* unwritten = unwritten_reservations(s);
   detail["released"] = release_stock(cmd, s.order.id, unwritten).size();
-  // Units already sold to this (cancelled) order go back on the shelf.
+  // Units already sold to this (cancelled) order go back on the shelf they were sold from.
   int restocked = 0;
   for (const auto& row : unwritten ? *unwritten : tx.find_reservations(s.order.id)) {
     if (row.state != ReservationState::kCommitted) continue;
-    if (!tx.try_adjust_stock(row.product_id, row.qty)) {
-      throw Error::internal(fmt::format("cannot restock '{}'", row.product_id));
-    }
-    const std::string reason = fmt::format("order {} cancelled", s.order.id);
-    tx.insert_stock_adjustment({new_id(cmd.now), row.product_id, row.qty, reason, cmd.now});
-    emit(cmd, "StockAdjusted", row.product_id,
-         {{"product_id", row.product_id}, {"delta", row.qty}, {"reason", reason}});
+    adjust_stock(cmd, row.product_id, row.location_id, row.qty,
+                 fmt::format("order {} cancelled", s.order.id));
     ++restocked;
   }
   detail["restocked"] = restocked;

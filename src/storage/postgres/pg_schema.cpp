@@ -182,7 +182,8 @@ CREATE INDEX products_by_price ON products(price, id);
 DROP INDEX outbox_by_key_type;
 CREATE INDEX outbox_order_ends ON outbox(key, type)
   WHERE type IN ('OrderCreated', 'OrderConfirmed', 'OrderFailed', 'OrderCancelled');
-)sql",    // 8: variants (issue 17; the SQLite adapter's 9): a variant is a product row naming its
+)sql",
+    // 8: variants (issue 17; the SQLite adapter's 9): a variant is a product row naming its
     // parent, its option values a canonical JSON object unique within the parent, a parent's
     // axes on its row; the option values as rows indexed for the listing's option filter.
     R"sql(
@@ -210,6 +211,55 @@ BEGIN
                  'LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE '
                  'AS ''SELECT %I.similarity(a, b)::double precision''', trgm);
 END $$;
+)sql",
+    // 10: stock locations (issue 17; the SQLite adapter's 10). Stock per (product, location) with
+    // its backorder room and low-stock threshold, reservations naming their location and
+    // backordered units, adjustments naming their location, transfers, an order's region.
+    // Existing rows move to the location 'default'. stock and reservations are rebuilt (their
+    // keys change); the old stock's foreign key to products goes with it.
+    R"sql(
+CREATE TABLE stock_locations(
+  id text COLLATE "C" PRIMARY KEY, name text NOT NULL,
+  active bigint NOT NULL CHECK (active IN (0, 1)), priority bigint NOT NULL,
+  region text COLLATE "C" NOT NULL DEFAULT '', created_at bigint NOT NULL,
+  updated_at bigint NOT NULL);
+INSERT INTO stock_locations VALUES('default', 'Default', 1, 0, '', 0, 0);
+CREATE TABLE stock_v8(
+  product_id text COLLATE "C" NOT NULL, location_id text COLLATE "C" NOT NULL,
+  on_hand bigint NOT NULL, reserved bigint NOT NULL CHECK (reserved >= 0),
+  sold bigint NOT NULL CHECK (sold >= 0),
+  backorder_room bigint NOT NULL DEFAULT 0 CHECK (backorder_room >= 0),
+  low_threshold bigint NOT NULL DEFAULT 0 CHECK (low_threshold >= 0),
+  CHECK (reserved <= on_hand + backorder_room), CHECK (on_hand + backorder_room >= 0),
+  PRIMARY KEY (product_id, location_id));
+INSERT INTO stock_v8(product_id, location_id, on_hand, reserved, sold)
+  SELECT product_id, 'default', on_hand, reserved, sold FROM stock;
+DROP TABLE stock;
+ALTER TABLE stock_v8 RENAME TO stock;
+CREATE INDEX stock_by_location ON stock(location_id, product_id);
+CREATE TABLE reservations_v8(
+  order_id text COLLATE "C" NOT NULL, product_id text COLLATE "C" NOT NULL,
+  location_id text COLLATE "C" NOT NULL, qty bigint NOT NULL CHECK (qty > 0),
+  backordered bigint NOT NULL DEFAULT 0 CHECK (backordered >= 0 AND backordered <= qty),
+  expires_at bigint NOT NULL, state text COLLATE "C" NOT NULL,
+  PRIMARY KEY (order_id, product_id, location_id));
+INSERT INTO reservations_v8(order_id, product_id, location_id, qty, expires_at, state)
+  SELECT order_id, product_id, 'default', qty, expires_at, state FROM reservations;
+DROP TABLE reservations;
+ALTER TABLE reservations_v8 RENAME TO reservations;
+CREATE INDEX reservations_live_by_expiry ON reservations(expires_at) WHERE state = 'live';
+CREATE INDEX reservations_by_stock ON reservations(product_id, location_id, state);
+ALTER TABLE stock_adjustments ADD COLUMN location_id text COLLATE "C" NOT NULL DEFAULT 'default';
+DROP INDEX stock_adjustments_by_product;
+CREATE INDEX stock_adjustments_by_stock ON stock_adjustments(product_id, location_id);
+CREATE TABLE stock_transfers(
+  id text COLLATE "C" PRIMARY KEY, product_id text COLLATE "C" NOT NULL,
+  from_location_id text COLLATE "C" NOT NULL, to_location_id text COLLATE "C" NOT NULL,
+  qty bigint NOT NULL CHECK (qty > 0), reason text NOT NULL, created_at bigint NOT NULL,
+  CHECK (from_location_id <> to_location_id));
+CREATE INDEX stock_transfers_out ON stock_transfers(product_id, from_location_id);
+CREATE INDEX stock_transfers_in ON stock_transfers(product_id, to_location_id);
+ALTER TABLE orders ADD COLUMN region text COLLATE "C" NOT NULL DEFAULT '';
 )sql",
 };
 

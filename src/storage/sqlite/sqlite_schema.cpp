@@ -245,7 +245,8 @@ CREATE UNIQUE INDEX point_entries_once_per_order ON point_entries(order_id, kind
 DROP INDEX outbox_by_key_type;
 CREATE INDEX outbox_order_ends ON outbox(key, type)
   WHERE type IN ('OrderCreated', 'OrderConfirmed', 'OrderFailed', 'OrderCancelled');
-)sql",    // 9: variants (issue 17). A variant is a product row naming its parent (parent_id; '' for
+)sql",
+    // 9: variants (issue 17). A variant is a product row naming its parent (parent_id; '' for
     // a top-level product) with its option values as a canonical JSON object (options: keys
     // sorted; '' for none), unique within the parent; a product with variants keeps its option
     // axes on its row (axes: a JSON array; '' for none). The option values again as rows, indexed
@@ -261,6 +262,52 @@ CREATE TABLE product_option_values(
   product_id TEXT NOT NULL, axis TEXT NOT NULL, value TEXT NOT NULL,
   PRIMARY KEY (product_id, axis)) STRICT, WITHOUT ROWID;
 CREATE INDEX product_option_values_by_value ON product_option_values(axis, value, product_id);
+)sql",
+    // 10: stock locations (issue 17). Stock is kept per (product, location) with its backorder
+    // room and low-stock threshold; a reservation row names its location and how many of its
+    // units are backordered; adjustments name their location; transfers between locations are
+    // rows of their own; an order keeps its region. Every existing row moves to the location
+    // 'default', so a store upgraded keeps behaving as it did (one location).
+    R"sql(
+CREATE TABLE stock_locations(
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, active INTEGER NOT NULL CHECK (active IN (0, 1)),
+  priority INTEGER NOT NULL, region TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+INSERT INTO stock_locations VALUES('default', 'Default', 1, 0, '', 0, 0);
+CREATE TABLE stock_v9(
+  product_id TEXT NOT NULL, location_id TEXT NOT NULL, on_hand INTEGER NOT NULL,
+  reserved INTEGER NOT NULL CHECK (reserved >= 0), sold INTEGER NOT NULL CHECK (sold >= 0),
+  backorder_room INTEGER NOT NULL DEFAULT 0 CHECK (backorder_room >= 0),
+  low_threshold INTEGER NOT NULL DEFAULT 0 CHECK (low_threshold >= 0),
+  CHECK (reserved <= on_hand + backorder_room), CHECK (on_hand + backorder_room >= 0),
+  PRIMARY KEY (product_id, location_id)) STRICT, WITHOUT ROWID;
+INSERT INTO stock_v9(product_id, location_id, on_hand, reserved, sold)
+  SELECT product_id, 'default', on_hand, reserved, sold FROM stock;
+DROP TABLE stock;
+ALTER TABLE stock_v9 RENAME TO stock;
+CREATE INDEX stock_by_location ON stock(location_id, product_id);
+CREATE TABLE reservations_v9(
+  order_id TEXT NOT NULL, product_id TEXT NOT NULL, location_id TEXT NOT NULL,
+  qty INTEGER NOT NULL CHECK (qty > 0),
+  backordered INTEGER NOT NULL DEFAULT 0 CHECK (backordered >= 0 AND backordered <= qty),
+  expires_at INTEGER NOT NULL, state TEXT NOT NULL,
+  PRIMARY KEY (order_id, product_id, location_id)) STRICT, WITHOUT ROWID;
+INSERT INTO reservations_v9(order_id, product_id, location_id, qty, expires_at, state)
+  SELECT order_id, product_id, 'default', qty, expires_at, state FROM reservations;
+DROP TABLE reservations;
+ALTER TABLE reservations_v9 RENAME TO reservations;
+CREATE INDEX reservations_live_by_expiry ON reservations(expires_at) WHERE state = 'live';
+CREATE INDEX reservations_by_stock ON reservations(product_id, location_id, state);
+ALTER TABLE stock_adjustments ADD COLUMN location_id TEXT NOT NULL DEFAULT 'default';
+DROP INDEX stock_adjustments_by_product;
+CREATE INDEX stock_adjustments_by_stock ON stock_adjustments(product_id, location_id);
+CREATE TABLE stock_transfers(
+  id TEXT PRIMARY KEY, product_id TEXT NOT NULL, from_location_id TEXT NOT NULL,
+  to_location_id TEXT NOT NULL, qty INTEGER NOT NULL CHECK (qty > 0), reason TEXT NOT NULL,
+  created_at INTEGER NOT NULL, CHECK (from_location_id <> to_location_id)) STRICT, WITHOUT ROWID;
+CREATE INDEX stock_transfers_out ON stock_transfers(product_id, from_location_id);
+CREATE INDEX stock_transfers_in ON stock_transfers(product_id, to_location_id);
+ALTER TABLE orders ADD COLUMN region TEXT NOT NULL DEFAULT '';
 )sql",
 };
 

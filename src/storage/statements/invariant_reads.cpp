@@ -1,5 +1,5 @@
 // Statements of the invariant checks (commerce/invariants.h): read-only scans and sums over
-// stock, points, coupons and the outbox.
+// stock (per product and location), points, coupons and the outbox.
 #include "coupon_rows.h"
 #include "query.h"
 #include "storage/transaction.h"
@@ -14,17 +14,24 @@ using statements::template_from;
 
 namespace {
 
-const Sql kListStockLevels{
-    "SELECT product_id, on_hand, reserved, sold FROM stock WHERE product_id > ?1 "
-    "ORDER BY product_id LIMIT ?2"};
+const Sql kListStockRows{
+    "SELECT s.on_hand, s.reserved, s.sold, s.backorder_room, s.low_threshold, "
+    "coalesce((SELECT l.active FROM stock_locations l WHERE l.id = s.location_id), 0), "
+    "s.product_id, s.location_id FROM stock s "
+    "WHERE s.product_id > ?1 OR (s.product_id = ?1 AND s.location_id > ?2) "
+    "ORDER BY s.product_id, s.location_id LIMIT ?3"};
 // The sums are cast because PostgreSQL's sum(bigint) is numeric: a sum that leaves int64 fails
 // loudly rather than wraps (SQLite's sum() raises an integer overflow itself).
 const Sql kSumLiveReservations{
     "SELECT CAST(coalesce(sum(qty), 0) AS BIGINT) FROM reservations "
-    "WHERE product_id = ?1 AND state = 'live'"};
-const Sql kSumStockAdjustments{
-    "SELECT CAST(coalesce(sum(delta), 0) AS BIGINT) FROM stock_adjustments "
-    "WHERE product_id = ?1"};
+    "WHERE product_id = ?1 AND location_id = ?2 AND state = 'live'"};
+const Sql kSumStockMovements{
+    "SELECT CAST((SELECT coalesce(sum(delta), 0) FROM stock_adjustments "
+    "WHERE product_id = ?1 AND location_id = ?2) + "
+    "(SELECT coalesce(sum(qty), 0) FROM stock_transfers "
+    "WHERE product_id = ?1 AND to_location_id = ?2) - "
+    "(SELECT coalesce(sum(qty), 0) FROM stock_transfers "
+    "WHERE product_id = ?1 AND from_location_id = ?2) AS BIGINT)"};
 const Sql kListPointsBalances{
     "SELECT user_id, balance FROM point_balances WHERE user_id > ?1 ORDER BY user_id LIMIT ?2"};
 const Sql kSumPointsEntries{
@@ -41,25 +48,37 @@ const Sql kCountOrderEvents{
 
 }  // namespace
 
-std::vector<StockLevel> Transaction::list_stock_levels(const std::string& after_id, int limit) {
-  Query q(session_, kListStockLevels);
-  q.bind(1, after_id).bind(2, limit);
-  std::vector<StockLevel> out;
+std::vector<LocationLevel> Transaction::list_stock_rows(const std::string& after_product_id,
+                                                        const std::string& after_location_id,
+                                                        int limit) {
+  Query q(session_, kListStockRows);
+  q.bind(1, after_product_id).bind(2, after_location_id).bind(3, limit);
+  std::vector<LocationLevel> out;
   while (q.step()) {
-    const auto on_hand = q.int64(1), reserved = q.int64(2);
-    out.push_back({q.text(0), on_hand, reserved, on_hand - reserved, q.int64(3)});
+    const auto on_hand = q.int64(0), reserved = q.int64(1);
+    out.push_back({.product_id = q.text(6),
+                   .location_id = q.text(7),
+                   .on_hand = on_hand,
+                   .reserved = reserved,
+                   .available = on_hand - reserved,
+                   .sold = q.int64(2),
+                   .backorder_room = q.int64(3),
+                   .low_threshold = q.int64(4),
+                   .active = q.int64(5) != 0});
   }
   return out;
 }
 
-std::int64_t Transaction::sum_live_reservations(const std::string& product_id) {
+std::int64_t Transaction::sum_live_reservations(const std::string& product_id,
+                                                const std::string& location_id) {
   Query q(session_, kSumLiveReservations);
-  return q.bind(1, product_id).single_int64();
+  return q.bind(1, product_id).bind(2, location_id).single_int64();
 }
 
-std::int64_t Transaction::sum_stock_adjustments(const std::string& product_id) {
-  Query q(session_, kSumStockAdjustments);
-  return q.bind(1, product_id).single_int64();
+std::int64_t Transaction::sum_stock_movements(const std::string& product_id,
+                                              const std::string& location_id) {
+  Query q(session_, kSumStockMovements);
+  return q.bind(1, product_id).bind(2, location_id).single_int64();
 }
 
 std::vector<PointsBalance> Transaction::list_points_balances(const std::string& after_id,

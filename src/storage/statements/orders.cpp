@@ -13,7 +13,7 @@ namespace {
 const std::string kOrderColumns =
     "id, user_id, status, subtotal, discount, points_used, total, coupon_id, coupon_required, "
     "coupon_applied, coupon_note, payment_method, failure_reason, request_id, expires_at, "
-    "created_at, updated_at";
+    "created_at, updated_at, region";
 
 Order order_from(const Query& q) {
   return Order{.id = q.text(0),
@@ -33,7 +33,8 @@ Order order_from(const Query& q) {
                .request_id = q.text(13),
                .expires_at = q.int64(14),
                .created_at = q.int64(15),
-               .updated_at = q.int64(16)};
+               .updated_at = q.int64(16),
+               .region = q.text(17)};
 }
 
 std::vector<Order> orders_from(Query& q) {
@@ -44,7 +45,7 @@ std::vector<Order> orders_from(Query& q) {
 
 const Sql kInsertOrder{"INSERT INTO orders(" + kOrderColumns +
                        ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-                       "?15, ?16, ?17) ON CONFLICT(id) DO NOTHING"};
+                       "?15, ?16, ?17, ?18) ON CONFLICT(id) DO NOTHING"};
 const RowBatch kInsertOrderItems{
     "INSERT INTO order_items(order_id, product_id, name, unit_price, qty, line_total) VALUES", 6};
 const Sql kFindOrder{.text = "SELECT " + kOrderColumns + " FROM orders WHERE id = ?1",
@@ -87,6 +88,7 @@ bool Transaction::insert_order(const Order& o) {
   q.bind(9, std::int64_t{o.coupon_required}).bind(10, std::int64_t{o.coupon_applied});
   q.bind(11, o.coupon_note).bind(12, o.payment_method).bind(13, o.failure_reason);
   q.bind(14, o.request_id).bind(15, o.expires_at).bind(16, o.created_at).bind(17, o.updated_at);
+  q.bind(18, o.region);
   return q.run() == 1;
 }
 
