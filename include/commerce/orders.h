@@ -53,6 +53,9 @@ struct OrderItem {
   Money unit_price = 0;  // snapshot at placement; later price changes never touch the order
   std::int64_t qty = 0;
   Money line_total = 0;  // unit_price x qty
+  // Units of qty reserved from backorder room (the sum of the item's reservation rows'
+  // Reservation::backordered); 0 before the stock step and when everything was in stock.
+  std::int64_t backordered = 0;
   bool operator==(const OrderItem&) const = default;
 };
 
@@ -76,6 +79,8 @@ struct Order {
   Timestamp created_at = 0;
   Timestamp updated_at = 0;
   std::string region;  // PlaceOrder::region: where the allocation strategy looks first
+  // True when some item has backordered units: part of the order waits for a restock.
+  bool backordered() const;
   bool operator==(const Order&) const = default;
 };
 

@@ -259,6 +259,10 @@ TEST_F(CliTest, LocationsLevelsTransfersAndSplitReservations) {
   EXPECT_EQ(ok({"stock", "backorder", "mug", "default", "1"})["items"][0]["backorder_room"], 1);
   EXPECT_EQ(ok({"locations", "update", "north", "--active", "false"})["active"], false);
   EXPECT_EQ(ok({"locations", "list"})["items"].size(), 2u);
+  const json backordered = ok({"order", "place", "--user", "bob", "-i", "mug:4"});  // 3 + 1
+  EXPECT_EQ(backordered["status"], "confirmed");
+  EXPECT_EQ(backordered["backordered"], true);
+  EXPECT_EQ(backordered["items"][0]["backordered"], 1);
   EXPECT_EQ(ok({"check"})["ok"], true);
 }
 

@@ -230,5 +230,30 @@ TEST_P(StorageConformance, AnOrderKeepsItsRegionAndItsSplitRows) {
   EXPECT_EQ(rows[0].location_id, "b");
 }
 
+TEST_P(StorageConformance, AnOrderSaysWhenPartOfItIsBackordered) {
+  spread(*store_, "p", {1}, 0);  // free: the store has no gateway
+  spread(*store_, "q", {0, 3}, 0);
+  store_->stock().set_backorder_limit("p", "a", 2);
+  const Order partly = store_->orders().place(
+      {.user_id = "u1", .items = {{"p", 2}, {"q", 1}}, .payment_method = "card"});
+  ASSERT_EQ(partly.status, OrderStatus::kConfirmed) << partly.failure_reason;
+  for (const Order& order : {partly, store_->orders().get(partly.id),
+                             store_->orders().list_for_user("u1").items.at(0)}) {
+    EXPECT_TRUE(order.backordered());
+    ASSERT_EQ(order.items.size(), 2u);
+    EXPECT_EQ(order.items[0].backordered, 1);  // p: 1 in stock, 1 from the backorder room
+    EXPECT_EQ(order.items[1].backordered, 0);
+  }
+  const Order in_stock =
+      store_->orders().place({.user_id = "u2", .items = {{"q", 2}}, .payment_method = "card"});
+  ASSERT_EQ(in_stock.status, OrderStatus::kConfirmed) << in_stock.failure_reason;
+  for (const Order& order : {in_stock, store_->orders().get(in_stock.id)}) {
+    EXPECT_FALSE(order.backordered());
+    ASSERT_EQ(order.items.size(), 1u);
+    EXPECT_EQ(order.items[0].backordered, 0);
+  }
+  EXPECT_TRUE(check_invariants(*store_, false).ok());
+}
+
 }  // namespace
 }  // namespace commerce::testing

@@ -48,3 +48,17 @@ def test_transfers_thresholds_backorders_and_bad_input(store: cc.Store) -> None:
     assert (rows[0].location_id, rows[0].backordered) == ("north", 1)
     order = store.orders.place("u1", [cc.LineItem(product_id="mug", qty=1)], region="eu")
     assert order.region == "eu" and order.status == cc.OrderStatus.FAILED
+
+
+def test_an_order_says_when_part_of_it_is_backordered(store: cc.Store) -> None:
+    store.catalog.create(id="mug", name="Mug", price=0, initial_stock=1)
+    store.catalog.create(id="tee", name="Tee", price=0, initial_stock=5)
+    store.stock.set_backorder_limit("mug", "default", 1)
+    partly = store.orders.place("u1", [cc.LineItem(product_id="mug", qty=2),
+                                       cc.LineItem(product_id="tee", qty=1)])
+    assert partly.status == cc.OrderStatus.CONFIRMED, partly.failure_reason
+    for order in (partly, store.orders.get(partly.id)):
+        assert order.backordered
+        assert [(i.product_id, i.backordered) for i in order.items] == [("mug", 1), ("tee", 0)]
+    in_stock = store.orders.place("u2", [cc.LineItem(product_id="tee", qty=1)])
+    assert not in_stock.backordered and in_stock.items[0].backordered == 0

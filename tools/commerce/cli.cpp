@@ -369,7 +369,8 @@ json to_json(const Order& o) {
                          {"name", i.name},
                          {"unit_price", i.unit_price},
                          {"qty", i.qty},
-                         {"line_total", i.line_total}});
+                         {"line_total", i.line_total},
+                         {"backordered", i.backordered}});
   }
   return json{{"id", o.id},
               {"user_id", o.user_id},
@@ -388,7 +389,8 @@ json to_json(const Order& o) {
               {"request_id", o.request_id},
               {"expires_at", o.expires_at},
               {"created_at", o.created_at},
-              {"updated_at", o.updated_at}};
+              {"updated_at", o.updated_at},
+              {"backordered", o.backordered()}};
 }
 
 json to_json(const OrderAudit& a) {

@@ -35,14 +35,15 @@ void print_order(const Printer& out, const Order& o,
   }
   if (!o.coupon_note.empty()) fields.emplace_back("coupon note", o.coupon_note);
   if (!o.failure_reason.empty()) fields.emplace_back("reason", o.failure_reason);
+  if (o.backordered()) fields.emplace_back("backordered", "yes (some units wait for a restock)");
   fields.emplace_back("created", format_time(o.created_at));
   Printer::fields(fields);
   std::vector<std::vector<std::string>> rows;
   for (const auto& i : o.items) {
     rows.push_back({i.product_id, i.name, std::to_string(i.unit_price), std::to_string(i.qty),
-                    std::to_string(i.line_total)});
+                    std::to_string(i.line_total), std::to_string(i.backordered)});
   }
-  Printer::table({"PRODUCT", "NAME", "UNIT PRICE", "QTY", "LINE TOTAL"}, rows);
+  Printer::table({"PRODUCT", "NAME", "UNIT PRICE", "QTY", "LINE TOTAL", "BACKORDERED"}, rows);
   if (audit) {
     std::vector<std::vector<std::string>> history;
     for (const auto& a : *audit) {

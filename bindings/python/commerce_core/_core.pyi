@@ -2085,7 +2085,7 @@ class OrderItem:
         """
         True when every field is equal.
         """
-    def __init__(self, product_id: str = ..., name: str = ..., unit_price: int = ..., qty: int = ..., line_total: int = ...) -> None:
+    def __init__(self, product_id: str = ..., name: str = ..., unit_price: int = ..., qty: int = ..., line_total: int = ..., backordered: int = ...) -> None:
         """
         Creates a OrderItem; fields by position (in attribute order) or keyword, each defaulting to its zero value.
         """
@@ -2093,6 +2093,14 @@ class OrderItem:
         """
         Every field, as a constructor call.
         """
+    @property
+    def backordered(self) -> int:
+        """
+        Units of qty reserved from backorder room (sum of its reservation rows).
+        """
+    @backordered.setter
+    def backordered(self, arg0: int) -> None:
+        ...
     @property
     def line_total(self) -> int:
         """
@@ -2149,6 +2157,11 @@ class Order:
     def __repr__(self) -> str:
         """
         Every field, as a constructor call.
+        """
+    @property
+    def backordered(self) -> bool:
+        """
+        True when some item has backordered units (waits for a restock).
         """
     @property
     def coupon_applied(self) -> bool:

@@ -54,6 +54,8 @@ void bind_orders(py::module_& m) {
       .field("unit_price", &OrderItem::unit_price, "Price snapshot at placement.")
       .field("qty", &OrderItem::qty, "Units.")
       .field("line_total", &OrderItem::line_total, "unit_price x qty.")
+      .field("backordered", &OrderItem::backordered,
+             "Units of qty reserved from backorder room (sum of its reservation rows).")
       .finish();
 
   ValueClass<Order>(m, "Order", "An order with its items, amounts, coupon and points.")
@@ -76,7 +78,9 @@ void bind_orders(py::module_& m) {
       .field("created_at", &Order::created_at, "Milliseconds since the Unix epoch.")
       .field("updated_at", &Order::updated_at, "Milliseconds since the Unix epoch.")
       .field("region", &Order::region, "The order's region (for the allocation strategy), or empty.")
-      .finish();
+      .finish()
+      .def_property_readonly("backordered", &Order::backordered,
+                             "True when some item has backordered units (waits for a restock).");
 
   ValueClass<OrderAudit>(m, "OrderAudit", "One status change of an order.")
       .field("id", &OrderAudit::id, "UUIDv7.")

@@ -2,6 +2,8 @@
 // hook's access to it.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "commerce/error.h"
 #include "commerce/store.h"
 #include "domain/order_saga.h"
@@ -64,6 +66,10 @@ std::vector<OrderAudit> OrderSaga::audit(const std::string& order_id) const {
 }  // namespace commerce::detail
 
 namespace commerce {
+
+bool Order::backordered() const {
+  return std::ranges::any_of(items, [](const OrderItem& item) { return item.backordered > 0; });
+}
 
 OrderBook::OrderBook(const detail::Context& ctx)
     : saga_(std::make_unique<detail::OrderSaga>(ctx)) {}

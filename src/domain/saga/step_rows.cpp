@@ -24,6 +24,13 @@ JsonText reserve_units(Command& cmd, SagaSnapshot& s) {
   for (const auto& item : s.order.items) items.push_back({item.product_id, item.qty});
   s.facts.reserved = reserve_stock(cmd, s.order.id, items, s.order.region, s.order.expires_at,
                                    s.facts.new_order);
+  // What a read of the order gives from its reservation rows (OrderItem::backordered).
+  for (auto& item : s.order.items) {
+    item.backordered = 0;
+    for (const auto& row : s.facts.reserved) {
+      if (row.product_id == item.product_id) item.backordered += row.backordered;
+    }
+  }
   return JsonText().add("products", s.facts.reserved.size());
 }
 

@@ -50,9 +50,13 @@ const RowBatch kInsertOrderItems{
     "INSERT INTO order_items(order_id, product_id, name, unit_price, qty, line_total) VALUES", 6};
 const Sql kFindOrder{.text = "SELECT " + kOrderColumns + " FROM orders WHERE id = ?1",
                      .lock_rows = true};
+// backordered: the sum over the item's reservation rows (a range of their primary key), so the
+// order says how many of its units came from backorder room without a column of its own.
 const Sql kFindOrderItems{
-    "SELECT product_id, name, unit_price, qty, line_total FROM order_items "
-    "WHERE order_id = ?1 ORDER BY product_id"};
+    "SELECT i.product_id, i.name, i.unit_price, i.qty, i.line_total, "
+    "(SELECT CAST(coalesce(sum(r.backordered), 0) AS BIGINT) FROM reservations r "
+    "WHERE r.order_id = i.order_id AND r.product_id = i.product_id) "
+    "FROM order_items i WHERE i.order_id = ?1 ORDER BY i.product_id"};
 // Newest first: the first page, and the pages after a cursor. Two statements, so that each is
 // one range of the index orders_by_user and a deep page costs what the first one does.
 const Sql kListOrdersForUser{"SELECT " + kOrderColumns +
@@ -111,7 +115,9 @@ std::vector<OrderItem> Transaction::find_order_items(const std::string& order_id
   Query q(session_, kFindOrderItems);
   q.bind(1, order_id);
   std::vector<OrderItem> out;
-  while (q.step()) out.push_back({q.text(0), q.text(1), q.int64(2), q.int64(3), q.int64(4)});
+  while (q.step()) {
+    out.push_back({q.text(0), q.text(1), q.int64(2), q.int64(3), q.int64(4), q.int64(5)});
+  }
   return out;
 }
 
