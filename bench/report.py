@@ -87,6 +87,10 @@ def main(argv):
                  f"{p}/threads:1/raw", "raw sqlite3, 1 thread", 3.0)
             pair(f"place_order {pay}, {sync}, 8 threads", f"{p}/threads:8/library",
                  f"{p}/threads:8/raw", "raw sqlite3, 8 threads", None)
+    # Issue 17: the two lines from two different locations (of three) beside one location.
+    pair("place_order points, NORMAL, 1 thread, 2 locations of 3",
+         "order/points/split/NORMAL/threads:1/library", "order/points/NORMAL/threads:1/library",
+         "one location, 1 thread", 0.8)
     for name in sorted(n for n in runs if n.startswith("flash_sale/") and n.endswith("/library")):
         pair("flash sale " + name.split("/", 1)[1].rsplit("/", 1)[0].replace("/", " "), name,
              name.rsplit("/", 1)[0] + "/raw", "raw sqlite3, same threads", None)

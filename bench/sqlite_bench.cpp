@@ -1,5 +1,7 @@
 // Orders per second on SQLite: the library beside the same writes done by hand with the sqlite3
 // C API, in the same run. Names: order/<payment>/<synchronous>/threads:<n>/<library|raw>,
+// order/points/split/NORMAL/threads:1/library (the same order, its two lines stocked at two
+// different locations of three: the general allocation path),
 // flash_sale/..., memory/orders:<n>, census/<payment>/library (units of work and storage calls
 // per order). Sizes come from the environment (see run_benchmarks.sh):
 // COMMERCE_BENCH_ORDERS (orders per order scenario), COMMERCE_BENCH_FLASH_BUYERS,
@@ -31,6 +33,7 @@ struct Scenario {
   std::string synchronous;
   int threads;
   int orders;
+  bool split = false;  // the two products at two different locations of three
 };
 
 using Items = std::vector<std::pair<std::string, std::int64_t>>;
@@ -42,6 +45,22 @@ std::string seeded_db(const char* name, const std::string& synchronous, int orde
   auto store = Store::open(open_sqlite_storage(path, {.synchronous = synchronous}));
   seed = seed_store(*store, std::min(orders, 1000), orders, flash_units);
   return path;
+}
+
+// Three active locations; all of product A moved to the first, all of B to the second, and
+// 'default' deactivated: every order's two lines come from two different locations.
+void split_over_locations(const std::string& path) {
+  auto store = Store::open(open_sqlite_storage(path, {}));
+  for (int i = 1; i <= 3; ++i) {
+    const std::string id = "bench-location-" + std::to_string(i);
+    store->locations().create({.id = id, .name = id, .priority = i});
+  }
+  for (const auto& [product, location] : {std::pair{kProductA, "bench-location-1"},
+                                          std::pair{kProductB, "bench-location-2"}}) {
+    store->stock().transfer(product, "default", location, store->stock().level(product).available,
+                            "bench split", {});
+  }
+  store->locations().update("default", {.active = false});
 }
 
 std::unique_ptr<Store> open_library(const std::string& path, const std::string& synchronous,
@@ -78,6 +97,7 @@ void run_scenario(benchmark::State& state, const Scenario& s, bool flash) {
     Seed seed;
     const std::string path = seeded_db(s.impl == Impl::kLibrary ? "library" : "raw",
                                        s.synchronous, s.orders, flash_units, seed);
+    if (s.split) split_over_locations(path);
     auto gateway = std::make_shared<FakeGateway>();
     double seconds = 0;
     std::pair<std::int64_t, std::int64_t> outcome;
@@ -212,6 +232,11 @@ void register_all() {
       }
     }
   }
+  // Beside order/points/NORMAL/threads:1/library (one location): bench/report.py prints the ratio.
+  const Scenario split{Impl::kLibrary, PayBy::kPoints, "NORMAL", 1, orders, true};
+  benchmark::RegisterBenchmark("order/points/split/NORMAL/threads:1/library",
+                               [split](benchmark::State& st) { run_scenario(st, split, false); })
+      ->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
   for (Impl impl : {Impl::kLibrary, Impl::kRaw}) {
     const std::string name = std::string("flash_sale/buyers:") + std::to_string(buyers) +
                              "/units:100/threads:16/" +
