@@ -2,8 +2,11 @@
 //
 // Plan from a read, check the plan (checked_plan), apply it with conditional updates in
 // (product, location) order (the lock order of every adapter), and when an update is refused
-// because a concurrent order took the units after the read, undo this attempt and plan again
-// from a locking read. The WHERE clause of each update is the guard: a stale or wrong plan is
+// because the row changed after the read, undo this attempt and plan again from a locking read.
+// (On PostgreSQL a concurrent order for the same product waits on the product row this unit
+// locked first, so what can get in between is a change that locks only the stock row: a shrink
+// or a lowered backorder limit; tests/postgres/postgres_replan_test.cpp. On SQLite the write
+// unit holds the database from the read on.) The WHERE clause of each update is the guard: a stale or wrong plan is
 // refused, never oversold. A store with one active location takes a fast path: one conditional
 // update per product, as before locations existed.
 #include <fmt/format.h>
