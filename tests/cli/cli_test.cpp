@@ -693,7 +693,9 @@ TEST(CliDemo, RunsAScriptedDayAndEndsWithACleanCheck) {
   const Result text = run({"--db", db, "demo", "--force"});
   ASSERT_EQ(text.exit_code, 0) << text.err;
   for (const char* chapter : {"out of stock", "declined", "callback", "sweep", "cancels", "ships",
-                              "search", "compact", "every invariant holds"}) {
+                              "search", "compact", "every invariant holds",
+                              "Hoodie (M): 4 available",
+                              "allocated: 1 from busan, 2 from default"}) {
     EXPECT_NE(text.out.find(chapter), std::string::npos) << chapter;
   }
 }

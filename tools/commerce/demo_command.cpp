@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <utility>
 
 #include "cli.h"
 #include "commerce/event_sink.h"
@@ -250,6 +251,35 @@ void run_demo(Globals& globals, const DemoArgs& args) {
   n.step("bob's poster ships", "shipped", orders.ship(bob1.id));
   n.step("bob's poster is delivered", "delivered", orders.deliver(bob1.id));
   n.step("alice's tees ship", "shipped", orders.ship(alice2.id));
+
+  n.chapter("A hoodie in two sizes, from two warehouses");
+  catalog.create({.id = "hoodie",
+                  .name = "Hoodie",
+                  .description = "Brushed fleece",
+                  .price = 45000,
+                  .category = "apparel",
+                  .brand = "Hanji",
+                  .axes = {{.name = "size", .values = {"S", "M"}}}});
+  for (const auto& [id, size] : {std::pair{"hoodie-s", "S"}, std::pair{"hoodie-m", "M"}}) {
+    catalog.add_variant("hoodie", {.id = id,
+                                   .options = {{"size", size}},
+                                   .price = 45000,
+                                   .initial_stock = 4});
+  }
+  store->locations().create({.id = "busan", .name = "Busan warehouse", .priority = 1});
+  stock.transfer("hoodie-m", "default", "busan", 2, "stock the Busan warehouse");
+  for (const auto& v : catalog.variants("hoodie")) {
+    n.say(fmt::format("{}: {} available", v.variant.name, v.available));
+  }
+  n.say("2 medium hoodies moved to the Busan warehouse (priority after default)");
+  const Order dave2 = orders.place({.user_id = "dave", .items = {{"hoodie-m", 3}}});
+  std::string split;
+  for (const auto& r : stock.reservations(dave2.id)) {
+    split += fmt::format(" {} from {},", r.qty, r.location_id);
+  }
+  split.pop_back();
+  n.step("dave buys 3 medium hoodies: split over both warehouses", "confirmed", dave2,
+         "allocated:" + split);
 
   n.chapter("Closing: events and the books");
   JsonLinesSink sink(events);
