@@ -58,7 +58,8 @@ void check_variant_options(const std::vector<OptionAxis>& axes, const OptionValu
     }
   }
   if (options.size() != axes.size()) {
-    for (const auto& [name, value] : options) {
+    for (const auto& option : options) {
+      const std::string& name = option.first;  // clang 14 cannot capture a structured binding
       const bool known = std::any_of(axes.begin(), axes.end(),
                                      [&](const OptionAxis& axis) { return axis.name == name; });
       if (!known) {
