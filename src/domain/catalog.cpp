@@ -74,12 +74,6 @@ json fingerprint_of(const Product& product) {
   return j;
 }
 
-void check_initial_stock(std::int64_t initial_stock) {
-  if (initial_stock < 0 || initial_stock > 1'000'000'000) {
-    throw Error::invalid_argument("initial_stock", "must be 0..1000000000");
-  }
-}
-
 // Inserts the new product (a variant: its option values too), its stock row with
 // `initial_stock` on hand, and their events. Throws FailedPrecondition naming the id if it
 // exists, naming "options" if the variant's parent has a variant with its options.
@@ -152,7 +146,7 @@ Product Catalog::create(const NewProduct& spec, const std::string& request_id) {
   if (spec.status == ProductStatus::kDeleted) {
     throw Error::invalid_argument("status", "a new product cannot be deleted");
   }
-  check_initial_stock(spec.initial_stock);
+  detail::check_stock_count("initial_stock", spec.initial_stock);
   detail::check_option_axes(spec.axes);
   const json call = {{"op", "catalog.create"},
                      {"product", fingerprint_of(product)},
@@ -175,7 +169,7 @@ Product Catalog::add_variant(const std::string& parent_id, const NewVariant& spe
   if (spec.status == ProductStatus::kDeleted) {
     throw Error::invalid_argument("status", "a new variant cannot be deleted");
   }
-  check_initial_stock(spec.initial_stock);
+  detail::check_stock_count("initial_stock", spec.initial_stock);
   if (!spec.name.empty()) detail::check_text("name", spec.name, detail::kMaxNameBytes, true);
   const json call = {{"op", "catalog.add_variant"},
                      {"parent_id", parent_id},

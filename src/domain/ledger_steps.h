@@ -47,6 +47,9 @@ void note_stock_crossing(Command& cmd, const std::string& product_id,
 StockLevel adjust_stock(Command& cmd, const std::string& product_id,
                         const std::string& location_id, std::int64_t delta,
                         const std::string& reason);
+// A count of units set at once (initial stock, a threshold, a backorder limit): 0..1e9, else
+// InvalidArgument naming `field`.
+void check_stock_count(std::string_view field, std::int64_t value);
 // The arguments of a stock adjustment: product id, delta (non-zero, within +-1e9), reason.
 void check_stock_adjustment(const std::string& product_id, std::int64_t delta,
                             const std::string& reason);

@@ -88,6 +88,12 @@ void check_stock_adjustment(const std::string& product_id, std::int64_t delta,
   check_text("reason", reason, kMaxNameBytes, true);
 }
 
+void check_stock_count(std::string_view field, std::int64_t value) {
+  if (value < 0 || value > kMaxStockDelta) {
+    throw Error::invalid_argument(std::string(field), "must be 0..1000000000");
+  }
+}
+
 namespace {
 
 bool low(std::int64_t available, std::int64_t threshold) {
@@ -104,12 +110,6 @@ void emit_crossing(Command& cmd, const std::string& product_id, const std::strin
         {"location_id", location_id},
         {"available", available},
         {"low_threshold", threshold}});
-}
-
-void check_location_limit(std::string_view field, std::int64_t value) {
-  if (value < 0 || value > kMaxStockDelta) {
-    throw Error::invalid_argument(std::string(field), "must be 0..1000000000");
-  }
 }
 
 // The product's row at the location, created (all counters 0) if the product has none there.
@@ -288,7 +288,7 @@ LocationLevel StockLedger::set_low_threshold(const std::string& product_id,
                                              const std::string& location_id,
                                              std::int64_t low_threshold) {
   detail::check_id("product_id", product_id);
-  detail::check_location_limit("low_threshold", low_threshold);
+  detail::check_stock_count("low_threshold", low_threshold);
   return run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
     Command cmd{tx, ctx_, ctx_.clock.now(), {}};
     detail::require_location(cmd, "location_id", location_id);
@@ -305,7 +305,7 @@ LocationLevel StockLedger::set_backorder_limit(const std::string& product_id,
                                                const std::string& location_id,
                                                std::int64_t backorder_limit) {
   detail::check_id("product_id", product_id);
-  detail::check_location_limit("backorder_limit", backorder_limit);
+  detail::check_stock_count("backorder_limit", backorder_limit);
   return run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
     Command cmd{tx, ctx_, ctx_.clock.now(), {}};
     detail::require_location(cmd, "location_id", location_id);
