@@ -9,6 +9,7 @@
 #include "commerce/sqlite_storage.h"
 #include "commerce/storage.h"
 #include "domain/context.h"
+#include "domain/pricing/price_pipeline.h"
 #include "domain/retention.h"
 #include "domain/unit_access.h"
 #include "storage/transaction.h"
@@ -138,6 +139,8 @@ std::unique_ptr<Store> Store::open(std::unique_ptr<Storage> storage, StoreOption
   }
   detail::check_retention(options.retention);
   if (!options.allocation_strategy) options.allocation_strategy = priority_allocation();
+  detail::check_shipping_options(options.shipping_options);
+  if (!options.tax_calculator) options.tax_calculator = korean_vat();
   if (options.read_only) storage = std::make_unique<ReadOnlyStorage>(std::move(storage));
   // An empty currency adopts the store's own (a new store needs one).
   const bool own_currency = options.currency.empty();

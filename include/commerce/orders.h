@@ -6,9 +6,10 @@
 // transition is FailedPrecondition kIllegalTransition. Every transition writes an audit row and
 // an outbox event in the same transaction.
 //
-// Pricing: subtotal = sum(price snapshot x qty), overflow-checked; the coupon discount never
-// exceeds what the points leave; points never exceed subtotal minus the expected discount;
-// total = subtotal - discount - points >= 0; a total of 0 skips the gateway.
+// Pricing: the pipeline of commerce/pricing.h, which quote() runs too: subtotal = sum(price
+// snapshot x qty), the coupon's discount shared over the items, the shipping fee, tax per item,
+// points last; total = subtotal - discount + shipping_fee (+ tax when prices exclude it) -
+// points_used >= 0; a total of 0 skips the gateway. The order keeps the whole breakdown.
 //
 // OrderBook is thread-safe and safe across processes sharing one database: sagas are driven by
 // conditional updates on their log, and gateway calls carry one idempotency key per payment.
@@ -24,6 +25,7 @@
 #include "commerce/clock.h"
 #include "commerce/money.h"
 #include "commerce/page.h"
+#include "commerce/pricing.h"
 #include "commerce/stock.h"
 
 namespace commerce {
@@ -56,6 +58,13 @@ struct OrderItem {
   // Units of qty reserved from backorder room (the sum of the item's reservation rows'
   // Reservation::backordered); 0 before the stock step and when everything was in stock.
   std::int64_t backordered = 0;
+  // The item's price breakdown (commerce/pricing.h, PricedLine): its share of the order's
+  // discount, its tax class, the tax in or on it, and what it cost: line_total - discount
+  // (+ tax when prices exclude it).
+  Money discount = 0;
+  std::string tax_class;
+  Money tax = 0;
+  Money total = 0;
   bool operator==(const OrderItem&) const = default;
 };
 
@@ -65,9 +74,11 @@ struct Order {
   OrderStatus status = OrderStatus::kPending;
   std::vector<OrderItem> items;  // by product id; a product named twice is one item
   Money subtotal = 0;
-  Money discount = 0;     // from the coupon
+  Money discount = 0;     // from the coupon (as priced at placement until the coupon is used)
   Money points_used = 0;  // points taken from the user's balance
-  Money total = 0;        // subtotal - discount - points_used, what the gateway charges
+  // subtotal - discount + shipping_fee (+ tax when !tax_included) - points_used: what the
+  // gateway charges.
+  Money total = 0;
   std::string coupon_id;  // as requested, or empty
   bool coupon_required = false;
   bool coupon_applied = false;
@@ -79,6 +90,11 @@ struct Order {
   Timestamp created_at = 0;
   Timestamp updated_at = 0;
   std::string region;  // PlaceOrder::region: where the allocation strategy looks first
+  std::string shipping_option;  // PlaceOrder::shipping_option, or empty
+  Money shipping_fee = 0;
+  Money shipping_tax = 0;    // the tax in or on the shipping fee
+  Money tax = 0;             // the items' tax plus shipping_tax
+  bool tax_included = true;  // prices included the tax (else it was added on top)
   // True when some item has backordered units: part of the order waits for a restock.
   bool backordered() const;
   bool operator==(const Order&) const = default;
@@ -106,6 +122,8 @@ struct PlaceOrder {
   // The order's region (e.g. "eu"), given to the allocation strategy (commerce/allocation.h);
   // empty for none. At most 64 characters.
   std::string region;
+  // The id of one of StoreOptions::shipping_options; empty for none (no shipping fee).
+  std::string shipping_option;
 };
 
 // What recover() did.
@@ -136,11 +154,21 @@ class OrderBook {
   // The same request_id with the same arguments returns the same order (driving its saga to an
   // end first; if another process is making its payment, waiting as long as that process's
   // gateway calls can take); with other arguments: Conflict.
-  // Errors: InvalidArgument (a field, naming it; points_to_use above what remains), NotFound
+  // Errors: InvalidArgument (a field, naming it; points_to_use above what remains;
+  // shipping_option unknown, or it cannot ship the order; a host tax calculator's bad answer
+  // names "tax_calculator"), NotFound
   // (product), FailedPrecondition kInactive (product) or kNone (a total above 0 and no
   // gateway), Conflict, Unavailable (storage busy: the order, if created, is finished by
   // recover() or by retrying with the same request_id).
   Order place(const PlaceOrder& request);
+
+  // What place(request) would charge now, priced by the same pipeline (commerce/pricing.h) from
+  // the same reads, writing nothing: an order placed from an unchanged store has the same lines,
+  // discount, shipping fee, tax and total. The coupon is previewed: an optional coupon that
+  // cannot be used is left out (coupon_note says why); request_id is ignored.
+  // Errors: those of place() for the request's fields, and FailedPrecondition kCouponInvalid (a
+  // required coupon that cannot be used: the order would fail).
+  Quote quote(const PlaceOrder& request) const;
 
   // Errors: NotFound, InvalidArgument.
   Order get(const std::string& order_id) const;

@@ -27,6 +27,7 @@
 #include "commerce/orders.h"
 #include "commerce/payments.h"
 #include "commerce/points.h"
+#include "commerce/pricing.h"
 #include "commerce/saga.h"
 #include "commerce/stock.h"
 #include "commerce/unit.h"
@@ -92,6 +93,14 @@ struct StoreOptions {
   // (checked_plan) and a bad one fails the reservation with InvalidArgument naming
   // "allocation_strategy", writing nothing.
   std::shared_ptr<const AllocationStrategy> allocation_strategy;
+  // The shipping options an order may choose (PlaceOrder::shipping_option; commerce/pricing.h):
+  // flat_shipping(), free_shipping_above(), weight_shipping() or the host's own. Their ids must
+  // be distinct (Store::open fails with InvalidArgument naming "shipping_options" otherwise, or
+  // for a null entry).
+  std::vector<std::shared_ptr<const ShippingOption>> shipping_options;
+  // How orders are taxed (commerce/pricing.h). Null: korean_vat() (10% on "standard", prices
+  // including it; Store::open sets it). A product's tax class is its attribute "tax_class".
+  std::shared_ptr<const TaxCalculator> tax_calculator;
   // Open for inspection only (issue 15): every call that writes fails with FailedPrecondition.
   // Store::open(location) opens SQLite read-only (SqliteOptions::read_only: nothing is created
   // or migrated, and it works on read-only media); over other storage the store refuses write

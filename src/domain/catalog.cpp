@@ -13,6 +13,7 @@
 #include "ledger_steps.h"
 #include "option_checks.h"
 #include "pagination.h"
+#include "pricing/price_pipeline.h"
 #include "relevance_cursor.h"
 #include "validate.h"
 
@@ -30,6 +31,7 @@ void check_product_fields(const Product& p) {
   if (!p.category.empty()) detail::check_id("category", p.category);
   detail::check_text("brand", p.brand, detail::kMaxNameBytes, false);
   detail::check_json_object("attributes", p.attributes);
+  detail::pricing_attributes("attributes", p.attributes);  // "tax_class", "weight_g"
 }
 
 void require_category(Command& cmd, const std::string& category) {

@@ -43,6 +43,10 @@ Money discount_for(const CouponTemplate& tmpl, Money subtotal) {
   return std::min(discount, subtotal);
 }
 
+std::string missing(const std::string& coupon_id) {
+  return fmt::format("coupon '{}' does not exist", coupon_id);
+}
+
 // Why `coupon` cannot be used by `user_id` on `subtotal` now; empty if it can.
 std::string refusal(const Coupon& coupon, const CouponTemplate& tmpl, const std::string& user_id,
                     Money subtotal, Timestamp now) {
@@ -78,7 +82,7 @@ CouponApplication use_coupon(Command& cmd, const std::string& coupon_id,
     return CouponApplication{.applied = false, .coupon_id = coupon_id, .skipped_reason = why};
   };
   auto stored = read ? std::optional<Coupon>(read->coupon) : cmd.tx.find_coupon(coupon_id);
-  if (!stored) return skip(fmt::format("coupon '{}' does not exist", coupon_id));
+  if (!stored) return skip(missing(coupon_id));
   const CouponTemplate tmpl = read ? read->tmpl : template_of(cmd, *stored);
   if (stored->status == CouponStatus::kUsed && stored->order_id == order_id) {
     return {true, discount_for(tmpl, subtotal), coupon_id, {}};  // this order already holds it
@@ -99,15 +103,16 @@ CouponApplication use_coupon(Command& cmd, const std::string& coupon_id,
   return {true, discount, coupon_id, {}};
 }
 
-Money quote_coupon(Command& cmd, const std::string& coupon_id, const std::string& user_id,
-                   Money subtotal, std::optional<CouponRead>& read) {
-  const Coupon coupon = find_coupon(cmd, coupon_id);
-  read = CouponRead{coupon, template_of(cmd, coupon)};
-  const CouponTemplate& tmpl = read->tmpl;
-  if (auto why = refusal(coupon, tmpl, user_id, subtotal, cmd.now); !why.empty()) {
-    throw Error::failed_precondition(Reason::kCouponInvalid, coupon_id, why);
+CouponApplication preview_coupon(Command& cmd, const std::string& coupon_id,
+                                 const std::string& user_id, Money subtotal,
+                                 std::optional<CouponRead>& read) {
+  auto stored = cmd.tx.find_coupon(coupon_id);
+  if (!stored) return {false, 0, coupon_id, missing(coupon_id)};
+  read = CouponRead{as_of(*stored, cmd.now), template_of(cmd, *stored)};
+  if (auto why = refusal(read->coupon, read->tmpl, user_id, subtotal, cmd.now); !why.empty()) {
+    return {false, 0, coupon_id, why};
   }
-  return discount_for(tmpl, subtotal);
+  return {true, discount_for(read->tmpl, subtotal), coupon_id, {}};
 }
 
 std::optional<Coupon> restore_coupon(Command& cmd, const std::string& order_id) {
@@ -279,7 +284,13 @@ Money CouponBook::quote(const std::string& coupon_id, const std::string& user_id
   return run_unit(ctx_.storage, Storage::Access::kRead, [&](Transaction& tx) {
     Command cmd{tx, ctx_, ctx_.clock.now(), {}};
     std::optional<detail::CouponRead> read;
-    return detail::quote_coupon(cmd, coupon_id, user_id, subtotal, read);
+    const CouponApplication preview =
+        detail::preview_coupon(cmd, coupon_id, user_id, subtotal, read);
+    if (!read) throw Error::not_found("coupon", coupon_id);
+    if (!preview.applied) {
+      throw Error::failed_precondition(Reason::kCouponInvalid, coupon_id, preview.skipped_reason);
+    }
+    return preview.discount;
   });
 }
 

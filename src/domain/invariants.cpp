@@ -186,20 +186,32 @@ class Checker {
                  });
   }
 
+  // The order's price breakdown adds up (commerce/pricing.h).
   void totals(const Order& o) {
-    Money sum = 0;
+    Money sum = 0, discounts = 0, taxes = o.shipping_tax, paid = o.shipping_fee;
+    if (!o.tax_included) paid += o.shipping_tax;
     for (const auto& item : o.items) {
-      if (item.line_total != item.unit_price * item.qty) {
-        flag("order.totals", o.id, "item '{}': {} x {} != {}", item.product_id, item.unit_price,
-             item.qty, item.line_total);
+      const Money item_total = item.line_total - item.discount + (o.tax_included ? 0 : item.tax);
+      if (item.line_total != item.unit_price * item.qty || item.discount < 0 ||
+          item.discount > item.line_total || item.tax < 0 || item.total != item_total) {
+        flag("order.totals", o.id,
+             "item '{}': {} x {} = {}, discount {}, tax {}, total {} (expected {})",
+             item.product_id, item.unit_price, item.qty, item.line_total, item.discount, item.tax,
+             item.total, item_total);
       }
       sum += item.line_total;
+      discounts += item.discount;
+      taxes += item.tax;
+      paid += item.total;
     }
-    if (sum != o.subtotal || o.total != o.subtotal - o.discount - o.points_used || o.total < 0 ||
-        o.discount < 0 || o.points_used < 0 || o.discount > o.subtotal) {
+    if (sum != o.subtotal || discounts != o.discount || taxes != o.tax ||
+        o.total != paid - o.points_used || o.total < 0 || o.discount < 0 ||
+        o.points_used < 0 || o.discount > o.subtotal || o.shipping_fee < 0) {
       flag("order.totals", o.id,
-           "items sum {}, subtotal {}, discount {}, points {}, total {}", sum, o.subtotal,
-           o.discount, o.points_used, o.total);
+           "items sum {} (discounts {}, tax {}), subtotal {}, discount {}, shipping {}, tax {}, "
+           "points {}, total {}",
+           sum, discounts, taxes, o.subtotal, o.discount, o.shipping_fee, o.tax, o.points_used,
+           o.total);
     }
   }
 

@@ -84,15 +84,17 @@ struct CouponRead {
   CouponTemplate tmpl;
 };
 
-// `read`: the coupon as this unit of work already read it (quote_coupon()), then not read again;
+// `read`: the coupon as this unit of work already read it (preview_coupon()), then not read again;
 // its use is still a conditional update on its status.
 CouponApplication use_coupon(Command& cmd, const std::string& coupon_id,
                              const std::string& user_id, const std::string& order_id,
                              Money subtotal, bool required, const CouponRead* read = nullptr);
-// What the coupon would take off `subtotal` for the user now (reads only; `read` becomes what
-// was read); FailedPrecondition (kCouponInvalid) if it could not be used.
-Money quote_coupon(Command& cmd, const std::string& coupon_id, const std::string& user_id,
-                   Money subtotal, std::optional<CouponRead>& read);
+// What use_coupon() would do now, reading only: applied with the discount it would take off
+// `subtotal`, or not applied with the reason it would give (`read` becomes what was read, none
+// for a coupon that does not exist).
+CouponApplication preview_coupon(Command& cmd, const std::string& coupon_id,
+                                 const std::string& user_id, Money subtotal,
+                                 std::optional<CouponRead>& read);
 std::optional<Coupon> restore_coupon(Command& cmd, const std::string& order_id);
 
 }  // namespace commerce::detail

@@ -22,6 +22,7 @@ class OrderSaga {
   explicit OrderSaga(const Context& ctx);
 
   Order place(const PlaceOrder& request);
+  Quote quote(const PlaceOrder& request) const;
   Order get(const std::string& order_id) const;
   Page<Order> list_for_user(const std::string& user_id, const std::string& cursor,
                             int limit) const;

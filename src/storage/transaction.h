@@ -322,10 +322,11 @@ class Transaction {
   // status = from; false otherwise.
   bool try_set_order_status(const std::string& order_id, OrderStatus from, OrderStatus to,
                                     const std::string& reason, Timestamp now);
-  // Sets discount, total, coupon_applied and coupon_note where status = PENDING; false otherwise.
-  bool try_set_order_pricing(const std::string& order_id, Money discount, Money total,
-                                     bool coupon_applied, const std::string& coupon_note,
-                                     Timestamp now);
+  // Sets the order row's discount, tax, shipping_tax, total, coupon_applied, coupon_note and
+  // updated_at from `order` where status = PENDING; false otherwise.
+  bool try_set_order_pricing(const Order& order);
+  // Sets each item's discount, tax and total.
+  void set_order_item_pricing(const std::string& order_id, const std::vector<OrderItem>& items);
   void insert_order_audits(const std::vector<OrderAudit>& rows);
   // The order's audit rows, oldest first.
   std::vector<OrderAudit> find_order_audit(const std::string& order_id);

@@ -40,7 +40,11 @@ TEST_P(SagaTest, PlaceConfirmsWithPricingSnapshotAndAudit) {
                                               .request_id = "req-1"});
   EXPECT_EQ(order.status, OrderStatus::kConfirmed);
   ASSERT_EQ(order.items.size(), 2u);
-  EXPECT_EQ(order.items[0], (OrderItem{"a", "Mug", kPriceA, 3, 3 * kPriceA}));
+  const OrderItem& a = order.items[0];
+  EXPECT_EQ(std::tie(a.product_id, a.name, a.unit_price, a.qty, a.line_total),
+            std::make_tuple(std::string("a"), std::string("Mug"), kPriceA, std::int64_t{3},
+                            3 * kPriceA));
+  EXPECT_EQ(order.items[0].discount + order.items[1].discount, kCouponOff);
   EXPECT_EQ(order.subtotal, 3 * kPriceA + kPriceB);
   EXPECT_EQ(order.discount, kCouponOff);
   EXPECT_EQ(order.points_used, 500);

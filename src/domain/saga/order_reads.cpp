@@ -76,6 +76,7 @@ OrderBook::OrderBook(const detail::Context& ctx)
 OrderBook::~OrderBook() = default;
 
 Order OrderBook::place(const PlaceOrder& request) { return saga_->place(request); }
+Quote OrderBook::quote(const PlaceOrder& request) const { return saga_->quote(request); }
 Order OrderBook::get(const std::string& order_id) const { return saga_->get(order_id); }
 Page<Order> OrderBook::list_for_user(const std::string& user_id, const std::string& cursor,
                                      int limit) const {

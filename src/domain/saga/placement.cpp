@@ -9,8 +9,10 @@
 #include "domain/event_writer.h"
 #include "domain/idempotency.h"
 #include "domain/json_codec.h"
+#include "domain/ledger_steps.h"
 #include "domain/option_checks.h"
 #include "domain/order_saga.h"
+#include "domain/pricing/price_pipeline.h"
 #include "domain/validate.h"
 
 namespace commerce::detail {
@@ -21,17 +23,35 @@ namespace {
 
 constexpr std::size_t kMaxOrderItems = 100;
 
-// The order's lines at the products' current prices, and their sum. `items` come from
-// merge_items() (by product id), as find_products() wants them (PostgreSQL reads them in one
-// statement).
-std::pair<std::vector<OrderItem>, Money> price_lines(Transaction& tx,
-                                                     const std::vector<LineItem>& items) {
+// The request's fields, checked; its items merged by product id.
+std::vector<LineItem> checked_request(const PlaceOrder& r) {
+  check_id("user_id", r.user_id);
+  if (r.items.empty() || r.items.size() > kMaxOrderItems) {
+    throw Error::invalid_argument("items", fmt::format("must hold 1..{} items", kMaxOrderItems));
+  }
+  auto items = merge_items(r.items);
+  if (!r.coupon_id.empty()) check_id("coupon_id", r.coupon_id);
+  check_not_negative("points_to_use", r.points_to_use);
+  check_text("payment_method", r.payment_method, 64, true);
+  check_text("region", r.region, kMaxRegionBytes, false);
+  if (!r.shipping_option.empty()) check_id("shipping_option", r.shipping_option);
+  return items;
+}
+
+// The request priced now by the pipeline (domain/pricing/price_pipeline.h), as quote() shows it
+// and place() writes it: the items at the products' current prices, the coupon previewed (`read`
+// becomes what was read, for the coupon step), shipping, tax and points. `items` come from
+// checked_request(), as find_products() wants them (PostgreSQL reads them in one statement).
+Quote price_request(Command& cmd, const PlaceOrder& r, const std::vector<LineItem>& items,
+                    std::optional<CouponRead>& read) {
   std::vector<std::string> ids;
   ids.reserve(items.size());
   for (const auto& item : items) ids.push_back(item.product_id);
-  const std::vector<Product> products = tx.find_products(ids);
-  std::vector<OrderItem> lines;
+  const std::vector<Product> products = cmd.tx.find_products(ids);
+  std::vector<PricedLine> lines;
+  lines.reserve(items.size());
   Money subtotal = 0;
+  std::int64_t weight = 0;
   auto product = products.begin();
   for (const auto& item : items) {
     while (product != products.end() && product->id < item.product_id) ++product;
@@ -39,25 +59,51 @@ std::pair<std::vector<OrderItem>, Money> price_lines(Transaction& tx,
       throw Error::not_found("product", item.product_id);
     }
     require_orderable(*product);
+    const PricingAttributes attrs = pricing_attributes("attributes", product->attributes);
     const Money line = checked_mul(product->price, item.qty, "items");
     subtotal = checked_add(subtotal, line, "items");
-    lines.push_back({item.product_id, product->name, product->price, item.qty, line});
+    weight = checked_add(weight, checked_mul(attrs.weight_grams, item.qty, "items"), "items");
+    lines.push_back({.product_id = item.product_id,
+                     .name = product->name,
+                     .unit_price = product->price,
+                     .qty = item.qty,
+                     .line_total = line,
+                     .tax_class = attrs.tax_class});
   }
-  return {std::move(lines), subtotal};
+  CouponApplication coupon{.applied = false, .coupon_id = r.coupon_id};
+  if (!r.coupon_id.empty()) coupon = preview_coupon(cmd, r.coupon_id, r.user_id, subtotal, read);
+  ShippingCharge shipping;
+  if (!r.shipping_option.empty()) {
+    shipping = charge_shipping(find_shipping_option(cmd.ctx.options, r.shipping_option),
+                               {.goods_amount = subtotal - coupon.discount,
+                                .weight_grams = weight,
+                                .region = r.region});
+  }
+  Quote q = price_lines(std::move(lines), coupon.discount, shipping,
+                        *cmd.ctx.options.tax_calculator, r.region);
+  q.coupon_note = coupon.skipped_reason;
+  take_points(q, r.points_to_use);
+  return q;
 }
 
 }  // namespace
 
+Quote OrderSaga::quote(const PlaceOrder& r) const {
+  const auto items = checked_request(r);
+  return run_unit(ctx_.storage, Storage::Access::kRead, [&](Transaction& tx) {
+    Command cmd{tx, ctx_, ctx_.clock.now(), {}};
+    std::optional<CouponRead> read;
+    Quote q = price_request(cmd, r, items, read);
+    if (!r.coupon_id.empty() && r.coupon_required && !q.coupon_note.empty()) {
+      throw Error::failed_precondition(Reason::kCouponInvalid, r.coupon_id, q.coupon_note);
+    }
+    q.coupon_applied = !r.coupon_id.empty() && q.coupon_note.empty();
+    return q;
+  });
+}
+
 Order OrderSaga::place(const PlaceOrder& r) {
-  check_id("user_id", r.user_id);
-  if (r.items.empty() || r.items.size() > kMaxOrderItems) {
-    throw Error::invalid_argument("items", fmt::format("must hold 1..{} items", kMaxOrderItems));
-  }
-  const auto items = merge_items(r.items);
-  if (!r.coupon_id.empty()) check_id("coupon_id", r.coupon_id);
-  check_not_negative("points_to_use", r.points_to_use);
-  check_text("payment_method", r.payment_method, 64, true);
-  check_text("region", r.region, kMaxRegionBytes, false);
+  const auto items = checked_request(r);
 
   // The request's fingerprint, for its request_id (none without one).
   const json call = r.request_id.empty() ? json()
@@ -68,7 +114,8 @@ Order OrderSaga::place(const PlaceOrder& r) {
                                                 {"coupon_required", r.coupon_required},
                                                 {"points_to_use", r.points_to_use},
                                                 {"payment_method", r.payment_method},
-                                                {"region", r.region}};
+                                                {"region", r.region},
+                                                {"shipping_option", r.shipping_option}};
   // The order is created and its saga run as far as it goes without an external call, all in
   // one unit of work: a crash leaves either nothing or a saga that any driver can resume.
   // The new order is locked before its unit commits: this process's duplicates of the request
@@ -84,26 +131,9 @@ Order OrderSaga::place(const PlaceOrder& r) {
         placed.reset();
         Command cmd{tx, ctx_, ctx_.clock.now(), r.request_id};
         return once_per_request(cmd, call, [&] {
-          auto [lines, subtotal] = price_lines(tx, items);
-          // What the coupon would take off now, so the points can be bounded by what remains;
-          // the coupon step validates it for real.
-          Money expected_discount = 0;
           std::optional<CouponRead> coupon_read;
-          if (!r.coupon_id.empty()) {
-            try {
-              expected_discount = quote_coupon(cmd, r.coupon_id, r.user_id, subtotal, coupon_read);
-            } catch (const Error&) {
-              expected_discount = 0;
-            }
-          }
-          const Money room = subtotal - std::min(expected_discount, subtotal);
-          if (r.points_to_use > room) {
-            throw Error::invalid_argument(
-                "points_to_use",
-                fmt::format("must be at most {} (subtotal {} minus the coupon's {})", room,
-                            subtotal, subtotal - room));
-          }
-          if (room - r.points_to_use > 0 && !ctx_.options.gateway) {
+          Quote q = price_request(cmd, r, items, coupon_read);
+          if (q.total > 0 && !ctx_.options.gateway) {
             throw Error::failed_precondition(
                 Reason::kNone, "gateway",
                 "the store has no payment gateway, so only orders with a total of 0 can be placed");
@@ -112,22 +142,27 @@ Order OrderSaga::place(const PlaceOrder& r) {
                      .order = {.id = new_order_id,
                                .user_id = r.user_id,
                                .status = OrderStatus::kPending,
-                               .items = std::move(lines),
-                               .subtotal = subtotal,
-                               .discount = 0,
-                               .points_used = r.points_to_use,
-                               .total = subtotal - r.points_to_use,
+                               .items = order_items(std::move(q.lines)),
+                               .subtotal = q.subtotal,
+                               .discount = q.discount,
+                               .points_used = q.points_used,
+                               .total = q.total,
                                .coupon_id = r.coupon_id,
                                .coupon_required = r.coupon_required,
                                .coupon_applied = false,
-                               .coupon_note = {},
+                               .coupon_note = q.coupon_note,
                                .payment_method = r.payment_method,
                                .failure_reason = {},
                                .request_id = r.request_id,
                                .expires_at = cmd.now + ctx_.options.reservation_ttl_ms,
                                .created_at = cmd.now,
                                .updated_at = cmd.now,
-                               .region = r.region},
+                               .region = r.region,
+                               .shipping_option = q.shipping_option,
+                               .shipping_fee = q.shipping_fee,
+                               .shipping_tax = q.shipping_tax,
+                               .tax = q.tax,
+                               .tax_included = q.tax_included},
                      .payment = std::nullopt,
                      .charge_now = false,
                      .careful = careful,
@@ -144,6 +179,9 @@ Order OrderSaga::place(const PlaceOrder& r) {
                    .add("order_id", order.id)
                    .add("user_id", order.user_id)
                    .add("subtotal", order.subtotal)
+                   .add("discount", order.discount)
+                   .add("shipping_fee", order.shipping_fee)
+                   .add("tax", order.tax)
                    .add("points_used", order.points_used)
                    .add("coupon_id", order.coupon_id)
                    .add("total", order.total));

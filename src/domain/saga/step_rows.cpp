@@ -9,6 +9,7 @@
 #include "commerce/error.h"
 #include "commerce/ids.h"
 #include "domain/event_writer.h"
+#include "domain/pricing/price_pipeline.h"
 
 namespace commerce::detail {
 
@@ -83,22 +84,21 @@ JsonText use_order_coupon(Command& cmd, SagaSnapshot& s) {
   const CouponApplication app =
       use_coupon(cmd, o.coupon_id, o.user_id, o.id, o.subtotal, o.coupon_required,
                  s.facts.coupon ? &*s.facts.coupon : nullptr);
-  const Money room = o.subtotal - o.points_used;
-  const Money discount = app.applied ? std::min(app.discount, room) : 0;
-  // A new order's row is written priced (write_unit()).
-  if (!s.facts.new_order &&
-      !cmd.tx.try_set_order_pricing(o.id, discount, room - discount, app.applied,
-                                    app.skipped_reason, cmd.now)) {
-    throw SagaMoved{};
-  }
-  o.discount = discount;
-  o.total = room - discount;
+  // Placement priced the order with the coupon's preview; the use decides.
+  const Money discount = app.applied ? app.discount : 0;
+  const bool repriced = discount != o.discount;
+  if (repriced) reprice_order(cmd.ctx.options, o, discount);
   o.coupon_applied = app.applied;
   o.coupon_note = app.skipped_reason;
   o.updated_at = cmd.now;
+  // A new order's rows are written priced (write_unit()).
+  if (!s.facts.new_order) {
+    if (!cmd.tx.try_set_order_pricing(o)) throw SagaMoved{};
+    if (repriced) cmd.tx.set_order_item_pricing(o.id, o.items);
+  }
   return JsonText()
       .add("applied", app.applied)
-      .add("discount", discount)
+      .add("discount", o.discount)
       .add("note", app.skipped_reason);
 }
 

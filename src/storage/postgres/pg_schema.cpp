@@ -261,6 +261,29 @@ CREATE INDEX stock_transfers_out ON stock_transfers(product_id, from_location_id
 CREATE INDEX stock_transfers_in ON stock_transfers(product_id, to_location_id);
 ALTER TABLE orders ADD COLUMN region text COLLATE "C" NOT NULL DEFAULT '';
 )sql",
+    // 11: an order's price breakdown (issue 18; the SQLite adapter's 11, which says how existing
+    // orders are filled in).
+    R"sql(
+ALTER TABLE orders ADD COLUMN shipping_option text COLLATE "C" NOT NULL DEFAULT '',
+  ADD COLUMN shipping_fee bigint NOT NULL DEFAULT 0 CHECK (shipping_fee >= 0),
+  ADD COLUMN shipping_tax bigint NOT NULL DEFAULT 0 CHECK (shipping_tax >= 0),
+  ADD COLUMN tax bigint NOT NULL DEFAULT 0 CHECK (tax >= 0),
+  ADD COLUMN tax_included bigint NOT NULL DEFAULT 1;
+ALTER TABLE order_items ADD COLUMN discount bigint NOT NULL DEFAULT 0 CHECK (discount >= 0),
+  ADD COLUMN tax_class text COLLATE "C" NOT NULL DEFAULT 'standard',
+  ADD COLUMN tax bigint NOT NULL DEFAULT 0 CHECK (tax >= 0),
+  ADD COLUMN total bigint NOT NULL DEFAULT 0;
+UPDATE order_items i SET discount = floor(o.discount::numeric * i.line_total / o.subtotal)::bigint
+  FROM orders o WHERE o.id = i.order_id AND o.discount > 0 AND o.subtotal > 0;
+UPDATE order_items i SET discount = i.discount + o.discount - s.given
+  FROM orders o,
+       (SELECT order_id, sum(discount)::bigint AS given FROM order_items GROUP BY order_id) s,
+       (SELECT order_id, product_id, row_number() OVER (
+          PARTITION BY order_id ORDER BY line_total DESC, product_id) AS n FROM order_items) f
+  WHERE o.id = i.order_id AND o.discount > 0 AND s.order_id = i.order_id
+    AND f.order_id = i.order_id AND f.product_id = i.product_id AND f.n = 1;
+UPDATE order_items SET total = line_total - discount;
+)sql",
 };
 
 constexpr int kVersion = static_cast<int>(std::size(kMigrations));

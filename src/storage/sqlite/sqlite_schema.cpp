@@ -309,6 +309,37 @@ CREATE INDEX stock_transfers_out ON stock_transfers(product_id, from_location_id
 CREATE INDEX stock_transfers_in ON stock_transfers(product_id, to_location_id);
 ALTER TABLE orders ADD COLUMN region TEXT NOT NULL DEFAULT '';
 )sql",
+    // 11: an order's price breakdown (issue 18, commerce/pricing.h): its shipping option, fee
+    // and the tax in or on its prices; per item its share of the discount, tax class, tax and
+    // total. Existing orders had no shipping and no tax figures (tax 0, prices including it);
+    // their discount is shared over their items by the pipeline's rule (shares rounded down,
+    // the remainder to the largest item, the first by product id among equals), so every
+    // order's items add up to it.
+    R"sql(
+ALTER TABLE orders ADD COLUMN shipping_option TEXT NOT NULL DEFAULT '';
+ALTER TABLE orders ADD COLUMN shipping_fee INTEGER NOT NULL DEFAULT 0 CHECK (shipping_fee >= 0);
+ALTER TABLE orders ADD COLUMN shipping_tax INTEGER NOT NULL DEFAULT 0 CHECK (shipping_tax >= 0);
+ALTER TABLE orders ADD COLUMN tax INTEGER NOT NULL DEFAULT 0 CHECK (tax >= 0);
+ALTER TABLE orders ADD COLUMN tax_included INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE order_items ADD COLUMN discount INTEGER NOT NULL DEFAULT 0 CHECK (discount >= 0);
+ALTER TABLE order_items ADD COLUMN tax_class TEXT NOT NULL DEFAULT 'standard';
+ALTER TABLE order_items ADD COLUMN tax INTEGER NOT NULL DEFAULT 0 CHECK (tax >= 0);
+ALTER TABLE order_items ADD COLUMN total INTEGER NOT NULL DEFAULT 0;
+UPDATE order_items SET discount = (
+  SELECT o.discount * order_items.line_total / o.subtotal FROM orders o
+  WHERE o.id = order_items.order_id)
+  WHERE order_id IN (SELECT id FROM orders WHERE discount > 0 AND subtotal > 0);
+UPDATE order_items SET discount = discount
+  + (SELECT o.discount FROM orders o WHERE o.id = order_items.order_id)
+  - (SELECT sum(i.discount) FROM order_items i WHERE i.order_id = order_items.order_id)
+  WHERE (order_id, product_id) IN (
+    SELECT order_id, product_id FROM (
+      SELECT order_id, product_id, row_number() OVER (
+        PARTITION BY order_id ORDER BY line_total DESC, product_id) AS n
+      FROM order_items WHERE order_id IN (SELECT id FROM orders WHERE discount > 0))
+    WHERE n = 1);
+UPDATE order_items SET total = line_total - discount;
+)sql",
 };
 
 constexpr int kVersion = static_cast<int>(std::size(kMigrations));

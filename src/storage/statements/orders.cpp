@@ -13,7 +13,8 @@ namespace {
 const std::string kOrderColumns =
     "id, user_id, status, subtotal, discount, points_used, total, coupon_id, coupon_required, "
     "coupon_applied, coupon_note, payment_method, failure_reason, request_id, expires_at, "
-    "created_at, updated_at, region";
+    "created_at, updated_at, region, shipping_option, shipping_fee, shipping_tax, tax, "
+    "tax_included";
 
 Order order_from(const Query& q) {
   return Order{.id = q.text(0),
@@ -34,7 +35,12 @@ Order order_from(const Query& q) {
                .expires_at = q.int64(14),
                .created_at = q.int64(15),
                .updated_at = q.int64(16),
-               .region = q.text(17)};
+               .region = q.text(17),
+               .shipping_option = q.text(18),
+               .shipping_fee = q.int64(19),
+               .shipping_tax = q.int64(20),
+               .tax = q.int64(21),
+               .tax_included = q.int64(22) != 0};
 }
 
 std::vector<Order> orders_from(Query& q) {
@@ -45,16 +51,18 @@ std::vector<Order> orders_from(Query& q) {
 
 const Sql kInsertOrder{"INSERT INTO orders(" + kOrderColumns +
                        ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-                       "?15, ?16, ?17, ?18) ON CONFLICT(id) DO NOTHING"};
+                       "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23) ON CONFLICT(id) DO NOTHING"};
 const RowBatch kInsertOrderItems{
-    "INSERT INTO order_items(order_id, product_id, name, unit_price, qty, line_total) VALUES", 6};
+    "INSERT INTO order_items(order_id, product_id, name, unit_price, qty, line_total, discount, "
+    "tax_class, tax, total) VALUES",
+    10};
 const Sql kFindOrder{.text = "SELECT " + kOrderColumns + " FROM orders WHERE id = ?1",
                      .lock_rows = true};
 // backordered: the sum over the item's reservation rows (a range of their primary key), so the
 // order says how many of its units came from backorder room without a column of its own.
 const Sql kFindOrderItems{
-    "SELECT i.product_id, i.name, i.unit_price, i.qty, i.line_total, "
-    "(SELECT CAST(coalesce(sum(r.backordered), 0) AS BIGINT) FROM reservations r "
+    "SELECT i.product_id, i.name, i.unit_price, i.qty, i.line_total, i.discount, i.tax_class, "
+    "i.tax, i.total, (SELECT CAST(coalesce(sum(r.backordered), 0) AS BIGINT) FROM reservations r "
     "WHERE r.order_id = i.order_id AND r.product_id = i.product_id) "
     "FROM order_items i WHERE i.order_id = ?1 ORDER BY i.product_id"};
 // Newest first: the first page, and the pages after a cursor. Two statements, so that each is
@@ -76,7 +84,10 @@ const Sql kSetOrderStatus{
     "ELSE CAST(?2 AS TEXT) END, updated_at = ?3 WHERE id = ?4 AND status = ?5"};
 const Sql kSetOrderPricing{
     "UPDATE orders SET discount = ?1, total = ?2, coupon_applied = ?3, coupon_note = ?4, "
-    "updated_at = ?5 WHERE id = ?6 AND status = 'pending'"};
+    "updated_at = ?5, tax = ?7, shipping_tax = ?8 WHERE id = ?6 AND status = 'pending'"};
+const Sql kSetOrderItemPricing{
+    "UPDATE order_items SET discount = ?1, tax = ?2, total = ?3 "
+    "WHERE order_id = ?4 AND product_id = ?5"};
 const RowBatch kInsertOrderAudits{
     "INSERT INTO order_audit(id, order_id, from_status, to_status, reason, at) VALUES", 6};
 const Sql kFindOrderAudit{
@@ -92,7 +103,8 @@ bool Transaction::insert_order(const Order& o) {
   q.bind(9, std::int64_t{o.coupon_required}).bind(10, std::int64_t{o.coupon_applied});
   q.bind(11, o.coupon_note).bind(12, o.payment_method).bind(13, o.failure_reason);
   q.bind(14, o.request_id).bind(15, o.expires_at).bind(16, o.created_at).bind(17, o.updated_at);
-  q.bind(18, o.region);
+  q.bind(18, o.region).bind(19, o.shipping_option).bind(20, o.shipping_fee);
+  q.bind(21, o.shipping_tax).bind(22, o.tax).bind(23, std::int64_t{o.tax_included});
   return q.run() == 1;
 }
 
@@ -101,6 +113,7 @@ void Transaction::insert_order_items(const std::string& order_id,
   kInsertOrderItems.insert_later(session_, items, [&](Query& q, int at, const OrderItem& i) {
     q.bind(at, order_id).bind(at + 1, i.product_id).bind(at + 2, i.name);
     q.bind(at + 3, i.unit_price).bind(at + 4, i.qty).bind(at + 5, i.line_total);
+    q.bind(at + 6, i.discount).bind(at + 7, i.tax_class).bind(at + 8, i.tax).bind(at + 9, i.total);
   });
 }
 
@@ -116,7 +129,16 @@ std::vector<OrderItem> Transaction::find_order_items(const std::string& order_id
   q.bind(1, order_id);
   std::vector<OrderItem> out;
   while (q.step()) {
-    out.push_back({q.text(0), q.text(1), q.int64(2), q.int64(3), q.int64(4), q.int64(5)});
+    out.push_back({.product_id = q.text(0),
+                   .name = q.text(1),
+                   .unit_price = q.int64(2),
+                   .qty = q.int64(3),
+                   .line_total = q.int64(4),
+                   .backordered = q.int64(9),
+                   .discount = q.int64(5),
+                   .tax_class = q.text(6),
+                   .tax = q.int64(7),
+                   .total = q.int64(8)});
   }
   return out;
 }
@@ -156,13 +178,21 @@ bool Transaction::try_set_order_status(const std::string& order_id, OrderStatus 
   return q.run() == 1;
 }
 
-bool Transaction::try_set_order_pricing(const std::string& order_id, Money discount, Money total,
-                                        bool coupon_applied, const std::string& coupon_note,
-                                        Timestamp now) {
+bool Transaction::try_set_order_pricing(const Order& o) {
   Query q(session_, kSetOrderPricing);
-  q.bind(1, discount).bind(2, total).bind(3, std::int64_t{coupon_applied}).bind(4, coupon_note);
-  q.bind(5, now).bind(6, order_id);
+  q.bind(1, o.discount).bind(2, o.total).bind(3, std::int64_t{o.coupon_applied});
+  q.bind(4, o.coupon_note).bind(5, o.updated_at).bind(6, o.id).bind(7, o.tax);
+  q.bind(8, o.shipping_tax);
   return q.run() == 1;
+}
+
+void Transaction::set_order_item_pricing(const std::string& order_id,
+                                         const std::vector<OrderItem>& items) {
+  for (const auto& i : items) {
+    Query q(session_, kSetOrderItemPricing);
+    q.bind(1, i.discount).bind(2, i.tax).bind(3, i.total).bind(4, order_id).bind(5, i.product_id);
+    q.run();
+  }
 }
 
 void Transaction::insert_order_audits(const std::vector<OrderAudit>& rows) {
