@@ -63,7 +63,7 @@ class JsonText {
 
   // The object's text, members sorted by key.
   std::string str() const {
-    // Insertion sort: at most 8 members (std::sort here trips GCC 12's -Warray-bounds).
+    // Insertion sort: at most 12 members (std::sort here trips GCC 12's -Warray-bounds).
     std::array<const Member*, kMaxMembers> order{};
     for (std::size_t i = 0; i < count_; ++i) {
       std::size_t j = i;
@@ -86,7 +86,7 @@ class JsonText {
   }
 
  private:
-  static constexpr std::size_t kMaxMembers = 8;
+  static constexpr std::size_t kMaxMembers = 12;
   struct Member {
     std::string_view key;  // the callers' keys are string literals
     std::size_t begin = 0;
@@ -94,7 +94,7 @@ class JsonText {
   };
 
   Member& next(std::string_view key) {
-    if (count_ == kMaxMembers) throw Error::internal("JsonText holds at most 8 members");
+    if (count_ == kMaxMembers) throw Error::internal("JsonText holds at most 12 members");
     Member& m = members_[count_++];
     m.key = key;
     m.begin = values_.size();

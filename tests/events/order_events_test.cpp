@@ -78,7 +78,7 @@ TEST_F(OrderEventsTest, PlaceAPaidOrder) {
   ASSERT_GE(events.size(), 6u);
   const std::string payment_id = events_test::payload_of(events[4])["payment_id"];
   const std::string reference = events_test::payload_of(events[4])["reference"];
-  expect({{"OrderCreated", o.id, {{"order_id", o.id}, {"user_id", "user-1"}, {"subtotal", 2000}, {"points_used", 300}, {"coupon_id", ""}, {"total", 1700}}},
+  expect({{"OrderCreated", o.id, {{"order_id", o.id}, {"user_id", "user-1"}, {"subtotal", 2000}, {"discount", 0}, {"shipping_fee", 0}, {"tax", 182}, {"points_used", 300}, {"coupon_id", ""}, {"total", 1700}}},
           {"StockReserved", "sku-a", {{"product_id", "sku-a"}, {"order_id", o.id}, {"location_id", "default"}, {"qty", 2}, {"backordered", 0}}},
           {"PointUsed", "user-1", {{"user_id", "user-1"}, {"amount", -300}, {"balance", 200}, {"order_id", o.id}}},
           {"OrderAwaitingPayment", o.id, order_status(o, "awaiting_payment")},
