@@ -1,10 +1,9 @@
-// A ranked product search (ProductOrder::kRelevance) finds its matches through the trigram
-// indexes on PostgreSQL: the statement as the library runs it (captured through
-// StatementLog) is explained on a connection of its own. The test catalog is tiny, where a
-// sequential scan is cheapest, so the explaining connection disables those: the plan then
-// shows whether the statement can be answered by the indexes at all (a filter the indexes do
-// not cover leaves a sequential scan, disabled or not), which is what a planner with the
-// statistics of a large catalog picks for a rare text.
+// The catalog's reads use their indexes on PostgreSQL: the statement as the library runs it
+// (captured through StatementLog) is explained on a connection of its own. Where the test
+// catalog is tiny, and a sequential scan cheapest, the explaining connection disables those:
+// the plan then shows whether the statement can be answered by the indexes at all (a filter the
+// indexes do not cover leaves a sequential scan, disabled or not), which is what a planner with
+// the statistics of a large catalog picks for a rare text.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -45,6 +44,34 @@ TEST(PostgresQueryPlan, RankedSearchFindsItsMatchesThroughTheTrigramIndexes) {
                "9223372036854775807, 11)");
   EXPECT_NE(plan.find("\"products_name_trigrams\""), std::string::npos) << plan;
   EXPECT_NE(plan.find("\"products_description_trigrams\""), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("\"Seq Scan\""), std::string::npos) << plan;
+}
+
+// A product's page reads its variants with their availability in one statement, whatever their
+// number: the variants from the variants' index by parent, each one's stock rows by the stock's
+// key (explained as the ranking above, sequential scans disabled).
+TEST(PostgresQueryPlan, ProductPageReadsItsVariantsAndTheirStockInOneStatement) {
+  const std::string url = pgtest::fresh_database_url();
+  auto log = std::make_unique<StatementLog>(open_postgres_storage(url), SqlDialect::kPostgres);
+  StatementLog& statements = *log;
+  auto store = Store::open(std::move(log));
+  store->catalog().create({.id = "tee", .name = "Tee", .axes = {{"size", {"S", "M", "L"}}}});
+  for (const char* size : {"S", "M", "L"}) {
+    store->catalog().add_variant(
+        "tee", {.id = std::string("tee-") + size, .options = {{"size", size}}, .initial_stock = 2});
+  }
+  statements.take();
+
+  EXPECT_EQ(store->catalog().variants("tee").size(), 3u);
+  const auto selects = statements.take();
+  ASSERT_EQ(selects.size(), 2u);  // the product, then its variants with their stock
+  // Parameters: the parent, the deleted status.
+  const std::string plan = pgtest::query(
+      url, "SET enable_seqscan = off; PREPARE page AS " + postgres::dollar_parameters(selects[1]) +
+               "; EXPLAIN (FORMAT JSON) EXECUTE page('tee', 'deleted')");
+  EXPECT_NE(plan.find("\"products_variant_options\""), std::string::npos) << plan;
+  EXPECT_NE(plan.find("\"Index Cond\": \"(product_id = products.id)\""), std::string::npos)
+      << plan;  // the stock's key (product_id, location_id)
   EXPECT_EQ(plan.find("\"Seq Scan\""), std::string::npos) << plan;
 }
 
