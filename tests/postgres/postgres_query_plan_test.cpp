@@ -3,7 +3,8 @@
 // catalog is tiny, and a sequential scan cheapest, the explaining connection disables those:
 // the plan then shows whether the statement can be answered by the indexes at all (a filter the
 // indexes do not cover leaves a sequential scan, disabled or not), which is what a planner with
-// the statistics of a large catalog picks for a rare text.
+// the statistics of a large catalog picks for a rare text. The option filter's case loads and
+// analyzes a catalog large enough for the planner's own choice.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -44,6 +45,55 @@ TEST(PostgresQueryPlan, RankedSearchFindsItsMatchesThroughTheTrigramIndexes) {
                "9223372036854775807, 11)");
   EXPECT_NE(plan.find("\"products_name_trigrams\""), std::string::npos) << plan;
   EXPECT_NE(plan.find("\"products_description_trigrams\""), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("\"Seq Scan\""), std::string::npos) << plan;
+}
+
+// The listing's option filter (ProductFilter::options) finds the variants with a value through
+// the index product_option_values_by_value, not by scanning the products. A catalog large enough
+// for the planner's own choice (sequential scans allowed): 5000 products without options and 50
+// parents of 100 variants each, the colours c0..c499 each on 10 variants; analyzed.
+TEST(PostgresQueryPlan, OptionFilterFindsTheVariantsThroughTheOptionValuesIndex) {
+  const std::string url = pgtest::fresh_database_url();
+  pgtest::query(url, R"sql(
+INSERT INTO products(id, name, description, price, category, brand, status, attributes,
+                     created_at, updated_at, parent_id, options, axes)
+  SELECT 'plain-' || lpad(i::text, 4, '0'), 'Plain ' || i, '', 100, '', '', 'active', '{}', 1,
+         1, '', '', ''
+  FROM generate_series(0, 4999) i;
+INSERT INTO products(id, name, description, price, category, brand, status, attributes,
+                     created_at, updated_at, parent_id, options, axes)
+  SELECT 'tee-' || lpad(p::text, 2, '0'), 'Tee ' || p, '', 100, '', '', 'active', '{}', 1, 1, '',
+         '', (SELECT '[["colour",[' || string_agg('"c' || k || '"', ',' ORDER BY k) || ']]]'
+              FROM generate_series(0, 499) k)
+  FROM generate_series(0, 49) p;
+INSERT INTO products(id, name, description, price, category, brand, status, attributes,
+                     created_at, updated_at, parent_id, options, axes)
+  SELECT 'tee-' || lpad((i / 100)::text, 2, '0') || '-' || lpad(i::text, 4, '0'), 'Tee', '', 100,
+         '', '', 'active', '{}', 1, 1, 'tee-' || lpad((i / 100)::text, 2, '0'),
+         '{"colour":"c' || (i % 500) || '"}', ''
+  FROM generate_series(0, 4999) i;
+INSERT INTO product_option_values(product_id, axis, value)
+  SELECT id, 'colour', options::json->>'colour' FROM products WHERE parent_id <> '';
+ANALYZE;
+)sql");
+  auto log = std::make_unique<StatementLog>(open_postgres_storage(url), SqlDialect::kPostgres);
+  StatementLog& statements = *log;
+  auto store = Store::open(std::move(log));
+  statements.take();
+
+  const auto page = store->catalog().list({.options = {{"colour", "c7"}}}, {}, 20);
+  ASSERT_EQ(page.items.size(), 10u);
+  EXPECT_EQ(page.items[0].id, "tee-00-0007");
+  std::string listing;
+  for (const std::string& text : statements.take()) {
+    if (text.find("product_option_values") != std::string::npos) listing = text;
+  }
+  ASSERT_FALSE(listing.empty()) << "no listing statement ran";
+  // Parameters: the cursor's id, the axis, the value, the limit.
+  const std::string plan = pgtest::query(
+      url, "PREPARE listing AS " + postgres::dollar_parameters(listing) +
+               "; EXPLAIN (FORMAT JSON) EXECUTE listing('', 'colour', 'c7', 21)");
+  EXPECT_NE(plan.find("\"product_option_values_by_value\""), std::string::npos) << plan;
   EXPECT_EQ(plan.find("\"Seq Scan\""), std::string::npos) << plan;
 }
 
