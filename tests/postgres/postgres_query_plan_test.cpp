@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "commerce/postgres_storage.h"
 #include "commerce/store.h"
@@ -21,28 +22,50 @@ namespace {
 
 using testing::StatementLog;
 
+// A store on the database at `url` whose read statements are kept in `statements`.
+struct LoggedStore {
+  explicit LoggedStore(const std::string& url) {
+    auto log = std::make_unique<StatementLog>(open_postgres_storage(url), SqlDialect::kPostgres);
+    statements = log.get();
+    store = Store::open(std::move(log));
+  }
+  StatementLog* statements = nullptr;
+  std::unique_ptr<Store> store;
+};
+
+// The last of `selects` that contains `part`, or "".
+std::string statement_with(const std::vector<std::string>& selects, const std::string& part) {
+  std::string found;
+  for (const std::string& text : selects) {
+    if (text.find(part) != std::string::npos) found = text;
+  }
+  return found;
+}
+
+// The plan (JSON) of `statement` executed with `arguments` (SQL literals), explained on a
+// connection of its own; with `no_seqscan`, sequential scans disabled there.
+std::string plan_of(const std::string& url, const std::string& statement,
+                    const std::string& arguments, bool no_seqscan) {
+  return pgtest::query(url, std::string(no_seqscan ? "SET enable_seqscan = off; " : "") +
+                                "PREPARE explained AS " + postgres::dollar_parameters(statement) +
+                                "; EXPLAIN (FORMAT JSON) EXECUTE explained(" + arguments + ")");
+}
+
 TEST(PostgresQueryPlan, RankedSearchFindsItsMatchesThroughTheTrigramIndexes) {
   const std::string url = pgtest::fresh_database_url();
-  auto log = std::make_unique<StatementLog>(open_postgres_storage(url), SqlDialect::kPostgres);
-  StatementLog& statements = *log;
-  auto store = Store::open(std::move(log));
-  store->catalog().create({.id = "mug", .name = "Blue mug", .description = "holds coffee"});
-  store->catalog().create({.id = "cup", .name = "Cup", .description = "not a mug"});
-  statements.take();
+  LoggedStore s(url);
+  s.store->catalog().create({.id = "mug", .name = "Blue mug", .description = "holds coffee"});
+  s.store->catalog().create({.id = "cup", .name = "Cup", .description = "not a mug"});
+  s.statements->take();
 
-  const auto page = store->catalog().list(
+  const auto page = s.store->catalog().list(
       {.text = "mug", .order = ProductOrder::kRelevance}, {}, 10);
   ASSERT_EQ(page.items.size(), 2u);
-  std::string ranking;
-  for (const std::string& text : statements.take()) {
-    if (text.find("text_similarity") != std::string::npos) ranking = text;
-  }
+  const std::string ranking = statement_with(s.statements->take(), "text_similarity");
   ASSERT_FALSE(ranking.empty()) << "no ranking statement ran";
   // Parameters: the cursor's id, the LIKE pattern, the lowered text, the cursor's score, limit.
-  const std::string plan = pgtest::query(
-      url, "SET enable_seqscan = off; PREPARE ranking AS " + postgres::dollar_parameters(ranking) +
-               "; EXPLAIN (FORMAT JSON) EXECUTE ranking('', '%mug%', 'mug', "
-               "9223372036854775807, 11)");
+  const std::string plan =
+      plan_of(url, ranking, "'', '%mug%', 'mug', 9223372036854775807, 11", true);
   EXPECT_NE(plan.find("\"products_name_trigrams\""), std::string::npos) << plan;
   EXPECT_NE(plan.find("\"products_description_trigrams\""), std::string::npos) << plan;
   EXPECT_EQ(plan.find("\"Seq Scan\""), std::string::npos) << plan;
@@ -76,23 +99,16 @@ INSERT INTO product_option_values(product_id, axis, value)
   SELECT id, 'colour', options::json->>'colour' FROM products WHERE parent_id <> '';
 ANALYZE;
 )sql");
-  auto log = std::make_unique<StatementLog>(open_postgres_storage(url), SqlDialect::kPostgres);
-  StatementLog& statements = *log;
-  auto store = Store::open(std::move(log));
-  statements.take();
+  LoggedStore s(url);
+  s.statements->take();
 
-  const auto page = store->catalog().list({.options = {{"colour", "c7"}}}, {}, 20);
+  const auto page = s.store->catalog().list({.options = {{"colour", "c7"}}}, {}, 20);
   ASSERT_EQ(page.items.size(), 10u);
   EXPECT_EQ(page.items[0].id, "tee-00-0007");
-  std::string listing;
-  for (const std::string& text : statements.take()) {
-    if (text.find("product_option_values") != std::string::npos) listing = text;
-  }
+  const std::string listing = statement_with(s.statements->take(), "product_option_values");
   ASSERT_FALSE(listing.empty()) << "no listing statement ran";
   // Parameters: the cursor's id, the axis, the value, the limit.
-  const std::string plan = pgtest::query(
-      url, "PREPARE listing AS " + postgres::dollar_parameters(listing) +
-               "; EXPLAIN (FORMAT JSON) EXECUTE listing('', 'colour', 'c7', 21)");
+  const std::string plan = plan_of(url, listing, "'', 'colour', 'c7', 21", false);
   EXPECT_NE(plan.find("\"product_option_values_by_value\""), std::string::npos) << plan;
   EXPECT_EQ(plan.find("\"Seq Scan\""), std::string::npos) << plan;
 }
@@ -102,23 +118,19 @@ ANALYZE;
 // key (explained as the ranking above, sequential scans disabled).
 TEST(PostgresQueryPlan, ProductPageReadsItsVariantsAndTheirStockInOneStatement) {
   const std::string url = pgtest::fresh_database_url();
-  auto log = std::make_unique<StatementLog>(open_postgres_storage(url), SqlDialect::kPostgres);
-  StatementLog& statements = *log;
-  auto store = Store::open(std::move(log));
-  store->catalog().create({.id = "tee", .name = "Tee", .axes = {{"size", {"S", "M", "L"}}}});
+  LoggedStore s(url);
+  s.store->catalog().create({.id = "tee", .name = "Tee", .axes = {{"size", {"S", "M", "L"}}}});
   for (const char* size : {"S", "M", "L"}) {
-    store->catalog().add_variant(
+    s.store->catalog().add_variant(
         "tee", {.id = std::string("tee-") + size, .options = {{"size", size}}, .initial_stock = 2});
   }
-  statements.take();
+  s.statements->take();
 
-  EXPECT_EQ(store->catalog().variants("tee").size(), 3u);
-  const auto selects = statements.take();
+  EXPECT_EQ(s.store->catalog().variants("tee").size(), 3u);
+  const auto selects = s.statements->take();
   ASSERT_EQ(selects.size(), 2u);  // the product, then its variants with their stock
   // Parameters: the parent, the deleted status.
-  const std::string plan = pgtest::query(
-      url, "SET enable_seqscan = off; PREPARE page AS " + postgres::dollar_parameters(selects[1]) +
-               "; EXPLAIN (FORMAT JSON) EXECUTE page('tee', 'deleted')");
+  const std::string plan = plan_of(url, selects[1], "'tee', 'deleted'", true);
   EXPECT_NE(plan.find("\"products_variant_options\""), std::string::npos) << plan;
   EXPECT_NE(plan.find("\"Index Cond\": \"(product_id = products.id)\""), std::string::npos)
       << plan;  // the stock's key (product_id, location_id)
