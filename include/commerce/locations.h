@@ -54,14 +54,14 @@ class StockLocations {
  public:
   explicit StockLocations(const detail::Context& ctx) : ctx_(ctx) {}
 
-  // Creates a location. Idempotent per request_id.
+  // Creates a location, with StockLocationCreated. Idempotent per request_id.
   // Errors: InvalidArgument (id, name, priority, region), FailedPrecondition (the id exists),
   // Conflict.
   StockLocation create(const NewStockLocation& location, const std::string& request_id = {});
 
   // Changes the given fields. Deactivating a location keeps its stock and its live
   // reservations (they are still committed or released there); new reservations no longer take
-  // units from it. Idempotent per request_id.
+  // units from it. Writes StockLocationUpdated with the fields given. Idempotent per request_id.
   // Errors: InvalidArgument (id, name, priority, region), NotFound, Conflict.
   StockLocation update(const std::string& id, const StockLocationChanges& changes,
                        const std::string& request_id = {});

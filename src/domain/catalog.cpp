@@ -283,20 +283,9 @@ std::vector<VariantAvailability> Catalog::variants(const std::string& product_id
   return run_unit(ctx_.storage, Storage::Access::kRead, [&](Transaction& tx) {
     auto product = tx.find_product(product_id);
     if (!product) throw Error::not_found("product", product_id);
-    std::vector<Product> sold;
-    if (product->axes.empty()) {
-      sold.push_back(std::move(*product));
-    } else {
-      sold = tx.find_variants(product_id);
-      std::erase_if(sold, [](const Product& v) { return v.status == ProductStatus::kDeleted; });
-    }
-    std::vector<VariantAvailability> out;
-    out.reserve(sold.size());
-    for (Product& variant : sold) {
-      const auto level = tx.find_stock(variant.id);
-      out.push_back({std::move(variant), level ? level->available : 0});
-    }
-    return out;
+    if (!product->axes.empty()) return tx.find_variants_available(product_id);
+    const auto level = tx.find_stock(product_id);
+    return std::vector<VariantAvailability>{{std::move(*product), level ? level->available : 0}};
   });
 }
 

@@ -30,6 +30,8 @@ constexpr EventKind kEventKinds[] = {
     {"StockTransferred", "product", "stock", "transferred"},
     {"StockLow", "product", "stock", "low"},
     {"StockReplenished", "product", "stock", "replenished"},
+    {"StockLocationCreated", "product", "stock", "location-created"},
+    {"StockLocationUpdated", "product", "stock", "location-updated"},
     {"PointCharged", "user", "point", "charged"},
     {"PointUsed", "user", "point", "used"},
     {"PointRestored", "user", "point", "restored"},

@@ -5,6 +5,7 @@
 
 #include "commerce/error.h"
 #include "context.h"
+#include "event_writer.h"
 #include "idempotency.h"
 #include "json_codec.h"
 #include "validate.h"
@@ -46,6 +47,13 @@ StockLocation StockLocations::create(const NewStockLocation& spec, const std::st
         throw Error::failed_precondition(Reason::kNone, row.id,
                                          fmt::format("stock location '{}' already exists", row.id));
       }
+      detail::emit(cmd, "StockLocationCreated", row.id,
+                   detail::JsonText()
+                       .add("location_id", row.id)
+                       .add("name", row.name)
+                       .add("active", row.active)
+                       .add("priority", row.priority)
+                       .add("region", row.region));
       return row;
     });
   });
@@ -72,6 +80,9 @@ StockLocation StockLocations::update(const std::string& id, const StockLocationC
       check_location_fields(*row);
       row->updated_at = cmd.now;
       tx.update_location(*row);
+      json payload = change_json;
+      payload["location_id"] = id;
+      detail::emit(cmd, "StockLocationUpdated", id, payload);
       return *row;
     });
   });

@@ -120,6 +120,9 @@ class Transaction {
   void insert_option_values(const std::string& product_id, const OptionValues& options);
   // The variants of `parent_id` in every status, by id, locked (write units).
   std::vector<Product> find_variants(const std::string& parent_id);
+  // The variants of `parent_id` but the deleted ones, by id, each with its units available
+  // (on_hand - reserved) summed over the active locations: one statement.
+  std::vector<VariantAvailability> find_variants_available(const std::string& parent_id);
   // Products matching `filter` with id > after_id, by id, at most `limit`.
   std::vector<Product> list_products(const ProductFilter& filter,
                                              const std::string& after_id, int limit);

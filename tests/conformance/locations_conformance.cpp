@@ -1,5 +1,7 @@
 // Stock kept in several locations (issue 17): allocation, splits, transfers, backorders, low
 // stock, the check per location. The same tests on every adapter.
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -69,6 +71,50 @@ TEST_P(StorageConformance, ANewStoreHasTheDefaultLocation) {
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].location_id, "default");
   EXPECT_EQ(rows[0].backordered, 0);
+}
+
+// Creating and changing a location writes its event in the same unit of work, keyed by the
+// location (docs/events.md); a replay or a refusal writes none.
+TEST_P(StorageConformance, LocationCreateAndUpdateWriteTheirEvents) {
+  const std::size_t before = events_of(*store_).size();
+  const NewStockLocation north{.id = "north", .name = "North", .priority = 2, .region = "eu"};
+  store_->locations().create(north, "loc-1");
+  clock_->advance(7);
+  store_->locations().create(north, "loc-1");  // a replay
+  store_->locations().update("north", {.active = false, .priority = 5}, "loc-2");
+  EXPECT_EQ(EXPECT_COMMERCE_ERROR(store_->locations().create(north),
+                                  ErrorCode::kFailedPrecondition),
+            "north");
+  EXPECT_EQ(EXPECT_COMMERCE_ERROR(store_->locations().update("nowhere", {.active = false}),
+                                  ErrorCode::kNotFound),
+            "nowhere");
+  EXPECT_EQ(EXPECT_COMMERCE_ERROR(store_->locations().update("north", {.name = ""}),
+                                  ErrorCode::kInvalidArgument),
+            "name");
+
+  const auto events = events_of(*store_);
+  ASSERT_EQ(events.size(), before + 2);
+  const Event& created = events[before];
+  EXPECT_EQ(created.type, "StockLocationCreated");
+  EXPECT_EQ(created.key, "north");
+  EXPECT_EQ(created.topic, "product-events");
+  EXPECT_EQ(created.request_id, "loc-1");
+  EXPECT_EQ(created.occurred_at, kStart);
+  EXPECT_EQ(nlohmann::json::parse(created.payload),
+            (nlohmann::json{{"location_id", "north"},
+                            {"name", "North"},
+                            {"active", true},
+                            {"priority", 2},
+                            {"region", "eu"}}));
+  const Event& updated = events[before + 1];
+  EXPECT_EQ(updated.type, "StockLocationUpdated");
+  EXPECT_EQ(updated.key, "north");
+  EXPECT_EQ(updated.topic, "product-events");
+  EXPECT_EQ(updated.request_id, "loc-2");
+  EXPECT_EQ(updated.occurred_at, kStart + 7);
+  // The fields the update was given, as ProductUpdated carries them.
+  EXPECT_EQ(nlohmann::json::parse(updated.payload),
+            (nlohmann::json{{"location_id", "north"}, {"active", false}, {"priority", 5}}));
 }
 
 TEST_P(StorageConformance, ALineSplitsAcrossLocationsAllOrNothing) {

@@ -4,6 +4,7 @@
 
 #include "commerce/catalog.h"
 #include "commerce/coupons.h"
+#include "commerce/locations.h"
 #include "commerce/points.h"
 #include "commerce/stock.h"
 #include "events_test_support.h"
@@ -310,10 +311,14 @@ TEST_F(CommandEventsTest, PerTypeTopicNaming) {
                                                        .valid_until = kStart + 10,
                                                        .total_limit = 1});
   (void)coupon_tmpl;
+  store->locations().create({.id = "north", .name = "North"});
+  store->locations().update("north", {.active = false});
   std::vector<std::string> topics;
   for (const auto& e : events_test::outbox_after(commerce::detail::storage_of(*store))) topics.push_back(e.topic);
   EXPECT_EQ(topics, (std::vector<std::string>{"product.product.created", "product.stock.adjusted",
-                                              "user.point.charged", "order.coupon.template-created"}));
+                                              "user.point.charged", "order.coupon.template-created",
+                                              "product.stock.location-created",
+                                              "product.stock.location-updated"}));
 }
 
 TEST_F(CommandEventsTest, SeqIncreasesAndIdsSortByTime) {

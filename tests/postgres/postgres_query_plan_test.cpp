@@ -1,14 +1,15 @@
-// A ranked product search (ProductOrder::kRelevance) finds its matches through the trigram
-// indexes on PostgreSQL: the statement as the library runs it (captured through
-// StatementLog) is explained on a connection of its own. The test catalog is tiny, where a
-// sequential scan is cheapest, so the explaining connection disables those: the plan then
-// shows whether the statement can be answered by the indexes at all (a filter the indexes do
-// not cover leaves a sequential scan, disabled or not), which is what a planner with the
-// statistics of a large catalog picks for a rare text.
+// The catalog's reads use their indexes on PostgreSQL: the statement as the library runs it
+// (captured through StatementLog) is explained on a connection of its own. Where the test
+// catalog is tiny, and a sequential scan cheapest, the explaining connection disables those:
+// the plan then shows whether the statement can be answered by the indexes at all (a filter the
+// indexes do not cover leaves a sequential scan, disabled or not), which is what a planner with
+// the statistics of a large catalog picks for a rare text. The option filter's case loads and
+// analyzes a catalog large enough for the planner's own choice.
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "commerce/postgres_storage.h"
 #include "commerce/store.h"
@@ -21,30 +22,118 @@ namespace {
 
 using testing::StatementLog;
 
+// A store on the database at `url` whose read statements are kept in `statements`.
+struct LoggedStore {
+  explicit LoggedStore(const std::string& url) {
+    auto log = std::make_unique<StatementLog>(open_postgres_storage(url), SqlDialect::kPostgres);
+    statements = log.get();
+    store = Store::open(std::move(log));
+  }
+  StatementLog* statements = nullptr;
+  std::unique_ptr<Store> store;
+};
+
+// The last of `selects` that contains `part`, or "".
+std::string statement_with(const std::vector<std::string>& selects, const std::string& part) {
+  std::string found;
+  for (const std::string& text : selects) {
+    if (text.find(part) != std::string::npos) found = text;
+  }
+  return found;
+}
+
+// The plan (JSON) of `statement` executed with `arguments` (SQL literals), explained on a
+// connection of its own; with `no_seqscan`, sequential scans disabled there.
+std::string plan_of(const std::string& url, const std::string& statement,
+                    const std::string& arguments, bool no_seqscan) {
+  return pgtest::query(url, std::string(no_seqscan ? "SET enable_seqscan = off; " : "") +
+                                "PREPARE explained AS " + postgres::dollar_parameters(statement) +
+                                "; EXPLAIN (FORMAT JSON) EXECUTE explained(" + arguments + ")");
+}
+
 TEST(PostgresQueryPlan, RankedSearchFindsItsMatchesThroughTheTrigramIndexes) {
   const std::string url = pgtest::fresh_database_url();
-  auto log = std::make_unique<StatementLog>(open_postgres_storage(url), SqlDialect::kPostgres);
-  StatementLog& statements = *log;
-  auto store = Store::open(std::move(log));
-  store->catalog().create({.id = "mug", .name = "Blue mug", .description = "holds coffee"});
-  store->catalog().create({.id = "cup", .name = "Cup", .description = "not a mug"});
-  statements.take();
+  LoggedStore s(url);
+  s.store->catalog().create({.id = "mug", .name = "Blue mug", .description = "holds coffee"});
+  s.store->catalog().create({.id = "cup", .name = "Cup", .description = "not a mug"});
+  s.statements->take();
 
-  const auto page = store->catalog().list(
+  const auto page = s.store->catalog().list(
       {.text = "mug", .order = ProductOrder::kRelevance}, {}, 10);
   ASSERT_EQ(page.items.size(), 2u);
-  std::string ranking;
-  for (const std::string& text : statements.take()) {
-    if (text.find("text_similarity") != std::string::npos) ranking = text;
-  }
+  const std::string ranking = statement_with(s.statements->take(), "text_similarity");
   ASSERT_FALSE(ranking.empty()) << "no ranking statement ran";
   // Parameters: the cursor's id, the LIKE pattern, the lowered text, the cursor's score, limit.
-  const std::string plan = pgtest::query(
-      url, "SET enable_seqscan = off; PREPARE ranking AS " + postgres::dollar_parameters(ranking) +
-               "; EXPLAIN (FORMAT JSON) EXECUTE ranking('', '%mug%', 'mug', "
-               "9223372036854775807, 11)");
+  const std::string plan =
+      plan_of(url, ranking, "'', '%mug%', 'mug', 9223372036854775807, 11", true);
   EXPECT_NE(plan.find("\"products_name_trigrams\""), std::string::npos) << plan;
   EXPECT_NE(plan.find("\"products_description_trigrams\""), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("\"Seq Scan\""), std::string::npos) << plan;
+}
+
+// The listing's option filter (ProductFilter::options) finds the variants with a value through
+// the index product_option_values_by_value, not by scanning the products. A catalog large enough
+// for the planner's own choice (sequential scans allowed): 5000 products without options and 50
+// parents of 100 variants each, the colours c0..c499 each on 10 variants; analyzed.
+TEST(PostgresQueryPlan, OptionFilterFindsTheVariantsThroughTheOptionValuesIndex) {
+  const std::string url = pgtest::fresh_database_url();
+  pgtest::query(url, R"sql(
+INSERT INTO products(id, name, description, price, category, brand, status, attributes,
+                     created_at, updated_at, parent_id, options, axes)
+  SELECT 'plain-' || lpad(i::text, 4, '0'), 'Plain ' || i, '', 100, '', '', 'active', '{}', 1,
+         1, '', '', ''
+  FROM generate_series(0, 4999) i;
+INSERT INTO products(id, name, description, price, category, brand, status, attributes,
+                     created_at, updated_at, parent_id, options, axes)
+  SELECT 'tee-' || lpad(p::text, 2, '0'), 'Tee ' || p, '', 100, '', '', 'active', '{}', 1, 1, '',
+         '', (SELECT '[["colour",[' || string_agg('"c' || k || '"', ',' ORDER BY k) || ']]]'
+              FROM generate_series(0, 499) k)
+  FROM generate_series(0, 49) p;
+INSERT INTO products(id, name, description, price, category, brand, status, attributes,
+                     created_at, updated_at, parent_id, options, axes)
+  SELECT 'tee-' || lpad((i / 100)::text, 2, '0') || '-' || lpad(i::text, 4, '0'), 'Tee', '', 100,
+         '', '', 'active', '{}', 1, 1, 'tee-' || lpad((i / 100)::text, 2, '0'),
+         '{"colour":"c' || (i % 500) || '"}', ''
+  FROM generate_series(0, 4999) i;
+INSERT INTO product_option_values(product_id, axis, value)
+  SELECT id, 'colour', options::json->>'colour' FROM products WHERE parent_id <> '';
+ANALYZE;
+)sql");
+  LoggedStore s(url);
+  s.statements->take();
+
+  const auto page = s.store->catalog().list({.options = {{"colour", "c7"}}}, {}, 20);
+  ASSERT_EQ(page.items.size(), 10u);
+  EXPECT_EQ(page.items[0].id, "tee-00-0007");
+  const std::string listing = statement_with(s.statements->take(), "product_option_values");
+  ASSERT_FALSE(listing.empty()) << "no listing statement ran";
+  // Parameters: the cursor's id, the axis, the value, the limit.
+  const std::string plan = plan_of(url, listing, "'', 'colour', 'c7', 21", false);
+  EXPECT_NE(plan.find("\"product_option_values_by_value\""), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("\"Seq Scan\""), std::string::npos) << plan;
+}
+
+// A product's page reads its variants with their availability in one statement, whatever their
+// number: the variants from the variants' index by parent, each one's stock rows by the stock's
+// key (explained as the ranking above, sequential scans disabled).
+TEST(PostgresQueryPlan, ProductPageReadsItsVariantsAndTheirStockInOneStatement) {
+  const std::string url = pgtest::fresh_database_url();
+  LoggedStore s(url);
+  s.store->catalog().create({.id = "tee", .name = "Tee", .axes = {{"size", {"S", "M", "L"}}}});
+  for (const char* size : {"S", "M", "L"}) {
+    s.store->catalog().add_variant(
+        "tee", {.id = std::string("tee-") + size, .options = {{"size", size}}, .initial_stock = 2});
+  }
+  s.statements->take();
+
+  EXPECT_EQ(s.store->catalog().variants("tee").size(), 3u);
+  const auto selects = s.statements->take();
+  ASSERT_EQ(selects.size(), 2u);  // the product, then its variants with their stock
+  // Parameters: the parent, the deleted status.
+  const std::string plan = plan_of(url, selects[1], "'tee', 'deleted'", true);
+  EXPECT_NE(plan.find("\"products_variant_options\""), std::string::npos) << plan;
+  EXPECT_NE(plan.find("\"Index Cond\": \"(product_id = products.id)\""), std::string::npos)
+      << plan;  // the stock's key (product_id, location_id)
   EXPECT_EQ(plan.find("\"Seq Scan\""), std::string::npos) << plan;
 }
 

@@ -1,4 +1,5 @@
-// Migrations on open: concurrent openers migrate a database once, and the roles documented in
+// Migrations on open: concurrent openers migrate a database once, older databases keep their
+// rows and behaviour (variants: version 7; locations: version 9), and the roles documented in
 // docs/postgres.md are enough (DDL rights only for migrating, plain DML at run time).
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "commerce/error.h"
+#include "commerce/invariants.h"
 #include "commerce/postgres_storage.h"
 #include "commerce/store.h"
 #include "pg_test_support.h"
@@ -119,6 +121,137 @@ INSERT INTO reservations(order_id, product_id, qty, expires_at, state)
   } catch (const Error& e) {
     EXPECT_EQ(e.subject(), "options");
   }
+}
+
+// Migration 10 keeps stock per (product, location): a database made at version 9 (variants,
+// one stock counter per product) opens with every stock row, adjustment and reservation at the
+// location "default", its orders, points and counters as they were, checks clean, and reserves,
+// commits, releases, places and cancels as before.
+TEST(PostgresSchema, StockMovesToTheDefaultLocationAndBehavesAsBefore) {
+  const std::string url = pgtest::empty_database_url();
+  {
+    postgres::Connection conn(url, 10, "migration-test");
+    postgres::migrate(conn, 9);
+  }
+  // o1: a bare reservation of mug and tee-s (live); o2: a confirmed order paid by points (its
+  // reservation committed); o4: a failed order (its reservation released).
+  pgtest::query(url, R"sql(
+INSERT INTO products VALUES
+  ('mug', 'Mug', '', 1000, '', 'Acme', 'active', '{}', 100, 100, '', '', ''),
+  ('tee', 'Tee', '', 2000, '', 'Acme', 'active', '{}', 100, 100, '', '', '[["size",["S","M"]]]'),
+  ('tee-s', 'Tee (S)', '', 2000, '', 'Acme', 'active', '{}', 100, 100, 'tee', '{"size":"S"}', '');
+INSERT INTO product_option_values VALUES('tee-s', 'size', 'S');
+INSERT INTO stock VALUES('mug', 5, 2, 1), ('tee', 0, 0, 0), ('tee-s', 4, 1, 0);
+INSERT INTO stock_adjustments VALUES('adj-1', 'mug', 6, 'initial', 100),
+                                    ('adj-2', 'tee-s', 4, 'initial', 100);
+INSERT INTO reservations VALUES('o1', 'mug', 2, 4102444800000, 'live'),
+                               ('o1', 'tee-s', 1, 4102444800000, 'live'),
+                               ('o2', 'mug', 1, 4102444800000, 'committed'),
+                               ('o4', 'tee-s', 1, 4102444800000, 'released');
+INSERT INTO point_balances VALUES('u1', 500);
+INSERT INTO point_entries VALUES('pe-1', 'u1', 'charge', 1500, 1500, '', 'welcome', '', 90),
+                                ('pe-2', 'u1', 'use', -1000, 500, 'o2', 'order', '', 100);
+INSERT INTO orders VALUES
+  ('o2', 'u1', 'confirmed', 1000, 0, 1000, 0, '', 0, 0, '', '', '', '', 900, 100, 200),
+  ('o4', 'u1', 'failed', 2000, 0, 0, 2000, '', 0, 0, '', 'card', 'card declined', '', 900, 110,
+   210);
+INSERT INTO order_items VALUES('o2', 'mug', 'Mug', 1000, 1, 1000),
+                              ('o4', 'tee-s', 'Tee (S)', 2000, 1, 2000);
+INSERT INTO sagas VALUES('o2', 'confirmed', 4, 3, 'stock,points,coupon,payment', '', 200),
+                        ('o4', 'failed', 3, 3, 'stock,points,coupon,payment', 'card declined',
+                         210);
+INSERT INTO outbox(id, type, schema_version, topic, key, occurred_at, request_id, payload)
+  VALUES ('e1', 'OrderCreated', 1, 'order-events', 'o2', 100, '', '{}'),
+         ('e2', 'OrderConfirmed', 1, 'order-events', 'o2', 150, '', '{}'),
+         ('e3', 'OrderCreated', 1, 'order-events', 'o4', 110, '', '{}'),
+         ('e4', 'OrderFailed', 1, 'order-events', 'o4', 160, '', '{}');
+)sql");
+  auto store = Store::open(open_postgres_storage(url));
+  EXPECT_EQ(pgtest::query(url, "SELECT max(version) FROM schema_migrations"),
+            std::to_string(postgres_schema_version()));
+
+  // One location, "default", holding every counter.
+  const auto locations = store->locations().list();
+  ASSERT_EQ(locations.size(), 1u);
+  EXPECT_EQ(locations[0].id, "default");
+  EXPECT_TRUE(locations[0].active);
+  EXPECT_EQ(store->stock().level("mug"), (StockLevel{"mug", 5, 2, 3, 1}));
+  EXPECT_EQ(store->stock().level("tee-s"), (StockLevel{"tee-s", 4, 1, 3, 0}));
+  for (const char* product : {"mug", "tee", "tee-s"}) {
+    const auto levels = store->stock().levels(product);
+    ASSERT_EQ(levels.size(), 1u) << product;
+    EXPECT_EQ(levels[0].location_id, "default") << product;
+    EXPECT_EQ(levels[0].backorder_room, 0) << product;
+    EXPECT_EQ(levels[0].low_threshold, 0) << product;
+  }
+  const Product tee_s = store->catalog().get("tee-s");
+  EXPECT_EQ(store->catalog().variants("tee"), (std::vector<VariantAvailability>{{tee_s, 3}}));
+
+  // Every reservation at "default", in its state.
+  const auto held = store->stock().reservations("o1");
+  ASSERT_EQ(held.size(), 2u);
+  for (const auto& row : held) {
+    EXPECT_EQ(row.location_id, "default");
+    EXPECT_EQ(row.state, ReservationState::kLive);
+    EXPECT_EQ(row.backordered, 0);
+  }
+  EXPECT_EQ(held[0].qty + held[1].qty, 3);
+  ASSERT_EQ(store->stock().reservations("o2").size(), 1u);
+  EXPECT_EQ(store->stock().reservations("o2")[0].state, ReservationState::kCommitted);
+  EXPECT_EQ(store->stock().reservations("o2")[0].location_id, "default");
+  ASSERT_EQ(store->stock().reservations("o4").size(), 1u);
+  EXPECT_EQ(store->stock().reservations("o4")[0].state, ReservationState::kReleased);
+
+  // The orders and the points as they were.
+  const Order o2 = store->orders().get("o2");
+  EXPECT_EQ(o2.status, OrderStatus::kConfirmed);
+  EXPECT_EQ(o2.subtotal, 1000);
+  EXPECT_EQ(o2.points_used, 1000);
+  EXPECT_EQ(o2.total, 0);
+  ASSERT_EQ(o2.items.size(), 1u);
+  EXPECT_EQ(o2.items[0].product_id, "mug");
+  EXPECT_EQ(o2.items[0].qty, 1);
+  EXPECT_EQ(o2.region, "");
+  EXPECT_EQ(o2.updated_at, 200);
+  const Order o4 = store->orders().get("o4");
+  EXPECT_EQ(o4.status, OrderStatus::kFailed);
+  EXPECT_EQ(o4.failure_reason, "card declined");
+  EXPECT_EQ(o4.total, 2000);
+  EXPECT_EQ(store->orders().list_for_user("u1").items.size(), 2u);
+  EXPECT_EQ(store->points().balance("u1"), 500);
+  EXPECT_EQ(store->points().history("u1").items.size(), 2u);
+  const auto report = check_invariants(*store, true);
+  EXPECT_TRUE(report.ok()) << report.violations.front().rule << " "
+                           << report.violations.front().detail;
+
+  // As before: the 3 available units of mug and no more; release, commit.
+  const auto rows = store->stock().reserve("o5", {{"mug", 3}});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].location_id, "default");
+  try {
+    store->stock().reserve("o6", {{"mug", 1}});
+    ADD_FAILURE() << "a 4th unit of mug was reserved";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.reason(), Reason::kOutOfStock);
+    EXPECT_EQ(e.subject(), "mug");
+  }
+  store->stock().release("o1");
+  store->stock().commit("o5");
+  EXPECT_EQ(store->stock().level("mug"), (StockLevel{"mug", 2, 0, 2, 4}));
+  EXPECT_EQ(store->stock().level("tee-s"), (StockLevel{"tee-s", 4, 0, 4, 0}));
+
+  // An order placed and cancelled: its stock and points come back.
+  store->points().charge("u1", 2000);
+  const Order placed =
+      store->orders().place({.user_id = "u1", .items = {{"tee-s", 1}}, .points_to_use = 2000});
+  EXPECT_EQ(placed.status, OrderStatus::kConfirmed);
+  EXPECT_EQ(store->stock().reservations(placed.id).at(0).location_id, "default");
+  EXPECT_EQ(store->stock().level("tee-s").available, 3);
+  EXPECT_EQ(store->points().balance("u1"), 500);
+  EXPECT_EQ(store->orders().cancel(placed.id, "customer asked").status, OrderStatus::kCancelled);
+  EXPECT_EQ(store->stock().level("tee-s").available, 4);
+  EXPECT_EQ(store->points().balance("u1"), 2500);
+  EXPECT_TRUE(check_invariants(*store, true).ok());
 }
 
 TEST(PostgresSchema, BadUrlsAndOptionsAreInvalidArguments) {

@@ -163,6 +163,29 @@ TEST_F(QueryPlanTest, ProductOptionFilterUsesTheOptionValuesIndex) {
   expect_seeks(log_->take(), "parent_id=?");
 }
 
+// A product's page reads its variants with their availability in one statement, whatever their
+// number (not one stock read per variant): the variants from the variants' index by parent, each
+// one's stock rows by the stock's key.
+TEST_F(QueryPlanTest, ProductPageReadsItsVariantsAndTheirStockInOneStatement) {
+  store_->catalog().create({.id = "tee", .name = "Tee", .axes = {{"size", {"S", "M", "L"}}}});
+  for (const char* size : {"S", "M", "L"}) {
+    store_->catalog().add_variant(
+        "tee", {.id = std::string("tee-") + size, .options = {{"size", size}}, .initial_stock = 2});
+  }
+  log_->take();
+  EXPECT_EQ(store_->catalog().variants("tee").size(), 3u);
+  const auto selects = log_->take();
+  EXPECT_EQ(selects.size(), 2u);  // the product, then its variants with their stock
+  expect_seeks(selects, "parent_id=?");
+  bool stock_by_key = false;
+  for (const std::string& sql : selects) {
+    for (const std::string& line : query_plan(path_, sql)) {
+      stock_by_key = stock_by_key || (line.starts_with("SEARCH s USING PRIMARY KEY (product_id=?)"));
+    }
+  }
+  EXPECT_TRUE(stock_by_key);
+}
+
 // The relay's figures do not count the backlog: every subquery of stats() is a min/max seek or a
 // bounded rowid range (the count within the cap), never a scan of the pending rows or the outbox.
 TEST_F(QueryPlanTest, RelayStatsSeeksInsteadOfCountingThePendingRows) {

@@ -4511,7 +4511,8 @@ class StockLocations:
     """
     def create(self, id: str, name: str, *, active: bool = True, priority: int = 0, region: str = '', request_id: str = '') -> StockLocation:
         """
-        Creates a location. Raises InvalidArgumentError, FailedPreconditionError (exists).
+        Creates a location, with StockLocationCreated. Raises InvalidArgumentError,
+        FailedPreconditionError (exists).
         """
     def get(self, id: str) -> StockLocation:
         """
@@ -4523,8 +4524,8 @@ class StockLocations:
         """
     def update(self, id: str, *, name: str | None = None, active: bool | None = None, priority: int | None = None, region: str | None = None, request_id: str = '') -> StockLocation:
         """
-        Changes the given fields (an inactive location gives no units to new reservations).
-        Raises InvalidArgumentError, NotFoundError.
+        Changes the given fields (an inactive location gives no units to new reservations),
+        with StockLocationUpdated. Raises InvalidArgumentError, NotFoundError.
         """
 class PointsLedger:
     """

@@ -302,7 +302,8 @@ void bind_store(py::module_& m) {
           },
           py::arg("id"), py::arg("name"), py::kw_only(), py::arg("active") = true,
           py::arg("priority") = 0, py::arg("region") = "", py::arg("request_id") = "", Release(),
-          "Creates a location. Raises InvalidArgumentError, FailedPreconditionError (exists).")
+          "Creates a location, with StockLocationCreated. Raises InvalidArgumentError,\n"
+          "FailedPreconditionError (exists).")
       .def(
           "update",
           [](StockLocations& self, const std::string& id, std::optional<std::string> name,
@@ -318,8 +319,8 @@ void bind_store(py::module_& m) {
           py::arg("id"), py::kw_only(), py::arg("name") = py::none(),
           py::arg("active") = py::none(), py::arg("priority") = py::none(),
           py::arg("region") = py::none(), py::arg("request_id") = "", Release(),
-          "Changes the given fields (an inactive location gives no units to new reservations).\n"
-          "Raises InvalidArgumentError, NotFoundError.")
+          "Changes the given fields (an inactive location gives no units to new reservations),\n"
+          "with StockLocationUpdated. Raises InvalidArgumentError, NotFoundError.")
       .def("get", &StockLocations::get, py::arg("id"), Release(),
            "The location. Raises NotFoundError, InvalidArgumentError.")
       .def("list", &StockLocations::list, Release(), "Every location, by priority then id.");

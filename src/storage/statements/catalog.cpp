@@ -23,6 +23,15 @@ const Sql kFindVariants{
     .text = "SELECT " + kProductColumns + " FROM products "
             "WHERE parent_id = ?1 AND parent_id <> '' ORDER BY id",  // the variants' index
     .lock_rows = true};
+// A product page's variants: not deleted, by id, each with its units available over the active
+// locations (0 without stock rows) from a scalar subquery on the stock's key, so the page is one
+// statement whatever the number of variants. Parameters: the parent, the deleted status.
+const Sql kFindVariantsAvailable{
+    "SELECT " + kProductColumns + ", CAST(coalesce((SELECT sum((s.on_hand - s.reserved) * l.active) "
+    "FROM stock s JOIN stock_locations l ON l.id = s.location_id "
+    "WHERE s.product_id = products.id), 0) AS BIGINT) "
+    "FROM products WHERE parent_id = ?1 AND parent_id <> '' AND status <> ?2 "
+    "ORDER BY id"};  // the variants' index
 const Sql kUpdateProduct{
     "UPDATE products SET name = ?1, description = ?2, price = ?3, category = ?4, brand = ?5, "
     "status = ?6, attributes = ?7, updated_at = ?8 WHERE id = ?9"};
@@ -62,6 +71,17 @@ std::vector<Product> Transaction::find_variants(const std::string& parent_id) {
   q.bind(1, parent_id);
   std::vector<Product> out;
   while (q.step()) out.push_back(product_from(q));
+  return out;
+}
+
+std::vector<VariantAvailability> Transaction::find_variants_available(
+    const std::string& parent_id) {
+  Query q(session_, kFindVariantsAvailable);
+  q.bind(1, parent_id).bind_name(2, to_string(ProductStatus::kDeleted));
+  std::vector<VariantAvailability> out;
+  while (q.step()) {
+    out.push_back({product_from(q), q.int64(statements::kProductColumnCount)});
+  }
   return out;
 }
 
