@@ -1,5 +1,6 @@
 // Orders, pricing, the state machine, and every row of the saga's compensation table on its own.
 #include <algorithm>
+#include <functional>
 #include <mutex>
 #include <set>
 
@@ -467,6 +468,49 @@ TEST_P(SagaTest, HostStockStepReplacesLocalStockAndIsUndoneOnCancel) {
   EXPECT_EQ(store_->orders().cancel(order.id).status, OrderStatus::kCancelled);
   EXPECT_TRUE(remote_stock->held.empty());
   EXPECT_EQ(gateway_->net_for(order.id), 0);
+  expect_invariants(*store_);
+}
+
+// A host stock step runs outside the placement's unit of work, so the coupon step runs in a
+// later one: when the coupon can no longer be used there, the order is priced again without it
+// (its items' shares and tax too) and charged what it then costs.
+class RevokingStockStep final : public SagaStep {
+ public:
+  explicit RevokingStockStep(std::function<void()> before) : before_(std::move(before)) {}
+  std::string name() const override { return "remote-stock"; }
+  void execute(const SagaStepContext&) override { before_(); }
+  void compensate(const SagaStepContext&) override {}
+
+ private:
+  std::function<void()> before_;
+};
+
+TEST_P(SagaTest, ACouponLostBeforeItsStepIsPricedOutOfTheOrder) {
+  SagaOptions saga = fast_saga();
+  bool revoke = false;
+  saga.stock_step = std::make_shared<RevokingStockStep>([&] {
+    if (revoke) store_->coupons().revoke(coupon_);
+  });
+  store_.reset();
+  store_ = open(location_, gateway_, saga);
+  const PlaceOrder kept{.user_id = "u1", .items = {{"a", 2}, {"b", 1}}, .coupon_id = coupon_};
+  const Quote quoted = store_->orders().quote(kept);
+  EXPECT_EQ(quoted.discount, kCouponOff);
+  revoke = true;
+  const Order order = store_->orders().place(kept);
+  EXPECT_EQ(order.status, OrderStatus::kConfirmed);
+  EXPECT_FALSE(order.coupon_applied);
+  EXPECT_NE(order.coupon_note.find("revoked"), std::string::npos) << order.coupon_note;
+  EXPECT_EQ(order.discount, 0);
+  EXPECT_EQ(order.total, 2 * kPriceA + kPriceB);
+  EXPECT_EQ(gateway_->net_for(order.id), order.total);
+  const Order stored = store_->orders().get(order.id);
+  EXPECT_EQ(stored, order);
+  for (const OrderItem& item : stored.items) {
+    EXPECT_EQ(item.discount, 0);
+    EXPECT_EQ(item.total, item.line_total);
+    EXPECT_EQ(item.tax, (item.line_total * 10 + 55) / 110);  // 10% included, half up
+  }
   expect_invariants(*store_);
 }
 
