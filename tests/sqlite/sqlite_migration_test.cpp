@@ -224,6 +224,42 @@ INSERT INTO outbox(seq, id, type, schema_version, topic, key, occurred_at, reque
   EXPECT_TRUE(check_invariants(*store, true).ok());
 }
 
+// Orders from before the price breakdown get their discount shared over their items by the
+// pipeline's rule (rounded down, the remainder to the largest item), no tax and no shipping.
+TEST(SqliteMigration, OrdersBeforeThePriceBreakdownShareTheirDiscount) {
+  const std::string path = testing::fresh_path("migration", ".db");
+  {
+    sqlite::Connection conn(path, "NORMAL");
+    sqlite::migrate(conn, 10);
+    conn.exec(R"sql(
+INSERT INTO settings VALUES('currency', 'KRW');
+INSERT INTO orders VALUES('o1', 'u1', 'confirmed', 2000, 1001, 999, 0, 'c1', 0, 1, '', 'card',
+                          '', '', 900, 100, 200, '');
+INSERT INTO order_items VALUES('o1', 'a', 'A', 700, 1, 700), ('o1', 'b', 'B', 1000, 1, 1000),
+                              ('o1', 'c', 'C', 300, 1, 300);
+INSERT INTO orders VALUES('o2', 'u1', 'confirmed', 500, 0, 0, 500, '', 0, 0, '', 'card',
+                          '', '', 900, 100, 200, '');
+INSERT INTO order_items VALUES('o2', 'a', 'A', 500, 1, 500);
+)sql");
+  }
+  auto store = Store::open(path);
+  const Order o1 = store->orders().get("o1");
+  ASSERT_EQ(o1.items.size(), 3u);
+  // 1001 x 700 / 2000 = 350, x 1000 / 2000 = 500, x 300 / 2000 = 150; the 1 left goes to b.
+  EXPECT_EQ(o1.items[0].discount, 350);
+  EXPECT_EQ(o1.items[1].discount, 501);
+  EXPECT_EQ(o1.items[2].discount, 150);
+  EXPECT_EQ(o1.items[1].total, 499);
+  EXPECT_EQ(o1.items[0].tax_class, "standard");
+  EXPECT_EQ(o1.tax, 0);
+  EXPECT_TRUE(o1.tax_included);
+  EXPECT_EQ(o1.shipping_fee, 0);
+  EXPECT_EQ(o1.total, 0);
+  const Order o2 = store->orders().get("o2");
+  EXPECT_EQ(o2.items.at(0).discount, 0);
+  EXPECT_EQ(o2.items.at(0).total, 500);
+}
+
 // The upgrade takes the delivery columns out of the outbox's rows.
 TEST(SqliteMigration, TheOutboxKeepsOnlyTheEvent) {
   const std::string path = testing::fresh_path("migration", ".db");
