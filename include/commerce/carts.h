@@ -51,6 +51,8 @@ struct Context;
 inline constexpr std::int64_t kMaxCartLineQty = 10'000;
 // The most lines (distinct products) a cart may hold, as an order.
 inline constexpr int kMaxCartLines = 100;
+// StoreOptions::guest_cart_ttl_ms's default: 7 days.
+inline constexpr std::int64_t kDefaultGuestCartTtlMs = 7LL * 24 * 60 * 60 * 1000;
 
 enum class CartStatus {
   kOpen,        // may be changed

@@ -83,7 +83,7 @@ struct StoreOptions {
   std::int64_t reservation_ttl_ms = 15 * 60 * 1000;
   // How long a guest cart lives after its last change before Carts::sweep() expires it
   // (default 7 days; commerce/carts.h). Must be positive.
-  std::int64_t guest_cart_ttl_ms = 7LL * 24 * 60 * 60 * 1000;
+  std::int64_t guest_cart_ttl_ms = kDefaultGuestCartTtlMs;
   // The payment provider orders are charged through. Null by default: then only orders whose
   // total is 0 (points and coupon cover them) can be placed.
   std::shared_ptr<PaymentGateway> gateway;

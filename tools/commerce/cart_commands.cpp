@@ -13,12 +13,10 @@ namespace commerce::cli {
 
 namespace {
 
-constexpr std::int64_t kDefaultGuestTtlMs = StoreOptions{}.guest_cart_ttl_ms;
-
 // The options every command on one cart takes.
 struct KeyArgs {
   std::string cart_id, user, guest_token;
-  std::int64_t guest_ttl_ms = kDefaultGuestTtlMs;
+  std::int64_t guest_ttl_ms = kDefaultGuestCartTtlMs;
   void add_to(CLI::App& cmd) {
     cmd.add_option("cart", cart_id, "the cart id")->required();
     cmd.add_option("--user", user, "the owning user");
@@ -43,10 +41,6 @@ json to_json(const Cart& c) {
               {"created_at", c.created_at},
               {"updated_at", c.updated_at},
               {"expires_at", c.expires_at}};
-}
-
-json to_json(const WishlistItem& w) {
-  return json{{"product_id", w.product_id}, {"added_at", w.added_at}};
 }
 
 void print_cart(const Printer& out, const Cart& cart, const std::string& guest_token = {}) {
@@ -199,6 +193,10 @@ void add_wishlist_commands(CLI::App& group, Globals& globals) {
 
 }  // namespace
 
+json to_json(const WishlistItem& w) {
+  return json{{"product_id", w.product_id}, {"added_at", w.added_at}};
+}
+
 void add_cart_commands(CLI::App& app, Globals& globals) {
   auto* group = app.add_subcommand("cart", "carts of users and guests, sharing, wishlists");
   group->require_subcommand(1);
@@ -206,7 +204,7 @@ void add_cart_commands(CLI::App& app, Globals& globals) {
     struct Args {
       std::string user;
       bool guest = false;
-      std::int64_t guest_ttl_ms = kDefaultGuestTtlMs;
+      std::int64_t guest_ttl_ms = kDefaultGuestCartTtlMs;
     };
     auto args = std::make_shared<Args>();
     auto* cmd = group->add_subcommand(

@@ -124,6 +124,7 @@ json to_json(const Coupon& c);
 json to_json(const Event& e);
 json to_json(const Order& o);
 json to_json(const OrderAudit& a);
+json to_json(const WishlistItem& w);  // cart_commands.cpp
 // The JSON object of a page: {"items": [...], "next_cursor": "..."}.
 template <class T>
 json page_json(const Page<T>& page) {
