@@ -134,12 +134,14 @@ class Carts {
   Cart get(const CartKey& key);
 
   // Adds qty units of the product: to its line if the cart has one, else as a new line.
-  // Returns the cart as changed.
+  // Returns the cart as changed. Idempotent per request_id (a replay returns the cart as the
+  // first call left it; the other changes need none: they set, not add).
   // Errors: those of get(); InvalidArgument ("product_id"; "qty": not 1..kMaxCartLineQty, or the
-  // line would go past it), NotFound (the product), FailedPrecondition (the product is not
-  // orderable, naming it; the cart is closed, naming the cart id; the cart already holds
-  // kMaxCartLines other lines, naming "product_id").
-  Cart add(const CartKey& key, const std::string& product_id, std::int64_t qty);
+  // line would go past it; "request_id"), NotFound (the product), FailedPrecondition (the
+  // product is not orderable, naming it; the cart is closed, naming the cart id; the cart
+  // already holds kMaxCartLines other lines, naming "product_id"), Conflict (request_id reused).
+  Cart add(const CartKey& key, const std::string& product_id, std::int64_t qty,
+           const std::string& request_id = {});
 
   // Sets the product's line to qty units (adding the line if missing); qty 0 removes the line.
   // Errors: those of add() (qty 0..kMaxCartLineQty; a product removed with qty 0 need not
@@ -165,11 +167,14 @@ class Carts {
   // Signs the guest in: merges the guest cart into the user's open cart (created if none) in
   // one unit of work and returns the user's cart. A product in both keeps the larger quantity;
   // the guest's other lines are added. The guest cart is closed as merged (its token then only
-  // reads it).
-  // Errors: InvalidArgument ("guest_token", "user_id"), NotFound ("guest_token": no cart has
-  // it), FailedPrecondition (the guest cart is closed or past its expiry, naming its id; the
-  // merge would take the user's cart past kMaxCartLines, naming "guest_token").
-  Cart sign_in(const std::string& guest_token, const std::string& user_id);
+  // reads it). Idempotent per request_id (a replay returns the cart the first call returned;
+  // without one, a second sign-in with the token is FailedPrecondition).
+  // Errors: InvalidArgument ("guest_token", "user_id", "request_id"), NotFound ("guest_token":
+  // no cart has it), FailedPrecondition (the guest cart is closed or past its expiry, naming
+  // its id; the merge would take the user's cart past kMaxCartLines, naming "guest_token"),
+  // Conflict (request_id reused).
+  Cart sign_in(const std::string& guest_token, const std::string& user_id,
+               const std::string& request_id = {});
 
   // The cart's share token (32 url-safe characters, random), created on the first call; every
   // later call returns the same token. Whoever has it may copy the cart's lines (copy_shared);

@@ -12,6 +12,8 @@
 #include "context.h"
 #include "core/secret_token.h"
 #include "event_writer.h"
+#include "idempotency.h"
+#include "json_codec.h"
 #include "option_checks.h"
 #include "validate.h"
 
@@ -87,7 +89,8 @@ void require_open(const Cart& cart) {
   if (cart.status != CartStatus::kOpen) {
     throw Error::failed_precondition(
         Reason::kIllegalTransition, cart.id,
-        fmt::format("cart '{}' is {}: a closed cart cannot change", cart.id, to_string(cart.status)));
+        fmt::format("cart '{}' is {}: a closed cart cannot change", cart.id,
+                    to_string(cart.status)));
   }
 }
 
@@ -142,16 +145,28 @@ void require_room_for_line(const Cart& cart, std::size_t lines, std::string_view
   }
 }
 
-// Runs `edit(cmd, cart, lines)` on the open cart `key` names, locked, and returns it changed.
+// The key as an idempotency record keeps it: a guest token only as its digest.
+nlohmann::json key_json(const CartKey& key) {
+  return {{"cart_id", key.cart_id},
+          {"user_id", key.user_id},
+          {"guest_token_sha256",
+           key.guest_token.empty() ? "" : detail::sha256_hex(key.guest_token)}};
+}
+
+// Runs `edit(cmd, cart, lines)` on the open cart `key` names, locked, and returns it changed;
+// once per request_id (`call` names the command and its arguments) when one is given.
 template <class Edit>
-Cart change_cart(const detail::Context& ctx, const CartKey& key, Edit&& edit) {
+Cart change_cart(const detail::Context& ctx, const CartKey& key, Edit&& edit,
+                 const nlohmann::json& call = {}, const std::string& request_id = {}) {
   return run_unit(ctx.storage, Storage::Access::kWrite, [&](Transaction& tx) {
-    Command cmd{tx, ctx, ctx.clock.now(), {}};
-    CartRow row = authorize(cmd, key, true);
-    require_open(row.cart);
-    std::vector<CartLine> lines = tx.find_cart_lines(row.cart.id);
-    edit(cmd, row.cart, lines);
-    return touched(cmd, std::move(row.cart));
+    Command cmd{tx, ctx, ctx.clock.now(), request_id};
+    return detail::once_per_request(cmd, call, [&] {
+      CartRow row = authorize(cmd, key, true);
+      require_open(row.cart);
+      std::vector<CartLine> lines = tx.find_cart_lines(row.cart.id);
+      edit(cmd, row.cart, lines);
+      return touched(cmd, std::move(row.cart));
+    });
   });
 }
 
@@ -228,11 +243,14 @@ Cart Carts::get(const CartKey& key) {
   });
 }
 
-Cart Carts::add(const CartKey& key, const std::string& product_id, std::int64_t qty) {
+Cart Carts::add(const CartKey& key, const std::string& product_id, std::int64_t qty,
+               const std::string& request_id) {
   check_key(key);
   detail::check_id("product_id", product_id);
   check_line_qty(qty, 1);
-  return change_cart(ctx_, key, [&](Command& cmd, const Cart& cart, std::vector<CartLine>& lines) {
+  const nlohmann::json call = {
+      {"op", "carts.add"}, {"key", key_json(key)}, {"product_id", product_id}, {"qty", qty}};
+  const auto edit = [&](Command& cmd, const Cart& cart, std::vector<CartLine>& lines) {
     require_orderable_product(cmd.tx, product_id);
     CartLine line{product_id, qty, cmd.now};
     if (const CartLine* have = find_line(lines, product_id)) {
@@ -246,7 +264,8 @@ Cart Carts::add(const CartKey& key, const std::string& product_id, std::int64_t 
       require_room_for_line(cart, lines.size() + 1, "product_id");
     }
     cmd.tx.put_cart_line(cart.id, line);
-  });
+  };
+  return change_cart(ctx_, key, edit, call, request_id);
 }
 
 Cart Carts::set_quantity(const CartKey& key, const std::string& product_id, std::int64_t qty) {
@@ -290,32 +309,41 @@ std::vector<std::string> Carts::sweep(int limit) {
       const std::vector<CartLine> lines = tx.find_cart_lines(id);
       if (lines.empty()) continue;
       detail::emit(cmd, "CartAbandoned", id,
-                   {{"cart_id", id}, {"user_id", ""}, {"guest", true}, {"lines", lines_json(lines)}});
+                   {{"cart_id", id},
+                    {"user_id", ""},
+                    {"guest", true},
+                    {"lines", lines_json(lines)}});
     }
     return expired;
   });
 }
 
-Cart Carts::sign_in(const std::string& guest_token, const std::string& user_id) {
+Cart Carts::sign_in(const std::string& guest_token, const std::string& user_id,
+                    const std::string& request_id) {
   check_guest_token(guest_token);
   detail::check_id("user_id", user_id);
   const std::string hash = detail::sha256_hex(guest_token);
+  const nlohmann::json call = {
+      {"op", "carts.sign_in"}, {"guest_token_sha256", hash}, {"user_id", user_id}};
   return run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
-    Command cmd{tx, ctx_, ctx_.clock.now(), {}};
-    // The guest cart first, then the user's: every merge locks in this order.
-    const auto guest = tx.find_cart_by_guest_token_hash(hash, true);
-    if (!guest) {
-      throw Error(ErrorCode::kNotFound, "guest_token", "no cart has the guest_token given");
-    }
-    refuse_expired(guest->cart, cmd.now);
-    require_open(guest->cart);
-    Cart cart = open_user_cart(cmd, user_id, true);
-    merge_lines(cmd, cart, tx.find_cart_lines(cart.id), tx.find_cart_lines(guest->cart.id),
-                "guest_token");
-    if (!tx.try_close_cart(guest->cart.id, CartStatus::kMerged, {}, cmd.now)) {
-      throw Error::internal(fmt::format("guest cart '{}' changed under its lock", guest->cart.id));
-    }
-    return touched(cmd, std::move(cart));
+    Command cmd{tx, ctx_, ctx_.clock.now(), request_id};
+    return detail::once_per_request(cmd, call, [&] {
+      // The guest cart first, then the user's: every merge locks in this order.
+      const auto guest = tx.find_cart_by_guest_token_hash(hash, true);
+      if (!guest) {
+        throw Error(ErrorCode::kNotFound, "guest_token", "no cart has the guest_token given");
+      }
+      refuse_expired(guest->cart, cmd.now);
+      require_open(guest->cart);
+      Cart cart = open_user_cart(cmd, user_id, true);
+      merge_lines(cmd, cart, tx.find_cart_lines(cart.id), tx.find_cart_lines(guest->cart.id),
+                  "guest_token");
+      if (!tx.try_close_cart(guest->cart.id, CartStatus::kMerged, {}, cmd.now)) {
+        throw Error::internal(
+            fmt::format("guest cart '{}' changed under its lock", guest->cart.id));
+      }
+      return touched(cmd, std::move(cart));
+    });
   });
 }
 
@@ -339,7 +367,8 @@ Cart Carts::copy_shared(const std::string& share_token, const CartKey& into) {
   return change_cart(ctx_, into, [&](Command& cmd, const Cart& cart, std::vector<CartLine>& lines) {
     const auto shared = cmd.tx.find_cart_by_share_token(share_token);
     if (!shared) {
-      throw Error(ErrorCode::kNotFound, "share_token", "no cart is shared under the share_token given");
+      throw Error(ErrorCode::kNotFound, "share_token",
+                  "no cart is shared under the share_token given");
     }
     merge_lines(cmd, cart, lines, cmd.tx.find_cart_lines(shared->cart.id), "share_token");
   });

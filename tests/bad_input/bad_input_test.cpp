@@ -727,9 +727,10 @@ void cart_cases(CaseList& c) {
   bad_tokens.push_back({"too_short", std::string(42, 'a')});
   bad_tokens.push_back({"too_long_by_one", std::string(44, 'a')});
   bad_tokens.push_back({"not_url_safe", std::string(42, 'a') + "+"});
-  c.strings("cart_add_guest_token", "guest_token", bad_tokens, [](Store& s, const Seed& seed, S v) {
-    s.carts().add(CartKey::for_guest(seed.guest.cart.id, v), "mug", 1);
-  });
+  c.strings("cart_add_guest_token", "guest_token", bad_tokens,
+            [](Store& s, const Seed& seed, S v) {
+              s.carts().add(CartKey::for_guest(seed.guest.cart.id, v), "mug", 1);
+            });
   c.add("cart_add_key_without_owner", [](Store& s, const Seed& seed) {
     s.carts().add(CartKey{seed.alice_cart, "", ""}, "mug", 1);
   }, "user_id");
@@ -743,7 +744,8 @@ void cart_cases(CaseList& c) {
     s.carts().add(CartKey::for_user(seed.alice_cart, "mallory"), "mug", 1);
   }, "user_id", ErrorCode::kNotFound);
   c.add("cart_add_wrong_guest_token", [](Store& s, const Seed& seed) {
-    s.carts().add(CartKey::for_guest(seed.guest.cart.id, seed.expired_guest.guest_token), "mug", 1);
+    const auto key = CartKey::for_guest(seed.guest.cart.id, seed.expired_guest.guest_token);
+    s.carts().add(key, "mug", 1);
   }, "guest_token", ErrorCode::kNotFound);
   c.add("cart_add_user_key_on_guest_cart", [](Store& s, const Seed& seed) {
     s.carts().add(CartKey::for_user(seed.guest.cart.id, "alice"), "mug", 1);
@@ -752,8 +754,10 @@ void cart_cases(CaseList& c) {
   const auto expired = [](const Seed& seed) { return seed.expired_guest.cart.id; };
   const auto merged = [](const Seed& seed) { return seed.merged_guest.cart.id; };
   for (const char* op : {"get", "add", "share"}) {
-    c.add_seeded(std::string("cart_") + op + "_expired_guest_cart", [op](Store& s, const Seed& seed) {
-      const auto key = CartKey::for_guest(seed.expired_guest.cart.id, seed.expired_guest.guest_token);
+    c.add_seeded(std::string("cart_") + op + "_expired_guest_cart", [op](Store& s,
+                                                                          const Seed& seed) {
+      const GuestCart& g = seed.expired_guest;
+      const auto key = CartKey::for_guest(g.cart.id, g.guest_token);
       if (std::string(op) == "get") s.carts().get(key);
       if (std::string(op) == "add") s.carts().add(key, "mug", 1);
       if (std::string(op) == "share") s.carts().share(key);
@@ -761,7 +765,8 @@ void cart_cases(CaseList& c) {
   }
   for (const char* op : {"add", "set", "remove", "clear", "copy"}) {
     c.add_seeded(std::string("cart_") + op + "_merged_cart", [op](Store& s, const Seed& seed) {
-      const auto key = CartKey::for_guest(seed.merged_guest.cart.id, seed.merged_guest.guest_token);
+      const GuestCart& g = seed.merged_guest;
+      const auto key = CartKey::for_guest(g.cart.id, g.guest_token);
       const std::string name = op;
       if (name == "add") s.carts().add(key, "mug", 1);
       if (name == "set") s.carts().set_quantity(key, "mug", 2);
@@ -796,6 +801,12 @@ void cart_cases(CaseList& c) {
       s.carts().set_quantity(guest(seed), "mug", qty);
     }, "qty");
   }
+  c.request_ids("cart_add", [alice](Store& s, const Seed& seed, S v) {
+    s.carts().add(alice(seed), "mug", 1, v);
+  });
+  c.request_ids("cart_sign_in", [](Store& s, const Seed& seed, S v) {
+    s.carts().sign_in(seed.guest.guest_token, "carol", v);
+  });
   c.add("cart_add_qty_past_the_line_limit", [alice](Store& s, const Seed& seed) {
     s.carts().add(alice(seed), "mug", kMaxCartLineQty);  // the line holds 1
   }, "qty");

@@ -302,7 +302,8 @@ TEST_F(CliTest, CartsWishlistsSharingAndTheGuestSweep) {
   const std::string share = ok({"cart", "share", id, "--user", "alice"})["share_token"];
   EXPECT_EQ(ok({"cart", "share", id, "--user", "alice"})["share_token"], share);
   const std::string bobs = ok({"cart", "open", "--user", "bob"})["id"];
-  EXPECT_EQ(ok({"cart", "copy", bobs, "--user", "bob", "--share-token", share})["lines"].size(), 2u);
+  const json copied = ok({"cart", "copy", bobs, "--user", "bob", "--share-token", share});
+  EXPECT_EQ(copied["lines"].size(), 2u);
   EXPECT_EQ(ok({"cart", "clear", bobs, "--user", "bob"})["lines"].size(), 0u);
 
   ok({"cart", "wishlist", "add", "alice", "mug"});

@@ -319,6 +319,32 @@ TEST_P(StorageConformance, ACheckedOutCartKeepsItsOrderAndRefusesChanges) {
   EXPECT_TRUE(next.lines.empty());
 }
 
+TEST_P(StorageConformance, AddAndSignInAreIdempotentPerRequestIdAndKeepNoToken) {
+  seed_products(*store_);
+  const GuestCart guest = store_->carts().open_guest();
+  const CartKey key = CartKey::for_guest(guest.cart.id, guest.guest_token);
+  const Cart first = store_->carts().add(key, "mug", 2, "req-add");
+  EXPECT_EQ(store_->carts().add(key, "mug", 2, "req-add"), first);  // a replay adds nothing
+  EXPECT_EQ(store_->carts().get(key).lines, first.lines);
+  EXPECT_EQ(EXPECT_COMMERCE_ERROR(store_->carts().add(key, "tea", 2, "req-add"),
+                                  ErrorCode::kConflict),
+            "req-add");
+  const Cart merged = store_->carts().sign_in(guest.guest_token, "jo", "req-sign-in");
+  EXPECT_EQ(store_->carts().sign_in(guest.guest_token, "jo", "req-sign-in"), merged);
+  EXPECT_EQ(EXPECT_COMMERCE_ERROR(store_->carts().sign_in(guest.guest_token, "jo"),
+                                  ErrorCode::kFailedPrecondition),
+            guest.cart.id);
+  // The idempotency records keep the token's digest, never the token.
+  run_unit(commerce::detail::storage_of(*store_), Storage::Access::kRead, [&](Transaction& tx) {
+    for (const char* id : {"req-add", "req-sign-in"}) {
+      const auto record = tx.find_request(id);
+      ASSERT_TRUE(record.has_value()) << id;
+      EXPECT_EQ(record->fingerprint.find(guest.guest_token), std::string::npos) << id;
+      EXPECT_EQ(record->result.find(guest.guest_token), std::string::npos) << id;
+    }
+  });
+}
+
 TEST_P(StorageConformance, AWishlistPagesNewestFirst) {
   seed_products(*store_);
   store_->catalog().create({.id = "tee", .name = "Tee", .axes = {{"size", {"S", "M"}}}});

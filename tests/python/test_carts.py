@@ -90,7 +90,8 @@ def test_sign_in_merges_keeping_the_larger_quantity(store: cc.Store) -> None:
     guest = store.carts.open_guest()
     store.carts.add(guest.cart.id, "mug", 5, guest_token=guest.guest_token)
     store.carts.add(guest.cart.id, "tea", 1, guest_token=guest.guest_token)
-    merged = store.carts.sign_in(guest.guest_token, "dave")
+    merged = store.carts.sign_in(guest.guest_token, "dave", request_id="sign-in-1")
+    assert store.carts.sign_in(guest.guest_token, "dave", request_id="sign-in-1") == merged
     assert merged.id == user.id
     assert [(l.product_id, l.qty) for l in merged.lines] == [("mug", 5), ("tea", 1)]
     closed = store.carts.get(guest.cart.id, guest_token=guest.guest_token)

@@ -74,7 +74,7 @@ void add_cart_command(CLI::App& group, Globals& globals, const char* name, const
 
 void add_line_commands(CLI::App& group, Globals& globals) {
   struct LineArgs {
-    std::string product;
+    std::string product, request_id;
     std::int64_t qty = 1;
   };
   {
@@ -82,12 +82,13 @@ void add_line_commands(CLI::App& group, Globals& globals) {
     auto line = std::make_shared<LineArgs>();
     add_cart_command(group, globals, "add", "add units of a product to a cart", key,
                      [line](Carts& carts, const CartKey& k) {
-                       return carts.add(k, line->product, line->qty);
+                       return carts.add(k, line->product, line->qty, line->request_id);
                      });
     auto* cmd = group.get_subcommand("add");
     cmd->add_option("product", line->product, "the product (a variant, not its parent)")
         ->required();
     cmd->add_option("qty", line->qty, "units to add (default 1)");
+    cmd->add_option("--request-id", line->request_id, "idempotency key");
   }
   {
     auto key = std::make_shared<KeyArgs>();
@@ -185,7 +186,9 @@ void add_wishlist_commands(CLI::App& group, Globals& globals) {
     out.emit(page_json(page));
     if (out.json_mode()) return;
     std::vector<std::vector<std::string>> rows;
-    for (const auto& item : page.items) rows.push_back({item.product_id, format_time(item.added_at)});
+    for (const auto& item : page.items) {
+      rows.push_back({item.product_id, format_time(item.added_at)});
+    }
     Printer::table({"PRODUCT", "ADDED"}, rows);
     if (!page.next_cursor.empty()) std::cout << "next: --cursor " << page.next_cursor << '\n';
   });
@@ -231,7 +234,7 @@ void add_cart_commands(CLI::App& app, Globals& globals) {
   add_share_commands(*group, globals);
   {
     struct Args {
-      std::string guest_token, user;
+      std::string guest_token, user, request_id;
     };
     auto args = std::make_shared<Args>();
     auto* cmd = group->add_subcommand(
@@ -241,9 +244,11 @@ void add_cart_commands(CLI::App& app, Globals& globals) {
         ->envname("COMMERCE_GUEST_TOKEN")
         ->required();
     cmd->add_option("--user", args->user, "the user signing in")->required();
+    cmd->add_option("--request-id", args->request_id, "idempotency key");
     cmd->callback([&globals, args] {
       auto store = open_existing_store(globals);
-      print_cart(Printer(globals), store->carts().sign_in(args->guest_token, args->user));
+      print_cart(Printer(globals),
+                 store->carts().sign_in(args->guest_token, args->user, args->request_id));
     });
   }
   {

@@ -76,14 +76,16 @@ void bind_carts(py::module_& m) {
       .def(
           "add",
           [](Carts& self, std::string cart_id, const std::string& product_id, std::int64_t qty,
-             std::string user_id, std::string guest_token) {
+             std::string user_id, std::string guest_token, const std::string& request_id) {
             return self.add(key_of(std::move(cart_id), std::move(user_id), std::move(guest_token)),
-                            product_id, qty);
+                            product_id, qty, request_id);
           },
           py::arg("cart_id"), py::arg("product_id"), py::arg("qty") = 1, py::kw_only(),
-          py::arg("user_id") = "", py::arg("guest_token") = "", Release(),
+          py::arg("user_id") = "", py::arg("guest_token") = "", py::arg("request_id") = "",
+          Release(),
           "Adds qty units of an orderable product (onto its line if there is one) and returns\n"
-          "the cart. Raises InvalidArgumentError (qty), NotFoundError, FailedPreconditionError\n"
+          "the cart; idempotent per request_id. Raises InvalidArgumentError (qty),\n"
+          "NotFoundError, FailedPreconditionError\n"
           "(not orderable, closed cart, MAX_CART_LINES).")
       .def(
           "set_quantity",
@@ -108,22 +110,26 @@ void bind_carts(py::module_& m) {
       .def(
           "clear",
           [](Carts& self, std::string cart_id, std::string user_id, std::string guest_token) {
-            return self.clear(key_of(std::move(cart_id), std::move(user_id), std::move(guest_token)));
+            return self.clear(
+                key_of(std::move(cart_id), std::move(user_id), std::move(guest_token)));
           },
           py::arg("cart_id"), py::kw_only(), py::arg("user_id") = "", py::arg("guest_token") = "",
           Release(), "Removes every line.")
       .def("sweep", &Carts::sweep, py::arg("limit") = 100, Release(),
            "Expires at most `limit` open guest carts past their expiry (CartAbandoned for\n"
            "those with lines) and returns their ids.")
-      .def("sign_in", &Carts::sign_in, py::arg("guest_token"), py::arg("user_id"), Release(),
+      .def("sign_in", &Carts::sign_in, py::arg("guest_token"), py::arg("user_id"), py::kw_only(),
+           py::arg("request_id") = "", Release(),
            "Merges the guest cart into the user's open cart (a product in both keeps the larger\n"
-           "quantity), closes the guest cart as MERGED and returns the user's cart. Raises\n"
+           "quantity), closes the guest cart as MERGED and returns the user's cart; idempotent\n"
+           "per request_id. Raises\n"
            "NotFoundError (guest_token), FailedPreconditionError (closed or expired guest\n"
            "cart, MAX_CART_LINES).")
       .def(
           "share",
           [](Carts& self, std::string cart_id, std::string user_id, std::string guest_token) {
-            return self.share(key_of(std::move(cart_id), std::move(user_id), std::move(guest_token)));
+            return self.share(
+                key_of(std::move(cart_id), std::move(user_id), std::move(guest_token)));
           },
           py::arg("cart_id"), py::kw_only(), py::arg("user_id") = "", py::arg("guest_token") = "",
           Release(), "The cart's share token, the same on every call.")
@@ -132,7 +138,8 @@ void bind_carts(py::module_& m) {
           [](Carts& self, const std::string& share_token, std::string cart_id, std::string user_id,
              std::string guest_token) {
             return self.copy_shared(
-                share_token, key_of(std::move(cart_id), std::move(user_id), std::move(guest_token)));
+                share_token,
+                key_of(std::move(cart_id), std::move(user_id), std::move(guest_token)));
           },
           py::arg("share_token"), py::arg("cart_id"), py::kw_only(), py::arg("user_id") = "",
           py::arg("guest_token") = "", Release(),

@@ -113,7 +113,9 @@ std::vector<CartLine> Transaction::find_cart_lines(const std::string& cart_id) {
   Query q(session_, kFindCartLines);
   q.bind(1, cart_id);
   std::vector<CartLine> out;
-  while (q.step()) out.push_back({.product_id = q.text(0), .qty = q.int64(1), .added_at = q.int64(2)});
+  while (q.step()) {
+    out.push_back({.product_id = q.text(0), .qty = q.int64(1), .added_at = q.int64(2)});
+  }
   return out;
 }
 
