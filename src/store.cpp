@@ -112,6 +112,7 @@ struct Store::Impl {
         points(ctx),
         coupons(ctx),
         orders(ctx),
+        carts(ctx),
         inbox(ctx, &orders) {}
 
   std::unique_ptr<Storage> storage;
@@ -123,6 +124,7 @@ struct Store::Impl {
   PointsLedger points;
   CouponBook coupons;
   OrderBook orders;
+  Carts carts;
   Inbox inbox;  // after orders: its built-in handlers drive the order saga
 };
 
@@ -136,6 +138,9 @@ std::unique_ptr<Store> Store::open(std::unique_ptr<Storage> storage, StoreOption
   check_currency(options.currency);
   if (options.reservation_ttl_ms <= 0) {
     throw Error::invalid_argument("reservation_ttl_ms", "must be positive");
+  }
+  if (options.guest_cart_ttl_ms <= 0) {
+    throw Error::invalid_argument("guest_cart_ttl_ms", "must be positive");
   }
   detail::check_retention(options.retention);
   if (!options.allocation_strategy) options.allocation_strategy = priority_allocation();
@@ -192,6 +197,7 @@ PointsLedger& Store::points() { return impl_->points; }
 CouponBook& Store::coupons() { return impl_->coupons; }
 Inbox& Store::inbox() { return impl_->inbox; }
 OrderBook& Store::orders() { return impl_->orders; }
+Carts& Store::carts() { return impl_->carts; }
 std::string Store::url() const { return impl_->storage->url(); }
 
 void Store::run_in_unit(const std::function<void(Unit&)>& work, UnitMode mode) {

@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "commerce/allocation.h"
+#include "commerce/carts.h"
 #include "commerce/catalog.h"
 #include "commerce/clock.h"
 #include "commerce/coupons.h"
@@ -81,6 +82,9 @@ struct StoreOptions {
   TopicNaming topic_naming = TopicNaming::kPerDomain;
   // How long a stock reservation lives before the sweep releases it (default 15 minutes).
   std::int64_t reservation_ttl_ms = 15 * 60 * 1000;
+  // How long a guest cart lives after its last change before Carts::sweep() expires it
+  // (default 7 days; commerce/carts.h). Must be positive.
+  std::int64_t guest_cart_ttl_ms = kDefaultGuestCartTtlMs;
   // The payment provider orders are charged through. Null by default: then only orders whose
   // total is 0 (points and coupon cover them) can be placed.
   std::shared_ptr<PaymentGateway> gateway;
@@ -138,6 +142,8 @@ class Store {
   CouponBook& coupons();
   // Orders, their saga, payments, cancellation and recovery (commerce/orders.h).
   OrderBook& orders();
+  // Carts of users and guests, sharing, wishlists (commerce/carts.h).
+  Carts& carts();
   // Incoming events from other services, each applied once (commerce/inbox.h).
   Inbox& inbox();
 

@@ -41,6 +41,7 @@ constexpr EventKind kEventKinds[] = {
     {"CouponUsed", "order", "coupon", "used"},
     {"CouponRestored", "order", "coupon", "restored"},
     {"CouponRevoked", "order", "coupon", "revoked"},
+    {"CartAbandoned", "order", "cart", "abandoned"},
     {"OrderCreated", "order", "order", "created"},
     {"OrderAwaitingPayment", "order", "order", "awaiting-payment"},
     {"OrderConfirmed", "order", "order", "confirmed"},

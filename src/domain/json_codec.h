@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "commerce/carts.h"
 #include "commerce/catalog.h"
 #include "commerce/coupons.h"
 #include "commerce/locations.h"
@@ -20,6 +21,7 @@ COMMERCE_JSON_ENUM(ReservationState, parse_reservation_state)
 COMMERCE_JSON_ENUM(PointsEntryKind, parse_points_entry_kind)
 COMMERCE_JSON_ENUM(CouponKind, parse_coupon_kind)
 COMMERCE_JSON_ENUM(CouponStatus, parse_coupon_status)
+COMMERCE_JSON_ENUM(CartStatus, parse_cart_status)
 #undef COMMERCE_JSON_ENUM
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(OptionAxis, name, values)
@@ -38,6 +40,9 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PointsEntry, id, user_id, kind, amount, balan
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(CouponTemplate, id, code, name, kind, value, max_discount,
                                    min_order_amount, valid_from, valid_until, total_limit,
                                    per_user_limit, issued_count, created_at)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(CartLine, product_id, qty, added_at)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Cart, id, user_id, status, lines, order_id, created_at,
+                                   updated_at, expires_at)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Coupon, id, template_id, code, user_id, status, order_id,
                                    valid_until, issued_at, updated_at)
 

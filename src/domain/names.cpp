@@ -1,6 +1,7 @@
 // Names of the public enums, as stored, printed and accepted on input.
 #include <string>
 
+#include "commerce/carts.h"
 #include "commerce/catalog.h"
 #include "commerce/coupons.h"
 #include "commerce/points.h"
@@ -30,6 +31,11 @@ constexpr std::pair<PointsEntryKind, const char*> kPointsEntryKind[] = {
     {PointsEntryKind::kUse, "use"},
     {PointsEntryKind::kRestore, "restore"},
     {PointsEntryKind::kAdjust, "adjust"}};
+constexpr std::pair<CartStatus, const char*> kCartStatus[] = {
+    {CartStatus::kOpen, "open"},
+    {CartStatus::kCheckedOut, "checked_out"},
+    {CartStatus::kExpired, "expired"},
+    {CartStatus::kMerged, "merged"}};
 constexpr std::pair<CouponKind, const char*> kCouponKind[] = {{CouponKind::kFixed, "fixed"},
                                                               {CouponKind::kPercent, "percent"}};
 constexpr std::pair<CouponStatus, const char*> kCouponStatus[] = {
@@ -56,6 +62,8 @@ std::string_view to_string(PointsEntryKind k) { return enum_name(k, kPointsEntry
 PointsEntryKind parse_points_entry_kind(std::string_view n) {
   return parse_enum("kind", n, kPointsEntryKind);
 }
+std::string_view to_string(CartStatus s) { return enum_name(s, kCartStatus); }
+CartStatus parse_cart_status(std::string_view n) { return parse_enum("status", n, kCartStatus); }
 std::string_view to_string(CouponKind k) { return enum_name(k, kCouponKind); }
 CouponKind parse_coupon_kind(std::string_view n) { return parse_enum("kind", n, kCouponKind); }
 std::string_view to_string(CouponStatus s) { return enum_name(s, kCouponStatus); }

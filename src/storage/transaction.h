@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "commerce/carts.h"
 #include "commerce/catalog.h"
 #include "commerce/allocation.h"
 #include "commerce/coupons.h"
@@ -84,6 +85,13 @@ struct RetentionBatch {
   bool done = false;  // reached a row at or after the cutoff, or the end: nothing older follows
 };
 
+// A cart's row (its lines are read apart) with the columns a Cart does not show.
+struct CartRow {
+  Cart cart;                     // lines left empty
+  std::string guest_token_hash;  // a guest cart's sha256_hex(token); empty for a user's cart
+  std::string share_token;       // empty until the cart is shared
+};
+
 class Transaction {
  public:
   explicit Transaction(SqlSession& session) : session_(session) {}
@@ -145,6 +153,46 @@ class Transaction {
   std::optional<StockLocation> find_location(const std::string& id, bool lock = false);
   // Every location, by priority then id.
   std::vector<StockLocation> list_locations();
+
+  // --- carts and wishlists (statements/carts.cpp, commerce/carts.h)
+  // Returns false (and changes nothing) if a cart with this id or guest token hash exists, or
+  // the row is a user's open cart and the user has one (carts_one_open_per_user).
+  bool insert_cart(const CartRow& row);
+  // With `lock`, the cart's row stays locked to the end of a write unit: every change of a cart
+  // locks it first, so changes of one cart are serialised.
+  std::optional<CartRow> find_cart(const std::string& id, bool lock);
+  std::optional<CartRow> find_open_user_cart(const std::string& user_id, bool lock);
+  std::optional<CartRow> find_cart_by_guest_token_hash(const std::string& hash, bool lock);
+  std::optional<CartRow> find_cart_by_share_token(const std::string& share_token);
+  // The cart's lines, by product id.
+  std::vector<CartLine> find_cart_lines(const std::string& cart_id);
+  // Sets the line's qty, adding the line (with its added_at) if missing; an existing line keeps
+  // its added_at.
+  void put_cart_line(const std::string& cart_id, const CartLine& line);
+  void delete_cart_line(const std::string& cart_id, const std::string& product_id);
+  void delete_cart_lines(const std::string& cart_id);
+  // updated_at := now, expires_at := expires_at (0: none).
+  void touch_cart(const std::string& cart_id, Timestamp now, Timestamp expires_at);
+  // share_token := token where the cart has none; false otherwise.
+  bool try_set_share_token(const std::string& cart_id, const std::string& token);
+  // status: open -> `to` (merged, or checked_out with order_id := order_id), updated_at := now,
+  // where the cart is open; false otherwise. The hook checkout closes a cart with
+  // (kCheckedOut, the order's id) in the unit that places the order.
+  bool try_close_cart(const std::string& cart_id, CartStatus to, const std::string& order_id,
+                      Timestamp now);
+  // status: open -> expired where the cart is an open guest cart with expires_at <= now.
+  bool try_expire_guest_cart(const std::string& cart_id, Timestamp now);
+  // Open guest carts with expires_at <= now, oldest expiry first, at most `limit` (an index
+  // seek: carts_open_guest_by_expiry).
+  std::vector<std::string> find_expired_guest_carts(Timestamp now, int limit);
+  // Returns false if the user's wishlist holds the product.
+  bool insert_wishlist_item(const std::string& user_id, const WishlistItem& item);
+  // Returns false if it did not hold it.
+  bool delete_wishlist_item(const std::string& user_id, const std::string& product_id);
+  // The user's items after (before_added_at, before_product_id) in newest-first order (added_at
+  // descending, then product id descending), at most `limit`.
+  std::vector<WishlistItem> list_wishlist(const std::string& user_id, Timestamp before_added_at,
+                                          const std::string& before_product_id, int limit);
 
   // --- stock, per (product, location)
   // A zero row of the product at the location, unless it has one.

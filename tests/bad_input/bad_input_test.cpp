@@ -35,6 +35,11 @@ constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
 struct Seed {
   std::string percent_coupon;  // PCT10, issued to alice
   std::string fixed_coupon;    // FIX500, issued to alice
+  std::string alice_cart;      // alice's open cart: mug x1
+  GuestCart guest;             // an open guest cart: mug x1
+  GuestCart expired_guest;     // a guest cart past its expiry, not swept yet: mug x1
+  GuestCart merged_guest;      // a guest cart merged into bob's cart at sign-in
+  std::string share_token;     // of alice's cart
 };
 
 using Call = std::function<void(Store&, const Seed&, const std::string&)>;
@@ -44,6 +49,8 @@ struct BadCase {
   std::function<void(Store&, const Seed&)> call;
   ErrorCode code;
   std::string subject;  // the field (or id) the error must name
+  // The id the error must name when it is one the seed made (subject is then empty).
+  std::function<std::string(const Seed&)> seeded_subject;
 };
 
 void PrintTo(const BadCase& c, std::ostream* os) { *os << c.name; }
@@ -97,7 +104,11 @@ class CaseList {
  public:
   void add(std::string name, std::function<void(Store&, const Seed&)> call, std::string subject,
            ErrorCode code = ErrorCode::kInvalidArgument) {
-    cases_.push_back({std::move(name), std::move(call), code, std::move(subject)});
+    cases_.push_back({std::move(name), std::move(call), code, std::move(subject), {}});
+  }
+  void add_seeded(std::string name, std::function<void(Store&, const Seed&)> call,
+                  std::function<std::string(const Seed&)> subject, ErrorCode code) {
+    cases_.push_back({std::move(name), std::move(call), code, {}, std::move(subject)});
   }
   void strings(const std::string& prefix, const std::string& subject,
                const std::vector<BadString>& values, const Call& call) {
@@ -699,8 +710,155 @@ void variant_cases(CaseList& c) {
         ErrorCode::kFailedPrecondition);
 }
 
+// Carts (issue 18). The seed has alice's cart, an open, an expired and a merged guest cart.
+void cart_cases(CaseList& c) {
+  using S = const std::string&;
+  const auto alice = [](const Seed& seed) { return CartKey::for_user(seed.alice_cart, "alice"); };
+  const auto guest = [](const Seed& seed) {
+    return CartKey::for_guest(seed.guest.cart.id, seed.guest.guest_token);
+  };
+  // The key.
+  c.ids("cart_get_cart_id", "cart_id",
+        [](Store& s, const Seed&, S v) { s.carts().get(CartKey::for_user(v, "alice")); });
+  c.strings("cart_add_user_id", "user_id", bad_ids(false), [](Store& s, const Seed& seed, S v) {
+    s.carts().add(CartKey::for_user(seed.alice_cart, v), "mug", 1);
+  });
+  std::vector<BadString> bad_tokens = bad_ids(false);
+  bad_tokens.push_back({"too_short", std::string(42, 'a')});
+  bad_tokens.push_back({"too_long_by_one", std::string(44, 'a')});
+  bad_tokens.push_back({"not_url_safe", std::string(42, 'a') + "+"});
+  c.strings("cart_add_guest_token", "guest_token", bad_tokens,
+            [](Store& s, const Seed& seed, S v) {
+              s.carts().add(CartKey::for_guest(seed.guest.cart.id, v), "mug", 1);
+            });
+  c.add("cart_add_key_without_owner", [](Store& s, const Seed& seed) {
+    s.carts().add(CartKey{seed.alice_cart, "", ""}, "mug", 1);
+  }, "user_id");
+  c.add("cart_add_key_with_both_owners", [](Store& s, const Seed& seed) {
+    s.carts().add(CartKey{seed.guest.cart.id, "alice", seed.guest.guest_token}, "mug", 1);
+  }, "guest_token");
+  c.add("cart_add_unknown_cart", [](Store& s, const Seed&) {
+    s.carts().add(CartKey::for_user("0190a5c4-0000-7000-8000-000000000000", "alice"), "mug", 1);
+  }, "0190a5c4-0000-7000-8000-000000000000", ErrorCode::kNotFound);
+  c.add("cart_add_foreign_users_cart", [](Store& s, const Seed& seed) {
+    s.carts().add(CartKey::for_user(seed.alice_cart, "mallory"), "mug", 1);
+  }, "user_id", ErrorCode::kNotFound);
+  c.add("cart_add_wrong_guest_token", [](Store& s, const Seed& seed) {
+    const auto key = CartKey::for_guest(seed.guest.cart.id, seed.expired_guest.guest_token);
+    s.carts().add(key, "mug", 1);
+  }, "guest_token", ErrorCode::kNotFound);
+  c.add("cart_add_user_key_on_guest_cart", [](Store& s, const Seed& seed) {
+    s.carts().add(CartKey::for_user(seed.guest.cart.id, "alice"), "mug", 1);
+  }, "user_id", ErrorCode::kNotFound);
+  // Expired and closed carts: the error names the cart.
+  const auto expired = [](const Seed& seed) { return seed.expired_guest.cart.id; };
+  const auto merged = [](const Seed& seed) { return seed.merged_guest.cart.id; };
+  for (const char* op : {"get", "add", "share"}) {
+    c.add_seeded(std::string("cart_") + op + "_expired_guest_cart", [op](Store& s,
+                                                                          const Seed& seed) {
+      const GuestCart& g = seed.expired_guest;
+      const auto key = CartKey::for_guest(g.cart.id, g.guest_token);
+      if (std::string(op) == "get") s.carts().get(key);
+      if (std::string(op) == "add") s.carts().add(key, "mug", 1);
+      if (std::string(op) == "share") s.carts().share(key);
+    }, expired, ErrorCode::kFailedPrecondition);
+  }
+  for (const char* op : {"add", "set", "remove", "clear", "copy"}) {
+    c.add_seeded(std::string("cart_") + op + "_merged_cart", [op](Store& s, const Seed& seed) {
+      const GuestCart& g = seed.merged_guest;
+      const auto key = CartKey::for_guest(g.cart.id, g.guest_token);
+      const std::string name = op;
+      if (name == "add") s.carts().add(key, "mug", 1);
+      if (name == "set") s.carts().set_quantity(key, "mug", 2);
+      if (name == "remove") s.carts().remove(key, "mug");
+      if (name == "clear") s.carts().clear(key);
+      if (name == "copy") s.carts().copy_shared(seed.share_token, key);
+    }, merged, ErrorCode::kFailedPrecondition);
+  }
+  // Lines.
+  c.ids("cart_add_product_id", "product_id",
+        [alice](Store& s, const Seed& seed, S v) { s.carts().add(alice(seed), v, 1); });
+  c.ids("cart_set_product_id", "product_id",
+        [guest](Store& s, const Seed& seed, S v) { s.carts().set_quantity(guest(seed), v, 1); });
+  c.ids("cart_remove_product_id", "product_id",
+        [guest](Store& s, const Seed& seed, S v) { s.carts().remove(guest(seed), v); });
+  c.add("cart_add_unknown_product",
+        [alice](Store& s, const Seed& seed) { s.carts().add(alice(seed), "nope", 1); }, "nope",
+        ErrorCode::kNotFound);
+  c.add("cart_add_parent_with_axes",
+        [guest](Store& s, const Seed& seed) { s.carts().add(guest(seed), "tee", 1); }, "tee",
+        ErrorCode::kFailedPrecondition);
+  for (auto [label, qty] : {std::pair{"zero", 0LL},
+                            {"minus_one", -1LL},
+                            {"above_limit", kMaxCartLineQty + 1},
+                            {"max", kMax},
+                            {"min", kMin}}) {
+    c.add(std::string("cart_add_qty_") + label,
+          [alice, qty](Store& s, const Seed& seed) { s.carts().add(alice(seed), "mug", qty); },
+          "qty");
+    if (qty == 0) continue;  // 0 removes the line
+    c.add(std::string("cart_set_qty_") + label, [guest, qty](Store& s, const Seed& seed) {
+      s.carts().set_quantity(guest(seed), "mug", qty);
+    }, "qty");
+  }
+  c.request_ids("cart_add", [alice](Store& s, const Seed& seed, S v) {
+    s.carts().add(alice(seed), "mug", 1, v);
+  });
+  c.request_ids("cart_sign_in", [](Store& s, const Seed& seed, S v) {
+    s.carts().sign_in(seed.guest.guest_token, "carol", v);
+  });
+  c.add("cart_add_qty_past_the_line_limit", [alice](Store& s, const Seed& seed) {
+    s.carts().add(alice(seed), "mug", kMaxCartLineQty);  // the line holds 1
+  }, "qty");
+  for (auto [label, limit] : {std::pair{"zero", 0}, {"minus_one", -1}, {"above_max", 501}}) {
+    c.add(std::string("cart_sweep_limit_") + label,
+          [limit](Store& s, const Seed&) { s.carts().sweep(limit); }, "limit");
+  }
+  // Sign-in.
+  c.strings("cart_sign_in_guest_token", "guest_token", bad_tokens,
+            [](Store& s, const Seed&, S v) { s.carts().sign_in(v, "carol"); });
+  c.ids("cart_sign_in_user_id", "user_id", [](Store& s, const Seed& seed, S v) {
+    s.carts().sign_in(seed.guest.guest_token, v);
+  });
+  c.add("cart_sign_in_unknown_token", [](Store& s, const Seed&) {
+    s.carts().sign_in(std::string(43, 'A'), "carol");
+  }, "guest_token", ErrorCode::kNotFound);
+  c.add_seeded("cart_sign_in_expired_token", [](Store& s, const Seed& seed) {
+    s.carts().sign_in(seed.expired_guest.guest_token, "carol");
+  }, expired, ErrorCode::kFailedPrecondition);
+  c.add_seeded("cart_sign_in_merged_token", [](Store& s, const Seed& seed) {
+    s.carts().sign_in(seed.merged_guest.guest_token, "carol");
+  }, merged, ErrorCode::kFailedPrecondition);
+  // Sharing.
+  std::vector<BadString> bad_share_tokens = bad_ids(false);
+  bad_share_tokens.push_back({"too_short", std::string(31, 'a')});
+  c.strings("cart_copy_share_token", "share_token", bad_share_tokens,
+            [guest](Store& s, const Seed& seed, S v) { s.carts().copy_shared(v, guest(seed)); });
+  c.add("cart_copy_unknown_share_token", [guest](Store& s, const Seed& seed) {
+    s.carts().copy_shared(std::string(32, 'A'), guest(seed));
+  }, "share_token", ErrorCode::kNotFound);
+  c.add("cart_copy_into_foreign_cart", [](Store& s, const Seed& seed) {
+    s.carts().copy_shared(seed.share_token, CartKey::for_user(seed.alice_cart, "mallory"));
+  }, "user_id", ErrorCode::kNotFound);
+  // Wishlists.
+  c.ids("wishlist_add_user_id", "user_id",
+        [](Store& s, const Seed&, S v) { s.carts().add_to_wishlist(v, "mug"); });
+  c.ids("wishlist_add_product_id", "product_id",
+        [](Store& s, const Seed&, S v) { s.carts().add_to_wishlist("alice", v); });
+  c.add("wishlist_add_unknown_product",
+        [](Store& s, const Seed&) { s.carts().add_to_wishlist("alice", "nope"); }, "nope",
+        ErrorCode::kNotFound);
+  c.ids("wishlist_remove_user_id", "user_id",
+        [](Store& s, const Seed&, S v) { s.carts().remove_from_wishlist(v, "mug"); });
+  c.add("wishlist_list_cursor",
+        [](Store& s, const Seed&) { s.carts().wishlist("alice", "zz"); }, "cursor");
+  c.add("wishlist_list_limit",
+        [](Store& s, const Seed&) { s.carts().wishlist("alice", "", 0); }, "limit");
+}
+
 std::vector<BadCase> all_cases() {
   CaseList c;
+  cart_cases(c);
   catalog_cases(c);
   variant_cases(c);
   stock_cases(c);
@@ -739,7 +897,8 @@ class SeededStore {
   static std::pair<std::string, Seed> build_template() {
     const std::string path = fresh_file();
     Seed seed;
-    auto store = Store::open(path, {.clock = std::make_shared<ManualClock>(kNow)});
+    auto clock = std::make_shared<ManualClock>(kNow);
+    auto store = Store::open(path, {.clock = clock});
     auto& s = *store;
     s.catalog().add_category("mugs", "Mugs");
     s.catalog().create({.id = "mug",
@@ -788,6 +947,22 @@ class SeededStore {
                                  .per_user_limit = 2});
     seed.percent_coupon = s.coupons().issue("PCT10", "alice").id;
     seed.fixed_coupon = s.coupons().issue("FIX500", "alice").id;
+    auto& carts = s.carts();
+    seed.alice_cart = carts.open_for_user("alice").id;
+    carts.add(CartKey::for_user(seed.alice_cart, "alice"), "mug", 1);
+    seed.share_token = carts.share(CartKey::for_user(seed.alice_cart, "alice"));
+    carts.add_to_wishlist("alice", "mug");
+    clock->set(kNow - s.options().guest_cart_ttl_ms - 1);
+    seed.expired_guest = carts.open_guest();
+    carts.add(CartKey::for_guest(seed.expired_guest.cart.id, seed.expired_guest.guest_token),
+              "mug", 1);
+    clock->set(kNow);
+    seed.guest = carts.open_guest();
+    carts.add(CartKey::for_guest(seed.guest.cart.id, seed.guest.guest_token), "mug", 1);
+    seed.merged_guest = carts.open_guest();
+    carts.add(CartKey::for_guest(seed.merged_guest.cart.id, seed.merged_guest.guest_token),
+              "tee-s-red", 1);
+    carts.sign_in(seed.merged_guest.guest_token, "bob");
     store.reset();  // the last connection checkpoints the WAL into the file
     if (std::filesystem::exists(path + "-wal")) throw std::runtime_error("WAL left behind");
     return {path, seed};
@@ -809,7 +984,7 @@ TEST_P(BadInput, IsRefusedNamingTheFieldAndChangesNothing) {
     ADD_FAILURE() << "no error was raised";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), c.code) << e.what();
-    EXPECT_EQ(e.subject(), c.subject) << e.what();
+    EXPECT_EQ(e.subject(), c.seeded_subject ? c.seeded_subject(seed_) : c.subject) << e.what();
   } catch (const std::exception& e) {
     ADD_FAILURE() << "not a commerce::Error: " << e.what();
   }

@@ -266,6 +266,59 @@ TEST_F(CliTest, LocationsLevelsTransfersAndSplitReservations) {
   EXPECT_EQ(ok({"check"})["ok"], true);
 }
 
+TEST_F(CliTest, CartsWishlistsSharingAndTheGuestSweep) {
+  ok({"product", "create", "mug", "--name", "Mug", "--price", "100", "--stock", "5"});
+  ok({"product", "create", "tea", "--name", "Tea", "--price", "50"});
+  const json cart = ok({"cart", "open", "--user", "alice"});
+  const std::string id = cart["id"];
+  EXPECT_EQ(ok({"cart", "open", "--user", "alice"})["id"], id);  // the user's one open cart
+  ok({"cart", "add", id, "mug", "2", "--user", "alice"});
+  EXPECT_EQ(ok({"cart", "add", id, "mug", "--user", "alice"})["lines"][0]["qty"], 3);
+  ok({"cart", "set", id, "tea", "4", "--user", "alice"});
+  ok({"cart", "remove", id, "mug", "--user", "alice"});
+  const json shown = ok({"cart", "show", id, "--user", "alice"});
+  ASSERT_EQ(shown["lines"].size(), 1u);
+  EXPECT_EQ(shown["lines"][0]["product_id"], "tea");
+  EXPECT_EQ(fails({"cart", "show", id, "--user", "mallory"}, 3)["subject"], "user_id");
+  EXPECT_EQ(fails({"cart", "add", id, "nope", "--user", "alice"}, 3)["subject"], "nope");
+  EXPECT_EQ(fails({"cart", "add", id, "mug", "0", "--user", "alice"}, 4)["subject"], "qty");
+
+  // A guest cart with a 1 ms lifetime: every later command runs after its expiry.
+  const json guest = ok({"cart", "open", "--guest", "--guest-ttl-ms", "1"});
+  const std::string token = guest["guest_token"];
+  EXPECT_EQ(token.size(), 43u);
+  const std::string guest_id = guest["id"];
+  const json other = ok({"cart", "open", "--guest"});
+  const std::string other_id = other["id"], other_token = other["guest_token"];
+  ok({"cart", "add", other_id, "mug", "1", "--guest-token", other_token});
+  const json merged = ok({"cart", "sign-in", "--guest-token", other_token, "--user", "alice"});
+  EXPECT_EQ(merged["id"], id);
+  EXPECT_EQ(merged["lines"].size(), 2u);
+  EXPECT_EQ(ok({"cart", "show", other_id, "--guest-token", other_token})["status"], "merged");
+  EXPECT_EQ(ok({"cart", "sweep"})["expired_carts"], json::array({guest_id}));
+  EXPECT_EQ(ok({"cart", "sweep"})["expired_carts"], json::array());
+  EXPECT_EQ(fails({"cart", "show", guest_id, "--guest-token", token}, 5)["subject"], guest_id);
+
+  const std::string share = ok({"cart", "share", id, "--user", "alice"})["share_token"];
+  EXPECT_EQ(ok({"cart", "share", id, "--user", "alice"})["share_token"], share);
+  const std::string bobs = ok({"cart", "open", "--user", "bob"})["id"];
+  const json copied = ok({"cart", "copy", bobs, "--user", "bob", "--share-token", share});
+  EXPECT_EQ(copied["lines"].size(), 2u);
+  EXPECT_EQ(ok({"cart", "clear", bobs, "--user", "bob"})["lines"].size(), 0u);
+
+  ok({"cart", "wishlist", "add", "alice", "mug"});
+  ok({"cart", "wishlist", "add", "alice", "tea"});
+  const json first = ok({"cart", "wishlist", "list", "alice", "--limit", "1"});
+  ASSERT_EQ(first["items"].size(), 1u);
+  const std::string cursor = first["next_cursor"];
+  const json second = ok({"cart", "wishlist", "list", "alice", "--limit", "1", "--cursor", cursor});
+  ASSERT_EQ(second["items"].size(), 1u);
+  EXPECT_NE(first["items"][0]["product_id"], second["items"][0]["product_id"]);
+  EXPECT_EQ(ok({"cart", "wishlist", "remove", "alice", "mug"})["changed"], true);
+  EXPECT_EQ(ok({"cart", "wishlist", "remove", "alice", "mug"})["changed"], false);
+  EXPECT_EQ(ok({"check"})["ok"], true);
+}
+
 TEST_F(CliTest, StockPointsAndCouponsCommands) {
   ok({"product", "create", "mug", "--name", "Mug", "--price", "12000", "--stock", "5"});
   json level = ok({"stock", "adjust", "mug", "3", "--reason", "restock"});

@@ -106,6 +106,14 @@ std::unique_ptr<Store> open_existing_store(const Globals& globals, std::shared_p
   return open_existing(globals, std::move(options));
 }
 
+std::unique_ptr<Store> open_store_for_carts(const Globals& globals,
+                                           std::int64_t guest_cart_ttl_ms) {
+  StoreOptions options;
+  options.guest_cart_ttl_ms = guest_cart_ttl_ms;
+  options.read_only = globals.read_only;
+  return open_existing(globals, std::move(options));
+}
+
 void GatewayArgs::add_to(CLI::App& cmd) {
   cmd.add_option("--gateway-record", record,
                  "the fake payment gateway's record file (default: DB.fake-gateway beside --db)");

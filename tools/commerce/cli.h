@@ -62,6 +62,11 @@ std::unique_ptr<Store> open_existing_store(const Globals& globals,
                                            bool read_only = false,
                                            const RetentionOptions& retention = {});
 
+// Opens an existing store whose guest carts live guest_cart_ttl_ms after their last change
+// (StoreOptions::guest_cart_ttl_ms).
+std::unique_ptr<Store> open_store_for_carts(const Globals& globals,
+                                            std::int64_t guest_cart_ttl_ms);
+
 // The built-in FakeGateway (commerce/payments.h) is the CLI's payment provider: the tool is for
 // operating and demonstrating a store; a host with a real provider plugs its PaymentGateway into
 // StoreOptions in its own process. The fake gateway's ledger is kept in a record file so that
@@ -119,6 +124,7 @@ json to_json(const Coupon& c);
 json to_json(const Event& e);
 json to_json(const Order& o);
 json to_json(const OrderAudit& a);
+json to_json(const WishlistItem& w);  // cart_commands.cpp
 // The JSON object of a page: {"items": [...], "next_cursor": "..."}.
 template <class T>
 json page_json(const Page<T>& page) {
@@ -135,6 +141,7 @@ void add_location_commands(CLI::App& app, Globals& globals);
 void add_points_commands(CLI::App& app, Globals& globals);
 void add_coupon_commands(CLI::App& app, Globals& globals);
 void add_order_commands(CLI::App& app, Globals& globals);
+void add_cart_commands(CLI::App& app, Globals& globals);  // carts, sharing, wishlists
 void add_maintenance_commands(CLI::App& app, Globals& globals);  // recover, sweep, check, stats
 void add_relay_command(CLI::App& app, Globals& globals);
 void add_demo_command(CLI::App& app, Globals& globals);

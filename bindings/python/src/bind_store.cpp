@@ -412,7 +412,7 @@ void bind_store(py::module_& m) {
              std::int64_t gateway_timeout_ms, int attempts, std::int64_t backoff_initial_ms,
              std::int64_t backoff_max_ms, const std::optional<PostgresOptions>& postgres,
              bool read_only, const std::optional<RetentionOptions>& retention,
-             const py::object& allocation_strategy) {
+             const py::object& allocation_strategy, std::int64_t guest_cart_ttl_ms) {
             const std::string where = location_string(location);
             StoreOptions options;
             options.read_only = read_only;
@@ -421,6 +421,7 @@ void bind_store(py::module_& m) {
             if (!clock.is_none()) options.clock = hold_python<Clock>(clock);
             options.topic_naming = topic_naming;
             options.reservation_ttl_ms = reservation_ttl_ms;
+            options.guest_cart_ttl_ms = guest_cart_ttl_ms;
             if (!gateway.is_none()) options.gateway = hold_python<PaymentGateway>(gateway);
             for (const auto& step : steps) {
               options.saga.extra_steps.push_back(hold_python<SagaStep>(step));
@@ -460,6 +461,7 @@ void bind_store(py::module_& m) {
           py::arg("backoff_max_ms") = std::int64_t{2000}, py::arg("postgres") = py::none(),
           py::arg("read_only") = false, py::arg("retention") = py::none(),
           py::arg("allocation_strategy") = py::none(),
+          py::arg("guest_cart_ttl_ms") = kDefaultGuestCartTtlMs,
           "Opens (creating and migrating if needed) the store at `location`: a file path or\n"
           "\"sqlite:PATH\" for SQLite, or \"postgresql://...\" when built with PostgreSQL.\n"
           "`currency` is fixed when the store is first created (\"\": the currency the store\n"
@@ -476,6 +478,8 @@ void bind_store(py::module_& m) {
           "(RetentionOptions) sets the windows of compact(). `allocation_strategy` (an\n"
           "AllocationStrategy: a built-in such as fewest_shipments_allocation() or a Python\n"
           "subclass) picks the stock locations of each reservation; None: priority_allocation().\n"
+          "`guest_cart_ttl_ms` (default 7 days) is how long a guest cart lives after its last\n"
+          "change (docs/carts.md).\n"
           "Opening an existing store never waits for another process's write lock. Raises\n"
           "InvalidArgumentError (unknown scheme, options), FailedPreconditionError (another\n"
           "currency; a file that is not a store, newer than this library, unreadable for its\n"
@@ -491,6 +495,8 @@ void bind_store(py::module_& m) {
                              "The PointsLedger service.")
       .def_property_readonly("coupons", &Store::coupons,
                              py::return_value_policy::reference_internal, "The CouponBook service.")
+      .def_property_readonly("carts", &Store::carts, py::return_value_policy::reference_internal,
+                             "The Carts service (carts, sharing, wishlists).")
       .def_property_readonly("orders", &Store::orders, py::return_value_policy::reference_internal,
                              "The OrderBook service (orders, saga, payments, recovery).")
       .def_property_readonly("inbox", &Store::inbox, py::return_value_policy::reference_internal,

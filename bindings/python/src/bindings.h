@@ -36,6 +36,8 @@ void declare_store(py::module_& m);
 void bind_allocation(py::module_& m);
 // Orders, payments, saga steps, invariants.
 void bind_orders(py::module_& m);
+// Carts, sharing, wishlists: their values and the Carts service.
+void bind_carts(py::module_& m);
 // Event sinks, the outbox relay, the inbox.
 void bind_events(py::module_& m);
 

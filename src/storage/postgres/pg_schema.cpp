@@ -283,6 +283,31 @@ UPDATE order_items i SET discount = i.discount + o.discount - s.given
   WHERE o.id = i.order_id AND o.discount > 0 AND s.order_id = i.order_id
     AND f.order_id = i.order_id AND f.product_id = i.product_id AND f.n = 1;
 UPDATE order_items SET total = line_total - discount;
+    // 12: carts (issue 18; the SQLite adapter's 12). A cart is owned by a user (user_id) or a
+    // guest (user_id NULL, guest_token_hash: the SHA-256 of the library-issued token, never the
+    // token); at most one open cart per user (carts_one_open_per_user); the sweep seeks open
+    // guest carts by expiry; order_id is set by checkout. Lines keyed by (cart, product); the
+    // wishlist by (user, product), listed newest first.
+    R"sql(
+CREATE TABLE carts(
+  id text COLLATE "C" PRIMARY KEY, user_id text COLLATE "C",
+  guest_token_hash text COLLATE "C" UNIQUE,
+  status text COLLATE "C" NOT NULL CHECK (status IN ('open', 'checked_out', 'expired', 'merged')),
+  share_token text COLLATE "C" UNIQUE, order_id text COLLATE "C", created_at bigint NOT NULL,
+  updated_at bigint NOT NULL, expires_at bigint,
+  CHECK ((user_id IS NULL) <> (guest_token_hash IS NULL)));
+CREATE UNIQUE INDEX carts_one_open_per_user ON carts(user_id)
+  WHERE status = 'open' AND user_id IS NOT NULL;
+CREATE INDEX carts_open_guest_by_expiry ON carts(expires_at)
+  WHERE status = 'open' AND user_id IS NULL;
+CREATE TABLE cart_lines(
+  cart_id text COLLATE "C" NOT NULL, product_id text COLLATE "C" NOT NULL,
+  qty bigint NOT NULL CHECK (qty > 0), added_at bigint NOT NULL,
+  PRIMARY KEY (cart_id, product_id));
+CREATE TABLE wishlist_items(
+  user_id text COLLATE "C" NOT NULL, product_id text COLLATE "C" NOT NULL,
+  added_at bigint NOT NULL, PRIMARY KEY (user_id, product_id));
+CREATE INDEX wishlist_items_newest_first ON wishlist_items(user_id, added_at, product_id);
 )sql",
 };
 

@@ -339,6 +339,29 @@ UPDATE order_items SET discount = discount
       FROM order_items WHERE order_id IN (SELECT id FROM orders WHERE discount > 0))
     WHERE n = 1);
 UPDATE order_items SET total = line_total - discount;
+    // 12: carts (issue 18). A cart is owned by a user (user_id) or by a guest (user_id NULL,
+    // guest_token_hash: the SHA-256 of the token the library issued, never the token); a user
+    // has at most one open cart (carts_one_open_per_user); the sweep seeks open guest carts by
+    // expiry (carts_open_guest_by_expiry). order_id is set by checkout. Lines are keyed by
+    // (cart, product); the wishlist by (user, product), listed newest first.
+    R"sql(
+CREATE TABLE carts(
+  id TEXT PRIMARY KEY, user_id TEXT, guest_token_hash TEXT UNIQUE,
+  status TEXT NOT NULL CHECK (status IN ('open', 'checked_out', 'expired', 'merged')),
+  share_token TEXT UNIQUE, order_id TEXT, created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL, expires_at INTEGER,
+  CHECK ((user_id IS NULL) <> (guest_token_hash IS NULL))) STRICT, WITHOUT ROWID;
+CREATE UNIQUE INDEX carts_one_open_per_user ON carts(user_id)
+  WHERE status = 'open' AND user_id IS NOT NULL;
+CREATE INDEX carts_open_guest_by_expiry ON carts(expires_at)
+  WHERE status = 'open' AND user_id IS NULL;
+CREATE TABLE cart_lines(
+  cart_id TEXT NOT NULL, product_id TEXT NOT NULL, qty INTEGER NOT NULL CHECK (qty > 0),
+  added_at INTEGER NOT NULL, PRIMARY KEY (cart_id, product_id)) STRICT, WITHOUT ROWID;
+CREATE TABLE wishlist_items(
+  user_id TEXT NOT NULL, product_id TEXT NOT NULL, added_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, product_id)) STRICT, WITHOUT ROWID;
+CREATE INDEX wishlist_items_newest_first ON wishlist_items(user_id, added_at, product_id);
 )sql",
 };
 

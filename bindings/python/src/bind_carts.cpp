@@ -1,0 +1,158 @@
+// bind_carts.cpp: carts of users and guests, sharing and wishlists (commerce/carts.h): their
+// values and the Carts service. Every call that touches storage releases the GIL.
+#include "bindings.h"
+#include "commerce/carts.h"
+
+namespace commerce::python {
+
+namespace {
+
+using Release = py::call_guard<py::gil_scoped_release>;
+
+// Keyword-only owner arguments of a cart call: user_id or guest_token, as a CartKey.
+CartKey key_of(std::string cart_id, std::string user_id, std::string guest_token) {
+  return CartKey{std::move(cart_id), std::move(user_id), std::move(guest_token)};
+}
+
+}  // namespace
+
+void bind_carts(py::module_& m) {
+  m.attr("MAX_CART_LINE_QTY") = kMaxCartLineQty;
+  m.attr("MAX_CART_LINES") = kMaxCartLines;
+
+  py::enum_<CartStatus> status(m, "CartStatus", "State of a cart.");
+  status.value("OPEN", CartStatus::kOpen, "May be changed.")
+      .value("CHECKED_OUT", CartStatus::kCheckedOut, "An order was placed from it (order_id).")
+      .value("EXPIRED", CartStatus::kExpired, "A guest cart swept after its expiry.")
+      .value("MERGED", CartStatus::kMerged, "A guest cart merged into a user's cart at sign-in.");
+  readable_enum_repr(status);
+
+  ValueClass<CartLine>(m, "CartLine", "One product of a cart and its quantity.")
+      .field("product_id", &CartLine::product_id, "The product (a variant, not its parent).")
+      .field("qty", &CartLine::qty, "Units, 1..MAX_CART_LINE_QTY.")
+      .field("added_at", &CartLine::added_at, "When the product was first added to the cart (ms).")
+      .finish();
+  ValueClass<Cart>(m, "Cart", "A user's or a guest's cart with its lines.")
+      .field("id", &Cart::id, "The cart id (UUIDv7).")
+      .field("user_id", &Cart::user_id, "The owning user; empty for a guest cart.")
+      .field("status", &Cart::status, "OPEN, or closed: CHECKED_OUT, EXPIRED, MERGED.")
+      .field("lines", &Cart::lines, "Its lines, by product id.")
+      .field("order_id", &Cart::order_id, "The order placed from it; empty otherwise.")
+      .field("created_at", &Cart::created_at, "Milliseconds since the Unix epoch.")
+      .field("updated_at", &Cart::updated_at, "Milliseconds since the Unix epoch.")
+      .field("expires_at", &Cart::expires_at, "A guest cart's expiry (ms); 0 for a user's cart.")
+      .finish();
+  ValueClass<GuestCart>(m, "GuestCart", "A new guest cart and the token that opens it.")
+      .field("cart", &GuestCart::cart, "The cart.")
+      .field("guest_token", &GuestCart::guest_token,
+             "The bearer secret that opens the cart; shown only here.")
+      .finish();
+  ValueClass<WishlistItem>(m, "WishlistItem", "A product on a user's wishlist.")
+      .field("product_id", &WishlistItem::product_id, "The product.")
+      .field("added_at", &WishlistItem::added_at, "When it was added (ms).")
+      .finish();
+
+  py::class_<Carts>(
+      m, "Carts",
+      "Carts of users and guests, sharing, wishlists (docs/carts.md). Every call on a cart\n"
+      "names it by id and who acts: user_id=, or guest_token= (the token open_guest issued).\n"
+      "A key that does not fit the cart raises NotFoundError naming \"user_id\" or\n"
+      "\"guest_token\"; a closed cart refuses changes (FailedPreconditionError naming it).\n"
+      "Thread-safe.")
+      .def("open_for_user", &Carts::open_for_user, py::arg("user_id"), Release(),
+           "The user's open cart, created if none; concurrent calls return the same cart.\n"
+           "Raises InvalidArgumentError.")
+      .def("open_guest", &Carts::open_guest, Release(),
+           "A new empty guest cart and its token (guest_cart_ttl_ms of Store.open).")
+      .def(
+          "get",
+          [](Carts& self, std::string cart_id, std::string user_id, std::string guest_token) {
+            return self.get(key_of(std::move(cart_id), std::move(user_id), std::move(guest_token)));
+          },
+          py::arg("cart_id"), py::kw_only(), py::arg("user_id") = "", py::arg("guest_token") = "",
+          Release(),
+          "The cart with its lines (closed carts too, except an expired guest cart).\n"
+          "Raises InvalidArgumentError, NotFoundError, FailedPreconditionError (expired).")
+      .def(
+          "add",
+          [](Carts& self, std::string cart_id, const std::string& product_id, std::int64_t qty,
+             std::string user_id, std::string guest_token, const std::string& request_id) {
+            return self.add(key_of(std::move(cart_id), std::move(user_id), std::move(guest_token)),
+                            product_id, qty, request_id);
+          },
+          py::arg("cart_id"), py::arg("product_id"), py::arg("qty") = 1, py::kw_only(),
+          py::arg("user_id") = "", py::arg("guest_token") = "", py::arg("request_id") = "",
+          Release(),
+          "Adds qty units of an orderable product (onto its line if there is one) and returns\n"
+          "the cart; idempotent per request_id. Raises InvalidArgumentError (qty),\n"
+          "NotFoundError, FailedPreconditionError\n"
+          "(not orderable, closed cart, MAX_CART_LINES).")
+      .def(
+          "set_quantity",
+          [](Carts& self, std::string cart_id, const std::string& product_id, std::int64_t qty,
+             std::string user_id, std::string guest_token) {
+            return self.set_quantity(
+                key_of(std::move(cart_id), std::move(user_id), std::move(guest_token)), product_id,
+                qty);
+          },
+          py::arg("cart_id"), py::arg("product_id"), py::arg("qty"), py::kw_only(),
+          py::arg("user_id") = "", py::arg("guest_token") = "", Release(),
+          "Sets the product's line to qty units (0 removes it). Errors as add().")
+      .def(
+          "remove",
+          [](Carts& self, std::string cart_id, const std::string& product_id, std::string user_id,
+             std::string guest_token) {
+            return self.remove(
+                key_of(std::move(cart_id), std::move(user_id), std::move(guest_token)), product_id);
+          },
+          py::arg("cart_id"), py::arg("product_id"), py::kw_only(), py::arg("user_id") = "",
+          py::arg("guest_token") = "", Release(), "Removes the product's line, if any.")
+      .def(
+          "clear",
+          [](Carts& self, std::string cart_id, std::string user_id, std::string guest_token) {
+            return self.clear(
+                key_of(std::move(cart_id), std::move(user_id), std::move(guest_token)));
+          },
+          py::arg("cart_id"), py::kw_only(), py::arg("user_id") = "", py::arg("guest_token") = "",
+          Release(), "Removes every line.")
+      .def("sweep", &Carts::sweep, py::arg("limit") = 100, Release(),
+           "Expires at most `limit` open guest carts past their expiry (CartAbandoned for\n"
+           "those with lines) and returns their ids.")
+      .def("sign_in", &Carts::sign_in, py::arg("guest_token"), py::arg("user_id"), py::kw_only(),
+           py::arg("request_id") = "", Release(),
+           "Merges the guest cart into the user's open cart (a product in both keeps the larger\n"
+           "quantity), closes the guest cart as MERGED and returns the user's cart; idempotent\n"
+           "per request_id. Raises\n"
+           "NotFoundError (guest_token), FailedPreconditionError (closed or expired guest\n"
+           "cart, MAX_CART_LINES).")
+      .def(
+          "share",
+          [](Carts& self, std::string cart_id, std::string user_id, std::string guest_token) {
+            return self.share(
+                key_of(std::move(cart_id), std::move(user_id), std::move(guest_token)));
+          },
+          py::arg("cart_id"), py::kw_only(), py::arg("user_id") = "", py::arg("guest_token") = "",
+          Release(), "The cart's share token, the same on every call.")
+      .def(
+          "copy_shared",
+          [](Carts& self, const std::string& share_token, std::string cart_id, std::string user_id,
+             std::string guest_token) {
+            return self.copy_shared(
+                share_token,
+                key_of(std::move(cart_id), std::move(user_id), std::move(guest_token)));
+          },
+          py::arg("share_token"), py::arg("cart_id"), py::kw_only(), py::arg("user_id") = "",
+          py::arg("guest_token") = "", Release(),
+          "Copies the shared cart's lines into this cart (a product already there keeps the\n"
+          "larger quantity) and returns it. Raises NotFoundError (share_token).")
+      .def("add_to_wishlist", &Carts::add_to_wishlist, py::arg("user_id"), py::arg("product_id"),
+           Release(), "Adds the product to the user's wishlist (nothing if it is there).")
+      .def("remove_from_wishlist", &Carts::remove_from_wishlist, py::arg("user_id"),
+           py::arg("product_id"), Release(),
+           "Removes the product from the wishlist; False if it was not there.")
+      .def("wishlist", &Carts::wishlist, py::arg("user_id"), py::arg("cursor") = "",
+           py::arg("limit") = kDefaultPageSize, Release(),
+           "The user's wishlist, newest first, a page at a time.");
+}
+
+}  // namespace commerce::python
