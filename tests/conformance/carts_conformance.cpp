@@ -207,6 +207,12 @@ TEST_P(StorageConformance, AGuestCartExpiresAfterItsLastChangeAndIsSweptOnce) {
   EXPECT_EQ(abandoned[0].payload.find(guest.guest_token), std::string::npos);
   EXPECT_EQ(EXPECT_COMMERCE_ERROR(store_->carts().get(key), ErrorCode::kFailedPrecondition),
             guest.cart.id);
+  // The TTL is a store option, positive.
+  StoreOptions no_ttl;
+  no_ttl.clock = clock_;
+  no_ttl.guest_cart_ttl_ms = 0;
+  EXPECT_EQ(EXPECT_COMMERCE_ERROR(Store::open(location_, no_ttl), ErrorCode::kInvalidArgument),
+            "guest_cart_ttl_ms");
   // A user's cart never expires.
   const CartKey user = CartKey::for_user(store_->carts().open_for_user("carol").id, "carol");
   store_->carts().add(user, "mug", 1);

@@ -103,6 +103,36 @@ TEST_F(QueryPlanTest, PointsHistoryPagesAreIndexRanges) {
   expect_seeks(log_->take(), "user_id=? AND id<?");
 }
 
+// Carts: the sweep seeks the open guest carts by expiry, a user's open cart and a wishlist page
+// are index ranges, so none costs more as the store holds more carts.
+TEST_F(QueryPlanTest, CartLookupsTheSweepAndWishlistPagesSeekTheirIndexes) {
+  const Cart cart = store_->carts().open_for_user("alice");
+  expect_seeks(log_->take(), "user_id=?");
+  for (int i = 0; i < 3; ++i) store_->carts().open_guest();
+  store_->carts().add(CartKey::for_user(cart.id, "alice"), "mug", 1);
+  log_->take();
+  store_->carts().sweep();
+  const auto sweep = log_->take();
+  expect_seeks(sweep, "expires_at<?");
+  bool by_expiry = false;
+  for (const std::string& sql : sweep) {
+    for (const std::string& line : query_plan(path_, sql)) {
+      if (line.find("carts_open_guest_by_expiry") != std::string::npos) by_expiry = true;
+    }
+  }
+  EXPECT_TRUE(by_expiry);
+  for (const char* id : {"a", "b", "c"}) {
+    store_->catalog().create({.id = id, .name = id, .price = 1});
+    store_->carts().add_to_wishlist("alice", id);
+  }
+  log_->take();
+  const auto first = store_->carts().wishlist("alice", "", 2);
+  ASSERT_FALSE(first.next_cursor.empty());
+  log_->take();
+  store_->carts().wishlist("alice", first.next_cursor, 2);
+  expect_seeks(log_->take(), "user_id=? AND (added_at,product_id)<(?,?)");
+}
+
 // The check that each order has its lifecycle events reads the narrow index that holds only
 // those (an order's other events do not write it).
 TEST_F(QueryPlanTest, TheOrderEventsCheckSeeksItsPartialIndex) {

@@ -59,8 +59,7 @@ const Sql kDeleteWishlistItem{
     "DELETE FROM wishlist_items WHERE user_id = ?1 AND product_id = ?2"};
 const Sql kListWishlist{
     "SELECT product_id, added_at FROM wishlist_items WHERE user_id = ?1 "
-    "AND (added_at < ?2 OR (added_at = ?2 AND product_id < ?3)) "
-    "ORDER BY added_at DESC, product_id DESC LIMIT ?4"};
+    "AND (added_at, product_id) < (?2, ?3) ORDER BY added_at DESC, product_id DESC LIMIT ?4"};
 
 CartRow cart_from(const Query& q) {
   CartRow row;
