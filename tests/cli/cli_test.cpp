@@ -436,6 +436,95 @@ TEST_F(CliTest, OrdersMoveThroughTheirStatesAndEventsAreRelayed) {
   EXPECT_EQ(ok({"relay", "--jsonl", events})["run"]["delivered"], 0);
 }
 
+TEST_F(CliTest, QuoteShowsWhatPlaceChargesWithTheStoresShippingAndTax) {
+  ok({"product", "create", "mug", "--name", "Mug", "--price", "12000", "--stock", "5",
+      "--attributes", R"({"weight_g":350})"});
+  ok({"product", "create", "book", "--name", "Book", "--price", "17900", "--stock", "5",
+      "--attributes", R"({"weight_g":600,"tax_class":"books"})"});
+  ok({"points", "charge", "alice", "3000"});
+  const std::vector<std::string> pricing = {
+      "--shipping-option", "std=free_above:3000:50000", "--shipping-option",
+      "heavy=weight:1000=3000,5000=5000", "--tax", "exclusive", "--tax-rate", "standard=1000",
+      "--tax-rate", "books=500"};
+  auto with_pricing = [&](std::vector<std::string> args) {
+    args.insert(args.end(), pricing.begin(), pricing.end());
+    return args;
+  };
+  const std::vector<std::string> request = {"--user", "alice", "-i", "mug:2", "-i", "book",
+                                            "--points", "500", "--shipping", "heavy"};
+  std::vector<std::string> quote_args = {"order", "quote"};
+  quote_args.insert(quote_args.end(), request.begin(), request.end());
+  const json quote = ok(with_pricing(quote_args));
+  // 2 x 12000 + 17900 = 41900; 1300 g ships for 5000; tax added: 2400 + 895 + 500.
+  EXPECT_EQ(quote["subtotal"], 41900);
+  EXPECT_EQ(quote["shipping_option"], "heavy");
+  EXPECT_EQ(quote["shipping_fee"], 5000);
+  EXPECT_EQ(quote["shipping_tax"], 500);
+  EXPECT_EQ(quote["tax"], 2400 + 895 + 500);
+  EXPECT_EQ(quote["tax_included"], false);
+  EXPECT_EQ(quote["points_used"], 500);
+  EXPECT_EQ(quote["total"], 41900 + 5000 + 2400 + 895 + 500 - 500);
+  ASSERT_EQ(quote["lines"].size(), 2u);
+  EXPECT_EQ(quote["lines"][0]["product_id"], "book");
+  EXPECT_EQ(quote["lines"][0]["tax_class"], "books");
+  EXPECT_EQ(quote["lines"][0]["tax"], 895);
+  EXPECT_EQ(quote["lines"][1]["total"], 24000 + 2400);
+  // A quote writes nothing.
+  EXPECT_EQ(ok({"order", "list", "--user", "alice"})["items"].size(), 0u);
+  EXPECT_EQ(ok({"stock", "level", "mug"})["available"], 5);
+
+  std::vector<std::string> place_args = {"order", "place"};
+  place_args.insert(place_args.end(), request.begin(), request.end());
+  const json order = ok(with_pricing(place_args));
+  EXPECT_EQ(order["status"], "confirmed");
+  for (const char* field : {"subtotal", "discount", "shipping_option", "shipping_fee",
+                            "shipping_tax", "tax", "tax_included", "points_used", "total"}) {
+    EXPECT_EQ(order[field], quote[field]) << field;
+  }
+  ASSERT_EQ(order["items"].size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    for (const char* field : {"product_id", "unit_price", "qty", "line_total", "discount",
+                              "tax_class", "tax", "total"}) {
+      EXPECT_EQ(order["items"][i][field], quote["lines"][i][field]) << field;
+    }
+  }
+  // The order keeps its breakdown: `order get` needs no pricing flags.
+  EXPECT_EQ(ok({"order", "get", order["id"].get<std::string>()})["total"], order["total"]);
+
+  // Without flags: korean_vat() (10% of standard, included) and no shipping options.
+  const json vat = ok({"order", "quote", "--user", "alice", "-i", "mug"});
+  EXPECT_EQ(vat["tax_included"], true);
+  EXPECT_EQ(vat["tax"], 1091);  // 12000 / 11, half up
+  EXPECT_EQ(vat["total"], 12000);
+  // Human output: the breakdown.
+  const Result human = run(with_pricing({"--db", db_, "order", "quote", "--user", "alice", "-i",
+                                         "mug:2", "--shipping", "std"}));
+  EXPECT_EQ(human.exit_code, 0) << human.err;
+  for (const char* text : {"TAX CLASS", "DISCOUNT", "shipping:", "3000 (std)",
+                           "2700 (added, 300 on shipping)", "total:"}) {
+    EXPECT_NE(human.out.find(text), std::string::npos) << text << "\n" << human.out;
+  }
+
+  EXPECT_EQ(fails(with_pricing({"order", "quote", "--user", "alice", "-i", "mug", "--shipping",
+                                "drone"}),
+                  4)["subject"],
+            "shipping_option");
+  EXPECT_EQ(fails({"order", "place", "--user", "alice", "-i", "mug", "--shipping", "std"},
+                  4)["subject"],
+            "shipping_option");
+  EXPECT_EQ(fails({"order", "quote", "--user", "alice", "-i", "mug", "--shipping-option",
+                   "std=air:3000"},
+                  4)["subject"],
+            "--shipping-option");
+  EXPECT_EQ(fails({"order", "quote", "--user", "alice", "-i", "mug", "--tax", "sometimes"},
+                  4)["subject"],
+            "--tax");
+  EXPECT_EQ(fails({"order", "quote", "--user", "alice", "-i", "mug", "--tax-rate", "standard"},
+                  4)["subject"],
+            "--tax-rate");
+  EXPECT_EQ(ok({"order", "list", "--user", "alice"})["items"].size(), 1u);
+}
+
 TEST_F(CliTest, RelayFollowStopsGracefullyOnSigterm) {
   ok({"product", "create", "mug", "--name", "Mug", "--price", "100", "--stock", "1"});
   const std::string events = dir_.path("events.jsonl");

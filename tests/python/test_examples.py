@@ -44,3 +44,13 @@ def test_inbox_handler(tmp_path: Path) -> None:
     assert "refused: payload.amount; recorded: False" in out
     assert "order CONFIRMED; saga CONFIRMED after steps stock, points, coupon, payment" in out
     assert "  stock: done" in out and "invariants ok: True" in out
+
+
+def test_custom_pricing(tmp_path: Path) -> None:
+    out = _run("custom_pricing.py", tmp_path)
+    assert "kettle: 1 x 45000, tax 3600, total 48600" in out
+    assert "tea: 3 x 8000, tax 0, total 24000" in out
+    # 2,250 g: two parcels of 3,000, doubled to the island; 8% added on it.
+    assert "quote: shipping 12000, tax 4560, total 85560" in out
+    assert "order: CONFIRMED, total 85560, as quoted: True" in out
+    assert "to the moon: InvalidArgumentError naming 'shipping_option'" in out

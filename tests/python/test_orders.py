@@ -20,9 +20,12 @@ def test_place_confirm_ship_deliver(shop: cc.Store, gateway: cc.FakeGateway) -> 
     )
     assert order.status == cc.OrderStatus.CONFIRMED
     assert (order.subtotal, order.points_used, order.total) == (24_000, 4000, 20_000)
+    # Its price breakdown: korean_vat() by default, 10% included (24,000 / 11, half up).
     assert order.items == [
-        cc.OrderItem(product_id="mug", name="Mug", unit_price=12_000, qty=2, line_total=24_000)
+        cc.OrderItem(product_id="mug", name="Mug", unit_price=12_000, qty=2, line_total=24_000,
+                     discount=0, tax_class="standard", tax=2_182, total=24_000)
     ]
+    assert (order.tax, order.tax_included, order.shipping_option) == (2_182, True, "")
     assert gateway.charges_for(order.id) == 1
     assert shop.orders.place("alice", [cc.LineItem("mug", 2)], points_to_use=4000,
                              request_id="req-1") == order

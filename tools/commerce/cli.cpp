@@ -74,6 +74,7 @@ std::unique_ptr<Store> open_existing(const Globals& globals, StoreOptions option
     storage = open_storage(location);
   }
   options.currency.clear();  // the store's own
+  apply_pricing_flags(globals.pricing, options);
   try {
     return Store::open(std::move(storage), std::move(options));
   } catch (const Error& e) {
@@ -208,14 +209,14 @@ void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) 
   y += m <= 2;
 }
 
+}  // namespace
+
 bool parse_int(std::string_view text, std::int64_t& out) {
   if (text.empty()) return false;
   const auto* end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, out);
   return ec == std::errc() && ptr == end;
 }
-
-}  // namespace
 
 std::string format_time(Timestamp t) {
   if (t == 0) return "-";
@@ -370,35 +371,65 @@ json to_json(const Event& e) {
               {"payload", payload}};
 }
 
+namespace {
+
+// A line's price breakdown: OrderItem and PricedLine share these fields.
+template <class Line>
+json priced_line_json(const Line& l) {
+  return json{{"product_id", l.product_id}, {"name", l.name},         {"unit_price", l.unit_price},
+              {"qty", l.qty},               {"line_total", l.line_total}, {"discount", l.discount},
+              {"tax_class", l.tax_class},   {"tax", l.tax},            {"total", l.total}};
+}
+
+// The amounts Order and Quote share.
+template <class Priced>
+json amounts_json(const Priced& p) {
+  return json{{"subtotal", p.subtotal},
+              {"discount", p.discount},
+              {"coupon_applied", p.coupon_applied},
+              {"coupon_note", p.coupon_note},
+              {"shipping_option", p.shipping_option},
+              {"shipping_fee", p.shipping_fee},
+              {"shipping_tax", p.shipping_tax},
+              {"tax", p.tax},
+              {"tax_included", p.tax_included},
+              {"points_used", p.points_used},
+              {"total", p.total}};
+}
+
+}  // namespace
+
 json to_json(const Order& o) {
   json items = json::array();
   for (const auto& i : o.items) {
-    items.push_back(json{{"product_id", i.product_id},
-                         {"name", i.name},
-                         {"unit_price", i.unit_price},
-                         {"qty", i.qty},
-                         {"line_total", i.line_total},
-                         {"backordered", i.backordered}});
+    json item = priced_line_json(i);
+    item["backordered"] = i.backordered;
+    items.push_back(item);
   }
-  return json{{"id", o.id},
-              {"user_id", o.user_id},
-              {"status", std::string(to_string(o.status))},
-              {"items", items},
-              {"subtotal", o.subtotal},
-              {"discount", o.discount},
-              {"points_used", o.points_used},
-              {"total", o.total},
-              {"coupon_id", o.coupon_id},
-              {"coupon_required", o.coupon_required},
-              {"coupon_applied", o.coupon_applied},
-              {"coupon_note", o.coupon_note},
-              {"payment_method", o.payment_method},
-              {"failure_reason", o.failure_reason},
-              {"request_id", o.request_id},
-              {"expires_at", o.expires_at},
-              {"created_at", o.created_at},
-              {"updated_at", o.updated_at},
-              {"backordered", o.backordered()}};
+  json doc = amounts_json(o);
+  doc.update(json{{"id", o.id},
+                  {"user_id", o.user_id},
+                  {"status", std::string(to_string(o.status))},
+                  {"items", items},
+                  {"coupon_id", o.coupon_id},
+                  {"coupon_required", o.coupon_required},
+                  {"payment_method", o.payment_method},
+                  {"failure_reason", o.failure_reason},
+                  {"request_id", o.request_id},
+                  {"expires_at", o.expires_at},
+                  {"created_at", o.created_at},
+                  {"updated_at", o.updated_at},
+                  {"region", o.region},
+                  {"backordered", o.backordered()}});
+  return doc;
+}
+
+json to_json(const Quote& q) {
+  json lines = json::array();
+  for (const auto& l : q.lines) lines.push_back(priced_line_json(l));
+  json doc = amounts_json(q);
+  doc["lines"] = lines;
+  return doc;
 }
 
 json to_json(const OrderAudit& a) {

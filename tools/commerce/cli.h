@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "commerce/error.h"
@@ -33,12 +34,21 @@ inline constexpr int kExitViolations = 9;
 inline constexpr int kExitDamage = 10;
 int exit_code_for(ErrorCode code);
 
+// The store's pricing, given to every command (the store keeps no pricing configuration; see
+// docs/cli.md): --shipping-option ID=KIND:..., --tax inclusive|exclusive, --tax-rate CLASS=BP.
+struct PricingFlags {
+  std::vector<std::string> shipping_options;
+  std::string tax;
+  std::vector<std::string> tax_rates;
+};
+
 // Options every command understands (given before or after the subcommand).
 struct Globals {
   std::string db;   // --db PATH: a SQLite file
   std::string url;  // --url URL: any storage location (sqlite:PATH, postgresql://...)
   bool json = false;
   bool read_only = false;  // --read-only: open the store for reading only (inspection)
+  PricingFlags pricing;
   int exit_status = 0;  // set by a command that succeeds but must report a finding (check)
 };
 
@@ -110,8 +120,17 @@ std::string format_time(Timestamp t);
 // Parses "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS]Z" or integer milliseconds since the epoch.
 // Throws InvalidArgument naming `field`.
 Timestamp parse_time(const std::string& text, const std::string& field);
+// A whole decimal integer (no sign other than '-', nothing after it).
+bool parse_int(std::string_view text, std::int64_t& out);
 // "product:qty" items (qty defaults to 1). Throws InvalidArgument naming "--item".
 std::vector<LineItem> parse_items(const std::vector<std::string>& specs);
+
+// --- pricing flags (pricing_flags.cpp)
+// Adds --shipping-option, --tax and --tax-rate to the root command.
+void add_pricing_flags(CLI::App& app, PricingFlags& flags);
+// Sets StoreOptions::shipping_options and tax_calculator from the flags (none given: the
+// library's defaults). Throws InvalidArgument naming the flag.
+void apply_pricing_flags(const PricingFlags& flags, StoreOptions& options);
 
 // --- JSON of the library's value types
 json axes_json(const std::vector<OptionAxis>& axes);  // [{"name", "values"}, ...]
@@ -123,6 +142,7 @@ json to_json(const CouponTemplate& t);
 json to_json(const Coupon& c);
 json to_json(const Event& e);
 json to_json(const Order& o);
+json to_json(const Quote& q);
 json to_json(const OrderAudit& a);
 json to_json(const WishlistItem& w);  // cart_commands.cpp
 // The JSON object of a page: {"items": [...], "next_cursor": "..."}.

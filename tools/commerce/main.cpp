@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   app.add_flag("--json", globals.json, "print one JSON document on stdout instead of tables");
   app.add_flag("--read-only", globals.read_only,
                "open the store for reading only (writes fail; works on read-only media)");
+  add_pricing_flags(app, globals.pricing);
   app.set_version_flag("--version", "commerce 0.1.0");
 
   add_init_command(app, globals);

@@ -5,7 +5,7 @@ from __future__ import annotations
 import commerce_core._page
 import builtins
 import typing
-__all__: list = ['Ack', 'AckStatus', 'Allocation', 'AllocationLine', 'AllocationRequest', 'AllocationStrategy', 'CallbackSink', 'Cart', 'CartLine', 'CartStatus', 'Carts', 'Catalog', 'Category', 'Clock', 'CompactionReport', 'Coupon', 'CouponApplication', 'CouponBook', 'CouponKind', 'CouponStatus', 'CouponTemplate', 'DEFAULT_PAGE_SIZE', 'DeadLetter', 'ErrorCode', 'Event', 'EventSink', 'EventSinkBase', 'FakeGateway', 'GuestCart', 'Inbox', 'InboxContext', 'InboxOutcome', 'IncomingMessage', 'InvariantRepair', 'InvariantReport', 'InvariantViolation', 'JsonLinesSink', 'KafkaSink', 'KafkaSinkCounters', 'LineItem', 'LocationLevel', 'MAX_CART_LINES', 'MAX_CART_LINE_QTY', 'MAX_PAGE_SIZE', 'ManualClock', 'MemorySink', 'OptionAxis', 'Order', 'OrderAudit', 'OrderBook', 'OrderItem', 'OrderStatus', 'OutboxCounts', 'OutboxRelay', 'Payment', 'PaymentGateway', 'PaymentOutcome', 'PaymentRequest', 'PaymentResult', 'PaymentStatus', 'PointsEntry', 'PointsEntryKind', 'PointsLedger', 'PostgresOptions', 'Product', 'ProductOrder', 'ProductStatus', 'Reason', 'RecoveryReport', 'RelayBatch', 'RelayProgress', 'RelayService', 'RelayStats', 'RepairReport', 'Reservation', 'ReservationState', 'RetentionOptions', 'SagaLogEntry', 'SagaRecord', 'SagaState', 'SagaStep', 'StockAdjustment', 'StockLedger', 'StockLevel', 'StockLocation', 'StockLocations', 'StockOption', 'StockTransfer', 'Store', 'SystemClock', 'TopicNaming', 'Unit', 'UnitEvents', 'UnitLookups', 'UnitPoints', 'UnitStock', 'VariantAvailability', 'WITH_KAFKA', 'WITH_POSTGRES', 'WishlistItem', 'checked_plan', 'envelope_json', 'fewest_shipments_allocation', 'new_id', 'parse_envelope_json', 'parse_incoming_message', 'priority_allocation', 'read_json_lines', 'region_first_allocation', 'sqlite_schema_version']
+__all__: list = ['Ack', 'AckStatus', 'Allocation', 'AllocationLine', 'AllocationRequest', 'AllocationStrategy', 'CallbackSink', 'Catalog', 'Category', 'Clock', 'CompactionReport', 'Coupon', 'CouponApplication', 'CouponBook', 'CouponKind', 'CouponStatus', 'CouponTemplate', 'DEFAULT_PAGE_SIZE', 'DeadLetter', 'ErrorCode', 'Event', 'EventSink', 'EventSinkBase', 'FakeGateway', 'Inbox', 'InboxContext', 'InboxOutcome', 'IncomingMessage', 'InvariantRepair', 'InvariantReport', 'InvariantViolation', 'JsonLinesSink', 'KafkaSink', 'KafkaSinkCounters', 'LineItem', 'LocationLevel', 'MAX_PAGE_SIZE', 'ManualClock', 'MemorySink', 'OptionAxis', 'Order', 'OrderAudit', 'OrderBook', 'OrderItem', 'OrderStatus', 'OutboxCounts', 'OutboxRelay', 'Payment', 'PaymentGateway', 'PaymentOutcome', 'PaymentRequest', 'PaymentResult', 'PaymentStatus', 'PointsEntry', 'PointsEntryKind', 'PointsLedger', 'PostgresOptions', 'PricedLine', 'Product', 'ProductOrder', 'ProductStatus', 'Quote', 'Reason', 'RecoveryReport', 'RelayBatch', 'RelayProgress', 'RelayService', 'RelayStats', 'RepairReport', 'Reservation', 'ReservationState', 'RetentionOptions', 'SagaLogEntry', 'SagaRecord', 'SagaState', 'SagaStep', 'ShippingInput', 'ShippingOption', 'StockAdjustment', 'StockLedger', 'StockLevel', 'StockLocation', 'StockLocations', 'StockOption', 'StockTransfer', 'Store', 'SystemClock', 'TaxCalculator', 'TaxMode', 'TaxableAmount', 'TopicNaming', 'Unit', 'UnitEvents', 'UnitLookups', 'UnitPoints', 'UnitStock', 'VariantAvailability', 'WITH_KAFKA', 'WITH_POSTGRES', 'WeightTier', 'checked_plan', 'envelope_json', 'fewest_shipments_allocation', 'flat_shipping', 'free_shipping_above', 'korean_vat', 'new_id', 'parse_envelope_json', 'parse_incoming_message', 'priority_allocation', 'rate_table_tax', 'read_json_lines', 'region_first_allocation', 'sqlite_schema_version', 'weight_shipping']
 class ErrorCode:
     """
     What a failed call's caller should do (abseil-style codes).
@@ -1547,7 +1547,7 @@ class Store:
     SQLite file or PostgreSQL database.
     """
     @staticmethod
-    def open(location: typing.Any, *, currency: str = 'KRW', clock: typing.Any = None, topic_naming: TopicNaming = ..., reservation_ttl_ms: int = 900000, gateway: typing.Any = None, steps: list[typing.Any] = [], stock_step: typing.Any = None, gateway_timeout_ms: int = 10000, attempts: int = 4, backoff_initial_ms: int = 50, backoff_max_ms: int = 2000, postgres: PostgresOptions | None = None, read_only: bool = False, retention: RetentionOptions | None = None, allocation_strategy: typing.Any = None, guest_cart_ttl_ms: int = 604800000) -> Store:
+    def open(location: typing.Any, *, currency: str = 'KRW', clock: typing.Any = None, topic_naming: TopicNaming = ..., reservation_ttl_ms: int = 900000, gateway: typing.Any = None, steps: list[typing.Any] = [], stock_step: typing.Any = None, gateway_timeout_ms: int = 10000, attempts: int = 4, backoff_initial_ms: int = 50, backoff_max_ms: int = 2000, postgres: PostgresOptions | None = None, read_only: bool = False, retention: RetentionOptions | None = None, allocation_strategy: typing.Any = None, shipping_options: list[typing.Any] = [], tax_calculator: typing.Any = None) -> Store:
         """
         Opens (creating and migrating if needed) the store at `location`: a file path or
         "sqlite:PATH" for SQLite, or "postgresql://..." when built with PostgreSQL.
@@ -1565,8 +1565,10 @@ class Store:
         (RetentionOptions) sets the windows of compact(). `allocation_strategy` (an
         AllocationStrategy: a built-in such as fewest_shipments_allocation() or a Python
         subclass) picks the stock locations of each reservation; None: priority_allocation().
-        `guest_cart_ttl_ms` (default 7 days) is how long a guest cart lives after its last
-        change (docs/carts.md).
+        `shipping_options` (ShippingOption: flat_shipping(), free_shipping_above(),
+        weight_shipping() or Python subclasses; distinct ids) are what an order's
+        shipping_option may name; `tax_calculator` (a TaxCalculator: rate_table_tax() or a
+        Python subclass) taxes orders; None: korean_vat() (docs/pricing.md).
         Opening an existing store never waits for another process's write lock. Raises
         InvalidArgumentError (unknown scheme, options), FailedPreconditionError (another
         currency; a file that is not a store, newer than this library, unreadable for its
@@ -1605,11 +1607,6 @@ class Store:
     def allocation_strategy(self) -> AllocationStrategy:
         """
         The AllocationStrategy reservations plan with (priority_allocation() by default).
-        """
-    @property
-    def carts(self) -> Carts:
-        """
-        The Carts service (carts, sharing, wishlists).
         """
     @property
     def catalog(self) -> Catalog:
@@ -1652,9 +1649,19 @@ class Store:
         The PointsLedger service.
         """
     @property
+    def shipping_options(self) -> list[ShippingOption]:
+        """
+        The ShippingOption list an order's shipping_option may name.
+        """
+    @property
     def stock(self) -> StockLedger:
         """
         The StockLedger service.
+        """
+    @property
+    def tax_calculator(self) -> TaxCalculator:
+        """
+        The TaxCalculator orders are taxed with (korean_vat() by default).
         """
     @property
     def url(self) -> str:
@@ -1870,6 +1877,417 @@ class AllocationStrategy:
         """
         The plan for `request`: a list of Allocation whose qty sum to each line's qty,
         each at one of the line's options, within max(available, 0) + backorder_room there.
+        """
+class TaxMode:
+    """
+    Whether prices include tax or exclude it.
+    
+    Members:
+    
+      INCLUSIVE : Prices include the tax (as in Korea): the tax is the part of each amount that is tax.
+    
+      EXCLUSIVE : Prices exclude the tax: it is added on top.
+    """
+    EXCLUSIVE: typing.ClassVar[TaxMode]
+    INCLUSIVE: typing.ClassVar[TaxMode]
+    __members__: typing.ClassVar[dict[str, TaxMode]]
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: int) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        """
+        The enum member, as Class.MEMBER.
+        """
+    def __setstate__(self, state: int) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class ShippingInput:
+    """
+    What a shipping option is given.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, goods_amount: int = ..., weight_grams: int = ..., region: str = ...) -> None:
+        """
+        Creates a ShippingInput; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def goods_amount(self) -> int:
+        """
+        subtotal - discount.
+        """
+    @goods_amount.setter
+    def goods_amount(self, arg0: int) -> None:
+        ...
+    @property
+    def region(self) -> str:
+        """
+        The order's region, or empty.
+        """
+    @region.setter
+    def region(self, arg0: str) -> None:
+        ...
+    @property
+    def weight_grams(self) -> int:
+        """
+        The sum of each line's "weight_g" attribute x qty.
+        """
+    @weight_grams.setter
+    def weight_grams(self, arg0: int) -> None:
+        ...
+class WeightTier:
+    """
+    One tier of weight_shipping(): up to a weight, a fee.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, up_to_grams: int = ..., fee: int = ...) -> None:
+        """
+        Creates a WeightTier; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def fee(self) -> int:
+        """
+        Its fee (minor units, >= 0).
+        """
+    @fee.setter
+    def fee(self, arg0: int) -> None:
+        ...
+    @property
+    def up_to_grams(self) -> int:
+        """
+        The heaviest order this tier ships.
+        """
+    @up_to_grams.setter
+    def up_to_grams(self, arg0: int) -> None:
+        ...
+class TaxableAmount:
+    """
+    One amount to tax: a line of the order (product_id set) or its shipping fee (product_id empty).
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, product_id: str = ..., tax_class: str = ..., amount: int = ...) -> None:
+        """
+        Creates a TaxableAmount; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def amount(self) -> int:
+        """
+        After the line's discount share; >= 0.
+        """
+    @amount.setter
+    def amount(self, arg0: int) -> None:
+        ...
+    @property
+    def product_id(self) -> str:
+        """
+        The line's product; empty for shipping.
+        """
+    @product_id.setter
+    def product_id(self, arg0: str) -> None:
+        ...
+    @property
+    def tax_class(self) -> str:
+        """
+        The product's attribute "tax_class" ("standard" if missing), or the shipping option's tax class.
+        """
+    @tax_class.setter
+    def tax_class(self, arg0: str) -> None:
+        ...
+class PricedLine:
+    """
+    One line of a quote, with its price breakdown.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, product_id: str = ..., name: str = ..., unit_price: int = ..., qty: int = ..., line_total: int = ..., discount: int = ..., tax_class: str = ..., tax: int = ..., total: int = ...) -> None:
+        """
+        Creates a PricedLine; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def discount(self) -> int:
+        """
+        Its share of the coupon discount.
+        """
+    @discount.setter
+    def discount(self, arg0: int) -> None:
+        ...
+    @property
+    def line_total(self) -> int:
+        """
+        unit_price x qty.
+        """
+    @line_total.setter
+    def line_total(self, arg0: int) -> None:
+        ...
+    @property
+    def name(self) -> str:
+        """
+        Its name now.
+        """
+    @name.setter
+    def name(self, arg0: str) -> None:
+        ...
+    @property
+    def product_id(self) -> str:
+        """
+        The product.
+        """
+    @product_id.setter
+    def product_id(self, arg0: str) -> None:
+        ...
+    @property
+    def qty(self) -> int:
+        """
+        Units.
+        """
+    @qty.setter
+    def qty(self, arg0: int) -> None:
+        ...
+    @property
+    def tax(self) -> int:
+        """
+        The tax in (inclusive) or on (exclusive) line_total - discount.
+        """
+    @tax.setter
+    def tax(self, arg0: int) -> None:
+        ...
+    @property
+    def tax_class(self) -> str:
+        """
+        The product's tax class.
+        """
+    @tax_class.setter
+    def tax_class(self, arg0: str) -> None:
+        ...
+    @property
+    def total(self) -> int:
+        """
+        line_total - discount (+ tax when exclusive).
+        """
+    @total.setter
+    def total(self, arg0: int) -> None:
+        ...
+    @property
+    def unit_price(self) -> int:
+        """
+        Its price now.
+        """
+    @unit_price.setter
+    def unit_price(self, arg0: int) -> None:
+        ...
+class Quote:
+    """
+    What an order would cost now (OrderBook.quote()); a placed Order keeps the same figures.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, lines: list[PricedLine] = ..., subtotal: int = ..., discount: int = ..., coupon_applied: bool = ..., coupon_note: str = ..., shipping_option: str = ..., shipping_fee: int = ..., shipping_tax: int = ..., tax: int = ..., tax_included: bool = ..., points_used: int = ..., total: int = ...) -> None:
+        """
+        Creates a Quote; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def coupon_applied(self) -> bool:
+        """
+        The coupon would be used (its discount is in `discount`).
+        """
+    @coupon_applied.setter
+    def coupon_applied(self, arg0: bool) -> None:
+        ...
+    @property
+    def coupon_note(self) -> str:
+        """
+        Why an optional coupon would be skipped.
+        """
+    @coupon_note.setter
+    def coupon_note(self, arg0: str) -> None:
+        ...
+    @property
+    def discount(self) -> int:
+        """
+        The coupon's discount.
+        """
+    @discount.setter
+    def discount(self, arg0: int) -> None:
+        ...
+    @property
+    def lines(self) -> list[PricedLine]:
+        """
+        PricedLine list, by product id.
+        """
+    @lines.setter
+    def lines(self, arg0: list[PricedLine]) -> None:
+        ...
+    @property
+    def points_used(self) -> int:
+        """
+        Points taken last.
+        """
+    @points_used.setter
+    def points_used(self, arg0: int) -> None:
+        ...
+    @property
+    def shipping_fee(self) -> int:
+        """
+        The shipping option's fee.
+        """
+    @shipping_fee.setter
+    def shipping_fee(self, arg0: int) -> None:
+        ...
+    @property
+    def shipping_option(self) -> str:
+        """
+        As requested, or empty.
+        """
+    @shipping_option.setter
+    def shipping_option(self, arg0: str) -> None:
+        ...
+    @property
+    def shipping_tax(self) -> int:
+        """
+        The tax in or on the shipping fee.
+        """
+    @shipping_tax.setter
+    def shipping_tax(self, arg0: int) -> None:
+        ...
+    @property
+    def subtotal(self) -> int:
+        """
+        Sum of line totals.
+        """
+    @subtotal.setter
+    def subtotal(self, arg0: int) -> None:
+        ...
+    @property
+    def tax(self) -> int:
+        """
+        The lines' tax plus shipping_tax.
+        """
+    @tax.setter
+    def tax(self, arg0: int) -> None:
+        ...
+    @property
+    def tax_included(self) -> bool:
+        """
+        Prices include the tax (else it is added on top).
+        """
+    @tax_included.setter
+    def tax_included(self, arg0: bool) -> None:
+        ...
+    @property
+    def total(self) -> int:
+        """
+        subtotal - discount + shipping_fee (+ tax when excluded) - points_used.
+        """
+    @total.setter
+    def total(self, arg0: int) -> None:
+        ...
+class ShippingOption:
+    """
+    A way to ship an order and its fee. Subclass it and override id() and fee(input) (and
+    optionally tax_class(), "standard" by default); pass instances as
+    Store.open(..., shipping_options=[...]) and choose one with shipping_option= of
+    OrderBook.place() and quote(). Its methods are called from the library's threads (with
+    the GIL held during the call), possibly at once; they must not call the store. Raise a
+    CommerceError (e.g. InvalidArgumentError naming "shipping_option") when it cannot ship
+    the order; any other exception, a result of the wrong type or a negative fee fails
+    quoting and placing with InvalidArgumentError naming "shipping_option", writing
+    nothing.
+    """
+    def __init__(self) -> None:
+        """
+        Creates the option (call it from subclasses' __init__).
+        """
+    def fee(self, input: ShippingInput) -> int:
+        """
+        The fee (minor units, >= 0) for `input` (a ShippingInput).
+        """
+    def id(self) -> str:
+        """
+        Its id, as shipping_option= names it: 1..64 printable ASCII characters, unique among
+        the store's shipping options.
+        """
+    def tax_class(self) -> str:
+        """
+        The tax class its fee is taxed under (default "standard").
+        """
+class TaxCalculator:
+    """
+    How orders are taxed. Subclass it and override mode() (a TaxMode) and
+    tax(amounts, region); pass an instance as Store.open(..., tax_calculator=...). Its
+    methods are called from the library's threads (with the GIL held during the call),
+    possibly at once; they must not call the store. An exception other than a
+    CommerceError, a result of the wrong type, a wrong count or a tax out of range fails
+    quoting and placing with InvalidArgumentError naming "tax_calculator", writing
+    nothing.
+    """
+    def __init__(self) -> None:
+        """
+        Creates the calculator (call it from subclasses' __init__).
+        """
+    def mode(self) -> TaxMode:
+        """
+        TaxMode.INCLUSIVE (prices include the tax) or TaxMode.EXCLUSIVE (it is added).
+        """
+    def tax(self, amounts: list[TaxableAmount], region: str) -> list[int]:
+        """
+        The tax in (INCLUSIVE: 0 <= tax <= amount) or on (EXCLUSIVE: tax >= 0) each
+        TaxableAmount of `amounts`, as a list of as many ints in the same order; `region` is
+        the order's region, or empty.
         """
 class OrderStatus:
     """
@@ -2092,7 +2510,7 @@ class OrderItem:
         """
         True when every field is equal.
         """
-    def __init__(self, product_id: str = ..., name: str = ..., unit_price: int = ..., qty: int = ..., line_total: int = ..., backordered: int = ...) -> None:
+    def __init__(self, product_id: str = ..., name: str = ..., unit_price: int = ..., qty: int = ..., line_total: int = ..., backordered: int = ..., discount: int = ..., tax_class: str = ..., tax: int = ..., total: int = ...) -> None:
         """
         Creates a OrderItem; fields by position (in attribute order) or keyword, each defaulting to its zero value.
         """
@@ -2107,6 +2525,14 @@ class OrderItem:
         """
     @backordered.setter
     def backordered(self, arg0: int) -> None:
+        ...
+    @property
+    def discount(self) -> int:
+        """
+        Its share of the order's discount.
+        """
+    @discount.setter
+    def discount(self, arg0: int) -> None:
         ...
     @property
     def line_total(self) -> int:
@@ -2141,6 +2567,30 @@ class OrderItem:
     def qty(self, arg0: int) -> None:
         ...
     @property
+    def tax(self) -> int:
+        """
+        The tax in (tax_included) or on line_total - discount.
+        """
+    @tax.setter
+    def tax(self, arg0: int) -> None:
+        ...
+    @property
+    def tax_class(self) -> str:
+        """
+        The product's tax class at placement.
+        """
+    @tax_class.setter
+    def tax_class(self, arg0: str) -> None:
+        ...
+    @property
+    def total(self) -> int:
+        """
+        What it cost: line_total - discount (+ tax when not tax_included).
+        """
+    @total.setter
+    def total(self, arg0: int) -> None:
+        ...
+    @property
     def unit_price(self) -> int:
         """
         Price snapshot at placement.
@@ -2157,7 +2607,7 @@ class Order:
         """
         True when every field is equal.
         """
-    def __init__(self, id: str = ..., user_id: str = ..., status: OrderStatus = ..., items: list[OrderItem] = ..., subtotal: int = ..., discount: int = ..., points_used: int = ..., total: int = ..., coupon_id: str = ..., coupon_required: bool = ..., coupon_applied: bool = ..., coupon_note: str = ..., payment_method: str = ..., failure_reason: str = ..., request_id: str = ..., expires_at: int = ..., created_at: int = ..., updated_at: int = ..., region: str = ...) -> None:
+    def __init__(self, id: str = ..., user_id: str = ..., status: OrderStatus = ..., items: list[OrderItem] = ..., subtotal: int = ..., discount: int = ..., points_used: int = ..., total: int = ..., coupon_id: str = ..., coupon_required: bool = ..., coupon_applied: bool = ..., coupon_note: str = ..., payment_method: str = ..., failure_reason: str = ..., request_id: str = ..., expires_at: int = ..., created_at: int = ..., updated_at: int = ..., region: str = ..., shipping_option: str = ..., shipping_fee: int = ..., shipping_tax: int = ..., tax: int = ..., tax_included: bool = ...) -> None:
         """
         Creates a Order; fields by position (in attribute order) or keyword, each defaulting to its zero value.
         """
@@ -2283,6 +2733,30 @@ class Order:
     def request_id(self, arg0: str) -> None:
         ...
     @property
+    def shipping_fee(self) -> int:
+        """
+        The shipping option's fee.
+        """
+    @shipping_fee.setter
+    def shipping_fee(self, arg0: int) -> None:
+        ...
+    @property
+    def shipping_option(self) -> str:
+        """
+        As requested, or empty.
+        """
+    @shipping_option.setter
+    def shipping_option(self, arg0: str) -> None:
+        ...
+    @property
+    def shipping_tax(self) -> int:
+        """
+        The tax in or on the shipping fee.
+        """
+    @shipping_tax.setter
+    def shipping_tax(self, arg0: int) -> None:
+        ...
+    @property
     def status(self) -> OrderStatus:
         """
         OrderStatus.
@@ -2299,9 +2773,26 @@ class Order:
     def subtotal(self, arg0: int) -> None:
         ...
     @property
+    def tax(self) -> int:
+        """
+        The items' tax plus shipping_tax.
+        """
+    @tax.setter
+    def tax(self, arg0: int) -> None:
+        ...
+    @property
+    def tax_included(self) -> bool:
+        """
+        Prices included the tax (else it was added on top).
+        """
+    @tax_included.setter
+    def tax_included(self, arg0: bool) -> None:
+        ...
+    @property
     def total(self) -> int:
         """
-        subtotal - discount - points_used; what is charged.
+        subtotal - discount + shipping_fee (+ tax when not tax_included) - points_used;
+        what is charged.
         """
     @total.setter
     def total(self, arg0: int) -> None:
@@ -2920,14 +3411,25 @@ class OrderBook:
         """
         One page of the user's orders, newest first.
         """
-    def place(self, user_id: str, items: list[LineItem], *, coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', request_id: str = '', region: str = '') -> Order:
+    def place(self, user_id: str, items: list[LineItem], *, coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', request_id: str = '', region: str = '', shipping_option: str = '') -> Order:
         """
         Places an order and runs its saga (reserve stock, use points, use coupon, host
         steps, pay, confirm) to an end: CONFIRMED, FAILED (business refusals such as out of
         stock or a declined payment return the FAILED order, with failure_reason), or
-        AWAITING_PAYMENT (pending or unknown payment). Raises InvalidArgumentError,
+        AWAITING_PAYMENT (pending or unknown payment). It is priced as quote() prices it
+        (docs/pricing.md) and keeps the breakdown. Raises InvalidArgumentError (a field, naming
+        it; shipping_option unknown or unable to ship the order; tax_calculator's bad answer),
         NotFoundError, InactiveError, FailedPreconditionError (total above 0 and no
         gateway), ConflictError, UnavailableError.
+        """
+    def quote(self, user_id: str, items: list[LineItem], *, coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', request_id: str = '', region: str = '', shipping_option: str = '') -> Quote:
+        """
+        What place() with the same arguments would charge now (a Quote), priced by the same
+        pipeline from the same reads, writing nothing: an order placed from an unchanged store
+        has the same lines, discount, shipping fee, tax and total. The coupon is previewed: an
+        optional coupon that cannot be used is left out (coupon_note says why); request_id is
+        ignored. Raises the errors of place() for the arguments, and CouponInvalidError (a
+        required coupon that cannot be used: the order would fail).
         """
     def recover(self) -> RecoveryReport:
         """
@@ -4177,316 +4679,6 @@ class InboxContext:
         """
         True while the handler runs.
         """
-class CartStatus:
-    """
-    State of a cart.
-    
-    Members:
-    
-      OPEN : May be changed.
-    
-      CHECKED_OUT : An order was placed from it (order_id).
-    
-      EXPIRED : A guest cart swept after its expiry.
-    
-      MERGED : A guest cart merged into a user's cart at sign-in.
-    """
-    CHECKED_OUT: typing.ClassVar[CartStatus]
-    EXPIRED: typing.ClassVar[CartStatus]
-    MERGED: typing.ClassVar[CartStatus]
-    OPEN: typing.ClassVar[CartStatus]
-    __members__: typing.ClassVar[dict[str, CartStatus]]
-    def __eq__(self, other: typing.Any) -> bool:
-        ...
-    def __getstate__(self) -> int:
-        ...
-    def __hash__(self) -> int:
-        ...
-    def __index__(self) -> int:
-        ...
-    def __init__(self, value: int) -> None:
-        ...
-    def __int__(self) -> int:
-        ...
-    def __ne__(self, other: typing.Any) -> bool:
-        ...
-    def __repr__(self) -> str:
-        """
-        The enum member, as Class.MEMBER.
-        """
-    def __setstate__(self, state: int) -> None:
-        ...
-    def __str__(self) -> str:
-        ...
-    @property
-    def name(self) -> str:
-        ...
-    @property
-    def value(self) -> int:
-        ...
-class CartLine:
-    """
-    One product of a cart and its quantity.
-    """
-    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
-    def __eq__(self, other: typing.Any) -> typing.Any:
-        """
-        True when every field is equal.
-        """
-    def __init__(self, product_id: str = ..., qty: int = ..., added_at: int = ...) -> None:
-        """
-        Creates a CartLine; fields by position (in attribute order) or keyword, each defaulting to its zero value.
-        """
-    def __repr__(self) -> str:
-        """
-        Every field, as a constructor call.
-        """
-    @property
-    def added_at(self) -> int:
-        """
-        When the product was first added to the cart (ms).
-        """
-    @added_at.setter
-    def added_at(self, arg0: int) -> None:
-        ...
-    @property
-    def product_id(self) -> str:
-        """
-        The product (a variant, not its parent).
-        """
-    @product_id.setter
-    def product_id(self, arg0: str) -> None:
-        ...
-    @property
-    def qty(self) -> int:
-        """
-        Units, 1..MAX_CART_LINE_QTY.
-        """
-    @qty.setter
-    def qty(self, arg0: int) -> None:
-        ...
-class Cart:
-    """
-    A user's or a guest's cart with its lines.
-    """
-    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
-    def __eq__(self, other: typing.Any) -> typing.Any:
-        """
-        True when every field is equal.
-        """
-    def __init__(self, id: str = ..., user_id: str = ..., status: CartStatus = ..., lines: list[CartLine] = ..., order_id: str = ..., created_at: int = ..., updated_at: int = ..., expires_at: int = ...) -> None:
-        """
-        Creates a Cart; fields by position (in attribute order) or keyword, each defaulting to its zero value.
-        """
-    def __repr__(self) -> str:
-        """
-        Every field, as a constructor call.
-        """
-    @property
-    def created_at(self) -> int:
-        """
-        Milliseconds since the Unix epoch.
-        """
-    @created_at.setter
-    def created_at(self, arg0: int) -> None:
-        ...
-    @property
-    def expires_at(self) -> int:
-        """
-        A guest cart's expiry (ms); 0 for a user's cart.
-        """
-    @expires_at.setter
-    def expires_at(self, arg0: int) -> None:
-        ...
-    @property
-    def id(self) -> str:
-        """
-        The cart id (UUIDv7).
-        """
-    @id.setter
-    def id(self, arg0: str) -> None:
-        ...
-    @property
-    def lines(self) -> list[CartLine]:
-        """
-        Its lines, by product id.
-        """
-    @lines.setter
-    def lines(self, arg0: list[CartLine]) -> None:
-        ...
-    @property
-    def order_id(self) -> str:
-        """
-        The order placed from it; empty otherwise.
-        """
-    @order_id.setter
-    def order_id(self, arg0: str) -> None:
-        ...
-    @property
-    def status(self) -> CartStatus:
-        """
-        OPEN, or closed: CHECKED_OUT, EXPIRED, MERGED.
-        """
-    @status.setter
-    def status(self, arg0: CartStatus) -> None:
-        ...
-    @property
-    def updated_at(self) -> int:
-        """
-        Milliseconds since the Unix epoch.
-        """
-    @updated_at.setter
-    def updated_at(self, arg0: int) -> None:
-        ...
-    @property
-    def user_id(self) -> str:
-        """
-        The owning user; empty for a guest cart.
-        """
-    @user_id.setter
-    def user_id(self, arg0: str) -> None:
-        ...
-class GuestCart:
-    """
-    A new guest cart and the token that opens it.
-    """
-    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
-    def __eq__(self, other: typing.Any) -> typing.Any:
-        """
-        True when every field is equal.
-        """
-    def __init__(self, cart: Cart = ..., guest_token: str = ...) -> None:
-        """
-        Creates a GuestCart; fields by position (in attribute order) or keyword, each defaulting to its zero value.
-        """
-    def __repr__(self) -> str:
-        """
-        Every field, as a constructor call.
-        """
-    @property
-    def cart(self) -> Cart:
-        """
-        The cart.
-        """
-    @cart.setter
-    def cart(self, arg0: Cart) -> None:
-        ...
-    @property
-    def guest_token(self) -> str:
-        """
-        The bearer secret that opens the cart; shown only here.
-        """
-    @guest_token.setter
-    def guest_token(self, arg0: str) -> None:
-        ...
-class WishlistItem:
-    """
-    A product on a user's wishlist.
-    """
-    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
-    def __eq__(self, other: typing.Any) -> typing.Any:
-        """
-        True when every field is equal.
-        """
-    def __init__(self, product_id: str = ..., added_at: int = ...) -> None:
-        """
-        Creates a WishlistItem; fields by position (in attribute order) or keyword, each defaulting to its zero value.
-        """
-    def __repr__(self) -> str:
-        """
-        Every field, as a constructor call.
-        """
-    @property
-    def added_at(self) -> int:
-        """
-        When it was added (ms).
-        """
-    @added_at.setter
-    def added_at(self, arg0: int) -> None:
-        ...
-    @property
-    def product_id(self) -> str:
-        """
-        The product.
-        """
-    @product_id.setter
-    def product_id(self, arg0: str) -> None:
-        ...
-class Carts:
-    """
-    Carts of users and guests, sharing, wishlists (docs/carts.md). Every call on a cart
-    names it by id and who acts: user_id=, or guest_token= (the token open_guest issued).
-    A key that does not fit the cart raises NotFoundError naming "user_id" or
-    "guest_token"; a closed cart refuses changes (FailedPreconditionError naming it).
-    Thread-safe.
-    """
-    def add(self, cart_id: str, product_id: str, qty: int = 1, *, user_id: str = '', guest_token: str = '', request_id: str = '') -> Cart:
-        """
-        Adds qty units of an orderable product (onto its line if there is one) and returns
-        the cart; idempotent per request_id. Raises InvalidArgumentError (qty),
-        NotFoundError, FailedPreconditionError
-        (not orderable, closed cart, MAX_CART_LINES).
-        """
-    def add_to_wishlist(self, user_id: str, product_id: str) -> None:
-        """
-        Adds the product to the user's wishlist (nothing if it is there).
-        """
-    def clear(self, cart_id: str, *, user_id: str = '', guest_token: str = '') -> Cart:
-        """
-        Removes every line.
-        """
-    def copy_shared(self, share_token: str, cart_id: str, *, user_id: str = '', guest_token: str = '') -> Cart:
-        """
-        Copies the shared cart's lines into this cart (a product already there keeps the
-        larger quantity) and returns it. Raises NotFoundError (share_token).
-        """
-    def get(self, cart_id: str, *, user_id: str = '', guest_token: str = '') -> Cart:
-        """
-        The cart with its lines (closed carts too, except an expired guest cart).
-        Raises InvalidArgumentError, NotFoundError, FailedPreconditionError (expired).
-        """
-    def open_for_user(self, user_id: str) -> Cart:
-        """
-        The user's open cart, created if none; concurrent calls return the same cart.
-        Raises InvalidArgumentError.
-        """
-    def open_guest(self) -> GuestCart:
-        """
-        A new empty guest cart and its token (guest_cart_ttl_ms of Store.open).
-        """
-    def remove(self, cart_id: str, product_id: str, *, user_id: str = '', guest_token: str = '') -> Cart:
-        """
-        Removes the product's line, if any.
-        """
-    def remove_from_wishlist(self, user_id: str, product_id: str) -> bool:
-        """
-        Removes the product from the wishlist; False if it was not there.
-        """
-    def set_quantity(self, cart_id: str, product_id: str, qty: int, *, user_id: str = '', guest_token: str = '') -> Cart:
-        """
-        Sets the product's line to qty units (0 removes it). Errors as add().
-        """
-    def share(self, cart_id: str, *, user_id: str = '', guest_token: str = '') -> str:
-        """
-        The cart's share token, the same on every call.
-        """
-    def sign_in(self, guest_token: str, user_id: str, *, request_id: str = '') -> Cart:
-        """
-        Merges the guest cart into the user's open cart (a product in both keeps the larger
-        quantity), closes the guest cart as MERGED and returns the user's cart; idempotent
-        per request_id. Raises
-        NotFoundError (guest_token), FailedPreconditionError (closed or expired guest
-        cart, MAX_CART_LINES).
-        """
-    def sweep(self, limit: int = 100) -> list[str]:
-        """
-        Expires at most `limit` open guest carts past their expiry (CartAbandoned for
-        those with lines) and returns their ids.
-        """
-    def wishlist(self, user_id: str, cursor: str = '', limit: int = 50) -> commerce_core._page.Page[WishlistItem]:
-        """
-        The user's wishlist, newest first, a page at a time.
-        """
 class Clock:
     """
     A source of time in milliseconds since the Unix epoch (UTC).
@@ -5057,6 +5249,20 @@ def fewest_shipments_allocation() -> AllocationStrategy:
     every line if there is one (the first by priority); else greedily the location covering
     the most missing units first (ties by priority); backorder room last.
     """
+def flat_shipping(id: str, fee: int) -> ShippingOption:
+    """
+    The built-in option `id`: the same fee for every order. Raises InvalidArgumentError
+    (id, a negative fee).
+    """
+def free_shipping_above(id: str, fee: int, free_from: int) -> ShippingOption:
+    """
+    The built-in option `id`: `fee`, or 0 when the goods amount (subtotal - discount) is at
+    least `free_from`. Raises InvalidArgumentError (id, a negative amount).
+    """
+def korean_vat() -> TaxCalculator:
+    """
+    What a store uses without tax_calculator: 10% on "standard", prices including it.
+    """
 def new_id(now: int) -> str:
     """
     A new UUIDv7 (time-ordered id) whose time part is `now` (ms since epoch).
@@ -5074,6 +5280,13 @@ def priority_allocation() -> AllocationStrategy:
     The built-in strategy "priority" (the default): fills each line from the locations
     by (priority, location_id), splitting where one cannot give all; backorder room last.
     """
+def rate_table_tax(rates: dict[str, int], mode: TaxMode) -> TaxCalculator:
+    """
+    The built-in calculator: rates per tax class in basis points (1000 = 10%); a class
+    without a rate is untaxed. Each amount's tax is rounded half up to a minor unit:
+    INCLUSIVE, amount x rate / (10000 + rate); EXCLUSIVE, amount x rate / 10000. Raises
+    InvalidArgumentError naming "rates" (an empty class, a rate outside 0..100000).
+    """
 def read_json_lines(path: typing.Any) -> list[Event]:
     """
     Every complete envelope of a JSON-lines file (a final partial line is skipped).
@@ -5087,9 +5300,14 @@ def sqlite_schema_version() -> int:
     """
     The SQLite schema version this library writes.
     """
+def weight_shipping(id: str, tiers: list[WeightTier]) -> ShippingOption:
+    """
+    The built-in option `id`, by total weight: the fee of the first WeightTier whose
+    up_to_grams is at least the order's weight; an order heavier than every tier cannot ship
+    with it (InvalidArgumentError naming "shipping_option"). Raises InvalidArgumentError
+    (no tiers, up_to_grams not increasing, a negative fee).
+    """
 DEFAULT_PAGE_SIZE: int = 50
-MAX_CART_LINES: int = 100
-MAX_CART_LINE_QTY: int = 10000
 MAX_PAGE_SIZE: int = 500
 WITH_KAFKA: bool = True
 WITH_POSTGRES: bool = True

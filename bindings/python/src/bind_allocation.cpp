@@ -7,15 +7,6 @@
 
 namespace commerce::python {
 
-namespace {
-
-// The built-ins are shared as const (they keep no state); pybind11 holds std::shared_ptr<T>.
-std::shared_ptr<AllocationStrategy> held(std::shared_ptr<const AllocationStrategy> strategy) {
-  return std::const_pointer_cast<AllocationStrategy>(std::move(strategy));
-}
-
-}  // namespace
-
 void bind_allocation(py::module_& m) {
   ValueClass<StockOption>(m, "StockOption",
                           "One location a line may take units from, as read just before planning.")

@@ -8,7 +8,35 @@ namespace commerce::python {
 
 namespace {
 using Release = py::call_guard<py::gil_scoped_release>;
+
+// Defines OrderBook.`name`(user_id, items, *, coupon_id, ..., shipping_option): the arguments
+// of a PlaceOrder, which place() and quote() both take; `call` runs with the GIL released.
+template <class Call>
+void def_with_request(py::class_<OrderBook>& cls, const char* name, Call call, const char* doc) {
+  cls.def(
+      name,
+      [call](OrderBook& self, std::string user_id, std::vector<LineItem> items,
+             std::string coupon_id, bool coupon_required, Money points_to_use,
+             std::string payment_method, std::string request_id, std::string region,
+             std::string shipping_option) {
+        PlaceOrder request;
+        request.user_id = std::move(user_id);
+        request.items = std::move(items);
+        request.coupon_id = std::move(coupon_id);
+        request.coupon_required = coupon_required;
+        request.points_to_use = points_to_use;
+        request.payment_method = std::move(payment_method);
+        request.request_id = std::move(request_id);
+        request.region = std::move(region);
+        request.shipping_option = std::move(shipping_option);
+        return call(self, request);
+      },
+      py::arg("user_id"), py::arg("items"), py::kw_only(), py::arg("coupon_id") = "",
+      py::arg("coupon_required") = false, py::arg("points_to_use") = 0,
+      py::arg("payment_method") = "card", py::arg("request_id") = "", py::arg("region") = "",
+      py::arg("shipping_option") = "", Release(), doc);
 }
+}  // namespace
 
 void bind_orders(py::module_& m) {
   py::enum_<OrderStatus> order_status(m, "OrderStatus", "States of an order.");
@@ -56,6 +84,12 @@ void bind_orders(py::module_& m) {
       .field("line_total", &OrderItem::line_total, "unit_price x qty.")
       .field("backordered", &OrderItem::backordered,
              "Units of qty reserved from backorder room (sum of its reservation rows).")
+      .field("discount", &OrderItem::discount, "Its share of the order's discount.")
+      .field("tax_class", &OrderItem::tax_class, "The product's tax class at placement.")
+      .field("tax", &OrderItem::tax,
+             "The tax in (tax_included) or on line_total - discount.")
+      .field("total", &OrderItem::total,
+             "What it cost: line_total - discount (+ tax when not tax_included).")
       .finish();
 
   ValueClass<Order>(m, "Order", "An order with its items, amounts, coupon and points.")
@@ -66,7 +100,9 @@ void bind_orders(py::module_& m) {
       .field("subtotal", &Order::subtotal, "Sum of line totals.")
       .field("discount", &Order::discount, "From the coupon.")
       .field("points_used", &Order::points_used, "Points taken from the balance.")
-      .field("total", &Order::total, "subtotal - discount - points_used; what is charged.")
+      .field("total", &Order::total,
+             "subtotal - discount + shipping_fee (+ tax when not tax_included) - points_used;\n"
+             "what is charged.")
       .field("coupon_id", &Order::coupon_id, "As requested, or empty.")
       .field("coupon_required", &Order::coupon_required, "Whether the coupon was required.")
       .field("coupon_applied", &Order::coupon_applied, "Whether the coupon was used.")
@@ -78,6 +114,12 @@ void bind_orders(py::module_& m) {
       .field("created_at", &Order::created_at, "Milliseconds since the Unix epoch.")
       .field("updated_at", &Order::updated_at, "Milliseconds since the Unix epoch.")
       .field("region", &Order::region, "The order's region (for the allocation strategy), or empty.")
+      .field("shipping_option", &Order::shipping_option, "As requested, or empty.")
+      .field("shipping_fee", &Order::shipping_fee, "The shipping option's fee.")
+      .field("shipping_tax", &Order::shipping_tax, "The tax in or on the shipping fee.")
+      .field("tax", &Order::tax, "The items' tax plus shipping_tax.")
+      .field("tax_included", &Order::tax_included,
+             "Prices included the tax (else it was added on top).")
       .finish()
       .def_property_readonly("backordered", &Order::backordered,
                              "True when some item has backordered units (waits for a restock).");
@@ -217,35 +259,29 @@ void bind_orders(py::module_& m) {
           },
           py::arg("order"), py::arg("idempotency_key"), "Undoes the step.");
 
-  py::class_<OrderBook>(m, "OrderBook",
-                        "Orders and their saga. Thread-safe and safe across processes.")
-      .def(
-          "place",
-          [](OrderBook& self, std::string user_id, std::vector<LineItem> items,
-             std::string coupon_id, bool coupon_required, Money points_to_use,
-             std::string payment_method, std::string request_id, std::string region) {
-            PlaceOrder request;
-            request.user_id = std::move(user_id);
-            request.items = std::move(items);
-            request.coupon_id = std::move(coupon_id);
-            request.coupon_required = coupon_required;
-            request.points_to_use = points_to_use;
-            request.payment_method = std::move(payment_method);
-            request.request_id = std::move(request_id);
-            request.region = std::move(region);
-            return self.place(request);
-          },
-          py::arg("user_id"), py::arg("items"), py::kw_only(), py::arg("coupon_id") = "",
-          py::arg("coupon_required") = false, py::arg("points_to_use") = 0,
-          py::arg("payment_method") = "card", py::arg("request_id") = "", py::arg("region") = "",
-          Release(),
-          "Places an order and runs its saga (reserve stock, use points, use coupon, host\n"
-          "steps, pay, confirm) to an end: CONFIRMED, FAILED (business refusals such as out of\n"
-          "stock or a declined payment return the FAILED order, with failure_reason), or\n"
-          "AWAITING_PAYMENT (pending or unknown payment). Raises InvalidArgumentError,\n"
-          "NotFoundError, InactiveError, FailedPreconditionError (total above 0 and no\n"
-          "gateway), ConflictError, UnavailableError.")
-      .def("get", &OrderBook::get, py::arg("order_id"), Release(),
+  py::class_<OrderBook> order_book(
+      m, "OrderBook", "Orders and their saga. Thread-safe and safe across processes.");
+  def_with_request(
+      order_book, "place",
+      [](OrderBook& self, const PlaceOrder& request) { return self.place(request); },
+      "Places an order and runs its saga (reserve stock, use points, use coupon, host\n"
+      "steps, pay, confirm) to an end: CONFIRMED, FAILED (business refusals such as out of\n"
+      "stock or a declined payment return the FAILED order, with failure_reason), or\n"
+      "AWAITING_PAYMENT (pending or unknown payment). It is priced as quote() prices it\n"
+      "(docs/pricing.md) and keeps the breakdown. Raises InvalidArgumentError (a field, naming\n"
+      "it; shipping_option unknown or unable to ship the order; tax_calculator's bad answer),\n"
+      "NotFoundError, InactiveError, FailedPreconditionError (total above 0 and no\n"
+      "gateway), ConflictError, UnavailableError.");
+  def_with_request(
+      order_book, "quote",
+      [](const OrderBook& self, const PlaceOrder& request) { return self.quote(request); },
+      "What place() with the same arguments would charge now (a Quote), priced by the same\n"
+      "pipeline from the same reads, writing nothing: an order placed from an unchanged store\n"
+      "has the same lines, discount, shipping fee, tax and total. The coupon is previewed: an\n"
+      "optional coupon that cannot be used is left out (coupon_note says why); request_id is\n"
+      "ignored. Raises the errors of place() for the arguments, and CouponInvalidError (a\n"
+      "required coupon that cannot be used: the order would fail).");
+  order_book.def("get", &OrderBook::get, py::arg("order_id"), Release(),
            "The order. Raises NotFoundError, InvalidArgumentError.")
       .def("list_for_user", &OrderBook::list_for_user, py::arg("user_id"), py::kw_only(),
            py::arg("cursor") = "", py::arg("limit") = kDefaultPageSize, Release(),

@@ -412,7 +412,8 @@ void bind_store(py::module_& m) {
              std::int64_t gateway_timeout_ms, int attempts, std::int64_t backoff_initial_ms,
              std::int64_t backoff_max_ms, const std::optional<PostgresOptions>& postgres,
              bool read_only, const std::optional<RetentionOptions>& retention,
-             const py::object& allocation_strategy, std::int64_t guest_cart_ttl_ms) {
+             const py::object& allocation_strategy, std::int64_t guest_cart_ttl_ms,
+             const std::vector<py::object>& shipping_options, const py::object& tax_calculator) {
             const std::string where = location_string(location);
             StoreOptions options;
             options.read_only = read_only;
@@ -433,6 +434,12 @@ void bind_store(py::module_& m) {
             options.saga.backoff_max_ms = backoff_max_ms;
             if (!allocation_strategy.is_none()) {
               options.allocation_strategy = hold_python<AllocationStrategy>(allocation_strategy);
+            }
+            for (const auto& option : shipping_options) {
+              options.shipping_options.push_back(hold_python<ShippingOption>(option));
+            }
+            if (!tax_calculator.is_none()) {
+              options.tax_calculator = hold_python<TaxCalculator>(tax_calculator);
             }
             if (postgres) {
 #ifdef COMMERCE_PY_WITH_POSTGRES
@@ -462,6 +469,8 @@ void bind_store(py::module_& m) {
           py::arg("read_only") = false, py::arg("retention") = py::none(),
           py::arg("allocation_strategy") = py::none(),
           py::arg("guest_cart_ttl_ms") = kDefaultGuestCartTtlMs,
+          py::arg("shipping_options") = std::vector<py::object>{},
+          py::arg("tax_calculator") = py::none(),
           "Opens (creating and migrating if needed) the store at `location`: a file path or\n"
           "\"sqlite:PATH\" for SQLite, or \"postgresql://...\" when built with PostgreSQL.\n"
           "`currency` is fixed when the store is first created (\"\": the currency the store\n"
@@ -480,6 +489,10 @@ void bind_store(py::module_& m) {
           "subclass) picks the stock locations of each reservation; None: priority_allocation().\n"
           "`guest_cart_ttl_ms` (default 7 days) is how long a guest cart lives after its last\n"
           "change (docs/carts.md).\n"
+          "`shipping_options` (ShippingOption: flat_shipping(), free_shipping_above(),\n"
+          "weight_shipping() or Python subclasses; distinct ids) are what an order's\n"
+          "shipping_option may name; `tax_calculator` (a TaxCalculator: rate_table_tax() or a\n"
+          "Python subclass) taxes orders; None: korean_vat() (docs/pricing.md).\n"
           "Opening an existing store never waits for another process's write lock. Raises\n"
           "InvalidArgumentError (unknown scheme, options), FailedPreconditionError (another\n"
           "currency; a file that is not a store, newer than this library, unreadable for its\n"
@@ -528,6 +541,17 @@ void bind_store(py::module_& m) {
             return std::const_pointer_cast<AllocationStrategy>(self.options().allocation_strategy);
           },
           "The AllocationStrategy reservations plan with (priority_allocation() by default).")
+      .def_property_readonly(
+          "shipping_options",
+          [](const Store& self) {
+            std::vector<std::shared_ptr<ShippingOption>> out;
+            for (const auto& option : self.options().shipping_options) out.push_back(held(option));
+            return out;
+          },
+          "The ShippingOption list an order's shipping_option may name.")
+      .def_property_readonly(
+          "tax_calculator", [](const Store& self) { return held(self.options().tax_calculator); },
+          "The TaxCalculator orders are taxed with (korean_vat() by default).")
       .def_property_readonly(
           "currency", [](const Store& self) { return self.options().currency; },
           "The store's ISO 4217 currency code.")

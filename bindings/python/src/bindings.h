@@ -34,6 +34,8 @@ void bind_store(py::module_& m);
 void declare_store(py::module_& m);
 // Allocation strategies: their values, the subclassable base, the built-ins, checked_plan.
 void bind_allocation(py::module_& m);
+// Pricing: tax modes, shipping options and tax calculators (subclassable, the built-ins), quotes.
+void bind_pricing(py::module_& m);
 // Orders, payments, saga steps, invariants.
 void bind_orders(py::module_& m);
 // Carts, sharing, wishlists: their values and the Carts service.

@@ -23,6 +23,7 @@ PYBIND11_MODULE(_core, m) {
   // when a function is bound, and the stubs are generated from them).
   commerce::python::declare_store(m);
   commerce::python::bind_allocation(m);  // before the store: Store.open takes a strategy
+  commerce::python::bind_pricing(m);  // before the orders and the store: quote, their options
   commerce::python::bind_orders(m);  // before the store: Store.open takes gateways and steps
   commerce::python::bind_events(m);  // IncomingMessage, before the views name it
   commerce::python::bind_units(m);

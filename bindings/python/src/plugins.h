@@ -1,5 +1,5 @@
 // plugins.h: trampolines that let Python subclass the library's plug-in interfaces (payment
-// gateways, saga steps, event sinks, allocation strategies).
+// gateways, saga steps, event sinks, allocation strategies, shipping options, tax calculators).
 //
 // The library calls plug-ins from its own threads with the GIL released, so every trampoline
 // takes the GIL first. A Python exception never crosses into C++ as a Python object: it is turned
@@ -16,6 +16,7 @@
 #include "commerce/event_sink.h"
 #include "commerce/orders.h"
 #include "commerce/payments.h"
+#include "commerce/pricing.h"
 #include "commerce/saga.h"
 
 namespace commerce::python {
@@ -30,6 +31,13 @@ std::shared_ptr<T> hold_python(const py::object& obj) {
     py::gil_scoped_acquire gil;
     delete keep;
   });
+}
+
+// A built-in plug-in (shared as const: it keeps no state) as pybind11 holds it,
+// std::shared_ptr<T>.
+template <class T>
+std::shared_ptr<T> held(std::shared_ptr<const T> plugin) {
+  return std::const_pointer_cast<T>(std::move(plugin));
 }
 
 // Calls the Python override `name` of `self` with the GIL held; converts a Python exception to
@@ -52,12 +60,14 @@ py::object call_override(const Base* self, const char* name, ErrorCode fallback,
   }
 }
 
+// The override's result as R; a result of another type fails with `code` naming `subject`.
 template <class R>
-R cast_result(const py::object& value, const char* what, const std::string& subject) {
+R cast_result(const py::object& value, const char* what, const std::string& subject,
+              ErrorCode code = ErrorCode::kInternal) {
   try {
     return value.cast<R>();
   } catch (const py::cast_error&) {
-    throw Error(ErrorCode::kInternal, subject,
+    throw Error(code, subject,
                 std::string(what) + " returned " +
                     py::cast<std::string>(py::str(py::type::of(value).attr("__name__"))));
   }
@@ -143,6 +153,64 @@ class PyAllocationStrategy : public AllocationStrategy {
 
  private:
   static constexpr const char* kSubject = "allocation_strategy";
+};
+
+// A Python exception (other than a CommerceError, which keeps its code) or a result of the wrong
+// type in id(), tax_class() or fee() fails quoting and placing with InvalidArgument naming
+// "shipping_option", writing nothing. tax_class() is optional: "standard" by default.
+class PyShippingOption : public ShippingOption {
+ public:
+  std::string id() const override {
+    py::gil_scoped_acquire gil;
+    return cast_result<std::string>(call(this, "id", true), "id", kSubject, kCode);
+  }
+  std::string tax_class() const override {
+    py::gil_scoped_acquire gil;
+    py::object result = call(this, "tax_class", false);
+    if (result.is_none()) return ShippingOption::tax_class();
+    return cast_result<std::string>(result, "tax_class", kSubject, kCode);
+  }
+  Money fee(const ShippingInput& input) const override {
+    py::gil_scoped_acquire gil;
+    return cast_result<Money>(call(this, "fee", true, input), "fee", kSubject, kCode);
+  }
+
+ private:
+  static constexpr const char* kSubject = "shipping_option";
+  static constexpr ErrorCode kCode = ErrorCode::kInvalidArgument;
+  template <class... Args>
+  static py::object call(const PyShippingOption* self, const char* name, bool required,
+                         Args&&... args) {
+    return call_override<ShippingOption>(self, name, kCode, kSubject, required,
+                                         std::forward<Args>(args)...);
+  }
+};
+
+// A Python exception (other than a CommerceError, which keeps its code) or a result of the wrong
+// type in mode() or tax() fails quoting and placing with InvalidArgument naming
+// "tax_calculator", writing nothing; so does a wrong count or a tax out of range (the library
+// checks every calculator's answer).
+class PyTaxCalculator : public TaxCalculator {
+ public:
+  TaxMode mode() const override {
+    py::gil_scoped_acquire gil;
+    return cast_result<TaxMode>(call(this, "mode"), "mode", kSubject, kCode);
+  }
+  std::vector<Money> tax(const std::vector<TaxableAmount>& amounts,
+                         const std::string& region) const override {
+    py::gil_scoped_acquire gil;
+    return cast_result<std::vector<Money>>(call(this, "tax", amounts, region), "tax", kSubject,
+                                           kCode);
+  }
+
+ private:
+  static constexpr const char* kSubject = "tax_calculator";
+  static constexpr ErrorCode kCode = ErrorCode::kInvalidArgument;
+  template <class... Args>
+  static py::object call(const PyTaxCalculator* self, const char* name, Args&&... args) {
+    return call_override<TaxCalculator>(self, name, kCode, kSubject, true,
+                                        std::forward<Args>(args)...);
+  }
 };
 
 // A sink implementing the whole batch interface. A Python exception fails the whole batch.
