@@ -283,6 +283,7 @@ UPDATE order_items i SET discount = i.discount + o.discount - s.given
   WHERE o.id = i.order_id AND o.discount > 0 AND s.order_id = i.order_id
     AND f.order_id = i.order_id AND f.product_id = i.product_id AND f.n = 1;
 UPDATE order_items SET total = line_total - discount;
+)sql",
     // 12: carts (issue 18; the SQLite adapter's 12). A cart is owned by a user (user_id) or a
     // guest (user_id NULL, guest_token_hash: the SHA-256 of the library-issued token, never the
     // token); at most one open cart per user (carts_one_open_per_user); the sweep seeks open

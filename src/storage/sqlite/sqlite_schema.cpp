@@ -339,6 +339,7 @@ UPDATE order_items SET discount = discount
       FROM order_items WHERE order_id IN (SELECT id FROM orders WHERE discount > 0))
     WHERE n = 1);
 UPDATE order_items SET total = line_total - discount;
+)sql",
     // 12: carts (issue 18). A cart is owned by a user (user_id) or by a guest (user_id NULL,
     // guest_token_hash: the SHA-256 of the token the library issued, never the token); a user
     // has at most one open cart (carts_one_open_per_user); the sweep seeks open guest carts by
