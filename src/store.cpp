@@ -112,7 +112,7 @@ struct Store::Impl {
         points(ctx),
         coupons(ctx),
         orders(ctx),
-        carts(ctx),
+        carts(ctx, orders),
         inbox(ctx, &orders) {}
 
   std::unique_ptr<Storage> storage;

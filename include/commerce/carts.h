@@ -39,7 +39,10 @@
 #include <vector>
 
 #include "commerce/clock.h"
+#include "commerce/money.h"
+#include "commerce/orders.h"
 #include "commerce/page.h"
+#include "commerce/pricing.h"
 
 namespace commerce {
 
@@ -78,7 +81,9 @@ struct Cart {
   std::string user_id;  // the owning user; empty for a guest cart
   CartStatus status = CartStatus::kOpen;
   std::vector<CartLine> lines;  // by product id
-  std::string order_id;         // the order placed from it (checked out); empty otherwise
+  // The order placed from it (checked out); for an open cart whose last checkout failed, that
+  // FAILED order; empty otherwise.
+  std::string order_id;
   Timestamp created_at = 0;
   Timestamp updated_at = 0;
   Timestamp expires_at = 0;  // a guest cart's expiry; 0 for a user's cart
@@ -107,6 +112,23 @@ struct CartKey {
   }
 };
 
+// What a checkout or a cart's quote takes besides the cart's lines: the order's other fields
+// (commerce/orders.h, PlaceOrder).
+struct CartCheckout {
+  std::string coupon_id;
+  bool coupon_required = false;
+  Money points_to_use = 0;
+  std::string payment_method = "card";
+  std::string region;
+  std::string shipping_option;
+  // The total the shopper was shown (Quote::total of quote()), or -1 for none. When the cart
+  // would now cost another amount, checkout fails with FailedPrecondition naming
+  // "expected_total" and changes nothing, unless `requote`.
+  Money expected_total = -1;
+  // Place at the current price even if it differs from expected_total.
+  bool requote = false;
+};
+
 struct WishlistItem {
   std::string product_id;
   Timestamp added_at = 0;
@@ -115,7 +137,7 @@ struct WishlistItem {
 
 class Carts {
  public:
-  explicit Carts(const detail::Context& ctx) : ctx_(ctx) {}
+  Carts(const detail::Context& ctx, OrderBook& orders) : ctx_(ctx), orders_(orders) {}
 
   // The user's open cart, created (empty) if the user has none. Concurrent calls for one user,
   // from any thread or process, return the same cart.
@@ -205,8 +227,30 @@ class Carts {
   Page<WishlistItem> wishlist(const std::string& user_id, const std::string& cursor = {},
                               int limit = kDefaultPageSize);
 
+  // What checking the cart out would cost now: OrderBook::quote() of its lines with `request`
+  // (expected_total and requote are ignored), writing nothing.
+  // Errors: those of get(); FailedPrecondition (the cart is closed or empty, naming its id);
+  // those of OrderBook::quote().
+  Quote quote(const CartKey& key, const CartCheckout& request);
+
+  // Places an order from the cart's lines (OrderBook::place with `request`'s fields; a guest
+  // cart's order is placed for the user "guest:<cart id>") and closes the cart as checked out
+  // in the unit of work that creates the order, emitting CartCheckedOut. Idempotent by the
+  // cart: checking out a checked-out cart returns its order, whatever `request` says; of
+  // concurrent checkouts of one cart, one places the order and the others return it. An order
+  // that FAILED (out of stock, points, a required coupon, a declined payment) leaves the cart
+  // open (Cart::order_id names it), so the shopper can change it and check out again (a new
+  // order); if its payment fails later, the cart is opened again then, unless the user has
+  // opened another cart meanwhile.
+  // Errors: those of get(); FailedPrecondition (the cart is closed other than checked out, or
+  // empty, naming its id; "expected_total": the cart costs another amount now and !requote,
+  // nothing changed); those of OrderBook::place() for `request`'s fields; Unavailable (the cart
+  // kept changing while it was placed: call again).
+  Order checkout(const CartKey& key, const CartCheckout& request);
+
  private:
   const detail::Context& ctx_;
+  OrderBook& orders_;
 };
 
 }  // namespace commerce

@@ -124,6 +124,10 @@ struct PlaceOrder {
   std::string region;
   // The id of one of StoreOptions::shipping_options; empty for none (no shipping fee).
   std::string shipping_option;
+  // The total the buyer was shown (Quote::total), or -1 for none. When the order would now cost
+  // another amount (a price, the coupon, shipping or tax changed since the quote), place()
+  // fails with FailedPrecondition naming "expected_total" and writes nothing.
+  Money expected_total = -1;
 };
 
 // What recover() did.
@@ -156,7 +160,7 @@ class OrderBook {
   // gateway calls can take); with other arguments: Conflict.
   // Errors: InvalidArgument (a field, naming it; points_to_use above what remains;
   // shipping_option unknown, or it cannot ship the order; a host tax calculator's bad answer
-  // names "tax_calculator"), NotFound
+  // names "tax_calculator"), FailedPrecondition naming "expected_total" (see there), NotFound
   // (product), FailedPrecondition kInactive (product) or kNone (a total above 0 and no
   // gateway), Conflict, Unavailable (storage busy: the order, if created, is finished by
   // recover() or by retrying with the same request_id).

@@ -15,6 +15,7 @@
 #include "idempotency.h"
 #include "json_codec.h"
 #include "option_checks.h"
+#include "order_saga.h"
 #include "validate.h"
 
 namespace commerce {
@@ -425,6 +426,122 @@ Page<WishlistItem> Carts::wishlist(const std::string& user_id, const std::string
     page.next_cursor = detail::encode_cursor(fmt::format("{}:{}", last.added_at, last.product_id));
   }
   return page;
+}
+
+// --- checkout: the cart's lines placed as an order through the saga, the cart claimed in the
+// order's own unit of work.
+
+namespace {
+
+// Another checkout of the cart placed its order first.
+struct CartTaken {
+  std::string order_id;
+};
+// The cart's lines changed between reading them and placing them.
+struct CartChanged {};
+
+PlaceOrder order_request(const Cart& cart, const std::vector<CartLine>& lines,
+                         const CartCheckout& c) {
+  if (lines.empty()) {
+    throw Error::failed_precondition(Reason::kIllegalTransition, cart.id,
+                                     fmt::format("cart '{}' is empty", cart.id));
+  }
+  PlaceOrder r{.user_id = cart.guest() ? "guest:" + cart.id : cart.user_id,
+               .coupon_id = c.coupon_id,
+               .coupon_required = c.coupon_required,
+               .points_to_use = c.points_to_use,
+               .payment_method = c.payment_method,
+               .region = c.region,
+               .shipping_option = c.shipping_option,
+               .expected_total = c.requote ? -1 : c.expected_total};
+  for (const CartLine& line : lines) r.items.push_back({line.product_id, line.qty});
+  return r;
+}
+
+bool same_lines(const std::vector<CartLine>& a, const std::vector<CartLine>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
+    return x.product_id == y.product_id && x.qty == y.qty;
+  });
+}
+
+}  // namespace
+
+Quote Carts::quote(const CartKey& key, const CartCheckout& request) {
+  check_key(key);
+  const auto read = run_unit(ctx_.storage, Storage::Access::kRead, [&](Transaction& tx) {
+    Command cmd{tx, ctx_, ctx_.clock.now(), {}};
+    CartRow row = authorize(cmd, key, false);
+    require_open(row.cart);
+    return std::make_pair(row.cart, tx.find_cart_lines(row.cart.id));
+  });
+  PlaceOrder r = order_request(read.first, read.second, request);
+  r.expected_total = -1;
+  return orders_.quote(r);
+}
+
+Order Carts::checkout(const CartKey& key, const CartCheckout& request) {
+  check_key(key);
+  constexpr int kAttempts = 3;
+  for (int attempt = 1;; ++attempt) {
+    const auto read = run_unit(ctx_.storage, Storage::Access::kRead, [&](Transaction& tx) {
+      Command cmd{tx, ctx_, ctx_.clock.now(), {}};
+      CartRow row = authorize(cmd, key, false);
+      return std::make_pair(row.cart, tx.find_cart_lines(row.cart.id));
+    });
+    // Not structured bindings: clang 14 cannot capture those in the claim below.
+    const Cart& cart = read.first;
+    const std::vector<CartLine>& lines = read.second;
+    if (cart.status == CartStatus::kCheckedOut) {
+      Order order = orders_.get(cart.order_id);
+      if (order.status != OrderStatus::kFailed) return order;
+      // Its payment failed after checkout: the cart opens again for another try.
+      const bool reopened = run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+        return tx.try_reopen_cart(cart.id, order.id, ctx_.clock.now());
+      });
+      if (!reopened) return order;  // the user has another open cart now
+      continue;
+    }
+    require_open(cart);
+    const PlaceOrder r = order_request(cart, lines, request);
+    // The cart is claimed in the order's unit of work: locked, its lines as read, closed with
+    // the order (or, for an order that failed there, left open naming it).
+    bool closed = false;
+    auto claim = [&](Command& cmd, const Order& order) {
+      closed = false;
+      auto row = cmd.tx.find_cart(cart.id, true);
+      if (!row) throw Error::internal(fmt::format("cart '{}' disappeared", cart.id));
+      if (row->cart.status == CartStatus::kCheckedOut) throw CartTaken{row->cart.order_id};
+      require_open(row->cart);
+      if (!same_lines(cmd.tx.find_cart_lines(cart.id), lines)) throw CartChanged{};
+      if (order.status == OrderStatus::kFailed) {
+        cmd.tx.try_set_cart_attempt(cart.id, order.id, cmd.now);
+        return;
+      }
+      cmd.tx.try_close_cart(cart.id, CartStatus::kCheckedOut, order.id, cmd.now);
+      closed = true;
+      detail::emit(cmd, "CartCheckedOut", cart.id,
+                   {{"cart_id", cart.id},
+                    {"order_id", order.id},
+                    {"user_id", cart.user_id},
+                    {"guest", cart.guest()},
+                    {"total", order.total}});
+    };
+    try {
+      Order order = detail::saga_of(orders_).place(r, claim);
+      if (order.status == OrderStatus::kFailed && closed) {  // its payment failed after the claim
+        run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+          tx.try_reopen_cart(cart.id, order.id, ctx_.clock.now());
+        });
+      }
+      return order;
+    } catch (const CartTaken& taken) {
+      return orders_.get(taken.order_id);
+    } catch (const CartChanged&) {
+      if (attempt == kAttempts) {
+        throw Error::unavailable(cart.id, "the cart kept changing while it was checked out");
+      }
+    }
+  }
 }
 
 }  // namespace commerce

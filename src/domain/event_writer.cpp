@@ -42,6 +42,7 @@ constexpr EventKind kEventKinds[] = {
     {"CouponRestored", "order", "coupon", "restored"},
     {"CouponRevoked", "order", "coupon", "revoked"},
     {"CartAbandoned", "order", "cart", "abandoned"},
+    {"CartCheckedOut", "order", "cart", "checked-out"},
     {"OrderCreated", "order", "order", "created"},
     {"OrderAwaitingPayment", "order", "order", "awaiting-payment"},
     {"OrderConfirmed", "order", "order", "confirmed"},

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,12 +18,17 @@
 
 namespace commerce::detail {
 
+// Runs in the unit of work that creates an order, after its saga went as far as it goes there
+// (the order FAILED if a local step refused it): Carts::checkout() claims its cart with it.
+// Whatever it throws rolls the whole placement back and propagates.
+using PlacementClaim = std::function<void(Command&, const Order&)>;
+
 class OrderSaga {
  public:
   // Errors: InvalidArgument (SagaOptions: a host step, attempts, timeout or backoff).
   explicit OrderSaga(const Context& ctx);
 
-  Order place(const PlaceOrder& request);
+  Order place(const PlaceOrder& request, const PlacementClaim& claim = {});
   Quote quote(const PlaceOrder& request) const;
   Order get(const std::string& order_id) const;
   Page<Order> list_for_user(const std::string& user_id, const std::string& cursor,
@@ -57,5 +64,8 @@ class OrderSaga {
   const Context& ctx_;
   SagaEngine engine_;
 };
+
+// The saga behind `book` (for Carts::checkout(), which places through it with a claim).
+OrderSaga& saga_of(OrderBook& book);
 
 }  // namespace commerce::detail

@@ -180,6 +180,12 @@ class Transaction {
   // (kCheckedOut, the order's id) in the unit that places the order.
   bool try_close_cart(const std::string& cart_id, CartStatus to, const std::string& order_id,
                       Timestamp now);
+  // status: checked_out -> open, updated_at := now, where the cart was checked out with
+  // order_id (a FAILED order) and its user has no other open cart; false otherwise.
+  bool try_reopen_cart(const std::string& cart_id, const std::string& order_id, Timestamp now);
+  // order_id := order_id (a checkout that FAILED), updated_at := now, where the cart is open.
+  bool try_set_cart_attempt(const std::string& cart_id, const std::string& order_id,
+                            Timestamp now);
   // status: open -> expired where the cart is an open guest cart with expires_at <= now.
   bool try_expire_guest_cart(const std::string& cart_id, Timestamp now);
   // Open guest carts with expires_at <= now, oldest expiry first, at most `limit` (an index

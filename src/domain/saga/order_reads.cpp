@@ -110,6 +110,8 @@ struct OrderBookAccess {
   static OrderSaga& saga(OrderBook& book) { return *book.saga_; }
 };
 
+OrderSaga& saga_of(OrderBook& book) { return OrderBookAccess::saga(book); }
+
 }  // namespace commerce::detail
 
 namespace commerce::testing {

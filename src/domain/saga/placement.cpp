@@ -35,6 +35,9 @@ std::vector<LineItem> checked_request(const PlaceOrder& r) {
   check_text("payment_method", r.payment_method, 64, true);
   check_text("region", r.region, kMaxRegionBytes, false);
   if (!r.shipping_option.empty()) check_id("shipping_option", r.shipping_option);
+  if (r.expected_total < -1) {
+    throw Error::invalid_argument("expected_total", "must be >= 0, or -1 for none");
+  }
   return items;
 }
 
@@ -102,20 +105,22 @@ Quote OrderSaga::quote(const PlaceOrder& r) const {
   });
 }
 
-Order OrderSaga::place(const PlaceOrder& r) {
+Order OrderSaga::place(const PlaceOrder& r, const PlacementClaim& claim) {
   const auto items = checked_request(r);
 
   // The request's fingerprint, for its request_id (none without one).
-  const json call = r.request_id.empty() ? json()
-                                         : json{{"op", "orders.place"},
-                                                {"user_id", r.user_id},
-                                                {"items", items},
-                                                {"coupon_id", r.coupon_id},
-                                                {"coupon_required", r.coupon_required},
-                                                {"points_to_use", r.points_to_use},
-                                                {"payment_method", r.payment_method},
-                                                {"region", r.region},
-                                                {"shipping_option", r.shipping_option}};
+  json call = r.request_id.empty() ? json()
+                                   : json{{"op", "orders.place"},
+                                          {"user_id", r.user_id},
+                                          {"items", items},
+                                          {"coupon_id", r.coupon_id},
+                                          {"coupon_required", r.coupon_required},
+                                          {"points_to_use", r.points_to_use},
+                                          {"payment_method", r.payment_method},
+                                          {"region", r.region}};
+  // Named only when given, so a request recorded before they existed replays as it was.
+  if (!call.is_null() && !r.shipping_option.empty()) call["shipping_option"] = r.shipping_option;
+  if (!call.is_null() && r.expected_total >= 0) call["expected_total"] = r.expected_total;
   // The order is created and its saga run as far as it goes without an external call, all in
   // one unit of work: a crash leaves either nothing or a saga that any driver can resume.
   // The new order is locked before its unit commits: this process's duplicates of the request
@@ -133,6 +138,12 @@ Order OrderSaga::place(const PlaceOrder& r) {
         return once_per_request(cmd, call, [&] {
           std::optional<CouponRead> coupon_read;
           Quote q = price_request(cmd, r, items, coupon_read);
+          if (r.expected_total >= 0 && q.total != r.expected_total) {
+            throw Error::failed_precondition(
+                Reason::kNone, "expected_total",
+                fmt::format("the order costs {} now, not the {} quoted", q.total,
+                            r.expected_total));
+          }
           if (q.total > 0 && !ctx_.options.gateway) {
             throw Error::failed_precondition(
                 Reason::kNone, "gateway",
@@ -189,6 +200,7 @@ Order OrderSaga::place(const PlaceOrder& r) {
           log_saga(cmd, s, "order", "created", JsonText().add("steps", s.saga.steps));
           engine_.hook(FaultPoint::kOrderCreateInside);
           engine_.advance_locally(cmd, s);
+          if (claim) claim(cmd, s.order);
           write_unit(cmd, s);
           placed = std::move(s);
           return placed->order.id;

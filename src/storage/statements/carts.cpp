@@ -37,6 +37,13 @@ const Sql kSetShareToken{
 const Sql kCloseCart{
     "UPDATE carts SET status = ?2, order_id = NULLIF(CAST(?3 AS TEXT), ''), updated_at = ?4 "
     "WHERE id = ?1 AND status = 'open'"};
+// Not while the user has opened another cart (one open cart per user).
+const Sql kReopenCart{
+    "UPDATE carts SET status = 'open', updated_at = ?3 "
+    "WHERE id = ?1 AND status = 'checked_out' AND order_id = ?2 AND (user_id IS NULL OR "
+    "NOT EXISTS (SELECT 1 FROM carts o WHERE o.user_id = carts.user_id AND o.status = 'open'))"};
+const Sql kSetCartAttempt{
+    "UPDATE carts SET order_id = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'open'"};
 const Sql kExpireGuestCart{
     "UPDATE carts SET status = 'expired', updated_at = ?2 "
     "WHERE id = ?1 AND status = 'open' AND user_id IS NULL AND expires_at <= ?2"};
@@ -152,6 +159,20 @@ bool Transaction::try_close_cart(const std::string& cart_id, CartStatus to,
                                  const std::string& order_id, Timestamp now) {
   Query q(session_, kCloseCart);
   q.bind(1, cart_id).bind_name(2, to_string(to)).bind(3, order_id).bind(4, now);
+  return q.run() == 1;
+}
+
+bool Transaction::try_reopen_cart(const std::string& cart_id, const std::string& order_id,
+                                  Timestamp now) {
+  Query q(session_, kReopenCart);
+  q.bind(1, cart_id).bind(2, order_id).bind(3, now);
+  return q.run() == 1;
+}
+
+bool Transaction::try_set_cart_attempt(const std::string& cart_id, const std::string& order_id,
+                                       Timestamp now) {
+  Query q(session_, kSetCartAttempt);
+  q.bind(1, cart_id).bind(2, order_id).bind(3, now);
   return q.run() == 1;
 }
 
