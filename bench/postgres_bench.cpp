@@ -4,10 +4,13 @@
 // Names: postgres/<payment>/clients:16/<library|raw>: every order buys the same two products
 // (the hot-product case: the clients queue on those two stock rows);
 // postgres/points/clients:16/spread/library: order i buys pair (i mod 500, 7i mod 500) of 1,000
-// products, as the yardstick's non-hot run does (bench/yardstick/raw_orders_pg.cpp).
+// products, as the yardstick's non-hot run does (bench/yardstick/raw_orders_pg.cpp);
+// postgres/cart/quote/10-lines, postgres/cart/checkout/10-lines beside
+// postgres/order/place/10-lines: the carts on one client (bench/cart_scenarios.h).
 // Needs COMMERCE_BENCH_PG_URL (run_benchmarks.sh starts a throw-away server); sizes from
-// COMMERCE_BENCH_ORDERS. Where the server loads pg_stat_statements, each case also reports
-// statements_per_order: what the server ran during the timed orders, BEGIN and COMMIT included.
+// COMMERCE_BENCH_ORDERS and COMMERCE_BENCH_QUOTES. Where the server loads pg_stat_statements,
+// each clients:16 case also reports statements_per_order: what the server ran during the timed
+// orders, BEGIN and COMMIT included.
 #include <benchmark/benchmark.h>
 #include <libpq-fe.h>
 
@@ -20,6 +23,7 @@
 #include <vector>
 
 #include "bench_support.h"
+#include "cart_scenarios.h"
 #include "commerce/ids.h"
 #include "commerce/postgres_storage.h"
 #include "library_orders.h"
@@ -421,6 +425,16 @@ void register_all() {
                                  pg_scenario(st, true, PayBy::kPoints, /*spread=*/true);
                                })
       ->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+  if (const std::string url = pg_url(); !url.empty()) {
+    register_cart_benchmarks(
+        "postgres/",
+        [url](StoreOptions options) {
+          auto store = Store::open(open_postgres_storage(url, {}), std::move(options));
+          truncate_all(url);
+          return store;
+        },
+        env_int("COMMERCE_BENCH_ORDERS", 2000), env_int("COMMERCE_BENCH_QUOTES", 2000));
+  }
 }
 
 }  // namespace

@@ -98,6 +98,11 @@ def main(argv):
         p = f"postgres/{pay}/clients:16"
         pair(f"place_order {pay}, PostgreSQL, 16 clients", f"{p}/library", f"{p}/raw",
              "raw libpq, 16 clients", 0.7)
+    # Issue 18: checkout of a 10-line cart (the cart filled beforehand, not timed) beside placing
+    # an order with the same 10 lines, in the same run.
+    for prefix, where in (("", "SQLite NORMAL"), ("postgres/", "PostgreSQL")):
+        pair(f"checkout of a 10-line cart, {where}, 1 thread", f"{prefix}cart/checkout/10-lines",
+             f"{prefix}order/place/10-lines", "place, same 10 lines", 0.8)
     rounds = len(runs.get("kafka/raw_producer", {}).get("rounds", [])) or 1
     per = f", median of {rounds} rounds" if rounds > 1 else ""
     pair(f"outbox relay to Kafka, batch 1000 (events/s{per})", "kafka/relay",
@@ -142,6 +147,19 @@ def main(argv):
                   f"{b['read_units_per_order']:.1f} read units "
                   f"({b['read_statements_per_order']:.1f} read statements); the raw baseline: "
                   f"{1 if '/points/' in name else 2} write transaction(s), no read transaction")
+
+    for name in ("cart/quote/10-lines", "postgres/cart/quote/10-lines"):
+        b = runs.get(name)
+        if b and not b.get("error_occurred"):
+            print(f"\n{name}: p50 {b['p50_us']:,.0f} us, p99 {b['p99_us']:,.0f} us "
+                  f"({b['quotes_per_s']:,.0f} quotes/s, load {loads.get(name, '?')})")
+    for name in ("cart/checkout/10-lines", "postgres/cart/checkout/10-lines",
+                 "order/place/10-lines", "postgres/order/place/10-lines"):
+        b = runs.get(name)
+        if b and not b.get("error_occurred"):
+            fill = (f"; filling the cart: {b['fill_us_per_cart']:,.0f} us"
+                    if "fill_us_per_cart" in b else "")
+            print(f"{name}: p50 {b['p50_us']:,.0f} us, p99 {b['p99_us']:,.0f} us{fill}")
 
     searches = sorted(n for n in runs if n.startswith("search/") and n.endswith("/library"))
     if searches:

@@ -3,12 +3,14 @@
 # the baselines measured in the same run (bench/report.py).
 #
 #   bench/run_benchmarks.sh [--build-dir DIR] [--out DIR] [--smoke] [--memory-orders N]
-#                           [--orders N] [--yardstick-orders N] [--pending N] [--markdown]
+#                           [--orders N] [--yardstick-orders N] [--pending N] [--quotes N]
+#                           [--markdown]
 #
 #   --build-dir   a build configured with -DCOMMERCE_BUILD_BENCH=ON (default: build-bench next
 #                 to this script's parent); the benchmark targets must be built.
 #   --smoke       tiny counts: checks that everything runs, measures nothing (used by ctest).
-#   --orders N    orders per order scenario (default 2000).
+#   --orders N    orders per order scenario (default 2000), carts checked out too.
+#   --quotes N    quotes of the 10-line cart (default 2000).
 #   --memory-orders N   orders in the peak-memory run (default 100000; the report uses 1000000).
 #   --yardstick-orders N   orders per SQLite yardstick run (default 20000; PostgreSQL: N / 4).
 #   --pending N   pending outbox events for the relay stats() run (default 2000000).
@@ -32,6 +34,7 @@ orders=2000
 memory_orders=100000
 yard_orders=20000
 pending=2000000
+quotes=2000
 flash_buyers=10000
 products=1000000
 markdown=""
@@ -44,6 +47,7 @@ while [[ $# -gt 0 ]]; do
     --memory-orders) memory_orders="$2"; shift 2 ;;
     --yardstick-orders) yard_orders="$2"; shift 2 ;;
     --pending) pending="$2"; shift 2 ;;
+    --quotes) quotes="$2"; shift 2 ;;
     --products) products="$2"; shift 2 ;;
     --markdown) markdown="--markdown"; shift ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
@@ -51,6 +55,7 @@ while [[ $# -gt 0 ]]; do
 done
 if [[ $smoke -eq 1 ]]; then
   orders=40; memory_orders=200; flash_buyers=300; products=2000; yard_orders=40; pending=2000
+  quotes=40
 fi
 [[ -n "$out" ]] || out="$(mktemp -d "${TMPDIR:-/tmp}/commerce-bench-results.XXXXXX")"
 mkdir -p "$out"
@@ -94,8 +99,9 @@ PY
 }
 
 sqlite_env=(env COMMERCE_BENCH_ORDERS="$orders" COMMERCE_BENCH_FLASH_BUYERS="$flash_buyers"
-            COMMERCE_BENCH_MEMORY_ORDERS="$memory_orders")
-run sqlite "${sqlite_env[@]}" "$bin/commerce_bench_sqlite" --benchmark_filter='^(census|order|flash_sale)/'
+            COMMERCE_BENCH_MEMORY_ORDERS="$memory_orders" COMMERCE_BENCH_QUOTES="$quotes")
+run sqlite "${sqlite_env[@]}" "$bin/commerce_bench_sqlite" \
+  --benchmark_filter='^(census|order/(points|gateway)|flash_sale)/'
 # The SQLite yardstick right after the library's order runs: DBFILE ORDERS SYNC THREADS COMMITS.
 ydb="$COMMERCE_BENCH_DIR/yardstick.db"
 yardstick sqlite/NORMAL/threads:1 "$bin/commerce_yardstick_sqlite" "$ydb" "$yard_orders" normal 1 1
@@ -106,6 +112,8 @@ yardstick sqlite/NORMAL/threads:1/commits:2 "$bin/commerce_yardstick_sqlite" "$y
 rm -f "$ydb" "$ydb-wal" "$ydb-shm"
 # Memory in a process of its own, so that no other scenario's allocations count in its peak.
 run memory "${sqlite_env[@]}" "$bin/commerce_bench_sqlite" --benchmark_filter='^memory/'
+# Carts (issue 18): a 10-line cart's quote, and its checkout beside placing the same 10 lines.
+run carts "${sqlite_env[@]}" "$bin/commerce_bench_sqlite" --benchmark_filter='^(cart|order/place)/'
 # Search and pages on a catalog of $products products (seeded once, not timed).
 run search env COMMERCE_BENCH_PRODUCTS="$products" "$bin/commerce_bench_search"
 # The relay's stats() with $pending pending events beside the exact counts it used to run.
@@ -129,7 +137,8 @@ if [[ -x "$bin/commerce_bench_postgres" ]]; then
     export COMMERCE_BENCH_PG_URL="postgresql://bench@/postgres?host=$pgdir&port=$port"
   fi
   if [[ -n "${COMMERCE_BENCH_PG_URL:-}" ]]; then
-    run postgres env COMMERCE_BENCH_ORDERS="$orders" "$bin/commerce_bench_postgres"
+    run postgres env COMMERCE_BENCH_ORDERS="$orders" COMMERCE_BENCH_QUOTES="$quotes" \
+      "$bin/commerce_bench_postgres"
     # The PostgreSQL yardstick drops and creates its own tables (orders, stock, ...): it gets a
     # schema of its own on the same server, dropped afterwards. CONNINFO ORDERS THREADS HOT.
     psql_bin="$(command -v psql || echo "$pgbin/psql")"

@@ -3,9 +3,10 @@
 // order/points/split/NORMAL/threads:1/library (the same order, its two lines stocked at two
 // different locations of three: the general allocation path),
 // flash_sale/..., memory/orders:<n>, census/<payment>/library (units of work and storage calls
-// per order). Sizes come from the environment (see run_benchmarks.sh):
-// COMMERCE_BENCH_ORDERS (orders per order scenario), COMMERCE_BENCH_FLASH_BUYERS,
-// COMMERCE_BENCH_MEMORY_ORDERS.
+// per order), and the carts' cart/quote/10-lines, cart/checkout/10-lines beside
+// order/place/10-lines (bench/cart_scenarios.h). Sizes come from the environment (see
+// run_benchmarks.sh): COMMERCE_BENCH_ORDERS (orders per order scenario),
+// COMMERCE_BENCH_FLASH_BUYERS, COMMERCE_BENCH_MEMORY_ORDERS, COMMERCE_BENCH_QUOTES.
 #include <benchmark/benchmark.h>
 
 #include <atomic>
@@ -17,6 +18,7 @@
 #include <string>
 
 #include "bench_support.h"
+#include "cart_scenarios.h"
 #include "commerce/error.h"
 #include "commerce/sqlite_storage.h"
 #include "observed_storage.h"
@@ -250,6 +252,13 @@ void register_all() {
   benchmark::RegisterBenchmark(name.c_str(), [memory_orders](benchmark::State& st) {
     memory_scenario(st, memory_orders);
   })->UseManualTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+  register_cart_benchmarks(
+      "",
+      [](StoreOptions options) {
+        return Store::open(open_sqlite_storage(fresh_db_path("cart"), {.synchronous = "NORMAL"}),
+                           std::move(options));
+      },
+      orders, env_int("COMMERCE_BENCH_QUOTES", 2000));
 }
 
 }  // namespace
