@@ -66,7 +66,8 @@ class Latencies {
     if (seconds_.empty()) return;
     std::sort(seconds_.begin(), seconds_.end());
     auto quantile_us = [&](double q) {
-      const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(seconds_.size())));
+      const double n = static_cast<double>(seconds_.size());
+      const auto rank = static_cast<std::size_t>(std::ceil(q * n));
       return seconds_[std::max<std::size_t>(rank, 1) - 1] * 1e6;
     };
     state.counters["p50_us"] = quantile_us(0.50);
