@@ -139,6 +139,7 @@ std::unique_ptr<Store> Store::open(std::unique_ptr<Storage> storage, StoreOption
   if (options.reservation_ttl_ms <= 0) {
     throw Error::invalid_argument("reservation_ttl_ms", "must be positive");
   }
+  if (options.cart_hold_ms <= 0) throw Error::invalid_argument("cart_hold_ms", "must be positive");
   if (options.guest_cart_ttl_ms <= 0) {
     throw Error::invalid_argument("guest_cart_ttl_ms", "must be positive");
   }

@@ -25,7 +25,10 @@
 // - Merging (sign_in) and copying a shared cart keep, for a product in both carts, the larger
 //   of the two quantities; the other lines are added. Neither may take the target cart past
 //   kMaxCartLines (FailedPrecondition, nothing changed).
-// - Carts hold no stock: adding a line reserves nothing.
+// - Adding a line reserves nothing. hold() reserves the cart's lines for a few minutes (the
+//   flash-sale mode): checkout then takes that reservation over for the order, so a shopper
+//   shown "available" cannot lose it to a later buyer. Changing the cart's lines releases its
+//   hold; an expired hold is freed by the stock sweep (StockLedger::release_expired).
 //
 // Thread safety: Carts is safe to use from any number of threads and processes at once; the
 // changes of one cart are serialised by the storage (a lock on the cart's row), so concurrent
@@ -87,6 +90,9 @@ struct Cart {
   Timestamp created_at = 0;
   Timestamp updated_at = 0;
   Timestamp expires_at = 0;  // a guest cart's expiry; 0 for a user's cart
+  // Until when hold() keeps its stock reserved; 0 for no hold. A hold past it may still be
+  // taken by checkout until the stock sweep frees its units.
+  Timestamp held_until = 0;
   bool guest() const { return user_id.empty(); }
   bool operator==(const Cart&) const = default;
 };
@@ -227,6 +233,15 @@ class Carts {
   Page<WishlistItem> wishlist(const std::string& user_id, const std::string& cursor = {},
                               int limit = kDefaultPageSize);
 
+  // Reserves the cart's lines (all or nothing, through the store's allocation strategy) for
+  // StoreOptions::cart_hold_ms, replacing the cart's earlier hold, and returns the cart with
+  // held_until set; emits CartHeld. The reservation's order id is "hold:<UUID>" (its
+  // StockReserved / StockReleased events name it). checkout() takes it over for the order in
+  // the order's unit of work; add, set_quantity, remove and clear release it.
+  // Errors: those of get(); FailedPrecondition (the cart is closed or empty, naming its id;
+  // kOutOfStock naming the product: nothing is held then, and an earlier hold stays).
+  Cart hold(const CartKey& key);
+
   // What checking the cart out would cost now: OrderBook::quote() of its lines with `request`
   // (expected_total and requote are ignored), writing nothing.
   // Errors: those of get(); FailedPrecondition (the cart is closed or empty, naming its id);
@@ -235,7 +250,8 @@ class Carts {
 
   // Places an order from the cart's lines (OrderBook::place with `request`'s fields; a guest
   // cart's order is placed for the user "guest:<cart id>") and closes the cart as checked out
-  // in the unit of work that creates the order, emitting CartCheckedOut. Idempotent by the
+  // in the unit of work that creates the order, emitting CartCheckedOut; the order takes over
+  // the cart's hold (hold()) if it still has one for its lines. Idempotent by the
   // cart: checking out a checked-out cart returns its order, whatever `request` says; of
   // concurrent checkouts of one cart, one places the order and the others return it. An order
   // that FAILED (out of stock, points, a required coupon, a declined payment) leaves the cart

@@ -85,6 +85,9 @@ struct StoreOptions {
   // How long a guest cart lives after its last change before Carts::sweep() expires it
   // (default 7 days; commerce/carts.h). Must be positive.
   std::int64_t guest_cart_ttl_ms = kDefaultGuestCartTtlMs;
+  // How long Carts::hold() keeps a cart's stock reserved (default 10 minutes); after it, the
+  // stock sweep (StockLedger::release_expired) frees the units. Must be positive.
+  std::int64_t cart_hold_ms = 10 * 60 * 1000;
   // The payment provider orders are charged through. Null by default: then only orders whose
   // total is 0 (points and coupon cover them) can be placed.
   std::shared_ptr<PaymentGateway> gateway;

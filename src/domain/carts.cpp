@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "commerce/error.h"
@@ -14,6 +15,7 @@
 #include "event_writer.h"
 #include "idempotency.h"
 #include "json_codec.h"
+#include "ledger_steps.h"
 #include "option_checks.h"
 #include "order_saga.h"
 #include "validate.h"
@@ -154,6 +156,15 @@ nlohmann::json key_json(const CartKey& key) {
            key.guest_token.empty() ? "" : detail::sha256_hex(key.guest_token)}};
 }
 
+// Releases the cart's hold (its stock reservation), if it has one.
+void drop_hold(Command& cmd, CartRow& row) {
+  if (row.hold_id.empty()) return;
+  detail::release_stock(cmd, row.hold_id);
+  cmd.tx.set_cart_hold(row.cart.id, "", 0);
+  row.hold_id.clear();
+  row.cart.held_until = 0;
+}
+
 // Runs `edit(cmd, cart, lines)` on the open cart `key` names, locked, and returns it changed;
 // once per request_id (`call` names the command and its arguments) when one is given.
 template <class Edit>
@@ -166,6 +177,7 @@ Cart change_cart(const detail::Context& ctx, const CartKey& key, Edit&& edit,
       require_open(row.cart);
       std::vector<CartLine> lines = tx.find_cart_lines(row.cart.id);
       edit(cmd, row.cart, lines);
+      drop_hold(cmd, row);  // it held the lines as they were
       return touched(cmd, std::move(row.cart));
     });
   });
@@ -458,6 +470,32 @@ PlaceOrder order_request(const Cart& cart, const std::vector<CartLine>& lines,
   return r;
 }
 
+// The cart's hold, taken over by `order` when it holds exactly the order's units (its rows
+// re-keyed to the order and deleted, the units staying reserved), else released; the cart
+// holds nothing afterwards.
+std::vector<Reservation> take_hold(Command& cmd, CartRow& row, const Order& order) {
+  if (row.hold_id.empty()) return {};
+  std::vector<Reservation> held;
+  for (Reservation& r : cmd.tx.find_reservations(row.hold_id)) {
+    if (r.state == ReservationState::kLive) held.push_back(std::move(r));
+  }
+  std::map<std::string, std::int64_t> units;
+  for (const Reservation& r : held) units[r.product_id] += r.qty;
+  std::map<std::string, std::int64_t> wanted;
+  for (const OrderItem& item : order.items) wanted[item.product_id] = item.qty;
+  if (held.empty() || units != wanted) {
+    drop_hold(cmd, row);
+    return {};
+  }
+  cmd.tx.delete_live_reservations(row.hold_id);
+  cmd.tx.set_cart_hold(row.cart.id, "", 0);
+  for (Reservation& r : held) {
+    r.order_id = order.id;
+    r.expires_at = order.expires_at;
+  }
+  return held;
+}
+
 bool same_lines(const std::vector<CartLine>& a, const std::vector<CartLine>& b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
     return x.product_id == y.product_id && x.qty == y.qty;
@@ -465,6 +503,35 @@ bool same_lines(const std::vector<CartLine>& a, const std::vector<CartLine>& b) 
 }
 
 }  // namespace
+
+Cart Carts::hold(const CartKey& key) {
+  check_key(key);
+  return run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+    Command cmd{tx, ctx_, ctx_.clock.now(), {}};
+    CartRow row = authorize(cmd, key, true);
+    require_open(row.cart);
+    const std::vector<CartLine> lines = tx.find_cart_lines(row.cart.id);
+    if (lines.empty()) {
+      throw Error::failed_precondition(Reason::kIllegalTransition, row.cart.id,
+                                       fmt::format("cart '{}' is empty", row.cart.id));
+    }
+    drop_hold(cmd, row);
+    std::vector<LineItem> items;
+    for (const CartLine& line : lines) items.push_back({line.product_id, line.qty});
+    const std::string hold_id = "hold:" + new_id(cmd.now);
+    const Timestamp until = cmd.now + ctx_.options.cart_hold_ms;
+    detail::reserve_stock(cmd, hold_id, items, {}, until);
+    tx.set_cart_hold(row.cart.id, hold_id, until);
+    row.cart.held_until = until;
+    detail::emit(cmd, "CartHeld", row.cart.id,
+                 {{"cart_id", row.cart.id},
+                  {"user_id", row.cart.user_id},
+                  {"guest", row.cart.guest()},
+                  {"held_until", until},
+                  {"lines", lines_json(lines)}});
+    return with_lines(tx, std::move(row.cart));
+  });
+}
 
 Quote Carts::quote(const CartKey& key, const CartCheckout& request) {
   check_key(key);
@@ -503,16 +570,21 @@ Order Carts::checkout(const CartKey& key, const CartCheckout& request) {
     }
     require_open(cart);
     const PlaceOrder r = order_request(cart, lines, request);
-    // The cart is claimed in the order's unit of work: locked, its lines as read, closed with
-    // the order (or, for an order that failed there, left open naming it).
+    // The cart is claimed in the order's unit of work: locked before the stock step, its lines
+    // as read, its hold taken over; then closed with the order (or, for an order that failed
+    // there, left open naming it).
     bool closed = false;
-    auto claim = [&](Command& cmd, const Order& order) {
+    detail::PlacementClaim claim;
+    claim.take_held = [&](Command& cmd, const Order& order) {
       closed = false;
       auto row = cmd.tx.find_cart(cart.id, true);
       if (!row) throw Error::internal(fmt::format("cart '{}' disappeared", cart.id));
       if (row->cart.status == CartStatus::kCheckedOut) throw CartTaken{row->cart.order_id};
       require_open(row->cart);
       if (!same_lines(cmd.tx.find_cart_lines(cart.id), lines)) throw CartChanged{};
+      return take_hold(cmd, *row, order);
+    };
+    claim.claim = [&](Command& cmd, const Order& order) {
       if (order.status == OrderStatus::kFailed) {
         cmd.tx.try_set_cart_attempt(cart.id, order.id, cmd.now);
         return;

@@ -43,6 +43,7 @@ constexpr EventKind kEventKinds[] = {
     {"CouponRevoked", "order", "coupon", "revoked"},
     {"CartAbandoned", "order", "cart", "abandoned"},
     {"CartCheckedOut", "order", "cart", "checked-out"},
+    {"CartHeld", "order", "cart", "held"},
     {"OrderCreated", "order", "order", "created"},
     {"OrderAwaitingPayment", "order", "order", "awaiting-payment"},
     {"OrderConfirmed", "order", "order", "confirmed"},

@@ -18,10 +18,15 @@
 
 namespace commerce::detail {
 
-// Runs in the unit of work that creates an order, after its saga went as far as it goes there
-// (the order FAILED if a local step refused it): Carts::checkout() claims its cart with it.
-// Whatever it throws rolls the whole placement back and propagates.
-using PlacementClaim = std::function<void(Command&, const Order&)>;
+// What Carts::checkout() does in the unit of work that creates the order; whatever either
+// throws rolls the whole placement back and propagates.
+struct PlacementClaim {
+  // Before the saga's first step: the reservation rows the order takes over (a cart's hold,
+  // re-keyed to the order, its rows deleted), then kept by the stock step; empty for none.
+  std::function<std::vector<Reservation>(Command&, const Order&)> take_held;
+  // After the saga went as far as it goes there (the order FAILED if a local step refused it).
+  std::function<void(Command&, const Order&)> claim;
+};
 
 class OrderSaga {
  public:

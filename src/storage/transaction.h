@@ -90,6 +90,7 @@ struct CartRow {
   Cart cart;                     // lines left empty
   std::string guest_token_hash;  // a guest cart's sha256_hex(token); empty for a user's cart
   std::string share_token;       // empty until the cart is shared
+  std::string hold_id;           // the reservation (order id) holding its stock; empty for none
 };
 
 class Transaction {
@@ -186,6 +187,8 @@ class Transaction {
   // order_id := order_id (a checkout that FAILED), updated_at := now, where the cart is open.
   bool try_set_cart_attempt(const std::string& cart_id, const std::string& order_id,
                             Timestamp now);
+  // hold_id := hold_id, hold_until := until ('' and 0: none).
+  void set_cart_hold(const std::string& cart_id, const std::string& hold_id, Timestamp until);
   // status: open -> expired where the cart is an open guest cart with expires_at <= now.
   bool try_expire_guest_cart(const std::string& cart_id, Timestamp now);
   // Open guest carts with expires_at <= now, oldest expiry first, at most `limit` (an index
@@ -256,6 +259,9 @@ class Transaction {
   void insert_reservations(const std::vector<Reservation>& rows);
   // The order's rows in every state, by product id then location id.
   std::vector<Reservation> find_reservations(const std::string& order_id);
+  // Deletes the order's live rows (their units stay reserved: a cart's hold taken over by the
+  // order placed from it, whose rows replace them in the same unit).
+  void delete_live_reservations(const std::string& order_id);
   // state: from -> to for one row; false if the row was not in `from`.
   bool try_set_reservation_state(const Reservation& row, ReservationState from,
                                  ReservationState to);

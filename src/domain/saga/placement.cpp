@@ -199,8 +199,12 @@ Order OrderSaga::place(const PlaceOrder& r, const PlacementClaim& claim) {
           s.saga = {order.id, SagaState::kRunning, 0, 0, engine_.new_saga_steps(), {}, cmd.now};
           log_saga(cmd, s, "order", "created", JsonText().add("steps", s.saga.steps));
           engine_.hook(FaultPoint::kOrderCreateInside);
+          if (claim.take_held) {
+            s.facts.reserved = claim.take_held(cmd, s.order);
+            s.facts.held = !s.facts.reserved.empty();
+          }
           engine_.advance_locally(cmd, s);
-          if (claim) claim(cmd, s.order);
+          if (claim.claim) claim.claim(cmd, s.order);
           write_unit(cmd, s);
           placed = std::move(s);
           return placed->order.id;

@@ -41,6 +41,9 @@ struct UnitFacts {
   bool new_order = false;
   std::optional<CouponRead> coupon;    // the coupon as the placement read it to bound the points
   std::vector<Reservation> reserved;   // the reservations this unit made (unwritten if new_order)
+  // `reserved` was taken over from a cart's hold before the stock step (Carts::checkout): the
+  // stock step keeps it instead of allocating.
+  bool held = false;
 };
 
 // What the current unit of work changed about its saga and has not written yet: write_unit()

@@ -23,8 +23,10 @@ namespace {
 JsonText reserve_units(Command& cmd, SagaSnapshot& s) {
   std::vector<LineItem> items;
   for (const auto& item : s.order.items) items.push_back({item.product_id, item.qty});
-  s.facts.reserved = reserve_stock(cmd, s.order.id, items, s.order.region, s.order.expires_at,
-                                   s.facts.new_order);
+  if (!s.facts.held) {
+    s.facts.reserved = reserve_stock(cmd, s.order.id, items, s.order.region,
+                                     s.order.expires_at, s.facts.new_order);
+  }
   // What a read of the order gives from its reservation rows (OrderItem::backordered).
   for (auto& item : s.order.items) {
     item.backordered = 0;

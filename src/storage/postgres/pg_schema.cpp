@@ -295,7 +295,7 @@ CREATE TABLE carts(
   guest_token_hash text COLLATE "C" UNIQUE,
   status text COLLATE "C" NOT NULL CHECK (status IN ('open', 'checked_out', 'expired', 'merged')),
   share_token text COLLATE "C" UNIQUE, order_id text COLLATE "C", created_at bigint NOT NULL,
-  updated_at bigint NOT NULL, expires_at bigint,
+  updated_at bigint NOT NULL, expires_at bigint, hold_id text COLLATE "C", hold_until bigint,
   CHECK ((user_id IS NULL) <> (guest_token_hash IS NULL)));
 CREATE UNIQUE INDEX carts_one_open_per_user ON carts(user_id)
   WHERE status = 'open' AND user_id IS NOT NULL;

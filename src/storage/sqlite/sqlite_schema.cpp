@@ -344,13 +344,14 @@ UPDATE order_items SET total = line_total - discount;
     // guest_token_hash: the SHA-256 of the token the library issued, never the token); a user
     // has at most one open cart (carts_one_open_per_user); the sweep seeks open guest carts by
     // expiry (carts_open_guest_by_expiry). order_id is set by checkout. Lines are keyed by
-    // (cart, product); the wishlist by (user, product), listed newest first.
+    // (cart, product); the wishlist by (user, product), listed newest first. hold_id names the
+    // reservation holding the cart's stock (Carts::hold), hold_until its expiry.
     R"sql(
 CREATE TABLE carts(
   id TEXT PRIMARY KEY, user_id TEXT, guest_token_hash TEXT UNIQUE,
   status TEXT NOT NULL CHECK (status IN ('open', 'checked_out', 'expired', 'merged')),
   share_token TEXT UNIQUE, order_id TEXT, created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL, expires_at INTEGER,
+  updated_at INTEGER NOT NULL, expires_at INTEGER, hold_id TEXT, hold_until INTEGER,
   CHECK ((user_id IS NULL) <> (guest_token_hash IS NULL))) STRICT, WITHOUT ROWID;
 CREATE UNIQUE INDEX carts_one_open_per_user ON carts(user_id)
   WHERE status = 'open' AND user_id IS NOT NULL;

@@ -16,7 +16,7 @@ namespace {
 const std::string kCartColumns =
     "id, coalesce(user_id, ''), coalesce(guest_token_hash, ''), status, "
     "coalesce(share_token, ''), coalesce(order_id, ''), created_at, updated_at, "
-    "coalesce(expires_at, 0)";
+    "coalesce(expires_at, 0), coalesce(hold_id, ''), coalesce(hold_until, 0)";
 const Sql kInsertCart{
     "INSERT INTO carts(id, user_id, guest_token_hash, status, created_at, updated_at, "
     "expires_at) VALUES(?1, NULLIF(CAST(?2 AS TEXT), ''), NULLIF(CAST(?3 AS TEXT), ''), 'open', "
@@ -44,6 +44,9 @@ const Sql kReopenCart{
     "NOT EXISTS (SELECT 1 FROM carts o WHERE o.user_id = carts.user_id AND o.status = 'open'))"};
 const Sql kSetCartAttempt{
     "UPDATE carts SET order_id = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'open'"};
+const Sql kSetCartHold{
+    "UPDATE carts SET hold_id = NULLIF(CAST(?2 AS TEXT), ''), "
+    "hold_until = NULLIF(CAST(?3 AS BIGINT), 0) WHERE id = ?1"};
 const Sql kExpireGuestCart{
     "UPDATE carts SET status = 'expired', updated_at = ?2 "
     "WHERE id = ?1 AND status = 'open' AND user_id IS NULL AND expires_at <= ?2"};
@@ -79,6 +82,8 @@ CartRow cart_from(const Query& q) {
   row.cart.created_at = q.int64(6);
   row.cart.updated_at = q.int64(7);
   row.cart.expires_at = q.int64(8);
+  row.hold_id = q.text(9);
+  row.cart.held_until = q.int64(10);
   return row;
 }
 
@@ -174,6 +179,13 @@ bool Transaction::try_set_cart_attempt(const std::string& cart_id, const std::st
   Query q(session_, kSetCartAttempt);
   q.bind(1, cart_id).bind(2, order_id).bind(3, now);
   return q.run() == 1;
+}
+
+void Transaction::set_cart_hold(const std::string& cart_id, const std::string& hold_id,
+                                Timestamp until) {
+  Query q(session_, kSetCartHold);
+  q.bind(1, cart_id).bind(2, hold_id).bind(3, until);
+  q.run();
 }
 
 bool Transaction::try_expire_guest_cart(const std::string& cart_id, Timestamp now) {

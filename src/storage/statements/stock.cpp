@@ -105,6 +105,8 @@ const Sql kFindReservations{
     .text = "SELECT product_id, location_id, qty, expires_at, state, backordered FROM reservations "
             "WHERE order_id = ?1 ORDER BY product_id, location_id",
     .lock_rows = true};
+const Sql kDeleteLiveReservations{
+    "DELETE FROM reservations WHERE order_id = ?1 AND state = 'live'"};
 const Sql kSetReservationState{
     "UPDATE reservations SET state = ?1 "
     "WHERE order_id = ?2 AND product_id = ?3 AND location_id = ?4 AND state = ?5"};
@@ -261,6 +263,12 @@ void Transaction::insert_reservations(const std::vector<Reservation>& rows) {
     q.bind(at + 3, r.qty).bind(at + 4, r.backordered).bind(at + 5, r.expires_at);
     q.bind_name(at + 6, to_string(r.state));
   });
+}
+
+void Transaction::delete_live_reservations(const std::string& order_id) {
+  Query q(session_, kDeleteLiveReservations);
+  q.bind(1, order_id);
+  q.run();
 }
 
 std::vector<Reservation> Transaction::find_reservations(const std::string& order_id) {
