@@ -319,6 +319,57 @@ TEST_F(CliTest, CartsWishlistsSharingAndTheGuestSweep) {
   EXPECT_EQ(ok({"check"})["ok"], true);
 }
 
+// `cart quote` and `cart checkout` take the order flags of `order quote` and `order place`.
+TEST_F(CliTest, ACartIsQuotedAndCheckedOutOnce) {
+  ok({"product", "create", "mug", "--name", "Mug", "--price", "12000", "--stock", "5"});
+  ok({"product", "create", "tea", "--name", "Tea", "--price", "4500", "--stock", "50"});
+  const std::string id = ok({"cart", "open", "--user", "ann"})["id"];
+  ok({"cart", "add", id, "mug", "2", "--user", "ann"});
+  ok({"cart", "add", id, "tea", "3", "--user", "ann"});
+  const std::vector<std::string> flat = {"--shipping-option", "flat=flat:3000"};
+  auto with_flat = [&](std::vector<std::string> args) {
+    args.insert(args.end(), flat.begin(), flat.end());
+    return args;
+  };
+  const json quote = ok(with_flat({"cart", "quote", id, "--user", "ann", "--shipping", "flat"}));
+  EXPECT_EQ(quote["total"], 2 * 12000 + 3 * 4500 + 3000);
+  EXPECT_EQ(quote["shipping_fee"], 3000);
+  ASSERT_EQ(quote["lines"].size(), 2u);
+  const std::string total = std::to_string(quote["total"].get<std::int64_t>());
+  // A total the shopper was not shown is refused, and nothing changes.
+  EXPECT_EQ(fails(with_flat({"cart", "checkout", id, "--user", "ann", "--shipping", "flat",
+                             "--expect-total", "1"}),
+                  5)["subject"],
+            "expected_total");
+  EXPECT_EQ(ok({"cart", "show", id, "--user", "ann"})["status"], "open");
+  const json order = ok(with_flat(
+      {"cart", "checkout", id, "--user", "ann", "--shipping", "flat", "--expect-total", total}));
+  EXPECT_EQ(order["status"], "confirmed");
+  EXPECT_EQ(order["user_id"], "ann");
+  EXPECT_EQ(order["total"], quote["total"]);
+  EXPECT_EQ(order["tax"], quote["tax"]);
+  ASSERT_EQ(order["items"].size(), 2u);
+  EXPECT_EQ(order["items"][1]["total"], quote["lines"][1]["total"]);
+  const json closed = ok({"cart", "show", id, "--user", "ann"});
+  EXPECT_EQ(closed["status"], "checked_out");
+  EXPECT_EQ(closed["order_id"], order["id"]);
+  // Again: the same order.
+  EXPECT_EQ(ok({"cart", "checkout", id, "--user", "ann"})["id"], order["id"]);
+  EXPECT_EQ(fails({"cart", "quote", id, "--user", "ann"}, 5)["subject"], id);
+
+  // A price changed since the quote: refused unless --requote.
+  const std::string next = ok({"cart", "open", "--user", "ann"})["id"];
+  ok({"cart", "add", next, "tea", "1", "--user", "ann"});
+  ok({"product", "update", "tea", "--price", "5000"});
+  EXPECT_EQ(fails({"cart", "checkout", next, "--user", "ann", "--expect-total", "4500"}, 5)
+                ["subject"],
+            "expected_total");
+  const json requoted =
+      ok({"cart", "checkout", next, "--user", "ann", "--expect-total", "4500", "--requote"});
+  EXPECT_EQ(requoted["total"], 5000);
+  EXPECT_EQ(ok({"check"})["ok"], true);
+}
+
 TEST_F(CliTest, StockPointsAndCouponsCommands) {
   ok({"product", "create", "mug", "--name", "Mug", "--price", "12000", "--stock", "5"});
   json level = ok({"stock", "adjust", "mug", "3", "--reason", "restock"});
@@ -837,7 +888,8 @@ TEST(CliDemo, RunsAScriptedDayAndEndsWithACleanCheck) {
   for (const char* chapter : {"out of stock", "declined", "callback", "sweep", "cancels", "ships",
                               "search", "compact", "every invariant holds",
                               "Hoodie (M): 4 available",
-                              "allocated: 1 from busan, 2 from default"}) {
+                              "allocated: 1 from busan, 2 from default",
+                              "erin's cart is now checked_out"}) {
     EXPECT_NE(text.out.find(chapter), std::string::npos) << chapter;
   }
 }

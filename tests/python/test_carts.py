@@ -126,3 +126,91 @@ def test_wishlist_pages_newest_first(store: cc.Store, clock: cc.ManualClock) -> 
     assert second.next_cursor == ""
     assert store.carts.remove_from_wishlist("hal", "tea")
     assert not store.carts.remove_from_wishlist("hal", "tea")
+
+
+# ---- checkout (Carts.quote, Carts.checkout)
+
+
+def _checkout_shop(tmp_path: Path, clock: cc.ManualClock, gateway: cc.FakeGateway) -> cc.Store:
+    store = cc.Store.open(tmp_path / "checkout.db", clock=clock, gateway=gateway, attempts=1,
+                          shipping_options=[cc.flat_shipping("flat", 3_000)])
+    store.catalog.create(id="mug", name="Mug", price=12_000, initial_stock=5)
+    store.catalog.create(id="tea", name="Tea", price=4_500, initial_stock=50)
+    return store
+
+
+def test_a_checkout_places_the_quoted_order_once(tmp_path: Path, clock: cc.ManualClock,
+                                                 gateway: cc.FakeGateway) -> None:
+    store = _checkout_shop(tmp_path, clock, gateway)
+    cart = store.carts.open_for_user("ann")
+    store.carts.add(cart.id, "mug", 2, user_id="ann")
+    store.carts.add(cart.id, "tea", 3, user_id="ann")
+    quote = store.carts.quote(cart.id, user_id="ann", shipping_option="flat")
+    assert quote.total == 2 * 12_000 + 3 * 4_500 + 3_000
+    order = store.carts.checkout(cart.id, user_id="ann", shipping_option="flat",
+                                 expected_total=quote.total)
+    assert order.status == cc.OrderStatus.CONFIRMED and order.user_id == "ann"
+    assert (order.total, order.tax, order.shipping_fee) == (quote.total, quote.tax,
+                                                          quote.shipping_fee)
+    assert [(i.product_id, i.qty, i.unit_price, i.discount, i.tax, i.total) for i in order.items] \
+        == [(l.product_id, l.qty, l.unit_price, l.discount, l.tax, l.total) for l in quote.lines]
+    closed = store.carts.get(cart.id, user_id="ann")
+    assert closed.status == cc.CartStatus.CHECKED_OUT and closed.order_id == order.id
+    # Again, with other arguments: the same order, charged once.
+    assert store.carts.checkout(cart.id, user_id="ann", points_to_use=5).id == order.id
+    assert gateway.charges_for(order.id) == 1
+    with pytest.raises(cc.FailedPreconditionError) as e:
+        store.carts.quote(cart.id, user_id="ann")
+    assert e.value.subject == cart.id
+    sink = cc.MemorySink()
+    cc.OutboxRelay(store, sink).drain()
+    checked_out = [e for e in sink.events() if e.type == "CartCheckedOut"]
+    assert len(checked_out) == 1
+    assert json.loads(checked_out[0].payload)["order_id"] == order.id
+
+
+def test_a_guest_checkout_is_placed_for_its_guest(tmp_path: Path, clock: cc.ManualClock,
+                                                  gateway: cc.FakeGateway) -> None:
+    store = _checkout_shop(tmp_path, clock, gateway)
+    guest = store.carts.open_guest()
+    store.carts.add(guest.cart.id, "tea", 2, guest_token=guest.guest_token)
+    order = store.carts.checkout(guest.cart.id, guest_token=guest.guest_token)
+    assert order.status == cc.OrderStatus.CONFIRMED
+    assert order.user_id == "guest:" + guest.cart.id
+
+
+def test_a_checkout_at_another_price_fails_unless_requoted(
+        tmp_path: Path, clock: cc.ManualClock, gateway: cc.FakeGateway) -> None:
+    store = _checkout_shop(tmp_path, clock, gateway)
+    cart = store.carts.open_for_user("bo")
+    store.carts.add(cart.id, "mug", 1, user_id="bo")
+    quote = store.carts.quote(cart.id, user_id="bo")
+    store.catalog.update("mug", price=13_000)
+    with pytest.raises(cc.FailedPreconditionError) as e:
+        store.carts.checkout(cart.id, user_id="bo", expected_total=quote.total)
+    assert e.value.subject == "expected_total"
+    assert store.carts.get(cart.id, user_id="bo").status == cc.CartStatus.OPEN
+    assert store.orders.list_for_user("bo").items == []
+    assert store.stock.level("mug").reserved == 0
+    order = store.carts.checkout(cart.id, user_id="bo", expected_total=quote.total, requote=True)
+    assert order.status == cc.OrderStatus.CONFIRMED and order.total == 13_000
+    # OrderBook.place takes expected_total too.
+    with pytest.raises(cc.FailedPreconditionError) as e:
+        store.orders.place("bo", [cc.LineItem("tea", 1)], expected_total=4_000)
+    assert e.value.subject == "expected_total"
+    assert store.orders.place("bo", [cc.LineItem("tea", 1)], expected_total=4_500).total == 4_500
+
+
+def test_a_failed_checkout_leaves_the_cart_open(tmp_path: Path, clock: cc.ManualClock,
+                                                gateway: cc.FakeGateway) -> None:
+    store = _checkout_shop(tmp_path, clock, gateway)
+    cart = store.carts.open_for_user("cy")
+    store.carts.add(cart.id, "mug", 9, user_id="cy")  # 5 on hand
+    failed = store.carts.checkout(cart.id, user_id="cy")
+    assert failed.status == cc.OrderStatus.FAILED
+    opened = store.carts.get(cart.id, user_id="cy")
+    assert opened.status == cc.CartStatus.OPEN and opened.order_id == failed.id
+    store.carts.set_quantity(cart.id, "mug", 2, user_id="cy")
+    placed = store.carts.checkout(cart.id, user_id="cy")
+    assert placed.status == cc.OrderStatus.CONFIRMED and placed.id != failed.id
+    assert store.carts.get(cart.id, user_id="cy").status == cc.CartStatus.CHECKED_OUT

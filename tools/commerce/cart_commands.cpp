@@ -1,4 +1,4 @@
-// commerce cart: carts of users and guests, sharing, wishlists (commerce/carts.h).
+// commerce cart: carts of users and guests, sharing, checkout, wishlists (commerce/carts.h).
 //
 // A cart is named by its id and who acts: --user USER, or --guest-token TOKEN (the token
 // `cart open --guest` printed; $COMMERCE_GUEST_TOKEN is read when the option is not given, so
@@ -145,6 +145,56 @@ void add_share_commands(CLI::App& group, Globals& globals) {
   }
 }
 
+// `cart quote` and `cart checkout`: the cart's lines priced, or placed, with the order flags
+// of `order quote` and `order place`.
+void add_checkout_commands(CLI::App& group, Globals& globals) {
+  struct Args {
+    KeyArgs key;
+    OrderFlags order;
+    bool requote = false;
+    GatewayArgs gateway;
+    CartCheckout request() const {
+      const PlaceOrder r = order.request();
+      return CartCheckout{.coupon_id = r.coupon_id,
+                          .coupon_required = r.coupon_required,
+                          .points_to_use = r.points_to_use,
+                          .payment_method = r.payment_method,
+                          .region = r.region,
+                          .shipping_option = r.shipping_option,
+                          .expected_total = r.expected_total,
+                          .requote = requote};
+    }
+  };
+  {
+    auto args = std::make_shared<Args>();
+    auto* cmd = group.add_subcommand(
+        "quote", "what `cart checkout` with the same flags would charge now; writes nothing");
+    args->key.add_to(*cmd);
+    args->order.add_to(*cmd);
+    cmd->callback([&globals, args] {
+      auto store = open_existing_store(globals, nullptr, true);
+      print_quote(Printer(globals), store->carts().quote(args->key.key(), args->request()));
+    });
+  }
+  auto args = std::make_shared<Args>();
+  auto* cmd = group.add_subcommand(
+      "checkout",
+      "place an order from the cart's lines and close the cart (a checked-out cart prints its "
+      "order again)");
+  args->key.add_to(*cmd);
+  args->order.add_to(*cmd);
+  cmd->add_flag("--requote", args->requote,
+                "place at the current price even if it differs from --expect-total");
+  cmd->add_option("--payment", args->gateway.payment,
+                  "how the fake gateway answers this charge: approve, decline, pending, "
+                  "timeout or fail");
+  args->gateway.add_to(*cmd);
+  cmd->callback([&globals, args] {
+    auto opened = open_store_with_gateway(globals, args->gateway);
+    print_order(Printer(globals), opened.store->carts().checkout(args->key.key(), args->request()));
+  });
+}
+
 void add_wishlist_commands(CLI::App& group, Globals& globals) {
   auto* wishlist = group.add_subcommand("wishlist", "a user's wishlist (no stock effect)");
   wishlist->require_subcommand(1);
@@ -232,6 +282,7 @@ void add_cart_commands(CLI::App& app, Globals& globals) {
   }
   add_line_commands(*group, globals);
   add_share_commands(*group, globals);
+  add_checkout_commands(*group, globals);
   {
     struct Args {
       std::string guest_token, user, request_id;

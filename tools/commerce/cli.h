@@ -125,6 +125,23 @@ bool parse_int(std::string_view text, std::int64_t& out);
 // "product:qty" items (qty defaults to 1). Throws InvalidArgument naming "--item".
 std::vector<LineItem> parse_items(const std::vector<std::string>& specs);
 
+// --- orders (order_output.cpp): what the `order` and `cart` commands share
+// An order's fields besides its buyer and lines: --coupon, --coupon-required, --points,
+// --method, --region, --shipping, --expect-total.
+struct OrderFlags {
+  std::string coupon, method = "card", region, shipping;
+  bool coupon_required = false;
+  Money points = 0;
+  Money expected_total = -1;
+  void add_to(CLI::App& cmd);
+  PlaceOrder request() const;  // without user, items and request id
+};
+// The order (with its status changes when `audit` is given) and its lines' breakdown.
+void print_order(const Printer& out, const Order& o,
+                 const std::vector<OrderAudit>* audit = nullptr);
+// The quote's amounts and its lines' breakdown.
+void print_quote(const Printer& out, const Quote& q);
+
 // --- pricing flags (pricing_flags.cpp)
 // Adds --shipping-option, --tax and --tax-rate to the root command.
 void add_pricing_flags(CLI::App& app, PricingFlags& flags);

@@ -104,6 +104,7 @@ void run_demo(Globals& globals, const DemoArgs& args) {
   options.clock = clock;
   options.gateway = gateway;
   options.reservation_ttl_ms = 15 * 60 * 1000;
+  options.shipping_options = {flat_shipping("parcel", 3000)};
   auto store = Store::open("sqlite:" + db, options);
   auto& catalog = store->catalog();
   auto& stock = store->stock();
@@ -280,6 +281,34 @@ void run_demo(Globals& globals, const DemoArgs& args) {
   split.pop_back();
   n.step("dave buys 3 medium hoodies: split over both warehouses", "confirmed", dave2,
          "allocated:" + split);
+
+  n.chapter("A guest's cart, signed in and checked out");
+  Carts& carts = store->carts();
+  const GuestCart guest = carts.open_guest();
+  const CartKey guest_key = CartKey::for_guest(guest.cart.id, guest.guest_token);
+  carts.add(guest_key, "mug-blue", 2);
+  carts.add(guest_key, "hoodie-s", 1);
+  n.say("a guest puts 2 blue mugs and a small hoodie in a guest cart");
+  const Cart erins = carts.sign_in(guest.guest_token, "erin");
+  n.say(fmt::format("the guest signs in as erin: her cart has the {} lines; the guest cart is {}",
+                    erins.lines.size(), to_string(carts.get(guest_key).status)));
+  const CartKey erin_key = CartKey::for_user(erins.id, "erin");
+  const Quote quote = carts.quote(erin_key, {.shipping_option = "parcel"});
+  const char* tax_is = quote.tax_included ? "included" : "added";
+  for (const PricedLine& line : quote.lines) {
+    n.say(fmt::format("  {} x{} at {}: {} (tax {} {})", line.name, line.qty, line.unit_price,
+                      line.total, line.tax, tax_is));
+  }
+  n.say(fmt::format("  shipping (parcel): {} (tax {} {}); total {}", quote.shipping_fee,
+                    quote.shipping_tax, tax_is, quote.total));
+  const Order erin1 =
+      carts.checkout(erin_key, {.shipping_option = "parcel", .expected_total = quote.total});
+  n.step("erin checks out her cart at the quoted total", "confirmed", erin1,
+         fmt::format("erin's cart is now {}", to_string(carts.get(erin_key).status)));
+  const Order erin_again = carts.checkout(erin_key, {.shipping_option = "parcel"});
+  n.say(fmt::format("erin taps checkout again: {}",
+                    erin_again.id == erin1.id ? "the same order, no second charge"
+                                              : "A DIFFERENT ORDER"));
 
   n.chapter("Closing: events and the books");
   JsonLinesSink sink(events);

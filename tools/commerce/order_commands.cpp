@@ -1,6 +1,4 @@
 // commerce order: place orders through the saga, and move them along their state machine.
-#include <fmt/format.h>
-
 #include <iostream>
 
 #include "cli.h"
@@ -9,121 +7,23 @@ namespace commerce::cli {
 
 namespace {
 
-// The amounts Order and Quote share, as "key: value" lines.
-template <class Priced>
-std::vector<std::pair<std::string, std::string>> amount_fields(const Priced& p) {
-  std::vector<std::pair<std::string, std::string>> fields = {
-      {"subtotal", std::to_string(p.subtotal)}, {"discount", std::to_string(p.discount)}};
-  if (!p.shipping_option.empty()) {
-    fields.emplace_back("shipping", fmt::format("{} ({})", p.shipping_fee, p.shipping_option));
-  }
-  fields.emplace_back("tax", fmt::format("{} ({}{})", p.tax,
-                                         p.tax_included ? "included" : "added",
-                                         p.shipping_tax ? fmt::format(", {} on shipping",
-                                                                      p.shipping_tax)
-                                                        : ""));
-  fields.emplace_back("points used", std::to_string(p.points_used));
-  fields.emplace_back("total", std::to_string(p.total));
-  return fields;
-}
-
-// A table of lines with their price breakdown (OrderItem or PricedLine), and `extra` columns.
-template <class Line>
-void print_lines(const std::vector<Line>& lines, std::vector<std::string> extra_headers = {},
-                 const std::vector<std::vector<std::string>>& extra = {}) {
-  std::vector<std::vector<std::string>> rows;
-  for (std::size_t n = 0; n < lines.size(); ++n) {
-    const Line& l = lines[n];
-    rows.push_back({l.product_id, l.name, std::to_string(l.unit_price), std::to_string(l.qty),
-                    std::to_string(l.discount), l.tax_class, std::to_string(l.tax),
-                    std::to_string(l.total)});
-    if (n < extra.size()) rows.back().insert(rows.back().end(), extra[n].begin(), extra[n].end());
-  }
-  std::vector<std::string> headers = {"PRODUCT", "NAME", "UNIT PRICE", "QTY",
-                                      "DISCOUNT", "TAX CLASS", "TAX", "TOTAL"};
-  headers.insert(headers.end(), extra_headers.begin(), extra_headers.end());
-  Printer::table(headers, rows);
-}
-
-void print_order(const Printer& out, const Order& o,
-                 const std::vector<OrderAudit>* audit = nullptr) {
-  json doc = to_json(o);
-  if (audit) {
-    json rows = json::array();
-    for (const auto& a : *audit) rows.push_back(to_json(a));
-    doc["audit"] = rows;
-  }
-  out.emit(doc);
-  if (out.json_mode()) return;
-  std::vector<std::pair<std::string, std::string>> fields = {
-      {"order", o.id},
-      {"user", o.user_id},
-      {"status", std::string(to_string(o.status))},
-  };
-  const auto amounts = amount_fields(o);
-  fields.insert(fields.end(), amounts.begin(), amounts.end());
-  if (!o.coupon_id.empty()) {
-    fields.emplace_back("coupon", fmt::format("{} ({}{})", o.coupon_id,
-                                              o.coupon_applied ? "applied" : "not applied",
-                                              o.coupon_required ? ", required" : ", optional"));
-  }
-  if (!o.coupon_note.empty()) fields.emplace_back("coupon note", o.coupon_note);
-  if (!o.failure_reason.empty()) fields.emplace_back("reason", o.failure_reason);
-  if (o.backordered()) fields.emplace_back("backordered", "yes (some units wait for a restock)");
-  fields.emplace_back("created", format_time(o.created_at));
-  Printer::fields(fields);
-  std::vector<std::vector<std::string>> backordered;
-  for (const auto& i : o.items) backordered.push_back({std::to_string(i.backordered)});
-  print_lines(o.items, {"BACKORDERED"}, backordered);
-  if (audit) {
-    std::vector<std::vector<std::string>> history;
-    for (const auto& a : *audit) {
-      history.push_back({format_time(a.at), a.from ? std::string(to_string(*a.from)) : "-",
-                         std::string(to_string(a.to)), a.reason});
-    }
-    Printer::table({"AT", "FROM", "TO", "REASON"}, history);
-  }
-}
-
-void print_quote(const Printer& out, const Quote& q) {
-  out.emit(to_json(q));
-  if (out.json_mode()) return;
-  auto fields = amount_fields(q);
-  if (q.coupon_applied) fields.emplace_back("coupon", "applies");
-  if (!q.coupon_note.empty()) fields.emplace_back("coupon note", q.coupon_note);
-  Printer::fields(fields);
-  print_lines(q.lines);
-}
-
 // What `order place` and `order quote` both take: the request.
 struct RequestArgs {
-  std::string user, coupon, method = "card", request_id, shipping;
+  std::string user, request_id;
   std::vector<std::string> items;
-  bool coupon_required = false;
-  Money points = 0;
+  OrderFlags order;
 
   void add_to(CLI::App& cmd) {
     cmd.add_option("--user", user, "the buyer's user id")->required();
     cmd.add_option("--item,-i", items, "PRODUCT[:QTY], repeatable")->required();
-    cmd.add_option("--coupon", coupon, "an issued coupon id");
-    cmd.add_flag("--coupon-required", coupon_required,
-                 "fail the order if the coupon cannot be used (default: skip it)");
-    cmd.add_option("--points", points, "points to spend");
-    cmd.add_option("--method", method, "payment method passed to the gateway");
     cmd.add_option("--request-id", request_id, "idempotency key");
-    cmd.add_option("--shipping", shipping,
-                   "the id of a shipping option (given with --shipping-option)");
+    order.add_to(cmd);
   }
   PlaceOrder request() const {
-    PlaceOrder r;
+    PlaceOrder r = order.request();
     r.user_id = user;
     r.items = parse_items(items);
-    r.coupon_id = coupon;
-    r.coupon_required = coupon_required;
-    r.points_to_use = points;
-    r.payment_method = method;
     r.request_id = request_id;
-    r.shipping_option = shipping;
     return r;
   }
 };

@@ -5,7 +5,7 @@ from __future__ import annotations
 import commerce_core._page
 import builtins
 import typing
-__all__: list = ['Ack', 'AckStatus', 'Allocation', 'AllocationLine', 'AllocationRequest', 'AllocationStrategy', 'CallbackSink', 'Catalog', 'Category', 'Clock', 'CompactionReport', 'Coupon', 'CouponApplication', 'CouponBook', 'CouponKind', 'CouponStatus', 'CouponTemplate', 'DEFAULT_PAGE_SIZE', 'DeadLetter', 'ErrorCode', 'Event', 'EventSink', 'EventSinkBase', 'FakeGateway', 'Inbox', 'InboxContext', 'InboxOutcome', 'IncomingMessage', 'InvariantRepair', 'InvariantReport', 'InvariantViolation', 'JsonLinesSink', 'KafkaSink', 'KafkaSinkCounters', 'LineItem', 'LocationLevel', 'MAX_PAGE_SIZE', 'ManualClock', 'MemorySink', 'OptionAxis', 'Order', 'OrderAudit', 'OrderBook', 'OrderItem', 'OrderStatus', 'OutboxCounts', 'OutboxRelay', 'Payment', 'PaymentGateway', 'PaymentOutcome', 'PaymentRequest', 'PaymentResult', 'PaymentStatus', 'PointsEntry', 'PointsEntryKind', 'PointsLedger', 'PostgresOptions', 'PricedLine', 'Product', 'ProductOrder', 'ProductStatus', 'Quote', 'Reason', 'RecoveryReport', 'RelayBatch', 'RelayProgress', 'RelayService', 'RelayStats', 'RepairReport', 'Reservation', 'ReservationState', 'RetentionOptions', 'SagaLogEntry', 'SagaRecord', 'SagaState', 'SagaStep', 'ShippingInput', 'ShippingOption', 'StockAdjustment', 'StockLedger', 'StockLevel', 'StockLocation', 'StockLocations', 'StockOption', 'StockTransfer', 'Store', 'SystemClock', 'TaxCalculator', 'TaxMode', 'TaxableAmount', 'TopicNaming', 'Unit', 'UnitEvents', 'UnitLookups', 'UnitPoints', 'UnitStock', 'VariantAvailability', 'WITH_KAFKA', 'WITH_POSTGRES', 'WeightTier', 'checked_plan', 'envelope_json', 'fewest_shipments_allocation', 'flat_shipping', 'free_shipping_above', 'korean_vat', 'new_id', 'parse_envelope_json', 'parse_incoming_message', 'priority_allocation', 'rate_table_tax', 'read_json_lines', 'region_first_allocation', 'sqlite_schema_version', 'weight_shipping']
+__all__: list = ['Ack', 'AckStatus', 'Allocation', 'AllocationLine', 'AllocationRequest', 'AllocationStrategy', 'CallbackSink', 'Cart', 'CartLine', 'CartStatus', 'Carts', 'Catalog', 'Category', 'Clock', 'CompactionReport', 'Coupon', 'CouponApplication', 'CouponBook', 'CouponKind', 'CouponStatus', 'CouponTemplate', 'DEFAULT_PAGE_SIZE', 'DeadLetter', 'ErrorCode', 'Event', 'EventSink', 'EventSinkBase', 'FakeGateway', 'GuestCart', 'Inbox', 'InboxContext', 'InboxOutcome', 'IncomingMessage', 'InvariantRepair', 'InvariantReport', 'InvariantViolation', 'JsonLinesSink', 'KafkaSink', 'KafkaSinkCounters', 'LineItem', 'LocationLevel', 'MAX_CART_LINES', 'MAX_CART_LINE_QTY', 'MAX_PAGE_SIZE', 'ManualClock', 'MemorySink', 'OptionAxis', 'Order', 'OrderAudit', 'OrderBook', 'OrderItem', 'OrderStatus', 'OutboxCounts', 'OutboxRelay', 'Payment', 'PaymentGateway', 'PaymentOutcome', 'PaymentRequest', 'PaymentResult', 'PaymentStatus', 'PointsEntry', 'PointsEntryKind', 'PointsLedger', 'PostgresOptions', 'PricedLine', 'Product', 'ProductOrder', 'ProductStatus', 'Quote', 'Reason', 'RecoveryReport', 'RelayBatch', 'RelayProgress', 'RelayService', 'RelayStats', 'RepairReport', 'Reservation', 'ReservationState', 'RetentionOptions', 'SagaLogEntry', 'SagaRecord', 'SagaState', 'SagaStep', 'ShippingInput', 'ShippingOption', 'StockAdjustment', 'StockLedger', 'StockLevel', 'StockLocation', 'StockLocations', 'StockOption', 'StockTransfer', 'Store', 'SystemClock', 'TaxCalculator', 'TaxMode', 'TaxableAmount', 'TopicNaming', 'Unit', 'UnitEvents', 'UnitLookups', 'UnitPoints', 'UnitStock', 'VariantAvailability', 'WITH_KAFKA', 'WITH_POSTGRES', 'WeightTier', 'WishlistItem', 'checked_plan', 'envelope_json', 'fewest_shipments_allocation', 'flat_shipping', 'free_shipping_above', 'korean_vat', 'new_id', 'parse_envelope_json', 'parse_incoming_message', 'priority_allocation', 'rate_table_tax', 'read_json_lines', 'region_first_allocation', 'sqlite_schema_version', 'weight_shipping']
 class ErrorCode:
     """
     What a failed call's caller should do (abseil-style codes).
@@ -1547,7 +1547,7 @@ class Store:
     SQLite file or PostgreSQL database.
     """
     @staticmethod
-    def open(location: typing.Any, *, currency: str = 'KRW', clock: typing.Any = None, topic_naming: TopicNaming = ..., reservation_ttl_ms: int = 900000, gateway: typing.Any = None, steps: list[typing.Any] = [], stock_step: typing.Any = None, gateway_timeout_ms: int = 10000, attempts: int = 4, backoff_initial_ms: int = 50, backoff_max_ms: int = 2000, postgres: PostgresOptions | None = None, read_only: bool = False, retention: RetentionOptions | None = None, allocation_strategy: typing.Any = None, shipping_options: list[typing.Any] = [], tax_calculator: typing.Any = None) -> Store:
+    def open(location: typing.Any, *, currency: str = 'KRW', clock: typing.Any = None, topic_naming: TopicNaming = ..., reservation_ttl_ms: int = 900000, gateway: typing.Any = None, steps: list[typing.Any] = [], stock_step: typing.Any = None, gateway_timeout_ms: int = 10000, attempts: int = 4, backoff_initial_ms: int = 50, backoff_max_ms: int = 2000, postgres: PostgresOptions | None = None, read_only: bool = False, retention: RetentionOptions | None = None, allocation_strategy: typing.Any = None, guest_cart_ttl_ms: int = 604800000, shipping_options: list[typing.Any] = [], tax_calculator: typing.Any = None) -> Store:
         """
         Opens (creating and migrating if needed) the store at `location`: a file path or
         "sqlite:PATH" for SQLite, or "postgresql://..." when built with PostgreSQL.
@@ -1565,6 +1565,8 @@ class Store:
         (RetentionOptions) sets the windows of compact(). `allocation_strategy` (an
         AllocationStrategy: a built-in such as fewest_shipments_allocation() or a Python
         subclass) picks the stock locations of each reservation; None: priority_allocation().
+        `guest_cart_ttl_ms` (default 7 days) is how long a guest cart lives after its last
+        change (docs/carts.md).
         `shipping_options` (ShippingOption: flat_shipping(), free_shipping_above(),
         weight_shipping() or Python subclasses; distinct ids) are what an order's
         shipping_option may name; `tax_calculator` (a TaxCalculator: rate_table_tax() or a
@@ -1607,6 +1609,11 @@ class Store:
     def allocation_strategy(self) -> AllocationStrategy:
         """
         The AllocationStrategy reservations plan with (priority_allocation() by default).
+        """
+    @property
+    def carts(self) -> Carts:
+        """
+        The Carts service (carts, sharing, wishlists).
         """
     @property
     def catalog(self) -> Catalog:
@@ -3411,25 +3418,29 @@ class OrderBook:
         """
         One page of the user's orders, newest first.
         """
-    def place(self, user_id: str, items: list[LineItem], *, coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', request_id: str = '', region: str = '', shipping_option: str = '') -> Order:
+    def place(self, user_id: str, items: list[LineItem], *, coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', request_id: str = '', region: str = '', shipping_option: str = '', expected_total: int = -1) -> Order:
         """
         Places an order and runs its saga (reserve stock, use points, use coupon, host
         steps, pay, confirm) to an end: CONFIRMED, FAILED (business refusals such as out of
         stock or a declined payment return the FAILED order, with failure_reason), or
         AWAITING_PAYMENT (pending or unknown payment). It is priced as quote() prices it
-        (docs/pricing.md) and keeps the breakdown. Raises InvalidArgumentError (a field, naming
-        it; shipping_option unknown or unable to ship the order; tax_calculator's bad answer),
-        NotFoundError, InactiveError, FailedPreconditionError (total above 0 and no
-        gateway), ConflictError, UnavailableError.
+        (docs/pricing.md) and keeps the breakdown. expected_total (-1: none) is the total the
+        buyer was shown (Quote.total): when the order would now cost another amount, nothing is
+        written and FailedPreconditionError naming "expected_total" is raised. Raises
+        InvalidArgumentError (a field, naming it; shipping_option unknown or unable to ship
+        the order; tax_calculator's bad answer), NotFoundError, InactiveError,
+        FailedPreconditionError (total above 0 and no gateway; expected_total),
+        ConflictError, UnavailableError.
         """
-    def quote(self, user_id: str, items: list[LineItem], *, coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', request_id: str = '', region: str = '', shipping_option: str = '') -> Quote:
+    def quote(self, user_id: str, items: list[LineItem], *, coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', request_id: str = '', region: str = '', shipping_option: str = '', expected_total: int = -1) -> Quote:
         """
         What place() with the same arguments would charge now (a Quote), priced by the same
         pipeline from the same reads, writing nothing: an order placed from an unchanged store
         has the same lines, discount, shipping fee, tax and total. The coupon is previewed: an
         optional coupon that cannot be used is left out (coupon_note says why); request_id is
-        ignored. Raises the errors of place() for the arguments, and CouponInvalidError (a
-        required coupon that cannot be used: the order would fail).
+        ignored and expected_total is not compared. Raises the errors of place() for the
+        arguments, and CouponInvalidError (a required coupon that cannot be used: the order
+        would fail).
         """
     def recover(self) -> RecoveryReport:
         """
@@ -4679,6 +4690,337 @@ class InboxContext:
         """
         True while the handler runs.
         """
+class CartStatus:
+    """
+    State of a cart.
+    
+    Members:
+    
+      OPEN : May be changed.
+    
+      CHECKED_OUT : An order was placed from it (order_id).
+    
+      EXPIRED : A guest cart swept after its expiry.
+    
+      MERGED : A guest cart merged into a user's cart at sign-in.
+    """
+    CHECKED_OUT: typing.ClassVar[CartStatus]
+    EXPIRED: typing.ClassVar[CartStatus]
+    MERGED: typing.ClassVar[CartStatus]
+    OPEN: typing.ClassVar[CartStatus]
+    __members__: typing.ClassVar[dict[str, CartStatus]]
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: int) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        """
+        The enum member, as Class.MEMBER.
+        """
+    def __setstate__(self, state: int) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class CartLine:
+    """
+    One product of a cart and its quantity.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, product_id: str = ..., qty: int = ..., added_at: int = ...) -> None:
+        """
+        Creates a CartLine; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def added_at(self) -> int:
+        """
+        When the product was first added to the cart (ms).
+        """
+    @added_at.setter
+    def added_at(self, arg0: int) -> None:
+        ...
+    @property
+    def product_id(self) -> str:
+        """
+        The product (a variant, not its parent).
+        """
+    @product_id.setter
+    def product_id(self, arg0: str) -> None:
+        ...
+    @property
+    def qty(self) -> int:
+        """
+        Units, 1..MAX_CART_LINE_QTY.
+        """
+    @qty.setter
+    def qty(self, arg0: int) -> None:
+        ...
+class Cart:
+    """
+    A user's or a guest's cart with its lines.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, id: str = ..., user_id: str = ..., status: CartStatus = ..., lines: list[CartLine] = ..., order_id: str = ..., created_at: int = ..., updated_at: int = ..., expires_at: int = ...) -> None:
+        """
+        Creates a Cart; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def created_at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @created_at.setter
+    def created_at(self, arg0: int) -> None:
+        ...
+    @property
+    def expires_at(self) -> int:
+        """
+        A guest cart's expiry (ms); 0 for a user's cart.
+        """
+    @expires_at.setter
+    def expires_at(self, arg0: int) -> None:
+        ...
+    @property
+    def id(self) -> str:
+        """
+        The cart id (UUIDv7).
+        """
+    @id.setter
+    def id(self, arg0: str) -> None:
+        ...
+    @property
+    def lines(self) -> list[CartLine]:
+        """
+        Its lines, by product id.
+        """
+    @lines.setter
+    def lines(self, arg0: list[CartLine]) -> None:
+        ...
+    @property
+    def order_id(self) -> str:
+        """
+        The order placed from it (CHECKED_OUT); for an OPEN cart whose last checkout
+        failed, that FAILED order; empty otherwise.
+        """
+    @order_id.setter
+    def order_id(self, arg0: str) -> None:
+        ...
+    @property
+    def status(self) -> CartStatus:
+        """
+        OPEN, or closed: CHECKED_OUT, EXPIRED, MERGED.
+        """
+    @status.setter
+    def status(self, arg0: CartStatus) -> None:
+        ...
+    @property
+    def updated_at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @updated_at.setter
+    def updated_at(self, arg0: int) -> None:
+        ...
+    @property
+    def user_id(self) -> str:
+        """
+        The owning user; empty for a guest cart.
+        """
+    @user_id.setter
+    def user_id(self, arg0: str) -> None:
+        ...
+class GuestCart:
+    """
+    A new guest cart and the token that opens it.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, cart: Cart = ..., guest_token: str = ...) -> None:
+        """
+        Creates a GuestCart; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def cart(self) -> Cart:
+        """
+        The cart.
+        """
+    @cart.setter
+    def cart(self, arg0: Cart) -> None:
+        ...
+    @property
+    def guest_token(self) -> str:
+        """
+        The bearer secret that opens the cart; shown only here.
+        """
+    @guest_token.setter
+    def guest_token(self, arg0: str) -> None:
+        ...
+class WishlistItem:
+    """
+    A product on a user's wishlist.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, product_id: str = ..., added_at: int = ...) -> None:
+        """
+        Creates a WishlistItem; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def added_at(self) -> int:
+        """
+        When it was added (ms).
+        """
+    @added_at.setter
+    def added_at(self, arg0: int) -> None:
+        ...
+    @property
+    def product_id(self) -> str:
+        """
+        The product.
+        """
+    @product_id.setter
+    def product_id(self, arg0: str) -> None:
+        ...
+class Carts:
+    """
+    Carts of users and guests, sharing, wishlists (docs/carts.md). Every call on a cart
+    names it by id and who acts: user_id=, or guest_token= (the token open_guest issued).
+    A key that does not fit the cart raises NotFoundError naming "user_id" or
+    "guest_token"; a closed cart refuses changes (FailedPreconditionError naming it).
+    Thread-safe.
+    """
+    def add(self, cart_id: str, product_id: str, qty: int = 1, *, user_id: str = '', guest_token: str = '', request_id: str = '') -> Cart:
+        """
+        Adds qty units of an orderable product (onto its line if there is one) and returns
+        the cart; idempotent per request_id. Raises InvalidArgumentError (qty),
+        NotFoundError, FailedPreconditionError
+        (not orderable, closed cart, MAX_CART_LINES).
+        """
+    def add_to_wishlist(self, user_id: str, product_id: str) -> None:
+        """
+        Adds the product to the user's wishlist (nothing if it is there).
+        """
+    def checkout(self, cart_id: str, *, user_id: str = '', guest_token: str = '', coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', region: str = '', shipping_option: str = '', expected_total: int = -1, requote: bool = False) -> Order:
+        """
+        Places an order from the cart's lines (OrderBook.place with these arguments; a guest
+        cart's order is for the user "guest:<cart id>") and closes the cart as CHECKED_OUT
+        with it, emitting CartCheckedOut. Idempotent by the cart: a checked-out cart returns
+        its order, whatever the arguments. A FAILED order leaves the cart OPEN (order_id
+        names it) to change and check out again. expected_total (-1: none) is the total the
+        shopper was shown (quote().total): if the cart costs another amount now, nothing
+        changes and FailedPreconditionError naming "expected_total" is raised, unless
+        requote=True. Raises the errors of get(), FailedPreconditionError (the cart is
+        closed other than checked out, or empty; expected_total), those of
+        OrderBook.place(), UnavailableError (the cart kept changing: call again).
+        """
+    def clear(self, cart_id: str, *, user_id: str = '', guest_token: str = '') -> Cart:
+        """
+        Removes every line.
+        """
+    def copy_shared(self, share_token: str, cart_id: str, *, user_id: str = '', guest_token: str = '') -> Cart:
+        """
+        Copies the shared cart's lines into this cart (a product already there keeps the
+        larger quantity) and returns it. Raises NotFoundError (share_token).
+        """
+    def get(self, cart_id: str, *, user_id: str = '', guest_token: str = '') -> Cart:
+        """
+        The cart with its lines (closed carts too, except an expired guest cart).
+        Raises InvalidArgumentError, NotFoundError, FailedPreconditionError (expired).
+        """
+    def open_for_user(self, user_id: str) -> Cart:
+        """
+        The user's open cart, created if none; concurrent calls return the same cart.
+        Raises InvalidArgumentError.
+        """
+    def open_guest(self) -> GuestCart:
+        """
+        A new empty guest cart and its token (guest_cart_ttl_ms of Store.open).
+        """
+    def quote(self, cart_id: str, *, user_id: str = '', guest_token: str = '', coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', region: str = '', shipping_option: str = '', expected_total: int = -1, requote: bool = False) -> Quote:
+        """
+        What checking the cart out with these arguments would cost now (OrderBook.quote of
+        its lines; expected_total and requote are ignored), writing nothing. Raises the
+        errors of get(), FailedPreconditionError (the cart is closed or empty, naming its
+        id), those of OrderBook.quote().
+        """
+    def remove(self, cart_id: str, product_id: str, *, user_id: str = '', guest_token: str = '') -> Cart:
+        """
+        Removes the product's line, if any.
+        """
+    def remove_from_wishlist(self, user_id: str, product_id: str) -> bool:
+        """
+        Removes the product from the wishlist; False if it was not there.
+        """
+    def set_quantity(self, cart_id: str, product_id: str, qty: int, *, user_id: str = '', guest_token: str = '') -> Cart:
+        """
+        Sets the product's line to qty units (0 removes it). Errors as add().
+        """
+    def share(self, cart_id: str, *, user_id: str = '', guest_token: str = '') -> str:
+        """
+        The cart's share token, the same on every call.
+        """
+    def sign_in(self, guest_token: str, user_id: str, *, request_id: str = '') -> Cart:
+        """
+        Merges the guest cart into the user's open cart (a product in both keeps the larger
+        quantity), closes the guest cart as MERGED and returns the user's cart; idempotent
+        per request_id. Raises
+        NotFoundError (guest_token), FailedPreconditionError (closed or expired guest
+        cart, MAX_CART_LINES).
+        """
+    def sweep(self, limit: int = 100) -> list[str]:
+        """
+        Expires at most `limit` open guest carts past their expiry (CartAbandoned for
+        those with lines) and returns their ids.
+        """
+    def wishlist(self, user_id: str, cursor: str = '', limit: int = 50) -> commerce_core._page.Page[WishlistItem]:
+        """
+        The user's wishlist, newest first, a page at a time.
+        """
 class Clock:
     """
     A source of time in milliseconds since the Unix epoch (UTC).
@@ -5308,6 +5650,8 @@ def weight_shipping(id: str, tiers: list[WeightTier]) -> ShippingOption:
     (no tiers, up_to_grams not increasing, a negative fee).
     """
 DEFAULT_PAGE_SIZE: int = 50
+MAX_CART_LINES: int = 100
+MAX_CART_LINE_QTY: int = 10000
 MAX_PAGE_SIZE: int = 500
 WITH_KAFKA: bool = True
 WITH_POSTGRES: bool = True

@@ -14,6 +14,34 @@ CartKey key_of(std::string cart_id, std::string user_id, std::string guest_token
   return CartKey{std::move(cart_id), std::move(user_id), std::move(guest_token)};
 }
 
+// Defines Carts.`name`(cart_id, *, user_id, guest_token, coupon_id, ..., requote): the cart's
+// key and a CartCheckout, which quote() and checkout() both take; `call` runs with the GIL
+// released.
+template <class Call>
+void def_with_checkout(py::class_<Carts>& cls, const char* name, Call call, const char* doc) {
+  cls.def(
+      name,
+      [call](Carts& self, std::string cart_id, std::string user_id, std::string guest_token,
+             std::string coupon_id, bool coupon_required, Money points_to_use,
+             std::string payment_method, std::string region, std::string shipping_option,
+             Money expected_total, bool requote) {
+        CartCheckout request{.coupon_id = std::move(coupon_id),
+                             .coupon_required = coupon_required,
+                             .points_to_use = points_to_use,
+                             .payment_method = std::move(payment_method),
+                             .region = std::move(region),
+                             .shipping_option = std::move(shipping_option),
+                             .expected_total = expected_total,
+                             .requote = requote};
+        return call(self, key_of(std::move(cart_id), std::move(user_id), std::move(guest_token)),
+                    request);
+      },
+      py::arg("cart_id"), py::kw_only(), py::arg("user_id") = "", py::arg("guest_token") = "",
+      py::arg("coupon_id") = "", py::arg("coupon_required") = false, py::arg("points_to_use") = 0,
+      py::arg("payment_method") = "card", py::arg("region") = "", py::arg("shipping_option") = "",
+      py::arg("expected_total") = -1, py::arg("requote") = false, Release(), doc);
+}
+
 }  // namespace
 
 void bind_carts(py::module_& m) {
@@ -37,7 +65,9 @@ void bind_carts(py::module_& m) {
       .field("user_id", &Cart::user_id, "The owning user; empty for a guest cart.")
       .field("status", &Cart::status, "OPEN, or closed: CHECKED_OUT, EXPIRED, MERGED.")
       .field("lines", &Cart::lines, "Its lines, by product id.")
-      .field("order_id", &Cart::order_id, "The order placed from it; empty otherwise.")
+      .field("order_id", &Cart::order_id,
+             "The order placed from it (CHECKED_OUT); for an OPEN cart whose last checkout\n"
+             "failed, that FAILED order; empty otherwise.")
       .field("created_at", &Cart::created_at, "Milliseconds since the Unix epoch.")
       .field("updated_at", &Cart::updated_at, "Milliseconds since the Unix epoch.")
       .field("expires_at", &Cart::expires_at, "A guest cart's expiry (ms); 0 for a user's cart.")
@@ -52,14 +82,14 @@ void bind_carts(py::module_& m) {
       .field("added_at", &WishlistItem::added_at, "When it was added (ms).")
       .finish();
 
-  py::class_<Carts>(
+  py::class_<Carts> carts(
       m, "Carts",
       "Carts of users and guests, sharing, wishlists (docs/carts.md). Every call on a cart\n"
       "names it by id and who acts: user_id=, or guest_token= (the token open_guest issued).\n"
       "A key that does not fit the cart raises NotFoundError naming \"user_id\" or\n"
       "\"guest_token\"; a closed cart refuses changes (FailedPreconditionError naming it).\n"
-      "Thread-safe.")
-      .def("open_for_user", &Carts::open_for_user, py::arg("user_id"), Release(),
+      "Thread-safe.");
+  carts.def("open_for_user", &Carts::open_for_user, py::arg("user_id"), Release(),
            "The user's open cart, created if none; concurrent calls return the same cart.\n"
            "Raises InvalidArgumentError.")
       .def("open_guest", &Carts::open_guest, Release(),
@@ -153,6 +183,30 @@ void bind_carts(py::module_& m) {
       .def("wishlist", &Carts::wishlist, py::arg("user_id"), py::arg("cursor") = "",
            py::arg("limit") = kDefaultPageSize, Release(),
            "The user's wishlist, newest first, a page at a time.");
+  def_with_checkout(
+      carts, "quote",
+      [](Carts& self, const CartKey& key, const CartCheckout& request) {
+        return self.quote(key, request);
+      },
+      "What checking the cart out with these arguments would cost now (OrderBook.quote of\n"
+      "its lines; expected_total and requote are ignored), writing nothing. Raises the\n"
+      "errors of get(), FailedPreconditionError (the cart is closed or empty, naming its\n"
+      "id), those of OrderBook.quote().");
+  def_with_checkout(
+      carts, "checkout",
+      [](Carts& self, const CartKey& key, const CartCheckout& request) {
+        return self.checkout(key, request);
+      },
+      "Places an order from the cart's lines (OrderBook.place with these arguments; a guest\n"
+      "cart's order is for the user \"guest:<cart id>\") and closes the cart as CHECKED_OUT\n"
+      "with it, emitting CartCheckedOut. Idempotent by the cart: a checked-out cart returns\n"
+      "its order, whatever the arguments. A FAILED order leaves the cart OPEN (order_id\n"
+      "names it) to change and check out again. expected_total (-1: none) is the total the\n"
+      "shopper was shown (quote().total): if the cart costs another amount now, nothing\n"
+      "changes and FailedPreconditionError naming \"expected_total\" is raised, unless\n"
+      "requote=True. Raises the errors of get(), FailedPreconditionError (the cart is\n"
+      "closed other than checked out, or empty; expected_total), those of\n"
+      "OrderBook.place(), UnavailableError (the cart kept changing: call again).");
 }
 
 }  // namespace commerce::python

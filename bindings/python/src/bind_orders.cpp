@@ -9,7 +9,7 @@ namespace commerce::python {
 namespace {
 using Release = py::call_guard<py::gil_scoped_release>;
 
-// Defines OrderBook.`name`(user_id, items, *, coupon_id, ..., shipping_option): the arguments
+// Defines OrderBook.`name`(user_id, items, *, coupon_id, ..., expected_total): the arguments
 // of a PlaceOrder, which place() and quote() both take; `call` runs with the GIL released.
 template <class Call>
 void def_with_request(py::class_<OrderBook>& cls, const char* name, Call call, const char* doc) {
@@ -18,7 +18,7 @@ void def_with_request(py::class_<OrderBook>& cls, const char* name, Call call, c
       [call](OrderBook& self, std::string user_id, std::vector<LineItem> items,
              std::string coupon_id, bool coupon_required, Money points_to_use,
              std::string payment_method, std::string request_id, std::string region,
-             std::string shipping_option) {
+             std::string shipping_option, Money expected_total) {
         PlaceOrder request;
         request.user_id = std::move(user_id);
         request.items = std::move(items);
@@ -29,12 +29,13 @@ void def_with_request(py::class_<OrderBook>& cls, const char* name, Call call, c
         request.request_id = std::move(request_id);
         request.region = std::move(region);
         request.shipping_option = std::move(shipping_option);
+        request.expected_total = expected_total;
         return call(self, request);
       },
       py::arg("user_id"), py::arg("items"), py::kw_only(), py::arg("coupon_id") = "",
       py::arg("coupon_required") = false, py::arg("points_to_use") = 0,
       py::arg("payment_method") = "card", py::arg("request_id") = "", py::arg("region") = "",
-      py::arg("shipping_option") = "", Release(), doc);
+      py::arg("shipping_option") = "", py::arg("expected_total") = -1, Release(), doc);
 }
 }  // namespace
 
@@ -268,10 +269,13 @@ void bind_orders(py::module_& m) {
       "steps, pay, confirm) to an end: CONFIRMED, FAILED (business refusals such as out of\n"
       "stock or a declined payment return the FAILED order, with failure_reason), or\n"
       "AWAITING_PAYMENT (pending or unknown payment). It is priced as quote() prices it\n"
-      "(docs/pricing.md) and keeps the breakdown. Raises InvalidArgumentError (a field, naming\n"
-      "it; shipping_option unknown or unable to ship the order; tax_calculator's bad answer),\n"
-      "NotFoundError, InactiveError, FailedPreconditionError (total above 0 and no\n"
-      "gateway), ConflictError, UnavailableError.");
+      "(docs/pricing.md) and keeps the breakdown. expected_total (-1: none) is the total the\n"
+      "buyer was shown (Quote.total): when the order would now cost another amount, nothing is\n"
+      "written and FailedPreconditionError naming \"expected_total\" is raised. Raises\n"
+      "InvalidArgumentError (a field, naming it; shipping_option unknown or unable to ship\n"
+      "the order; tax_calculator's bad answer), NotFoundError, InactiveError,\n"
+      "FailedPreconditionError (total above 0 and no gateway; expected_total),\n"
+      "ConflictError, UnavailableError.");
   def_with_request(
       order_book, "quote",
       [](const OrderBook& self, const PlaceOrder& request) { return self.quote(request); },
@@ -279,8 +283,9 @@ void bind_orders(py::module_& m) {
       "pipeline from the same reads, writing nothing: an order placed from an unchanged store\n"
       "has the same lines, discount, shipping fee, tax and total. The coupon is previewed: an\n"
       "optional coupon that cannot be used is left out (coupon_note says why); request_id is\n"
-      "ignored. Raises the errors of place() for the arguments, and CouponInvalidError (a\n"
-      "required coupon that cannot be used: the order would fail).");
+      "ignored and expected_total is not compared. Raises the errors of place() for the\n"
+      "arguments, and CouponInvalidError (a required coupon that cannot be used: the order\n"
+      "would fail).");
   order_book.def("get", &OrderBook::get, py::arg("order_id"), Release(),
            "The order. Raises NotFoundError, InvalidArgumentError.")
       .def("list_for_user", &OrderBook::list_for_user, py::arg("user_id"), py::kw_only(),
