@@ -256,8 +256,10 @@ class Carts {
   // concurrent checkouts of one cart, one places the order and the others return it. An order
   // that FAILED (out of stock, points, a required coupon, a declined payment) leaves the cart
   // open (Cart::order_id names it), so the shopper can change it and check out again (a new
-  // order); if its payment fails later, the cart is opened again then, unless the user has
-  // opened another cart meanwhile.
+  // order). A payment declined within checkout opens the cart again at once; one that fails
+  // later (a pending payment) leaves it checked out until the next checkout() call, which opens
+  // it again and places a new order (unless the user has opened another cart meanwhile: then
+  // it returns the failed order).
   // Errors: those of get(); FailedPrecondition (the cart is closed other than checked out, or
   // empty, naming its id; "expected_total": the cart costs another amount now and !requote,
   // nothing changed); those of OrderBook::place() for `request`'s fields; Unavailable (the cart

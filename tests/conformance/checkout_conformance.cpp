@@ -8,6 +8,7 @@
 
 #include "commerce/carts.h"
 #include "commerce/error.h"
+#include "commerce/invariants.h"
 #include "commerce/payments.h"
 #include "storage/transaction.h"
 #include "storage_conformance.h"
@@ -168,6 +169,53 @@ TEST_P(StorageConformance, ConcurrentCheckoutsOfOneCartPlaceOneOrder) {
   EXPECT_EQ(t.gateway->total_charges(), 1);
   EXPECT_EQ(t.events("CartCheckedOut").size(), 1u);
   EXPECT_EQ(t.store->stock().level("tea").sold, 4);
+}
+
+// A hold reserves the cart's lines: a later buyer cannot take them, checkout takes the hold over
+// (no second reservation), changing the cart releases it, and an expired hold is freed by the
+// stock sweep.
+TEST_P(StorageConformance, AHeldCartKeepsItsStockUntilCheckout) {
+  CheckoutTest t(location_, clock_);
+  Carts& carts = t.store->carts();
+  StockLedger& stock = t.store->stock();
+  const CartKey early = CartKey::for_user(carts.open_for_user("gus").id, "gus");
+  carts.add(early, "mug", 3);
+  const Cart held = carts.hold(early);
+  EXPECT_EQ(held.held_until, kStart + t.store->options().cart_hold_ms);
+  EXPECT_EQ(stock.level("mug").available, 2);
+  EXPECT_EQ(t.events("CartHeld").size(), 1u);
+
+  const CartKey late = CartKey::for_user(carts.open_for_user("hal").id, "hal");
+  carts.add(late, "mug", 3);
+  const std::string refused =
+      EXPECT_COMMERCE_ERROR(carts.hold(late), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(refused, "mug");
+  EXPECT_EQ(carts.checkout(late, {}).status, OrderStatus::kFailed);  // 2 left: out of stock
+
+  const Order order = carts.checkout(early, {});
+  EXPECT_EQ(order.status, OrderStatus::kConfirmed);
+  const auto rows = stock.reservations(order.id);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].qty, 3);
+  EXPECT_EQ(rows[0].state, ReservationState::kCommitted);
+  EXPECT_EQ(stock.level("mug"), (StockLevel{"mug", 2, 0, 2, 3}));  // reserved once, not twice
+
+  // Changing a held cart releases its hold.
+  carts.set_quantity(late, "mug", 1);
+  EXPECT_EQ(carts.hold(late).lines.at(0).qty, 1);
+  EXPECT_EQ(stock.level("mug").available, 1);
+  carts.set_quantity(late, "mug", 2);
+  EXPECT_EQ(carts.get(late).held_until, 0);
+  EXPECT_EQ(stock.level("mug").available, 2);
+
+  // An expired hold is freed by the stock sweep; its cart then checks out like any other.
+  carts.hold(late);
+  clock_->advance(t.store->options().cart_hold_ms + 1);
+  EXPECT_EQ(stock.release_expired().size(), 1u);
+  EXPECT_EQ(stock.level("mug").available, 2);
+  EXPECT_EQ(carts.checkout(late, {}).status, OrderStatus::kConfirmed);
+  EXPECT_EQ(stock.level("mug"), (StockLevel{"mug", 0, 0, 0, 5}));
+  EXPECT_TRUE(check_invariants(*t.store).ok());
 }
 
 TEST_P(StorageConformance, BadCheckoutsAreRefusedAndChangeNothing) {
