@@ -214,3 +214,21 @@ def test_a_failed_checkout_leaves_the_cart_open(tmp_path: Path, clock: cc.Manual
     placed = store.carts.checkout(cart.id, user_id="cy")
     assert placed.status == cc.OrderStatus.CONFIRMED and placed.id != failed.id
     assert store.carts.get(cart.id, user_id="cy").status == cc.CartStatus.CHECKED_OUT
+
+
+def test_a_held_cart_keeps_its_stock_until_checkout(tmp_path: Path) -> None:
+    store = cc.Store.open(str(tmp_path / "hold.db"), cart_hold_ms=60_000)
+    store.catalog.create(id="drop", name="Drop", price=0, initial_stock=2)
+    carts = store.carts
+    early = carts.open_for_user("ann")
+    carts.add(early.id, "drop", 2, user_id="ann")
+    held = carts.hold(early.id, user_id="ann")
+    assert held.held_until > 0
+    assert store.stock.level("drop").available == 0
+    late = carts.open_for_user("bo")
+    carts.add(late.id, "drop", 1, user_id="bo")
+    with pytest.raises(cc.FailedPreconditionError):
+        carts.hold(late.id, user_id="bo")
+    order = carts.checkout(early.id, user_id="ann")
+    assert order.status == cc.OrderStatus.CONFIRMED
+    assert store.stock.level("drop").sold == 2

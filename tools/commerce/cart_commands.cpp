@@ -112,6 +112,9 @@ void add_line_commands(CLI::App& group, Globals& globals) {
   }
   add_cart_command(group, globals, "clear", "remove every line", std::make_shared<KeyArgs>(),
                    [](Carts& carts, const CartKey& k) { return carts.clear(k); });
+  add_cart_command(group, globals, "hold", "reserve the cart's lines for a few minutes",
+                   std::make_shared<KeyArgs>(),
+                   [](Carts& carts, const CartKey& k) { return carts.hold(k); });
   add_cart_command(group, globals, "show", "show a cart and its lines",
                    std::make_shared<KeyArgs>(),
                    [](Carts& carts, const CartKey& k) { return carts.get(k); });

@@ -71,6 +71,8 @@ void bind_carts(py::module_& m) {
       .field("created_at", &Cart::created_at, "Milliseconds since the Unix epoch.")
       .field("updated_at", &Cart::updated_at, "Milliseconds since the Unix epoch.")
       .field("expires_at", &Cart::expires_at, "A guest cart's expiry (ms); 0 for a user's cart.")
+      .field("held_until", &Cart::held_until,
+             "Until when hold() keeps its stock reserved (ms); 0 for no hold.")
       .finish();
   ValueClass<GuestCart>(m, "GuestCart", "A new guest cart and the token that opens it.")
       .field("cart", &GuestCart::cart, "The cart.")
@@ -145,6 +147,18 @@ void bind_carts(py::module_& m) {
           },
           py::arg("cart_id"), py::kw_only(), py::arg("user_id") = "", py::arg("guest_token") = "",
           Release(), "Removes every line.")
+      .def(
+          "hold",
+          [](Carts& self, std::string cart_id, std::string user_id, std::string guest_token) {
+            return self.hold(
+                key_of(std::move(cart_id), std::move(user_id), std::move(guest_token)));
+          },
+          py::arg("cart_id"), py::kw_only(), py::arg("user_id") = "", py::arg("guest_token") = "",
+          Release(),
+          "Reserves the cart's lines for the store's cart_hold_ms (the flash-sale mode); checkout\n"
+          "takes the hold over for the order; changing the cart releases it. Raises\n"
+          "FailedPreconditionError (reason OUT_OF_STOCK naming the product; a closed or empty\n"
+          "cart).")
       .def("sweep", &Carts::sweep, py::arg("limit") = 100, Release(),
            "Expires at most `limit` open guest carts past their expiry (CartAbandoned for\n"
            "those with lines) and returns their ids.")

@@ -413,6 +413,7 @@ void bind_store(py::module_& m) {
              std::int64_t backoff_max_ms, const std::optional<PostgresOptions>& postgres,
              bool read_only, const std::optional<RetentionOptions>& retention,
              const py::object& allocation_strategy, std::int64_t guest_cart_ttl_ms,
+             std::int64_t cart_hold_ms,
              const std::vector<py::object>& shipping_options, const py::object& tax_calculator) {
             const std::string where = location_string(location);
             StoreOptions options;
@@ -423,6 +424,7 @@ void bind_store(py::module_& m) {
             options.topic_naming = topic_naming;
             options.reservation_ttl_ms = reservation_ttl_ms;
             options.guest_cart_ttl_ms = guest_cart_ttl_ms;
+            options.cart_hold_ms = cart_hold_ms;
             if (!gateway.is_none()) options.gateway = hold_python<PaymentGateway>(gateway);
             for (const auto& step : steps) {
               options.saga.extra_steps.push_back(hold_python<SagaStep>(step));
@@ -469,6 +471,7 @@ void bind_store(py::module_& m) {
           py::arg("read_only") = false, py::arg("retention") = py::none(),
           py::arg("allocation_strategy") = py::none(),
           py::arg("guest_cart_ttl_ms") = kDefaultGuestCartTtlMs,
+          py::arg("cart_hold_ms") = std::int64_t{10 * 60 * 1000},
           py::arg("shipping_options") = std::vector<py::object>{},
           py::arg("tax_calculator") = py::none(),
           "Opens (creating and migrating if needed) the store at `location`: a file path or\n"
@@ -488,7 +491,8 @@ void bind_store(py::module_& m) {
           "AllocationStrategy: a built-in such as fewest_shipments_allocation() or a Python\n"
           "subclass) picks the stock locations of each reservation; None: priority_allocation().\n"
           "`guest_cart_ttl_ms` (default 7 days) is how long a guest cart lives after its last\n"
-          "change (docs/carts.md).\n"
+          "change (docs/carts.md); `cart_hold_ms` (default 10 minutes) how long Carts.hold()\n"
+          "keeps a cart's stock.\n"
           "`shipping_options` (ShippingOption: flat_shipping(), free_shipping_above(),\n"
           "weight_shipping() or Python subclasses; distinct ids) are what an order's\n"
           "shipping_option may name; `tax_calculator` (a TaxCalculator: rate_table_tax() or a\n"
