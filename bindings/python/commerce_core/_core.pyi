@@ -1547,7 +1547,7 @@ class Store:
     SQLite file or PostgreSQL database.
     """
     @staticmethod
-    def open(location: typing.Any, *, currency: str = 'KRW', clock: typing.Any = None, topic_naming: TopicNaming = ..., reservation_ttl_ms: int = 900000, gateway: typing.Any = None, steps: list[typing.Any] = [], stock_step: typing.Any = None, gateway_timeout_ms: int = 10000, attempts: int = 4, backoff_initial_ms: int = 50, backoff_max_ms: int = 2000, postgres: PostgresOptions | None = None, read_only: bool = False, retention: RetentionOptions | None = None, allocation_strategy: typing.Any = None, guest_cart_ttl_ms: int = 604800000, shipping_options: list[typing.Any] = [], tax_calculator: typing.Any = None) -> Store:
+    def open(location: typing.Any, *, currency: str = 'KRW', clock: typing.Any = None, topic_naming: TopicNaming = ..., reservation_ttl_ms: int = 900000, gateway: typing.Any = None, steps: list[typing.Any] = [], stock_step: typing.Any = None, gateway_timeout_ms: int = 10000, attempts: int = 4, backoff_initial_ms: int = 50, backoff_max_ms: int = 2000, postgres: PostgresOptions | None = None, read_only: bool = False, retention: RetentionOptions | None = None, allocation_strategy: typing.Any = None, guest_cart_ttl_ms: int = 604800000, cart_hold_ms: int = 600000, shipping_options: list[typing.Any] = [], tax_calculator: typing.Any = None) -> Store:
         """
         Opens (creating and migrating if needed) the store at `location`: a file path or
         "sqlite:PATH" for SQLite, or "postgresql://..." when built with PostgreSQL.
@@ -1566,7 +1566,8 @@ class Store:
         AllocationStrategy: a built-in such as fewest_shipments_allocation() or a Python
         subclass) picks the stock locations of each reservation; None: priority_allocation().
         `guest_cart_ttl_ms` (default 7 days) is how long a guest cart lives after its last
-        change (docs/carts.md).
+        change (docs/carts.md); `cart_hold_ms` (default 10 minutes) how long Carts.hold()
+        keeps a cart's stock.
         `shipping_options` (ShippingOption: flat_shipping(), free_shipping_above(),
         weight_shipping() or Python subclasses; distinct ids) are what an order's
         shipping_option may name; `tax_calculator` (a TaxCalculator: rate_table_tax() or a
@@ -4787,7 +4788,7 @@ class Cart:
         """
         True when every field is equal.
         """
-    def __init__(self, id: str = ..., user_id: str = ..., status: CartStatus = ..., lines: list[CartLine] = ..., order_id: str = ..., created_at: int = ..., updated_at: int = ..., expires_at: int = ...) -> None:
+    def __init__(self, id: str = ..., user_id: str = ..., status: CartStatus = ..., lines: list[CartLine] = ..., order_id: str = ..., created_at: int = ..., updated_at: int = ..., expires_at: int = ..., held_until: int = ...) -> None:
         """
         Creates a Cart; fields by position (in attribute order) or keyword, each defaulting to its zero value.
         """
@@ -4810,6 +4811,14 @@ class Cart:
         """
     @expires_at.setter
     def expires_at(self, arg0: int) -> None:
+        ...
+    @property
+    def held_until(self) -> int:
+        """
+        Until when hold() keeps its stock reserved (ms); 0 for no hold.
+        """
+    @held_until.setter
+    def held_until(self, arg0: int) -> None:
         ...
     @property
     def id(self) -> str:
@@ -4971,6 +4980,13 @@ class Carts:
         """
         The cart with its lines (closed carts too, except an expired guest cart).
         Raises InvalidArgumentError, NotFoundError, FailedPreconditionError (expired).
+        """
+    def hold(self, cart_id: str, *, user_id: str = '', guest_token: str = '') -> Cart:
+        """
+        Reserves the cart's lines for the store's cart_hold_ms (the flash-sale mode); checkout
+        takes the hold over for the order; changing the cart releases it. Raises
+        FailedPreconditionError (reason OUT_OF_STOCK naming the product; a closed or empty
+        cart).
         """
     def open_for_user(self, user_id: str) -> Cart:
         """
