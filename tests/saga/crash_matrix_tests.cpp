@@ -13,6 +13,7 @@
 #include <iostream>
 #include <set>
 
+#include "commerce/carts.h"
 #include "commerce/error.h"
 #include "domain/saga/fault_points.h"
 #include "saga_fixture.h"
@@ -128,6 +129,19 @@ std::vector<Scenario> scenarios() {
          const auto id = s.orders().list_for_user("u1").items.at(0).id;
          if (s.stock().reservations(id).size() != 3) throw std::runtime_error("line a not split");
          s.orders().cancel(id, "customer asked", "cancel-1");
+       }},
+      // A cart holds its stock, then checks out: the order takes the hold over and closes the
+      // cart in the unit that creates it (Carts::checkout); a second checkout finds its order.
+      {"held_cart_checkout", none,
+       [](Store& s, FakeGateway&, ManualClock&, const std::string& c) {
+         const CartKey key = CartKey::for_user(s.carts().open_for_user("u1").id, "u1");
+         s.carts().add(key, "a", 2);
+         s.carts().add(key, "b", 1);
+         s.carts().hold(key);
+         const Order order = s.carts().checkout(key, {.coupon_id = c, .points_to_use = 400});
+         if (s.carts().checkout(key, {}).id != order.id) {
+           throw std::runtime_error("a second checkout placed another order");
+         }
        }},
       {"pending_then_callback", [](FakeGateway& g) { g.script(Op::kCharge, {{B::kPending}}); },
        [](Store& s, FakeGateway& g, ManualClock&, const std::string& c) {
