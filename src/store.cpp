@@ -12,6 +12,7 @@
 #include "domain/pricing/price_pipeline.h"
 #include "domain/retention.h"
 #include "domain/unit_access.h"
+#include "domain/validate.h"
 #include "storage/transaction.h"
 #include "store_access.h"
 
@@ -113,6 +114,7 @@ struct Store::Impl {
         coupons(ctx),
         orders(ctx),
         carts(ctx, orders),
+        shipments(ctx),
         inbox(ctx, &orders) {}
 
   std::unique_ptr<Storage> storage;
@@ -125,6 +127,7 @@ struct Store::Impl {
   CouponBook coupons;
   OrderBook orders;
   Carts carts;
+  Shipments shipments;
   Inbox inbox;  // after orders: its built-in handlers drive the order saga
 };
 
@@ -146,6 +149,10 @@ std::unique_ptr<Store> Store::open(std::unique_ptr<Storage> storage, StoreOption
   detail::check_retention(options.retention);
   if (!options.allocation_strategy) options.allocation_strategy = priority_allocation();
   detail::check_shipping_options(options.shipping_options);
+  for (const auto& [name, carrier] : options.carriers) {
+    detail::check_id("carriers", name);
+    if (!carrier) throw Error::invalid_argument("carriers", "carrier '" + name + "' is null");
+  }
   if (!options.tax_calculator) options.tax_calculator = korean_vat();
   if (options.read_only) storage = std::make_unique<ReadOnlyStorage>(std::move(storage));
   // An empty currency adopts the store's own (a new store needs one).
@@ -199,6 +206,7 @@ CouponBook& Store::coupons() { return impl_->coupons; }
 Inbox& Store::inbox() { return impl_->inbox; }
 OrderBook& Store::orders() { return impl_->orders; }
 Carts& Store::carts() { return impl_->carts; }
+Shipments& Store::shipments() { return impl_->shipments; }
 std::string Store::url() const { return impl_->storage->url(); }
 
 void Store::run_in_unit(const std::function<void(Unit&)>& work, UnitMode mode) {

@@ -65,6 +65,10 @@ struct OrderItem {
   std::string tax_class;
   Money tax = 0;
   Money total = 0;
+  // Units of qty picked up by a carrier and delivered so far (commerce/shipments.h; the sums
+  // over the item's reservation rows).
+  std::int64_t shipped = 0;
+  std::int64_t delivered = 0;
   bool operator==(const OrderItem&) const = default;
 };
 

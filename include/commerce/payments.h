@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -21,6 +22,10 @@
 #include "commerce/money.h"
 
 namespace commerce {
+
+namespace detail {
+class RecordFile;
+}
 
 enum class PaymentOutcome {
   kApproved,  // the money moved (or, for void_payment, the key is voided: it can never charge)
@@ -187,13 +192,11 @@ class FakeGateway final : public PaymentGateway {
   PaymentResult start(const PaymentRequest& request, bool capture, Operation op);
   PaymentResult finish(Step step, std::int64_t timeout_ms, PaymentResult result);
 
-  std::string path_;
-  int fd_ = -1;
+  std::unique_ptr<detail::RecordFile> record_;  // null: memory only
   mutable std::mutex mu_;
   std::map<Operation, std::deque<Step>> scripts_;
   std::map<Operation, int> calls_;
-  // The ledger: a cache of the record file up to offset_ (refreshed by every Ledger).
-  mutable long long offset_ = 0;
+  // The ledger: a cache of the record file (refreshed by every Ledger).
   mutable std::map<std::string, Key> keys_;
   mutable std::map<std::string, int> charges_;  // by order id
   mutable std::map<std::string, int> refunds_;  // by order id

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,7 @@
 #include "commerce/points.h"
 #include "commerce/pricing.h"
 #include "commerce/saga.h"
+#include "commerce/shipments.h"
 #include "commerce/stock.h"
 #include "commerce/unit.h"
 
@@ -105,6 +107,10 @@ struct StoreOptions {
   // be distinct (Store::open fails with InvalidArgument naming "shipping_options" otherwise, or
   // for a null entry).
   std::vector<std::shared_ptr<const ShippingOption>> shipping_options;
+  // The carriers shipments may name (CreateShipment::carrier), by name: FakeCarrier or the
+  // host's own (commerce/shipments.h). Names are ids (Store::open fails with InvalidArgument
+  // naming "carriers" otherwise, or for a null carrier).
+  std::map<std::string, std::shared_ptr<Carrier>> carriers;
   // How orders are taxed (commerce/pricing.h). Null: korean_vat() (10% on "standard", prices
   // including it; Store::open sets it). A product's tax class is its attribute "tax_class".
   std::shared_ptr<const TaxCalculator> tax_calculator;
@@ -147,6 +153,8 @@ class Store {
   OrderBook& orders();
   // Carts of users and guests, sharing, wishlists (commerce/carts.h).
   Carts& carts();
+  // Shipments of confirmed orders, carriers and tracking (commerce/shipments.h).
+  Shipments& shipments();
   // Incoming events from other services, each applied once (commerce/inbox.h).
   Inbox& inbox();
 

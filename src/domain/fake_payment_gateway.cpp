@@ -3,14 +3,9 @@
 // Every change to the ledger is one line "OP KEY ORDER AMOUNT" appended to the record file and
 // fsynced before the call answers; opening the file again replays it. A kill between the fsync
 // and the answer is exactly the "charged, reply lost" case the saga must survive.
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -19,46 +14,28 @@
 
 #include "commerce/error.h"
 #include "commerce/payments.h"
-#include "core/file_error.h"
+#include "core/record_file.h"
 
 namespace commerce {
 
-FakeGateway::FakeGateway(std::string record_path) : path_(std::move(record_path)) {
-  if (path_.empty()) return;
-  fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC,
-               static_cast<mode_t>(detail::kPrivateFileMode));
-  if (fd_ < 0) throw detail::file_open_error(path_, "the fake gateway record", errno);
+FakeGateway::FakeGateway(std::string record_path) {
+  if (record_path.empty()) return;
+  record_ = std::make_unique<detail::RecordFile>(std::move(record_path), "the fake gateway record");
   Ledger ledger(*this);  // replays the record
 }
 
 FakeGateway::Ledger::Ledger(const FakeGateway& gateway) : gateway_(gateway), lock_(gateway.mu_) {
-  if (gateway_.fd_ < 0) return;
   // Other processes may share the file: take it, then apply what they appended since.
-  while (::flock(gateway_.fd_, LOCK_EX) != 0) {
-    if (errno != EINTR) throw Error::unavailable(gateway_.path_, "cannot lock the record");
+  if (gateway_.record_) {
+    gateway_.record_->lock([this](const std::string& line) { gateway_.apply(line); });
   }
-  std::string chunk(64 * 1024, '\0');
-  std::string pending;
-  for (;;) {
-    const ssize_t n = ::pread(gateway_.fd_, chunk.data(), chunk.size(),
-                              gateway_.offset_ + static_cast<off_t>(pending.size()));
-    if (n <= 0) break;
-    pending.append(chunk.data(), static_cast<std::size_t>(n));
-  }
-  std::size_t start = 0;
-  for (std::size_t end; (end = pending.find('\n', start)) != std::string::npos; start = end + 1) {
-    gateway_.apply(pending.substr(start, end - start));
-  }
-  gateway_.offset_ += static_cast<off_t>(start);  // a torn last line is never consumed
 }
 
 FakeGateway::Ledger::~Ledger() {
-  if (gateway_.fd_ >= 0) ::flock(gateway_.fd_, LOCK_UN);
+  if (gateway_.record_) gateway_.record_->unlock();
 }
 
-FakeGateway::~FakeGateway() {
-  if (fd_ >= 0) ::close(fd_);
-}
+FakeGateway::~FakeGateway() = default;
 
 void FakeGateway::script(Operation op, std::vector<Step> steps) {
   std::lock_guard lock(mu_);
@@ -106,14 +83,7 @@ void FakeGateway::apply(const std::string& line) const {
 }
 
 void FakeGateway::append(const std::string& line) {
-  if (fd_ >= 0) {
-    const std::string text = line + "\n";
-    if (::write(fd_, text.data(), text.size()) != static_cast<ssize_t>(text.size()) ||
-        ::fsync(fd_) != 0) {
-      throw Error::unavailable(path_, "cannot append to the fake gateway record");
-    }
-    offset_ += static_cast<off_t>(text.size());  // the file is locked: ours is the last line
-  }
+  if (record_) record_->append(line);
   apply(line);
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 #include "commerce/error.h"
 #include "paged_rows.h"
@@ -182,8 +183,65 @@ class Checker {
                    o.items = tx_->find_order_items(o.id);
                    totals(o);
                    effects(o);
+                   fulfilment(o);
                    events(o);
                  });
+  }
+
+  // The order's shipments add up on the reservation rows they leave from (commerce/
+  // shipments.h): per row, delivered <= shipped <= packed <= qty, each the sum of the units of
+  // the shipments at that level; shipped + unshipped = ordered; the order's status follows
+  // its units; a finished order that never confirmed has no units in shipments.
+  void fulfilment(const Order& o) {
+    const auto rows = tx_->find_fulfilment(o.id);
+    if (rows.empty()) return;  // a host step keeps its stock
+    struct Count {
+      std::int64_t packed = 0, shipped = 0, delivered = 0;
+    };
+    std::map<std::pair<std::string, std::string>, Count> counted;  // (product, location)
+    for (const auto& s : tx_->find_shipments_for_order(o.id)) {
+      const bool packed = s.status != ShipmentStatus::kCancelled &&
+                          s.status != ShipmentStatus::kReturned;
+      const bool shipped = packed && s.status != ShipmentStatus::kRequested &&
+                           s.status != ShipmentStatus::kPending &&
+                           s.status != ShipmentStatus::kCancelling;
+      const bool delivered = s.status == ShipmentStatus::kDelivered;
+      for (const auto& item : s.items) {
+        Count& c = counted[{item.product_id, s.location_id}];
+        c.packed += packed ? item.qty : 0;
+        c.shipped += shipped ? item.qty : 0;
+        c.delivered += delivered ? item.qty : 0;
+      }
+    }
+    std::int64_t total = 0, shipped = 0, delivered = 0;
+    for (const auto& row : rows) {
+      const Count c = counted[{row.product_id, row.location_id}];
+      const bool committed = row.state == ReservationState::kCommitted;
+      if (c.packed != row.packed || c.shipped != row.shipped || c.delivered != row.delivered ||
+          row.delivered > row.shipped || row.shipped > row.packed || row.packed > row.qty ||
+          row.delivered < 0 || (!committed && row.packed != 0)) {
+        flag("order.shipments", o.id,
+             "'{}' at '{}' ({}): {} ordered, {} in shipments, {} shipped, {} delivered; the "
+             "shipments say {}, {}, {}",
+             row.product_id, row.location_id, to_string(row.state), row.qty, row.packed,
+             row.shipped, row.delivered, c.packed, c.shipped, c.delivered);
+      }
+      if (!committed) continue;
+      total += row.qty;
+      shipped += row.shipped;
+      delivered += row.delivered;
+    }
+    const bool agrees =
+        total == 0 ||
+        (o.status == OrderStatus::kConfirmed && shipped < total) ||
+        (o.status == OrderStatus::kShipped && shipped == total && delivered < total) ||
+        (o.status == OrderStatus::kDelivered && delivered == total) ||
+        (o.status != OrderStatus::kConfirmed && o.status != OrderStatus::kShipped &&
+         o.status != OrderStatus::kDelivered && shipped == 0);
+    if (!agrees) {
+      flag("order.shipments", o.id, "{} with {} of {} units shipped and {} delivered",
+           to_string(o.status), shipped, total, delivered);
+    }
   }
 
   // The order's price breakdown adds up (commerce/pricing.h).

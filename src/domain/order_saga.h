@@ -56,9 +56,11 @@ class OrderSaga {
   static bool record_payment_result(Command& cmd, const std::string& order_id,
                                     const PaymentResult& result,
                                     const nlohmann::json& log_detail);
-  // One fulfilment move (CONFIRMED -> SHIPPED or SHIPPED -> DELIVERED) with its audit row
-  // (`reason`) and OrderShipped / OrderDelivered event, in `cmd`'s unit of work. Errors:
-  // Unavailable if the order is no longer in `from`. Used by ship()/deliver() and the inbox.
+  // One fulfilment move (CONFIRMED -> SHIPPED, SHIPPED -> DELIVERED, or SHIPPED -> CONFIRMED
+  // when a shipment came back to its sender) with its audit row (`reason`) and OrderShipped /
+  // OrderDelivered / OrderShipmentReturned event, in `cmd`'s unit of work. Errors: Unavailable
+  // if the order is no longer in `from`. Used by the shipment moves (shipments/
+  // shipment_moves.h).
   static void fulfil(Command& cmd, const Order& order, OrderStatus from, OrderStatus to,
                      const std::string& reason);
 

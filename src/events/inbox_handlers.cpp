@@ -20,6 +20,7 @@
 #include "domain/context.h"
 #include "domain/event_writer.h"
 #include "domain/order_saga.h"
+#include "domain/shipments/shipment_moves.h"
 #include "domain/unit_access.h"
 
 namespace commerce::detail {
@@ -48,14 +49,10 @@ void payment_handler(InboxContext& ctx, const IncomingMessage& message, bool app
   }
 }
 
-void advance(Command& cmd, const Order& order, OrderStatus from, OrderStatus to,
-             const std::string& message_id) {
-  OrderSaga::fulfil(cmd, order, from, to, fmt::format("delivery update '{}'", message_id));
-}
-
 // "shipped": CONFIRMED -> SHIPPED. "delivered": SHIPPED -> DELIVERED, or CONFIRMED -> SHIPPED ->
 // DELIVERED when the shipped update was lost or arrives later. An update the order is already
-// at or past changes nothing (updates may arrive out of order).
+// at or past changes nothing (updates may arrive out of order). The whole order moves, as
+// OrderBook::ship()/deliver() move it (shipments/shipment_moves.h).
 void delivery_handler(InboxContext& ctx, const IncomingMessage& message) {
   Command& cmd = UnitAccess::command(ctx.unit());
   const std::string order_id = message.string_field("order_id");
@@ -63,15 +60,17 @@ void delivery_handler(InboxContext& ctx, const IncomingMessage& message) {
   if (status != "shipped" && status != "delivered") {
     throw Error::invalid_argument("payload.status", "must be \"shipped\" or \"delivered\"");
   }
-  const Order order = require_order(cmd, order_id);
+  const std::string reason = fmt::format("delivery update '{}'", message.id);
+  Order order = require_order(cmd, order_id);
   const bool delivered = status == "delivered";
   switch (order.status) {
     case OrderStatus::kConfirmed:
-      advance(cmd, order, OrderStatus::kConfirmed, OrderStatus::kShipped, message.id);
-      if (delivered) advance(cmd, order, OrderStatus::kShipped, OrderStatus::kDelivered, message.id);
-      return;
+      ship_whole_order(cmd, order, reason);
+      if (!delivered) return;
+      order = require_order(cmd, order_id);
+      [[fallthrough]];
     case OrderStatus::kShipped:
-      if (delivered) advance(cmd, order, OrderStatus::kShipped, OrderStatus::kDelivered, message.id);
+      if (delivered) deliver_whole_order(cmd, order, reason);
       return;
     case OrderStatus::kDelivered:
       return;
@@ -81,6 +80,21 @@ void delivery_handler(InboxContext& ctx, const IncomingMessage& message) {
           fmt::format("order '{}' is {} and cannot be {}", order_id, to_string(order.status),
                       status));
   }
+}
+
+// A carrier's scan of one shipment: {shipment_id} or {carrier, tracking_number}, status
+// (shipped, in_transit, delivery_failed, delivered, returned), occurred_at (ms), detail.
+// Applied by the tracking rule of commerce/shipments.h: a stale or repeated scan changes nothing.
+void tracking_handler(InboxContext& ctx, const IncomingMessage& message) {
+  Command& cmd = UnitAccess::command(ctx.unit());
+  TrackingUpdate update;
+  update.shipment_id = message.optional_string_field("shipment_id").value_or("");
+  update.carrier = message.optional_string_field("carrier").value_or("");
+  update.tracking_number = message.optional_string_field("tracking_number").value_or("");
+  update.event.status = parse_shipment_status(message.string_field("status"));
+  update.event.occurred_at = message.int_field("occurred_at");
+  update.event.detail = message.optional_string_field("detail").value_or("");
+  apply_tracking(cmd, update);
 }
 
 }  // namespace
@@ -93,6 +107,7 @@ void register_builtin_handlers(Inbox& inbox, OrderBook* orders) {
     payment_handler(ctx, m, false, orders);
   });
   inbox.register_handler("DeliveryUpdated", delivery_handler);
+  inbox.register_handler("ShipmentTracking", tracking_handler);
 }
 
 }  // namespace commerce::detail

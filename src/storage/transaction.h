@@ -27,6 +27,7 @@
 #include "commerce/payments.h"
 #include "commerce/points.h"
 #include "commerce/saga.h"
+#include "commerce/shipments.h"
 #include "commerce/stock.h"
 #include "commerce/storage.h"
 
@@ -91,6 +92,19 @@ struct CartRow {
   std::string guest_token_hash;  // a guest cart's sha256_hex(token); empty for a user's cart
   std::string share_token;       // empty until the cart is shared
   std::string hold_id;           // the reservation (order id) holding its stock; empty for none
+};
+
+// How far one reservation row (order, product, location) has left: units in shipments (packed,
+// any shipment not cancelled or returned), shipped (picked up or later), delivered.
+struct FulfilmentRow {
+  std::string product_id;
+  std::string location_id;
+  ReservationState state = ReservationState::kLive;
+  std::int64_t qty = 0;
+  std::int64_t backordered = 0;
+  std::int64_t packed = 0;
+  std::int64_t shipped = 0;
+  std::int64_t delivered = 0;
 };
 
 class Transaction {
@@ -267,6 +281,32 @@ class Transaction {
                                  ReservationState to);
   // Distinct orders holding a live reservation with expires_at <= now, oldest expiry first.
   std::vector<std::string> find_expired_reservation_orders(Timestamp now, int limit);
+
+  // --- shipments (commerce/shipments.h)
+  void insert_shipment(const Shipment& shipment);  // with its items
+  std::optional<Shipment> find_shipment(const std::string& shipment_id);  // locks it
+  // The shipment's order id, without locking (units lock the order before its shipments).
+  std::optional<std::string> find_shipment_order(const std::string& shipment_id);
+  std::optional<std::string> find_shipment_id(const std::string& carrier,
+                                              const std::string& tracking_number);
+  std::vector<Shipment> find_shipments_for_order(const std::string& order_id);  // oldest first
+  // Ids of shipments in `status` after `after_id`, by id, at most `limit`.
+  std::vector<std::string> find_shipment_ids_in(ShipmentStatus status, const std::string& after_id,
+                                                int limit);
+  // Ids of shipments on the way (shipped, in_transit, delivery_failed), least recently tracked
+  // first, at most `limit`.
+  std::vector<std::string> find_shipments_on_the_way(int limit);
+  // status: from -> to with the note (kept if empty), tracked_at (kept if 0), tracking number
+  // and label (kept if empty); false if the shipment was not in `from`.
+  bool try_move_shipment(const Shipment& next, ShipmentStatus from);
+  // The order's reservation rows with their shipment counters, by product then location.
+  std::vector<FulfilmentRow> find_fulfilment(const std::string& order_id);
+  // packed, shipped, delivered += the deltas on the committed row, only while
+  // 0 <= delivered <= shipped <= packed <= qty holds after, and, when packing more, only units
+  // in stock: backordered units only once the location's on_hand is not negative.
+  bool try_move_units(const std::string& order_id, const std::string& product_id,
+                      const std::string& location_id, std::int64_t packed, std::int64_t shipped,
+                      std::int64_t delivered);
 
   // --- points
   Money find_points_balance(const std::string& user_id);  // 0 if none

@@ -157,11 +157,14 @@ TEST_F(InboxOrdersTest, DeliveryUpdatesMoveOrdersToShippedThenDelivered) {
   EXPECT_EQ(store_->inbox().receive(message("dl-1", "DeliveryUpdated", {{"order_id", order.id}, {"status", "shipped"}})),
             InboxOutcome::kApplied);
   EXPECT_EQ(store_->orders().get(order.id).status, OrderStatus::kShipped);
-  EXPECT_EQ(event_types_since(seq), std::vector<std::string>{"OrderShipped"});
+  EXPECT_EQ(event_types_since(seq), (std::vector<std::string>{"ShipmentCreated",
+                                                              "ShipmentDispatched",
+                                                              "OrderShipped"}));
   seq = last_seq();
   store_->inbox().receive(message("dl-2", "DeliveryUpdated", {{"order_id", order.id}, {"status", "delivered"}}));
   EXPECT_EQ(store_->orders().get(order.id).status, OrderStatus::kDelivered);
-  EXPECT_EQ(event_types_since(seq), std::vector<std::string>{"OrderDelivered"});
+  EXPECT_EQ(event_types_since(seq),
+            (std::vector<std::string>{"ShipmentDelivered", "OrderDelivered"}));
   const auto audit = store_->orders().audit(order.id);
   EXPECT_EQ(audit.back().to, OrderStatus::kDelivered);
   EXPECT_EQ(audit.back().reason, "delivery update 'dl-2'");
@@ -173,11 +176,13 @@ TEST_F(InboxOrdersTest, DeliveredBeforeShippedStillEndsDelivered) {
   const auto seq = last_seq();
   store_->inbox().receive(message("dl-2", "DeliveryUpdated", {{"order_id", order.id}, {"status", "delivered"}}));
   EXPECT_EQ(store_->orders().get(order.id).status, OrderStatus::kDelivered);
-  EXPECT_EQ(event_types_since(seq), (std::vector<std::string>{"OrderShipped", "OrderDelivered"}));
+  EXPECT_EQ(event_types_since(seq),
+            (std::vector<std::string>{"ShipmentCreated", "ShipmentDispatched", "OrderShipped",
+                                      "ShipmentDelivered", "OrderDelivered"}));
   // The late "shipped" update is recorded and changes nothing.
   EXPECT_EQ(store_->inbox().receive(message("dl-1", "DeliveryUpdated", {{"order_id", order.id}, {"status", "shipped"}})),
             InboxOutcome::kApplied);
-  EXPECT_EQ(event_types_since(seq).size(), 2u);
+  EXPECT_EQ(event_types_since(seq).size(), 5u);
   EXPECT_EQ(store_->orders().get(order.id).status, OrderStatus::kDelivered);
 }
 

@@ -98,13 +98,24 @@ TEST_F(OrderEventsTest, ShipDeliverAndRefusedTransitions) {
   take();
   EVENTS_EXPECT_ERROR(store_->orders().deliver(o.id), ErrorCode::kFailedPrecondition);
   expect({});
+  // The whole order leaves in one shipment from its location, without a carrier.
   store_->orders().ship(o.id);
-  expect({{"OrderShipped", o.id, {{"order_id", o.id}, {"user_id", "user-1"}, {"status", "shipped"}}}});
+  const std::string shipment = store_->shipments().for_order(o.id).at(0).id;
+  const auto shipped = [&](const std::string& status) {
+    return json{{"shipment_id", shipment}, {"order_id", o.id}, {"location_id", "default"},
+                {"carrier", ""},           {"tracking_number", ""}, {"status", status}};
+  };
+  json created = shipped("pending");
+  created["items"] = json::array({{{"product_id", "sku-a"}, {"qty", 1}}});
+  expect({{"ShipmentCreated", o.id, created},
+          {"ShipmentDispatched", o.id, shipped("shipped")},
+          {"OrderShipped", o.id, {{"order_id", o.id}, {"user_id", "user-1"}, {"status", "shipped"}}}});
   store_->orders().ship(o.id);  // idempotent
   EVENTS_EXPECT_ERROR(store_->orders().cancel(o.id), ErrorCode::kFailedPrecondition);
   expect({});
   store_->orders().deliver(o.id);
-  expect({{"OrderDelivered", o.id, {{"order_id", o.id}, {"user_id", "user-1"}, {"status", "delivered"}}}});
+  expect({{"ShipmentDelivered", o.id, shipped("delivered")},
+          {"OrderDelivered", o.id, {{"order_id", o.id}, {"user_id", "user-1"}, {"status", "delivered"}}}});
 }
 
 TEST_F(OrderEventsTest, RefusedPlacementsWriteNothing) {

@@ -1,9 +1,10 @@
-// The crash matrix: every saga boundary (each step's transaction from inside and after it,
-// before and after every gateway call, inside every compensation) on the success path and on
-// each failure path. For each boundary a forked child runs the scenario and dies there (SIGKILL,
-// or _exit); the parent reopens the database, runs recover() and checks the invariants of
-// SPEC.md plus the fake gateway's durable record of charges. The boundaries are the saga's fault
-// points (src/domain/saga/fault_points.h): the scenarios together must pass every one of them.
+// The crash matrix: every saga boundary (each step's transaction from inside and after it, before
+// and after every gateway call, inside every compensation) on the success path and on each failure
+// path, and every move of a shipment around its carrier calls. For each boundary a forked child
+// runs the scenario and dies there (SIGKILL, or _exit); the parent reopens the database, runs
+// recover() and checks the invariants of SPEC.md plus the fake gateway's durable record of
+// charges. The boundaries are the saga's fault points (src/domain/saga/fault_points.h): the
+// scenarios together must pass every one of them.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -183,6 +184,22 @@ std::vector<Scenario> scenarios() {
          s.orders().cancel(id, "customer asked", "cancel-1");
        },
        remote_stock},
+      // Shipments (issue 19): one shipment labelled by the carrier and picked up, a second one
+      // labelled and then cancelled at the carrier.
+      {"ship_and_cancel_a_shipment", none,
+       [](Store& s, FakeGateway&, ManualClock&, const std::string& c) {
+         place_full(s, c);
+         const auto id = s.orders().list_for_user("u1").items.at(0).id;
+         const Shipment first = s.shipments().create({.order_id = id,
+                                                      .location_id = "default",
+                                                      .items = {{"a", 1}},
+                                                      .carrier = "fake",
+                                                      .request_id = "ship-1"});
+         s.shipments().dispatch(first.id);
+         const Shipment second = s.shipments().create(
+             {.order_id = id, .location_id = "default", .carrier = "fake", .request_id = "ship-2"});
+         s.shipments().cancel(second.id, "wrong box");
+       }},
   };
 }
 
@@ -221,6 +238,8 @@ class CrashMatrix {
     auto store = Store::open(run.location, options(run, gateway, saga_for(scenario, run)));
     RecoveryReport report = store->orders().recover();
     EXPECT_TRUE(report.unresolved.empty()) << label << ": " << report.unresolved.front();
+    const ShipmentReport shipped = store->shipments().recover();
+    EXPECT_TRUE(shipped.unresolved.empty()) << label << ": " << shipped.unresolved.front();
     // Unpaid orders end by the sweep (the buyer never paid).
     run.clock->advance(2 * store->options().reservation_ttl_ms);
     store->orders().sweep();
@@ -230,8 +249,11 @@ class CrashMatrix {
                     << v.detail;
     }
     SagaTest::expect_money_matches(*store, *gateway);
+    FakeCarrier carrier(run.carrier_record);
     for (const auto& order : store->orders().list_for_user("u1", {}, 100).items) {
+      expect_carrier_matches(*store, carrier, order.id, label);
       EXPECT_TRUE(order.status == OrderStatus::kConfirmed ||
+                  order.status == OrderStatus::kShipped ||
                   order.status == OrderStatus::kFailed ||
                   order.status == OrderStatus::kCancelled)
           << label << ": order left " << to_string(order.status);
@@ -244,9 +266,26 @@ class CrashMatrix {
   }
 
  private:
+  // Every shipment the carrier holds is a live shipment of the order with its tracking number,
+  // and every live carrier shipment is held once: none lost, none made twice, none left
+  // requested or cancelling.
+  static void expect_carrier_matches(Store& store, FakeCarrier& carrier,
+                                     const std::string& order_id, const std::string& label) {
+    int live = 0;
+    for (const auto& s : store.shipments().for_order(order_id)) {
+      EXPECT_NE(s.status, ShipmentStatus::kRequested) << label;
+      EXPECT_NE(s.status, ShipmentStatus::kCancelling) << label;
+      if (s.status == ShipmentStatus::kCancelled) continue;
+      ++live;
+      EXPECT_EQ(s.tracking_number, carrier.tracking_number_of(s.id)) << label;
+    }
+    EXPECT_EQ(carrier.created_for(order_id) - carrier.cancelled_for(order_id), live) << label;
+  }
+
   struct Run {
     std::string location;
     std::string record;
+    std::string carrier_record;
     std::shared_ptr<ManualClock> clock;
     std::string coupon;
     std::string remote;  // the remote service's state file
@@ -262,6 +301,7 @@ class CrashMatrix {
   Run prepare() {
     const std::string n = std::to_string(runs_++);
     Run run{fresh_(), (scratch_ / ("gateway-" + n + ".log")).string(),
+            (scratch_ / ("carrier-" + n + ".log")).string(),
             std::make_shared<ManualClock>(SagaTest::kStart), {},
             (scratch_ / ("remote-" + n + ".log")).string()};
     auto store = Store::open(run.location, options(run, nullptr, SagaTest::fast_saga()));
@@ -275,6 +315,7 @@ class CrashMatrix {
     options.clock = run.clock;
     options.gateway = std::move(gateway);
     options.saga = std::move(saga);
+    options.carriers = {{"fake", std::make_shared<FakeCarrier>(run.carrier_record)}};
     return options;
   }
 

@@ -41,7 +41,15 @@ namespace commerce::detail {
   X(kPaymentRefundBefore, "payment.refund.before") /* refunding a captured one */       \
   X(kPaymentUndoAfter, "payment.undo.after")                                            \
   X(kStepCompensateInside, "step.compensate.inside") /* a step recorded compensated */  \
-  X(kFinishInside, "finish.inside")                /* the order FAILED or CANCELLED */
+  X(kFinishInside, "finish.inside")                /* the order FAILED or CANCELLED */  \
+  X(kShipmentCreateInside, "shipment.create.inside") /* a shipment's first unit */       \
+  X(kShipmentCreateAfter, "shipment.create.after")                                      \
+  X(kCarrierCreateAfter, "carrier.create.after")   /* the carrier's label answered */  \
+  X(kShipmentLabelInside, "shipment.label.inside") /* the carrier's answer recorded */ \
+  X(kShipmentCancelInside, "shipment.cancel.inside") /* cancelling recorded */         \
+  X(kCarrierCancelAfter, "carrier.cancel.after")   /* the carrier's cancel answered */ \
+  X(kShipmentCancelledInside, "shipment.cancelled.inside")                              \
+  X(kShipmentMoveInside, "shipment.move.inside")   /* dispatch or tracking applied */
 
 enum class FaultPoint {
 #define COMMERCE_FAULT_POINT_ENUMERATOR(id, name) id,
@@ -83,7 +91,7 @@ using FaultHook = std::function<void(FaultPoint)>;
 
 namespace commerce::testing {
 
-// Installs `hook` (empty: removes it) on `store`'s sagas. For tests: call it before the store
+// Installs `hook` (empty: removes it) on `store`'s sagas and shipments. For tests: call it before the store
 // is used, from the thread that opened it (it is not synchronized with running sagas).
 void set_fault_hook(Store& store, detail::FaultHook hook);
 

@@ -8,6 +8,7 @@
 #include "domain/idempotency.h"
 #include "domain/order_saga.h"
 #include "domain/validate.h"
+#include "domain/shipments/shipment_moves.h"
 #include "payment_step.h"
 
 namespace commerce::detail {
@@ -34,6 +35,14 @@ Order OrderSaga::cancel(const std::string& order_id, const std::string& reason,
                                     order->status == OrderStatus::kConfirmed) ||
                                    (saga->state == SagaState::kAwaitingPayment &&
                                     order->status == OrderStatus::kAwaitingPayment);
+          if (cancellable && order->status == OrderStatus::kConfirmed &&
+              has_shipments(cmd, order_id)) {
+            throw Error::failed_precondition(
+                Reason::kIllegalTransition, order_id,
+                fmt::format("order '{}' has units in shipments; cancel its shipments first "
+                            "(Shipments::cancel)",
+                            order_id));
+          }
           if (!cancellable) {
             throw Error::failed_precondition(
                 Reason::kIllegalTransition, order_id,
@@ -82,7 +91,11 @@ Order OrderSaga::advance_fulfilment(const std::string& order_id, OrderStatus fro
           fmt::format("order '{}' is {}, not {}", order_id, to_string(order->status),
                       to_string(from)));
     }
-    fulfil(cmd, *order, from, to, {});
+    if (to == OrderStatus::kShipped) {
+      ship_whole_order(cmd, *order, {});
+    } else {
+      deliver_whole_order(cmd, *order, {});
+    }
   });
   return get(order_id);
 }
@@ -94,7 +107,10 @@ void OrderSaga::fulfil(Command& cmd, const Order& order, OrderStatus from, Order
                                                    order.id));
   }
   cmd.tx.insert_order_audits({{new_id(cmd.now), order.id, from, to, reason, cmd.now}});
-  emit(cmd, to == OrderStatus::kShipped ? "OrderShipped" : "OrderDelivered", order.id,
+  const char* type = to == OrderStatus::kShipped     ? "OrderShipped"
+                     : to == OrderStatus::kDelivered ? "OrderDelivered"
+                                                     : "OrderShipmentReturned";
+  emit(cmd, type, order.id,
        {{"order_id", order.id}, {"user_id", order.user_id}, {"status", to_string(to)}});
 }
 

@@ -7,6 +7,7 @@
 #include "commerce/error.h"
 #include "commerce/store.h"
 #include "domain/order_saga.h"
+#include "domain/shipments/shipment_desk.h"
 #include "domain/pagination.h"
 #include "domain/validate.h"
 #include "step_rows.h"
@@ -117,7 +118,8 @@ OrderSaga& saga_of(OrderBook& book) { return OrderBookAccess::saga(book); }
 namespace commerce::testing {
 
 void set_fault_hook(Store& store, detail::FaultHook hook) {
-  detail::OrderBookAccess::saga(store.orders()).set_fault_hook(std::move(hook));
+  detail::OrderBookAccess::saga(store.orders()).set_fault_hook(hook);
+  detail::ShipmentsAccess::desk(store.shipments()).set_fault_hook(std::move(hook));
 }
 
 }  // namespace commerce::testing

@@ -310,6 +310,42 @@ CREATE TABLE wishlist_items(
   added_at bigint NOT NULL, PRIMARY KEY (user_id, product_id));
 CREATE INDEX wishlist_items_newest_first ON wishlist_items(user_id, added_at, product_id);
 )sql",
+    // 13: shipments (issue 19, commerce/shipments.h). A shipment leaves one location with some
+    // units of some lines; each reservation row counts its units in shipments (packed), picked
+    // up (shipped) and delivered. Orders shipped or delivered before are given one shipment per
+    // location of what they reserved, without a carrier, so the counters add up for them too.
+    R"sql(
+CREATE TABLE shipments(
+  id text COLLATE "C" PRIMARY KEY, order_id text COLLATE "C" NOT NULL,
+  location_id text COLLATE "C" NOT NULL, carrier text COLLATE "C" NOT NULL, status text NOT NULL,
+  tracking_number text COLLATE "C" NOT NULL, label_url text NOT NULL, note text NOT NULL,
+  tracked_at bigint NOT NULL, created_at bigint NOT NULL, updated_at bigint NOT NULL);
+CREATE INDEX shipments_by_order ON shipments(order_id, id);
+CREATE UNIQUE INDEX shipments_by_tracking ON shipments(carrier, tracking_number)
+  WHERE tracking_number <> '';
+CREATE INDEX shipments_by_status ON shipments(status, id);
+CREATE INDEX shipments_on_the_way ON shipments(tracked_at, id)
+  WHERE status IN ('shipped', 'in_transit', 'delivery_failed');
+CREATE TABLE shipment_items(
+  shipment_id text COLLATE "C" NOT NULL, product_id text COLLATE "C" NOT NULL,
+  qty bigint NOT NULL CHECK (qty > 0), PRIMARY KEY (shipment_id, product_id));
+ALTER TABLE reservations ADD COLUMN packed bigint NOT NULL DEFAULT 0,
+  ADD COLUMN shipped bigint NOT NULL DEFAULT 0, ADD COLUMN delivered bigint NOT NULL DEFAULT 0;
+INSERT INTO shipments
+  SELECT DISTINCT r.order_id || '.' || r.location_id, r.order_id, r.location_id, '',
+    CASE o.status WHEN 'delivered' THEN 'delivered' ELSE 'shipped' END, '', '',
+    'shipped before shipments were recorded', 0, o.updated_at, o.updated_at
+  FROM reservations r JOIN orders o ON o.id = r.order_id
+  WHERE o.status IN ('shipped', 'delivered') AND r.state = 'committed';
+INSERT INTO shipment_items
+  SELECT r.order_id || '.' || r.location_id, r.product_id, r.qty
+  FROM reservations r JOIN orders o ON o.id = r.order_id
+  WHERE o.status IN ('shipped', 'delivered') AND r.state = 'committed';
+UPDATE reservations r SET packed = r.qty, shipped = r.qty,
+  delivered = CASE o.status WHEN 'delivered' THEN r.qty ELSE 0 END
+  FROM orders o WHERE o.id = r.order_id AND r.state = 'committed'
+    AND o.status IN ('shipped', 'delivered');
+)sql",
 };
 
 constexpr int kVersion = static_cast<int>(std::size(kMigrations));

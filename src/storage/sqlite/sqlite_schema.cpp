@@ -365,6 +365,44 @@ CREATE TABLE wishlist_items(
   PRIMARY KEY (user_id, product_id)) STRICT, WITHOUT ROWID;
 CREATE INDEX wishlist_items_newest_first ON wishlist_items(user_id, added_at, product_id);
 )sql",
+    // 13: shipments (issue 19, commerce/shipments.h). A shipment leaves one location with some
+    // units of some lines; each reservation row counts its units in shipments (packed), picked
+    // up (shipped) and delivered. Orders shipped or delivered before are given one shipment per
+    // location of what they reserved, without a carrier, so the counters add up for them too.
+    R"sql(
+CREATE TABLE shipments(
+  id TEXT PRIMARY KEY, order_id TEXT NOT NULL, location_id TEXT NOT NULL, carrier TEXT NOT NULL,
+  status TEXT NOT NULL, tracking_number TEXT NOT NULL, label_url TEXT NOT NULL,
+  note TEXT NOT NULL, tracked_at INTEGER NOT NULL, created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+CREATE INDEX shipments_by_order ON shipments(order_id, id);
+CREATE UNIQUE INDEX shipments_by_tracking ON shipments(carrier, tracking_number)
+  WHERE tracking_number <> '';
+CREATE INDEX shipments_by_status ON shipments(status, id);
+CREATE INDEX shipments_on_the_way ON shipments(tracked_at, id)
+  WHERE status IN ('shipped', 'in_transit', 'delivery_failed');
+CREATE TABLE shipment_items(
+  shipment_id TEXT NOT NULL, product_id TEXT NOT NULL, qty INTEGER NOT NULL CHECK (qty > 0),
+  PRIMARY KEY (shipment_id, product_id)) STRICT, WITHOUT ROWID;
+ALTER TABLE reservations ADD COLUMN packed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE reservations ADD COLUMN shipped INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE reservations ADD COLUMN delivered INTEGER NOT NULL DEFAULT 0;
+INSERT INTO shipments
+  SELECT DISTINCT r.order_id || '.' || r.location_id, r.order_id, r.location_id, '',
+    CASE o.status WHEN 'delivered' THEN 'delivered' ELSE 'shipped' END, '', '',
+    'shipped before shipments were recorded', 0, o.updated_at, o.updated_at
+  FROM reservations r JOIN orders o ON o.id = r.order_id
+  WHERE o.status IN ('shipped', 'delivered') AND r.state = 'committed';
+INSERT INTO shipment_items
+  SELECT r.order_id || '.' || r.location_id, r.product_id, r.qty
+  FROM reservations r JOIN orders o ON o.id = r.order_id
+  WHERE o.status IN ('shipped', 'delivered') AND r.state = 'committed';
+UPDATE reservations SET packed = qty, shipped = qty,
+  delivered = CASE (SELECT o.status FROM orders o WHERE o.id = reservations.order_id)
+    WHEN 'delivered' THEN qty ELSE 0 END
+  WHERE state = 'committed' AND order_id IN (
+    SELECT id FROM orders WHERE status IN ('shipped', 'delivered'));
+)sql",
 };
 
 constexpr int kVersion = static_cast<int>(std::size(kMigrations));

@@ -58,13 +58,17 @@ const RowBatch kInsertOrderItems{
     10};
 const Sql kFindOrder{.text = "SELECT " + kOrderColumns + " FROM orders WHERE id = ?1",
                      .lock_rows = true};
-// backordered: the sum over the item's reservation rows (a range of their primary key), so the
-// order says how many of its units came from backorder room without a column of its own.
+// backordered, shipped, delivered: sums over the item's reservation rows (one range of their
+// primary key), so the order says how many of its units came from backorder room and how many
+// left without columns of its own.
 const Sql kFindOrderItems{
     "SELECT i.product_id, i.name, i.unit_price, i.qty, i.line_total, i.discount, i.tax_class, "
-    "i.tax, i.total, (SELECT CAST(coalesce(sum(r.backordered), 0) AS BIGINT) FROM reservations r "
-    "WHERE r.order_id = i.order_id AND r.product_id = i.product_id) "
-    "FROM order_items i WHERE i.order_id = ?1 ORDER BY i.product_id"};
+    "i.tax, i.total, coalesce(r.backordered, 0), coalesce(r.shipped, 0), "
+    "coalesce(r.delivered, 0) FROM order_items i "
+    "LEFT JOIN (SELECT product_id, CAST(sum(backordered) AS BIGINT) AS backordered, "
+    "CAST(sum(shipped) AS BIGINT) AS shipped, CAST(sum(delivered) AS BIGINT) AS delivered "
+    "FROM reservations WHERE order_id = ?1 GROUP BY product_id) r "
+    "ON r.product_id = i.product_id WHERE i.order_id = ?1 ORDER BY i.product_id"};
 // Newest first: the first page, and the pages after a cursor. Two statements, so that each is
 // one range of the index orders_by_user and a deep page costs what the first one does.
 const Sql kListOrdersForUser{"SELECT " + kOrderColumns +
@@ -138,7 +142,9 @@ std::vector<OrderItem> Transaction::find_order_items(const std::string& order_id
                    .discount = q.int64(5),
                    .tax_class = q.text(6),
                    .tax = q.int64(7),
-                   .total = q.int64(8)});
+                   .total = q.int64(8),
+                   .shipped = q.int64(10),
+                   .delivered = q.int64(11)});
   }
   return out;
 }
