@@ -260,6 +260,50 @@ INSERT INTO order_items VALUES('o2', 'a', 'A', 500, 1, 500);
   EXPECT_EQ(o2.items.at(0).total, 500);
 }
 
+// Orders shipped or delivered before shipments were recorded get one shipment per location of
+// what they reserved (schema 13), so their units add up as a new order's do.
+TEST(SqliteMigration, OrdersShippedBeforeShipmentsGetTheirShipments) {
+  const std::string path = testing::fresh_path("migration", ".db");
+  {
+    sqlite::Connection conn(path, "NORMAL");
+    sqlite::migrate(conn, 12);
+    conn.exec(R"sql(
+INSERT INTO settings VALUES('currency', 'KRW');
+INSERT INTO stock_locations VALUES('north', 'North', 1, 1, '', 0, 0);
+INSERT INTO orders(id, user_id, status, subtotal, discount, points_used, total, coupon_id,
+  coupon_required, coupon_applied, coupon_note, payment_method, failure_reason, request_id,
+  expires_at, created_at, updated_at)
+  VALUES('o1', 'u1', 'shipped', 300, 0, 0, 300, '', 0, 0, '', 'card', '', '', 900, 100, 200),
+        ('o2', 'u1', 'delivered', 100, 0, 0, 100, '', 0, 0, '', 'card', '', '', 900, 100, 300),
+        ('o3', 'u1', 'confirmed', 100, 0, 0, 100, '', 0, 0, '', 'card', '', '', 900, 100, 200);
+INSERT INTO order_items(order_id, product_id, name, unit_price, qty, line_total)
+  VALUES('o1', 'a', 'A', 100, 3, 300), ('o2', 'a', 'A', 100, 1, 100),
+        ('o3', 'a', 'A', 100, 1, 100);
+INSERT INTO reservations(order_id, product_id, location_id, qty, backordered, expires_at, state)
+  VALUES('o1', 'a', 'default', 2, 0, 900, 'committed'), ('o1', 'a', 'north', 1, 0, 900, 'committed'),
+        ('o2', 'a', 'default', 1, 0, 900, 'committed'), ('o3', 'a', 'default', 1, 0, 900, 'committed');
+)sql");
+  }
+  auto store = Store::open(path);
+  const auto o1 = store->shipments().for_order("o1");
+  ASSERT_EQ(o1.size(), 2u);
+  EXPECT_EQ(o1[0].id, "o1.default");
+  EXPECT_EQ(o1[0].status, ShipmentStatus::kShipped);
+  EXPECT_EQ(o1[0].items, (std::vector<ShipmentItem>{{"a", 2}}));
+  EXPECT_EQ(o1[1].location_id, "north");
+  EXPECT_EQ(store->orders().get("o1").items.at(0).shipped, 3);
+  EXPECT_EQ(store->orders().get("o1").items.at(0).delivered, 0);
+  ASSERT_EQ(store->shipments().for_order("o2").size(), 1u);
+  EXPECT_EQ(store->shipments().for_order("o2")[0].status, ShipmentStatus::kDelivered);
+  EXPECT_EQ(store->orders().get("o2").items.at(0).delivered, 1);
+  EXPECT_TRUE(store->shipments().for_order("o3").empty());
+  EXPECT_EQ(store->orders().get("o3").items.at(0).shipped, 0);
+  // A shipped order's shipments are delivered as a new one's are.
+  store->shipments().track({.shipment_id = "o1.north", .carrier = {}, .tracking_number = {},
+                            .event = {ShipmentStatus::kDelivered, 1000, {}}});
+  EXPECT_EQ(store->orders().get("o1").items.at(0).delivered, 1);
+}
+
 // The upgrade takes the delivery columns out of the outbox's rows.
 TEST(SqliteMigration, TheOutboxKeepsOnlyTheEvent) {
   const std::string path = testing::fresh_path("migration", ".db");
