@@ -1,9 +1,11 @@
 // commerce/orders.h: orders, their state machine, and the order book that places them.
 //
 // PENDING (being placed) -> AWAITING_PAYMENT (reserved, payment pending) -> CONFIRMED (paid,
-// stock committed) -> SHIPPED -> DELIVERED; FAILED (placement failed, everything compensated);
-// CANCELLED (cancelled after placement, everything compensated, refunded if paid). Any other
-// transition is FailedPrecondition kIllegalTransition. Every transition writes an audit row and
+// stock committed) -> SHIPPED (every unit shipped) -> DELIVERED (every unit delivered); the
+// last two follow the order's shipments (commerce/shipments.h), and a SHIPPED order goes back to
+// CONFIRMED when a shipment is returned to its sender. FAILED (placement failed, everything
+// compensated); CANCELLED (cancelled after placement, everything compensated, refunded if
+// paid). Any other transition is FailedPrecondition kIllegalTransition. Every transition writes an audit row and
 // an outbox event in the same transaction.
 //
 // Pricing: the pipeline of commerce/pricing.h, which quote() runs too: subtotal = sum(price
@@ -191,12 +193,17 @@ class OrderBook {
   // Idempotent: cancelling a CANCELLED order returns it. With request_id: the same arguments
   // return the same order, other arguments Conflict.
   // Errors: NotFound, FailedPrecondition kIllegalTransition (PENDING, SHIPPED, DELIVERED, FAILED,
-  // or a payment in progress), Unavailable (the gateway stayed unreachable: the cancellation is
+  // a payment in progress, or units in a shipment: cancel the shipments first), Unavailable (the gateway stayed unreachable: the cancellation is
   // recorded and recover() finishes it).
   Order cancel(const std::string& order_id, const std::string& reason = {},
                const std::string& request_id = {});
-  // CONFIRMED -> SHIPPED and SHIPPED -> DELIVERED. Idempotent when already there.
-  // Errors: NotFound, FailedPrecondition kIllegalTransition.
+  // CONFIRMED -> SHIPPED and SHIPPED -> DELIVERED for the whole order at once: ship() sends
+  // every unit not yet in a shipment in one shipment per location, without a carrier, picked up
+  // at once, and picks up its pending shipments; deliver() delivers every shipment on the way
+  // (commerce/shipments.h). An order whose stock a host step keeps just changes status.
+  // Idempotent when already there. Errors: NotFound, FailedPrecondition kIllegalTransition
+  // (also: ship() while a shipment waits for its carrier's label or cancellation), and ship()'s
+  // FailedPrecondition naming "items" for backordered units not restocked yet.
   Order ship(const std::string& order_id);
   Order deliver(const std::string& order_id);
 
