@@ -51,6 +51,7 @@ constexpr EventKind kEventKinds[] = {
     {"OrderCancelled", "order", "order", "cancelled"},
     {"OrderShipped", "order", "order", "shipped"},
     {"OrderDelivered", "order", "order", "delivered"},
+    {"OrderPersonalDataErased", "order", "order", "personal-data-erased"},
     {"PaymentCompleted", "order", "payment", "completed"},
     {"PaymentFailed", "order", "payment", "failed"},
     {"PaymentRefunded", "order", "payment", "refunded"},
