@@ -135,14 +135,7 @@ class PersonalDataTest {
     });
   }
 
-  std::vector<Event> events(const std::string& type) {
-    std::vector<Event> out;
-    for (Event& e : run_unit(detail::storage_of(*store), Storage::Access::kRead,
-                             [&](Transaction& tx) { return tx.read_outbox(0, 100000); })) {
-      if (e.type == type) out.push_back(std::move(e));
-    }
-    return out;
-  }
+  std::vector<Event> events(const std::string& type) { return events_of_type(*store, type); }
 
   std::int64_t outbox_size() {
     return run_unit(detail::storage_of(*store), Storage::Access::kRead, [](Transaction& tx) {
