@@ -2,8 +2,12 @@
 // commerce/orders.h, docs/orders.md): an address is validated naming its field, kept on the order
 // as a snapshot, never written in clear anywhere else, and erased from finished orders (and
 // closed carts) older than a window, the rest of the order kept. The same tests on every adapter.
+#include <atomic>
+#include <latch>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -409,6 +413,43 @@ TEST_P(StorageConformance, CompactionErasesOldOrdersAndClosedCartsPerTheRetentio
   const CompactionReport again = t.store->compact();
   EXPECT_EQ(again.orders_erased, 0);
   EXPECT_EQ(again.carts_erased, 0);
+}
+
+// Erasures racing from several threads, each with a Store of its own (another process's view),
+// in batches and order by order: every order is erased once and announced once.
+TEST_P(StorageConformance, ConcurrentErasuresEraseAndAnnounceEachOrderOnce) {
+  PersonalDataTest t(location_, clock_);
+  constexpr int kOrders = 24, kThreads = 4;
+  std::vector<std::string> ids;
+  for (int i = 0; i < kOrders; ++i) ids.push_back(t.delivered("u" + std::to_string(i), home()).id);
+  clock_->advance(kDay);
+  const Timestamp cutoff = clock_->now();
+  std::atomic<int> erased{0};
+  std::latch start(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      const auto store = open_again();
+      start.arrive_and_wait();
+      if (i % 2 == 0) {
+        while (const int n = store->orders().erase_personal_data_before(cutoff, 3)) erased += n;
+      } else {
+        for (const std::string& id : ids) store->orders().erase_personal_data(id);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  const std::vector<Event> events = t.events("OrderPersonalDataErased");
+  EXPECT_EQ(events.size(), static_cast<std::size_t>(kOrders));
+  std::set<std::string> announced;
+  for (const Event& e : events) announced.insert(e.key);
+  EXPECT_EQ(announced, std::set<std::string>(ids.begin(), ids.end()));
+  EXPECT_LE(erased.load(), kOrders);
+  for (const OrderRow& row : t.order_rows()) {
+    EXPECT_EQ(row.shipping_address, "") << row.id;
+    EXPECT_NE(row.personal_data_erased_at, 0) << row.id;
+  }
+  EXPECT_TRUE(check_invariants(*t.store).ok());
 }
 
 TEST_P(StorageConformance, AnErasedOrderHoldingAnAddressFailsTheCheck) {
