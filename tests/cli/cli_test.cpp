@@ -426,6 +426,13 @@ TEST_F(CliTest, ShippingAddressesArePlacedShownAndErased) {
   EXPECT_EQ(ok({"cart", "ship-to", cart, "--user", "dan", "--ship-to-json", home})
                 ["shipping_address"]["city"],
             "Seoul");
+  EXPECT_EQ(fails({"cart", "ship-to", cart, "--user", "dan"}, 4)["subject"], "--ship-to-json");
+  EXPECT_EQ(fails({"cart", "ship-to", cart, "--user", "dan", "--clear", "--ship-to-json", home}, 4)
+                ["subject"],
+            "--ship-to-json");
+  EXPECT_TRUE(ok({"cart", "ship-to", cart, "--user", "dan", "--clear"})["shipping_address"]
+                  .is_null());
+  ok({"cart", "ship-to", cart, "--user", "dan", "--ship-to-json", home});
   const json from_cart = ok({"cart", "checkout", cart, "--user", "dan"});
   EXPECT_EQ(from_cart["shipping_address"]["name"], "Kim Minji");
   EXPECT_EQ(ok({"cart", "show", cart, "--user", "dan"})["status"], "checked_out");

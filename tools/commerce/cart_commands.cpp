@@ -129,12 +129,11 @@ void add_line_commands(CLI::App& group, Globals& globals) {
                      "set (or --clear) the address an order from the cart ships to", key,
                      [ship_to](Carts& carts, const CartKey& k) {
                        const std::optional<Address> address = ship_to->address.address();
-                       if (!address && !ship_to->clear) {
+                       if (address.has_value() == ship_to->clear) {
                          throw Error::invalid_argument(
-                             "--ship-to-json", "give the address (or --clear to remove it)");
+                             "--ship-to-json", "give the address, or --clear to remove it");
                        }
-                       return carts.set_shipping_address(k, ship_to->clear ? std::nullopt
-                                                                            : address);
+                       return carts.set_shipping_address(k, address);
                      });
     auto* cmd = group.get_subcommand("ship-to");
     ship_to->address.add_to(*cmd);
