@@ -221,7 +221,7 @@ void Store::run_in_unit(const std::function<void(Unit&)>& work, UnitMode mode) {
 }
 
 CompactionReport Store::compact() {
-  return detail::compact(*impl_->storage, *impl_->clock, impl_->ctx.options.retention);
+  return detail::compact(impl_->ctx);
 }
 
 namespace detail {

@@ -36,11 +36,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "commerce/address.h"
 #include "commerce/clock.h"
 #include "commerce/money.h"
 #include "commerce/orders.h"
@@ -93,6 +95,9 @@ struct Cart {
   // Until when hold() keeps its stock reserved; 0 for no hold. A hold past it may still be
   // taken by checkout until the stock sweep frees its units.
   Timestamp held_until = 0;
+  // Where an order placed from the cart ships to (set_shipping_address); none if not set, and
+  // none once a closed cart's address was erased (RetentionOptions::personal_data_ms).
+  std::optional<Address> shipping_address;
   bool guest() const { return user_id.empty(); }
   bool operator==(const Cart&) const = default;
 };
@@ -133,6 +138,8 @@ struct CartCheckout {
   Money expected_total = -1;
   // Place at the current price even if it differs from expected_total.
   bool requote = false;
+  // Where the order ships to; none: the cart's own address (Cart::shipping_address), if any.
+  std::optional<Address> shipping_address;
 };
 
 struct WishlistItem {
@@ -163,7 +170,8 @@ class Carts {
 
   // Adds qty units of the product: to its line if the cart has one, else as a new line.
   // Returns the cart as changed. Idempotent per request_id (a replay returns the cart as the
-  // first call left it; the other changes need none: they set, not add).
+  // first call left it, without its hold and address, which the record does not keep; the other
+  // changes need none: they set, not add).
   // Errors: those of get(); InvalidArgument ("product_id"; "qty": not 1..kMaxCartLineQty, or the
   // line would go past it; "request_id"), NotFound (the product), FailedPrecondition (the
   // product is not orderable, naming it; the cart is closed, naming the cart id; the cart
@@ -184,6 +192,14 @@ class Carts {
   // Errors: those of get(); FailedPrecondition (closed cart).
   Cart clear(const CartKey& key);
 
+  // Sets the address an order placed from the cart ships to (checkout copies it to the order
+  // unless its request names another); none clears it. Lines and hold are unchanged; a guest
+  // cart's expiry moves on, as with every change. Returns the cart. The address is personal
+  // data: no event or error message carries it.
+  // Errors: those of get(); InvalidArgument naming "shipping_address.<field>" (the rules of
+  // commerce/address.h), FailedPrecondition (closed cart).
+  Cart set_shipping_address(const CartKey& key, const std::optional<Address>& address);
+
   // Marks at most `limit` open guest carts past their expiry expired, oldest expiry first, and
   // emits CartAbandoned (cart id, guest, its lines) for each that had lines, in the same unit of
   // work; an empty cart expires without an event. Returns the ids of the carts it expired. Its
@@ -194,8 +210,8 @@ class Carts {
 
   // Signs the guest in: merges the guest cart into the user's open cart (created if none) in
   // one unit of work and returns the user's cart. A product in both keeps the larger quantity;
-  // the guest's other lines are added. The guest cart is closed as merged (its token then only
-  // reads it). Idempotent per request_id (a replay returns the cart the first call returned;
+  // the guest's other lines are added; the guest cart's shipping address is taken when the
+  // user's cart has none. The guest cart is closed as merged (its token then only reads it). Idempotent per request_id (a replay returns the cart the first call returned;
   // without one, a second sign-in with the token is FailedPrecondition).
   // Errors: InvalidArgument ("guest_token", "user_id", "request_id"), NotFound ("guest_token":
   // no cart has it), FailedPrecondition (the guest cart is closed or past its expiry, naming
@@ -248,8 +264,9 @@ class Carts {
   // those of OrderBook::quote().
   Quote quote(const CartKey& key, const CartCheckout& request);
 
-  // Places an order from the cart's lines (OrderBook::place with `request`'s fields; a guest
-  // cart's order is placed for the user "guest:<cart id>") and closes the cart as checked out
+  // Places an order from the cart's lines (OrderBook::place with `request`'s fields, shipping to
+  // request.shipping_address or else the cart's own; a guest cart's order is placed for the
+  // user "guest:<cart id>") and closes the cart as checked out
   // in the unit of work that creates the order, emitting CartCheckedOut; the order takes over
   // the cart's hold (hold()) if it still has one for its lines. Idempotent by the
   // cart: checking out a checked-out cart returns its order, whatever `request` says; of

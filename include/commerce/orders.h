@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "commerce/address.h"
 #include "commerce/clock.h"
 #include "commerce/money.h"
 #include "commerce/page.h"
@@ -101,6 +102,13 @@ struct Order {
   Money shipping_tax = 0;    // the tax in or on the shipping fee
   Money tax = 0;             // the items' tax plus shipping_tax
   bool tax_included = true;  // prices included the tax (else it was added on top)
+  // Where the order ships to: PlaceOrder::shipping_address (or the cart's) as it was at
+  // placement, a snapshot later changes of the cart never touch; none if it had none, and none
+  // once erased (personal_data_erased_at).
+  std::optional<Address> shipping_address;
+  // When OrderBook::erase_personal_data() or erase_personal_data_before() removed the order's
+  // address; 0 if neither did.
+  Timestamp personal_data_erased_at = 0;
   // True when some item has backordered units: part of the order waits for a restock.
   bool backordered() const;
   bool operator==(const Order&) const = default;
@@ -134,6 +142,11 @@ struct PlaceOrder {
   // another amount (a price, the coupon, shipping or tax changed since the quote), place()
   // fails with FailedPrecondition naming "expected_total" and writes nothing.
   Money expected_total = -1;
+  // Where the order ships to (commerce/address.h), validated before anything is written (errors
+  // name "shipping_address.<field>"); none for an order that ships nowhere. Kept on the order
+  // as a snapshot. It is personal data: no event, log line or error message carries it, and a
+  // request_id's record keeps only its SHA-256.
+  std::optional<Address> shipping_address;
 };
 
 // What recover() did.
@@ -222,6 +235,31 @@ class OrderBook {
   // twice. It does not wait for payments other live processes are making: a charge the gateway
   // has not yet received is voided, and that order fails (uncharged).
   RecoveryReport recover();
+
+  // Personal data (Korea's PIPA, the GDPR). An order's personal data is its shipping address
+  // (the recipient's name, phone and address); erasing it removes the address from the order's
+  // row (Order::shipping_address becomes none, personal_data_erased_at the time of the erasure)
+  // and keeps everything else: items, amounts, states, audit trail, payment. Only a finished
+  // order (DELIVERED, CANCELLED or FAILED) is erased: one in flight still needs its address.
+  // Each erasure emits OrderPersonalDataErased (the order id only) in the same unit of work.
+  // Both calls are safe from any number of threads and processes at once: an order is erased,
+  // and announced, once.
+
+  // Erases the addresses of at most `limit` finished orders last updated (their final state
+  // change) before `older_than`, oldest first, in one unit of work, and returns how many it
+  // erased; call again until it returns less than `limit`. Its cost is that of the orders it
+  // erases (an index seek over finished orders that still hold an address), whatever the number
+  // of orders. Store::compact() runs it per RetentionOptions::personal_data_ms.
+  // Errors: InvalidArgument ("limit": 1..kMaxPageSize), Unavailable.
+  int erase_personal_data_before(Timestamp older_than, int limit = kDefaultPageSize);
+
+  // Erases the order's address now (a data subject's request), whatever its age, and returns the
+  // order. Idempotent: an order already erased, or that never had an address, is returned as it
+  // is (no event).
+  // Errors: InvalidArgument ("order_id"), NotFound, FailedPrecondition kIllegalTransition (the
+  // order is not finished: PENDING, AWAITING_PAYMENT, CONFIRMED or SHIPPED; erase it once it
+  // has been delivered or cancelled).
+  Order erase_personal_data(const std::string& order_id);
 
  private:
   friend struct detail::OrderBookAccess;  // the library's test hook (not part of the API)

@@ -59,6 +59,12 @@ struct RetentionOptions {
   // Inbox records (message ids applied): a message redelivered within this window (default 7
   // days) is recognised and skipped; after it, it would be applied again.
   std::int64_t inbox_messages_ms = 7LL * 24 * 60 * 60 * 1000;
+  // Personal data (PIPA, GDPR): the shipping addresses of finished orders (DELIVERED, CANCELLED,
+  // FAILED) whose last state change is older than this are erased
+  // (OrderBook::erase_personal_data_before, one OrderPersonalDataErased event each), and those
+  // of closed carts (checked out, expired, merged) last changed longer ago. 0 (the default)
+  // keeps them forever.
+  std::int64_t personal_data_ms = 0;
   // Rows examined (and at most deleted) per unit of work, 1..10000 (default 500): each unit
   // holds the write lock only for that long.
   int batch_size = 500;
@@ -70,6 +76,8 @@ struct CompactionReport {
   std::int64_t saga_log_lines = 0;  // log lines of finished sagas
   std::int64_t requests = 0;        // idempotency records
   std::int64_t inbox_messages = 0;  // inbox records
+  std::int64_t orders_erased = 0;   // orders whose shipping address was erased
+  std::int64_t carts_erased = 0;    // closed carts whose shipping address was erased
   std::int64_t units = 0;           // units of work it took
 };
 
@@ -185,7 +193,9 @@ class Store {
   // for new rows, so the file stops growing under a steady load; PostgreSQL's autovacuum does
   // the same). Safe while other threads and processes use the store, and to run from several
   // at once; run it periodically (e.g. hourly; `commerce compact`). Its cost is that of the rows
-  // it removes plus one window per log, not the size of the store.
+  // it removes plus one window per log, not the size of the store. With
+  // retention.personal_data_ms it also erases old shipping addresses (orders and carts), in
+  // units of batch_size orders or carts.
   // Errors: InvalidArgument naming the retention field that is out of range, FailedPrecondition
   // (a read-only store), Unavailable.
   CompactionReport compact();

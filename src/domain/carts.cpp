@@ -311,6 +311,19 @@ Cart Carts::clear(const CartKey& key) {
   });
 }
 
+Cart Carts::set_shipping_address(const CartKey& key, const std::optional<Address>& address) {
+  check_key(key);
+  if (address) validate_address(*address, "shipping_address");
+  return run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+    Command cmd{tx, ctx_, ctx_.clock.now(), {}};
+    CartRow row = authorize(cmd, key, true);
+    require_open(row.cart);
+    tx.set_cart_address(row.cart.id, address);
+    row.cart.shipping_address = address;
+    return touched(cmd, std::move(row.cart));
+  });
+}
+
 std::vector<std::string> Carts::sweep(int limit) {
   detail::check_limit(limit);
   return run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
@@ -351,6 +364,10 @@ Cart Carts::sign_in(const std::string& guest_token, const std::string& user_id,
       Cart cart = open_user_cart(cmd, user_id, true);
       merge_lines(cmd, cart, tx.find_cart_lines(cart.id), tx.find_cart_lines(guest->cart.id),
                   "guest_token");
+      if (!cart.shipping_address && guest->cart.shipping_address) {
+        cart.shipping_address = guest->cart.shipping_address;
+        tx.set_cart_address(cart.id, cart.shipping_address);
+      }
       if (!tx.try_close_cart(guest->cart.id, CartStatus::kMerged, {}, cmd.now)) {
         throw Error::internal(
             fmt::format("guest cart '{}' changed under its lock", guest->cart.id));
@@ -465,7 +482,8 @@ PlaceOrder order_request(const Cart& cart, const std::vector<CartLine>& lines,
                .payment_method = c.payment_method,
                .region = c.region,
                .shipping_option = c.shipping_option,
-               .expected_total = c.requote ? -1 : c.expected_total};
+               .expected_total = c.requote ? -1 : c.expected_total,
+               .shipping_address = c.shipping_address ? c.shipping_address : cart.shipping_address};
   for (const CartLine& line : lines) r.items.push_back({line.product_id, line.qty});
   return r;
 }
@@ -581,7 +599,10 @@ Order Carts::checkout(const CartKey& key, const CartCheckout& request) {
       if (!row) throw Error::internal(fmt::format("cart '{}' disappeared", cart.id));
       if (row->cart.status == CartStatus::kCheckedOut) throw CartTaken{row->cart.order_id};
       require_open(row->cart);
-      if (!same_lines(cmd.tx.find_cart_lines(cart.id), lines)) throw CartChanged{};
+      if (!same_lines(cmd.tx.find_cart_lines(cart.id), lines) ||
+          row->cart.shipping_address != cart.shipping_address) {
+        throw CartChanged{};
+      }
       return take_hold(cmd, *row, order);
     };
     claim.claim = [&](Command& cmd, const Order& order) {

@@ -60,6 +60,7 @@ constexpr EventKind kEventKinds[] = {
     {"ShipmentDelivered", "order", "shipment", "delivered"},
     {"ShipmentReturned", "order", "shipment", "returned"},
     {"ShipmentCancelled", "order", "shipment", "cancelled"},
+    {"OrderPersonalDataErased", "order", "order", "personal-data-erased"},
     {"PaymentCompleted", "order", "payment", "completed"},
     {"PaymentFailed", "order", "payment", "failed"},
     {"PaymentRefunded", "order", "payment", "refunded"},

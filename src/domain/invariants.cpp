@@ -185,6 +185,7 @@ class Checker {
                    effects(o);
                    fulfilment(o);
                    events(o);
+                   personal_data(o);
                  });
   }
 
@@ -241,6 +242,19 @@ class Checker {
     if (!agrees) {
       flag("order.shipments", o.id, "{} with {} of {} units shipped and {} delivered",
            to_string(o.status), shipped, total, delivered);
+    }
+  }
+
+  // An order whose personal data was erased holds no address, and is finished (only a finished
+  // order is erased). The address itself is never quoted.
+  void personal_data(const Order& o) {
+    if (o.personal_data_erased_at == 0) return;
+    const bool finished = o.status == OrderStatus::kDelivered ||
+                          o.status == OrderStatus::kCancelled || o.status == OrderStatus::kFailed;
+    if (o.shipping_address || !finished) {
+      flag("order.personal_data", o.id, "{}, erased at {} but {}", to_string(o.status),
+           o.personal_data_erased_at,
+           o.shipping_address ? "it still holds a shipping address" : "it is not finished");
     }
   }
 

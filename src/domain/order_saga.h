@@ -45,6 +45,9 @@ class OrderSaga {
   Order complete_payment(const std::string& order_id, bool approved);
   std::vector<std::string> sweep(int limit);
   RecoveryReport recover();
+  // The erasure of personal data (domain/personal_data.cpp).
+  int erase_personal_data_before(Timestamp older_than, int limit);
+  Order erase_personal_data(const std::string& order_id);
 
   // Records an approved or declined result of the order's payment in `cmd`'s unit of work, as
   // the saga records a gateway's answer (payment status, PaymentCompleted / PaymentFailed, the

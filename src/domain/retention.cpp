@@ -6,6 +6,7 @@
 #include <string>
 
 #include "commerce/error.h"
+#include "domain/personal_data.h"
 #include "storage/transaction.h"
 
 namespace commerce::detail {
@@ -47,7 +48,8 @@ void check_retention(const RetentionOptions& o) {
       {"retention.delivered_events_ms", o.delivered_events_ms},
       {"retention.finished_saga_logs_ms", o.finished_saga_logs_ms},
       {"retention.idempotency_keys_ms", o.idempotency_keys_ms},
-      {"retention.inbox_messages_ms", o.inbox_messages_ms}};
+      {"retention.inbox_messages_ms", o.inbox_messages_ms},
+      {"retention.personal_data_ms", o.personal_data_ms}};
   for (const auto& [field, value] : windows) {
     if (value < 0) throw Error::invalid_argument(field, "must not be negative (0 keeps forever)");
   }
@@ -61,7 +63,10 @@ Timestamp events_removed_before(Transaction& tx) {
   return stored ? std::stoll(*stored) : 0;
 }
 
-CompactionReport compact(Storage& storage, const Clock& clock, const RetentionOptions& o) {
+CompactionReport compact(const Context& ctx) {
+  Storage& storage = ctx.storage;
+  const Clock& clock = ctx.clock;
+  const RetentionOptions& o = ctx.options.retention;
   check_retention(o);
   CompactionReport report;
   const Timestamp now = clock.now();
@@ -96,6 +101,16 @@ CompactionReport compact(Storage& storage, const Clock& clock, const RetentionOp
     const Timestamp before = now - o.inbox_messages_ms;
     report.inbox_messages = drain(storage, batch, report.units, [&](Transaction& tx, int n) {
       return tx.delete_inbox_messages_before(before, n);
+    });
+  }
+  if (o.personal_data_ms > 0) {
+    const Timestamp before = now - o.personal_data_ms;
+    report.orders_erased = drain(storage, batch, report.units, [&](Transaction& tx, int n) {
+      Command cmd{tx, ctx, clock.now(), {}};
+      return std::int64_t{erase_old_order_addresses(cmd, before, n)};
+    });
+    report.carts_erased = drain(storage, batch, report.units, [&](Transaction& tx, int n) {
+      return tx.erase_old_cart_addresses(before, n);
     });
   }
   return report;

@@ -6,6 +6,7 @@
 #include "commerce/clock.h"
 #include "commerce/storage.h"
 #include "commerce/store.h"
+#include "domain/context.h"
 
 namespace commerce::detail {
 
@@ -19,6 +20,7 @@ void check_retention(const RetentionOptions& options);
 // The stored kEventsRemovedBefore (0 if events were never removed).
 Timestamp events_removed_before(Transaction& tx);
 
-CompactionReport compact(Storage& storage, const Clock& clock, const RetentionOptions& options);
+// Store::compact() with the store's retention options (ctx.options.retention).
+CompactionReport compact(const Context& ctx);
 
 }  // namespace commerce::detail

@@ -203,6 +203,11 @@ class Transaction {
                             Timestamp now);
   // hold_id := hold_id, hold_until := until ('' and 0: none).
   void set_cart_hold(const std::string& cart_id, const std::string& hold_id, Timestamp until);
+  // shipping_address := the address's text ('' for none).
+  void set_cart_address(const std::string& cart_id, const std::optional<Address>& address);
+  // Erases the address of at most `limit` closed carts (not open) last changed before `before`
+  // that hold one, oldest first (an index seek: carts_erasable_by_age); returns how many.
+  std::int64_t erase_old_cart_addresses(Timestamp before, int limit);
   // status: open -> expired where the cart is an open guest cart with expires_at <= now.
   bool try_expire_guest_cart(const std::string& cart_id, Timestamp now);
   // Open guest carts with expires_at <= now, oldest expiry first, at most `limit` (an index
@@ -431,6 +436,12 @@ class Transaction {
   // Sets each item's discount, tax and total.
   void set_order_item_pricing(const std::string& order_id, const std::vector<OrderItem>& items);
   void insert_order_audits(const std::vector<OrderAudit>& rows);
+  // Erases the shipping address (personal_data_erased_at := now) of at most `limit` finished
+  // orders (delivered, cancelled, failed) last updated before `before` that hold one, oldest
+  // first (an index seek: orders_erasable_by_age); returns their ids.
+  std::vector<std::string> erase_old_order_addresses(Timestamp before, int limit, Timestamp now);
+  // The same for one order; false (nothing changed) if it is not finished or holds no address.
+  bool try_erase_order_address(const std::string& order_id, Timestamp now);
   // The order's audit rows, oldest first.
   std::vector<OrderAudit> find_order_audit(const std::string& order_id);
 

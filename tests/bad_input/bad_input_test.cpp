@@ -581,6 +581,55 @@ void coupon_cases(CaseList& c) {
         [](Store& s, const Seed&, S v) { s.coupons().restore(v); });
 }
 
+// A shipping address with one bad field, given to orders.place and to a cart: refused naming
+// "shipping_address.<field>".
+void address_cases(CaseList& c) {
+  using S = const std::string&;
+  using Member = std::string Address::*;
+  const auto good = [] {
+    return Address{.name = "Kim Minji", .phone = "010-1234-5678", .line1 = "1 Teheran-ro",
+                   .city = "Seoul", .postal_code = "06236", .country = "KR"};
+  };
+  const auto both = [&c, good](const std::string& field, Member member,
+                               const std::vector<BadString>& values) {
+    const std::string subject = "shipping_address." + field;
+    c.strings("place_address_" + field, subject, values,
+              [good, member](Store& s, const Seed&, S v) {
+                Address a = good();
+                a.*member = v;
+                s.orders().place({.user_id = "alice", .items = {{"mug", 1}},
+                                  .shipping_address = a});
+              });
+    c.strings("cart_address_" + field, subject, values,
+              [good, member](Store& s, const Seed& seed, S v) {
+                Address a = good();
+                a.*member = v;
+                s.carts().set_shipping_address(CartKey::for_user(seed.alice_cart, "alice"), a);
+              });
+  };
+  const std::vector<BadString> one_line = {{"newline", "a\nb"}, {"tab", "a\tb"}};
+  const auto texts = [&](std::size_t max_bytes, bool required) {
+    auto v = bad_texts(max_bytes, required);
+    v.insert(v.end(), one_line.begin(), one_line.end());
+    if (required) v.push_back({"blank", "   "});
+    return v;
+  };
+  both("name", &Address::name, texts(100, true));
+  both("line1", &Address::line1, texts(200, true));
+  both("line2", &Address::line2, texts(200, false));
+  both("city", &Address::city, texts(100, true));
+  both("region", &Address::region, texts(100, false));
+  both("phone", &Address::phone,
+       {{"letters", "call 010"}, {"too_long", std::string(33, '1')}, {"no_digit", "+()"},
+        {"non_ascii", "\xef\xbc\x91"}, {"newline", "010\n1234"}});
+  both("postal_code", &Address::postal_code,
+       {{"empty", ""}, {"too_long", std::string(17, '1')}, {"hash", "062#36"},
+        {"only_dashes", "--"}, {"non_ascii", "\xea\xb0\x80"}});
+  both("country", &Address::country,
+       {{"empty", ""}, {"lower_case", "kr"}, {"three_letters", "KOR"}, {"digits", "82"},
+        {"non_ascii", "\xc3\x9c\xc3\x9c"}});
+}
+
 // orders.place with amounts that overflow int64 or exceed what the order leaves to pay. The seed
 // has "pricey" at INT64_MAX and "pricey2" at INT64_MAX - 1; the store has no payment gateway,
 // but these are refused before that matters.
@@ -613,6 +662,15 @@ void order_cases(CaseList& c) {
         "points_to_use");
   for (auto [label, points] : {std::pair{"minus_one", -1LL}, {"min", kMin}}) {
     c.add(std::string("place_points_") + label, place({{"mug", 1}}, points), "points_to_use");
+  }
+  address_cases(c);
+  // The erasure of personal data.
+  c.ids("erase_personal_data_order_id", "order_id",
+        [](Store& s, const Seed&, const std::string& v) { s.orders().erase_personal_data(v); });
+  for (auto [label, limit] : {std::pair{"zero", 0}, {"minus_one", -1}, {"above_max", 501}}) {
+    c.add(std::string("erase_personal_data_before_limit_") + label,
+          [limit](Store& s, const Seed&) { s.orders().erase_personal_data_before(kMax, limit); },
+          "limit");
   }
 }
 

@@ -370,6 +370,79 @@ TEST_F(CliTest, ACartIsQuotedAndCheckedOutOnce) {
   EXPECT_EQ(ok({"check"})["ok"], true);
 }
 
+// Shipping addresses (issue 19): given as JSON or one flag per field, checked naming the field,
+// shown by `order show`, copied from a cart, and erased from finished orders.
+TEST_F(CliTest, ShippingAddressesArePlacedShownAndErased) {
+  ok({"product", "create", "mug", "--name", "Mug", "--price", "12000", "--stock", "9"});
+  const std::string home =
+      R"({"name": "Kim Minji", "phone": "010-1234-5678", "line1": "1 Teheran-ro", )"
+      R"("city": "Seoul", "postal_code": "06236", "country": "KR"})";
+  const json placed =
+      ok({"order", "place", "--user", "ann", "-i", "mug:1", "--ship-to-json", home});
+  EXPECT_EQ(placed["shipping_address"]["name"], "Kim Minji");
+  EXPECT_EQ(placed["shipping_address"]["line2"], "");
+  const std::string id = placed["id"];
+  const std::vector<std::string> by_flags = {
+      "--ship-name", "Lee Jun", "--ship-line1", "1 Jong-ro", "--ship-city", "Seoul",
+      "--ship-postal-code", "03154", "--ship-country", "KR"};
+  std::vector<std::string> place_bob = {"order", "place", "--user", "bob", "-i", "mug:1"};
+  place_bob.insert(place_bob.end(), by_flags.begin(), by_flags.end());
+  const json flagged = ok(place_bob);
+  EXPECT_EQ(flagged["shipping_address"]["postal_code"], "03154");
+  const std::string bob_id = flagged["id"];
+  // Bad fields are named; nothing is placed.
+  EXPECT_EQ(fails({"order", "place", "--user", "cid", "-i", "mug:1", "--ship-name", "X",
+                   "--ship-line1", "Y", "--ship-city", "Z", "--ship-postal-code", "1",
+                   "--ship-country", "kr"},
+                  4)["subject"],
+            "shipping_address.country");
+  EXPECT_EQ(fails({"order", "place", "--user", "cid", "-i", "mug:1", "--ship-to-json",
+                   R"({"nmae": "Kim Minji"})"},
+                  4)["subject"],
+            "--ship-to-json");
+  EXPECT_TRUE(ok({"order", "list", "--user", "cid"})["items"].empty());
+
+  // Erasure: refused in flight, then done; the address is gone from the order.
+  EXPECT_EQ(fails({"order", "erase-personal-data", "--order", id}, 5)["subject"], id);
+  ok({"order", "ship", id});
+  ok({"order", "deliver", id});
+  const json erased = ok({"orders", "erase-personal-data", "--order", id});
+  EXPECT_TRUE(erased["shipping_address"].is_null());
+  EXPECT_GT(erased["personal_data_erased_at"].get<std::int64_t>(), 0);
+  const Result shown = run({"--db", db_, "order", "show", id});
+  EXPECT_NE(shown.out.find("ship to"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("erased at"), std::string::npos) << shown.out;
+  EXPECT_EQ(shown.out.find("Kim Minji"), std::string::npos) << shown.out;
+  ok({"order", "ship", bob_id});
+  ok({"order", "deliver", bob_id});
+  EXPECT_EQ(ok({"orders", "erase-personal-data", "--older-than-days", "1"})["erased"], 0);
+  EXPECT_EQ(ok({"orders", "erase-personal-data", "--older-than-days", "0"})["erased"], 1);
+  EXPECT_TRUE(ok({"order", "get", bob_id})["shipping_address"].is_null());
+  EXPECT_EQ(fails({"orders", "erase-personal-data"}, 4)["subject"], "--older-than-days");
+
+  // A cart's address goes to its order; compaction erases it from the closed cart.
+  const std::string cart = ok({"cart", "open", "--user", "dan"})["id"];
+  ok({"cart", "add", cart, "mug", "1", "--user", "dan"});
+  EXPECT_EQ(ok({"cart", "ship-to", cart, "--user", "dan", "--ship-to-json", home})
+                ["shipping_address"]["city"],
+            "Seoul");
+  EXPECT_EQ(fails({"cart", "ship-to", cart, "--user", "dan"}, 4)["subject"], "--ship-to-json");
+  EXPECT_EQ(fails({"cart", "ship-to", cart, "--user", "dan", "--clear", "--ship-to-json", home}, 4)
+                ["subject"],
+            "--ship-to-json");
+  EXPECT_TRUE(ok({"cart", "ship-to", cart, "--user", "dan", "--clear"})["shipping_address"]
+                  .is_null());
+  ok({"cart", "ship-to", cart, "--user", "dan", "--ship-to-json", home});
+  const json from_cart = ok({"cart", "checkout", cart, "--user", "dan"});
+  EXPECT_EQ(from_cart["shipping_address"]["name"], "Kim Minji");
+  EXPECT_EQ(ok({"cart", "show", cart, "--user", "dan"})["status"], "checked_out");
+  // A window of 0.0000001 days (8 ms): the checkout's process, and another, ended before this
+  // one started.
+  EXPECT_EQ(ok({"compact", "--personal-data-days", "0.0000001"})["carts_erased"], 1);
+  EXPECT_TRUE(ok({"cart", "show", cart, "--user", "dan"})["shipping_address"].is_null());
+  EXPECT_EQ(ok({"check"})["ok"], true);
+}
+
 TEST_F(CliTest, StockPointsAndCouponsCommands) {
   ok({"product", "create", "mug", "--name", "Mug", "--price", "12000", "--stock", "5"});
   json level = ok({"stock", "adjust", "mug", "3", "--reason", "restock"});

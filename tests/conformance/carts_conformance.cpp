@@ -40,16 +40,6 @@ std::vector<CartLine> lines(std::initializer_list<std::pair<const char*, std::in
   return out;
 }
 
-std::vector<Event> events_of_type(Store& store, const std::string& type) {
-  std::vector<Event> out;
-  run_unit(commerce::detail::storage_of(store), Storage::Access::kRead, [&](Transaction& tx) {
-    for (Event& e : tx.read_outbox(0, 1000)) {
-      if (e.type == type) out.push_back(std::move(e));
-    }
-  });
-  return out;
-}
-
 TEST_P(StorageConformance, ACartsLinesAreAddedSetRemovedAndCleared) {
   seed_products(*store_);
   const Cart empty = store_->carts().open_for_user("alice");

@@ -33,14 +33,7 @@ class CheckoutTest {
     store->catalog().create({.id = "tea", .name = "Tea", .price = 4500, .initial_stock = 50});
   }
 
-  std::vector<Event> events(const std::string& type) {
-    std::vector<Event> out;
-    for (Event& e : run_unit(detail::storage_of(*store), Storage::Access::kRead,
-                             [&](Transaction& tx) { return tx.read_outbox(0, 100000); })) {
-      if (e.type == type) out.push_back(std::move(e));
-    }
-    return out;
-  }
+  std::vector<Event> events(const std::string& type) { return events_of_type(*store, type); }
 
   std::shared_ptr<FakeGateway> gateway;
   std::unique_ptr<Store> store;

@@ -4,8 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "commerce/error.h"
+#include "commerce/event.h"
+#include "commerce/store.h"
+#include "storage/transaction.h"
+#include "store_access.h"
 
 // Expects `statement` to throw commerce::Error with `code`, and returns the error's subject.
 #define EXPECT_COMMERCE_ERROR(statement, expected_code)                                 \
@@ -19,3 +24,17 @@
     ADD_FAILURE() << "expected " << ::commerce::to_string(expected_code) << " from " #statement; \
     return std::string("<no error>");                                                   \
   }()
+
+namespace commerce::testing {
+
+// The store's outbox events of `type`, oldest first.
+inline std::vector<Event> events_of_type(Store& store, const std::string& type) {
+  std::vector<Event> out;
+  for (Event& e : run_unit(detail::storage_of(store), Storage::Access::kRead,
+                           [](Transaction& tx) { return tx.read_outbox(0, 100000); })) {
+    if (e.type == type) out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace commerce::testing

@@ -1,6 +1,6 @@
 // StatementLog: an ObservedStorage that keeps the text, in one dialect, of every read statement
-// (SELECT) the units prepare, for the tests that explain the library's own statements (query
-// plans). Test-only.
+// (SELECT) and every UPDATE the units prepare, for the tests that explain the library's own
+// statements (query plans). Test-only.
 #pragma once
 
 #include <memory>
@@ -24,18 +24,28 @@ class StatementLog final : public ObservedStorage {
     return std::exchange(selects_, {});
   }
 
+  // The UPDATEs prepared since the last take_updates(), in order.
+  std::vector<std::string> take_updates() {
+    std::lock_guard lock(mu_);
+    return std::exchange(updates_, {});
+  }
+
  protected:
   void before_statement(const Sql& sql, bool writes) override {
     const std::string& text = sql.text_for(dialect_);
-    if (writes || !text.starts_with("SELECT")) return;
     std::lock_guard lock(mu_);
-    selects_.push_back(text);
+    if (text.starts_with("UPDATE")) {
+      updates_.push_back(text);
+    } else if (!writes && text.starts_with("SELECT")) {
+      selects_.push_back(text);
+    }
   }
 
  private:
   const SqlDialect dialect_;
   std::mutex mu_;
   std::vector<std::string> selects_;
+  std::vector<std::string> updates_;
 };
 
 }  // namespace commerce::testing

@@ -40,7 +40,8 @@ json to_json(const Cart& c) {
               {"order_id", c.order_id},
               {"created_at", c.created_at},
               {"updated_at", c.updated_at},
-              {"expires_at", c.expires_at}};
+              {"expires_at", c.expires_at},
+              {"shipping_address", address_json(c.shipping_address)}};
 }
 
 void print_cart(const Printer& out, const Cart& cart, const std::string& guest_token = {}) {
@@ -51,7 +52,9 @@ void print_cart(const Printer& out, const Cart& cart, const std::string& guest_t
   Printer::fields({{"cart", cart.id},
                    {"owner", cart.guest() ? "guest" : cart.user_id},
                    {"status", std::string(to_string(cart.status))},
-                   {"expires", format_time(cart.expires_at)}});
+                   {"expires", format_time(cart.expires_at)},
+                   {"ship to", cart.shipping_address ? address_text(*cart.shipping_address)
+                                                     : std::string("-")}});
   if (!guest_token.empty()) std::cout << "guest token (keep it secret): " << guest_token << '\n';
   std::vector<std::vector<std::string>> rows;
   for (const CartLine& l : cart.lines) {
@@ -115,6 +118,27 @@ void add_line_commands(CLI::App& group, Globals& globals) {
   add_cart_command(group, globals, "hold", "reserve the cart's lines for a few minutes",
                    std::make_shared<KeyArgs>(),
                    [](Carts& carts, const CartKey& k) { return carts.hold(k); });
+  {
+    auto key = std::make_shared<KeyArgs>();
+    struct ShipToArgs {
+      AddressFlags address;
+      bool clear = false;
+    };
+    auto ship_to = std::make_shared<ShipToArgs>();
+    add_cart_command(group, globals, "ship-to",
+                     "set (or --clear) the address an order from the cart ships to", key,
+                     [ship_to](Carts& carts, const CartKey& k) {
+                       const std::optional<Address> address = ship_to->address.address();
+                       if (address.has_value() == ship_to->clear) {
+                         throw Error::invalid_argument(
+                             "--ship-to-json", "give the address, or --clear to remove it");
+                       }
+                       return carts.set_shipping_address(k, address);
+                     });
+    auto* cmd = group.get_subcommand("ship-to");
+    ship_to->address.add_to(*cmd);
+    cmd->add_flag("--clear", ship_to->clear, "remove the cart's address");
+  }
   add_cart_command(group, globals, "show", "show a cart and its lines",
                    std::make_shared<KeyArgs>(),
                    [](Carts& carts, const CartKey& k) { return carts.get(k); });
@@ -165,7 +189,8 @@ void add_checkout_commands(CLI::App& group, Globals& globals) {
                           .region = r.region,
                           .shipping_option = r.shipping_option,
                           .expected_total = r.expected_total,
-                          .requote = requote};
+                          .requote = requote,
+                          .shipping_address = r.shipping_address};
     }
   };
   {

@@ -420,7 +420,9 @@ json to_json(const Order& o) {
                   {"created_at", o.created_at},
                   {"updated_at", o.updated_at},
                   {"region", o.region},
-                  {"backordered", o.backordered()}});
+                  {"backordered", o.backordered()},
+                  {"shipping_address", address_json(o.shipping_address)},
+                  {"personal_data_erased_at", o.personal_data_erased_at}});
   return doc;
 }
 

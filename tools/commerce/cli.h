@@ -125,14 +125,31 @@ bool parse_int(std::string_view text, std::int64_t& out);
 // "product:qty" items (qty defaults to 1). Throws InvalidArgument naming "--item".
 std::vector<LineItem> parse_items(const std::vector<std::string>& specs);
 
+// --- shipping addresses (address_flags.cpp)
+// --ship-to-json '{"name": ..., ...}', or --ship-name, --ship-phone, --ship-line1,
+// --ship-line2, --ship-city, --ship-region, --ship-postal-code, --ship-country (not both).
+struct AddressFlags {
+  std::string json_text;
+  Address fields;
+  void add_to(CLI::App& cmd);
+  // None when no flag was given. Throws InvalidArgument naming "--ship-to-json" for JSON that
+  // is not an object of the address's string fields (the library checks the fields).
+  std::optional<Address> address() const;
+};
+// The address as a JSON object of its fields; null for none.
+json address_json(const std::optional<Address>& address);
+// The address on one line, for people.
+std::string address_text(const Address& address);
+
 // --- orders (order_output.cpp): what the `order` and `cart` commands share
 // An order's fields besides its buyer and lines: --coupon, --coupon-required, --points,
-// --method, --region, --shipping, --expect-total.
+// --method, --region, --shipping, --expect-total and the shipping address (AddressFlags).
 struct OrderFlags {
   std::string coupon, method = "card", region, shipping;
   bool coupon_required = false;
   Money points = 0;
   Money expected_total = -1;
+  AddressFlags ship_to;
   void add_to(CLI::App& cmd);
   PlaceOrder request() const;  // without user, items and request id
 };

@@ -177,7 +177,8 @@ void add_maintenance_commands(CLI::App& app, Globals& globals) {
   }
   {
     struct Args {
-      double events_days = 7, saga_log_days = 7, inbox_days = 7, keys_hours = 24;
+      double events_days = 7, saga_log_days = 7, inbox_days = 7, keys_hours = 24,
+             personal_data_days = 0;
       int batch = 500;
     };
     auto args = std::make_shared<Args>();
@@ -191,6 +192,9 @@ void add_maintenance_commands(CLI::App& app, Globals& globals) {
     cmd->add_option("--keys-hours", args->keys_hours,
                     "keep idempotency keys (request ids) this many hours");
     cmd->add_option("--inbox-days", args->inbox_days, "keep inbox records this many days");
+    cmd->add_option("--personal-data-days", args->personal_data_days,
+                    "erase the shipping addresses of orders finished, and carts closed, more "
+                    "than this many days ago (0, the default: keep them)");
     cmd->add_option("--batch", args->batch, "rows per unit of work (1..10000)");
     cmd->callback([&globals, args] {
       constexpr double kDay = 24.0 * 3600 * 1000, kHour = 3600.0 * 1000;
@@ -206,6 +210,8 @@ void add_maintenance_commands(CLI::App& app, Globals& globals) {
           window(args->saga_log_days, kDay, "--saga-log-days");
       options.retention.idempotency_keys_ms = window(args->keys_hours, kHour, "--keys-hours");
       options.retention.inbox_messages_ms = window(args->inbox_days, kDay, "--inbox-days");
+      options.retention.personal_data_ms =
+          window(args->personal_data_days, kDay, "--personal-data-days");
       if (args->batch < 1 || args->batch > 10000) {
         throw Error::invalid_argument("--batch", "must be between 1 and 10000");
       }
@@ -217,12 +223,15 @@ void add_maintenance_commands(CLI::App& app, Globals& globals) {
                     {"saga_log_lines", r.saga_log_lines},
                     {"requests", r.requests},
                     {"inbox_messages", r.inbox_messages},
+                    {"orders_erased", r.orders_erased},
+                    {"carts_erased", r.carts_erased},
                     {"units", r.units}});
       if (out.json_mode()) return;
       std::cout << fmt::format(
           "compact: removed {} delivered events, {} saga log lines, {} idempotency keys, {} "
-          "inbox records in {} units of work\n",
-          r.events, r.saga_log_lines, r.requests, r.inbox_messages, r.units);
+          "inbox records; erased the addresses of {} orders and {} carts; in {} units of work\n",
+          r.events, r.saga_log_lines, r.requests, r.inbox_messages, r.orders_erased,
+          r.carts_erased, r.units);
     });
   }
   {

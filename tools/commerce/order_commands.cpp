@@ -37,6 +37,7 @@ struct PlaceArgs {
 
 void add_order_commands(CLI::App& app, Globals& globals) {
   auto* group = app.add_subcommand("order", "place orders and move them through their states");
+  group->alias("orders");
   group->require_subcommand(1);
   {
     auto args = std::make_shared<PlaceArgs>();
@@ -71,6 +72,7 @@ void add_order_commands(CLI::App& app, Globals& globals) {
     };
     auto args = std::make_shared<Args>();
     auto* cmd = group->add_subcommand("get", "show an order");
+    cmd->alias("show");
     cmd->add_option("order", args->id, "the order id")->required();
     cmd->add_flag("--audit", args->audit, "also show its status changes");
     cmd->callback([&globals, args] {
@@ -171,6 +173,48 @@ void add_order_commands(CLI::App& app, Globals& globals) {
       }
       print_order(Printer(globals),
                   opened.store->orders().complete_payment(args->id, args->approved));
+    });
+  }
+  {
+    struct Args {
+      std::string id;
+      double older_than_days = -1;
+      int batch = kDefaultPageSize;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = group->add_subcommand(
+        "erase-personal-data",
+        "erase the shipping address of finished orders (delivered, cancelled, failed): those "
+        "last changed more than --older-than-days ago, or the one --order (a data subject's "
+        "request); amounts and states are kept");
+    auto* one = cmd->add_option("--order", args->id, "erase this order's address now");
+    auto* old = cmd->add_option("--older-than-days", args->older_than_days,
+                                "erase the orders finished more than this many days ago");
+    one->excludes(old);
+    cmd->add_option("--batch", args->batch, "orders per unit of work (1..500)");
+    cmd->callback([&globals, args] {
+      auto store = open_existing_store(globals);
+      if (!args->id.empty()) {
+        return print_order(Printer(globals), store->orders().erase_personal_data(args->id));
+      }
+      constexpr double kDay = 24.0 * 3600 * 1000;
+      if (!(args->older_than_days >= 0) || args->older_than_days * kDay > 1e15) {
+        throw Error::invalid_argument("--older-than-days",
+                                      "give --order ID or --older-than-days N (N >= 0)");
+      }
+      const Timestamp before =
+          store->clock().now() - static_cast<std::int64_t>(args->older_than_days * kDay);
+      std::int64_t erased = 0;
+      for (;;) {
+        const int n = store->orders().erase_personal_data_before(before, args->batch);
+        erased += n;
+        if (n < args->batch) break;
+      }
+      Printer out(globals);
+      out.emit(json{{"erased", erased}, {"before", before}});
+      if (out.json_mode()) return;
+      std::cout << "erased the shipping address of " << erased << " orders finished before "
+                << format_time(before) << '\n';
     });
   }
 }

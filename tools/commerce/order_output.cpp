@@ -18,6 +18,7 @@ void OrderFlags::add_to(CLI::App& cmd) {
   cmd.add_option("--expect-total", expected_total,
                  "the total the buyer was shown (a quote's): refuse the order if it costs "
                  "another amount now");
+  ship_to.add_to(cmd);
 }
 
 PlaceOrder OrderFlags::request() const {
@@ -29,6 +30,7 @@ PlaceOrder OrderFlags::request() const {
   r.region = region;
   r.shipping_option = shipping;
   r.expected_total = expected_total;
+  r.shipping_address = ship_to.address();
   return r;
 }
 
@@ -96,6 +98,11 @@ void print_order(const Printer& out, const Order& o, const std::vector<OrderAudi
   if (!o.coupon_note.empty()) fields.emplace_back("coupon note", o.coupon_note);
   if (!o.failure_reason.empty()) fields.emplace_back("reason", o.failure_reason);
   if (o.backordered()) fields.emplace_back("backordered", "yes (some units wait for a restock)");
+  if (o.shipping_address) {
+    fields.emplace_back("ship to", address_text(*o.shipping_address));
+  } else if (o.personal_data_erased_at != 0) {
+    fields.emplace_back("ship to", "erased at " + format_time(o.personal_data_erased_at));
+  }
   fields.emplace_back("created", format_time(o.created_at));
   Printer::fields(fields);
   std::vector<std::vector<std::string>> backordered;

@@ -59,6 +59,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Ack",
     "AckStatus",
+    "Address",
     "Allocation",
     "AllocationLine",
     "AllocationRequest",

@@ -24,7 +24,7 @@ void def_with_checkout(py::class_<Carts>& cls, const char* name, Call call, cons
       [call](Carts& self, std::string cart_id, std::string user_id, std::string guest_token,
              std::string coupon_id, bool coupon_required, Money points_to_use,
              std::string payment_method, std::string region, std::string shipping_option,
-             Money expected_total, bool requote) {
+             Money expected_total, bool requote, std::optional<Address> shipping_address) {
         CartCheckout request{.coupon_id = std::move(coupon_id),
                              .coupon_required = coupon_required,
                              .points_to_use = points_to_use,
@@ -32,14 +32,16 @@ void def_with_checkout(py::class_<Carts>& cls, const char* name, Call call, cons
                              .region = std::move(region),
                              .shipping_option = std::move(shipping_option),
                              .expected_total = expected_total,
-                             .requote = requote};
+                             .requote = requote,
+                             .shipping_address = std::move(shipping_address)};
         return call(self, key_of(std::move(cart_id), std::move(user_id), std::move(guest_token)),
                     request);
       },
       py::arg("cart_id"), py::kw_only(), py::arg("user_id") = "", py::arg("guest_token") = "",
       py::arg("coupon_id") = "", py::arg("coupon_required") = false, py::arg("points_to_use") = 0,
       py::arg("payment_method") = "card", py::arg("region") = "", py::arg("shipping_option") = "",
-      py::arg("expected_total") = -1, py::arg("requote") = false, Release(), doc);
+      py::arg("expected_total") = -1, py::arg("requote") = false,
+      py::arg("shipping_address") = py::none(), Release(), doc);
 }
 
 }  // namespace
@@ -73,6 +75,9 @@ void bind_carts(py::module_& m) {
       .field("expires_at", &Cart::expires_at, "A guest cart's expiry (ms); 0 for a user's cart.")
       .field("held_until", &Cart::held_until,
              "Until when hold() keeps its stock reserved (ms); 0 for no hold.")
+      .field("shipping_address", &Cart::shipping_address,
+             "Where an order from it ships to (set_shipping_address); None if not set, or\n"
+             "once a closed cart's address was erased.")
       .finish();
   ValueClass<GuestCart>(m, "GuestCart", "A new guest cart and the token that opens it.")
       .field("cart", &GuestCart::cart, "The cart.")
@@ -159,6 +164,18 @@ void bind_carts(py::module_& m) {
           "takes the hold over for the order; changing the cart releases it. Raises\n"
           "FailedPreconditionError (reason OUT_OF_STOCK naming the product; a closed or empty\n"
           "cart).")
+      .def(
+          "set_shipping_address",
+          [](Carts& self, std::string cart_id, const std::optional<Address>& address,
+             std::string user_id, std::string guest_token) {
+            return self.set_shipping_address(
+                key_of(std::move(cart_id), std::move(user_id), std::move(guest_token)), address);
+          },
+          py::arg("cart_id"), py::arg("address"), py::kw_only(), py::arg("user_id") = "",
+          py::arg("guest_token") = "", Release(),
+          "Sets (None clears) the Address an order from the cart ships to; checkout copies it\n"
+          "unless given another. Raises InvalidArgumentError naming\n"
+          "\"shipping_address.<field>\", FailedPreconditionError (closed cart).")
       .def("sweep", &Carts::sweep, py::arg("limit") = 100, Release(),
            "Expires at most `limit` open guest carts past their expiry (CartAbandoned for\n"
            "those with lines) and returns their ids.")
@@ -211,7 +228,8 @@ void bind_carts(py::module_& m) {
       [](Carts& self, const CartKey& key, const CartCheckout& request) {
         return self.checkout(key, request);
       },
-      "Places an order from the cart's lines (OrderBook.place with these arguments; a guest\n"
+      "Places an order from the cart's lines (OrderBook.place with these arguments, shipping to\n"
+      "shipping_address or else the cart's own; a guest\n"
       "cart's order is for the user \"guest:<cart id>\") and closes the cart as CHECKED_OUT\n"
       "with it, emitting CartCheckedOut. Idempotent by the cart: a checked-out cart returns\n"
       "its order, whatever the arguments. A FAILED order leaves the cart OPEN (order_id\n"

@@ -18,7 +18,8 @@ void def_with_request(py::class_<OrderBook>& cls, const char* name, Call call, c
       [call](OrderBook& self, std::string user_id, std::vector<LineItem> items,
              std::string coupon_id, bool coupon_required, Money points_to_use,
              std::string payment_method, std::string request_id, std::string region,
-             std::string shipping_option, Money expected_total) {
+             std::string shipping_option, Money expected_total,
+             std::optional<Address> shipping_address) {
         PlaceOrder request;
         request.user_id = std::move(user_id);
         request.items = std::move(items);
@@ -30,12 +31,14 @@ void def_with_request(py::class_<OrderBook>& cls, const char* name, Call call, c
         request.region = std::move(region);
         request.shipping_option = std::move(shipping_option);
         request.expected_total = expected_total;
+        request.shipping_address = std::move(shipping_address);
         return call(self, request);
       },
       py::arg("user_id"), py::arg("items"), py::kw_only(), py::arg("coupon_id") = "",
       py::arg("coupon_required") = false, py::arg("points_to_use") = 0,
       py::arg("payment_method") = "card", py::arg("request_id") = "", py::arg("region") = "",
-      py::arg("shipping_option") = "", py::arg("expected_total") = -1, Release(), doc);
+      py::arg("shipping_option") = "", py::arg("expected_total") = -1,
+      py::arg("shipping_address") = py::none(), Release(), doc);
 }
 }  // namespace
 
@@ -93,6 +96,21 @@ void bind_orders(py::module_& m) {
              "What it cost: line_total - discount (+ tax when not tax_included).")
       .finish();
 
+  ValueClass<Address>(m, "Address",
+                      "A postal address an order ships to (commerce/address.h). Its name and\n"
+                      "phone are personal data: erase_personal_data() removes it from orders.")
+      .field("name", &Address::name, "The recipient; required, 1..100 bytes, one line.")
+      .field("phone", &Address::phone,
+             "Optional; digits, spaces and +-(), at most 32 bytes, with a digit.")
+      .field("line1", &Address::line1, "Street and number; required, 1..200 bytes.")
+      .field("line2", &Address::line2, "Optional, at most 200 bytes.")
+      .field("city", &Address::city, "Required, 1..100 bytes.")
+      .field("region", &Address::region, "State or province; optional, at most 100 bytes.")
+      .field("postal_code", &Address::postal_code,
+             "Required, 1..16 ASCII letters, digits, spaces or '-'.")
+      .field("country", &Address::country, "ISO 3166-1 alpha-2, upper case (e.g. \"KR\").")
+      .finish();
+
   ValueClass<Order>(m, "Order", "An order with its items, amounts, coupon and points.")
       .field("id", &Order::id, "UUIDv7.")
       .field("user_id", &Order::user_id, "The buyer.")
@@ -121,6 +139,11 @@ void bind_orders(py::module_& m) {
       .field("tax", &Order::tax, "The items' tax plus shipping_tax.")
       .field("tax_included", &Order::tax_included,
              "Prices included the tax (else it was added on top).")
+      .field("shipping_address", &Order::shipping_address,
+             "Where it ships to (an Address snapshot at placement); None if it had none or once\n"
+             "erased.")
+      .field("personal_data_erased_at", &Order::personal_data_erased_at,
+             "When its address was erased (ms); 0 if never.")
       .finish()
       .def_property_readonly("backordered", &Order::backordered,
                              "True when some item has backordered units (waits for a restock).");
@@ -275,7 +298,8 @@ void bind_orders(py::module_& m) {
       "InvalidArgumentError (a field, naming it; shipping_option unknown or unable to ship\n"
       "the order; tax_calculator's bad answer), NotFoundError, InactiveError,\n"
       "FailedPreconditionError (total above 0 and no gateway; expected_total),\n"
-      "ConflictError, UnavailableError.");
+      "ConflictError, UnavailableError. shipping_address (an Address, or None) is validated\n"
+      "first (errors name \"shipping_address.<field>\") and kept on the order.");
   def_with_request(
       order_book, "quote",
       [](const OrderBook& self, const PlaceOrder& request) { return self.quote(request); },
@@ -309,7 +333,18 @@ void bind_orders(py::module_& m) {
       .def("sweep", &OrderBook::sweep, py::arg("limit") = 100, Release(),
            "Cancels AWAITING_PAYMENT orders past expires_at; returns their ids.")
       .def("recover", &OrderBook::recover, Release(),
-           "Drives every saga in flight to an end (after a crash); safe at any time.");
+           "Drives every saga in flight to an end (after a crash); safe at any time.")
+      .def("erase_personal_data_before", &OrderBook::erase_personal_data_before,
+           py::arg("older_than"), py::arg("limit") = kDefaultPageSize, Release(),
+           "Erases the shipping address of at most `limit` finished orders (DELIVERED,\n"
+           "CANCELLED, FAILED) last updated before `older_than` (ms), oldest first, keeping\n"
+           "amounts and states (OrderPersonalDataErased each); returns how many. Call again\n"
+           "until it returns less than `limit`. Raises InvalidArgumentError (limit).")
+      .def("erase_personal_data", &OrderBook::erase_personal_data, py::arg("order_id"),
+           Release(),
+           "Erases the order's shipping address now (a data subject's request) and returns the\n"
+           "order; idempotent. Raises NotFoundError, IllegalTransitionError (the order is not\n"
+           "finished yet).");
 
   // ---- invariants
   ValueClass<InvariantViolation>(m, "InvariantViolation", "One broken invariant.")

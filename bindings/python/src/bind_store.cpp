@@ -95,6 +95,9 @@ void bind_store(py::module_& m) {
              "request_id is a new request.")
       .field("inbox_messages_ms", &RetentionOptions::inbox_messages_ms,
              "How long an applied inbox message id is remembered (default 7 days).")
+      .field("personal_data_ms", &RetentionOptions::personal_data_ms,
+             "Erase the shipping addresses of orders finished (and carts closed) longer ago\n"
+             "than this; 0 (the default) keeps them.")
       .field("batch_size", &RetentionOptions::batch_size,
              "Rows per unit of work, 1..10000 (default 500).")
       .finish();
@@ -104,6 +107,10 @@ void bind_store(py::module_& m) {
              "Log lines of finished sagas removed.")
       .field("requests", &CompactionReport::requests, "Idempotency records removed.")
       .field("inbox_messages", &CompactionReport::inbox_messages, "Inbox records removed.")
+      .field("orders_erased", &CompactionReport::orders_erased,
+             "Orders whose shipping address was erased.")
+      .field("carts_erased", &CompactionReport::carts_erased,
+             "Closed carts whose shipping address was erased.")
       .field("units", &CompactionReport::units, "Units of work it took.")
       .finish();
 

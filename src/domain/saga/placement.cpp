@@ -6,6 +6,8 @@
 
 #include "commerce/error.h"
 #include "commerce/ids.h"
+#include "core/address_text.h"
+#include "core/secret_token.h"
 #include "domain/event_writer.h"
 #include "domain/idempotency.h"
 #include "domain/json_codec.h"
@@ -38,6 +40,7 @@ std::vector<LineItem> checked_request(const PlaceOrder& r) {
   if (r.expected_total < -1) {
     throw Error::invalid_argument("expected_total", "must be >= 0, or -1 for none");
   }
+  if (r.shipping_address) validate_address(*r.shipping_address, "shipping_address");
   return items;
 }
 
@@ -121,6 +124,10 @@ Order OrderSaga::place(const PlaceOrder& r, const PlacementClaim& claim) {
   // Named only when given, so a request recorded before they existed replays as it was.
   if (!call.is_null() && !r.shipping_option.empty()) call["shipping_option"] = r.shipping_option;
   if (!call.is_null() && r.expected_total >= 0) call["expected_total"] = r.expected_total;
+  // The address is personal data: the record keeps its digest, never the address.
+  if (!call.is_null() && r.shipping_address) {
+    call["shipping_address_sha256"] = sha256_hex(address_text(r.shipping_address));
+  }
   // The order is created and its saga run as far as it goes without an external call, all in
   // one unit of work: a crash leaves either nothing or a saga that any driver can resume.
   // The new order is locked before its unit commits: this process's duplicates of the request
@@ -173,7 +180,9 @@ Order OrderSaga::place(const PlaceOrder& r, const PlacementClaim& claim) {
                                .shipping_fee = q.shipping_fee,
                                .shipping_tax = q.shipping_tax,
                                .tax = q.tax,
-                               .tax_included = q.tax_included},
+                               .tax_included = q.tax_included,
+                               .shipping_address = r.shipping_address,
+                               .personal_data_erased_at = 0},
                      .payment = std::nullopt,
                      .charge_now = false,
                      .careful = careful,

@@ -346,6 +346,18 @@ UPDATE reservations r SET packed = r.qty, shipped = r.qty,
   FROM orders o WHERE o.id = r.order_id AND r.state = 'committed'
     AND o.status IN ('shipped', 'delivered');
 )sql",
+    // 14: shipping addresses and their erasure (issue 19): an address's JSON snapshot on orders and carts ('' for none), orders.personal_data_erased_at (0: never);
+    // old rows have none / 0. The erasure seeks finished orders and closed carts that still hold
+    // an address by age (orders_erasable_by_age, carts_erasable_by_age).
+    R"sql(
+ALTER TABLE orders ADD COLUMN shipping_address text NOT NULL DEFAULT '',
+  ADD COLUMN personal_data_erased_at bigint NOT NULL DEFAULT 0;
+ALTER TABLE carts ADD COLUMN shipping_address text NOT NULL DEFAULT '';
+CREATE INDEX orders_erasable_by_age ON orders(updated_at, id)
+  WHERE shipping_address <> '' AND status IN ('delivered', 'cancelled', 'failed');
+CREATE INDEX carts_erasable_by_age ON carts(updated_at, id)
+  WHERE shipping_address <> '' AND status <> 'open';
+)sql",
 };
 
 constexpr int kVersion = static_cast<int>(std::size(kMigrations));

@@ -403,6 +403,21 @@ UPDATE reservations SET packed = qty, shipped = qty,
   WHERE state = 'committed' AND order_id IN (
     SELECT id FROM orders WHERE status IN ('shipped', 'delivered'));
 )sql",
+    // 14: shipping addresses and their erasure (issue 19). orders.shipping_address and
+    // carts.shipping_address hold an address's JSON snapshot ('' for none);
+    // orders.personal_data_erased_at is when it was erased (0: never). Old rows have none / 0.
+    // The erasure seeks what it may erase by age: finished orders and closed carts that still
+    // hold an address (orders_erasable_by_age, carts_erasable_by_age; a row leaves the index
+    // when its address is erased).
+    R"sql(
+ALTER TABLE orders ADD COLUMN shipping_address TEXT NOT NULL DEFAULT '';
+ALTER TABLE orders ADD COLUMN personal_data_erased_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE carts ADD COLUMN shipping_address TEXT NOT NULL DEFAULT '';
+CREATE INDEX orders_erasable_by_age ON orders(updated_at, id)
+  WHERE shipping_address <> '' AND status IN ('delivered', 'cancelled', 'failed');
+CREATE INDEX carts_erasable_by_age ON carts(updated_at, id)
+  WHERE shipping_address <> '' AND status <> 'open';
+)sql",
 };
 
 constexpr int kVersion = static_cast<int>(std::size(kMigrations));

@@ -4,6 +4,7 @@
 // partial indexes see no value.
 #include <string>
 
+#include "core/address_text.h"
 #include "query.h"
 #include "storage/transaction.h"
 
@@ -16,7 +17,7 @@ namespace {
 const std::string kCartColumns =
     "id, coalesce(user_id, ''), coalesce(guest_token_hash, ''), status, "
     "coalesce(share_token, ''), coalesce(order_id, ''), created_at, updated_at, "
-    "coalesce(expires_at, 0), coalesce(hold_id, ''), coalesce(hold_until, 0)";
+    "coalesce(expires_at, 0), coalesce(hold_id, ''), coalesce(hold_until, 0), shipping_address";
 const Sql kInsertCart{
     "INSERT INTO carts(id, user_id, guest_token_hash, status, created_at, updated_at, "
     "expires_at) VALUES(?1, NULLIF(CAST(?2 AS TEXT), ''), NULLIF(CAST(?3 AS TEXT), ''), 'open', "
@@ -53,6 +54,13 @@ const Sql kExpireGuestCart{
 const Sql kFindExpiredGuestCarts{
     "SELECT id FROM carts WHERE status = 'open' AND user_id IS NULL AND expires_at <= ?1 "
     "ORDER BY expires_at LIMIT ?2"};
+const Sql kSetCartAddress{"UPDATE carts SET shipping_address = ?2 WHERE id = ?1"};
+// The oldest ?2 closed carts last changed before ?1 that still hold an address: their address
+// erased. The terms are those of the partial index carts_erasable_by_age.
+const Sql kEraseOldCartAddresses{
+    "UPDATE carts SET shipping_address = '' WHERE id IN (SELECT id FROM carts "
+    "WHERE shipping_address <> '' AND status <> 'open' AND updated_at < ?1 "
+    "ORDER BY updated_at, id LIMIT ?2) AND shipping_address <> '' AND status <> 'open'"};
 
 const Sql kFindCartLines{
     "SELECT product_id, qty, added_at FROM cart_lines WHERE cart_id = ?1 ORDER BY product_id"};
@@ -84,6 +92,7 @@ CartRow cart_from(const Query& q) {
   row.cart.expires_at = q.int64(8);
   row.hold_id = q.text(9);
   row.cart.held_until = q.int64(10);
+  row.cart.shipping_address = detail::address_from_text(q.text(11));
   return row;
 }
 
@@ -186,6 +195,20 @@ void Transaction::set_cart_hold(const std::string& cart_id, const std::string& h
   Query q(session_, kSetCartHold);
   q.bind(1, cart_id).bind(2, hold_id).bind(3, until);
   q.run();
+}
+
+void Transaction::set_cart_address(const std::string& cart_id,
+                                   const std::optional<Address>& address) {
+  const std::string text = detail::address_text(address);
+  Query q(session_, kSetCartAddress);
+  q.bind(1, cart_id).bind(2, text);
+  q.run();
+}
+
+std::int64_t Transaction::erase_old_cart_addresses(Timestamp before, int limit) {
+  Query q(session_, kEraseOldCartAddresses);
+  q.bind(1, before).bind(2, limit);
+  return q.run();
 }
 
 bool Transaction::try_expire_guest_cart(const std::string& cart_id, Timestamp now) {

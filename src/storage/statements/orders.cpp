@@ -1,4 +1,6 @@
-// Statements of orders: the order row, its items and its audit trail.
+// Statements of orders: the order row, its items and its audit trail, and the erasure of its
+// personal data (its shipping address).
+#include "core/address_text.h"
 #include "query.h"
 #include "row_batch.h"
 #include "storage/transaction.h"
@@ -14,7 +16,7 @@ const std::string kOrderColumns =
     "id, user_id, status, subtotal, discount, points_used, total, coupon_id, coupon_required, "
     "coupon_applied, coupon_note, payment_method, failure_reason, request_id, expires_at, "
     "created_at, updated_at, region, shipping_option, shipping_fee, shipping_tax, tax, "
-    "tax_included";
+    "tax_included, shipping_address, personal_data_erased_at";
 
 Order order_from(const Query& q) {
   return Order{.id = q.text(0),
@@ -40,7 +42,9 @@ Order order_from(const Query& q) {
                .shipping_fee = q.int64(19),
                .shipping_tax = q.int64(20),
                .tax = q.int64(21),
-               .tax_included = q.int64(22) != 0};
+               .tax_included = q.int64(22) != 0,
+               .shipping_address = detail::address_from_text(q.text(23)),
+               .personal_data_erased_at = q.int64(24)};
 }
 
 std::vector<Order> orders_from(Query& q) {
@@ -51,7 +55,7 @@ std::vector<Order> orders_from(Query& q) {
 
 const Sql kInsertOrder{"INSERT INTO orders(" + kOrderColumns +
                        ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-                       "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23) ON CONFLICT(id) DO NOTHING"};
+                       "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25) ON CONFLICT(id) DO NOTHING"};
 const RowBatch kInsertOrderItems{
     "INSERT INTO order_items(order_id, product_id, name, unit_price, qty, line_total, discount, "
     "tax_class, tax, total) VALUES",
@@ -92,6 +96,25 @@ const Sql kSetOrderPricing{
 const Sql kSetOrderItemPricing{
     "UPDATE order_items SET discount = ?1, tax = ?2, total = ?3 "
     "WHERE order_id = ?4 AND product_id = ?5"};
+// A finished order that still holds an address: what the erasure may erase. The terms are those
+// of the partial index orders_erasable_by_age, so that SQLite sees the index fits.
+const std::string kErasable =
+    "shipping_address <> '' AND status IN ('delivered', 'cancelled', 'failed')";
+// The oldest ?2 erasable orders last updated before ?1, erased at ?3: one range of
+// orders_erasable_by_age. SQLite, without statistics, would rather seek orders_by_status_expiry
+// by status (every finished order, erased or not), so its text names the index (a declared
+// dialect difference).
+std::string erase_old_order_addresses_text(const std::string& orders) {
+  return "UPDATE orders SET shipping_address = '', personal_data_erased_at = ?3 WHERE id IN ("
+         "SELECT id FROM " + orders + " WHERE " + kErasable + " AND updated_at < ?1 "
+         "ORDER BY updated_at, id LIMIT ?2) AND " + kErasable + " RETURNING id";
+}
+const Sql kEraseOldOrderAddresses{
+    .text = erase_old_order_addresses_text("orders INDEXED BY orders_erasable_by_age"),
+    .postgres = erase_old_order_addresses_text("orders")};
+const Sql kEraseOrderAddress{
+    "UPDATE orders SET shipping_address = '', personal_data_erased_at = ?2 WHERE id = ?1 AND " +
+    kErasable};
 const RowBatch kInsertOrderAudits{
     "INSERT INTO order_audit(id, order_id, from_status, to_status, reason, at) VALUES", 6};
 const Sql kFindOrderAudit{
@@ -109,6 +132,8 @@ bool Transaction::insert_order(const Order& o) {
   q.bind(14, o.request_id).bind(15, o.expires_at).bind(16, o.created_at).bind(17, o.updated_at);
   q.bind(18, o.region).bind(19, o.shipping_option).bind(20, o.shipping_fee);
   q.bind(21, o.shipping_tax).bind(22, o.tax).bind(23, std::int64_t{o.tax_included});
+  const std::string address = detail::address_text(o.shipping_address);
+  q.bind(24, address).bind(25, o.personal_data_erased_at);
   return q.run() == 1;
 }
 
@@ -199,6 +224,21 @@ void Transaction::set_order_item_pricing(const std::string& order_id,
     q.bind(1, i.discount).bind(2, i.tax).bind(3, i.total).bind(4, order_id).bind(5, i.product_id);
     q.run();
   }
+}
+
+std::vector<std::string> Transaction::erase_old_order_addresses(Timestamp before, int limit,
+                                                                Timestamp now) {
+  Query q(session_, kEraseOldOrderAddresses);
+  q.bind(1, before).bind(2, limit).bind(3, now);
+  std::vector<std::string> erased;
+  while (q.step()) erased.push_back(q.text(0));
+  return erased;
+}
+
+bool Transaction::try_erase_order_address(const std::string& order_id, Timestamp now) {
+  Query q(session_, kEraseOrderAddress);
+  q.bind(1, order_id).bind(2, now);
+  return q.run() == 1;
 }
 
 void Transaction::insert_order_audits(const std::vector<OrderAudit>& rows) {
