@@ -346,8 +346,8 @@ UPDATE reservations r SET packed = r.qty, shipped = r.qty,
   FROM orders o WHERE o.id = r.order_id AND r.state = 'committed'
     AND o.status IN ('shipped', 'delivered');
 )sql",
-    // 14: shipping addresses and their erasure (issue 19): an address's JSON snapshot on orders and carts ('' for none), orders.personal_data_erased_at (0: never);
-    // old rows have none / 0. The erasure seeks finished orders and closed carts that still hold
+    // 14: shipping addresses and their erasure (issue 19): an address's JSON snapshot on orders
+    // and carts ('' for none), orders.personal_data_erased_at (0: never); old rows have none / 0. The erasure seeks finished orders and closed carts that still hold
     // an address by age (orders_erasable_by_age, carts_erasable_by_age).
     R"sql(
 ALTER TABLE orders ADD COLUMN shipping_address text NOT NULL DEFAULT '',
