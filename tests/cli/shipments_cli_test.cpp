@@ -48,7 +48,8 @@ class ShipmentsCliTest : public ::testing::Test {
   // The order's lines as "product shipped/delivered".
   std::vector<std::string> units(const std::string& order_id) {
     std::vector<std::string> out;
-    for (const auto& i : ok({"order", "get", order_id})["items"]) {
+    const json order = ok({"order", "get", order_id});
+    for (const auto& i : order["items"]) {
       out.push_back(i["product_id"].get<std::string>() + " " + std::to_string(i["shipped"].get<int>()) +
                     "/" + std::to_string(i["delivered"].get<int>()));
     }
