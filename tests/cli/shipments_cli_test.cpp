@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -134,7 +135,17 @@ TEST_F(ShipmentsCliTest, CancelFreesTheUnitsAndRecoverFinishesAnUnknownLabel) {
   EXPECT_EQ(report["changed"], 1);
   const json labelled = ok({"shipments", "show", unknown["id"]});
   EXPECT_EQ(labelled["status"], "pending");
-  EXPECT_EQ(labelled["tracking_number"], "FAKE-1");  // one shipment at the carrier
+  EXPECT_EQ(labelled["tracking_number"], "FAKE-1");
+  // Four calls with its key (three lost answers, then recover's), one shipment at the carrier,
+  // as the carrier's record beside the store says.
+  std::ifstream record(db_ + ".fake-carrier");
+  std::string line;
+  std::vector<std::string> created;
+  while (std::getline(record, line)) {
+    if (line.starts_with("create ")) created.push_back(line);
+  }
+  EXPECT_EQ(created, std::vector<std::string>{"create " + unknown["id"].get<std::string>() + " " +
+                                              order + " FAKE-1"});
   EXPECT_EQ(ok({"shipments", "recover"})["examined"], 0);
 
   const json cancelled = ok({"shipments", "cancel", unknown["id"], "--reason", "wrong box"});
