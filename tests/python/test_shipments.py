@@ -256,3 +256,40 @@ def test_recover_finishes_a_label_whose_answer_was_unknown(
     assert carrier.created_for(order.id) == 1
     assert cc.FakeCarrier(str(tmp_path / "carrier.record")).created_for(order.id) == 1
     assert store.check().ok
+
+
+def test_tracking_from_python_threads_applies_each_update_by_the_rule(
+    tmp_path: Path, clock: cc.ManualClock
+) -> None:
+    """Four threads apply the same scans of three shipments in different orders (the calls
+    release the GIL); every shipment ends delivered, tracked at its delivery scan."""
+    store = _open(tmp_path / "ship.db", clock, {})
+    order = _place(store, [("tea", 3)])
+    shipments = [store.shipments.create(order.id, "a", items=[cc.LineItem(product_id="tea", qty=1)])
+                 for _ in range(3)]
+    scans = [(s, status, T0 + 10 * step)
+             for s in shipments
+             for step, status in enumerate([S.SHIPPED, S.IN_TRANSIT, S.DELIVERY_FAILED,
+                                            S.IN_TRANSIT, S.DELIVERED], start=1)]
+    errors: list[BaseException] = []
+
+    def apply(updates: list[tuple[cc.Shipment, cc.ShipmentStatus, int]]) -> None:
+        try:
+            for s, status, at in updates:
+                _track(store, s, status, at)
+        except BaseException as e:  # reported by the main thread
+            errors.append(e)
+
+    orders = [scans, scans[::-1], scans[1::2] + scans[::2], scans[::2] + scans[1::2]]
+    threads = [threading.Thread(target=apply, args=(o,)) for o in orders]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    for s in shipments:
+        done = store.shipments.get(s.id)
+        assert (done.status, done.tracked_at) == (S.DELIVERED, T0 + 50)
+    assert store.orders.get(order.id).status == cc.OrderStatus.DELIVERED
+    assert _units(store, order.id) == {"tea": (3, 3)}
+    assert store.check().ok
