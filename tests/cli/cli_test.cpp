@@ -962,7 +962,11 @@ TEST(CliDemo, RunsAScriptedDayAndEndsWithACleanCheck) {
                               "search", "compact", "every invariant holds",
                               "Hoodie (M): 4 available",
                               "allocated: 1 from busan, 2 from default",
-                              "erin's cart is now checked_out"}) {
+                              "erin's cart is now checked_out",
+                              "hoodie-m: 2 of 3 shipped, 0 delivered",
+                              "the parcel is in_transit (arrived at the Daejeon hub)",
+                              "hoodie-m: 3 of 3 shipped, 2 delivered",
+                              "hoodie-m: 3 of 3 shipped, 3 delivered"}) {
     EXPECT_NE(text.out.find(chapter), std::string::npos) << chapter;
   }
 }

@@ -58,9 +58,7 @@ bool is_new_store(const Error& e) {
   return e.code() == ErrorCode::kFailedPrecondition && e.subject() == "currency";
 }
 
-namespace {
-
-std::unique_ptr<Store> open_existing(const Globals& globals, StoreOptions options) {
+std::unique_ptr<Store> open_existing_store_with(const Globals& globals, StoreOptions options) {
   const std::string location = store_location(globals);
   // A mistyped --db must not silently create an empty database file.
   const std::string db = db_path(globals);
@@ -85,6 +83,8 @@ std::unique_ptr<Store> open_existing(const Globals& globals, StoreOptions option
   }
 }
 
+namespace {
+
 FakeGateway::Behaviour parse_behaviour(const std::string& name) {
   if (name == "approve") return FakeGateway::Behaviour::kApprove;
   if (name == "decline") return FakeGateway::Behaviour::kDecline;
@@ -104,7 +104,7 @@ std::unique_ptr<Store> open_existing_store(const Globals& globals, std::shared_p
   options.retention = retention;
   options.clock = std::move(clock);
   options.read_only = read_only || globals.read_only;
-  return open_existing(globals, std::move(options));
+  return open_existing_store_with(globals, std::move(options));
 }
 
 std::unique_ptr<Store> open_store_for_carts(const Globals& globals,
@@ -112,7 +112,7 @@ std::unique_ptr<Store> open_store_for_carts(const Globals& globals,
   StoreOptions options;
   options.guest_cart_ttl_ms = guest_cart_ttl_ms;
   options.read_only = globals.read_only;
-  return open_existing(globals, std::move(options));
+  return open_existing_store_with(globals, std::move(options));
 }
 
 void GatewayArgs::add_to(CLI::App& cmd) {
@@ -141,7 +141,7 @@ OpenedStore open_store_with_gateway(const Globals& globals, const GatewayArgs& g
   options.saga.backoff_initial_ms = 10;
   options.saga.backoff_max_ms = 100;
   options.read_only = globals.read_only;
-  opened.store = open_existing(globals, std::move(options));
+  opened.store = open_existing_store_with(globals, std::move(options));
   return opened;
 }
 
@@ -404,6 +404,8 @@ json to_json(const Order& o) {
   for (const auto& i : o.items) {
     json item = priced_line_json(i);
     item["backordered"] = i.backordered;
+    item["shipped"] = i.shipped;
+    item["delivered"] = i.delivered;
     items.push_back(item);
   }
   json doc = amounts_json(o);

@@ -72,6 +72,10 @@ std::unique_ptr<Store> open_existing_store(const Globals& globals,
                                            bool read_only = false,
                                            const RetentionOptions& retention = {});
 
+// Opens an existing store with `options` (its currency is the store's own; the pricing flags
+// apply), e.g. with the carriers of the `shipments` commands.
+std::unique_ptr<Store> open_existing_store_with(const Globals& globals, StoreOptions options);
+
 // Opens an existing store whose guest carts live guest_cart_ttl_ms after their last change
 // (StoreOptions::guest_cart_ttl_ms).
 std::unique_ptr<Store> open_store_for_carts(const Globals& globals,
@@ -196,6 +200,7 @@ void add_points_commands(CLI::App& app, Globals& globals);
 void add_coupon_commands(CLI::App& app, Globals& globals);
 void add_order_commands(CLI::App& app, Globals& globals);
 void add_cart_commands(CLI::App& app, Globals& globals);  // carts, sharing, wishlists
+void add_shipment_commands(CLI::App& app, Globals& globals);  // shipments, carrier, tracking
 void add_maintenance_commands(CLI::App& app, Globals& globals);  // recover, sweep, check, stats
 void add_relay_command(CLI::App& app, Globals& globals);
 void add_demo_command(CLI::App& app, Globals& globals);

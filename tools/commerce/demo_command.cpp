@@ -1,8 +1,9 @@
 // commerce demo: a scripted day of a small shop on a fresh SQLite file, told step by step.
 //
 // Everything goes through the library's public API, as a host would: the catalog, stock,
-// points, coupons, the order saga with the built-in fake payment gateway, the outbox relay to a
-// JSON-lines file, and the invariant check. Time comes from a ManualClock so that the demo can
+// points, coupons, the order saga with the built-in fake payment gateway, shipments split over two
+// warehouses (one with the built-in fake carrier), the outbox relay to a JSON-lines file, and
+// the invariant check. Time comes from a ManualClock so that the demo can
 // let a reservation expire without waiting.
 #include <fmt/format.h>
 
@@ -71,6 +72,17 @@ class Narrator {
   int surprises_ = 0;
 };
 
+// "hoodie-m: 2 of 3 shipped, 0 delivered" per line of the order.
+std::string units_text(const Order& o) {
+  std::string out;
+  for (const auto& i : o.items) {
+    if (!out.empty()) out += "; ";
+    out += fmt::format("{}: {} of {} shipped, {} delivered", i.product_id, i.shipped, i.qty,
+                       i.delivered);
+  }
+  return out;
+}
+
 std::string level_text(StockLedger& stock, const std::string& id) {
   const auto s = stock.level(id);
   return fmt::format("{}: on hand {}, reserved {}, available {}, sold {}", id, s.on_hand,
@@ -84,17 +96,18 @@ void run_demo(Globals& globals, const DemoArgs& args) {
   }
   const std::string events = args.events.empty() ? db + ".events.jsonl" : args.events;
   const std::string record = db + ".fake-gateway";
+  const std::string carrier_record = db + ".fake-carrier";
   if (std::filesystem::exists(db)) {
     if (!args.force) {
       throw Error::failed_precondition(
           Reason::kNone, db,
           fmt::format("{} exists; the demo needs a fresh file (or --force)", db));
     }
-    for (const std::string& p : {db, db + "-wal", db + "-shm", events, record}) {
+    for (const std::string& p : {db, db + "-wal", db + "-shm", events, record, carrier_record}) {
       std::filesystem::remove(p);
     }
   }
-  for (const std::string& p : {events, record}) std::filesystem::remove(p);
+  for (const std::string& p : {events, record, carrier_record}) std::filesystem::remove(p);
 
   Printer out(globals);
   Narrator n(out);
@@ -103,6 +116,8 @@ void run_demo(Globals& globals, const DemoArgs& args) {
   StoreOptions options;
   options.clock = clock;
   options.gateway = gateway;
+  auto carrier = std::make_shared<FakeCarrier>(carrier_record);
+  options.carriers = {{"fake", carrier}};
   options.reservation_ttl_ms = 15 * 60 * 1000;
   options.shipping_options = {flat_shipping("parcel", 3000)};
   auto store = Store::open("sqlite:" + db, options);
@@ -282,6 +297,45 @@ void run_demo(Globals& globals, const DemoArgs& args) {
   n.step("dave buys 3 medium hoodies: split over both warehouses", "confirmed", dave2,
          "allocated:" + split);
 
+  n.chapter("Dave's hoodies ship from both warehouses");
+  Shipments& shipments = store->shipments();
+  const Shipment from_default =
+      shipments.create({.order_id = dave2.id, .location_id = "default", .carrier = "fake"});
+  n.say(fmt::format("from default with the fake carrier: {} hoodie(s), {}, tracking number {}",
+                    from_default.items.at(0).qty, to_string(from_default.status),
+                    from_default.tracking_number));
+  const Shipment from_busan = shipments.create(
+      {.order_id = dave2.id, .location_id = "busan", .tracking_number = "BUSAN-VAN-1"});
+  n.say(fmt::format("from busan in the shop's own van (no carrier): {} hoodie(s), {}",
+                    from_busan.items.at(0).qty, to_string(from_busan.status)));
+  shipments.dispatch(from_default.id);
+  n.step("the carrier picks up the parcel from default", "confirmed", orders.get(dave2.id),
+         units_text(orders.get(dave2.id)));
+  shipments.dispatch(from_busan.id);
+  n.step("the van leaves Busan: every unit has shipped", "shipped", orders.get(dave2.id),
+         units_text(orders.get(dave2.id)));
+  clock->advance(60 * 60 * 1000);
+  carrier->scan(from_default.tracking_number,
+                {ShipmentStatus::kInTransit, clock->now(), "arrived at the Daejeon hub"});
+  const ShipmentReport polled = shipments.poll();
+  const Shipment scanned = shipments.get(from_default.id);
+  n.say(fmt::format("polling the carrier: {} shipment(s) on the way, {} moved; the parcel is {} "
+                    "({})",
+                    polled.examined, polled.changed, to_string(scanned.status), scanned.note));
+  clock->advance(3 * 60 * 60 * 1000);
+  shipments.track({.shipment_id = from_default.id,
+                   .carrier = {},
+                   .tracking_number = {},
+                   .event = {ShipmentStatus::kDelivered, clock->now(), "left at the door"}});
+  n.step("a tracking update: the parcel is delivered", "shipped", orders.get(dave2.id),
+         units_text(orders.get(dave2.id)));
+  shipments.track({.shipment_id = from_busan.id,
+                   .carrier = {},
+                   .tracking_number = {},
+                   .event = {ShipmentStatus::kDelivered, clock->now(), "handed to dave"}});
+  n.step("the van delivers the rest", "delivered", orders.get(dave2.id),
+         units_text(orders.get(dave2.id)));
+
   n.chapter("A guest's cart, signed in and checked out");
   Carts& carts = store->carts();
   const GuestCart guest = carts.open_guest();
@@ -344,6 +398,7 @@ void run_demo(Globals& globals, const DemoArgs& args) {
   out.emit(json{{"db", db},
                 {"events_file", events},
                 {"gateway_record", record},
+                {"carrier_record", carrier_record},
                 {"steps", n.steps()},
                 {"events_relayed", relayed.delivered},
                 {"events_by_type", by_type},

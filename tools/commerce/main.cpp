@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   add_coupon_commands(app, globals);
   add_order_commands(app, globals);
   add_cart_commands(app, globals);
+  add_shipment_commands(app, globals);
   add_maintenance_commands(app, globals);
   add_relay_command(app, globals);
 

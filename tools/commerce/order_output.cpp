@@ -105,9 +105,12 @@ void print_order(const Printer& out, const Order& o, const std::vector<OrderAudi
   }
   fields.emplace_back("created", format_time(o.created_at));
   Printer::fields(fields);
-  std::vector<std::vector<std::string>> backordered;
-  for (const auto& i : o.items) backordered.push_back({std::to_string(i.backordered)});
-  print_lines(o.items, {"BACKORDERED"}, backordered);
+  std::vector<std::vector<std::string>> units;
+  for (const auto& i : o.items) {
+    units.push_back({std::to_string(i.backordered), std::to_string(i.shipped),
+                     std::to_string(i.delivered)});
+  }
+  print_lines(o.items, {"BACKORDERED", "SHIPPED", "DELIVERED"}, units);
   if (audit) {
     std::vector<std::vector<std::string>> history;
     for (const auto& a : *audit) {

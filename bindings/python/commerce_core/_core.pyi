@@ -5,7 +5,7 @@ from __future__ import annotations
 import commerce_core._page
 import builtins
 import typing
-__all__: list = ['Ack', 'AckStatus', 'Address', 'Allocation', 'AllocationLine', 'AllocationRequest', 'AllocationStrategy', 'CallbackSink', 'Cart', 'CartLine', 'CartStatus', 'Carts', 'Catalog', 'Category', 'Clock', 'CompactionReport', 'Coupon', 'CouponApplication', 'CouponBook', 'CouponKind', 'CouponStatus', 'CouponTemplate', 'DEFAULT_PAGE_SIZE', 'DeadLetter', 'ErrorCode', 'Event', 'EventSink', 'EventSinkBase', 'FakeGateway', 'GuestCart', 'Inbox', 'InboxContext', 'InboxOutcome', 'IncomingMessage', 'InvariantRepair', 'InvariantReport', 'InvariantViolation', 'JsonLinesSink', 'KafkaSink', 'KafkaSinkCounters', 'LineItem', 'LocationLevel', 'MAX_CART_LINES', 'MAX_CART_LINE_QTY', 'MAX_PAGE_SIZE', 'ManualClock', 'MemorySink', 'OptionAxis', 'Order', 'OrderAudit', 'OrderBook', 'OrderItem', 'OrderStatus', 'OutboxCounts', 'OutboxRelay', 'Payment', 'PaymentGateway', 'PaymentOutcome', 'PaymentRequest', 'PaymentResult', 'PaymentStatus', 'PointsEntry', 'PointsEntryKind', 'PointsLedger', 'PostgresOptions', 'PricedLine', 'Product', 'ProductOrder', 'ProductStatus', 'Quote', 'Reason', 'RecoveryReport', 'RelayBatch', 'RelayProgress', 'RelayService', 'RelayStats', 'RepairReport', 'Reservation', 'ReservationState', 'RetentionOptions', 'SagaLogEntry', 'SagaRecord', 'SagaState', 'SagaStep', 'ShippingInput', 'ShippingOption', 'StockAdjustment', 'StockLedger', 'StockLevel', 'StockLocation', 'StockLocations', 'StockOption', 'StockTransfer', 'Store', 'SystemClock', 'TaxCalculator', 'TaxMode', 'TaxableAmount', 'TopicNaming', 'Unit', 'UnitEvents', 'UnitLookups', 'UnitPoints', 'UnitStock', 'VariantAvailability', 'WITH_KAFKA', 'WITH_POSTGRES', 'WeightTier', 'WishlistItem', 'checked_plan', 'envelope_json', 'fewest_shipments_allocation', 'flat_shipping', 'free_shipping_above', 'korean_vat', 'new_id', 'parse_envelope_json', 'parse_incoming_message', 'priority_allocation', 'rate_table_tax', 'read_json_lines', 'region_first_allocation', 'sqlite_schema_version', 'weight_shipping']
+__all__: list = ['Ack', 'AckStatus', 'Allocation', 'AllocationLine', 'AllocationRequest', 'AllocationStrategy', 'CallbackSink', 'Carrier', 'CarrierLabel', 'CarrierOutcome', 'CarrierRequest', 'Cart', 'CartLine', 'CartStatus', 'Carts', 'Catalog', 'Category', 'Clock', 'CompactionReport', 'Coupon', 'CouponApplication', 'CouponBook', 'CouponKind', 'CouponStatus', 'CouponTemplate', 'DEFAULT_PAGE_SIZE', 'DeadLetter', 'ErrorCode', 'Event', 'EventSink', 'EventSinkBase', 'FakeCarrier', 'FakeGateway', 'GuestCart', 'Inbox', 'InboxContext', 'InboxOutcome', 'IncomingMessage', 'InvariantRepair', 'InvariantReport', 'InvariantViolation', 'JsonLinesSink', 'KafkaSink', 'KafkaSinkCounters', 'LineItem', 'LocationLevel', 'MAX_CART_LINES', 'MAX_CART_LINE_QTY', 'MAX_PAGE_SIZE', 'ManualClock', 'MemorySink', 'OptionAxis', 'Order', 'OrderAudit', 'OrderBook', 'OrderItem', 'OrderStatus', 'OutboxCounts', 'OutboxRelay', 'Payment', 'PaymentGateway', 'PaymentOutcome', 'PaymentRequest', 'PaymentResult', 'PaymentStatus', 'PointsEntry', 'PointsEntryKind', 'PointsLedger', 'PostgresOptions', 'PricedLine', 'Product', 'ProductOrder', 'ProductStatus', 'Quote', 'Reason', 'RecoveryReport', 'RelayBatch', 'RelayProgress', 'RelayService', 'RelayStats', 'RepairReport', 'Reservation', 'ReservationState', 'RetentionOptions', 'SagaLogEntry', 'SagaRecord', 'SagaState', 'SagaStep', 'Shipment', 'ShipmentItem', 'ShipmentReport', 'ShipmentStatus', 'Shipments', 'ShippingInput', 'ShippingOption', 'StockAdjustment', 'StockLedger', 'StockLevel', 'StockLocation', 'StockLocations', 'StockOption', 'StockTransfer', 'Store', 'SystemClock', 'TaxCalculator', 'TaxMode', 'TaxableAmount', 'TopicNaming', 'TrackingEvent', 'TrackingUpdate', 'Unit', 'UnitEvents', 'UnitLookups', 'UnitPoints', 'UnitStock', 'VariantAvailability', 'WITH_KAFKA', 'WITH_POSTGRES', 'WeightTier', 'WishlistItem', 'checked_plan', 'envelope_json', 'fewest_shipments_allocation', 'flat_shipping', 'free_shipping_above', 'korean_vat', 'new_id', 'parse_envelope_json', 'parse_incoming_message', 'priority_allocation', 'rate_table_tax', 'read_json_lines', 'region_first_allocation', 'sqlite_schema_version', 'weight_shipping']
 class ErrorCode:
     """
     What a failed call's caller should do (abseil-style codes).
@@ -1547,7 +1547,7 @@ class Store:
     SQLite file or PostgreSQL database.
     """
     @staticmethod
-    def open(location: typing.Any, *, currency: str = 'KRW', clock: typing.Any = None, topic_naming: TopicNaming = ..., reservation_ttl_ms: int = 900000, gateway: typing.Any = None, steps: list[typing.Any] = [], stock_step: typing.Any = None, gateway_timeout_ms: int = 10000, attempts: int = 4, backoff_initial_ms: int = 50, backoff_max_ms: int = 2000, postgres: PostgresOptions | None = None, read_only: bool = False, retention: RetentionOptions | None = None, allocation_strategy: typing.Any = None, guest_cart_ttl_ms: int = 604800000, cart_hold_ms: int = 600000, shipping_options: list[typing.Any] = [], tax_calculator: typing.Any = None) -> Store:
+    def open(location: typing.Any, *, currency: str = 'KRW', clock: typing.Any = None, topic_naming: TopicNaming = ..., reservation_ttl_ms: int = 900000, gateway: typing.Any = None, steps: list[typing.Any] = [], stock_step: typing.Any = None, gateway_timeout_ms: int = 10000, attempts: int = 4, backoff_initial_ms: int = 50, backoff_max_ms: int = 2000, postgres: PostgresOptions | None = None, read_only: bool = False, retention: RetentionOptions | None = None, allocation_strategy: typing.Any = None, guest_cart_ttl_ms: int = 604800000, cart_hold_ms: int = 600000, shipping_options: list[typing.Any] = [], tax_calculator: typing.Any = None, carriers: dict[str, typing.Any] = {}) -> Store:
         """
         Opens (creating and migrating if needed) the store at `location`: a file path or
         "sqlite:PATH" for SQLite, or "postgresql://..." when built with PostgreSQL.
@@ -1572,6 +1572,8 @@ class Store:
         weight_shipping() or Python subclasses; distinct ids) are what an order's
         shipping_option may name; `tax_calculator` (a TaxCalculator: rate_table_tax() or a
         Python subclass) taxes orders; None: korean_vat() (docs/pricing.md).
+        `carriers` (name -> Carrier: FakeCarrier or a Python subclass; names are ids) are
+        what a shipment's carrier may name (docs/shipments.md).
         Opening an existing store never waits for another process's write lock. Raises
         InvalidArgumentError (unknown scheme, options), FailedPreconditionError (another
         currency; a file that is not a store, newer than this library, unreadable for its
@@ -1655,6 +1657,11 @@ class Store:
     def points(self) -> PointsLedger:
         """
         The PointsLedger service.
+        """
+    @property
+    def shipments(self) -> Shipments:
+        """
+        The Shipments service (shipments, carriers, tracking).
         """
     @property
     def shipping_options(self) -> list[ShippingOption]:
@@ -2518,7 +2525,7 @@ class OrderItem:
         """
         True when every field is equal.
         """
-    def __init__(self, product_id: str = ..., name: str = ..., unit_price: int = ..., qty: int = ..., line_total: int = ..., backordered: int = ..., discount: int = ..., tax_class: str = ..., tax: int = ..., total: int = ...) -> None:
+    def __init__(self, product_id: str = ..., name: str = ..., unit_price: int = ..., qty: int = ..., line_total: int = ..., backordered: int = ..., discount: int = ..., tax_class: str = ..., tax: int = ..., total: int = ..., shipped: int = ..., delivered: int = ...) -> None:
         """
         Creates a OrderItem; fields by position (in attribute order) or keyword, each defaulting to its zero value.
         """
@@ -2533,6 +2540,14 @@ class OrderItem:
         """
     @backordered.setter
     def backordered(self, arg0: int) -> None:
+        ...
+    @property
+    def delivered(self) -> int:
+        """
+        Units of qty delivered so far.
+        """
+    @delivered.setter
+    def delivered(self, arg0: int) -> None:
         ...
     @property
     def discount(self) -> int:
@@ -2575,6 +2590,14 @@ class OrderItem:
     def qty(self, arg0: int) -> None:
         ...
     @property
+    def shipped(self) -> int:
+        """
+        Units of qty picked up by a carrier so far (docs/shipments.md).
+        """
+    @shipped.setter
+    def shipped(self, arg0: int) -> None:
+        ...
+    @property
     def tax(self) -> int:
         """
         The tax in (tax_included) or on line_total - discount.
@@ -2606,88 +2629,6 @@ class OrderItem:
     @unit_price.setter
     def unit_price(self, arg0: int) -> None:
         ...
-class Address:
-    """
-    A postal address an order ships to (commerce/address.h). Its name and
-    phone are personal data: erase_personal_data() removes it from orders.
-    """
-    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
-    def __eq__(self, other: typing.Any) -> typing.Any:
-        """
-        True when every field is equal.
-        """
-    def __init__(self, name: str = ..., phone: str = ..., line1: str = ..., line2: str = ..., city: str = ..., region: str = ..., postal_code: str = ..., country: str = ...) -> None:
-        """
-        Creates a Address; fields by position (in attribute order) or keyword, each defaulting to its zero value.
-        """
-    def __repr__(self) -> str:
-        """
-        Every field, as a constructor call.
-        """
-    @property
-    def city(self) -> str:
-        """
-        Required, 1..100 bytes.
-        """
-    @city.setter
-    def city(self, arg0: str) -> None:
-        ...
-    @property
-    def country(self) -> str:
-        """
-        ISO 3166-1 alpha-2, upper case (e.g. "KR").
-        """
-    @country.setter
-    def country(self, arg0: str) -> None:
-        ...
-    @property
-    def line1(self) -> str:
-        """
-        Street and number; required, 1..200 bytes.
-        """
-    @line1.setter
-    def line1(self, arg0: str) -> None:
-        ...
-    @property
-    def line2(self) -> str:
-        """
-        Optional, at most 200 bytes.
-        """
-    @line2.setter
-    def line2(self, arg0: str) -> None:
-        ...
-    @property
-    def name(self) -> str:
-        """
-        The recipient; required, 1..100 bytes, one line.
-        """
-    @name.setter
-    def name(self, arg0: str) -> None:
-        ...
-    @property
-    def phone(self) -> str:
-        """
-        Optional; digits, spaces and +-(), at most 32 bytes, with a digit.
-        """
-    @phone.setter
-    def phone(self, arg0: str) -> None:
-        ...
-    @property
-    def postal_code(self) -> str:
-        """
-        Required, 1..16 ASCII letters, digits, spaces or '-'.
-        """
-    @postal_code.setter
-    def postal_code(self, arg0: str) -> None:
-        ...
-    @property
-    def region(self) -> str:
-        """
-        State or province; optional, at most 100 bytes.
-        """
-    @region.setter
-    def region(self, arg0: str) -> None:
-        ...
 class Order:
     """
     An order with its items, amounts, coupon and points.
@@ -2697,7 +2638,7 @@ class Order:
         """
         True when every field is equal.
         """
-    def __init__(self, id: str = ..., user_id: str = ..., status: OrderStatus = ..., items: list[OrderItem] = ..., subtotal: int = ..., discount: int = ..., points_used: int = ..., total: int = ..., coupon_id: str = ..., coupon_required: bool = ..., coupon_applied: bool = ..., coupon_note: str = ..., payment_method: str = ..., failure_reason: str = ..., request_id: str = ..., expires_at: int = ..., created_at: int = ..., updated_at: int = ..., region: str = ..., shipping_option: str = ..., shipping_fee: int = ..., shipping_tax: int = ..., tax: int = ..., tax_included: bool = ..., shipping_address: Address | None = ..., personal_data_erased_at: int = ...) -> None:
+    def __init__(self, id: str = ..., user_id: str = ..., status: OrderStatus = ..., items: list[OrderItem] = ..., subtotal: int = ..., discount: int = ..., points_used: int = ..., total: int = ..., coupon_id: str = ..., coupon_required: bool = ..., coupon_applied: bool = ..., coupon_note: str = ..., payment_method: str = ..., failure_reason: str = ..., request_id: str = ..., expires_at: int = ..., created_at: int = ..., updated_at: int = ..., region: str = ..., shipping_option: str = ..., shipping_fee: int = ..., shipping_tax: int = ..., tax: int = ..., tax_included: bool = ...) -> None:
         """
         Creates a Order; fields by position (in attribute order) or keyword, each defaulting to its zero value.
         """
@@ -2799,14 +2740,6 @@ class Order:
     def payment_method(self, arg0: str) -> None:
         ...
     @property
-    def personal_data_erased_at(self) -> int:
-        """
-        When its address was erased (ms); 0 if never.
-        """
-    @personal_data_erased_at.setter
-    def personal_data_erased_at(self, arg0: int) -> None:
-        ...
-    @property
     def points_used(self) -> int:
         """
         Points taken from the balance.
@@ -2829,15 +2762,6 @@ class Order:
         """
     @request_id.setter
     def request_id(self, arg0: str) -> None:
-        ...
-    @property
-    def shipping_address(self) -> Address | None:
-        """
-        Where it ships to (an Address snapshot at placement); None if it had none or once
-        erased.
-        """
-    @shipping_address.setter
-    def shipping_address(self, arg0: Address | None) -> None:
         ...
     @property
     def shipping_fee(self) -> int:
@@ -3510,19 +3434,6 @@ class OrderBook:
         """
         SHIPPED -> DELIVERED; idempotent. Raises NotFoundError, IllegalTransitionError.
         """
-    def erase_personal_data(self, order_id: str) -> Order:
-        """
-        Erases the order's shipping address now (a data subject's request) and returns the
-        order; idempotent. Raises NotFoundError, IllegalTransitionError (the order is not
-        finished yet).
-        """
-    def erase_personal_data_before(self, older_than: int, limit: int = 50) -> int:
-        """
-        Erases the shipping address of at most `limit` finished orders (DELIVERED,
-        CANCELLED, FAILED) last updated before `older_than` (ms), oldest first, keeping
-        amounts and states (OrderPersonalDataErased each); returns how many. Call again
-        until it returns less than `limit`. Raises InvalidArgumentError (limit).
-        """
     def get(self, order_id: str) -> Order:
         """
         The order. Raises NotFoundError, InvalidArgumentError.
@@ -3531,7 +3442,7 @@ class OrderBook:
         """
         One page of the user's orders, newest first.
         """
-    def place(self, user_id: str, items: list[LineItem], *, coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', request_id: str = '', region: str = '', shipping_option: str = '', expected_total: int = -1, shipping_address: Address | None = None) -> Order:
+    def place(self, user_id: str, items: list[LineItem], *, coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', request_id: str = '', region: str = '', shipping_option: str = '', expected_total: int = -1) -> Order:
         """
         Places an order and runs its saga (reserve stock, use points, use coupon, host
         steps, pay, confirm) to an end: CONFIRMED, FAILED (business refusals such as out of
@@ -3543,10 +3454,9 @@ class OrderBook:
         InvalidArgumentError (a field, naming it; shipping_option unknown or unable to ship
         the order; tax_calculator's bad answer), NotFoundError, InactiveError,
         FailedPreconditionError (total above 0 and no gateway; expected_total),
-        ConflictError, UnavailableError. shipping_address (an Address, or None) is validated
-        first (errors name "shipping_address.<field>") and kept on the order.
+        ConflictError, UnavailableError.
         """
-    def quote(self, user_id: str, items: list[LineItem], *, coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', request_id: str = '', region: str = '', shipping_option: str = '', expected_total: int = -1, shipping_address: Address | None = None) -> Quote:
+    def quote(self, user_id: str, items: list[LineItem], *, coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', request_id: str = '', region: str = '', shipping_option: str = '', expected_total: int = -1) -> Quote:
         """
         What place() with the same arguments would charge now (a Quote), priced by the same
         pipeline from the same reads, writing nothing: an order placed from an unchanged store
@@ -4901,7 +4811,7 @@ class Cart:
         """
         True when every field is equal.
         """
-    def __init__(self, id: str = ..., user_id: str = ..., status: CartStatus = ..., lines: list[CartLine] = ..., order_id: str = ..., created_at: int = ..., updated_at: int = ..., expires_at: int = ..., held_until: int = ..., shipping_address: Address | None = ...) -> None:
+    def __init__(self, id: str = ..., user_id: str = ..., status: CartStatus = ..., lines: list[CartLine] = ..., order_id: str = ..., created_at: int = ..., updated_at: int = ..., expires_at: int = ..., held_until: int = ...) -> None:
         """
         Creates a Cart; fields by position (in attribute order) or keyword, each defaulting to its zero value.
         """
@@ -4957,15 +4867,6 @@ class Cart:
         """
     @order_id.setter
     def order_id(self, arg0: str) -> None:
-        ...
-    @property
-    def shipping_address(self) -> Address | None:
-        """
-        Where an order from it ships to (set_shipping_address); None if not set, or
-        once a closed cart's address was erased.
-        """
-    @shipping_address.setter
-    def shipping_address(self, arg0: Address | None) -> None:
         ...
     @property
     def status(self) -> CartStatus:
@@ -5076,10 +4977,9 @@ class Carts:
         """
         Adds the product to the user's wishlist (nothing if it is there).
         """
-    def checkout(self, cart_id: str, *, user_id: str = '', guest_token: str = '', coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', region: str = '', shipping_option: str = '', expected_total: int = -1, requote: bool = False, shipping_address: Address | None = None) -> Order:
+    def checkout(self, cart_id: str, *, user_id: str = '', guest_token: str = '', coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', region: str = '', shipping_option: str = '', expected_total: int = -1, requote: bool = False) -> Order:
         """
-        Places an order from the cart's lines (OrderBook.place with these arguments, shipping to
-        shipping_address or else the cart's own; a guest
+        Places an order from the cart's lines (OrderBook.place with these arguments; a guest
         cart's order is for the user "guest:<cart id>") and closes the cart as CHECKED_OUT
         with it, emitting CartCheckedOut. Idempotent by the cart: a checked-out cart returns
         its order, whatever the arguments. A FAILED order leaves the cart OPEN (order_id
@@ -5120,7 +5020,7 @@ class Carts:
         """
         A new empty guest cart and its token (guest_cart_ttl_ms of Store.open).
         """
-    def quote(self, cart_id: str, *, user_id: str = '', guest_token: str = '', coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', region: str = '', shipping_option: str = '', expected_total: int = -1, requote: bool = False, shipping_address: Address | None = None) -> Quote:
+    def quote(self, cart_id: str, *, user_id: str = '', guest_token: str = '', coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', region: str = '', shipping_option: str = '', expected_total: int = -1, requote: bool = False) -> Quote:
         """
         What checking the cart out with these arguments would cost now (OrderBook.quote of
         its lines; expected_total and requote are ignored), writing nothing. Raises the
@@ -5138,12 +5038,6 @@ class Carts:
     def set_quantity(self, cart_id: str, product_id: str, qty: int, *, user_id: str = '', guest_token: str = '') -> Cart:
         """
         Sets the product's line to qty units (0 removes it). Errors as add().
-        """
-    def set_shipping_address(self, cart_id: str, address: Address | None, *, user_id: str = '', guest_token: str = '') -> Cart:
-        """
-        Sets (None clears) the Address an order from the cart ships to; checkout copies it
-        unless given another. Raises InvalidArgumentError naming
-        "shipping_address.<field>", FailedPreconditionError (closed cart).
         """
     def share(self, cart_id: str, *, user_id: str = '', guest_token: str = '') -> str:
         """
@@ -5165,6 +5059,712 @@ class Carts:
     def wishlist(self, user_id: str, cursor: str = '', limit: int = 50) -> commerce_core._page.Page[WishlistItem]:
         """
         The user's wishlist, newest first, a page at a time.
+        """
+class ShipmentStatus:
+    """
+    States of a shipment (docs/shipments.md).
+    
+    Members:
+    
+      REQUESTED : Recorded; the carrier's label is being created (recover() finishes it).
+    
+      PENDING : Labelled, waiting for pick-up.
+    
+      SHIPPED : Picked up (dispatched).
+    
+      IN_TRANSIT : On the way.
+    
+      DELIVERY_FAILED : A delivery attempt failed; may be re-attempted.
+    
+      DELIVERED : Final: delivered.
+    
+      RETURNED : Final: returned to sender; its units are unshipped again.
+    
+      CANCELLING : Being cancelled at the carrier (recover() finishes it).
+    
+      CANCELLED : Cancelled before pick-up; its units are unshipped again.
+    """
+    CANCELLED: typing.ClassVar[ShipmentStatus]
+    CANCELLING: typing.ClassVar[ShipmentStatus]
+    DELIVERED: typing.ClassVar[ShipmentStatus]
+    DELIVERY_FAILED: typing.ClassVar[ShipmentStatus]
+    IN_TRANSIT: typing.ClassVar[ShipmentStatus]
+    PENDING: typing.ClassVar[ShipmentStatus]
+    REQUESTED: typing.ClassVar[ShipmentStatus]
+    RETURNED: typing.ClassVar[ShipmentStatus]
+    SHIPPED: typing.ClassVar[ShipmentStatus]
+    __members__: typing.ClassVar[dict[str, ShipmentStatus]]
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: int) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        """
+        The enum member, as Class.MEMBER.
+        """
+    def __setstate__(self, state: int) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class CarrierOutcome:
+    """
+    A carrier's answer.
+    
+    Members:
+    
+      DONE : Created (cancel: cancelled, or never created and now blocked).
+    
+      REFUSED : create: refused (e.g. an address it cannot serve); cancel: too late (picked up).
+    
+      UNKNOWN : Timeout or transport error: the call may or may not have applied.
+    """
+    DONE: typing.ClassVar[CarrierOutcome]
+    REFUSED: typing.ClassVar[CarrierOutcome]
+    UNKNOWN: typing.ClassVar[CarrierOutcome]
+    __members__: typing.ClassVar[dict[str, CarrierOutcome]]
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: int) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        """
+        The enum member, as Class.MEMBER.
+        """
+    def __setstate__(self, state: int) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class CarrierRequest:
+    """
+    What the library asks a carrier to carry.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, idempotency_key: str = ..., order_id: str = ..., location_id: str = ..., items: list[LineItem] = ..., timeout_ms: int = ...) -> None:
+        """
+        Creates a CarrierRequest; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def idempotency_key(self) -> str:
+        """
+        The shipment id: the same for every attempt.
+        """
+    @idempotency_key.setter
+    def idempotency_key(self, arg0: str) -> None:
+        ...
+    @property
+    def items(self) -> list[LineItem]:
+        """
+        LineItem list: the units it carries.
+        """
+    @items.setter
+    def items(self, arg0: list[LineItem]) -> None:
+        ...
+    @property
+    def location_id(self) -> str:
+        """
+        Where it leaves from.
+        """
+    @location_id.setter
+    def location_id(self, arg0: str) -> None:
+        ...
+    @property
+    def order_id(self) -> str:
+        """
+        The order.
+        """
+    @order_id.setter
+    def order_id(self, arg0: str) -> None:
+        ...
+    @property
+    def timeout_ms(self) -> int:
+        """
+        The call must answer UNKNOWN rather than take longer.
+        """
+    @timeout_ms.setter
+    def timeout_ms(self, arg0: int) -> None:
+        ...
+class CarrierLabel:
+    """
+    A carrier's answer to create().
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, outcome: CarrierOutcome = ..., tracking_number: str = ..., label_url: str = ..., message: str = ...) -> None:
+        """
+        Creates a CarrierLabel; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def label_url(self) -> str:
+        """
+        Where the label can be printed, if the carrier gives one.
+        """
+    @label_url.setter
+    def label_url(self, arg0: str) -> None:
+        ...
+    @property
+    def message(self) -> str:
+        """
+        Why, for refusals and errors.
+        """
+    @message.setter
+    def message(self, arg0: str) -> None:
+        ...
+    @property
+    def outcome(self) -> CarrierOutcome:
+        """
+        CarrierOutcome.
+        """
+    @outcome.setter
+    def outcome(self, arg0: CarrierOutcome) -> None:
+        ...
+    @property
+    def tracking_number(self) -> str:
+        """
+        DONE: the carrier's tracking number (non-empty).
+        """
+    @tracking_number.setter
+    def tracking_number(self, arg0: str) -> None:
+        ...
+class TrackingEvent:
+    """
+    One scan of a parcel as the carrier reports it.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, status: ShipmentStatus = ..., occurred_at: int = ..., detail: str = ...) -> None:
+        """
+        Creates a TrackingEvent; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def detail(self) -> str:
+        """
+        e.g. "arrived at Seoul hub".
+        """
+    @detail.setter
+    def detail(self, arg0: str) -> None:
+        ...
+    @property
+    def occurred_at(self) -> int:
+        """
+        The carrier's time of the scan (ms since epoch, > 0).
+        """
+    @occurred_at.setter
+    def occurred_at(self, arg0: int) -> None:
+        ...
+    @property
+    def status(self) -> ShipmentStatus:
+        """
+        ShipmentStatus: SHIPPED .. RETURNED.
+        """
+    @status.setter
+    def status(self, arg0: ShipmentStatus) -> None:
+        ...
+class ShipmentItem:
+    """
+    Units of one product in a shipment.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, product_id: str = ..., qty: int = ...) -> None:
+        """
+        Creates a ShipmentItem; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def product_id(self) -> str:
+        """
+        The product (a line of the order).
+        """
+    @product_id.setter
+    def product_id(self, arg0: str) -> None:
+        ...
+    @property
+    def qty(self) -> int:
+        """
+        Units.
+        """
+    @qty.setter
+    def qty(self, arg0: int) -> None:
+        ...
+class Shipment:
+    """
+    Units of an order leaving from one location.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, id: str = ..., order_id: str = ..., location_id: str = ..., carrier: str = ..., status: ShipmentStatus = ..., items: list[ShipmentItem] = ..., tracking_number: str = ..., label_url: str = ..., note: str = ..., tracked_at: int = ..., created_at: int = ..., updated_at: int = ...) -> None:
+        """
+        Creates a Shipment; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def carrier(self) -> str:
+        """
+        A name of Store.open(carriers=...), or "" (the host ships it itself).
+        """
+    @carrier.setter
+    def carrier(self, arg0: str) -> None:
+        ...
+    @property
+    def created_at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @created_at.setter
+    def created_at(self, arg0: int) -> None:
+        ...
+    @property
+    def id(self) -> str:
+        """
+        UUIDv7; the carrier's idempotency key.
+        """
+    @id.setter
+    def id(self, arg0: str) -> None:
+        ...
+    @property
+    def items(self) -> list[ShipmentItem]:
+        """
+        ShipmentItem list, by product id.
+        """
+    @items.setter
+    def items(self, arg0: list[ShipmentItem]) -> None:
+        ...
+    @property
+    def label_url(self) -> str:
+        """
+        Where the label can be printed, if given.
+        """
+    @label_url.setter
+    def label_url(self, arg0: str) -> None:
+        ...
+    @property
+    def location_id(self) -> str:
+        """
+        Where it leaves from.
+        """
+    @location_id.setter
+    def location_id(self, arg0: str) -> None:
+        ...
+    @property
+    def note(self) -> str:
+        """
+        The last tracking detail, or why it was refused or cancelled.
+        """
+    @note.setter
+    def note(self, arg0: str) -> None:
+        ...
+    @property
+    def order_id(self) -> str:
+        """
+        The order.
+        """
+    @order_id.setter
+    def order_id(self, arg0: str) -> None:
+        ...
+    @property
+    def status(self) -> ShipmentStatus:
+        """
+        ShipmentStatus.
+        """
+    @status.setter
+    def status(self, arg0: ShipmentStatus) -> None:
+        ...
+    @property
+    def tracked_at(self) -> int:
+        """
+        occurred_at of the last tracking update applied (0: none).
+        """
+    @tracked_at.setter
+    def tracked_at(self, arg0: int) -> None:
+        ...
+    @property
+    def tracking_number(self) -> str:
+        """
+        The carrier's (or the host's).
+        """
+    @tracking_number.setter
+    def tracking_number(self, arg0: str) -> None:
+        ...
+    @property
+    def updated_at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @updated_at.setter
+    def updated_at(self, arg0: int) -> None:
+        ...
+class TrackingUpdate:
+    """
+    One tracking update for Shipments.track(): names the shipment by id, or by carrier and
+    tracking number.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, shipment_id: str = ..., carrier: str = ..., tracking_number: str = ..., event: TrackingEvent = ...) -> None:
+        """
+        Creates a TrackingUpdate; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def carrier(self) -> str:
+        """
+        With tracking_number, when no shipment_id.
+        """
+    @carrier.setter
+    def carrier(self, arg0: str) -> None:
+        ...
+    @property
+    def event(self) -> TrackingEvent:
+        """
+        The TrackingEvent.
+        """
+    @event.setter
+    def event(self, arg0: TrackingEvent) -> None:
+        ...
+    @property
+    def shipment_id(self) -> str:
+        """
+        The shipment, or "".
+        """
+    @shipment_id.setter
+    def shipment_id(self, arg0: str) -> None:
+        ...
+    @property
+    def tracking_number(self) -> str:
+        """
+        The carrier's number.
+        """
+    @tracking_number.setter
+    def tracking_number(self, arg0: str) -> None:
+        ...
+class ShipmentReport:
+    """
+    What Shipments.recover() and poll() did.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, examined: int = ..., changed: int = ..., unresolved: list[str] = ...) -> None:
+        """
+        Creates a ShipmentReport; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def changed(self) -> int:
+        """
+        Shipments whose state moved.
+        """
+    @changed.setter
+    def changed(self, arg0: int) -> None:
+        ...
+    @property
+    def examined(self) -> int:
+        """
+        Shipments looked at.
+        """
+    @examined.setter
+    def examined(self, arg0: int) -> None:
+        ...
+    @property
+    def unresolved(self) -> list[str]:
+        """
+        "shipment id: error" for calls that kept failing.
+        """
+    @unresolved.setter
+    def unresolved(self, arg0: list[str]) -> None:
+        ...
+class Carrier:
+    """
+    A carrier (DHL, FedEx, Hanjin, ... or the host's own integration). Subclass it in Python
+    and override create(request) -> CarrierLabel, cancel(idempotency_key, timeout_ms) ->
+    CarrierOutcome and track(tracking_number, timeout_ms) -> list[TrackingEvent]; pass
+    instances as Store.open(..., carriers={name: carrier}). Each must be idempotent per key
+    (a repeated create returns the first label). Methods are called from the library's
+    threads, outside any transaction (with the GIL held during the call), possibly at once;
+    they must not call the store. Raise UnavailableError for a transient failure (retried
+    with the same key); any other exception or a result of the wrong type counts as one too
+    (the answer is unknown: the shipment stays REQUESTED or CANCELLING for recover()).
+    """
+    def __init__(self) -> None:
+        """
+        Creates the carrier (call it from subclasses' __init__).
+        """
+    def cancel(self, idempotency_key: str, timeout_ms: int) -> CarrierOutcome:
+        """
+        Cancels the key's shipment before pick-up and blocks later creates with the key.
+        DONE: cancelled (or never created, now blocked); REFUSED: already picked up.
+        """
+    def create(self, request: CarrierRequest) -> CarrierLabel:
+        """
+        Creates the shipment and its label for `request` (a CarrierRequest).
+        """
+    def track(self, tracking_number: str, timeout_ms: int) -> list[TrackingEvent]:
+        """
+        The scans of the parcel so far (TrackingEvent list), oldest first. Raises
+        UnavailableError, NotFoundError.
+        """
+@typing.final
+class FakeCarrier(Carrier):
+    """
+    A scriptable in-process carrier for tests and demos: every create succeeds with
+    tracking number "FAKE-" + a counter unless scripted. With `record_path`, its ledger is
+    kept in that file (fsynced before a call returns, replayed on open, shared by
+    processes).
+    """
+    class Operation:
+        """
+        A carrier operation to script.
+        
+        Members:
+        
+          CREATE : create()
+        
+          CANCEL : cancel()
+        
+          TRACK : track()
+        """
+        CANCEL: typing.ClassVar[FakeCarrier.Operation]
+        CREATE: typing.ClassVar[FakeCarrier.Operation]
+        TRACK: typing.ClassVar[FakeCarrier.Operation]
+        __members__: typing.ClassVar[dict[str, FakeCarrier.Operation]]
+        def __eq__(self, other: typing.Any) -> bool:
+            ...
+        def __getstate__(self) -> int:
+            ...
+        def __hash__(self) -> int:
+            ...
+        def __index__(self) -> int:
+            ...
+        def __init__(self, value: int) -> None:
+            ...
+        def __int__(self) -> int:
+            ...
+        def __ne__(self, other: typing.Any) -> bool:
+            ...
+        def __repr__(self) -> str:
+            """
+            The enum member, as Class.MEMBER.
+            """
+        def __setstate__(self, state: int) -> None:
+            ...
+        def __str__(self) -> str:
+            ...
+        @property
+        def name(self) -> str:
+            ...
+        @property
+        def value(self) -> int:
+            ...
+    class Behaviour:
+        """
+        What a scripted call does.
+        
+        Members:
+        
+          SUCCEED : Apply and answer DONE.
+        
+          REFUSE : Answer REFUSED; nothing applied.
+        
+          FAIL : Raise Unavailable before applying.
+        
+          TIMEOUT : Apply, then answer UNKNOWN.
+        """
+        FAIL: typing.ClassVar[FakeCarrier.Behaviour]
+        REFUSE: typing.ClassVar[FakeCarrier.Behaviour]
+        SUCCEED: typing.ClassVar[FakeCarrier.Behaviour]
+        TIMEOUT: typing.ClassVar[FakeCarrier.Behaviour]
+        __members__: typing.ClassVar[dict[str, FakeCarrier.Behaviour]]
+        def __eq__(self, other: typing.Any) -> bool:
+            ...
+        def __getstate__(self) -> int:
+            ...
+        def __hash__(self) -> int:
+            ...
+        def __index__(self) -> int:
+            ...
+        def __init__(self, value: int) -> None:
+            ...
+        def __int__(self) -> int:
+            ...
+        def __ne__(self, other: typing.Any) -> bool:
+            ...
+        def __repr__(self) -> str:
+            """
+            The enum member, as Class.MEMBER.
+            """
+        def __setstate__(self, state: int) -> None:
+            ...
+        def __str__(self) -> str:
+            ...
+        @property
+        def name(self) -> str:
+            ...
+        @property
+        def value(self) -> int:
+            ...
+    def __init__(self, record_path: str = '') -> None:
+        """
+        Creates the carrier; memory-only when `record_path` is empty.
+        """
+    def calls(self, operation: FakeCarrier.Operation) -> int:
+        """
+        Calls of `operation` made to this instance.
+        """
+    def cancelled_for(self, order_id: str) -> int:
+        """
+        Shipments cancelled for the order, from the record.
+        """
+    def created_for(self, order_id: str) -> int:
+        """
+        Shipments created for the order (however many calls), from the record.
+        """
+    def scan(self, tracking_number: str, event: TrackingEvent) -> None:
+        """
+        Adds a scan (TrackingEvent) to the parcel: what track() then returns.
+        """
+    def script(self, operation: FakeCarrier.Operation, steps: list[FakeCarrier.Behaviour]) -> None:
+        """
+        Queues behaviours (FakeCarrier.Behaviour) for the next calls of `operation`, in
+        order.
+        """
+    def tracking_number_of(self, idempotency_key: str) -> str:
+        """
+        The tracking number created for the key, or "" if none.
+        """
+class Shipments:
+    """
+    Shipments of confirmed orders from their stock locations, their carriers and tracking
+    (docs/shipments.md). Thread-safe and safe across processes.
+    """
+    def cancel(self, shipment_id: str, *, reason: str = '') -> Shipment:
+        """
+        Cancels a REQUESTED or PENDING shipment (at the carrier first); its units are
+        unshipped again. Idempotent when cancelled. Raises NotFoundError,
+        IllegalTransitionError (picked up already), UnavailableError (the carrier did not
+        answer: recorded as CANCELLING, recover() finishes it).
+        """
+    def create(self, order_id: str, location_id: str, *, items: list[LineItem] = [], carrier: str = '', tracking_number: str = '', request_id: str = '') -> Shipment:
+        """
+        Records a shipment of `items` (LineItem list of the order's lines; empty: every unit
+        still unshipped at the location) of a CONFIRMED order from `location_id`, then, with
+        a `carrier` (a name of Store.open(carriers=...)), asks it for a label: the shipment
+        returns PENDING with its tracking number, CANCELLED if the carrier refused (note
+        says why), or REQUESTED if its answer is unknown (recover() finishes it). Without a
+        carrier, `tracking_number` is the host's own (optional). The same request_id with
+        the same arguments returns the same shipment. Raises InvalidArgumentError naming the
+        field (an unknown carrier, a product not in the order, more units than the order's
+        reservation there holds unshipped, "location_id" when the order holds nothing
+        there), NotFoundError (order), IllegalTransitionError (the order is not CONFIRMED),
+        FailedPreconditionError naming "items" (backordered units not restocked yet),
+        ConflictError, UnavailableError. Nothing changes on an error.
+        """
+    def dispatch(self, shipment_id: str) -> Shipment:
+        """
+        PENDING -> SHIPPED (the carrier picked it up); the order turns SHIPPED with its last
+        unshipped unit. Idempotent once shipped or later. Raises NotFoundError,
+        IllegalTransitionError (REQUESTED, CANCELLED).
+        """
+    def for_order(self, order_id: str) -> list[Shipment]:
+        """
+        The order's shipments, oldest first. Raises InvalidArgumentError.
+        """
+    def get(self, shipment_id: str) -> Shipment:
+        """
+        The shipment. Raises NotFoundError, InvalidArgumentError.
+        """
+    def poll(self, limit: int = 100) -> ShipmentReport:
+        """
+        Asks the carriers for the scans of up to `limit` shipments on the way (least
+        recently tracked first) and applies them; returns a ShipmentReport.
+        """
+    def recover(self) -> ShipmentReport:
+        """
+        Finishes carrier calls a crash or an outage left (REQUESTED get their label,
+        CANCELLING are cancelled); returns a ShipmentReport. Safe at any time.
+        """
+    def track(self, update: TrackingUpdate) -> Shipment:
+        """
+        Applies one TrackingUpdate; never moves a shipment backwards (an older or backward
+        scan is ignored; DELIVERED and RETURNED apply unless final). Returns the shipment,
+        changed or not. Raises InvalidArgumentError (status not SHIPPED..RETURNED,
+        occurred_at <= 0, neither id nor carrier and tracking number), NotFoundError.
         """
 class Clock:
     """
@@ -5266,7 +5866,7 @@ class RetentionOptions:
         """
         True when every field is equal.
         """
-    def __init__(self, delivered_events_ms: int = ..., finished_saga_logs_ms: int = ..., idempotency_keys_ms: int = ..., inbox_messages_ms: int = ..., personal_data_ms: int = ..., batch_size: int = ...) -> None:
+    def __init__(self, delivered_events_ms: int = ..., finished_saga_logs_ms: int = ..., idempotency_keys_ms: int = ..., inbox_messages_ms: int = ..., batch_size: int = ...) -> None:
         """
         Creates a RetentionOptions; fields by position (in attribute order) or keyword, each defaulting to its zero value.
         """
@@ -5315,15 +5915,6 @@ class RetentionOptions:
     @inbox_messages_ms.setter
     def inbox_messages_ms(self, arg0: int) -> None:
         ...
-    @property
-    def personal_data_ms(self) -> int:
-        """
-        Erase the shipping addresses of orders finished (and carts closed) longer ago
-        than this; 0 (the default) keeps them.
-        """
-    @personal_data_ms.setter
-    def personal_data_ms(self, arg0: int) -> None:
-        ...
 class CompactionReport:
     """
     What one Store.compact() removed.
@@ -5333,7 +5924,7 @@ class CompactionReport:
         """
         True when every field is equal.
         """
-    def __init__(self, events: int = ..., saga_log_lines: int = ..., requests: int = ..., inbox_messages: int = ..., orders_erased: int = ..., carts_erased: int = ..., units: int = ...) -> None:
+    def __init__(self, events: int = ..., saga_log_lines: int = ..., requests: int = ..., inbox_messages: int = ..., units: int = ...) -> None:
         """
         Creates a CompactionReport; fields by position (in attribute order) or keyword, each defaulting to its zero value.
         """
@@ -5341,14 +5932,6 @@ class CompactionReport:
         """
         Every field, as a constructor call.
         """
-    @property
-    def carts_erased(self) -> int:
-        """
-        Closed carts whose shipping address was erased.
-        """
-    @carts_erased.setter
-    def carts_erased(self, arg0: int) -> None:
-        ...
     @property
     def events(self) -> int:
         """
@@ -5364,14 +5947,6 @@ class CompactionReport:
         """
     @inbox_messages.setter
     def inbox_messages(self, arg0: int) -> None:
-        ...
-    @property
-    def orders_erased(self) -> int:
-        """
-        Orders whose shipping address was erased.
-        """
-    @orders_erased.setter
-    def orders_erased(self, arg0: int) -> None:
         ...
     @property
     def requests(self) -> int:

@@ -94,6 +94,9 @@ void bind_orders(py::module_& m) {
              "The tax in (tax_included) or on line_total - discount.")
       .field("total", &OrderItem::total,
              "What it cost: line_total - discount (+ tax when not tax_included).")
+      .field("shipped", &OrderItem::shipped,
+             "Units of qty picked up by a carrier so far (docs/shipments.md).")
+      .field("delivered", &OrderItem::delivered, "Units of qty delivered so far.")
       .finish();
 
   ValueClass<Address>(m, "Address",

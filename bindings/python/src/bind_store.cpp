@@ -421,7 +421,8 @@ void bind_store(py::module_& m) {
              bool read_only, const std::optional<RetentionOptions>& retention,
              const py::object& allocation_strategy, std::int64_t guest_cart_ttl_ms,
              std::int64_t cart_hold_ms,
-             const std::vector<py::object>& shipping_options, const py::object& tax_calculator) {
+             const std::vector<py::object>& shipping_options, const py::object& tax_calculator,
+             const std::map<std::string, py::object>& carriers) {
             const std::string where = location_string(location);
             StoreOptions options;
             options.read_only = read_only;
@@ -446,6 +447,9 @@ void bind_store(py::module_& m) {
             }
             for (const auto& option : shipping_options) {
               options.shipping_options.push_back(hold_python<ShippingOption>(option));
+            }
+            for (const auto& [name, carrier] : carriers) {
+              options.carriers.emplace(name, hold_python<Carrier>(carrier));
             }
             if (!tax_calculator.is_none()) {
               options.tax_calculator = hold_python<TaxCalculator>(tax_calculator);
@@ -481,6 +485,7 @@ void bind_store(py::module_& m) {
           py::arg("cart_hold_ms") = std::int64_t{10 * 60 * 1000},
           py::arg("shipping_options") = std::vector<py::object>{},
           py::arg("tax_calculator") = py::none(),
+          py::arg("carriers") = std::map<std::string, py::object>{},
           "Opens (creating and migrating if needed) the store at `location`: a file path or\n"
           "\"sqlite:PATH\" for SQLite, or \"postgresql://...\" when built with PostgreSQL.\n"
           "`currency` is fixed when the store is first created (\"\": the currency the store\n"
@@ -504,6 +509,8 @@ void bind_store(py::module_& m) {
           "weight_shipping() or Python subclasses; distinct ids) are what an order's\n"
           "shipping_option may name; `tax_calculator` (a TaxCalculator: rate_table_tax() or a\n"
           "Python subclass) taxes orders; None: korean_vat() (docs/pricing.md).\n"
+          "`carriers` (name -> Carrier: FakeCarrier or a Python subclass; names are ids) are\n"
+          "what a shipment's carrier may name (docs/shipments.md).\n"
           "Opening an existing store never waits for another process's write lock. Raises\n"
           "InvalidArgumentError (unknown scheme, options), FailedPreconditionError (another\n"
           "currency; a file that is not a store, newer than this library, unreadable for its\n"
@@ -523,6 +530,9 @@ void bind_store(py::module_& m) {
                              "The Carts service (carts, sharing, wishlists).")
       .def_property_readonly("orders", &Store::orders, py::return_value_policy::reference_internal,
                              "The OrderBook service (orders, saga, payments, recovery).")
+      .def_property_readonly("shipments", &Store::shipments,
+                             py::return_value_policy::reference_internal,
+                             "The Shipments service (shipments, carriers, tracking).")
       .def_property_readonly("inbox", &Store::inbox, py::return_value_policy::reference_internal,
                              "The Inbox of incoming events, each applied once.")
       .def(

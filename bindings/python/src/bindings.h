@@ -42,6 +42,8 @@ void bind_orders(py::module_& m);
 void bind_carts(py::module_& m);
 // Event sinks, the outbox relay, the inbox.
 void bind_events(py::module_& m);
+// Shipments: their values, carriers (subclassable, FakeCarrier) and the Shipments service.
+void bind_shipments(py::module_& m);
 
 // The commerce::Error equivalent of the Python exception being handled in `e`: a CommerceError
 // keeps its code, reason and subject; any other exception becomes `fallback` code naming

@@ -28,6 +28,7 @@ PYBIND11_MODULE(_core, m) {
   commerce::python::bind_events(m);  // IncomingMessage, before the views name it
   commerce::python::bind_units(m);
   commerce::python::bind_carts(m);  // before the store: Store.carts names Carts
+  commerce::python::bind_shipments(m);  // before the store: Store.open takes carriers
   commerce::python::bind_store(m);
 #ifdef COMMERCE_PY_WITH_POSTGRES
   commerce::register_postgres_storage_scheme();
