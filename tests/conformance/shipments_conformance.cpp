@@ -365,6 +365,45 @@ TEST_P(StorageConformance, BadShipmentsAreRefusedNamingTheFieldAndChangeNothing)
   EXPECT_TRUE(check_invariants(*t.store, false).ok());
 }
 
+// A carrier that remembers what it was asked to carry.
+class RecordingCarrier final : public Carrier {
+ public:
+  CarrierLabel create(const CarrierRequest& request) override {
+    requests.push_back(request);
+    return {CarrierOutcome::kDone, "R-" + std::to_string(requests.size()), {}, {}};
+  }
+  CarrierOutcome cancel(const std::string&, std::int64_t) override { return CarrierOutcome::kDone; }
+  std::vector<TrackingEvent> track(const std::string&, std::int64_t) override { return {}; }
+  std::vector<CarrierRequest> requests;
+};
+
+TEST_P(StorageConformance, TheCarrierIsGivenTheOrdersAddressAndTheShipmentsUnits) {
+  auto carrier = std::make_shared<RecordingCarrier>();
+  StoreOptions options;
+  options.clock = clock_;
+  options.carriers = {{"post", carrier}};
+  store_ = Store::open(location_, options);
+  store_->catalog().create({.id = "mug", .name = "Mug", .price = 0, .initial_stock = 3});
+  const Address to{.name = "Kim", .phone = "+82 2 123 4567", .line1 = "1 Sejong-daero",
+                   .line2 = {}, .city = "Seoul", .region = {}, .postal_code = "04524",
+                   .country = "KR"};
+  const Order order = store_->orders().place(
+      {.user_id = "kim", .items = {{"mug", 3}}, .shipping_address = to});
+  ASSERT_EQ(order.status, OrderStatus::kConfirmed);
+  const Shipment s = store_->shipments().create(
+      {.order_id = order.id, .location_id = "default", .items = {{"mug", 2}}, .carrier = "post"});
+  EXPECT_EQ(s.tracking_number, "R-1");
+  ASSERT_EQ(carrier->requests.size(), 1u);
+  const CarrierRequest& asked = carrier->requests[0];
+  EXPECT_EQ(asked.idempotency_key, s.id);
+  EXPECT_EQ(asked.order_id, order.id);
+  EXPECT_EQ(asked.location_id, "default");
+  EXPECT_EQ(asked.to, std::optional<Address>(to));
+  ASSERT_EQ(asked.items.size(), 1u);
+  EXPECT_EQ(asked.items[0].product_id, "mug");
+  EXPECT_EQ(asked.items[0].qty, 2);
+}
+
 TEST_P(StorageConformance, ShippingAndDeliveringTheWholeOrderRecordsShipments) {
   ShipTest t(location_, clock_);
   const Order order = t.place({{"mug", 3}});

@@ -76,6 +76,7 @@ void bind_values_of_shipments(py::module_& m) {
              "The shipment id: the same for every attempt.")
       .field("order_id", &CarrierRequest::order_id, "The order.")
       .field("location_id", &CarrierRequest::location_id, "Where it leaves from.")
+      .field("to", &CarrierRequest::to, "The order's shipping Address, or None.")
       .field("items", &CarrierRequest::items, "LineItem list: the units it carries.")
       .field("timeout_ms", &CarrierRequest::timeout_ms,
              "The call must answer UNKNOWN rather than take longer.")

@@ -138,10 +138,12 @@ Shipment ShipmentDesk::create(const CreateShipment& r) {
 
 Shipment ShipmentDesk::label(const Shipment& s) {
   Carrier& carrier = carrier_of(s.carrier);
+  const auto order = run_unit(ctx_.storage, Storage::Access::kRead,
+                              [&](Transaction& tx) { return tx.find_order(s.order_id); });
   CarrierRequest request{.idempotency_key = s.id,
                          .order_id = s.order_id,
                          .location_id = s.location_id,
-                         .to = std::nullopt,
+                         .to = order ? order->shipping_address : std::nullopt,
                          .items = {},
                          .timeout_ms = ctx_.options.saga.gateway_timeout_ms};
   for (const auto& item : s.items) request.items.push_back({item.product_id, item.qty});
