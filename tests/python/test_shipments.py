@@ -124,7 +124,11 @@ def test_a_carrier_written_in_python_labels_is_polled_and_cancels(
 ) -> None:
     ps = ParcelService()
     store = _open(tmp_path / "ship.db", clock, {"ps": ps})
-    order = _place(store, [("tea", 3)])
+    to = cc.Address(name="Kim", line1="1 Sejong-daero", city="Seoul", postal_code="04524",
+                    country="KR")
+    order = store.orders.place("ann", [cc.LineItem(product_id="tea", qty=3)],
+                               shipping_address=to)
+    assert order.status == cc.OrderStatus.CONFIRMED
 
     kept = store.shipments.create(order.id, "a", items=[cc.LineItem(product_id="tea", qty=2)],
                                   carrier="ps")
@@ -134,6 +138,7 @@ def test_a_carrier_written_in_python_labels_is_polled_and_cancels(
     assert (request.idempotency_key, request.order_id, request.location_id) == (
         kept.id, order.id, "a")
     assert request.items == [cc.LineItem(product_id="tea", qty=2)] and request.timeout_ms > 0
+    assert request.to == to  # the order's shipping address
 
     dropped = store.shipments.create(order.id, "a", carrier="ps")  # the third tea
     assert dropped.tracking_number == "PS-2"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import commerce_core._page
 import builtins
 import typing
-__all__: list = ['Ack', 'AckStatus', 'Allocation', 'AllocationLine', 'AllocationRequest', 'AllocationStrategy', 'CallbackSink', 'Carrier', 'CarrierLabel', 'CarrierOutcome', 'CarrierRequest', 'Cart', 'CartLine', 'CartStatus', 'Carts', 'Catalog', 'Category', 'Clock', 'CompactionReport', 'Coupon', 'CouponApplication', 'CouponBook', 'CouponKind', 'CouponStatus', 'CouponTemplate', 'DEFAULT_PAGE_SIZE', 'DeadLetter', 'ErrorCode', 'Event', 'EventSink', 'EventSinkBase', 'FakeCarrier', 'FakeGateway', 'GuestCart', 'Inbox', 'InboxContext', 'InboxOutcome', 'IncomingMessage', 'InvariantRepair', 'InvariantReport', 'InvariantViolation', 'JsonLinesSink', 'KafkaSink', 'KafkaSinkCounters', 'LineItem', 'LocationLevel', 'MAX_CART_LINES', 'MAX_CART_LINE_QTY', 'MAX_PAGE_SIZE', 'ManualClock', 'MemorySink', 'OptionAxis', 'Order', 'OrderAudit', 'OrderBook', 'OrderItem', 'OrderStatus', 'OutboxCounts', 'OutboxRelay', 'Payment', 'PaymentGateway', 'PaymentOutcome', 'PaymentRequest', 'PaymentResult', 'PaymentStatus', 'PointsEntry', 'PointsEntryKind', 'PointsLedger', 'PostgresOptions', 'PricedLine', 'Product', 'ProductOrder', 'ProductStatus', 'Quote', 'Reason', 'RecoveryReport', 'RelayBatch', 'RelayProgress', 'RelayService', 'RelayStats', 'RepairReport', 'Reservation', 'ReservationState', 'RetentionOptions', 'SagaLogEntry', 'SagaRecord', 'SagaState', 'SagaStep', 'Shipment', 'ShipmentItem', 'ShipmentReport', 'ShipmentStatus', 'Shipments', 'ShippingInput', 'ShippingOption', 'StockAdjustment', 'StockLedger', 'StockLevel', 'StockLocation', 'StockLocations', 'StockOption', 'StockTransfer', 'Store', 'SystemClock', 'TaxCalculator', 'TaxMode', 'TaxableAmount', 'TopicNaming', 'TrackingEvent', 'TrackingUpdate', 'Unit', 'UnitEvents', 'UnitLookups', 'UnitPoints', 'UnitStock', 'VariantAvailability', 'WITH_KAFKA', 'WITH_POSTGRES', 'WeightTier', 'WishlistItem', 'checked_plan', 'envelope_json', 'fewest_shipments_allocation', 'flat_shipping', 'free_shipping_above', 'korean_vat', 'new_id', 'parse_envelope_json', 'parse_incoming_message', 'priority_allocation', 'rate_table_tax', 'read_json_lines', 'region_first_allocation', 'sqlite_schema_version', 'weight_shipping']
+__all__: list = ['Ack', 'AckStatus', 'Address', 'Allocation', 'AllocationLine', 'AllocationRequest', 'AllocationStrategy', 'CallbackSink', 'Carrier', 'CarrierLabel', 'CarrierOutcome', 'CarrierRequest', 'Cart', 'CartLine', 'CartStatus', 'Carts', 'Catalog', 'Category', 'Clock', 'CompactionReport', 'Coupon', 'CouponApplication', 'CouponBook', 'CouponKind', 'CouponStatus', 'CouponTemplate', 'DEFAULT_PAGE_SIZE', 'DeadLetter', 'ErrorCode', 'Event', 'EventSink', 'EventSinkBase', 'FakeCarrier', 'FakeGateway', 'GuestCart', 'Inbox', 'InboxContext', 'InboxOutcome', 'IncomingMessage', 'InvariantRepair', 'InvariantReport', 'InvariantViolation', 'JsonLinesSink', 'KafkaSink', 'KafkaSinkCounters', 'LineItem', 'LocationLevel', 'MAX_CART_LINES', 'MAX_CART_LINE_QTY', 'MAX_PAGE_SIZE', 'ManualClock', 'MemorySink', 'OptionAxis', 'Order', 'OrderAudit', 'OrderBook', 'OrderItem', 'OrderStatus', 'OutboxCounts', 'OutboxRelay', 'Payment', 'PaymentGateway', 'PaymentOutcome', 'PaymentRequest', 'PaymentResult', 'PaymentStatus', 'PointsEntry', 'PointsEntryKind', 'PointsLedger', 'PostgresOptions', 'PricedLine', 'Product', 'ProductOrder', 'ProductStatus', 'Quote', 'Reason', 'RecoveryReport', 'RelayBatch', 'RelayProgress', 'RelayService', 'RelayStats', 'RepairReport', 'Reservation', 'ReservationState', 'RetentionOptions', 'SagaLogEntry', 'SagaRecord', 'SagaState', 'SagaStep', 'Shipment', 'ShipmentItem', 'ShipmentReport', 'ShipmentStatus', 'Shipments', 'ShippingInput', 'ShippingOption', 'StockAdjustment', 'StockLedger', 'StockLevel', 'StockLocation', 'StockLocations', 'StockOption', 'StockTransfer', 'Store', 'SystemClock', 'TaxCalculator', 'TaxMode', 'TaxableAmount', 'TopicNaming', 'TrackingEvent', 'TrackingUpdate', 'Unit', 'UnitEvents', 'UnitLookups', 'UnitPoints', 'UnitStock', 'VariantAvailability', 'WITH_KAFKA', 'WITH_POSTGRES', 'WeightTier', 'WishlistItem', 'checked_plan', 'envelope_json', 'fewest_shipments_allocation', 'flat_shipping', 'free_shipping_above', 'korean_vat', 'new_id', 'parse_envelope_json', 'parse_incoming_message', 'priority_allocation', 'rate_table_tax', 'read_json_lines', 'region_first_allocation', 'sqlite_schema_version', 'weight_shipping']
 class ErrorCode:
     """
     What a failed call's caller should do (abseil-style codes).
@@ -2629,6 +2629,88 @@ class OrderItem:
     @unit_price.setter
     def unit_price(self, arg0: int) -> None:
         ...
+class Address:
+    """
+    A postal address an order ships to (commerce/address.h). Its name and
+    phone are personal data: erase_personal_data() removes it from orders.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, name: str = ..., phone: str = ..., line1: str = ..., line2: str = ..., city: str = ..., region: str = ..., postal_code: str = ..., country: str = ...) -> None:
+        """
+        Creates a Address; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def city(self) -> str:
+        """
+        Required, 1..100 bytes.
+        """
+    @city.setter
+    def city(self, arg0: str) -> None:
+        ...
+    @property
+    def country(self) -> str:
+        """
+        ISO 3166-1 alpha-2, upper case (e.g. "KR").
+        """
+    @country.setter
+    def country(self, arg0: str) -> None:
+        ...
+    @property
+    def line1(self) -> str:
+        """
+        Street and number; required, 1..200 bytes.
+        """
+    @line1.setter
+    def line1(self, arg0: str) -> None:
+        ...
+    @property
+    def line2(self) -> str:
+        """
+        Optional, at most 200 bytes.
+        """
+    @line2.setter
+    def line2(self, arg0: str) -> None:
+        ...
+    @property
+    def name(self) -> str:
+        """
+        The recipient; required, 1..100 bytes, one line.
+        """
+    @name.setter
+    def name(self, arg0: str) -> None:
+        ...
+    @property
+    def phone(self) -> str:
+        """
+        Optional; digits, spaces and +-(), at most 32 bytes, with a digit.
+        """
+    @phone.setter
+    def phone(self, arg0: str) -> None:
+        ...
+    @property
+    def postal_code(self) -> str:
+        """
+        Required, 1..16 ASCII letters, digits, spaces or '-'.
+        """
+    @postal_code.setter
+    def postal_code(self, arg0: str) -> None:
+        ...
+    @property
+    def region(self) -> str:
+        """
+        State or province; optional, at most 100 bytes.
+        """
+    @region.setter
+    def region(self, arg0: str) -> None:
+        ...
 class Order:
     """
     An order with its items, amounts, coupon and points.
@@ -2638,7 +2720,7 @@ class Order:
         """
         True when every field is equal.
         """
-    def __init__(self, id: str = ..., user_id: str = ..., status: OrderStatus = ..., items: list[OrderItem] = ..., subtotal: int = ..., discount: int = ..., points_used: int = ..., total: int = ..., coupon_id: str = ..., coupon_required: bool = ..., coupon_applied: bool = ..., coupon_note: str = ..., payment_method: str = ..., failure_reason: str = ..., request_id: str = ..., expires_at: int = ..., created_at: int = ..., updated_at: int = ..., region: str = ..., shipping_option: str = ..., shipping_fee: int = ..., shipping_tax: int = ..., tax: int = ..., tax_included: bool = ...) -> None:
+    def __init__(self, id: str = ..., user_id: str = ..., status: OrderStatus = ..., items: list[OrderItem] = ..., subtotal: int = ..., discount: int = ..., points_used: int = ..., total: int = ..., coupon_id: str = ..., coupon_required: bool = ..., coupon_applied: bool = ..., coupon_note: str = ..., payment_method: str = ..., failure_reason: str = ..., request_id: str = ..., expires_at: int = ..., created_at: int = ..., updated_at: int = ..., region: str = ..., shipping_option: str = ..., shipping_fee: int = ..., shipping_tax: int = ..., tax: int = ..., tax_included: bool = ..., shipping_address: Address | None = ..., personal_data_erased_at: int = ...) -> None:
         """
         Creates a Order; fields by position (in attribute order) or keyword, each defaulting to its zero value.
         """
@@ -2740,6 +2822,14 @@ class Order:
     def payment_method(self, arg0: str) -> None:
         ...
     @property
+    def personal_data_erased_at(self) -> int:
+        """
+        When its address was erased (ms); 0 if never.
+        """
+    @personal_data_erased_at.setter
+    def personal_data_erased_at(self, arg0: int) -> None:
+        ...
+    @property
     def points_used(self) -> int:
         """
         Points taken from the balance.
@@ -2762,6 +2852,15 @@ class Order:
         """
     @request_id.setter
     def request_id(self, arg0: str) -> None:
+        ...
+    @property
+    def shipping_address(self) -> Address | None:
+        """
+        Where it ships to (an Address snapshot at placement); None if it had none or once
+        erased.
+        """
+    @shipping_address.setter
+    def shipping_address(self, arg0: Address | None) -> None:
         ...
     @property
     def shipping_fee(self) -> int:
@@ -3434,6 +3533,19 @@ class OrderBook:
         """
         SHIPPED -> DELIVERED; idempotent. Raises NotFoundError, IllegalTransitionError.
         """
+    def erase_personal_data(self, order_id: str) -> Order:
+        """
+        Erases the order's shipping address now (a data subject's request) and returns the
+        order; idempotent. Raises NotFoundError, IllegalTransitionError (the order is not
+        finished yet).
+        """
+    def erase_personal_data_before(self, older_than: int, limit: int = 50) -> int:
+        """
+        Erases the shipping address of at most `limit` finished orders (DELIVERED,
+        CANCELLED, FAILED) last updated before `older_than` (ms), oldest first, keeping
+        amounts and states (OrderPersonalDataErased each); returns how many. Call again
+        until it returns less than `limit`. Raises InvalidArgumentError (limit).
+        """
     def get(self, order_id: str) -> Order:
         """
         The order. Raises NotFoundError, InvalidArgumentError.
@@ -3442,7 +3554,7 @@ class OrderBook:
         """
         One page of the user's orders, newest first.
         """
-    def place(self, user_id: str, items: list[LineItem], *, coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', request_id: str = '', region: str = '', shipping_option: str = '', expected_total: int = -1) -> Order:
+    def place(self, user_id: str, items: list[LineItem], *, coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', request_id: str = '', region: str = '', shipping_option: str = '', expected_total: int = -1, shipping_address: Address | None = None) -> Order:
         """
         Places an order and runs its saga (reserve stock, use points, use coupon, host
         steps, pay, confirm) to an end: CONFIRMED, FAILED (business refusals such as out of
@@ -3454,9 +3566,10 @@ class OrderBook:
         InvalidArgumentError (a field, naming it; shipping_option unknown or unable to ship
         the order; tax_calculator's bad answer), NotFoundError, InactiveError,
         FailedPreconditionError (total above 0 and no gateway; expected_total),
-        ConflictError, UnavailableError.
+        ConflictError, UnavailableError. shipping_address (an Address, or None) is validated
+        first (errors name "shipping_address.<field>") and kept on the order.
         """
-    def quote(self, user_id: str, items: list[LineItem], *, coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', request_id: str = '', region: str = '', shipping_option: str = '', expected_total: int = -1) -> Quote:
+    def quote(self, user_id: str, items: list[LineItem], *, coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', request_id: str = '', region: str = '', shipping_option: str = '', expected_total: int = -1, shipping_address: Address | None = None) -> Quote:
         """
         What place() with the same arguments would charge now (a Quote), priced by the same
         pipeline from the same reads, writing nothing: an order placed from an unchanged store
@@ -4811,7 +4924,7 @@ class Cart:
         """
         True when every field is equal.
         """
-    def __init__(self, id: str = ..., user_id: str = ..., status: CartStatus = ..., lines: list[CartLine] = ..., order_id: str = ..., created_at: int = ..., updated_at: int = ..., expires_at: int = ..., held_until: int = ...) -> None:
+    def __init__(self, id: str = ..., user_id: str = ..., status: CartStatus = ..., lines: list[CartLine] = ..., order_id: str = ..., created_at: int = ..., updated_at: int = ..., expires_at: int = ..., held_until: int = ..., shipping_address: Address | None = ...) -> None:
         """
         Creates a Cart; fields by position (in attribute order) or keyword, each defaulting to its zero value.
         """
@@ -4867,6 +4980,15 @@ class Cart:
         """
     @order_id.setter
     def order_id(self, arg0: str) -> None:
+        ...
+    @property
+    def shipping_address(self) -> Address | None:
+        """
+        Where an order from it ships to (set_shipping_address); None if not set, or
+        once a closed cart's address was erased.
+        """
+    @shipping_address.setter
+    def shipping_address(self, arg0: Address | None) -> None:
         ...
     @property
     def status(self) -> CartStatus:
@@ -4977,9 +5099,10 @@ class Carts:
         """
         Adds the product to the user's wishlist (nothing if it is there).
         """
-    def checkout(self, cart_id: str, *, user_id: str = '', guest_token: str = '', coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', region: str = '', shipping_option: str = '', expected_total: int = -1, requote: bool = False) -> Order:
+    def checkout(self, cart_id: str, *, user_id: str = '', guest_token: str = '', coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', region: str = '', shipping_option: str = '', expected_total: int = -1, requote: bool = False, shipping_address: Address | None = None) -> Order:
         """
-        Places an order from the cart's lines (OrderBook.place with these arguments; a guest
+        Places an order from the cart's lines (OrderBook.place with these arguments, shipping to
+        shipping_address or else the cart's own; a guest
         cart's order is for the user "guest:<cart id>") and closes the cart as CHECKED_OUT
         with it, emitting CartCheckedOut. Idempotent by the cart: a checked-out cart returns
         its order, whatever the arguments. A FAILED order leaves the cart OPEN (order_id
@@ -5020,7 +5143,7 @@ class Carts:
         """
         A new empty guest cart and its token (guest_cart_ttl_ms of Store.open).
         """
-    def quote(self, cart_id: str, *, user_id: str = '', guest_token: str = '', coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', region: str = '', shipping_option: str = '', expected_total: int = -1, requote: bool = False) -> Quote:
+    def quote(self, cart_id: str, *, user_id: str = '', guest_token: str = '', coupon_id: str = '', coupon_required: bool = False, points_to_use: int = 0, payment_method: str = 'card', region: str = '', shipping_option: str = '', expected_total: int = -1, requote: bool = False, shipping_address: Address | None = None) -> Quote:
         """
         What checking the cart out with these arguments would cost now (OrderBook.quote of
         its lines; expected_total and requote are ignored), writing nothing. Raises the
@@ -5038,6 +5161,12 @@ class Carts:
     def set_quantity(self, cart_id: str, product_id: str, qty: int, *, user_id: str = '', guest_token: str = '') -> Cart:
         """
         Sets the product's line to qty units (0 removes it). Errors as add().
+        """
+    def set_shipping_address(self, cart_id: str, address: Address | None, *, user_id: str = '', guest_token: str = '') -> Cart:
+        """
+        Sets (None clears) the Address an order from the cart ships to; checkout copies it
+        unless given another. Raises InvalidArgumentError naming
+        "shipping_address.<field>", FailedPreconditionError (closed cart).
         """
     def share(self, cart_id: str, *, user_id: str = '', guest_token: str = '') -> str:
         """
@@ -5175,7 +5304,7 @@ class CarrierRequest:
         """
         True when every field is equal.
         """
-    def __init__(self, idempotency_key: str = ..., order_id: str = ..., location_id: str = ..., items: list[LineItem] = ..., timeout_ms: int = ...) -> None:
+    def __init__(self, idempotency_key: str = ..., order_id: str = ..., location_id: str = ..., to: Address | None = ..., items: list[LineItem] = ..., timeout_ms: int = ...) -> None:
         """
         Creates a CarrierRequest; fields by position (in attribute order) or keyword, each defaulting to its zero value.
         """
@@ -5222,6 +5351,14 @@ class CarrierRequest:
         """
     @timeout_ms.setter
     def timeout_ms(self, arg0: int) -> None:
+        ...
+    @property
+    def to(self) -> Address | None:
+        """
+        The order's shipping Address, or None.
+        """
+    @to.setter
+    def to(self, arg0: Address | None) -> None:
         ...
 class CarrierLabel:
     """
@@ -5866,7 +6003,7 @@ class RetentionOptions:
         """
         True when every field is equal.
         """
-    def __init__(self, delivered_events_ms: int = ..., finished_saga_logs_ms: int = ..., idempotency_keys_ms: int = ..., inbox_messages_ms: int = ..., batch_size: int = ...) -> None:
+    def __init__(self, delivered_events_ms: int = ..., finished_saga_logs_ms: int = ..., idempotency_keys_ms: int = ..., inbox_messages_ms: int = ..., personal_data_ms: int = ..., batch_size: int = ...) -> None:
         """
         Creates a RetentionOptions; fields by position (in attribute order) or keyword, each defaulting to its zero value.
         """
@@ -5915,6 +6052,15 @@ class RetentionOptions:
     @inbox_messages_ms.setter
     def inbox_messages_ms(self, arg0: int) -> None:
         ...
+    @property
+    def personal_data_ms(self) -> int:
+        """
+        Erase the shipping addresses of orders finished (and carts closed) longer ago
+        than this; 0 (the default) keeps them.
+        """
+    @personal_data_ms.setter
+    def personal_data_ms(self, arg0: int) -> None:
+        ...
 class CompactionReport:
     """
     What one Store.compact() removed.
@@ -5924,7 +6070,7 @@ class CompactionReport:
         """
         True when every field is equal.
         """
-    def __init__(self, events: int = ..., saga_log_lines: int = ..., requests: int = ..., inbox_messages: int = ..., units: int = ...) -> None:
+    def __init__(self, events: int = ..., saga_log_lines: int = ..., requests: int = ..., inbox_messages: int = ..., orders_erased: int = ..., carts_erased: int = ..., units: int = ...) -> None:
         """
         Creates a CompactionReport; fields by position (in attribute order) or keyword, each defaulting to its zero value.
         """
@@ -5932,6 +6078,14 @@ class CompactionReport:
         """
         Every field, as a constructor call.
         """
+    @property
+    def carts_erased(self) -> int:
+        """
+        Closed carts whose shipping address was erased.
+        """
+    @carts_erased.setter
+    def carts_erased(self, arg0: int) -> None:
+        ...
     @property
     def events(self) -> int:
         """
@@ -5947,6 +6101,14 @@ class CompactionReport:
         """
     @inbox_messages.setter
     def inbox_messages(self, arg0: int) -> None:
+        ...
+    @property
+    def orders_erased(self) -> int:
+        """
+        Orders whose shipping address was erased.
+        """
+    @orders_erased.setter
+    def orders_erased(self, arg0: int) -> None:
         ...
     @property
     def requests(self) -> int:
