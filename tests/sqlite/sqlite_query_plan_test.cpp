@@ -133,6 +133,44 @@ TEST_F(QueryPlanTest, CartLookupsTheSweepAndWishlistPagesSeekTheirIndexes) {
   expect_seeks(log_->take(), "user_id=? AND (added_at,product_id)<(?,?)");
 }
 
+// Shipments: a tracking update found by its tracking number, the recovery's and the poll's
+// lists, and an order's shipments each seek an index, so none costs more as shipments pile up.
+TEST_F(QueryPlanTest, ShipmentLookupsSeekTheirIndexes) {
+  const auto shipments_read = [this] {
+    std::vector<std::string> reads;
+    for (std::string& sql : log_->take()) {
+      if (sql.find("FROM shipments") != std::string::npos) reads.push_back(std::move(sql));
+    }
+    return reads;
+  };
+  const std::string order_id = store_->orders().list_for_user("alice", "", 1).items.at(0).id;
+  const Shipment s = store_->shipments().create(
+      {.order_id = order_id, .location_id = "default", .tracking_number = "T-1"});
+  store_->shipments().dispatch(s.id);
+  log_->take();
+  store_->shipments().track({.shipment_id = {}, .carrier = {}, .tracking_number = "T-1",
+                             .event = {ShipmentStatus::kInTransit, 1, {}}});
+  expect_seeks(shipments_read(), "carrier=? AND tracking_number=?");
+  store_->shipments().recover();
+  expect_seeks(shipments_read(), "status=? AND id>?");
+  store_->shipments().poll();
+  const auto poll = shipments_read();
+  bool on_the_way = false;
+  for (const std::string& sql : poll) {
+    for (const std::string& line : query_plan(path_, sql)) {
+      // The first rows of the partial index, in its order: never the table, never a sort.
+      const bool partial = line.find("INDEX shipments_on_the_way") != std::string::npos;
+      EXPECT_FALSE((line.starts_with("SCAN") && !partial) ||
+                   line.find("TEMP B-TREE") != std::string::npos)
+          << line;
+      on_the_way |= partial;
+    }
+  }
+  EXPECT_TRUE(on_the_way);
+  store_->shipments().for_order(order_id);
+  expect_seeks(shipments_read(), "order_id=?");
+}
+
 // The check that each order has its lifecycle events reads the narrow index that holds only
 // those (an order's other events do not write it).
 TEST_F(QueryPlanTest, TheOrderEventsCheckSeeksItsPartialIndex) {
