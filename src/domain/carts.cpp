@@ -469,12 +469,17 @@ struct CartTaken {
 // The cart's lines changed between reading them and placing them.
 struct CartChanged {};
 
-PlaceOrder order_request(const Cart& cart, const std::vector<CartLine>& lines,
-                         const CartCheckout& c) {
+// An empty cart can be neither held nor checked out.
+void require_lines(const Cart& cart, const std::vector<CartLine>& lines) {
   if (lines.empty()) {
     throw Error::failed_precondition(Reason::kIllegalTransition, cart.id,
                                      fmt::format("cart '{}' is empty", cart.id));
   }
+}
+
+PlaceOrder order_request(const Cart& cart, const std::vector<CartLine>& lines,
+                         const CartCheckout& c) {
+  require_lines(cart, lines);
   PlaceOrder r{.user_id = cart.guest() ? "guest:" + cart.id : cart.user_id,
                .coupon_id = c.coupon_id,
                .coupon_required = c.coupon_required,
@@ -529,10 +534,7 @@ Cart Carts::hold(const CartKey& key) {
     CartRow row = authorize(cmd, key, true);
     require_open(row.cart);
     const std::vector<CartLine> lines = tx.find_cart_lines(row.cart.id);
-    if (lines.empty()) {
-      throw Error::failed_precondition(Reason::kIllegalTransition, row.cart.id,
-                                       fmt::format("cart '{}' is empty", row.cart.id));
-    }
+    require_lines(row.cart, lines);
     drop_hold(cmd, row);
     std::vector<LineItem> items;
     for (const CartLine& line : lines) items.push_back({line.product_id, line.qty});

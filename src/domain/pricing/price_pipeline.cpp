@@ -115,10 +115,15 @@ void check_shipping_options(const std::vector<std::shared_ptr<const ShippingOpti
   }
 }
 
-const ShippingOption& find_shipping_option(const StoreOptions& options, const std::string& id) {
+const ShippingOption* shipping_option_named(const StoreOptions& options, const std::string& id) {
   for (const auto& option : options.shipping_options) {
-    if (option->id() == id) return *option;
+    if (option->id() == id) return option.get();
   }
+  return nullptr;
+}
+
+const ShippingOption& find_shipping_option(const StoreOptions& options, const std::string& id) {
+  if (const ShippingOption* option = shipping_option_named(options, id)) return *option;
   throw Error::invalid_argument("shipping_option",
                                 fmt::format("'{}' is not one of the store's shipping options", id));
 }
@@ -221,10 +226,10 @@ void reprice_order(const StoreOptions& options, Order& order, Money discount) {
   }
   ShippingCharge shipping;
   if (!order.shipping_option.empty()) {
-    shipping = {order.shipping_option, "standard", order.shipping_fee};
-    for (const auto& option : options.shipping_options) {
-      if (option->id() == order.shipping_option) shipping.tax_class = option->tax_class();
-    }
+    // An option the store no longer offers keeps the order's fee, taxed as "standard".
+    const ShippingOption* option = shipping_option_named(options, order.shipping_option);
+    shipping = {order.shipping_option, option ? option->tax_class() : "standard",
+                order.shipping_fee};
   }
   Quote q = price_lines(lines, discount, shipping, *options.tax_calculator, order.region);
   if (q.total < order.points_used) {

@@ -27,6 +27,8 @@ PricingAttributes pricing_attributes(std::string_view field, const std::string& 
 void check_shipping_options(const std::vector<std::shared_ptr<const ShippingOption>>& options);
 // The store's option named `id`; InvalidArgument naming "shipping_option" if it has none.
 const ShippingOption& find_shipping_option(const StoreOptions& options, const std::string& id);
+// The option `id` of the store, or null.
+const ShippingOption* shipping_option_named(const StoreOptions& options, const std::string& id);
 
 // The chosen shipping option's fee and the class it is taxed under (none chosen: all empty/0).
 struct ShippingCharge {
