@@ -43,6 +43,13 @@ Order OrderSaga::cancel(const std::string& order_id, const std::string& reason,
                             "(Shipments::cancel)",
                             order_id));
           }
+          if (cancellable && tx.find_refunded(order_id) > 0) {
+            throw Error::failed_precondition(
+                Reason::kIllegalTransition, order_id,
+                fmt::format("order '{}' has partial refunds; refund what remains with "
+                            "OrderBook::refund",
+                            order_id));
+          }
           if (!cancellable) {
             throw Error::failed_precondition(
                 Reason::kIllegalTransition, order_id,

@@ -36,24 +36,6 @@ int payment_index(const SagaRecord& saga) {
 
 std::string payment_key(const std::string& order_id) { return order_id + ":payment"; }
 
-// A gateway call with the saga's retries: a transport failure (an exception) counts as an
-// unknown outcome, and an unknown outcome is retried with backoff.
-template <class Call>
-PaymentResult call_gateway(const SagaEngine& engine, Call&& call) {
-  for (int attempt = 0;; ++attempt) {
-    PaymentResult result;
-    try {
-      result = call();
-    } catch (const std::exception& e) {  // a transport failure: the call may not have applied
-      result = {PaymentOutcome::kUnknown, {}, e.what(), true};
-    }
-    if (result.outcome != PaymentOutcome::kUnknown || attempt + 1 >= engine.options().attempts) {
-      return result;
-    }
-    engine.backoff(attempt);
-  }
-}
-
 bool not_begun(const SagaSnapshot& s) { return !s.payment; }
 
 // Begins the payment (its row, with the charge to make next), or skips it (total 0), or fails
