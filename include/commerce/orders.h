@@ -227,13 +227,15 @@ class OrderBook {
   // The order's refunds, oldest first. Errors: InvalidArgument ("order_id"), NotFound.
   std::vector<Refund> refunds(const std::string& order_id) const;
 
-  // Cancels an AWAITING_PAYMENT or CONFIRMED order: voids or refunds the payment, restores the
-  // coupon and points, releases live stock or restocks sold units; returns it CANCELLED.
+  // Cancels an AWAITING_PAYMENT or CONFIRMED order: voids or refunds the payment (after
+  // partial refunds only what remains of it, as one more Refund; nothing if nothing remains),
+  // restores the coupon and points, releases live stock or restocks sold units; returns it
+  // CANCELLED.
   // Idempotent: cancelling a CANCELLED order returns it. With request_id: the same arguments
   // return the same order, other arguments Conflict.
   // Errors: NotFound, FailedPrecondition kIllegalTransition (PENDING, SHIPPED, DELIVERED, FAILED,
-  // a payment in progress, units in a shipment: cancel the shipments first, or partial refunds
-  // made or under way: refund() what remains instead), Unavailable (the gateway stayed unreachable: the cancellation is
+  // a payment in progress, units in a shipment: cancel the shipments first, or a partial refund
+  // still started: recover() finishes it), Unavailable (the gateway stayed unreachable: the cancellation is
   // recorded and recover() finishes it).
   Order cancel(const std::string& order_id, const std::string& reason = {},
                const std::string& request_id = {});

@@ -483,7 +483,7 @@ class Transaction {
   // Returns false if a refund with this id exists.
   bool insert_refund(const Refund& refund);
   std::optional<Refund> find_refund(const std::string& refund_id);
-  // The order's refunds, oldest first.
+  // The order's refunds, oldest first (by created_at, then id).
   std::vector<Refund> find_refunds(const std::string& order_id);
   // Started refunds with id > after_id, by id, at most `limit`.
   std::vector<Refund> list_started_refunds(const std::string& after_id, int limit);

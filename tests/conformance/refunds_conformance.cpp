@@ -85,9 +85,48 @@ TEST_P(StorageConformance, PartialRefundsAddUpToThePaymentAndNeverPassIt) {
   EXPECT_EQ(payload["refund_id"], first.id);
   EXPECT_EQ(payload["amount"], 500);
 
-  // A refunded order is no longer cancelled whole: the gateway is never asked for more.
-  EXPECT_COMMERCE_ERROR(orders.cancel(o.id), ErrorCode::kFailedPrecondition);
+  // Cancelling the fully refunded order asks the gateway for nothing more.
+  EXPECT_EQ(orders.cancel(o.id).status, OrderStatus::kCancelled);
+  EXPECT_EQ(t.gateway->calls(Op::kRefund), 2);
   EXPECT_EQ(t.gateway->calls(Op::kVoid), 0);
+  EXPECT_EQ(t.gateway->net_for(o.id), 0);
+  EXPECT_EQ(t.refunds(o).size(), 2u);
+  EXPECT_EQ(events_of_type(*t.store, "PaymentRefunded").size(), 2u);
+  EXPECT_TRUE(check_invariants(*t.store).ok());
+}
+
+TEST_P(StorageConformance, CancellingAPartlyRefundedOrderRefundsOnlyWhatRemains) {
+  RefundTest t(location_, clock_);
+  const Order o = t.paid_order();
+  OrderBook& orders = t.store->orders();
+  const Refund part = orders.refund(o.id, 500);
+  clock_->advance(1000);
+  EXPECT_EQ(orders.cancel(o.id, "changed mind").status, OrderStatus::kCancelled);
+  EXPECT_EQ(t.gateway->net_for(o.id), 0);
+  EXPECT_EQ(t.gateway->refunds_for(o.id), 2);
+  const auto refunds = t.refunds(o);
+  ASSERT_EQ(refunds.size(), 2u);
+  EXPECT_EQ(refunds[0], part);
+  EXPECT_EQ(refunds[1].id, o.id + ":payment:cancel");
+  EXPECT_EQ(refunds[1].amount, 1500);
+  EXPECT_EQ(refunds[1].status, RefundStatus::kApproved);
+  const auto events = events_of_type(*t.store, "PaymentRefunded");
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(nlohmann::json::parse(events[1].payload)["amount"], 1500);
+  EXPECT_EQ(nlohmann::json::parse(events[1].payload)["refund_id"], refunds[1].id);
+  EXPECT_EQ(t.store->stock().level("mug").available, 4);
+  EXPECT_TRUE(check_invariants(*t.store).ok());
+}
+
+TEST_P(StorageConformance, AnOrderIsNotCancelledWhileARefundIsUnderWay) {
+  RefundTest t(location_, clock_);
+  const Order o = t.paid_order();
+  t.gateway->script(Op::kRefund, {{B::kFail}, {B::kFail}});
+  EXPECT_COMMERCE_ERROR(t.store->orders().refund(o.id, 700), ErrorCode::kUnavailable);
+  EXPECT_COMMERCE_ERROR(t.store->orders().cancel(o.id), ErrorCode::kFailedPrecondition);
+  EXPECT_TRUE(t.store->orders().recover().unresolved.empty());
+  EXPECT_EQ(t.store->orders().cancel(o.id).status, OrderStatus::kCancelled);
+  EXPECT_EQ(t.gateway->net_for(o.id), 0);
   EXPECT_TRUE(check_invariants(*t.store).ok());
 }
 

@@ -210,6 +210,14 @@ std::vector<Scenario> scenarios() {
          s.orders().refund(id, 100, "dented", "refund-1");
          s.orders().refund(id, 200, "late", "refund-2");
        }},
+      // A partly refunded order cancelled: only what remained is refunded, once.
+      {"partial_refund_then_cancel", none,
+       [](Store& s, FakeGateway&, ManualClock&, const std::string& c) {
+         place_full(s, c);
+         const auto id = s.orders().list_for_user("u1").items.at(0).id;
+         s.orders().refund(id, 100, "dented", "refund-1");
+         s.orders().cancel(id, "customer asked", "cancel-1");
+       }},
   };
 }
 

@@ -30,6 +30,10 @@ PaymentResult call_gateway(const SagaEngine& engine, Call&& call) {
   }
 }
 
+// The id (and gateway key) of the refund of what remained of a partly refunded payment when its
+// order was cancelled.
+inline std::string cancel_refund_id(const Payment& payment) { return payment.id + ":cancel"; }
+
 // The saga waits for its payment's result: the payment is started or pending and the saga is
 // at the payment step (or awaiting payment).
 bool awaits_payment_result(const SagaSnapshot& s);

@@ -368,7 +368,7 @@ CREATE TABLE refunds(
   status text COLLATE "C" NOT NULL CHECK (status IN ('started', 'approved', 'declined')),
   reason text NOT NULL, reference text NOT NULL, message text NOT NULL,
   request_id text NOT NULL, created_at bigint NOT NULL, updated_at bigint NOT NULL);
-CREATE INDEX refunds_by_order ON refunds(order_id, id);
+CREATE INDEX refunds_by_order ON refunds(order_id, created_at, id);
 CREATE INDEX refunds_started ON refunds(id) WHERE status = 'started';
 ALTER TABLE orders ADD COLUMN refunded bigint NOT NULL DEFAULT 0 CHECK (refunded >= 0);
 )sql",

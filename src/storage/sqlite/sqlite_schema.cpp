@@ -428,7 +428,7 @@ CREATE TABLE refunds(
   status TEXT NOT NULL CHECK (status IN ('started', 'approved', 'declined')),
   reason TEXT NOT NULL, reference TEXT NOT NULL, message TEXT NOT NULL, request_id TEXT NOT NULL,
   created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL) STRICT;
-CREATE INDEX refunds_by_order ON refunds(order_id, id);
+CREATE INDEX refunds_by_order ON refunds(order_id, created_at, id);
 CREATE INDEX refunds_started ON refunds(id) WHERE status = 'started';
 ALTER TABLE orders ADD COLUMN refunded INTEGER NOT NULL DEFAULT 0 CHECK (refunded >= 0);
 )sql",

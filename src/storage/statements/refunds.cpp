@@ -41,7 +41,7 @@ const Sql kInsertRefund{"INSERT INTO refunds(" + kRefundColumns +
                         "ON CONFLICT DO NOTHING"};
 const Sql kFindRefund{"SELECT " + kRefundColumns + " FROM refunds WHERE id = ?1"};
 const Sql kFindRefunds{"SELECT " + kRefundColumns +
-                       " FROM refunds WHERE order_id = ?1 ORDER BY id"};
+                       " FROM refunds WHERE order_id = ?1 ORDER BY created_at, id"};
 const Sql kListStartedRefunds{"SELECT " + kRefundColumns +
                               " FROM refunds WHERE status = 'started' AND id > ?1 "
                               "ORDER BY id LIMIT ?2"};
