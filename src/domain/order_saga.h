@@ -78,7 +78,7 @@ class OrderSaga {
   // Asks the gateway for the started refund's answer (repeating the call with its key) and
   // records it; returns the refund as stored then (still started if the answer stayed unknown).
   Refund finish_refund(const std::string& refund_id);
-  // recover()'s part for refunds: finishes every started one.
+  // recover()'s part for refunds: finishes every started one but a cancellation's (its saga's).
   void recover_refunds(RecoveryReport& report);
 
   const Context& ctx_;

@@ -38,7 +38,7 @@ void reserve_cancel_refund(Command& cmd, const Order& order) {
   if (!payment || payment->amount == refunded) return;
   const Money remainder = payment->amount - refunded;
   if (!tx.try_reserve_refund(order.id, remainder)) throw SagaMoved{};
-  const Refund refund{.id = cancel_refund_id(*payment),
+  const Refund refund{.id = cancel_refund_id(payment->id),
                       .order_id = order.id,
                       .payment_id = payment->id,
                       .amount = remainder,

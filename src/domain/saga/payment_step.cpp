@@ -145,7 +145,7 @@ bool undo_partly_refunded(SagaEngine& engine, SagaSnapshot& s, const StepRow& ro
   const Payment& payment = *s.payment;
   const auto remainder = run_unit(engine.ctx().storage, Storage::Access::kRead,
                                   [&](Transaction& tx) {
-                                    return tx.find_refund(cancel_refund_id(payment));
+                                    return tx.find_refund(cancel_refund_id(payment.id));
                                   });
   std::string reference;
   if (remainder && remainder->status != RefundStatus::kApproved) {

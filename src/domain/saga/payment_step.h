@@ -32,7 +32,10 @@ PaymentResult call_gateway(const SagaEngine& engine, Call&& call) {
 
 // The id (and gateway key) of the refund of what remained of a partly refunded payment when its
 // order was cancelled.
-inline std::string cancel_refund_id(const Payment& payment) { return payment.id + ":cancel"; }
+// The saga's undo owns it: recover() leaves it to the saga.
+inline std::string cancel_refund_id(const std::string& payment_id) {
+  return payment_id + ":cancel";
+}
 
 // The saga waits for its payment's result: the payment is started or pending and the saga is
 // at the payment step (or awaiting payment).

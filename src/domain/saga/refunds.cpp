@@ -167,6 +167,8 @@ void OrderSaga::recover_refunds(RecoveryReport& report) {
     if (page.empty()) return;
     for (const auto& started : page) {
       after = started.id;
+      // What remained at a cancellation: the cancelling saga finishes it (driven above).
+      if (started.id == cancel_refund_id(started.payment_id)) continue;
       try {
         if (finish_refund(started.id).status == RefundStatus::kStarted) {
           report.unresolved.push_back(fmt::format(
