@@ -28,6 +28,7 @@
 #include "commerce/clock.h"
 #include "commerce/money.h"
 #include "commerce/page.h"
+#include "commerce/payments.h"
 #include "commerce/pricing.h"
 #include "commerce/stock.h"
 
@@ -201,12 +202,40 @@ class OrderBook {
   // The order's status changes, oldest first. Errors: NotFound, InvalidArgument.
   std::vector<OrderAudit> audit(const std::string& order_id) const;
 
-  // Cancels an AWAITING_PAYMENT or CONFIRMED order: voids or refunds the payment, restores the
-  // coupon and points, releases live stock or restocks sold units; returns it CANCELLED.
+  // Partial refunds (commerce/payments.h Refund). Gives back `amount` (> 0, minor units) of the
+  // approved payment of a CONFIRMED, SHIPPED or DELIVERED order through the gateway's
+  // refund_part(), with the refund's own idempotency key (its id). In one unit of work the
+  // amount is reserved on the order by a conditional update (the refunds approved or under way
+  // never add up to more than the payment, however many threads and processes refund at once)
+  // and the refund is written started; the gateway is called outside any transaction (retried
+  // per SagaOptions); its answer is recorded in a second unit: approved (event PaymentRefunded
+  // with order_id, payment_id, refund_id, amount) or declined (message says why; the
+  // reservation is given back). A gateway without partial refunds declines it. Returns the
+  // refund as recorded. The order's status does not change; stock, points and coupon are not
+  // touched (that is the caller's business: returns and partial cancellation come later).
+  // The same request_id with the same arguments returns the same refund (finishing it first if
+  // it is still started); with other arguments: Conflict.
+  // Errors (nothing changed unless said): InvalidArgument ("order_id", "reason", "amount": not
+  // above 0, or above what remains of the payment), NotFound (order), FailedPrecondition
+  // kIllegalTransition (the order is not CONFIRMED, SHIPPED or DELIVERED, is being cancelled,
+  // or has no approved payment: a total of 0), Conflict, Unavailable (storage busy: nothing
+  // changed; or the gateway stayed unreachable: the refund is reserved and started, and
+  // recover() or a retry with the same request_id finishes it).
+  // Thread-safe, and safe across processes sharing the database.
+  Refund refund(const std::string& order_id, Money amount, const std::string& reason = {},
+                const std::string& request_id = {});
+  // The order's refunds, oldest first. Errors: InvalidArgument ("order_id"), NotFound.
+  std::vector<Refund> refunds(const std::string& order_id) const;
+
+  // Cancels an AWAITING_PAYMENT or CONFIRMED order: voids or refunds the payment (after
+  // partial refunds only what remains of it, as one more Refund; nothing if nothing remains),
+  // restores the coupon and points, releases live stock or restocks sold units; returns it
+  // CANCELLED.
   // Idempotent: cancelling a CANCELLED order returns it. With request_id: the same arguments
   // return the same order, other arguments Conflict.
   // Errors: NotFound, FailedPrecondition kIllegalTransition (PENDING, SHIPPED, DELIVERED, FAILED,
-  // a payment in progress, or units in a shipment: cancel the shipments first), Unavailable (the gateway stayed unreachable: the cancellation is
+  // a payment in progress, units in a shipment: cancel the shipments first, or a partial refund
+  // still started: recover() finishes it), Unavailable (the gateway stayed unreachable: the cancellation is
   // recorded and recover() finishes it).
   Order cancel(const std::string& order_id, const std::string& reason = {},
                const std::string& request_id = {});
@@ -230,9 +259,10 @@ class OrderBook {
   // releasing everything), at most `limit` per call. Returns their ids.
   std::vector<std::string> sweep(int limit = 100);
 
-  // Drives every saga in flight (and every pending payment, by asking the gateway) to an end.
-  // Call it at startup after a crash. Safe from several processes at once: it never charges
-  // twice. It does not wait for payments other live processes are making: a charge the gateway
+  // Drives every saga in flight (and every pending payment, by asking the gateway) to an end,
+  // and finishes every started partial refund (refund(), repeating its gateway call with the
+  // refund's own key). Call it at startup after a crash. Safe from several processes at once:
+  // it never charges or refunds twice. It does not wait for payments other live processes are making: a charge the gateway
   // has not yet received is voided, and that order fails (uncharged).
   RecoveryReport recover();
 

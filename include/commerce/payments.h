@@ -77,6 +77,15 @@ class PaymentGateway {
   // kDeclined if the key holds no capture.
   virtual PaymentResult refund(const std::string& idempotency_key, Money amount,
                                std::int64_t timeout_ms) = 0;
+  // Gives back `amount` (> 0) of the capture made under `payment_key`, as one partial refund
+  // with its own idempotency key `refund_key`: at most one refund per refund_key, however often
+  // the call is repeated (a repeat answers the first approval again), and never more than was
+  // captured in total under payment_key (kDeclined otherwise). kUnknown / a thrown Unavailable:
+  // the library repeats the call with the same refund_key until it answers (OrderBook::recover()
+  // too). The default, for gateways without partial refunds, throws FailedPrecondition naming
+  // "gateway"; the library records such a refund declined with that message.
+  virtual PaymentResult refund_part(const std::string& payment_key, const std::string& refund_key,
+                                    Money amount, std::int64_t timeout_ms);
   // What happened to the key: kApproved (captured; refunded or not), kDeclined (declined or
   // voided), kPending (pending or only authorized), or known = false if never seen. kUnknown if
   // the gateway cannot be reached.
@@ -106,6 +115,31 @@ struct Payment {
   Timestamp created_at = 0;
   Timestamp updated_at = 0;
   bool operator==(const Payment&) const = default;
+};
+
+// A partial refund of an order's payment (OrderBook::refund), as the library stores it.
+enum class RefundStatus {
+  kStarted,   // the amount is reserved on the order; the gateway's answer is not recorded yet
+  kApproved,  // the gateway gave the money back
+  kDeclined,  // refused (message says why); the reservation was given back
+};
+
+std::string_view to_string(RefundStatus status);
+RefundStatus parse_refund_status(std::string_view name);
+
+struct Refund {
+  std::string id;  // UUIDv7; the refund_key passed to PaymentGateway::refund_part
+  std::string order_id;
+  std::string payment_id;  // the order's payment (its idempotency key)
+  Money amount = 0;        // > 0, minor units
+  RefundStatus status = RefundStatus::kStarted;
+  std::string reason;      // as given to OrderBook::refund
+  std::string reference;   // the gateway's id of the refund, if any
+  std::string message;     // the gateway's reason for a decline
+  std::string request_id;  // as given to OrderBook::refund, or empty
+  Timestamp created_at = 0;
+  Timestamp updated_at = 0;
+  bool operator==(const Refund&) const = default;
 };
 
 // A scriptable in-process gateway. By default every call approves at once. Each call consumes
@@ -147,6 +181,7 @@ class FakeGateway final : public PaymentGateway {
   // Charges applied for the order (captures), however many calls were made. From the record,
   // so it includes charges made by earlier processes on the same file.
   int charges_for(const std::string& order_id) const;
+  // Refunds applied for the order: whole (refund()) and partial (refund_part()).
   int refunds_for(const std::string& order_id) const;
   int total_charges() const;
   // Net money kept by the gateway for the order: captured minus refunded.
@@ -160,6 +195,10 @@ class FakeGateway final : public PaymentGateway {
   PaymentResult void_payment(const std::string& idempotency_key, std::int64_t timeout_ms) override;
   PaymentResult refund(const std::string& idempotency_key, Money amount,
                        std::int64_t timeout_ms) override;
+  // Scripted by Operation::kRefund, as refund() is. Declines a payment key refunded whole by
+  // refund(); refund() in turn declines a key that has partial refunds.
+  PaymentResult refund_part(const std::string& payment_key, const std::string& refund_key,
+                            Money amount, std::int64_t timeout_ms) override;
   PaymentResult status(const std::string& idempotency_key, std::int64_t timeout_ms) override;
 
  private:
@@ -169,6 +208,7 @@ class FakeGateway final : public PaymentGateway {
     Money amount = 0;
     KeyState state = KeyState::kDeclined;
     bool capture_on_settle = true;
+    Money refunded = 0;  // by refund_part()
   };
 
   Step next_step(Operation op);
@@ -201,6 +241,7 @@ class FakeGateway final : public PaymentGateway {
   mutable std::map<std::string, int> charges_;  // by order id
   mutable std::map<std::string, int> refunds_;  // by order id
   mutable std::map<std::string, Money> net_;    // by order id
+  mutable std::map<std::string, std::string> parts_;  // refund_part() keys -> payment key
 };
 
 }  // namespace commerce

@@ -1,6 +1,7 @@
 // FakeGateway: a scriptable gateway whose ledger survives a crash of the process.
 //
-// Every change to the ledger is one line "OP KEY ORDER AMOUNT" appended to the record file and
+// Every change to the ledger is one line "OP KEY ORDER AMOUNT" (a partial refund: "part
+// REFUND_KEY ORDER AMOUNT PAYMENT_KEY") appended to the record file and
 // fsynced before the call answers; opening the file again replays it. A kill between the fsync
 // and the answer is exactly the "charged, reply lost" case the saga must survive.
 
@@ -58,6 +59,15 @@ void FakeGateway::apply(const std::string& line) const {
   std::string op, key, order_id;
   Money amount = 0;
   if (!(in >> op >> key >> order_id >> amount)) return;  // a torn last line: never answered
+  if (op == "part") {
+    std::string payment_key;
+    if (!(in >> payment_key)) return;
+    parts_[key] = payment_key;
+    keys_[payment_key].refunded += amount;
+    ++refunds_[order_id];
+    net_[order_id] -= amount;
+    return;
+  }
   Key& k = keys_[key];
   if (k.order_id.empty()) {
     k.order_id = order_id;
@@ -219,6 +229,11 @@ PaymentResult FakeGateway::refund(const std::string& key, Money amount, std::int
         (it->second.state != KeyState::kCaptured && it->second.state != KeyState::kRefunded)) {
       result = {PaymentOutcome::kDeclined, {}, "nothing captured under this key",
                 it != keys_.end()};
+    } else if (it->second.refunded > 0) {
+      result = {PaymentOutcome::kDeclined, {},
+                fmt::format("{} of the capture is refunded already; refund the rest in part",
+                            it->second.refunded),
+                true};
     } else if (amount != it->second.amount) {
       result = {PaymentOutcome::kDeclined, {},
                 fmt::format("refund of {} does not match the capture of {}", amount,
@@ -230,6 +245,37 @@ PaymentResult FakeGateway::refund(const std::string& key, Money amount, std::int
       } else {
         append(fmt::format("refund {} {} {}", key, it->second.order_id, it->second.amount));
       }
+    }
+  }
+  return finish(step, timeout_ms, result);
+}
+
+PaymentResult FakeGateway::refund_part(const std::string& payment_key,
+                                       const std::string& refund_key, Money amount,
+                                       std::int64_t timeout_ms) {
+  const Step step = next_step(Operation::kRefund);
+  if (step.behaviour == Behaviour::kFail) fail_transport(step, refund_key);
+  arrive(step, timeout_ms);
+  PaymentResult result{PaymentOutcome::kApproved, "fake-" + refund_key, "refunded", true};
+  {
+    Ledger ledger(*this);
+    auto it = keys_.find(payment_key);
+    if (parts_.count(refund_key)) {
+      // the first answer again; never a second refund
+    } else if (it == keys_.end() || it->second.state != KeyState::kCaptured) {
+      result = {PaymentOutcome::kDeclined, {}, "no capture to refund under this key",
+                it != keys_.end()};
+    } else if (amount <= 0 || it->second.refunded + amount > it->second.amount) {
+      result = {PaymentOutcome::kDeclined, {},
+                fmt::format("refund of {} exceeds what remains of the capture ({} of {} "
+                            "refunded)",
+                            amount, it->second.refunded, it->second.amount),
+                true};
+    } else if (step.behaviour == Behaviour::kDecline) {
+      result = {PaymentOutcome::kDeclined, {}, "refund declined (scripted)", true};
+    } else {
+      append(fmt::format("part {} {} {} {}", refund_key, it->second.order_id, amount,
+                         payment_key));
     }
   }
   return finish(step, timeout_ms, result);

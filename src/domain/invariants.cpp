@@ -186,7 +186,29 @@ class Checker {
                    fulfilment(o);
                    events(o);
                    personal_data(o);
+                   refunds(o);
                  });
+  }
+
+  // Partial refunds (OrderBook::refund): what the order has refunded or is refunding never
+  // exceeds its captured payment and is the sum of its approved and started refunds; a settled
+  // store (recover() has run) has no started refund.
+  void refunds(const Order& o) {
+    const Money refunded = tx_->find_refunded(o.id);
+    const Money open = tx_->sum_open_refunds(o.id);
+    const auto payment = tx_->find_payment(o.id);
+    const Money captured = payment ? payment->amount : 0;
+    if (refunded > captured || refunded != open) {
+      flag("order.refunded", o.id, "refunded {}, approved and started refunds {}, payment {}",
+           refunded, open, captured);
+    }
+    if (!settled_ || open == 0) return;
+    for (const auto& r : tx_->find_refunds(o.id)) {
+      if (r.status == RefundStatus::kStarted) {
+        flag("refund.started", r.id, "refund of {} of order {} is still started", r.amount,
+             o.id);
+      }
+    }
   }
 
   // The order's shipments add up on the reservation rows they leave from (commerce/

@@ -24,6 +24,10 @@ constexpr std::pair<SagaState, const char*> kSagaState[] = {
     {SagaState::kCompensating, "compensating"}, {SagaState::kCancelling, "cancelling"},
     {SagaState::kConfirmed, "confirmed"},       {SagaState::kFailed, "failed"},
     {SagaState::kCancelled, "cancelled"}};
+constexpr std::pair<RefundStatus, const char*> kRefundStatus[] = {
+    {RefundStatus::kStarted, "started"},
+    {RefundStatus::kApproved, "approved"},
+    {RefundStatus::kDeclined, "declined"}};
 constexpr std::pair<PaymentStatus, const char*> kPaymentStatus[] = {
     {PaymentStatus::kStarted, "started"},   {PaymentStatus::kPending, "pending"},
     {PaymentStatus::kApproved, "approved"}, {PaymentStatus::kDeclined, "declined"},
@@ -51,6 +55,10 @@ bool in_flight(SagaState state) {
 std::string_view to_string(PaymentStatus status) { return enum_name(status, kPaymentStatus); }
 PaymentStatus parse_payment_status(std::string_view name) {
   return parse_enum("payment status", name, kPaymentStatus);
+}
+std::string_view to_string(RefundStatus status) { return enum_name(status, kRefundStatus); }
+RefundStatus parse_refund_status(std::string_view name) {
+  return parse_enum("refund status", name, kRefundStatus);
 }
 std::string_view to_string(PaymentOutcome outcome) { return enum_name(outcome, kPaymentOutcome); }
 

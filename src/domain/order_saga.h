@@ -45,6 +45,10 @@ class OrderSaga {
   Order complete_payment(const std::string& order_id, bool approved);
   std::vector<std::string> sweep(int limit);
   RecoveryReport recover();
+  // Partial refunds (saga/refunds.cpp).
+  Refund refund(const std::string& order_id, Money amount, const std::string& reason,
+                const std::string& request_id);
+  std::vector<Refund> refunds(const std::string& order_id) const;
   // The erasure of personal data (domain/personal_data.cpp).
   int erase_personal_data_before(Timestamp older_than, int limit);
   Order erase_personal_data(const std::string& order_id);
@@ -71,6 +75,12 @@ class OrderSaga {
   void set_fault_hook(FaultHook hook) { engine_.set_fault_hook(std::move(hook)); }
 
  private:
+  // Asks the gateway for the started refund's answer (repeating the call with its key) and
+  // records it; returns the refund as stored then (still started if the answer stayed unknown).
+  Refund finish_refund(const std::string& refund_id);
+  // recover()'s part for refunds: finishes every started one but a cancellation's (its saga's).
+  void recover_refunds(RecoveryReport& report);
+
   const Context& ctx_;
   SagaEngine engine_;
 };

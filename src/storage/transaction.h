@@ -470,6 +470,30 @@ class Transaction {
                                       PaymentStatus to, const std::string& reference,
                                       Timestamp now);
 
+  // --- partial refunds (commerce/payments.h Refund; statements/refunds.cpp)
+  // orders.refunded += amount where the order is CONFIRMED, SHIPPED or DELIVERED with an
+  // approved payment and refunded + amount <= that payment's amount (one conditional update:
+  // concurrent reservations can never pass the payment); false otherwise.
+  bool try_reserve_refund(const std::string& order_id, Money amount);
+  // orders.refunded -= amount (a declined refund's reservation given back), where refunded >=
+  // amount; false otherwise.
+  bool try_release_refund(const std::string& order_id, Money amount);
+  // The order's orders.refunded (0 for no such order).
+  Money find_refunded(const std::string& order_id);
+  // Returns false if a refund with this id exists.
+  bool insert_refund(const Refund& refund);
+  std::optional<Refund> find_refund(const std::string& refund_id);
+  // The order's refunds, oldest first (by created_at, then id).
+  std::vector<Refund> find_refunds(const std::string& order_id);
+  // Started refunds with id > after_id, by id, at most `limit`.
+  std::vector<Refund> list_started_refunds(const std::string& after_id, int limit);
+  // status: started -> to, reference and message set, updated_at := now, where the refund is
+  // started; false otherwise.
+  bool try_finish_refund(const std::string& refund_id, RefundStatus to,
+                         const std::string& reference, const std::string& message, Timestamp now);
+  // The sum of the order's approved and started refunds (for invariant checks).
+  Money sum_open_refunds(const std::string& order_id);
+
   // --- invariant checks (commerce/invariants.h); read only
   // Stock rows after (after_product_id, after_location_id), by product id then location id,
   // at most `limit`.

@@ -518,6 +518,13 @@ TEST_F(CliTest, OrdersMoveThroughTheirStatesAndEventsAreRelayed) {
   EXPECT_EQ(ok({"order", "ship", pending_id})["status"], "shipped");
   EXPECT_EQ(fails({"order", "cancel", pending_id}, 5)["reason"], "illegal_transition");
   EXPECT_EQ(ok({"order", "deliver", pending_id})["status"], "delivered");
+  // A partial refund of the delivered order; never more than was paid.
+  const json refunds = ok({"order", "refund", pending_id, "--amount", "2000", "--reason", "dent"});
+  ASSERT_EQ(refunds.size(), 1u);
+  EXPECT_EQ(refunds[0]["status"], "approved");
+  EXPECT_EQ(refunds[0]["amount"], 2000);
+  EXPECT_EQ(refunds[0]["reason"], "dent");
+  EXPECT_EQ(fails({"order", "refund", pending_id, "--amount", "10001"}, 4)["subject"], "amount");
 
   const json cancelled = ok({"order", "cancel", paid_id, "--reason", "changed mind"});
   EXPECT_EQ(cancelled["status"], "cancelled");

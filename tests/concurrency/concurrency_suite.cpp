@@ -149,7 +149,12 @@ int run_worker_process(int process, int threads, int workers, std::int64_t attem
 
 }  // namespace
 
-std::unique_ptr<Store> StorageConcurrency::open_store() const { return Store::open(location_); }
+std::unique_ptr<Store> StorageConcurrency::open_store() const {
+  if (gateway_record_.empty()) return Store::open(location_);
+  StoreOptions options;
+  options.gateway = std::make_shared<FakeGateway>(gateway_record_);
+  return Store::open(location_, options);
+}
 
 RaceResult StorageConcurrency::race(std::int64_t attempts,
                                     const std::function<Outcome(Store&, std::int64_t)>& attempt,

@@ -48,7 +48,8 @@ class StorageConcurrency : public ::testing::TestWithParam<ConcurrencyTarget> {
 
   void SetUp() override { location_ = GetParam().fresh_location(); }
 
-  // A new Store on the test's database, with the system clock.
+  // A new Store on the test's database, with the system clock (and a FakeGateway on
+  // gateway_record_, if set).
   std::unique_ptr<Store> open_store() const;
 
   // Runs attempts 0..attempts-1 spread over kProcesses x kThreadsPerProcess workers (attempt i
@@ -60,6 +61,9 @@ class StorageConcurrency : public ::testing::TestWithParam<ConcurrencyTarget> {
                   const std::function<void(Store&)>& sample);
 
   std::string location_;
+  // Set before opening stores: each store gets its own FakeGateway on this record file, which
+  // every process shares, so they see one gateway (commerce/payments.h). Empty: no gateway.
+  std::string gateway_record_;
 };
 
 inline void PrintTo(const ConcurrencyTarget& t, std::ostream* os) { *os << t.name; }

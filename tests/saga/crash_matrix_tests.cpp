@@ -200,6 +200,24 @@ std::vector<Scenario> scenarios() {
              {.order_id = id, .location_id = "default", .carrier = "fake", .request_id = "ship-2"});
          s.shipments().cancel(second.id, "wrong box");
        }},
+      // Partial refunds (issue 20): two refunds of the paid order, the second one's first reply
+      // lost after the gateway applied it (its retry, with the same key, must not refund again).
+      {"partial_refunds",
+       [](FakeGateway& g) { g.script(Op::kRefund, {{B::kApprove}, {B::kTimeout}}); },
+       [](Store& s, FakeGateway&, ManualClock&, const std::string& c) {
+         place_full(s, c);
+         const auto id = s.orders().list_for_user("u1").items.at(0).id;
+         s.orders().refund(id, 100, "dented", "refund-1");
+         s.orders().refund(id, 200, "late", "refund-2");
+       }},
+      // A partly refunded order cancelled: only what remained is refunded, once.
+      {"partial_refund_then_cancel", none,
+       [](Store& s, FakeGateway&, ManualClock&, const std::string& c) {
+         place_full(s, c);
+         const auto id = s.orders().list_for_user("u1").items.at(0).id;
+         s.orders().refund(id, 100, "dented", "refund-1");
+         s.orders().cancel(id, "customer asked", "cancel-1");
+       }},
   };
 }
 

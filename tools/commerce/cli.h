@@ -162,6 +162,8 @@ void print_order(const Printer& out, const Order& o,
                  const std::vector<OrderAudit>* audit = nullptr);
 // The quote's amounts and its lines' breakdown.
 void print_quote(const Printer& out, const Quote& q);
+// An order's refunds (OrderBook::refunds): a JSON array, or a table.
+void print_refunds(const Printer& out, const std::vector<Refund>& refunds);
 
 // --- pricing flags (pricing_flags.cpp)
 // Adds --shipping-option, --tax and --tax-rate to the root command.

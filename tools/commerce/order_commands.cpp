@@ -126,6 +126,28 @@ void add_order_commands(CLI::App& app, Globals& globals) {
                   opened.store->orders().cancel(args->id, args->reason, args->request_id));
     });
   }
+  {
+    struct Args {
+      std::string id, reason, request_id;
+      Money amount = 0;
+      GatewayArgs gateway;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = group->add_subcommand(
+        "refund", "give back part of a paid order's payment through the gateway (never more "
+                  "than was paid in total); lists the order's refunds");
+    cmd->add_option("order", args->id, "the order id")->required();
+    cmd->add_option("--amount", args->amount, "minor units to give back (> 0)")->required();
+    cmd->add_option("--reason", args->reason, "why (kept on the refund)");
+    cmd->add_option("--request-id", args->request_id, "idempotency key");
+    args->gateway.add_to(*cmd);
+    cmd->callback([&globals, args] {
+      auto opened = open_store_with_gateway(globals, args->gateway);
+      OrderBook& orders = opened.store->orders();
+      orders.refund(args->id, args->amount, args->reason, args->request_id);
+      print_refunds(Printer(globals), orders.refunds(args->id));
+    });
+  }
   for (const bool ship : {true, false}) {
     auto id = std::make_shared<std::string>();
     auto* cmd = group->add_subcommand(ship ? "ship" : "deliver",

@@ -146,6 +146,8 @@ __all__ = [
     "Quote",
     "Reason",
     "RecoveryReport",
+    "Refund",
+    "RefundStatus",
     "RelayBatch",
     "RelayProgress",
     "RelayService",

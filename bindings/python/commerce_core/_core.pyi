@@ -5,7 +5,7 @@ from __future__ import annotations
 import commerce_core._page
 import builtins
 import typing
-__all__: list = ['Ack', 'AckStatus', 'Address', 'Allocation', 'AllocationLine', 'AllocationRequest', 'AllocationStrategy', 'CallbackSink', 'Carrier', 'CarrierLabel', 'CarrierOutcome', 'CarrierRequest', 'Cart', 'CartLine', 'CartStatus', 'Carts', 'Catalog', 'Category', 'Clock', 'CompactionReport', 'Coupon', 'CouponApplication', 'CouponBook', 'CouponKind', 'CouponStatus', 'CouponTemplate', 'DEFAULT_PAGE_SIZE', 'DeadLetter', 'ErrorCode', 'Event', 'EventSink', 'EventSinkBase', 'FakeCarrier', 'FakeGateway', 'GuestCart', 'Inbox', 'InboxContext', 'InboxOutcome', 'IncomingMessage', 'InvariantRepair', 'InvariantReport', 'InvariantViolation', 'JsonLinesSink', 'KafkaSink', 'KafkaSinkCounters', 'LineItem', 'LocationLevel', 'MAX_CART_LINES', 'MAX_CART_LINE_QTY', 'MAX_PAGE_SIZE', 'ManualClock', 'MemorySink', 'OptionAxis', 'Order', 'OrderAudit', 'OrderBook', 'OrderItem', 'OrderStatus', 'OutboxCounts', 'OutboxRelay', 'Payment', 'PaymentGateway', 'PaymentOutcome', 'PaymentRequest', 'PaymentResult', 'PaymentStatus', 'PointsEntry', 'PointsEntryKind', 'PointsLedger', 'PostgresOptions', 'PricedLine', 'Product', 'ProductOrder', 'ProductStatus', 'Quote', 'Reason', 'RecoveryReport', 'RelayBatch', 'RelayProgress', 'RelayService', 'RelayStats', 'RepairReport', 'Reservation', 'ReservationState', 'RetentionOptions', 'SagaLogEntry', 'SagaRecord', 'SagaState', 'SagaStep', 'Shipment', 'ShipmentItem', 'ShipmentReport', 'ShipmentStatus', 'Shipments', 'ShippingInput', 'ShippingOption', 'StockAdjustment', 'StockLedger', 'StockLevel', 'StockLocation', 'StockLocations', 'StockOption', 'StockTransfer', 'Store', 'SystemClock', 'TaxCalculator', 'TaxMode', 'TaxableAmount', 'TopicNaming', 'TrackingEvent', 'TrackingUpdate', 'Unit', 'UnitEvents', 'UnitLookups', 'UnitPoints', 'UnitStock', 'VariantAvailability', 'WITH_KAFKA', 'WITH_POSTGRES', 'WeightTier', 'WishlistItem', 'checked_plan', 'envelope_json', 'fewest_shipments_allocation', 'flat_shipping', 'free_shipping_above', 'korean_vat', 'new_id', 'parse_envelope_json', 'parse_incoming_message', 'priority_allocation', 'rate_table_tax', 'read_json_lines', 'region_first_allocation', 'sqlite_schema_version', 'weight_shipping']
+__all__: list = ['Ack', 'AckStatus', 'Address', 'Allocation', 'AllocationLine', 'AllocationRequest', 'AllocationStrategy', 'CallbackSink', 'Carrier', 'CarrierLabel', 'CarrierOutcome', 'CarrierRequest', 'Cart', 'CartLine', 'CartStatus', 'Carts', 'Catalog', 'Category', 'Clock', 'CompactionReport', 'Coupon', 'CouponApplication', 'CouponBook', 'CouponKind', 'CouponStatus', 'CouponTemplate', 'DEFAULT_PAGE_SIZE', 'DeadLetter', 'ErrorCode', 'Event', 'EventSink', 'EventSinkBase', 'FakeCarrier', 'FakeGateway', 'GuestCart', 'Inbox', 'InboxContext', 'InboxOutcome', 'IncomingMessage', 'InvariantRepair', 'InvariantReport', 'InvariantViolation', 'JsonLinesSink', 'KafkaSink', 'KafkaSinkCounters', 'LineItem', 'LocationLevel', 'MAX_CART_LINES', 'MAX_CART_LINE_QTY', 'MAX_PAGE_SIZE', 'ManualClock', 'MemorySink', 'OptionAxis', 'Order', 'OrderAudit', 'OrderBook', 'OrderItem', 'OrderStatus', 'OutboxCounts', 'OutboxRelay', 'Payment', 'PaymentGateway', 'PaymentOutcome', 'PaymentRequest', 'PaymentResult', 'PaymentStatus', 'PointsEntry', 'PointsEntryKind', 'PointsLedger', 'PostgresOptions', 'PricedLine', 'Product', 'ProductOrder', 'ProductStatus', 'Quote', 'Reason', 'RecoveryReport', 'Refund', 'RefundStatus', 'RelayBatch', 'RelayProgress', 'RelayService', 'RelayStats', 'RepairReport', 'Reservation', 'ReservationState', 'RetentionOptions', 'SagaLogEntry', 'SagaRecord', 'SagaState', 'SagaStep', 'Shipment', 'ShipmentItem', 'ShipmentReport', 'ShipmentStatus', 'Shipments', 'ShippingInput', 'ShippingOption', 'StockAdjustment', 'StockLedger', 'StockLevel', 'StockLocation', 'StockLocations', 'StockOption', 'StockTransfer', 'Store', 'SystemClock', 'TaxCalculator', 'TaxMode', 'TaxableAmount', 'TopicNaming', 'TrackingEvent', 'TrackingUpdate', 'Unit', 'UnitEvents', 'UnitLookups', 'UnitPoints', 'UnitStock', 'VariantAvailability', 'WITH_KAFKA', 'WITH_POSTGRES', 'WeightTier', 'WishlistItem', 'checked_plan', 'envelope_json', 'fewest_shipments_allocation', 'flat_shipping', 'free_shipping_above', 'korean_vat', 'new_id', 'parse_envelope_json', 'parse_incoming_message', 'priority_allocation', 'rate_table_tax', 'read_json_lines', 'region_first_allocation', 'sqlite_schema_version', 'weight_shipping']
 class ErrorCode:
     """
     What a failed call's caller should do (abseil-style codes).
@@ -2460,6 +2460,50 @@ class PaymentStatus:
     @property
     def value(self) -> int:
         ...
+class RefundStatus:
+    """
+    How the library stores a refund.
+    
+    Members:
+    
+      STARTED : Reserved; the gateway's answer is due.
+    
+      APPROVED : Given back.
+    
+      DECLINED : Refused; the reservation was given back.
+    """
+    APPROVED: typing.ClassVar[RefundStatus]
+    DECLINED: typing.ClassVar[RefundStatus]
+    STARTED: typing.ClassVar[RefundStatus]
+    __members__: typing.ClassVar[dict[str, RefundStatus]]
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: int) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        """
+        The enum member, as Class.MEMBER.
+        """
+    def __setstate__(self, state: int) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
 class SagaState:
     """
     State of an order saga.
@@ -3276,6 +3320,111 @@ class Payment:
     @updated_at.setter
     def updated_at(self, arg0: int) -> None:
         ...
+class Refund:
+    """
+    A partial refund of an order's payment (OrderBook.refund).
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, id: str = ..., order_id: str = ..., payment_id: str = ..., amount: int = ..., status: RefundStatus = ..., reason: str = ..., reference: str = ..., message: str = ..., request_id: str = ..., created_at: int = ..., updated_at: int = ...) -> None:
+        """
+        Creates a Refund; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def amount(self) -> int:
+        """
+        Minor units, > 0.
+        """
+    @amount.setter
+    def amount(self, arg0: int) -> None:
+        ...
+    @property
+    def created_at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @created_at.setter
+    def created_at(self, arg0: int) -> None:
+        ...
+    @property
+    def id(self) -> str:
+        """
+        UUIDv7; the refund_key passed to the gateway.
+        """
+    @id.setter
+    def id(self, arg0: str) -> None:
+        ...
+    @property
+    def message(self) -> str:
+        """
+        Why the gateway declined it.
+        """
+    @message.setter
+    def message(self, arg0: str) -> None:
+        ...
+    @property
+    def order_id(self) -> str:
+        """
+        The order.
+        """
+    @order_id.setter
+    def order_id(self, arg0: str) -> None:
+        ...
+    @property
+    def payment_id(self) -> str:
+        """
+        The order's payment (its key).
+        """
+    @payment_id.setter
+    def payment_id(self, arg0: str) -> None:
+        ...
+    @property
+    def reason(self) -> str:
+        """
+        As given to refund().
+        """
+    @reason.setter
+    def reason(self, arg0: str) -> None:
+        ...
+    @property
+    def reference(self) -> str:
+        """
+        The gateway's id of the refund, if any.
+        """
+    @reference.setter
+    def reference(self, arg0: str) -> None:
+        ...
+    @property
+    def request_id(self) -> str:
+        """
+        As given to refund(), or empty.
+        """
+    @request_id.setter
+    def request_id(self, arg0: str) -> None:
+        ...
+    @property
+    def status(self) -> RefundStatus:
+        """
+        RefundStatus.
+        """
+    @status.setter
+    def status(self, arg0: RefundStatus) -> None:
+        ...
+    @property
+    def updated_at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @updated_at.setter
+    def updated_at(self, arg0: int) -> None:
+        ...
 class PaymentGateway:
     """
     A payment provider. Subclass it in Python and override every method; each receives the
@@ -3303,6 +3452,13 @@ class PaymentGateway:
     def refund(self, idempotency_key: str, amount: int, timeout_ms: int) -> PaymentResult:
         """
         Gives back the captured amount. Idempotent per key.
+        """
+    def refund_part(self, payment_key: str, refund_key: str, amount: int, timeout_ms: int) -> PaymentResult:
+        """
+        Gives back `amount` of the payment_key's capture as one partial refund: at most one
+        refund per refund_key, never more than captured in total (DECLINED otherwise).
+        Optional: a gateway without it has no partial refunds (FailedPreconditionError
+        naming "gateway"; the library records such refunds declined).
         """
     def status(self, idempotency_key: str, timeout_ms: int) -> PaymentResult:
         """
@@ -3581,7 +3737,21 @@ class OrderBook:
         """
     def recover(self) -> RecoveryReport:
         """
-        Drives every saga in flight to an end (after a crash); safe at any time.
+        Drives every saga in flight to an end (after a crash), and finishes every started
+        refund; safe at any time.
+        """
+    def refund(self, order_id: str, amount: int, *, reason: str = '', request_id: str = '') -> Refund:
+        """
+        Gives back `amount` (minor units) of a CONFIRMED, SHIPPED or DELIVERED order's
+        payment through the gateway's refund_part(), never more than was paid in total;
+        returns the Refund (APPROVED or DECLINED). The same request_id and arguments return
+        the same refund. Raises InvalidArgumentError (amount <= 0 or above what remains,
+        order_id, reason), NotFoundError, IllegalTransitionError (not paid), ConflictError,
+        UnavailableError (the gateway did not answer: recover() finishes the refund).
+        """
+    def refunds(self, order_id: str) -> list[Refund]:
+        """
+        The order's refunds, oldest first. Raises NotFoundError, InvalidArgumentError.
         """
     def ship(self, order_id: str) -> Order:
         """

@@ -70,6 +70,12 @@ void bind_orders(py::module_& m) {
       .value("REFUNDED", PaymentStatus::kRefunded, "Charged, then given back.");
   readable_enum_repr(payment_status);
 
+  py::enum_<RefundStatus> refund_status(m, "RefundStatus", "How the library stores a refund.");
+  refund_status.value("STARTED", RefundStatus::kStarted, "Reserved; the gateway's answer is due.")
+      .value("APPROVED", RefundStatus::kApproved, "Given back.")
+      .value("DECLINED", RefundStatus::kDeclined, "Refused; the reservation was given back.");
+  readable_enum_repr(refund_status);
+
   py::enum_<SagaState> saga_state(m, "SagaState", "State of an order saga.");
   saga_state.value("RUNNING", SagaState::kRunning, "Executing steps forward.")
       .value("AWAITING_PAYMENT", SagaState::kAwaitingPayment, "The gateway answered pending.")
@@ -201,6 +207,20 @@ void bind_orders(py::module_& m) {
       .field("updated_at", &Payment::updated_at, "Milliseconds since the Unix epoch.")
       .finish();
 
+  ValueClass<Refund>(m, "Refund", "A partial refund of an order's payment (OrderBook.refund).")
+      .field("id", &Refund::id, "UUIDv7; the refund_key passed to the gateway.")
+      .field("order_id", &Refund::order_id, "The order.")
+      .field("payment_id", &Refund::payment_id, "The order's payment (its key).")
+      .field("amount", &Refund::amount, "Minor units, > 0.")
+      .field("status", &Refund::status, "RefundStatus.")
+      .field("reason", &Refund::reason, "As given to refund().")
+      .field("reference", &Refund::reference, "The gateway's id of the refund, if any.")
+      .field("message", &Refund::message, "Why the gateway declined it.")
+      .field("request_id", &Refund::request_id, "As given to refund(), or empty.")
+      .field("created_at", &Refund::created_at, "Milliseconds since the Unix epoch.")
+      .field("updated_at", &Refund::updated_at, "Milliseconds since the Unix epoch.")
+      .finish();
+
   py::class_<PaymentGateway, PyPaymentGateway, std::shared_ptr<PaymentGateway>>(
       m, "PaymentGateway",
       "A payment provider. Subclass it in Python and override every method; each receives the\n"
@@ -220,6 +240,12 @@ void bind_orders(py::module_& m) {
            "Cancels whatever the key did that was not captured and blocks later charges.")
       .def("refund", &PaymentGateway::refund, py::arg("idempotency_key"), py::arg("amount"),
            Release(), py::arg("timeout_ms"), "Gives back the captured amount. Idempotent per key.")
+      .def("refund_part", &PaymentGateway::refund_part, py::arg("payment_key"),
+           py::arg("refund_key"), py::arg("amount"), py::arg("timeout_ms"), Release(),
+           "Gives back `amount` of the payment_key's capture as one partial refund: at most one\n"
+           "refund per refund_key, never more than captured in total (DECLINED otherwise).\n"
+           "Optional: a gateway without it has no partial refunds (FailedPreconditionError\n"
+           "naming \"gateway\"; the library records such refunds declined).")
       .def("status", &PaymentGateway::status, py::arg("idempotency_key"), Release(),
            py::arg("timeout_ms"), "What happened to the key (known=False if never seen).");
 
@@ -336,7 +362,18 @@ void bind_orders(py::module_& m) {
       .def("sweep", &OrderBook::sweep, py::arg("limit") = 100, Release(),
            "Cancels AWAITING_PAYMENT orders past expires_at; returns their ids.")
       .def("recover", &OrderBook::recover, Release(),
-           "Drives every saga in flight to an end (after a crash); safe at any time.")
+           "Drives every saga in flight to an end (after a crash), and finishes every started\n"
+           "refund; safe at any time.")
+      .def("refund", &OrderBook::refund, py::arg("order_id"), py::arg("amount"), py::kw_only(),
+           py::arg("reason") = "", py::arg("request_id") = "", Release(),
+           "Gives back `amount` (minor units) of a CONFIRMED, SHIPPED or DELIVERED order's\n"
+           "payment through the gateway's refund_part(), never more than was paid in total;\n"
+           "returns the Refund (APPROVED or DECLINED). The same request_id and arguments return\n"
+           "the same refund. Raises InvalidArgumentError (amount <= 0 or above what remains,\n"
+           "order_id, reason), NotFoundError, IllegalTransitionError (not paid), ConflictError,\n"
+           "UnavailableError (the gateway did not answer: recover() finishes the refund).")
+      .def("refunds", &OrderBook::refunds, py::arg("order_id"), Release(),
+           "The order's refunds, oldest first. Raises NotFoundError, InvalidArgumentError.")
       .def("erase_personal_data_before", &OrderBook::erase_personal_data_before,
            py::arg("older_than"), py::arg("limit") = kDefaultPageSize, Release(),
            "Erases the shipping address of at most `limit` finished orders (DELIVERED,\n"

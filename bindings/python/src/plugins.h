@@ -92,6 +92,18 @@ class PyPaymentGateway : public PaymentGateway {
   PaymentResult refund(const std::string& key, Money amount, std::int64_t timeout_ms) override {
     return call("refund", key, key, amount, timeout_ms);
   }
+  // Optional: a Python gateway without refund_part() has no partial refunds (the default).
+  PaymentResult refund_part(const std::string& payment_key, const std::string& refund_key,
+                            Money amount, std::int64_t timeout_ms) override {
+    {
+      py::gil_scoped_acquire gil;
+      py::object result =
+          call_override<PaymentGateway>(this, "refund_part", ErrorCode::kUnavailable, refund_key,
+                                        false, payment_key, refund_key, amount, timeout_ms);
+      if (!result.is_none()) return cast_result<PaymentResult>(result, "refund_part", refund_key);
+    }
+    return PaymentGateway::refund_part(payment_key, refund_key, amount, timeout_ms);
+  }
   PaymentResult status(const std::string& key, std::int64_t timeout_ms) override {
     return call("status", key, key, timeout_ms);
   }

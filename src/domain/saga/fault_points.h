@@ -49,7 +49,11 @@ namespace commerce::detail {
   X(kShipmentCancelInside, "shipment.cancel.inside") /* cancelling recorded */         \
   X(kCarrierCancelAfter, "carrier.cancel.after")   /* the carrier's cancel answered */ \
   X(kShipmentCancelledInside, "shipment.cancelled.inside")                              \
-  X(kShipmentMoveInside, "shipment.move.inside")   /* dispatch or tracking applied */
+  X(kShipmentMoveInside, "shipment.move.inside")   /* dispatch or tracking applied */ \
+  X(kRefundReserveInside, "refund.reserve.inside") /* a partial refund reserved */      \
+  X(kRefundReserveAfter, "refund.reserve.after")                                        \
+  X(kRefundGatewayAfter, "refund.gateway.after")   /* the gateway's refund answered */ \
+  X(kRefundRecordInside, "refund.record.inside")   /* its answer recorded */
 
 enum class FaultPoint {
 #define COMMERCE_FAULT_POINT_ENUMERATOR(id, name) id,

@@ -15,6 +15,45 @@ namespace commerce::detail {
 
 using nlohmann::json;
 
+namespace {
+
+// A paid order with partial refunds is cancelled by refunding only what remains: reserved here,
+// in the unit that requests the cancellation (the order's row is locked, so no refund slips in
+// between), as a started refund the payment's undo finishes (payment_step.cpp). None when
+// nothing was refunded (the payment is refunded whole) or nothing remains. Refused while a
+// partial refund is under way: its answer would change what remains.
+void reserve_cancel_refund(Command& cmd, const Order& order) {
+  Transaction& tx = cmd.tx;
+  const Money refunded = tx.find_refunded(order.id);
+  if (refunded == 0) return;
+  for (const Refund& r : tx.find_refunds(order.id)) {
+    if (r.status == RefundStatus::kStarted) {
+      throw Error::failed_precondition(
+          Reason::kIllegalTransition, order.id,
+          fmt::format("order '{}' has refund '{}' under way; recover() finishes it, then cancel",
+                      order.id, r.id));
+    }
+  }
+  const auto payment = tx.find_payment(order.id);
+  if (!payment || payment->amount == refunded) return;
+  const Money remainder = payment->amount - refunded;
+  if (!tx.try_reserve_refund(order.id, remainder)) throw SagaMoved{};
+  const Refund refund{.id = cancel_refund_id(payment->id),
+                      .order_id = order.id,
+                      .payment_id = payment->id,
+                      .amount = remainder,
+                      .status = RefundStatus::kStarted,
+                      .reason = "what remained, at cancellation",
+                      .reference = {},
+                      .message = {},
+                      .request_id = cmd.request_id,
+                      .created_at = cmd.now,
+                      .updated_at = cmd.now};
+  if (!tx.insert_refund(refund)) throw SagaMoved{};
+}
+
+}  // namespace
+
 Order OrderSaga::cancel(const std::string& order_id, const std::string& reason,
                         const std::string& request_id) {
   check_id("order_id", order_id);
@@ -43,6 +82,7 @@ Order OrderSaga::cancel(const std::string& order_id, const std::string& reason,
                             "(Shipments::cancel)",
                             order_id));
           }
+          if (cancellable) reserve_cancel_refund(cmd, *order);
           if (!cancellable) {
             throw Error::failed_precondition(
                 Reason::kIllegalTransition, order_id,

@@ -101,6 +101,13 @@ Order OrderBook::complete_payment(const std::string& order_id, bool approved) {
 }
 std::vector<std::string> OrderBook::sweep(int limit) { return saga_->sweep(limit); }
 RecoveryReport OrderBook::recover() { return saga_->recover(); }
+Refund OrderBook::refund(const std::string& order_id, Money amount, const std::string& reason,
+                         const std::string& request_id) {
+  return saga_->refund(order_id, amount, reason, request_id);
+}
+std::vector<Refund> OrderBook::refunds(const std::string& order_id) const {
+  return saga_->refunds(order_id);
+}
 
 }  // namespace commerce
 

@@ -36,24 +36,6 @@ int payment_index(const SagaRecord& saga) {
 
 std::string payment_key(const std::string& order_id) { return order_id + ":payment"; }
 
-// A gateway call with the saga's retries: a transport failure (an exception) counts as an
-// unknown outcome, and an unknown outcome is retried with backoff.
-template <class Call>
-PaymentResult call_gateway(const SagaEngine& engine, Call&& call) {
-  for (int attempt = 0;; ++attempt) {
-    PaymentResult result;
-    try {
-      result = call();
-    } catch (const std::exception& e) {  // a transport failure: the call may not have applied
-      result = {PaymentOutcome::kUnknown, {}, e.what(), true};
-    }
-    if (result.outcome != PaymentOutcome::kUnknown || attempt + 1 >= engine.options().attempts) {
-      return result;
-    }
-    engine.backoff(attempt);
-  }
-}
-
 bool not_begun(const SagaSnapshot& s) { return !s.payment; }
 
 // Begins the payment (its row, with the charge to make next), or skips it (total 0), or fails
@@ -127,9 +109,12 @@ bool pay(SagaEngine& engine, SagaSnapshot& s, const StepRow&, Patience& patience
 
 bool holds_no_money(const SagaSnapshot& s) { return !charged_or_open(s.payment); }
 
-// The payment's status after the gateway voided or refunded it, with its event.
+// The payment's status after the gateway voided or refunded it, with its event. A partly
+// refunded payment's event is that of its `remainder` (the refund of what remained, finished
+// here, unless recover() recorded it first), or none if nothing remained.
 json record_undone_payment(Command& cmd, SagaSnapshot& s, PaymentStatus to,
-                           const std::string& reference) {
+                           const std::string& reference, bool partly_refunded,
+                           const std::optional<Refund>& remainder) {
   Payment& payment = *s.payment;
   if (!cmd.tx.try_set_payment_status(payment.id, payment.status, to, reference, cmd.now)) {
     throw SagaMoved{};
@@ -137,14 +122,52 @@ json record_undone_payment(Command& cmd, SagaSnapshot& s, PaymentStatus to,
   payment.status = to;
   if (!reference.empty()) payment.reference = reference;
   payment.updated_at = cmd.now;
-  emit(cmd, to == PaymentStatus::kRefunded ? "PaymentRefunded" : "PaymentVoided", s.order.id,
-       {{"order_id", s.order.id}, {"payment_id", payment.id}, {"amount", payment.amount}});
+  if (!partly_refunded) {
+    emit(cmd, to == PaymentStatus::kRefunded ? "PaymentRefunded" : "PaymentVoided", s.order.id,
+         {{"order_id", s.order.id}, {"payment_id", payment.id}, {"amount", payment.amount}});
+  } else if (remainder && cmd.tx.try_finish_refund(remainder->id, RefundStatus::kApproved, reference, {},
+                                      cmd.now)) {
+    emit(cmd, "PaymentRefunded", s.order.id,
+         {{"order_id", s.order.id},
+          {"payment_id", payment.id},
+          {"refund_id", remainder->id},
+          {"amount", remainder->amount}});
+  }
   json detail = json::object();
   detail["status"] = to_string(to);
   return detail;
 }
 
-// Voids the payment that holds (or may hold) money, or refunds it once captured.
+// A payment with partial refunds: refunds what remained (the refund the cancellation reserved,
+// with its own key), or nothing if everything was refunded already. False if unresolved.
+bool undo_partly_refunded(SagaEngine& engine, SagaSnapshot& s, const StepRow& row,
+                          PaymentGateway& gateway) {
+  const Payment& payment = *s.payment;
+  const auto remainder = run_unit(engine.ctx().storage, Storage::Access::kRead,
+                                  [&](Transaction& tx) {
+                                    return tx.find_refund(cancel_refund_id(payment.id));
+                                  });
+  std::string reference;
+  if (remainder && remainder->status != RefundStatus::kApproved) {
+    engine.hook(FaultPoint::kPaymentRefundBefore);
+    const PaymentResult refunded = call_gateway(engine, [&] {
+      return gateway.refund_part(payment.id, remainder->id, remainder->amount,
+                                 engine.options().gateway_timeout_ms);
+    });
+    if (refunded.outcome != PaymentOutcome::kApproved) return false;
+    reference = refunded.reference;
+  }
+  engine.hook(FaultPoint::kPaymentUndoAfter);
+  engine.write(s, [&](Command& cmd, SagaSnapshot& t) {
+    engine.compensated_in(cmd, t, row, [&](Command& c, SagaSnapshot& u) {
+      return record_undone_payment(c, u, PaymentStatus::kRefunded, reference, true, remainder);
+    });
+  });
+  return true;
+}
+
+// Voids the payment that holds (or may hold) money, or refunds it once captured (only what
+// remains of it after partial refunds).
 bool undo_payment(SagaEngine& engine, SagaSnapshot& s, const StepRow& row) {
   const Payment& payment = *s.payment;  // compensates_in_unit() covers a payment without money
   const SagaOptions& opts = engine.options();
@@ -153,6 +176,11 @@ bool undo_payment(SagaEngine& engine, SagaSnapshot& s, const StepRow& row) {
     throw Error::unavailable("gateway", fmt::format("no payment gateway to void or refund "
                                                     "payment '{}'",
                                                     payment.id));
+  }
+  if (payment.status == PaymentStatus::kApproved &&
+      run_unit(engine.ctx().storage, Storage::Access::kRead,
+               [&](Transaction& tx) { return tx.find_refunded(s.order.id); }) > 0) {
+    return undo_partly_refunded(engine, s, row, *gateway);
   }
   PaymentStatus to = PaymentStatus::kVoided;
   std::string reference;
@@ -172,7 +200,7 @@ bool undo_payment(SagaEngine& engine, SagaSnapshot& s, const StepRow& row) {
   engine.hook(FaultPoint::kPaymentUndoAfter);
   engine.write(s, [&](Command& cmd, SagaSnapshot& t) {
     engine.compensated_in(cmd, t, row, [&](Command& c, SagaSnapshot& u) {
-      return record_undone_payment(c, u, to, reference);
+      return record_undone_payment(c, u, to, reference, false, std::nullopt);
     });
   });
   return true;

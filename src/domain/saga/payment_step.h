@@ -12,6 +12,31 @@
 
 namespace commerce::detail {
 
+// A gateway call with the saga's retries: a transport failure (an exception) counts as an
+// unknown outcome, and an unknown outcome is retried with backoff.
+template <class Call>
+PaymentResult call_gateway(const SagaEngine& engine, Call&& call) {
+  for (int attempt = 0;; ++attempt) {
+    PaymentResult result;
+    try {
+      result = call();
+    } catch (const std::exception& e) {  // a transport failure: the call may not have applied
+      result = {PaymentOutcome::kUnknown, {}, e.what(), true};
+    }
+    if (result.outcome != PaymentOutcome::kUnknown || attempt + 1 >= engine.options().attempts) {
+      return result;
+    }
+    engine.backoff(attempt);
+  }
+}
+
+// The id (and gateway key) of the refund of what remained of a partly refunded payment when its
+// order was cancelled.
+// The saga's undo owns it: recover() leaves it to the saga.
+inline std::string cancel_refund_id(const std::string& payment_id) {
+  return payment_id + ":cancel";
+}
+
 // The saga waits for its payment's result: the payment is started or pending and the saga is
 // at the payment step (or awaiting payment).
 bool awaits_payment_result(const SagaSnapshot& s);

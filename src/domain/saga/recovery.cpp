@@ -106,6 +106,7 @@ RecoveryReport OrderSaga::recover() {
       }
     }
   }
+  recover_refunds(report);
   return report;
 }
 

@@ -358,6 +358,20 @@ CREATE INDEX orders_erasable_by_age ON orders(updated_at, id)
 CREATE INDEX carts_erasable_by_age ON carts(updated_at, id)
   WHERE shipping_address <> '' AND status <> 'open';
 )sql",
+    // 15: partial refunds (issue 20): a row per refund (id: its idempotency key at the
+    // gateway), by order, the started ones indexed for recover(); orders.refunded, the money
+    // refunded or being refunded so far (old rows: 0).
+    R"sql(
+CREATE TABLE refunds(
+  id text COLLATE "C" PRIMARY KEY, order_id text COLLATE "C" NOT NULL,
+  payment_id text COLLATE "C" NOT NULL, amount bigint NOT NULL CHECK (amount > 0),
+  status text COLLATE "C" NOT NULL CHECK (status IN ('started', 'approved', 'declined')),
+  reason text NOT NULL, reference text NOT NULL, message text NOT NULL,
+  request_id text NOT NULL, created_at bigint NOT NULL, updated_at bigint NOT NULL);
+CREATE INDEX refunds_by_order ON refunds(order_id, created_at, id);
+CREATE INDEX refunds_started ON refunds(id) WHERE status = 'started';
+ALTER TABLE orders ADD COLUMN refunded bigint NOT NULL DEFAULT 0 CHECK (refunded >= 0);
+)sql",
 };
 
 constexpr int kVersion = static_cast<int>(std::size(kMigrations));

@@ -418,6 +418,20 @@ CREATE INDEX orders_erasable_by_age ON orders(updated_at, id)
 CREATE INDEX carts_erasable_by_age ON carts(updated_at, id)
   WHERE shipping_address <> '' AND status <> 'open';
 )sql",
+    // 15: partial refunds (issue 20). refunds: one row per refund (id: its idempotency key at
+    // the gateway), by order; refunds_started: what recover() finishes. orders.refunded: the
+    // money refunded or being refunded (approved + started refunds) so far; old rows have 0.
+    R"sql(
+CREATE TABLE refunds(
+  id TEXT PRIMARY KEY, order_id TEXT NOT NULL, payment_id TEXT NOT NULL,
+  amount INTEGER NOT NULL CHECK (amount > 0),
+  status TEXT NOT NULL CHECK (status IN ('started', 'approved', 'declined')),
+  reason TEXT NOT NULL, reference TEXT NOT NULL, message TEXT NOT NULL, request_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL) STRICT;
+CREATE INDEX refunds_by_order ON refunds(order_id, created_at, id);
+CREATE INDEX refunds_started ON refunds(id) WHERE status = 'started';
+ALTER TABLE orders ADD COLUMN refunded INTEGER NOT NULL DEFAULT 0 CHECK (refunded >= 0);
+)sql",
 };
 
 constexpr int kVersion = static_cast<int>(std::size(kMigrations));
