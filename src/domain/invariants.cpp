@@ -7,6 +7,7 @@
 
 #include "commerce/error.h"
 #include "paged_rows.h"
+#include "shipments/shipment_moves.h"
 #include "retention.h"
 #include "storage/transaction.h"
 #include "store_access.h"
@@ -223,17 +224,12 @@ class Checker {
     };
     std::map<std::pair<std::string, std::string>, Count> counted;  // (product, location)
     for (const auto& s : tx_->find_shipments_for_order(o.id)) {
-      const bool packed = s.status != ShipmentStatus::kCancelled &&
-                          s.status != ShipmentStatus::kReturned;
-      const bool shipped = packed && s.status != ShipmentStatus::kRequested &&
-                           s.status != ShipmentStatus::kPending &&
-                           s.status != ShipmentStatus::kCancelling;
-      const bool delivered = s.status == ShipmentStatus::kDelivered;
+      const detail::ShipmentLevels at = detail::shipment_levels(s.status);
       for (const auto& item : s.items) {
         Count& c = counted[{item.product_id, s.location_id}];
-        c.packed += packed ? item.qty : 0;
-        c.shipped += shipped ? item.qty : 0;
-        c.delivered += delivered ? item.qty : 0;
+        c.packed += at.packed * item.qty;
+        c.shipped += at.shipped * item.qty;
+        c.delivered += at.delivered * item.qty;
       }
     }
     std::int64_t total = 0, shipped = 0, delivered = 0;

@@ -127,10 +127,10 @@ SagaEngine::OrderLock::~OrderLock() {
   if (--entry_->users == 0) engine_.locks_.erase(order_id_);
 }
 
-void SagaEngine::backoff(int attempt) const {
-  std::int64_t ms = opts_.backoff_initial_ms;
-  for (int i = 0; i < attempt && ms < opts_.backoff_max_ms; ++i) ms *= 2;
-  std::this_thread::sleep_for(std::chrono::milliseconds(std::min(ms, opts_.backoff_max_ms)));
+void backoff_sleep(const SagaOptions& options, int attempt) {
+  std::int64_t ms = options.backoff_initial_ms;
+  for (int i = 0; i < attempt && ms < options.backoff_max_ms; ++i) ms *= 2;
+  std::this_thread::sleep_for(std::chrono::milliseconds(std::min(ms, options.backoff_max_ms)));
 }
 
 const StepRow* SagaEngine::find_row(const std::string& name) const {

@@ -144,6 +144,10 @@ struct SagaSteps {
   std::vector<std::string> new_saga;
 };
 
+// Sleeps before retry `attempt` (0-based) of an external call (a gateway, a host step, a
+// carrier): exponential from options.backoff_initial_ms up to backoff_max_ms.
+void backoff_sleep(const SagaOptions& options, int attempt);
+
 class SagaEngine {
   struct LockEntry;
 
@@ -208,8 +212,8 @@ class SagaEngine {
   template <class Effect>
   void compensated_in(Command& cmd, SagaSnapshot& s, const StepRow& row, Effect&& effect) const;
 
-  // Sleeps before retry `attempt` (0-based) of an external call.
-  void backoff(int attempt) const;
+  // Sleeps before retry `attempt` (0-based) of an external call (backoff_sleep).
+  void backoff(int attempt) const { backoff_sleep(opts_, attempt); }
 
  private:
   // The row of the saga's step `index`. Errors: Internal if this store does not know the step.

@@ -3,12 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <chrono>
-#include <thread>
 
 #include "commerce/error.h"
 #include "commerce/ids.h"
 #include "domain/idempotency.h"
+#include "domain/saga/saga_engine.h"
 #include "domain/validate.h"
 #include "shipment_moves.h"
 
@@ -20,8 +19,9 @@ namespace {
 
 // A carrier call with the store's retries: a transport failure (an exception) counts as an
 // unknown answer, and an unknown answer is retried (same key) with backoff.
-template <class Call, class Backoff>
-auto call_carrier(int attempts, Call&& call, Backoff&& backoff) -> decltype(call()) {
+template <class Call>
+auto call_carrier(const SagaOptions& options, Call&& call) -> decltype(call()) {
+  const int attempts = options.attempts;
   for (int attempt = 0;; ++attempt) {
     try {
       auto answer = call();
@@ -29,7 +29,7 @@ auto call_carrier(int attempts, Call&& call, Backoff&& backoff) -> decltype(call
     } catch (const std::exception& e) {
       if (attempt + 1 >= attempts) return decltype(call())::failed(e.what());
     }
-    backoff(attempt);
+    backoff_sleep(options, attempt);
   }
 }
 
@@ -55,13 +55,6 @@ std::vector<ShipmentItem> shipment_items(const std::vector<LineItem>& items) {
 }
 
 }  // namespace
-
-void ShipmentDesk::backoff(int attempt) const {
-  const SagaOptions& o = ctx_.options.saga;
-  std::int64_t ms = o.backoff_initial_ms;
-  for (int i = 0; i < attempt && ms < o.backoff_max_ms; ++i) ms *= 2;
-  std::this_thread::sleep_for(std::chrono::milliseconds(std::min(ms, o.backoff_max_ms)));
-}
 
 Carrier& ShipmentDesk::carrier_of(const std::string& name) const {
   auto it = ctx_.options.carriers.find(name);
@@ -147,9 +140,8 @@ Shipment ShipmentDesk::label(const Shipment& s) {
                          .items = {},
                          .timeout_ms = ctx_.options.saga.gateway_timeout_ms};
   for (const auto& item : s.items) request.items.push_back({item.product_id, item.qty});
-  const LabelAnswer answer = call_carrier(
-      ctx_.options.saga.attempts, [&] { return LabelAnswer{carrier.create(request)}; },
-      [this](int attempt) { backoff(attempt); });
+  const LabelAnswer answer =
+      call_carrier(ctx_.options.saga, [&] { return LabelAnswer{carrier.create(request)}; });
   hook(FaultPoint::kCarrierCreateAfter);
   if (answer.unknown()) return get(s.id);  // recover() asks again with the same key
   if (answer.label.outcome == CarrierOutcome::kDone && answer.label.tracking_number.empty()) {
@@ -245,9 +237,7 @@ Shipment ShipmentDesk::finish_cancel(const Shipment& s) {
   Carrier& carrier = carrier_of(s.carrier);
   const std::int64_t timeout = ctx_.options.saga.gateway_timeout_ms;
   const CancelAnswer answer = call_carrier(
-      ctx_.options.saga.attempts,
-      [&] { return CancelAnswer{carrier.cancel(s.id, timeout), {}}; },
-      [this](int attempt) { backoff(attempt); });
+      ctx_.options.saga, [&] { return CancelAnswer{carrier.cancel(s.id, timeout), {}}; });
   hook(FaultPoint::kCarrierCancelAfter);
   if (answer.unknown()) return get(s.id);
   run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {

@@ -36,7 +36,6 @@ class ShipmentDesk {
   Shipment label(const Shipment& shipment);
   // Asks the carrier to cancel a cancelling shipment and records its answer.
   Shipment finish_cancel(const Shipment& shipment);
-  void backoff(int attempt) const;
 
   const Context& ctx_;
   FaultHook hook_;

@@ -15,14 +15,7 @@ namespace commerce::detail {
 
 using nlohmann::json;
 
-namespace {
-
-// What a shipment in `status` counts in its rows' counters: packed, shipped, delivered.
-struct Levels {
-  std::int64_t packed = 0, shipped = 0, delivered = 0;
-};
-
-Levels levels(ShipmentStatus status) {
+ShipmentLevels shipment_levels(ShipmentStatus status) {
   switch (status) {
     case ShipmentStatus::kRequested:
     case ShipmentStatus::kPending:
@@ -40,6 +33,8 @@ Levels levels(ShipmentStatus status) {
   }
   return {};
 }
+
+namespace {
 
 // How far along the way a status is, for "never backwards".
 int rank(ShipmentStatus status) {
@@ -80,7 +75,9 @@ std::vector<std::string_view> events_of(ShipmentStatus from, ShipmentStatus to) 
   if (to == ShipmentStatus::kPending && from == ShipmentStatus::kRequested) {
     types.push_back("ShipmentLabelCreated");
   }
-  if (levels(from).shipped == 0 && levels(to).shipped == 1) types.push_back("ShipmentDispatched");
+  if (shipment_levels(from).shipped == 0 && shipment_levels(to).shipped == 1) {
+    types.push_back("ShipmentDispatched");
+  }
   switch (to) {
     case ShipmentStatus::kInTransit:
       types.push_back("ShipmentInTransit");
@@ -193,7 +190,7 @@ bool tracking_applies(ShipmentStatus current, Timestamp tracked_at, const Tracki
 }
 
 void insert_shipment(Command& cmd, const Shipment& s) {
-  const Levels at = levels(s.status);
+  const ShipmentLevels at = shipment_levels(s.status);
   for (const auto& item : s.items) {
     if (!cmd.tx.try_move_units(s.order_id, item.product_id, s.location_id, units(item, at.packed),
                                units(item, at.shipped), units(item, at.delivered))) {
@@ -214,7 +211,7 @@ void move_shipment(Command& cmd, const Shipment& from, const Shipment& next,
     throw Error::unavailable(from.id,
                              fmt::format("shipment '{}' changed concurrently; try again", from.id));
   }
-  const Levels a = levels(from.status), b = levels(next.status);
+  const ShipmentLevels a = shipment_levels(from.status), b = shipment_levels(next.status);
   if (a.packed != b.packed || a.shipped != b.shipped || a.delivered != b.delivered) {
     for (const auto& item : from.items) {
       if (!cmd.tx.try_move_units(from.order_id, item.product_id, from.location_id,
@@ -335,7 +332,7 @@ void deliver_whole_order(Command& cmd, const Order& order, const std::string& re
   const auto shipments = cmd.tx.find_shipments_for_order(order.id);
   bool any = false;
   for (const auto& s : shipments) {
-    if (levels(s.status).shipped == 1 && levels(s.status).delivered == 0) {
+    if (shipment_levels(s.status).shipped == 1 && shipment_levels(s.status).delivered == 0) {
       Shipment next = s;
       next.status = ShipmentStatus::kDelivered;
       next.note = reason;

@@ -13,6 +13,13 @@
 
 namespace commerce::detail {
 
+// What a shipment in `status` counts on its rows' counters per unit: in a shipment (packed),
+// shipped, delivered (each 0 or 1).
+struct ShipmentLevels {
+  std::int64_t packed = 0, shipped = 0, delivered = 0;
+};
+ShipmentLevels shipment_levels(ShipmentStatus status);
+
 // Whether a tracking event moves a shipment in `current` (last tracked at `tracked_at`), by the
 // rule of commerce/shipments.h: never backwards, never out of a final state.
 bool tracking_applies(ShipmentStatus current, Timestamp tracked_at, const TrackingEvent& event);
