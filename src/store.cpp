@@ -115,6 +115,7 @@ struct Store::Impl {
         orders(ctx),
         carts(ctx, orders),
         shipments(ctx),
+        returns(ctx, orders),
         inbox(ctx, &orders) {}
 
   std::unique_ptr<Storage> storage;
@@ -128,6 +129,7 @@ struct Store::Impl {
   OrderBook orders;
   Carts carts;
   Shipments shipments;
+  Returns returns;
   Inbox inbox;  // after orders: its built-in handlers drive the order saga
 };
 
@@ -147,6 +149,9 @@ std::unique_ptr<Store> Store::open(std::unique_ptr<Storage> storage, StoreOption
     throw Error::invalid_argument("guest_cart_ttl_ms", "must be positive");
   }
   detail::check_retention(options.retention);
+  if (options.returns.window_ms <= 0) {
+    throw Error::invalid_argument("returns.window_ms", "must be positive");
+  }
   if (!options.allocation_strategy) options.allocation_strategy = priority_allocation();
   detail::check_shipping_options(options.shipping_options);
   for (const auto& [name, carrier] : options.carriers) {
@@ -207,6 +212,7 @@ Inbox& Store::inbox() { return impl_->inbox; }
 OrderBook& Store::orders() { return impl_->orders; }
 Carts& Store::carts() { return impl_->carts; }
 Shipments& Store::shipments() { return impl_->shipments; }
+Returns& Store::returns() { return impl_->returns; }
 std::string Store::url() const { return impl_->storage->url(); }
 
 void Store::run_in_unit(const std::function<void(Unit&)>& work, UnitMode mode) {

@@ -73,6 +73,12 @@ struct OrderItem {
   // over the item's reservation rows).
   std::int64_t shipped = 0;
   std::int64_t delivered = 0;
+  // Units cancelled before they shipped (OrderBook::cancel_items), units in returns that were
+  // not rejected (commerce/returns.h; at most delivered), and units whose value was given
+  // back so far (cancelled, or received by a return): what the refund rule counts.
+  std::int64_t cancelled = 0;
+  std::int64_t returned = 0;
+  std::int64_t given_back = 0;
   bool operator==(const OrderItem&) const = default;
 };
 
@@ -113,6 +119,13 @@ struct Order {
   // True when some item has backordered units: part of the order waits for a restock.
   bool backordered() const;
   bool operator==(const Order&) const = default;
+};
+
+// What OrderBook::cancel_items() did: the order after it and what it gave back.
+struct ItemsCancelled {
+  Order order;
+  GiveBack given_back;
+  bool operator==(const ItemsCancelled&) const = default;
 };
 
 // One status change of an order.
@@ -226,6 +239,25 @@ class OrderBook {
                 const std::string& request_id = {});
   // The order's refunds, oldest first. Errors: InvalidArgument ("order_id"), NotFound.
   std::vector<Refund> refunds(const std::string& order_id) const;
+
+  // Partial cancellation: cancels `items` (units of some lines, 1..1000 lines, each qty > 0)
+  // of a CONFIRMED order that are in no shipment yet. In one unit of work: the units leave the
+  // order's reservation rows (rows with backordered units first) and go back on the shelf at
+  // their location (StockAdjusted), their value is given back by the rule of
+  // commerce/returns.h (points as points now; money as a partial refund reserved here and
+  // asked of the gateway outside the transaction), the coupon comes back with the last unit,
+  // OrderItemsCancelled is emitted (order_id, items, value, money, points, refund_id), and the
+  // order's status follows its remaining units (SHIPPED or DELIVERED when all of them are).
+  // Cancelling every unit of an order none of whose units is in a shipment is cancel(). The
+  // same request_id with the same arguments returns the same result; with others: Conflict.
+  // Errors: InvalidArgument naming the field ("order_id", "items" for a product not in the
+  // order or more units than remain unshipped, "items[i].qty", "reason"); NotFound;
+  // FailedPrecondition kIllegalTransition (not CONFIRMED, or being cancelled); Unavailable (the
+  // gateway did not answer: the units are cancelled and the refund started; recover() finishes
+  // it). Nothing changes on an error other than Unavailable. Thread-safe, and safe across
+  // processes: concurrent cancellations and shipments never take a unit twice.
+  ItemsCancelled cancel_items(const std::string& order_id, const std::vector<LineItem>& items,
+                              const std::string& reason = {}, const std::string& request_id = {});
 
   // Cancels an AWAITING_PAYMENT or CONFIRMED order: voids or refunds the payment (after
   // partial refunds only what remains of it, as one more Refund; nothing if nothing remains),

@@ -127,6 +127,19 @@ enum class RefundStatus {
 std::string_view to_string(RefundStatus status);
 RefundStatus parse_refund_status(std::string_view name);
 
+// What one give-back (a partial cancellation or a received return) returned to the customer,
+// by the refund rule of commerce/returns.h.
+struct GiveBack {
+  Money value = 0;   // the units' worth (shipping included when refunded)
+  Money money = 0;   // refunded through the gateway
+  Money points = 0;  // given back as points
+  // The Refund of `money`; empty when money is 0 or a whole cancel refunded the payment whole.
+  std::string refund_id;
+  bool coupon_restored = false;   // this give-back took the order's last unit
+  bool shipping_refunded = false;
+  bool operator==(const GiveBack&) const = default;
+};
+
 struct Refund {
   std::string id;  // UUIDv7; the refund_key passed to PaymentGateway::refund_part
   std::string order_id;

@@ -18,7 +18,11 @@ namespace detail {
 struct Context;
 }
 
-enum class PointsEntryKind { kCharge, kUse, kRestore, kAdjust };
+// kCharge: points bought or granted; kUse: taken by an order; kRestore: given back whole when the
+// order was cancelled (what its partial refunds had not given back yet); kAdjust: an
+// administrative change; kRefund: the points share of units cancelled or returned (many per
+// order; commerce/returns.h has the rule).
+enum class PointsEntryKind { kCharge, kUse, kRestore, kAdjust, kRefund };
 
 struct PointsEntry {
   std::string id;  // UUIDv7
@@ -26,8 +30,8 @@ struct PointsEntry {
   PointsEntryKind kind = PointsEntryKind::kCharge;
   Money amount = 0;         // signed effect on the balance (a use is negative)
   Money balance_after = 0;  // the user's balance right after this entry
-  std::string order_id;     // for kUse and kRestore
-  std::string reason;       // for kAdjust
+  std::string order_id;     // for kUse, kRestore and kRefund
+  std::string reason;       // for kAdjust and kRefund
   std::string request_id;
   Timestamp created_at = 0;
   bool operator==(const PointsEntry&) const = default;

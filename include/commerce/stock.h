@@ -65,6 +65,9 @@ struct Reservation {
   Timestamp expires_at = 0;
   ReservationState state = ReservationState::kLive;
   std::int64_t backordered = 0;  // of qty, the units taken from the backorder room (not on hand)
+  // Of qty, the units cancelled before they shipped (OrderBook::cancel_items), back on the
+  // location's shelf.
+  std::int64_t cancelled = 0;
   bool operator==(const Reservation&) const = default;
 };
 

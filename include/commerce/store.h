@@ -30,6 +30,7 @@
 #include "commerce/payments.h"
 #include "commerce/points.h"
 #include "commerce/pricing.h"
+#include "commerce/returns.h"
 #include "commerce/saga.h"
 #include "commerce/shipments.h"
 #include "commerce/stock.h"
@@ -130,6 +131,8 @@ struct StoreOptions {
   bool read_only = false;
   // Retention windows of compact().
   RetentionOptions retention;
+  // The return window and the shipping fee's refund policy (commerce/returns.h).
+  ReturnOptions returns;
 };
 
 class Store {
@@ -163,6 +166,8 @@ class Store {
   Carts& carts();
   // Shipments of confirmed orders, carriers and tracking (commerce/shipments.h).
   Shipments& shipments();
+  // Returns of delivered units (commerce/returns.h).
+  Returns& returns();
   // Incoming events from other services, each applied once (commerce/inbox.h).
   Inbox& inbox();
 

@@ -7,6 +7,7 @@
 
 #include "commerce/error.h"
 #include "paged_rows.h"
+#include "returns/give_back.h"
 #include "shipments/shipment_moves.h"
 #include "retention.h"
 #include "storage/transaction.h"
@@ -188,6 +189,7 @@ class Checker {
                    events(o);
                    personal_data(o);
                    refunds(o);
+                   give_backs(o);
                  });
   }
 
@@ -212,8 +214,52 @@ class Checker {
     }
   }
 
+  // Units given back (commerce/returns.h) add up: per line, returned <= delivered, given back
+  // = cancelled + the units of received returns <= qty, returned = the units of returns not
+  // rejected; a received return's units are each restocked or written off (none before);
+  // the money given back for units never exceeds the rule's share of the value given back.
+  void give_backs(const Order& o) {
+    const auto returns = tx_->find_returns_for_order(o.id);
+    std::map<std::string, std::int64_t> claimed, received;
+    Money money = 0;
+    for (const auto& r : returns) {
+      const bool in = r.status == ReturnStatus::kReceived ||
+                      r.status == ReturnStatus::kRefunded ||
+                      r.status == ReturnStatus::kRefundDeclined;
+      money += r.given_back.money;
+      for (const auto& item : r.items) {
+        if (r.status != ReturnStatus::kRejected) claimed[item.product_id] += item.qty;
+        if (in) received[item.product_id] += item.qty;
+        if ((in && item.restocked + item.written_off != item.qty) ||
+            (!in && item.restocked + item.written_off != 0) || item.restocked < 0 ||
+            item.written_off < 0) {
+          flag("return.inspected", r.id, "{}: '{}' x {}, restocked {}, written off {}",
+               to_string(r.status), item.product_id, item.qty, item.restocked,
+               item.written_off);
+        }
+      }
+    }
+    for (const auto& item : o.items) {
+      const std::int64_t back = item.cancelled + received[item.product_id];
+      if (item.returned > item.delivered || item.returned != claimed[item.product_id] ||
+          item.given_back != back || item.given_back > item.qty) {
+        flag("order.given_back", o.id,
+             "'{}': {} ordered, {} delivered, {} cancelled, {} in returns ({} by the returns), "
+             "{} given back ({} by cancellations and received returns)",
+             item.product_id, item.qty, item.delivered, item.cancelled, item.returned,
+             claimed[item.product_id], item.given_back, back);
+      }
+    }
+    // With the shipping fee counted (the larger value, whatever the store's policy).
+    const Money value = detail::value_given_back(o, {}, true);
+    if (money > detail::money_share(o, value)) {
+      flag("order.given_back", o.id, "returns refunded {} in money, above the rule's {} for a "
+           "value of {} given back", money, detail::money_share(o, value), value);
+    }
+  }
+
   // The order's shipments add up on the reservation rows they leave from (commerce/
-  // shipments.h): per row, delivered <= shipped <= packed <= qty, each the sum of the units of
+  // shipments.h): per row, delivered <= shipped <= packed <= qty - cancelled, each the sum of the units of
   // the shipments at that level; shipped + unshipped = ordered; the order's status follows
   // its units; a finished order that never confirmed has no units in shipments.
   void fulfilment(const Order& o) {
@@ -237,16 +283,17 @@ class Checker {
       const Count c = counted[{row.product_id, row.location_id}];
       const bool committed = row.state == ReservationState::kCommitted;
       if (c.packed != row.packed || c.shipped != row.shipped || c.delivered != row.delivered ||
-          row.delivered > row.shipped || row.shipped > row.packed || row.packed > row.qty ||
-          row.delivered < 0 || (!committed && row.packed != 0)) {
+          row.delivered > row.shipped || row.shipped > row.packed || row.packed > row.live() ||
+          row.delivered < 0 || row.cancelled < 0 || (!committed && row.packed != 0) ||
+          (!committed && row.cancelled != 0)) {
         flag("order.shipments", o.id,
-             "'{}' at '{}' ({}): {} ordered, {} in shipments, {} shipped, {} delivered; the "
-             "shipments say {}, {}, {}",
-             row.product_id, row.location_id, to_string(row.state), row.qty, row.packed,
-             row.shipped, row.delivered, c.packed, c.shipped, c.delivered);
+             "'{}' at '{}' ({}): {} ordered, {} cancelled, {} in shipments, {} shipped, {} "
+             "delivered; the shipments say {}, {}, {}",
+             row.product_id, row.location_id, to_string(row.state), row.qty, row.cancelled,
+             row.packed, row.shipped, row.delivered, c.packed, c.shipped, c.delivered);
       }
       if (!committed) continue;
-      total += row.qty;
+      total += row.live();
       shipped += row.shipped;
       delivered += row.delivered;
     }
@@ -319,9 +366,11 @@ class Checker {
         std::find(saga->steps.begin(), saga->steps.end(), "stock") != saga->steps.end();
     const auto reservations = tx_->find_reservations(o.id);
     bool used_points = false, restored_points = false;
+    Money points_net = 0;  // what the order's entries took from the user, net (<= 0)
     for (const auto& e : tx_->find_points_entries_for_order(o.id)) {
       used_points |= e.kind == PointsEntryKind::kUse;
       restored_points |= e.kind == PointsEntryKind::kRestore;
+      points_net += e.amount;
     }
     const auto coupon = tx_->find_coupon_used_by(o.id);
     const auto payment = tx_->find_payment(o.id);
@@ -338,7 +387,11 @@ class Checker {
                                                count(ReservationState::kCommitted) ==
                                                    static_cast<long>(reservations.size()));
         const bool points_ok = (o.points_used > 0) == used_points && !restored_points;
-        const bool coupon_ok = o.coupon_applied == coupon.has_value();
+        // The coupon comes back with the order's last unit given back (commerce/returns.h).
+        const bool all_back = std::all_of(o.items.begin(), o.items.end(), [](const OrderItem& i) {
+          return i.given_back == i.qty;
+        });
+        const bool coupon_ok = all_back ? !coupon : o.coupon_applied == coupon.has_value();
         const bool paid_ok =
             o.total == 0 ? !payment : (payment && payment->status == PaymentStatus::kApproved);
         if (!stock_ok || !points_ok || !coupon_ok || !paid_ok ||
@@ -359,7 +412,7 @@ class Checker {
                         payment->status == PaymentStatus::kPending);
         const auto want = o.status == OrderStatus::kFailed ? SagaState::kFailed
                                                            : SagaState::kCancelled;
-        if (count(ReservationState::kLive) > 0 || used_points != restored_points ||
+        if (count(ReservationState::kLive) > 0 || points_net != 0 ||
             coupon.has_value() || holds_money || saga->state != want) {
           flag("order.effects", o.id,
                "{}: {} live reservations, points used {} restored {}, coupon held {}, payment "

@@ -76,7 +76,13 @@ void check_points_adjustment(std::string_view delta_field, const std::string& us
 // `new_order`: the order was created in this unit of work, so it has used no points yet.
 PointsEntry use_points(Command& cmd, const std::string& user_id, Money amount,
                        const std::string& order_id, bool new_order = false);
+// Gives back what the order took from the user's points and its refunds did not give back yet
+// (kRestore; none if nothing remains); once per order.
 std::optional<PointsEntry> restore_points(Command& cmd, const std::string& order_id);
+// Gives `amount` (> 0) points back to the user for some units of the order (kRefund, with
+// `reason`); many per order.
+PointsEntry refund_points(Command& cmd, const std::string& user_id, Money amount,
+                          const std::string& order_id, const std::string& reason);
 
 // A coupon and its template as one unit of work read them.
 struct CouponRead {

@@ -30,7 +30,8 @@ constexpr std::pair<PointsEntryKind, const char*> kPointsEntryKind[] = {
     {PointsEntryKind::kCharge, "charge"},
     {PointsEntryKind::kUse, "use"},
     {PointsEntryKind::kRestore, "restore"},
-    {PointsEntryKind::kAdjust, "adjust"}};
+    {PointsEntryKind::kAdjust, "adjust"},
+    {PointsEntryKind::kRefund, "refund"}};
 constexpr std::pair<CartStatus, const char*> kCartStatus[] = {
     {CartStatus::kOpen, "open"},
     {CartStatus::kCheckedOut, "checked_out"},

@@ -12,6 +12,7 @@
 
 #include "commerce/orders.h"
 #include "commerce/payments.h"
+#include "commerce/returns.h"
 #include "context.h"
 #include "saga/fault_points.h"
 #include "saga/saga_engine.h"
@@ -49,6 +50,15 @@ class OrderSaga {
   Refund refund(const std::string& order_id, Money amount, const std::string& reason,
                 const std::string& request_id);
   std::vector<Refund> refunds(const std::string& order_id) const;
+  // Partial cancellation (returns/cancel_items.cpp).
+  ItemsCancelled cancel_items(const std::string& order_id, const std::vector<LineItem>& items,
+                              const std::string& reason, const std::string& request_id);
+  // Asks the gateway for the started refund's answer (repeating the call with its key) and
+  // records it (moving the return it pays for, if any); returns the refund as stored then
+  // (still started if the answer stayed unknown).
+  Refund finish_refund(const std::string& refund_id);
+  // Runs the fault hook at `point` (Returns' moves join the crash matrix through it).
+  void fault(FaultPoint point) const { engine_.hook(point); }
   // The erasure of personal data (domain/personal_data.cpp).
   int erase_personal_data_before(Timestamp older_than, int limit);
   Order erase_personal_data(const std::string& order_id);
@@ -75,9 +85,6 @@ class OrderSaga {
   void set_fault_hook(FaultHook hook) { engine_.set_fault_hook(std::move(hook)); }
 
  private:
-  // Asks the gateway for the started refund's answer (repeating the call with its key) and
-  // records it; returns the refund as stored then (still started if the answer stayed unknown).
-  Refund finish_refund(const std::string& refund_id);
   // recover()'s part for refunds: finishes every started one but a cancellation's (its saga's).
   void recover_refunds(RecoveryReport& report);
 

@@ -47,7 +47,7 @@ PointsEntry record(Command& cmd, const std::string& user_id, PointsEntryKind kin
                     .created_at = cmd.now};
   cmd.tx.insert_points_entry(entry);
   static constexpr const char* kEventType[] = {"PointCharged", "PointUsed", "PointRestored",
-                                               "PointAdjusted"};
+                                               "PointAdjusted", "PointRefunded"};
   detail::JsonText payload;
   payload.add("user_id", user_id).add("amount", amount).add("balance", entry.balance_after);
   if (!order_id.empty()) payload.add("order_id", order_id);
@@ -108,13 +108,22 @@ PointsEntry adjust_points(Command& cmd, const std::string& user_id, Money delta,
 
 std::optional<PointsEntry> restore_points(Command& cmd, const std::string& order_id) {
   std::optional<PointsEntry> use;
+  Money refunded = 0;  // given back for some units already (kRefund)
   for (auto& entry : cmd.tx.find_points_entries_for_order(order_id)) {
     if (entry.kind == PointsEntryKind::kRestore) return entry;
     if (entry.kind == PointsEntryKind::kUse) use = entry;
+    if (entry.kind == PointsEntryKind::kRefund) refunded += entry.amount;
   }
-  if (!use) return std::nullopt;
-  credit(cmd, use->user_id, -use->amount, "order_id");
-  return record(cmd, use->user_id, PointsEntryKind::kRestore, -use->amount, order_id, {});
+  if (!use || -use->amount == refunded) return std::nullopt;
+  credit(cmd, use->user_id, -use->amount - refunded, "order_id");
+  return record(cmd, use->user_id, PointsEntryKind::kRestore, -use->amount - refunded, order_id,
+                {});
+}
+
+PointsEntry refund_points(Command& cmd, const std::string& user_id, Money amount,
+                          const std::string& order_id, const std::string& reason) {
+  credit(cmd, user_id, amount, "points");
+  return record(cmd, user_id, PointsEntryKind::kRefund, amount, order_id, reason);
 }
 
 }  // namespace detail

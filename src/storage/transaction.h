@@ -26,6 +26,7 @@
 #include "commerce/outbox.h"
 #include "commerce/payments.h"
 #include "commerce/points.h"
+#include "commerce/returns.h"
 #include "commerce/saga.h"
 #include "commerce/shipments.h"
 #include "commerce/stock.h"
@@ -105,6 +106,9 @@ struct FulfilmentRow {
   std::int64_t packed = 0;
   std::int64_t shipped = 0;
   std::int64_t delivered = 0;
+  std::int64_t cancelled = 0;  // units cancelled before they shipped
+  // The units the order still takes from this row: qty - cancelled.
+  std::int64_t live() const { return qty - cancelled; }
 };
 
 class Transaction {
@@ -493,6 +497,34 @@ class Transaction {
                          const std::string& reference, const std::string& message, Timestamp now);
   // The sum of the order's approved and started refunds (for invariant checks).
   Money sum_open_refunds(const std::string& order_id);
+
+  // --- giving units back (commerce/returns.h; statements/returns.cpp)
+  // reservations.cancelled += qty on the committed row, where packed + cancelled + qty <= qty
+  // of the row (units in no shipment only).
+  bool try_cancel_units(const std::string& order_id, const std::string& product_id,
+                        const std::string& location_id, std::int64_t qty);
+  // order_items.returned += qty where returned + qty <= the line's delivered units.
+  bool try_claim_return_units(const std::string& order_id, const std::string& product_id,
+                              std::int64_t qty);
+  // order_items.returned -= qty where returned >= qty (a rejected return's claim).
+  bool try_release_return_units(const std::string& order_id, const std::string& product_id,
+                                std::int64_t qty);
+  // order_items.given_back += qty where given_back + qty <= qty of the line.
+  bool try_give_back_units(const std::string& order_id, const std::string& product_id,
+                           std::int64_t qty);
+  // The return and its items.
+  void insert_return(const Return& r);
+  // Locks the return's row (PostgreSQL write units).
+  std::optional<Return> find_return(const std::string& return_id);
+  std::optional<Return> find_return_by_refund(const std::string& refund_id);
+  // The order's returns, oldest first.
+  std::vector<Return> find_returns_for_order(const std::string& order_id);
+  // status, note, given_back, updated_at := next's where the return is in `from`; false
+  // otherwise.
+  bool try_move_return(const Return& next, ReturnStatus from);
+  void set_return_item_inspection(const std::string& return_id, const ReturnItem& item);
+  // When the order's latest delivered shipment was delivered (its updated_at); 0 if none.
+  Timestamp find_last_delivery(const std::string& order_id);
 
   // --- invariant checks (commerce/invariants.h); read only
   // Stock rows after (after_product_id, after_location_id), by product id then location id,

@@ -53,7 +53,12 @@ namespace commerce::detail {
   X(kRefundReserveInside, "refund.reserve.inside") /* a partial refund reserved */      \
   X(kRefundReserveAfter, "refund.reserve.after")                                        \
   X(kRefundGatewayAfter, "refund.gateway.after")   /* the gateway's refund answered */ \
-  X(kRefundRecordInside, "refund.record.inside")   /* its answer recorded */
+  X(kRefundRecordInside, "refund.record.inside")   /* its answer recorded */          \
+  X(kCancelItemsInside, "cancel_items.inside")     /* units cancelled, refund reserved */ \
+  X(kCancelItemsAfter, "cancel_items.after")                                            \
+  X(kReturnRequestInside, "return.request.inside") /* a return's units claimed */      \
+  X(kReturnReceiveInside, "return.receive.inside") /* inspected, given back */          \
+  X(kReturnReceiveAfter, "return.receive.after")
 
 enum class FaultPoint {
 #define COMMERCE_FAULT_POINT_ENUMERATOR(id, name) id,

@@ -105,6 +105,12 @@ Refund OrderBook::refund(const std::string& order_id, Money amount, const std::s
                          const std::string& request_id) {
   return saga_->refund(order_id, amount, reason, request_id);
 }
+ItemsCancelled OrderBook::cancel_items(const std::string& order_id,
+                                      const std::vector<LineItem>& items,
+                                      const std::string& reason, const std::string& request_id) {
+  return saga_->cancel_items(order_id, items, reason, request_id);
+}
+
 std::vector<Refund> OrderBook::refunds(const std::string& order_id) const {
   return saga_->refunds(order_id);
 }

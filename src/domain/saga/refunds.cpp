@@ -2,7 +2,8 @@
 // with a conditional update and a started refund row in one unit, the gateway is called outside
 // any transaction with the refund's own idempotency key, and its answer is recorded in a second
 // unit (approved: PaymentRefunded; declined: the reservation given back). An unknown answer
-// leaves the refund started; recover() repeats the call with the same key.
+// leaves the refund started; recover() repeats the call with the same key. A refund that pays
+// for a return (commerce/returns.h) closes it when its answer is recorded.
 #include <fmt/format.h>
 
 #include "commerce/error.h"
@@ -144,6 +145,21 @@ Refund OrderSaga::finish_refund(const std::string& refund_id) {
     } else if (!tx.try_release_refund(refund.order_id, refund.amount)) {
       throw Error::internal(fmt::format("order '{}' holds less than its refund '{}' reserved",
                                         refund.order_id, refund.id));
+    }
+    // A return's refund closes the return (commerce/returns.h).
+    if (auto paid_for = tx.find_return_by_refund(refund.id)) {
+      Return next = *paid_for;
+      next.status = approved ? ReturnStatus::kRefunded : ReturnStatus::kRefundDeclined;
+      next.updated_at = cmd.now;
+      if (!tx.try_move_return(next, ReturnStatus::kReceived)) {
+        throw Error::internal(fmt::format("return '{}' of refund '{}' is {}, not received",
+                                          next.id, refund.id, to_string(paid_for->status)));
+      }
+      emit(cmd, approved ? "ReturnRefunded" : "ReturnRefundDeclined", refund.order_id,
+           {{"return_id", next.id},
+            {"order_id", refund.order_id},
+            {"refund_id", refund.id},
+            {"money", refund.amount}});
     }
     engine_.hook(FaultPoint::kRefundRecordInside);
   });

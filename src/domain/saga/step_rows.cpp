@@ -54,8 +54,9 @@ json release_units(Command& cmd, SagaSnapshot& s) {
   // Units already sold to this (cancelled) order go back on the shelf they were sold from.
   int restocked = 0;
   for (const auto& row : unwritten ? *unwritten : tx.find_reservations(s.order.id)) {
-    if (row.state != ReservationState::kCommitted) continue;
-    adjust_stock(cmd, row.product_id, row.location_id, row.qty,
+    // Units cancelled before (OrderBook::cancel_items) are back on the shelf already.
+    if (row.state != ReservationState::kCommitted || row.qty == row.cancelled) continue;
+    adjust_stock(cmd, row.product_id, row.location_id, row.qty - row.cancelled,
                  fmt::format("order {} cancelled", s.order.id));
     ++restocked;
   }

@@ -108,8 +108,8 @@ Shipment ShipmentDesk::create(const CreateShipment& r) {
       if (s.items.empty()) {  // every unit still unshipped there
         for (const auto& row : tx.find_fulfilment(r.order_id)) {
           if (row.state == ReservationState::kCommitted && row.location_id == r.location_id &&
-              row.packed < row.qty) {
-            s.items.push_back({row.product_id, row.qty - row.packed});
+              row.packed < row.live()) {
+            s.items.push_back({row.product_id, row.live() - row.packed});
           }
         }
         if (s.items.empty()) {

@@ -109,7 +109,7 @@ Error refusal(Command& cmd, const Shipment& s, const ShipmentItem& item) {
     at_location |= row.location_id == s.location_id;
     in_order |= row.product_id == item.product_id;
     if (row.location_id != s.location_id || row.product_id != item.product_id) continue;
-    const std::int64_t unshipped = row.qty - row.packed;
+    const std::int64_t unshipped = row.live() - row.packed;
     if (item.qty > unshipped) {
       return Error::invalid_argument(
           "items", fmt::format("order '{}' has {} unit(s) of '{}' at '{}' not in a shipment; "
@@ -136,15 +136,17 @@ Error refusal(Command& cmd, const Shipment& s, const ShipmentItem& item) {
                            item.product_id, s.location_id));
 }
 
-// The order's status as its units say: DELIVERED when every unit is delivered, SHIPPED when
-// every unit has shipped, else CONFIRMED (moved one legal step at a time, each audited).
+std::int64_t units(const ShipmentItem& item, std::int64_t level) { return item.qty * level; }
+
+}  // namespace
+
 void follow_units(Command& cmd, const std::string& order_id, const std::string& reason) {
   auto order = cmd.tx.find_order(order_id);
   if (!order) throw Error::not_found("order", order_id);
   std::int64_t total = 0, shipped = 0, delivered = 0;
   for (const auto& row : cmd.tx.find_fulfilment(order_id)) {
     if (row.state != ReservationState::kCommitted) continue;
-    total += row.qty;
+    total += row.live();
     shipped += row.shipped;
     delivered += row.delivered;
   }
@@ -170,10 +172,6 @@ void follow_units(Command& cmd, const std::string& order_id, const std::string& 
     at = next;
   }
 }
-
-std::int64_t units(const ShipmentItem& item, std::int64_t level) { return item.qty * level; }
-
-}  // namespace
 
 bool tracking_applies(ShipmentStatus current, Timestamp tracked_at, const TrackingEvent& event) {
   if (is_final(current) || current == ShipmentStatus::kRequested ||
@@ -286,7 +284,7 @@ void ship_whole_order(Command& cmd, const Order& order, const std::string& reaso
   for (const auto& row : cmd.tx.find_fulfilment(order.id)) {
     if (row.state != ReservationState::kCommitted) continue;
     local = true;
-    if (row.packed < row.qty) unpacked[row.location_id].push_back({row.product_id, row.qty - row.packed});
+    if (row.packed < row.live()) unpacked[row.location_id].push_back({row.product_id, row.live() - row.packed});
   }
   if (!local) {
     OrderSaga::fulfil(cmd, order, OrderStatus::kConfirmed, OrderStatus::kShipped, reason);

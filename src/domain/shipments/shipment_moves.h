@@ -51,6 +51,11 @@ Shipment apply_tracking(Command& cmd, const TrackingUpdate& update);
 void ship_whole_order(Command& cmd, const Order& order, const std::string& reason);
 void deliver_whole_order(Command& cmd, const Order& order, const std::string& reason);
 
+// Moves the order's status to what its units say: DELIVERED when every unit not cancelled is
+// delivered, SHIPPED when every one has shipped, else CONFIRMED (one legal step at a time, each
+// audited with `reason`). The order row is locked by the caller.
+void follow_units(Command& cmd, const std::string& order_id, const std::string& reason);
+
 // Whether any unit of the order is in a shipment (cancelling the order is then refused).
 bool has_shipments(Command& cmd, const std::string& order_id);
 

@@ -372,6 +372,32 @@ CREATE INDEX refunds_by_order ON refunds(order_id, created_at, id);
 CREATE INDEX refunds_started ON refunds(id) WHERE status = 'started';
 ALTER TABLE orders ADD COLUMN refunded bigint NOT NULL DEFAULT 0 CHECK (refunded >= 0);
 )sql",
+    // 16: partial cancellation and returns (issue 20): reservations.cancelled (units cancelled
+    // before they shipped), order_items.returned (units in returns not rejected) and
+    // given_back (units whose value was given back); returns and their lines; points entries
+    // of kind 'refund' may be many per order ('use' and 'restore' stay once per order).
+    R"sql(
+ALTER TABLE reservations ADD COLUMN cancelled bigint NOT NULL DEFAULT 0;
+ALTER TABLE order_items ADD COLUMN returned bigint NOT NULL DEFAULT 0,
+  ADD COLUMN given_back bigint NOT NULL DEFAULT 0;
+CREATE TABLE returns(
+  id text COLLATE "C" PRIMARY KEY, order_id text COLLATE "C" NOT NULL,
+  status text COLLATE "C" NOT NULL, reason text NOT NULL, note text NOT NULL,
+  refund_id text COLLATE "C" NOT NULL, value bigint NOT NULL, money bigint NOT NULL,
+  points bigint NOT NULL, coupon_restored bigint NOT NULL, shipping_refunded bigint NOT NULL,
+  request_id text NOT NULL, created_at bigint NOT NULL, updated_at bigint NOT NULL);
+CREATE INDEX returns_by_order ON returns(order_id, id);
+CREATE INDEX returns_by_refund ON returns(refund_id) WHERE refund_id <> '';
+CREATE TABLE return_items(
+  return_id text COLLATE "C" NOT NULL, product_id text COLLATE "C" NOT NULL,
+  qty bigint NOT NULL CHECK (qty > 0), restocked bigint NOT NULL DEFAULT 0,
+  written_off bigint NOT NULL DEFAULT 0, location_id text COLLATE "C" NOT NULL DEFAULT '',
+  PRIMARY KEY (return_id, product_id));
+DROP INDEX point_entries_once_per_order;
+CREATE UNIQUE INDEX point_entries_once_per_order ON point_entries(order_id, kind)
+  WHERE order_id <> '' AND kind <> 'refund';
+CREATE INDEX point_entries_by_order ON point_entries(order_id, id) WHERE order_id <> '';
+)sql",
 };
 
 constexpr int kVersion = static_cast<int>(std::size(kMigrations));

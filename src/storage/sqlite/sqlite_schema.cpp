@@ -432,6 +432,35 @@ CREATE INDEX refunds_by_order ON refunds(order_id, created_at, id);
 CREATE INDEX refunds_started ON refunds(id) WHERE status = 'started';
 ALTER TABLE orders ADD COLUMN refunded INTEGER NOT NULL DEFAULT 0 CHECK (refunded >= 0);
 )sql",
+    // 16: partial cancellation and returns (issue 20). reservations.cancelled: units of the row
+    // cancelled before they shipped; order_items.returned: units in returns not rejected (what
+    // a return may still claim is delivered - returned); order_items.given_back: units whose
+    // value was given back (cancelled, or received by a return), what the refund rule counts.
+    // returns / return_items: the returns (RMAs) and their lines, with what inspection restocked
+    // or wrote off. Points entries of kind 'refund' (points given back for some units) may be
+    // many per order; 'use' and 'restore' stay once per order.
+    R"sql(
+ALTER TABLE reservations ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE order_items ADD COLUMN returned INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE order_items ADD COLUMN given_back INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE returns(
+  id TEXT PRIMARY KEY, order_id TEXT NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL,
+  note TEXT NOT NULL, refund_id TEXT NOT NULL, value INTEGER NOT NULL, money INTEGER NOT NULL,
+  points INTEGER NOT NULL, coupon_restored INTEGER NOT NULL, shipping_refunded INTEGER NOT NULL,
+  request_id TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL) STRICT,
+  WITHOUT ROWID;
+CREATE INDEX returns_by_order ON returns(order_id, id);
+CREATE INDEX returns_by_refund ON returns(refund_id) WHERE refund_id <> '';
+CREATE TABLE return_items(
+  return_id TEXT NOT NULL, product_id TEXT NOT NULL, qty INTEGER NOT NULL CHECK (qty > 0),
+  restocked INTEGER NOT NULL DEFAULT 0, written_off INTEGER NOT NULL DEFAULT 0,
+  location_id TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (return_id, product_id)) STRICT, WITHOUT ROWID;
+DROP INDEX point_entries_once_per_order;
+CREATE UNIQUE INDEX point_entries_once_per_order ON point_entries(order_id, kind)
+  WHERE order_id <> '' AND kind <> 'refund';
+CREATE INDEX point_entries_by_order ON point_entries(order_id, id) WHERE order_id <> '';
+)sql",
 };
 
 constexpr int kVersion = static_cast<int>(std::size(kMigrations));

@@ -62,15 +62,17 @@ const RowBatch kInsertOrderItems{
     10};
 const Sql kFindOrder{.text = "SELECT " + kOrderColumns + " FROM orders WHERE id = ?1",
                      .lock_rows = true};
-// backordered, shipped, delivered: sums over the item's reservation rows (one range of their
+// backordered, shipped, delivered, cancelled: sums over the item's reservation rows (one range of their
 // primary key), so the order says how many of its units came from backorder room and how many
 // left without columns of its own.
 const Sql kFindOrderItems{
     "SELECT i.product_id, i.name, i.unit_price, i.qty, i.line_total, i.discount, i.tax_class, "
     "i.tax, i.total, coalesce(r.backordered, 0), coalesce(r.shipped, 0), "
-    "coalesce(r.delivered, 0) FROM order_items i "
+    "coalesce(r.delivered, 0), coalesce(r.cancelled, 0), i.returned, i.given_back "
+    "FROM order_items i "
     "LEFT JOIN (SELECT product_id, CAST(sum(backordered) AS BIGINT) AS backordered, "
-    "CAST(sum(shipped) AS BIGINT) AS shipped, CAST(sum(delivered) AS BIGINT) AS delivered "
+    "CAST(sum(shipped) AS BIGINT) AS shipped, CAST(sum(delivered) AS BIGINT) AS delivered, "
+    "CAST(sum(cancelled) AS BIGINT) AS cancelled "
     "FROM reservations WHERE order_id = ?1 GROUP BY product_id) r "
     "ON r.product_id = i.product_id WHERE i.order_id = ?1 ORDER BY i.product_id"};
 // Newest first: the first page, and the pages after a cursor. Two statements, so that each is
@@ -169,7 +171,10 @@ std::vector<OrderItem> Transaction::find_order_items(const std::string& order_id
                    .tax = q.int64(7),
                    .total = q.int64(8),
                    .shipped = q.int64(10),
-                   .delivered = q.int64(11)});
+                   .delivered = q.int64(11),
+                   .cancelled = q.int64(12),
+                   .returned = q.int64(13),
+                   .given_back = q.int64(14)});
   }
   return out;
 }

@@ -34,7 +34,7 @@ const Sql kCredit{
     "WHERE b.balance <= 9223372036854775807 - ?1"};
 const Sql kInsertEntry{"INSERT INTO point_entries(" + kEntryColumns +
                        ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"};
-// "order_id <> ''" lets the planner use the partial index point_entries_once_per_order.
+// "order_id <> ''" lets the planner use the partial index point_entries_by_order.
 const Sql kEntriesForOrder{.text = "SELECT " + kEntryColumns +
                                    " FROM point_entries WHERE order_id = ?1 AND order_id <> '' "
                                    "ORDER BY id",

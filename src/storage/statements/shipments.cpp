@@ -64,7 +64,8 @@ const Sql kMoveShipment{
     "label_url = CASE WHEN CAST(?6 AS TEXT) = '' THEN label_url ELSE CAST(?6 AS TEXT) END, "
     "updated_at = ?7 WHERE id = ?1 AND status = ?8"};
 const Sql kFindFulfilment{
-    "SELECT product_id, location_id, state, qty, backordered, packed, shipped, delivered "
+    "SELECT product_id, location_id, state, qty, backordered, packed, shipped, delivered, "
+    "cancelled "
     "FROM reservations WHERE order_id = ?1 ORDER BY product_id, location_id"};
 // The counters move together and stay ordered; packing more takes units in stock first and the
 // backordered ones only once the location's restocks cover its backorders (on_hand >= 0).
@@ -75,7 +76,7 @@ const Sql kMoveUnits{
     "AND delivered + CAST(?6 AS BIGINT) >= 0 "
     "AND delivered + CAST(?6 AS BIGINT) <= shipped + CAST(?5 AS BIGINT) "
     "AND shipped + CAST(?5 AS BIGINT) <= packed + CAST(?4 AS BIGINT) "
-    "AND packed + CAST(?4 AS BIGINT) <= qty "
+    "AND packed + CAST(?4 AS BIGINT) <= qty - cancelled "
     "AND (CAST(?4 AS BIGINT) <= 0 OR packed + CAST(?4 AS BIGINT) <= qty - backordered "
     "OR (SELECT s.on_hand FROM stock s WHERE s.product_id = ?2 AND s.location_id = ?3) >= 0)"};
 
@@ -178,7 +179,8 @@ std::vector<FulfilmentRow> Transaction::find_fulfilment(const std::string& order
                     .backordered = q.int64(4),
                     .packed = q.int64(5),
                     .shipped = q.int64(6),
-                    .delivered = q.int64(7)});
+                    .delivered = q.int64(7),
+                    .cancelled = q.int64(8)});
   }
   return rows;
 }

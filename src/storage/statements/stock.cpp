@@ -102,7 +102,8 @@ const RowBatch kInsertReservations{
     "state) VALUES",
     7};
 const Sql kFindReservations{
-    .text = "SELECT product_id, location_id, qty, expires_at, state, backordered FROM reservations "
+    .text = "SELECT product_id, location_id, qty, expires_at, state, backordered, cancelled "
+            "FROM reservations "
             "WHERE order_id = ?1 ORDER BY product_id, location_id",
     .lock_rows = true};
 const Sql kDeleteLiveReservations{
@@ -282,7 +283,8 @@ std::vector<Reservation> Transaction::find_reservations(const std::string& order
                    .qty = q.int64(2),
                    .expires_at = q.int64(3),
                    .state = parse_reservation_state(q.text(4)),
-                   .backordered = q.int64(5)});
+                   .backordered = q.int64(5),
+                   .cancelled = q.int64(6)});
   }
   return out;
 }

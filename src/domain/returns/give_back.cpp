@@ -1,0 +1,124 @@
+#include "give_back.h"
+
+#include <fmt/format.h>
+
+#include "commerce/error.h"
+#include "commerce/ids.h"
+#include "domain/event_writer.h"
+#include "domain/ledger_steps.h"
+
+namespace commerce::detail {
+
+namespace {
+
+__extension__ typedef __int128 Wide;  // amount x amount without overflow
+
+Money share(Money amount, std::int64_t part, std::int64_t whole) {
+  return static_cast<Money>(static_cast<Wide>(amount) * part / whole);
+}
+
+}  // namespace
+
+Money value_given_back(const Order& order, const std::map<std::string, std::int64_t>& given_back,
+                       bool refund_shipping) {
+  Money value = 0, lines = 0;
+  bool all = true;
+  for (const auto& item : order.items) {
+    auto it = given_back.find(item.product_id);
+    const std::int64_t units = it == given_back.end() ? item.given_back : it->second;
+    value += share(item.total, units, item.qty);
+    lines += item.total;
+    all = all && units == item.qty;
+  }
+  // What the order cost beyond its lines: the shipping fee (and its tax when added on top).
+  const Money shipping = order.total + order.points_used - lines;
+  return all && refund_shipping ? value + shipping : value;
+}
+
+Money money_share(const Order& order, Money value) {
+  const Money gross = order.total + order.points_used;
+  return gross == 0 ? 0 : share(value, order.total, gross);
+}
+
+GiveBack give_back(Command& cmd, const Order& order,
+                   const std::map<std::string, std::int64_t>& units, const std::string& reason) {
+  Transaction& tx = cmd.tx;
+  const bool refund_shipping = cmd.ctx.options.returns.refund_shipping;
+  std::map<std::string, std::int64_t> after;
+  bool all = true;
+  for (const auto& item : order.items) {
+    auto it = units.find(item.product_id);
+    const std::int64_t n = it == units.end() ? 0 : it->second;
+    if (n > 0 && !tx.try_give_back_units(order.id, item.product_id, n)) {
+      throw Error::internal(fmt::format("order '{}': '{}' holds fewer than {} units to give back",
+                                        order.id, item.product_id, n));
+    }
+    after[item.product_id] = item.given_back + n;
+    all = all && item.given_back + n == item.qty;
+  }
+  const Money before_value = value_given_back(order, {}, refund_shipping);
+  const Money after_value = value_given_back(order, after, refund_shipping);
+  GiveBack g;
+  g.value = after_value - before_value;
+  Money money = money_share(order, after_value) - money_share(order, before_value);
+  g.points = g.value - money;
+  g.shipping_refunded = all && refund_shipping;
+  if (money > 0) {
+    const auto payment = tx.find_payment(order.id);
+    if (!payment || payment->status != PaymentStatus::kApproved) {
+      throw Error::internal(fmt::format("order '{}' is paid but has no approved payment",
+                                        order.id));
+    }
+    // Refunds by hand (OrderBook::refund) may have given part of it back already.
+    money = std::min(money, payment->amount - tx.find_refunded(order.id));
+    if (money > 0) {
+      if (!tx.try_reserve_refund(order.id, money)) {
+        throw Error::internal(fmt::format("order '{}' could not reserve a refund of {}",
+                                          order.id, money));
+      }
+      const Refund refund{.id = new_id(cmd.now),
+                          .order_id = order.id,
+                          .payment_id = payment->id,
+                          .amount = money,
+                          .status = RefundStatus::kStarted,
+                          .reason = reason,
+                          .reference = {},
+                          .message = {},
+                          .request_id = cmd.request_id,
+                          .created_at = cmd.now,
+                          .updated_at = cmd.now};
+      if (!tx.insert_refund(refund)) {
+        throw Error::internal(fmt::format("refund id '{}' is taken", refund.id));
+      }
+      g.refund_id = refund.id;
+    }
+  }
+  g.money = std::max<Money>(money, 0);
+  if (g.points > 0) refund_points(cmd, order.user_id, g.points, order.id, reason);
+  if (all) g.coupon_restored = restore_coupon(cmd, order.id).has_value();
+  return g;
+}
+
+}  // namespace commerce::detail
+
+namespace commerce {
+
+void to_json(nlohmann::json& j, const GiveBack& g) {
+  j = {{"value", g.value},
+       {"money", g.money},
+       {"points", g.points},
+       {"refund_id", g.refund_id},
+       {"coupon_restored", g.coupon_restored},
+       {"shipping_refunded", g.shipping_refunded}};
+}
+
+void from_json(const nlohmann::json& j, GiveBack& g) {
+  g.value = j.at("value").get<Money>();
+  g.money = j.at("money").get<Money>();
+  g.points = j.at("points").get<Money>();
+  g.refund_id = j.at("refund_id").get<std::string>();
+  g.coupon_restored = j.at("coupon_restored").get<bool>();
+  g.shipping_refunded = j.at("shipping_refunded").get<bool>();
+}
+
+}  // namespace commerce
