@@ -84,6 +84,10 @@ struct Return {
 
 struct RequestReturn {
   std::string order_id;
+  // The customer asking, as the host asserts it (a storefront); when given, the order must be
+  // theirs: another user's order is NotFound, as if it did not exist. Empty: not checked (an
+  // operator asking for the customer).
+  std::string user_id;
   std::vector<LineItem> items;  // 1..1000 lines; a product named twice is one line
   std::string reason;           // required
   std::string request_id;       // idempotency key; empty for none
@@ -112,9 +116,9 @@ class Returns {
   // Requests the return of delivered units of the order within ReturnOptions::window_ms of
   // their delivery (the latest delivered shipment's), emitting ReturnRequested. The same
   // request_id with the same arguments returns the same return; with others: Conflict.
-  // Errors: InvalidArgument naming the field ("order_id", "items", "items[i].qty",
-  // "items[i].product_id" for a product not in the order or more units than delivered and not
-  // yet returned, "reason"); NotFound (order); FailedPrecondition kIllegalTransition (nothing
+  // Errors: InvalidArgument naming the field ("order_id", "user_id", "items[i].product_id",
+  // "items[i].qty", "items" for a product not in the order or more units than delivered and
+  // not yet returned, "reason"); NotFound (no such order, or another user's); FailedPrecondition kIllegalTransition (nothing
   // delivered, the order cancelled, or the window closed: the error says when it closed).
   // Nothing changes on any error.
   Return request(const RequestReturn& request);

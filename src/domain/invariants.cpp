@@ -227,6 +227,7 @@ class Checker {
                       r.status == ReturnStatus::kRefunded ||
                       r.status == ReturnStatus::kRefundDeclined;
       money += r.given_back.money;
+      if (in) given_back_refund(r);
       for (const auto& item : r.items) {
         if (r.status != ReturnStatus::kRejected) claimed[item.product_id] += item.qty;
         if (in) received[item.product_id] += item.qty;
@@ -255,6 +256,24 @@ class Checker {
     if (money > detail::money_share(o, value)) {
       flag("order.given_back", o.id, "returns refunded {} in money, above the rule's {} for a "
            "value of {} given back", money, detail::money_share(o, value), value);
+    }
+  }
+
+  // A received return's money is its refund's: received while the refund is started (never on
+  // a settled store), refunded when approved, refund_declined when declined; none without money.
+  void given_back_refund(const Return& r) {
+    const GiveBack& g = r.given_back;
+    const auto refund = g.refund_id.empty() ? std::nullopt : tx_->find_refund(g.refund_id);
+    const auto want = !refund                                   ? ReturnStatus::kRefunded
+                      : refund->status == RefundStatus::kStarted ? ReturnStatus::kReceived
+                      : refund->status == RefundStatus::kApproved ? ReturnStatus::kRefunded
+                                                                  : ReturnStatus::kRefundDeclined;
+    if ((g.money > 0) != refund.has_value() || (refund && refund->amount != g.money) ||
+        r.status != want || (settled_ && r.status == ReturnStatus::kReceived)) {
+      flag("return.refund", r.id, "{} with money {} and refund '{}' ({})", to_string(r.status),
+           g.money, g.refund_id,
+           refund ? fmt::format("{} of {}", to_string(refund->status), refund->amount)
+                  : std::string("none"));
     }
   }
 

@@ -40,6 +40,8 @@ struct Seed {
   GuestCart expired_guest;     // a guest cart past its expiry, not swept yet: mug x1
   GuestCart merged_guest;      // a guest cart merged into bob's cart at sign-in
   std::string share_token;     // of alice's cart
+  std::string delivered_order;  // carol's, tee-s-red x1 paid by points, delivered
+  std::string confirmed_order;  // carol's, tee-s-red x1 paid by points, not shipped
 };
 
 using Call = std::function<void(Store&, const Seed&, const std::string&)>;
@@ -914,6 +916,93 @@ void cart_cases(CaseList& c) {
         [](Store& s, const Seed&) { s.carts().wishlist("alice", "", 0); }, "limit");
 }
 
+// Partial cancellation and returns (issue 20, commerce/returns.h).
+void give_back_cases(CaseList& c) {
+  using S = const std::string&;
+  c.ids("cancel_items_order_id", "order_id",
+        [](Store& s, const Seed&, S v) { s.orders().cancel_items(v, {{"tee-s-red", 1}}); });
+  c.add("cancel_items_no_items",
+        [](Store& s, const Seed& seed) { s.orders().cancel_items(seed.confirmed_order, {}); },
+        "items");
+  c.add("cancel_items_qty_zero",
+        [](Store& s, const Seed& seed) {
+          s.orders().cancel_items(seed.confirmed_order, {{"tee-s-red", 0}});
+        },
+        "items[0].qty");
+  c.add("cancel_items_more_than_ordered",
+        [](Store& s, const Seed& seed) {
+          s.orders().cancel_items(seed.confirmed_order, {{"tee-s-red", 2}});
+        },
+        "items");
+  c.add("cancel_items_product_not_in_order",
+        [](Store& s, const Seed& seed) {
+          s.orders().cancel_items(seed.confirmed_order, {{"mug", 1}});
+        },
+        "items");
+  c.add("cancel_items_unknown_order",
+        [](Store& s, const Seed&) { s.orders().cancel_items("nope", {{"tee-s-red", 1}}); }, "nope",
+        ErrorCode::kNotFound);
+  c.add_seeded(
+      "cancel_items_delivered_order",
+      [](Store& s, const Seed& seed) {
+        s.orders().cancel_items(seed.delivered_order, {{"tee-s-red", 1}});
+      },
+      [](const Seed& seed) { return seed.delivered_order; }, ErrorCode::kFailedPrecondition);
+  c.strings("cancel_items_reason", "reason", bad_texts(512, false),
+            [](Store& s, const Seed& seed, S v) {
+    s.orders().cancel_items(seed.confirmed_order, {{"tee-s-red", 1}}, v);
+  });
+  c.request_ids("cancel_items", [](Store& s, const Seed& seed, S v) {
+    s.orders().cancel_items(seed.confirmed_order, {{"tee-s-red", 1}}, "", v);
+  });
+  const auto ask = [](std::string user, std::vector<LineItem> items, std::string reason) {
+    return [=](Store& s, const Seed& seed) {
+      s.returns().request({.order_id = seed.delivered_order,
+                           .user_id = user,
+                           .items = items,
+                           .reason = reason});
+    };
+  };
+  c.ids("return_order_id", "order_id", [](Store& s, const Seed&, S v) {
+    s.returns().request({.order_id = v, .items = {{"tee-s-red", 1}}, .reason = "x"});
+  });
+  // An empty user_id is "not checked" (an operator asking): not bad input.
+  c.strings("return_user_id", "user_id", bad_ids(false), [](Store& s, const Seed& seed, S v) {
+    s.returns().request(
+        {.order_id = seed.delivered_order, .user_id = v, .items = {{"tee-s-red", 1}}, .reason = "x"});
+  });
+  c.add("return_no_reason", ask("carol", {{"tee-s-red", 1}}, ""), "reason");
+  c.add("return_more_than_delivered", ask("carol", {{"tee-s-red", 2}}, "x"), "items");
+  c.add("return_product_not_in_order", ask("carol", {{"mug", 1}}, "x"), "items");
+  c.add("return_qty_negative", ask("carol", {{"tee-s-red", -1}}, "x"), "items[0].qty");
+  c.add_seeded("return_foreign_order", ask("alice", {{"tee-s-red", 1}}, "x"),
+               [](const Seed& seed) { return seed.delivered_order; }, ErrorCode::kNotFound);
+  c.add("return_unknown_order",
+        [](Store& s, const Seed&) {
+          s.returns().request({.order_id = "nope", .items = {{"tee-s-red", 1}}, .reason = "x"});
+        },
+        "nope", ErrorCode::kNotFound);
+  c.add_seeded(
+      "return_nothing_delivered",
+      [](Store& s, const Seed& seed) {
+        s.returns().request(
+            {.order_id = seed.confirmed_order, .items = {{"tee-s-red", 1}}, .reason = "x"});
+      },
+      [](const Seed& seed) { return seed.confirmed_order; }, ErrorCode::kFailedPrecondition);
+  c.ids("return_approve_id", "return_id", [](Store& s, const Seed&, S v) { s.returns().approve(v); });
+  c.ids("return_reject_id", "return_id",
+        [](Store& s, const Seed&, S v) { s.returns().reject(v, "no"); });
+  c.ids("return_receive_id", "return_id",
+        [](Store& s, const Seed&, S v) { s.returns().receive(v, {}); });
+  c.add("return_approve_unknown", [](Store& s, const Seed&) { s.returns().approve("nope"); },
+        "nope", ErrorCode::kNotFound);
+  c.add("return_reject_no_reason", [](Store& s, const Seed&) { s.returns().reject("nope", ""); },
+        "reason");
+  c.add("return_receive_unknown",
+        [](Store& s, const Seed&) { s.returns().receive("nope", {{"tee-s-red", 1, 0, "north"}}); },
+        "nope", ErrorCode::kNotFound);
+}
+
 std::vector<BadCase> all_cases() {
   CaseList c;
   cart_cases(c);
@@ -924,6 +1013,7 @@ std::vector<BadCase> all_cases() {
   points_cases(c);
   coupon_cases(c);
   order_cases(c);
+  give_back_cases(c);
   return c.take();
 }
 
@@ -1021,6 +1111,13 @@ class SeededStore {
     carts.add(CartKey::for_guest(seed.merged_guest.cart.id, seed.merged_guest.guest_token),
               "tee-s-red", 1);
     carts.sign_in(seed.merged_guest.guest_token, "bob");
+    s.points().charge("carol", 200);
+    seed.delivered_order =
+        s.orders().place({.user_id = "carol", .items = {{"tee-s-red", 1}}, .points_to_use = 100}).id;
+    s.orders().ship(seed.delivered_order);
+    s.orders().deliver(seed.delivered_order);
+    seed.confirmed_order =
+        s.orders().place({.user_id = "carol", .items = {{"tee-s-red", 1}}, .points_to_use = 100}).id;
     store.reset();  // the last connection checkpoints the WAL into the file
     if (std::filesystem::exists(path + "-wal")) throw std::runtime_error("WAL left behind");
     return {path, seed};

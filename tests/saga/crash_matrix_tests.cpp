@@ -225,20 +225,28 @@ std::vector<Scenario> scenarios() {
        [](Store& s, FakeGateway&, ManualClock&, const std::string& c) {
          place_full(s, c);
          const auto id = s.orders().list_for_user("u1").items.at(0).id;
-         s.shipments().dispatch(
-             s.shipments().create({.order_id = id, .location_id = "default", .items = {{"a", 1}}})
-                 .id);
+         s.shipments().dispatch(s.shipments()
+                                    .create({.order_id = id,
+                                             .location_id = "default",
+                                             .items = {{"a", 1}},
+                                             .carrier = "fake",
+                                             .request_id = "ship-1"})
+                                    .id);
          s.orders().cancel_items(id, {{"a", 1}}, "changed mind", "cancel-items-1");
          s.orders().cancel_items(id, {{"b", 1}}, "changed mind", "cancel-items-2");
        }},
       // Returns (issue 20): the order delivered, two mugs returned (one restocked, one written
       // off), then the cup: every unit back, the coupon and shipping with the last.
       {"return_units", none,
-       [](Store& s, FakeGateway&, ManualClock&, const std::string& c) {
+       [](Store& s, FakeGateway&, ManualClock& clock, const std::string& c) {
          place_full(s, c);
          const auto id = s.orders().list_for_user("u1").items.at(0).id;
-         s.orders().ship(id);
-         s.orders().deliver(id);
+         const Shipment all = s.shipments().create(
+             {.order_id = id, .location_id = "default", .carrier = "fake", .request_id = "ship-1"});
+         s.shipments().dispatch(all.id);
+         s.shipments().track(
+             {.shipment_id = all.id,
+              .event = {.status = ShipmentStatus::kDelivered, .occurred_at = clock.now()}});
          Returns& returns = s.returns();
          const Return mugs = returns.request(
              {.order_id = id, .items = {{"a", 2}}, .reason = "chipped", .request_id = "return-1"});

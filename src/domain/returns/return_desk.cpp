@@ -112,10 +112,12 @@ Returns::~Returns() = default;
 
 Return Returns::request(const RequestReturn& request) {
   detail::check_id("order_id", request.order_id);
+  if (!request.user_id.empty()) detail::check_id("user_id", request.user_id);
   const std::vector<LineItem> items = detail::merge_items(request.items);
   detail::check_text("reason", request.reason, detail::kMaxNameBytes, true);
   json call = {{"op", "returns.request"},
                {"order_id", request.order_id},
+               {"user_id", request.user_id},
                {"reason", request.reason}};
   for (const auto& item : items) call["items"].push_back({item.product_id, item.qty});
   detail::OrderSaga& saga = detail::saga_of(orders_);
@@ -123,7 +125,9 @@ Return Returns::request(const RequestReturn& request) {
     Command cmd{tx, ctx_, ctx_.clock.now(), request.request_id};
     return detail::once_per_request(cmd, call, [&] {
       const auto order = tx.find_order(request.order_id);  // locks the order (PostgreSQL)
-      if (!order) throw Error::not_found("order", request.order_id);
+      if (!order || (!request.user_id.empty() && order->user_id != request.user_id)) {
+        throw Error::not_found("order", request.order_id);
+      }
       const Timestamp delivered_at = tx.find_last_delivery(order->id);
       if (!paid(order->status) || delivered_at == 0) {
         throw Error::failed_precondition(
