@@ -941,12 +941,33 @@ TEST(CliDemo, RunsAScriptedDayAndEndsWithACleanCheck) {
   const json doc = r.json();
   EXPECT_EQ(doc["check"]["ok"], true) << doc["check"].dump(2);
   std::set<std::string> statuses;
+  std::vector<json> given_back;  // the partial cancellation's and the return's, in order
+  json mugs_order;               // alice's 3 mugs, part cancelled and part returned
   for (const auto& step : doc["steps"]) {
+    if (step["step"].get<std::string>().starts_with("alice buys 3 blue mugs")) mugs_order = step;
     EXPECT_EQ(step["as_expected"], true) << step.dump();
     statuses.insert(step["status"].get<std::string>());
+    if (step.contains("given_back") && step["given_back"]["value"] > 0) {
+      given_back.push_back(step["given_back"]);
+    }
   }
   EXPECT_EQ(statuses, (std::set<std::string>{"confirmed", "failed", "awaiting_payment", "cancelled",
-                                             "shipped", "delivered"}));
+                                             "shipped", "delivered", "requested", "approved",
+                                             "refunded"}));
+  // One mug of three cancelled, then the other two returned: each gives back its share in money
+  // and in points, and together, every unit being back, exactly what alice paid.
+  ASSERT_EQ(given_back.size(), 2u);
+  ASSERT_FALSE(mugs_order.is_null());
+  std::int64_t money = 0, points = 0;
+  for (const auto& g : given_back) {
+    EXPECT_GT(g["money"].get<std::int64_t>(), 0) << g.dump();
+    EXPECT_GT(g["points"].get<std::int64_t>(), 0) << g.dump();
+    EXPECT_EQ(g["money"].get<std::int64_t>() + g["points"].get<std::int64_t>(), g["value"]);
+    money += g["money"].get<std::int64_t>();
+    points += g["points"].get<std::int64_t>();
+  }
+  EXPECT_EQ(money, mugs_order["total"]);
+  EXPECT_EQ(points, mugs_order["points_used"]);
   // The events file holds exactly what the relay delivered.
   std::ifstream in(doc["events_file"].get<std::string>());
   std::string line;
@@ -973,7 +994,11 @@ TEST(CliDemo, RunsAScriptedDayAndEndsWithACleanCheck) {
                               "hoodie-m: 2 of 3 shipped, 0 delivered",
                               "the parcel is in_transit (arrived at the Daejeon hub)",
                               "hoodie-m: 3 of 3 shipped, 2 delivered",
-                              "hoodie-m: 3 of 3 shipped, 3 delivered"}) {
+                              "hoodie-m: 3 of 3 shipped, 3 delivered",
+                              "alice cancels one mug", "in money", "in points",
+                              "mug-blue: 2 of 3 shipped, 2 delivered",
+                              "is requested", "is approved",
+                              "one goes back on the shelf", "is refunded"}) {
     EXPECT_NE(text.out.find(chapter), std::string::npos) << chapter;
   }
 }
