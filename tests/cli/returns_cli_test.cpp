@@ -1,5 +1,5 @@
 // `commerce order cancel-items` and `commerce returns` end to end: a partial cancellation that
-// restocks and refunds its share, a return requested, approved, received (one unit restocked,
+// restocks and refunds its share, a return requested, approved, received (two units restocked,
 // one written off) and refunded, a rejected one, the lines' counters in `order get`, bad input.
 #include <gtest/gtest.h>
 
@@ -103,24 +103,24 @@ TEST_F(ReturnsCliTest, AReturnIsRequestedApprovedReceivedAndListed) {
   const std::string id = order["id"];
   deliver(id);
 
-  const json asked = ok({"returns", "request", id, "--item", "mug:2", "--reason", "chipped",
+  const json asked = ok({"returns", "request", id, "--item", "mug:3", "--reason", "chipped",
                          "--return-window-days", "30"});
   EXPECT_EQ(asked["status"], "requested");
-  EXPECT_EQ(asked["items"], json::parse(R"([{"product_id":"mug","qty":2,"restocked":0,
+  EXPECT_EQ(asked["items"], json::parse(R"([{"product_id":"mug","qty":3,"restocked":0,
                                              "written_off":0,"location_id":""}])"));
   const std::string rma = asked["id"];
   EXPECT_EQ(ok({"returns", "approve", rma, "--note", "photo checked"})["note"], "photo checked");
   const std::int64_t mugs = on_hand("mug");
-  const json got = ok({"returns", "receive", rma, "--inspect", "mug=1:1@north"});
+  const json got = ok({"returns", "receive", rma, "--inspect", "mug=2:1@north"});
   EXPECT_EQ(got["status"], "refunded");
-  EXPECT_EQ(got["items"], json::parse(R"([{"product_id":"mug","qty":2,"restocked":1,
+  EXPECT_EQ(got["items"], json::parse(R"([{"product_id":"mug","qty":3,"restocked":2,
                                            "written_off":1,"location_id":"north"}])"));
-  EXPECT_EQ(got["given_back"]["value"], line(order, "mug")["total"].get<std::int64_t>() * 2 / 3);
-  EXPECT_EQ(on_hand("mug"), mugs + 1);  // one restocked at north, one written off
+  EXPECT_EQ(got["given_back"]["value"], line(order, "mug")["total"]);
+  EXPECT_EQ(on_hand("mug"), mugs + 2);  // two restocked at north, one written off
   EXPECT_EQ(ok({"returns", "show", rma}), got);
   const json mug = line(ok({"order", "get", id}), "mug");
-  EXPECT_EQ(mug["returned"], 2);
-  EXPECT_EQ(mug["given_back"], 2);
+  EXPECT_EQ(mug["returned"], 3);
+  EXPECT_EQ(mug["given_back"], 3);
 
   const std::string other =
       ok({"returns", "request", id, "--item", "tea:1", "--reason", "not as pictured"})["id"];
@@ -131,7 +131,7 @@ TEST_F(ReturnsCliTest, AReturnIsRequestedApprovedReceivedAndListed) {
   EXPECT_EQ(listed[1]["status"], "rejected");
   // The human account says what came back.
   const Result text = run({"--db", db_, "returns", "show", rma});
-  EXPECT_NE(text.out.find("1 restocked at north, 1 written off"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("2 restocked at north, 1 written off"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find(got["given_back"]["money"].dump() + " in money"), std::string::npos)
       << text.out;
   EXPECT_EQ(ok({"check"})["ok"], true);
