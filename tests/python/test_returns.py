@@ -197,14 +197,19 @@ def test_a_full_return_refunds_exactly_the_total_and_the_points(
     cancelled = store.orders.cancel_items(order.id, [cc.LineItem("tea", 1)]).given_back
     _deliver(store, clock, order)
     money, points = cancelled.money, cancelled.points
+    mugs_at_a = _on_hand(store, "mug", "a")
     for items in ([cc.LineItem("mug", 1)], [cc.LineItem("mug", 2), cc.LineItem("tea", 3)]):
         asked = store.returns.request(order.id, items, reason="no longer needed")
         store.returns.approve(asked.id)
-        got = store.returns.receive(
-            asked.id, [cc.Inspection(i.product_id, i.qty, 0, "a") for i in items]).given_back
+        received = store.returns.receive(
+            asked.id, [cc.Inspection(i.product_id, i.qty, 0, "a") for i in items])
+        assert [(i.restocked, i.written_off) for i in received.items] == [
+            (i.qty, 0) for i in items]
+        got = received.given_back
         money += got.money
         points += got.points
     assert got.shipping_refunded
+    assert _on_hand(store, "mug", "a") == mugs_at_a + 3  # every mug back on the shelf
     assert (money, points) == (order.total, order.points_used)
     assert gateway.net_for(order.id) == 0
     assert store.points.balance("ann") == points_before + order.points_used
