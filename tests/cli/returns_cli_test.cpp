@@ -7,37 +7,23 @@
 #include <string>
 #include <vector>
 
-#include "cli_runner.h"
+#include "cli_store_test.h"
 
 namespace commerce::cli_test {
 namespace {
 
 using nlohmann::json;
 
-class ReturnsCliTest : public ::testing::Test {
+class ReturnsCliTest : public CliStoreTest {
  protected:
   void SetUp() override {
-    ASSERT_EQ(run({"init", "--db", db_}).exit_code, 0);
+    CliStoreTest::SetUp();
     ok({"product", "create", "mug", "--name", "Mug", "--price", "1000", "--stock", "5"});
     ok({"product", "create", "tea", "--name", "Tea", "--price", "700", "--stock", "5"});
     ok({"locations", "add", "north", "--name", "North", "--priority", "1"});
     ok({"points", "charge", "ann", "10000"});
   }
 
-  json ok(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--db", db_, "--json"});
-    const Result r = run(args);
-    EXPECT_EQ(r.exit_code, 0) << ::testing::PrintToString(args) << "\nstderr: " << r.err;
-    return r.exit_code == 0 ? r.json() : json::object();
-  }
-  // Expects `exit_code`; returns the error object printed on stderr.
-  json fails(std::vector<std::string> args, int exit_code) {
-    args.insert(args.begin(), {"--db", db_, "--json"});
-    const Result r = run(args);
-    EXPECT_EQ(r.exit_code, exit_code) << ::testing::PrintToString(args) << "\n" << r.out << r.err;
-    const json doc = json::parse(r.err, nullptr, false);
-    return doc.is_discarded() ? json::object() : doc["error"];
-  }
   // 3 mugs and 2 teas for ann with 500 points.
   json place() {
     const json order =
@@ -64,9 +50,6 @@ class ReturnsCliTest : public ::testing::Test {
   std::int64_t on_hand(const std::string& product) {
     return ok({"stock", "level", product})["on_hand"].get<std::int64_t>();
   }
-
-  TempDir dir_;
-  std::string db_ = dir_.path("shop.db");
 };
 
 TEST_F(ReturnsCliTest, CancelItemsRestocksTheUnitsAndGivesBackTheirShare) {
