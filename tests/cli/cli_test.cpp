@@ -16,42 +16,14 @@
 #include <vector>
 
 #include "cli_runner.h"
+#include "cli_store_test.h"
 
 namespace commerce::cli_test {
 namespace {
 
 using nlohmann::json;
 
-class CliTest : public ::testing::Test {
- protected:
-  void SetUp() override { ASSERT_EQ(run({"init", "--db", db_}).exit_code, 0); }
-
-  // `commerce --db DB --json ARGS...`
-  Result cmd(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--db", db_, "--json"});
-    return run(args);
-  }
-  // Runs the command, expects success, returns its JSON.
-  json ok(const std::vector<std::string>& args) {
-    const Result r = cmd(args);
-    EXPECT_EQ(r.exit_code, 0) << "commerce " << ::testing::PrintToString(args)
-                              << "\nstderr: " << r.err;
-    return r.json();
-  }
-  // Runs the command, expects `exit_code`, returns the error object printed on stderr.
-  json fails(const std::vector<std::string>& args, int exit_code) {
-    const Result r = cmd(args);
-    EXPECT_EQ(r.exit_code, exit_code) << "commerce " << ::testing::PrintToString(args)
-                                      << "\nstdout: " << r.out << "\nstderr: " << r.err;
-    EXPECT_TRUE(r.out.empty()) << r.out;
-    auto doc = json::parse(r.err, nullptr, false);
-    EXPECT_FALSE(doc.is_discarded()) << r.err;
-    return doc.is_discarded() ? json::object() : doc["error"];
-  }
-
-  TempDir dir_;
-  std::string db_ = dir_.path("shop.db");
-};
+using CliTest = CliStoreTest;
 
 TEST_F(CliTest, InitIsRepeatableAndKeepsTheCurrency) {
   const Result again = run({"--json", "init", "--db", db_});
@@ -941,12 +913,33 @@ TEST(CliDemo, RunsAScriptedDayAndEndsWithACleanCheck) {
   const json doc = r.json();
   EXPECT_EQ(doc["check"]["ok"], true) << doc["check"].dump(2);
   std::set<std::string> statuses;
+  std::vector<json> given_back;  // the partial cancellation's and the return's, in order
+  json mugs_order;               // alice's 3 mugs, part cancelled and part returned
   for (const auto& step : doc["steps"]) {
+    if (step["step"].get<std::string>().starts_with("alice buys 3 blue mugs")) mugs_order = step;
     EXPECT_EQ(step["as_expected"], true) << step.dump();
     statuses.insert(step["status"].get<std::string>());
+    if (step.contains("given_back") && step["given_back"]["value"] > 0) {
+      given_back.push_back(step["given_back"]);
+    }
   }
   EXPECT_EQ(statuses, (std::set<std::string>{"confirmed", "failed", "awaiting_payment", "cancelled",
-                                             "shipped", "delivered"}));
+                                             "shipped", "delivered", "requested", "approved",
+                                             "refunded"}));
+  // One mug of three cancelled, then the other two returned: each gives back its share in money
+  // and in points, and together, every unit being back, exactly what alice paid.
+  ASSERT_EQ(given_back.size(), 2u);
+  ASSERT_FALSE(mugs_order.is_null());
+  std::int64_t money = 0, points = 0;
+  for (const auto& g : given_back) {
+    EXPECT_GT(g["money"].get<std::int64_t>(), 0) << g.dump();
+    EXPECT_GT(g["points"].get<std::int64_t>(), 0) << g.dump();
+    EXPECT_EQ(g["money"].get<std::int64_t>() + g["points"].get<std::int64_t>(), g["value"]);
+    money += g["money"].get<std::int64_t>();
+    points += g["points"].get<std::int64_t>();
+  }
+  EXPECT_EQ(money, mugs_order["total"]);
+  EXPECT_EQ(points, mugs_order["points_used"]);
   // The events file holds exactly what the relay delivered.
   std::ifstream in(doc["events_file"].get<std::string>());
   std::string line;
@@ -973,7 +966,11 @@ TEST(CliDemo, RunsAScriptedDayAndEndsWithACleanCheck) {
                               "hoodie-m: 2 of 3 shipped, 0 delivered",
                               "the parcel is in_transit (arrived at the Daejeon hub)",
                               "hoodie-m: 3 of 3 shipped, 2 delivered",
-                              "hoodie-m: 3 of 3 shipped, 3 delivered"}) {
+                              "hoodie-m: 3 of 3 shipped, 3 delivered",
+                              "alice cancels one mug", "in money", "in points",
+                              "mug-blue: 2 of 3 shipped, 2 delivered",
+                              "is requested", "is approved",
+                              "one goes back on the shelf", "is refunded"}) {
     EXPECT_NE(text.out.find(chapter), std::string::npos) << chapter;
   }
 }

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "cli_runner.h"
+#include "cli_store_test.h"
 
 namespace commerce::cli_test {
 namespace {
@@ -16,10 +16,10 @@ using nlohmann::json;
 
 constexpr const char* kStart = "1700000000000";  // tracking times (ms) used below
 
-class ShipmentsCliTest : public ::testing::Test {
+class ShipmentsCliTest : public CliStoreTest {
  protected:
   void SetUp() override {
-    ASSERT_EQ(run({"init", "--db", db_}).exit_code, 0);
+    CliStoreTest::SetUp();
     // mug: 2 at "default", 1 at "north"; tea: 5 at "default".
     ok({"product", "create", "mug", "--name", "Mug", "--price", "0", "--stock", "2"});
     ok({"product", "create", "tea", "--name", "Tea", "--price", "0", "--stock", "5"});
@@ -27,20 +27,6 @@ class ShipmentsCliTest : public ::testing::Test {
     ok({"stock", "adjust", "mug", "1", "--reason", "seed", "--location", "north"});
   }
 
-  json ok(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--db", db_, "--json"});
-    const Result r = run(args);
-    EXPECT_EQ(r.exit_code, 0) << ::testing::PrintToString(args) << "\nstderr: " << r.err;
-    return r.exit_code == 0 ? r.json() : json::object();
-  }
-  // Expects `exit_code`; returns the error object printed on stderr.
-  json fails(std::vector<std::string> args, int exit_code) {
-    args.insert(args.begin(), {"--db", db_, "--json"});
-    const Result r = run(args);
-    EXPECT_EQ(r.exit_code, exit_code) << ::testing::PrintToString(args) << "\n" << r.out << r.err;
-    const json doc = json::parse(r.err, nullptr, false);
-    return doc.is_discarded() ? json::object() : doc["error"];
-  }
   std::string place(const std::string& item) {
     const json order = ok({"order", "place", "--user", "ann", "-i", item});
     EXPECT_EQ(order["status"], "confirmed");
@@ -56,9 +42,6 @@ class ShipmentsCliTest : public ::testing::Test {
     }
     return out;
   }
-
-  TempDir dir_;
-  std::string db_ = dir_.path("shop.db");
 };
 
 TEST_F(ShipmentsCliTest, ASplitOrderShipsTwiceIsTrackedAndTheOrderFollows) {

@@ -406,6 +406,9 @@ json to_json(const Order& o) {
     item["backordered"] = i.backordered;
     item["shipped"] = i.shipped;
     item["delivered"] = i.delivered;
+    item["cancelled"] = i.cancelled;
+    item["returned"] = i.returned;
+    item["given_back"] = i.given_back;
     items.push_back(item);
   }
   json doc = amounts_json(o);

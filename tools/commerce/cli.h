@@ -164,6 +164,12 @@ void print_order(const Printer& out, const Order& o,
 void print_quote(const Printer& out, const Quote& q);
 // An order's refunds (OrderBook::refunds): a JSON array, or a table.
 void print_refunds(const Printer& out, const std::vector<Refund>& refunds);
+// What a give-back returned (commerce/returns.h): its JSON object, and one line for people
+// ("2727 worth: 2100 in money, 627 in points (refund ID)").
+json to_json(const GiveBack& g);
+std::string give_back_text(const GiveBack& g);
+// What `order cancel-items` did: {"order", "given_back"}, or the order and what came back.
+void print_items_cancelled(const Printer& out, const ItemsCancelled& c);
 
 // --- pricing flags (pricing_flags.cpp)
 // Adds --shipping-option, --tax and --tax-rate to the root command.
@@ -203,6 +209,7 @@ void add_coupon_commands(CLI::App& app, Globals& globals);
 void add_order_commands(CLI::App& app, Globals& globals);
 void add_cart_commands(CLI::App& app, Globals& globals);  // carts, sharing, wishlists
 void add_shipment_commands(CLI::App& app, Globals& globals);  // shipments, carrier, tracking
+void add_return_commands(CLI::App& app, Globals& globals);    // returns of delivered units
 void add_maintenance_commands(CLI::App& app, Globals& globals);  // recover, sweep, check, stats
 void add_relay_command(CLI::App& app, Globals& globals);
 void add_demo_command(CLI::App& app, Globals& globals);

@@ -48,10 +48,7 @@ class Narrator {
            {"points_used", o.points_used}};
     if (!o.failure_reason.empty()) j["reason"] = o.failure_reason;
     if (!o.coupon_note.empty()) j["coupon_note"] = o.coupon_note;
-    const bool as_expected = std::string(to_string(o.status)) == expected;
-    j["as_expected"] = as_expected;
-    if (!as_expected) ++surprises_;
-    steps_.push_back(j);
+    const bool as_expected = record(std::move(j), expected);
     if (out_.json_mode()) return;
     std::cout << fmt::format(
         "-> {}: order {} is {} (subtotal {}, discount {}, points {}, total "
@@ -62,11 +59,39 @@ class Narrator {
     if (!note.empty()) std::cout << "   " << note << '\n';
     if (!as_expected) std::cout << "   UNEXPECTED: the script expected " << expected << '\n';
   }
+  // A partial cancellation: the order's step, with what came back.
+  void step(const std::string& name, const std::string& expected, const ItemsCancelled& c) {
+    step(name, expected, c.order, "given back " + give_back_text(c.given_back));
+    steps_.back()["given_back"] = to_json(c.given_back);
+  }
+  void step(const std::string& name, const std::string& expected, const Return& r,
+            const std::string& note = {}) {
+    json j{{"step", name},
+           {"expected", expected},
+           {"return_id", r.id},
+           {"order_id", r.order_id},
+           {"status", std::string(to_string(r.status))},
+           {"given_back", to_json(r.given_back)}};
+    const bool as_expected = record(std::move(j), expected);
+    if (out_.json_mode()) return;
+    std::cout << fmt::format("-> {}: return {} is {}\n", name, short_id(r.id), to_string(r.status));
+    if (!note.empty()) std::cout << "   " << note << '\n';
+    if (!as_expected) std::cout << "   UNEXPECTED: the script expected " << expected << '\n';
+  }
   static std::string short_id(const std::string& id) { return id.substr(0, 8) + "..."; }
   json steps() const { return steps_; }
   int surprises() const { return surprises_; }
 
  private:
+  // Keeps the step for --json; whether its status is the one expected.
+  bool record(json j, const std::string& expected) {
+    const bool as_expected = j["status"] == expected;
+    j["as_expected"] = as_expected;
+    if (!as_expected) ++surprises_;
+    steps_.push_back(std::move(j));
+    return as_expected;
+  }
+
   const Printer& out_;
   json steps_ = json::array();
   int surprises_ = 0;
@@ -363,6 +388,46 @@ void run_demo(Globals& globals, const DemoArgs& args) {
   n.say(fmt::format("erin taps checkout again: {}",
                     erin_again.id == erin1.id ? "the same order, no second charge"
                                               : "A DIFFERENT ORDER"));
+
+  n.chapter("Giving units back: a partial cancellation and a partial return");
+  const Order alice3 = orders.place({.user_id = "alice",
+                                     .items = {{"mug-blue", 3}},
+                                     .points_to_use = 2000,
+                                     .request_id = "demo-alice-3"});
+  n.step("alice buys 3 blue mugs with 2000 points", "confirmed", alice3,
+         fmt::format("alice has {} points; {}", points.balance("alice"),
+                     level_text(stock, "mug-blue")));
+  const ItemsCancelled one_less = orders.cancel_items(alice3.id, {{"mug-blue", 1}},
+                                                      "one is enough");
+  n.step("before they ship, alice cancels one mug", "confirmed", one_less);
+  n.say(fmt::format("its share comes back as money and points: the gateway keeps {}, alice has {} "
+                    "points; {}",
+                    gateway->net_for(alice3.id), points.balance("alice"),
+                    level_text(stock, "mug-blue")));
+  const Shipment mugs = shipments.dispatch(
+      shipments.create({.order_id = alice3.id, .location_id = "default", .carrier = "fake"}).id);
+  clock->advance(24 * 60 * 60 * 1000);
+  shipments.track({.shipment_id = mugs.id,
+                   .carrier = {},
+                   .tracking_number = {},
+                   .event = {ShipmentStatus::kDelivered, clock->now(), "left at the door"}});
+  n.step("the other two mugs are delivered", "delivered", orders.get(alice3.id),
+         units_text(orders.get(alice3.id)));
+  Returns& returns = store->returns();
+  const Return asked = returns.request({.order_id = alice3.id,
+                                        .items = {{"mug-blue", 2}},
+                                        .reason = "one arrived chipped, the other is unwanted",
+                                        .request_id = "demo-rma-1"});
+  n.step("alice asks to return both mugs", "requested", asked);
+  n.step("the shop approves the return", "approved", returns.approve(asked.id, "photo checked"));
+  const Return received = returns.receive(
+      asked.id, {{.product_id = "mug-blue", .restock_qty = 1, .write_off_qty = 1,
+                  .location_id = "default"}});
+  n.step("the mugs arrive: one goes back on the shelf, the chipped one is written off", "refunded",
+         received,
+         fmt::format("given back {}; the gateway keeps {}, alice has {} points; {}",
+                     give_back_text(received.given_back), gateway->net_for(alice3.id),
+                     points.balance("alice"), level_text(stock, "mug-blue")));
 
   n.chapter("Closing: events and the books");
   JsonLinesSink sink(events);

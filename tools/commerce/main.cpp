@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   add_order_commands(app, globals);
   add_cart_commands(app, globals);
   add_shipment_commands(app, globals);
+  add_return_commands(app, globals);
   add_maintenance_commands(app, globals);
   add_relay_command(app, globals);
 

@@ -148,6 +148,31 @@ void add_order_commands(CLI::App& app, Globals& globals) {
       print_refunds(Printer(globals), orders.refunds(args->id));
     });
   }
+  {
+    struct Args {
+      std::string id, reason, request_id;
+      std::vector<std::string> items;
+      GatewayArgs gateway;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = group->add_subcommand(
+        "cancel-items",
+        "cancel some units of a confirmed order that have not shipped: restock them and give "
+        "back their share (money through the gateway, points as points; docs/returns.md)");
+    cmd->add_option("order", args->id, "the order id")->required();
+    cmd->add_option("--item,-i", args->items, "PRODUCT[:QTY] of the order's lines, repeatable")
+        ->required();
+    cmd->add_option("--reason", args->reason, "why (kept on the refund)");
+    cmd->add_option("--request-id", args->request_id, "idempotency key");
+    args->gateway.add_to(*cmd);
+    cmd->callback([&globals, args] {
+      const auto items = parse_items(args->items);
+      auto opened = open_store_with_gateway(globals, args->gateway);
+      print_items_cancelled(Printer(globals), opened.store->orders().cancel_items(
+                                                  args->id, items, args->reason,
+                                                  args->request_id));
+    });
+  }
   for (const bool ship : {true, false}) {
     auto id = std::make_shared<std::string>();
     auto* cmd = group->add_subcommand(ship ? "ship" : "deliver",

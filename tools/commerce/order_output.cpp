@@ -108,9 +108,10 @@ void print_order(const Printer& out, const Order& o, const std::vector<OrderAudi
   std::vector<std::vector<std::string>> units;
   for (const auto& i : o.items) {
     units.push_back({std::to_string(i.backordered), std::to_string(i.shipped),
-                     std::to_string(i.delivered)});
+                     std::to_string(i.delivered), std::to_string(i.cancelled),
+                     std::to_string(i.returned)});
   }
-  print_lines(o.items, {"BACKORDERED", "SHIPPED", "DELIVERED"}, units);
+  print_lines(o.items, {"BACKORDERED", "SHIPPED", "DELIVERED", "CANCELLED", "RETURNED"}, units);
   if (audit) {
     std::vector<std::vector<std::string>> history;
     for (const auto& a : *audit) {
@@ -142,6 +143,30 @@ void print_refunds(const Printer& out, const std::vector<Refund>& refunds) {
   out.emit(doc);
   if (out.json_mode()) return;
   Printer::table({"REFUND", "STATUS", "AMOUNT", "REASON", "MESSAGE"}, rows);
+}
+
+json to_json(const GiveBack& g) {
+  return json{{"value", g.value},
+              {"money", g.money},
+              {"points", g.points},
+              {"refund_id", g.refund_id},
+              {"coupon_restored", g.coupon_restored},
+              {"shipping_refunded", g.shipping_refunded}};
+}
+
+std::string give_back_text(const GiveBack& g) {
+  std::string text = fmt::format("{} worth: {} in money, {} in points", g.value, g.money, g.points);
+  if (!g.refund_id.empty()) text += fmt::format(" (refund {})", g.refund_id);
+  if (g.shipping_refunded) text += ", shipping fee included";
+  if (g.coupon_restored) text += ", coupon restored";
+  return text;
+}
+
+void print_items_cancelled(const Printer& out, const ItemsCancelled& c) {
+  out.emit(json{{"order", to_json(c.order)}, {"given_back", to_json(c.given_back)}});
+  if (out.json_mode()) return;
+  print_order(out, c.order);  // for people only: not in JSON mode here
+  Printer::fields({{"given back", give_back_text(c.given_back)}});
 }
 
 void print_quote(const Printer& out, const Quote& q) {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import commerce_core._page
 import builtins
 import typing
-__all__: list = ['Ack', 'AckStatus', 'Address', 'Allocation', 'AllocationLine', 'AllocationRequest', 'AllocationStrategy', 'CallbackSink', 'Carrier', 'CarrierLabel', 'CarrierOutcome', 'CarrierRequest', 'Cart', 'CartLine', 'CartStatus', 'Carts', 'Catalog', 'Category', 'Clock', 'CompactionReport', 'Coupon', 'CouponApplication', 'CouponBook', 'CouponKind', 'CouponStatus', 'CouponTemplate', 'DEFAULT_PAGE_SIZE', 'DeadLetter', 'ErrorCode', 'Event', 'EventSink', 'EventSinkBase', 'FakeCarrier', 'FakeGateway', 'GuestCart', 'Inbox', 'InboxContext', 'InboxOutcome', 'IncomingMessage', 'InvariantRepair', 'InvariantReport', 'InvariantViolation', 'JsonLinesSink', 'KafkaSink', 'KafkaSinkCounters', 'LineItem', 'LocationLevel', 'MAX_CART_LINES', 'MAX_CART_LINE_QTY', 'MAX_PAGE_SIZE', 'ManualClock', 'MemorySink', 'OptionAxis', 'Order', 'OrderAudit', 'OrderBook', 'OrderItem', 'OrderStatus', 'OutboxCounts', 'OutboxRelay', 'Payment', 'PaymentGateway', 'PaymentOutcome', 'PaymentRequest', 'PaymentResult', 'PaymentStatus', 'PointsEntry', 'PointsEntryKind', 'PointsLedger', 'PostgresOptions', 'PricedLine', 'Product', 'ProductOrder', 'ProductStatus', 'Quote', 'Reason', 'RecoveryReport', 'Refund', 'RefundStatus', 'RelayBatch', 'RelayProgress', 'RelayService', 'RelayStats', 'RepairReport', 'Reservation', 'ReservationState', 'RetentionOptions', 'SagaLogEntry', 'SagaRecord', 'SagaState', 'SagaStep', 'Shipment', 'ShipmentItem', 'ShipmentReport', 'ShipmentStatus', 'Shipments', 'ShippingInput', 'ShippingOption', 'StockAdjustment', 'StockLedger', 'StockLevel', 'StockLocation', 'StockLocations', 'StockOption', 'StockTransfer', 'Store', 'SystemClock', 'TaxCalculator', 'TaxMode', 'TaxableAmount', 'TopicNaming', 'TrackingEvent', 'TrackingUpdate', 'Unit', 'UnitEvents', 'UnitLookups', 'UnitPoints', 'UnitStock', 'VariantAvailability', 'WITH_KAFKA', 'WITH_POSTGRES', 'WeightTier', 'WishlistItem', 'checked_plan', 'envelope_json', 'fewest_shipments_allocation', 'flat_shipping', 'free_shipping_above', 'korean_vat', 'new_id', 'parse_envelope_json', 'parse_incoming_message', 'priority_allocation', 'rate_table_tax', 'read_json_lines', 'region_first_allocation', 'sqlite_schema_version', 'weight_shipping']
+__all__: list = ['Ack', 'AckStatus', 'Address', 'Allocation', 'AllocationLine', 'AllocationRequest', 'AllocationStrategy', 'CallbackSink', 'Carrier', 'CarrierLabel', 'CarrierOutcome', 'CarrierRequest', 'Cart', 'CartLine', 'CartStatus', 'Carts', 'Catalog', 'Category', 'Clock', 'CompactionReport', 'Coupon', 'CouponApplication', 'CouponBook', 'CouponKind', 'CouponStatus', 'CouponTemplate', 'DEFAULT_PAGE_SIZE', 'DeadLetter', 'ErrorCode', 'Event', 'EventSink', 'EventSinkBase', 'FakeCarrier', 'FakeGateway', 'GiveBack', 'GuestCart', 'Inbox', 'InboxContext', 'InboxOutcome', 'IncomingMessage', 'Inspection', 'InvariantRepair', 'InvariantReport', 'InvariantViolation', 'ItemsCancelled', 'JsonLinesSink', 'KafkaSink', 'KafkaSinkCounters', 'LineItem', 'LocationLevel', 'MAX_CART_LINES', 'MAX_CART_LINE_QTY', 'MAX_PAGE_SIZE', 'ManualClock', 'MemorySink', 'OptionAxis', 'Order', 'OrderAudit', 'OrderBook', 'OrderItem', 'OrderStatus', 'OutboxCounts', 'OutboxRelay', 'Payment', 'PaymentGateway', 'PaymentOutcome', 'PaymentRequest', 'PaymentResult', 'PaymentStatus', 'PointsEntry', 'PointsEntryKind', 'PointsLedger', 'PostgresOptions', 'PricedLine', 'Product', 'ProductOrder', 'ProductStatus', 'Quote', 'Reason', 'RecoveryReport', 'Refund', 'RefundStatus', 'RelayBatch', 'RelayProgress', 'RelayService', 'RelayStats', 'RepairReport', 'Reservation', 'ReservationState', 'RetentionOptions', 'Return', 'ReturnItem', 'ReturnOptions', 'ReturnStatus', 'Returns', 'SagaLogEntry', 'SagaRecord', 'SagaState', 'SagaStep', 'Shipment', 'ShipmentItem', 'ShipmentReport', 'ShipmentStatus', 'Shipments', 'ShippingInput', 'ShippingOption', 'StockAdjustment', 'StockLedger', 'StockLevel', 'StockLocation', 'StockLocations', 'StockOption', 'StockTransfer', 'Store', 'SystemClock', 'TaxCalculator', 'TaxMode', 'TaxableAmount', 'TopicNaming', 'TrackingEvent', 'TrackingUpdate', 'Unit', 'UnitEvents', 'UnitLookups', 'UnitPoints', 'UnitStock', 'VariantAvailability', 'WITH_KAFKA', 'WITH_POSTGRES', 'WeightTier', 'WishlistItem', 'checked_plan', 'envelope_json', 'fewest_shipments_allocation', 'flat_shipping', 'free_shipping_above', 'korean_vat', 'new_id', 'parse_envelope_json', 'parse_incoming_message', 'priority_allocation', 'rate_table_tax', 'read_json_lines', 'region_first_allocation', 'sqlite_schema_version', 'weight_shipping']
 class ErrorCode:
     """
     What a failed call's caller should do (abseil-style codes).
@@ -257,9 +257,12 @@ class PointsEntryKind:
       RESTORE : Points given back by compensation.
     
       ADJUST : An administrative correction.
+    
+      REFUND : The points share of units cancelled or returned (docs/returns.md).
     """
     ADJUST: typing.ClassVar[PointsEntryKind]
     CHARGE: typing.ClassVar[PointsEntryKind]
+    REFUND: typing.ClassVar[PointsEntryKind]
     RESTORE: typing.ClassVar[PointsEntryKind]
     USE: typing.ClassVar[PointsEntryKind]
     __members__: typing.ClassVar[dict[str, PointsEntryKind]]
@@ -1163,7 +1166,7 @@ class PointsEntry:
     @property
     def order_id(self) -> str:
         """
-        For USE and RESTORE entries.
+        For USE, RESTORE and REFUND entries.
         """
     @order_id.setter
     def order_id(self, arg0: str) -> None:
@@ -1171,7 +1174,7 @@ class PointsEntry:
     @property
     def reason(self) -> str:
         """
-        For ADJUST entries.
+        For ADJUST and REFUND entries.
         """
     @reason.setter
     def reason(self, arg0: str) -> None:
@@ -1547,7 +1550,7 @@ class Store:
     SQLite file or PostgreSQL database.
     """
     @staticmethod
-    def open(location: typing.Any, *, currency: str = 'KRW', clock: typing.Any = None, topic_naming: TopicNaming = ..., reservation_ttl_ms: int = 900000, gateway: typing.Any = None, steps: list[typing.Any] = [], stock_step: typing.Any = None, gateway_timeout_ms: int = 10000, attempts: int = 4, backoff_initial_ms: int = 50, backoff_max_ms: int = 2000, postgres: PostgresOptions | None = None, read_only: bool = False, retention: RetentionOptions | None = None, allocation_strategy: typing.Any = None, guest_cart_ttl_ms: int = 604800000, cart_hold_ms: int = 600000, shipping_options: list[typing.Any] = [], tax_calculator: typing.Any = None, carriers: dict[str, typing.Any] = {}) -> Store:
+    def open(location: typing.Any, *, currency: str = 'KRW', clock: typing.Any = None, topic_naming: TopicNaming = ..., reservation_ttl_ms: int = 900000, gateway: typing.Any = None, steps: list[typing.Any] = [], stock_step: typing.Any = None, gateway_timeout_ms: int = 10000, attempts: int = 4, backoff_initial_ms: int = 50, backoff_max_ms: int = 2000, postgres: PostgresOptions | None = None, read_only: bool = False, retention: RetentionOptions | None = None, allocation_strategy: typing.Any = None, guest_cart_ttl_ms: int = 604800000, cart_hold_ms: int = 600000, shipping_options: list[typing.Any] = [], tax_calculator: typing.Any = None, carriers: dict[str, typing.Any] = {}, returns: ReturnOptions | None = None) -> Store:
         """
         Opens (creating and migrating if needed) the store at `location`: a file path or
         "sqlite:PATH" for SQLite, or "postgresql://..." when built with PostgreSQL.
@@ -1573,7 +1576,8 @@ class Store:
         shipping_option may name; `tax_calculator` (a TaxCalculator: rate_table_tax() or a
         Python subclass) taxes orders; None: korean_vat() (docs/pricing.md).
         `carriers` (name -> Carrier: FakeCarrier or a Python subclass; names are ids) are
-        what a shipment's carrier may name (docs/shipments.md).
+        what a shipment's carrier may name (docs/shipments.md). `returns` (ReturnOptions)
+        sets the return window and whether the shipping fee is refunded (docs/returns.md).
         Opening an existing store never waits for another process's write lock. Raises
         InvalidArgumentError (unknown scheme, options), FailedPreconditionError (another
         currency; a file that is not a store, newer than this library, unreadable for its
@@ -1657,6 +1661,11 @@ class Store:
     def points(self) -> PointsLedger:
         """
         The PointsLedger service.
+        """
+    @property
+    def returns(self) -> Returns:
+        """
+        The Returns service (returns of delivered units).
         """
     @property
     def shipments(self) -> Shipments:
@@ -2569,7 +2578,7 @@ class OrderItem:
         """
         True when every field is equal.
         """
-    def __init__(self, product_id: str = ..., name: str = ..., unit_price: int = ..., qty: int = ..., line_total: int = ..., backordered: int = ..., discount: int = ..., tax_class: str = ..., tax: int = ..., total: int = ..., shipped: int = ..., delivered: int = ...) -> None:
+    def __init__(self, product_id: str = ..., name: str = ..., unit_price: int = ..., qty: int = ..., line_total: int = ..., backordered: int = ..., discount: int = ..., tax_class: str = ..., tax: int = ..., total: int = ..., shipped: int = ..., delivered: int = ..., cancelled: int = ..., returned: int = ..., given_back: int = ...) -> None:
         """
         Creates a OrderItem; fields by position (in attribute order) or keyword, each defaulting to its zero value.
         """
@@ -2586,6 +2595,14 @@ class OrderItem:
     def backordered(self, arg0: int) -> None:
         ...
     @property
+    def cancelled(self) -> int:
+        """
+        Units cancelled before they shipped (OrderBook.cancel_items; docs/returns.md).
+        """
+    @cancelled.setter
+    def cancelled(self, arg0: int) -> None:
+        ...
+    @property
     def delivered(self) -> int:
         """
         Units of qty delivered so far.
@@ -2600,6 +2617,14 @@ class OrderItem:
         """
     @discount.setter
     def discount(self, arg0: int) -> None:
+        ...
+    @property
+    def given_back(self) -> int:
+        """
+        Units whose value was given back so far: cancelled, or received by a return.
+        """
+    @given_back.setter
+    def given_back(self, arg0: int) -> None:
         ...
     @property
     def line_total(self) -> int:
@@ -2632,6 +2657,14 @@ class OrderItem:
         """
     @qty.setter
     def qty(self, arg0: int) -> None:
+        ...
+    @property
+    def returned(self) -> int:
+        """
+        Units in returns that were not rejected (at most delivered).
+        """
+    @returned.setter
+    def returned(self, arg0: int) -> None:
         ...
     @property
     def shipped(self) -> int:
@@ -2986,6 +3019,107 @@ class Order:
         """
     @user_id.setter
     def user_id(self, arg0: str) -> None:
+        ...
+class GiveBack:
+    """
+    What one give-back (a partial cancellation or a received return) returned
+    to the customer, by the refund rule of docs/returns.md.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, value: int = ..., money: int = ..., points: int = ..., refund_id: str = ..., coupon_restored: bool = ..., shipping_refunded: bool = ...) -> None:
+        """
+        Creates a GiveBack; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def coupon_restored(self) -> bool:
+        """
+        This give-back took the order's last unit: the coupon is available again.
+        """
+    @coupon_restored.setter
+    def coupon_restored(self, arg0: bool) -> None:
+        ...
+    @property
+    def money(self) -> int:
+        """
+        Refunded through the gateway.
+        """
+    @money.setter
+    def money(self, arg0: int) -> None:
+        ...
+    @property
+    def points(self) -> int:
+        """
+        Given back as points (PointsEntryKind.REFUND).
+        """
+    @points.setter
+    def points(self, arg0: int) -> None:
+        ...
+    @property
+    def refund_id(self) -> str:
+        """
+        The Refund of `money`; "" when money is 0 or a whole cancel refunded the
+        payment whole.
+        """
+    @refund_id.setter
+    def refund_id(self, arg0: str) -> None:
+        ...
+    @property
+    def shipping_refunded(self) -> bool:
+        """
+        The shipping fee was part of `value`.
+        """
+    @shipping_refunded.setter
+    def shipping_refunded(self, arg0: bool) -> None:
+        ...
+    @property
+    def value(self) -> int:
+        """
+        The units' worth (shipping included when refunded).
+        """
+    @value.setter
+    def value(self, arg0: int) -> None:
+        ...
+class ItemsCancelled:
+    """
+    What OrderBook.cancel_items() did: the order after it and what it
+    gave back.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, order: Order = ..., given_back: GiveBack = ...) -> None:
+        """
+        Creates a ItemsCancelled; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def given_back(self) -> GiveBack:
+        """
+        GiveBack.
+        """
+    @given_back.setter
+    def given_back(self, arg0: GiveBack) -> None:
+        ...
+    @property
+    def order(self) -> Order:
+        """
+        The Order after the cancellation.
+        """
+    @order.setter
+    def order(self, arg0: Order) -> None:
         ...
 class OrderAudit:
     """
@@ -3679,6 +3813,19 @@ class OrderBook:
         Cancels an AWAITING_PAYMENT or CONFIRMED order (void or refund, restore coupon and
         points, release or restock). Idempotent. Raises NotFoundError,
         IllegalTransitionError, UnavailableError (finished later by recover()).
+        """
+    def cancel_items(self, order_id: str, items: list[LineItem], *, reason: str = '', request_id: str = '') -> ItemsCancelled:
+        """
+        Partial cancellation (docs/returns.md): cancels `items` (LineItem list: units of
+        some lines, each qty > 0) of a CONFIRMED order that are in no shipment yet. They go
+        back on the shelf they were reserved at, their value is given back by the refund
+        rule (points as points, money as a partial refund through the gateway), the coupon
+        comes back with the last unit; returns an ItemsCancelled. The same request_id and
+        arguments return the same result. Raises InvalidArgumentError naming the field
+        ("order_id", "items" for a product not in the order or more units than remain
+        unshipped, "items[i].qty", "reason"), NotFoundError, IllegalTransitionError (not
+        CONFIRMED), ConflictError, UnavailableError (the gateway did not answer: the units
+        are cancelled and recover() finishes the refund).
         """
     def complete_payment(self, order_id: str, approved: bool) -> Order:
         """
@@ -6072,6 +6219,348 @@ class Shipments:
         scan is ignored; DELIVERED and RETURNED apply unless final). Returns the shipment,
         changed or not. Raises InvalidArgumentError (status not SHIPPED..RETURNED,
         occurred_at <= 0, neither id nor carrier and tracking number), NotFoundError.
+        """
+class ReturnStatus:
+    """
+    States of a return (docs/returns.md).
+    
+    Members:
+    
+      REQUESTED : Asked for; waits for the store.
+    
+      APPROVED : Accepted; waits for the units.
+    
+      REJECTED : Final: refused; its units may be returned again.
+    
+      RECEIVED : Inspected; the refund is started (recover() finishes it).
+    
+      REFUNDED : Final: the money came back (or none was due in money).
+    
+      REFUND_DECLINED : Final: the gateway declined the refund; refund by hand with OrderBook.refund().
+    """
+    APPROVED: typing.ClassVar[ReturnStatus]
+    RECEIVED: typing.ClassVar[ReturnStatus]
+    REFUNDED: typing.ClassVar[ReturnStatus]
+    REFUND_DECLINED: typing.ClassVar[ReturnStatus]
+    REJECTED: typing.ClassVar[ReturnStatus]
+    REQUESTED: typing.ClassVar[ReturnStatus]
+    __members__: typing.ClassVar[dict[str, ReturnStatus]]
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: int) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        """
+        The enum member, as Class.MEMBER.
+        """
+    def __setstate__(self, state: int) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class ReturnOptions:
+    """
+    The return window and the shipping fee's refund policy
+    (Store.open(..., returns=...); docs/returns.md).
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, window_ms: int = ..., refund_shipping: bool = ...) -> None:
+        """
+        Creates a ReturnOptions; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def refund_shipping(self) -> bool:
+        """
+        Whether the shipping fee is refunded once every unit of the order is given back
+        (default True; never for some units only).
+        """
+    @refund_shipping.setter
+    def refund_shipping(self, arg0: bool) -> None:
+        ...
+    @property
+    def window_ms(self) -> int:
+        """
+        How long after a unit's delivery a return may be requested (default 14 days;
+        must be positive).
+        """
+    @window_ms.setter
+    def window_ms(self, arg0: int) -> None:
+        ...
+class ReturnItem:
+    """
+    Units of one line of the order in a return.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, product_id: str = ..., qty: int = ..., restocked: int = ..., written_off: int = ..., location_id: str = ...) -> None:
+        """
+        Creates a ReturnItem; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def location_id(self) -> str:
+        """
+        Where the restocked units went; "" before inspection.
+        """
+    @location_id.setter
+    def location_id(self, arg0: str) -> None:
+        ...
+    @property
+    def product_id(self) -> str:
+        """
+        The product (a line of the order).
+        """
+    @product_id.setter
+    def product_id(self, arg0: str) -> None:
+        ...
+    @property
+    def qty(self) -> int:
+        """
+        Units returned.
+        """
+    @qty.setter
+    def qty(self, arg0: int) -> None:
+        ...
+    @property
+    def restocked(self) -> int:
+        """
+        After inspection: put back on sale at location_id.
+        """
+    @restocked.setter
+    def restocked(self, arg0: int) -> None:
+        ...
+    @property
+    def written_off(self) -> int:
+        """
+        After inspection: damaged, not restocked.
+        """
+    @written_off.setter
+    def written_off(self, arg0: int) -> None:
+        ...
+class Return:
+    """
+    A return of delivered units of an order (an RMA).
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, id: str = ..., order_id: str = ..., status: ReturnStatus = ..., items: list[ReturnItem] = ..., reason: str = ..., note: str = ..., given_back: GiveBack = ..., request_id: str = ..., created_at: int = ..., updated_at: int = ...) -> None:
+        """
+        Creates a Return; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def created_at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @created_at.setter
+    def created_at(self, arg0: int) -> None:
+        ...
+    @property
+    def given_back(self) -> GiveBack:
+        """
+        GiveBack: what came back, once received.
+        """
+    @given_back.setter
+    def given_back(self, arg0: GiveBack) -> None:
+        ...
+    @property
+    def id(self) -> str:
+        """
+        UUIDv7.
+        """
+    @id.setter
+    def id(self, arg0: str) -> None:
+        ...
+    @property
+    def items(self) -> list[ReturnItem]:
+        """
+        ReturnItem list, by product id.
+        """
+    @items.setter
+    def items(self, arg0: list[ReturnItem]) -> None:
+        ...
+    @property
+    def note(self) -> str:
+        """
+        The store's: why approved or rejected.
+        """
+    @note.setter
+    def note(self, arg0: str) -> None:
+        ...
+    @property
+    def order_id(self) -> str:
+        """
+        The order.
+        """
+    @order_id.setter
+    def order_id(self, arg0: str) -> None:
+        ...
+    @property
+    def reason(self) -> str:
+        """
+        The customer's.
+        """
+    @reason.setter
+    def reason(self, arg0: str) -> None:
+        ...
+    @property
+    def request_id(self) -> str:
+        """
+        As given to request(), or empty.
+        """
+    @request_id.setter
+    def request_id(self, arg0: str) -> None:
+        ...
+    @property
+    def status(self) -> ReturnStatus:
+        """
+        ReturnStatus.
+        """
+    @status.setter
+    def status(self, arg0: ReturnStatus) -> None:
+        ...
+    @property
+    def updated_at(self) -> int:
+        """
+        Milliseconds since the Unix epoch.
+        """
+    @updated_at.setter
+    def updated_at(self, arg0: int) -> None:
+        ...
+class Inspection:
+    """
+    How inspection found the returned units of one line (Returns.receive()): restock_qty +
+    write_off_qty must be the line's qty.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, product_id: str = ..., restock_qty: int = ..., write_off_qty: int = ..., location_id: str = ...) -> None:
+        """
+        Creates a Inspection; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def location_id(self) -> str:
+        """
+        Where restocked units go; required when restock_qty > 0.
+        """
+    @location_id.setter
+    def location_id(self, arg0: str) -> None:
+        ...
+    @property
+    def product_id(self) -> str:
+        """
+        The line.
+        """
+    @product_id.setter
+    def product_id(self, arg0: str) -> None:
+        ...
+    @property
+    def restock_qty(self) -> int:
+        """
+        Units put back on sale at location_id.
+        """
+    @restock_qty.setter
+    def restock_qty(self, arg0: int) -> None:
+        ...
+    @property
+    def write_off_qty(self) -> int:
+        """
+        Units written off as damaged.
+        """
+    @write_off_qty.setter
+    def write_off_qty(self, arg0: int) -> None:
+        ...
+class Returns:
+    """
+    Returns of delivered units (docs/returns.md): requested within the return window,
+    approved or rejected, received and inspected, refunded by the rule of docs/returns.md.
+    Thread-safe and safe across processes: no unit is returned twice.
+    """
+    def approve(self, return_id: str, *, note: str = '') -> Return:
+        """
+        REQUESTED -> APPROVED (ReturnApproved); approving an approved return returns it.
+        Raises InvalidArgumentError ("return_id", "note"), NotFoundError,
+        IllegalTransitionError (not requested).
+        """
+    def for_order(self, order_id: str) -> list[Return]:
+        """
+        The order's returns, oldest first. Raises NotFoundError (order),
+        InvalidArgumentError.
+        """
+    def get(self, return_id: str) -> Return:
+        """
+        The return. Raises NotFoundError, InvalidArgumentError.
+        """
+    def receive(self, return_id: str, inspections: list[Inspection], *, request_id: str = '') -> Return:
+        """
+        APPROVED -> RECEIVED (ReturnReceived): every line inspected (an Inspection each:
+        restocked at its location, or written off), the units' value given back by the rule
+        (points now, money through the gateway) -> REFUNDED or REFUND_DECLINED. Returns the
+        return as recorded; receiving a received return finishes its refund. Raises
+        InvalidArgumentError ("return_id", "inspections" not covering each line exactly,
+        "inspections[i].location_id" unknown or missing), NotFoundError,
+        IllegalTransitionError (not approved), UnavailableError (the gateway did not
+        answer: the return is received, OrderBook.recover() finishes its refund).
+        """
+    def reject(self, return_id: str, *, reason: str) -> Return:
+        """
+        REQUESTED or APPROVED -> REJECTED (ReturnRejected): its units may be returned again.
+        Raises InvalidArgumentError ("return_id", "reason" required), NotFoundError,
+        IllegalTransitionError.
+        """
+    def request(self, order_id: str, items: list[LineItem], *, reason: str, request_id: str = '') -> Return:
+        """
+        Requests the return of delivered units (LineItem list, 1..1000 lines) of the order
+        within ReturnOptions.window_ms of their delivery; returns it REQUESTED
+        (ReturnRequested). The same request_id with the same arguments returns the same
+        return. Raises InvalidArgumentError naming the field ("order_id", "items",
+        "items[i].qty", "items[i].product_id" for a product not in the order or more units
+        than delivered and not yet returned, "reason"), NotFoundError (order),
+        IllegalTransitionError (nothing delivered, the order cancelled, the window closed),
+        ConflictError. Nothing changes on an error.
         """
 class Clock:
     """

@@ -103,6 +103,12 @@ void bind_orders(py::module_& m) {
       .field("shipped", &OrderItem::shipped,
              "Units of qty picked up by a carrier so far (docs/shipments.md).")
       .field("delivered", &OrderItem::delivered, "Units of qty delivered so far.")
+      .field("cancelled", &OrderItem::cancelled,
+             "Units cancelled before they shipped (OrderBook.cancel_items; docs/returns.md).")
+      .field("returned", &OrderItem::returned,
+             "Units in returns that were not rejected (at most delivered).")
+      .field("given_back", &OrderItem::given_back,
+             "Units whose value was given back so far: cancelled, or received by a return.")
       .finish();
 
   ValueClass<Address>(m, "Address",
@@ -156,6 +162,27 @@ void bind_orders(py::module_& m) {
       .finish()
       .def_property_readonly("backordered", &Order::backordered,
                              "True when some item has backordered units (waits for a restock).");
+
+  ValueClass<GiveBack>(m, "GiveBack",
+                       "What one give-back (a partial cancellation or a received return) returned\n"
+                       "to the customer, by the refund rule of docs/returns.md.")
+      .field("value", &GiveBack::value, "The units' worth (shipping included when refunded).")
+      .field("money", &GiveBack::money, "Refunded through the gateway.")
+      .field("points", &GiveBack::points, "Given back as points (PointsEntryKind.REFUND).")
+      .field("refund_id", &GiveBack::refund_id,
+             "The Refund of `money`; \"\" when money is 0 or a whole cancel refunded the\n"
+             "payment whole.")
+      .field("coupon_restored", &GiveBack::coupon_restored,
+             "This give-back took the order's last unit: the coupon is available again.")
+      .field("shipping_refunded", &GiveBack::shipping_refunded,
+             "The shipping fee was part of `value`.")
+      .finish();
+  ValueClass<ItemsCancelled>(m, "ItemsCancelled",
+                             "What OrderBook.cancel_items() did: the order after it and what it\n"
+                             "gave back.")
+      .field("order", &ItemsCancelled::order, "The Order after the cancellation.")
+      .field("given_back", &ItemsCancelled::given_back, "GiveBack.")
+      .finish();
 
   ValueClass<OrderAudit>(m, "OrderAudit", "One status change of an order.")
       .field("id", &OrderAudit::id, "UUIDv7.")
@@ -374,6 +401,18 @@ void bind_orders(py::module_& m) {
            "UnavailableError (the gateway did not answer: recover() finishes the refund).")
       .def("refunds", &OrderBook::refunds, py::arg("order_id"), Release(),
            "The order's refunds, oldest first. Raises NotFoundError, InvalidArgumentError.")
+      .def("cancel_items", &OrderBook::cancel_items, py::arg("order_id"), py::arg("items"),
+           py::kw_only(), py::arg("reason") = "", py::arg("request_id") = "", Release(),
+           "Partial cancellation (docs/returns.md): cancels `items` (LineItem list: units of\n"
+           "some lines, each qty > 0) of a CONFIRMED order that are in no shipment yet. They go\n"
+           "back on the shelf they were reserved at, their value is given back by the refund\n"
+           "rule (points as points, money as a partial refund through the gateway), the coupon\n"
+           "comes back with the last unit; returns an ItemsCancelled. The same request_id and\n"
+           "arguments return the same result. Raises InvalidArgumentError naming the field\n"
+           "(\"order_id\", \"items\" for a product not in the order or more units than remain\n"
+           "unshipped, \"items[i].qty\", \"reason\"), NotFoundError, IllegalTransitionError (not\n"
+           "CONFIRMED), ConflictError, UnavailableError (the gateway did not answer: the units\n"
+           "are cancelled and recover() finishes the refund).")
       .def("erase_personal_data_before", &OrderBook::erase_personal_data_before,
            py::arg("older_than"), py::arg("limit") = kDefaultPageSize, Release(),
            "Erases the shipping address of at most `limit` finished orders (DELIVERED,\n"

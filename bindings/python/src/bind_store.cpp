@@ -422,11 +422,13 @@ void bind_store(py::module_& m) {
              const py::object& allocation_strategy, std::int64_t guest_cart_ttl_ms,
              std::int64_t cart_hold_ms,
              const std::vector<py::object>& shipping_options, const py::object& tax_calculator,
-             const std::map<std::string, py::object>& carriers) {
+             const std::map<std::string, py::object>& carriers,
+             const std::optional<ReturnOptions>& returns) {
             const std::string where = location_string(location);
             StoreOptions options;
             options.read_only = read_only;
             if (retention) options.retention = *retention;
+            if (returns) options.returns = *returns;
             options.currency = currency;
             if (!clock.is_none()) options.clock = hold_python<Clock>(clock);
             options.topic_naming = topic_naming;
@@ -486,6 +488,7 @@ void bind_store(py::module_& m) {
           py::arg("shipping_options") = std::vector<py::object>{},
           py::arg("tax_calculator") = py::none(),
           py::arg("carriers") = std::map<std::string, py::object>{},
+          py::arg("returns") = py::none(),
           "Opens (creating and migrating if needed) the store at `location`: a file path or\n"
           "\"sqlite:PATH\" for SQLite, or \"postgresql://...\" when built with PostgreSQL.\n"
           "`currency` is fixed when the store is first created (\"\": the currency the store\n"
@@ -510,7 +513,8 @@ void bind_store(py::module_& m) {
           "shipping_option may name; `tax_calculator` (a TaxCalculator: rate_table_tax() or a\n"
           "Python subclass) taxes orders; None: korean_vat() (docs/pricing.md).\n"
           "`carriers` (name -> Carrier: FakeCarrier or a Python subclass; names are ids) are\n"
-          "what a shipment's carrier may name (docs/shipments.md).\n"
+          "what a shipment's carrier may name (docs/shipments.md). `returns` (ReturnOptions)\n"
+          "sets the return window and whether the shipping fee is refunded (docs/returns.md).\n"
           "Opening an existing store never waits for another process's write lock. Raises\n"
           "InvalidArgumentError (unknown scheme, options), FailedPreconditionError (another\n"
           "currency; a file that is not a store, newer than this library, unreadable for its\n"
@@ -533,6 +537,9 @@ void bind_store(py::module_& m) {
       .def_property_readonly("shipments", &Store::shipments,
                              py::return_value_policy::reference_internal,
                              "The Shipments service (shipments, carriers, tracking).")
+      .def_property_readonly("returns", &Store::returns,
+                             py::return_value_policy::reference_internal,
+                             "The Returns service (returns of delivered units).")
       .def_property_readonly("inbox", &Store::inbox, py::return_value_policy::reference_internal,
                              "The Inbox of incoming events, each applied once.")
       .def(

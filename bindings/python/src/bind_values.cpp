@@ -57,7 +57,9 @@ void bind_values(py::module_& m) {
   points_kind.value("CHARGE", PointsEntryKind::kCharge, "Points added by a charge.")
       .value("USE", PointsEntryKind::kUse, "Points spent on an order.")
       .value("RESTORE", PointsEntryKind::kRestore, "Points given back by compensation.")
-      .value("ADJUST", PointsEntryKind::kAdjust, "An administrative correction.");
+      .value("ADJUST", PointsEntryKind::kAdjust, "An administrative correction.")
+      .value("REFUND", PointsEntryKind::kRefund,
+             "The points share of units cancelled or returned (docs/returns.md).");
   readable_enum_repr(points_kind);
 
   py::enum_<CouponKind> coupon_kind(m, "CouponKind", "How a coupon template computes a discount.");
@@ -193,8 +195,8 @@ void bind_values(py::module_& m) {
       .field("kind", &PointsEntry::kind, "PointsEntryKind.")
       .field("amount", &PointsEntry::amount, "Signed effect on the balance (a use is negative).")
       .field("balance_after", &PointsEntry::balance_after, "The balance right after this entry.")
-      .field("order_id", &PointsEntry::order_id, "For USE and RESTORE entries.")
-      .field("reason", &PointsEntry::reason, "For ADJUST entries.")
+      .field("order_id", &PointsEntry::order_id, "For USE, RESTORE and REFUND entries.")
+      .field("reason", &PointsEntry::reason, "For ADJUST and REFUND entries.")
       .field("request_id", &PointsEntry::request_id, "The idempotency key, if any.")
       .field("created_at", &PointsEntry::created_at, "Milliseconds since the Unix epoch.")
       .finish();

@@ -44,6 +44,8 @@ void bind_carts(py::module_& m);
 void bind_events(py::module_& m);
 // Shipments: their values, carriers (subclassable, FakeCarrier) and the Shipments service.
 void bind_shipments(py::module_& m);
+// Returns: their values, ReturnOptions and the Returns service.
+void bind_returns(py::module_& m);
 
 // The commerce::Error equivalent of the Python exception being handled in `e`: a CommerceError
 // keeps its code, reason and subject; any other exception becomes `fallback` code naming

@@ -1,0 +1,133 @@
+// bind_returns.cpp: returns of delivered units (an RMA) and their options (commerce/returns.h,
+// docs/returns.md). Partial cancellation (OrderBook.cancel_items) and what a give-back returned
+// (GiveBack, ItemsCancelled) are bound with the orders (bind_orders.cpp). Every call that touches
+// storage or the gateway releases the GIL.
+#include "commerce/returns.h"
+#include "commerce/store.h"
+#include "bindings.h"
+
+namespace commerce::python {
+
+namespace {
+
+using Release = py::call_guard<py::gil_scoped_release>;
+
+void bind_values_of_returns(py::module_& m) {
+  py::enum_<ReturnStatus> status(m, "ReturnStatus", "States of a return (docs/returns.md).");
+  status.value("REQUESTED", ReturnStatus::kRequested, "Asked for; waits for the store.")
+      .value("APPROVED", ReturnStatus::kApproved, "Accepted; waits for the units.")
+      .value("REJECTED", ReturnStatus::kRejected,
+             "Final: refused; its units may be returned again.")
+      .value("RECEIVED", ReturnStatus::kReceived,
+             "Inspected; the refund is started (recover() finishes it).")
+      .value("REFUNDED", ReturnStatus::kRefunded,
+             "Final: the money came back (or none was due in money).")
+      .value("REFUND_DECLINED", ReturnStatus::kRefundDeclined,
+             "Final: the gateway declined the refund; refund by hand with OrderBook.refund().");
+  readable_enum_repr(status);
+
+  ValueClass<ReturnOptions>(m, "ReturnOptions",
+                            "The return window and the shipping fee's refund policy\n"
+                            "(Store.open(..., returns=...); docs/returns.md).")
+      .field("window_ms", &ReturnOptions::window_ms,
+             "How long after a unit's delivery a return may be requested (default 14 days;\n"
+             "must be positive).")
+      .field("refund_shipping", &ReturnOptions::refund_shipping,
+             "Whether the shipping fee is refunded once every unit of the order is given back\n"
+             "(default True; never for some units only).")
+      .finish();
+
+  ValueClass<ReturnItem>(m, "ReturnItem", "Units of one line of the order in a return.")
+      .field("product_id", &ReturnItem::product_id, "The product (a line of the order).")
+      .field("qty", &ReturnItem::qty, "Units returned.")
+      .field("restocked", &ReturnItem::restocked,
+             "After inspection: put back on sale at location_id.")
+      .field("written_off", &ReturnItem::written_off, "After inspection: damaged, not restocked.")
+      .field("location_id", &ReturnItem::location_id,
+             "Where the restocked units went; \"\" before inspection.")
+      .finish();
+  ValueClass<Return>(m, "Return", "A return of delivered units of an order (an RMA).")
+      .field("id", &Return::id, "UUIDv7.")
+      .field("order_id", &Return::order_id, "The order.")
+      .field("status", &Return::status, "ReturnStatus.")
+      .field("items", &Return::items, "ReturnItem list, by product id.")
+      .field("reason", &Return::reason, "The customer's.")
+      .field("note", &Return::note, "The store's: why approved or rejected.")
+      .field("given_back", &Return::given_back, "GiveBack: what came back, once received.")
+      .field("request_id", &Return::request_id, "As given to request(), or empty.")
+      .field("created_at", &Return::created_at, "Milliseconds since the Unix epoch.")
+      .field("updated_at", &Return::updated_at, "Milliseconds since the Unix epoch.")
+      .finish();
+  ValueClass<Inspection>(
+      m, "Inspection",
+      "How inspection found the returned units of one line (Returns.receive()): restock_qty +\n"
+      "write_off_qty must be the line's qty.")
+      .field("product_id", &Inspection::product_id, "The line.")
+      .field("restock_qty", &Inspection::restock_qty, "Units put back on sale at location_id.")
+      .field("write_off_qty", &Inspection::write_off_qty, "Units written off as damaged.")
+      .field("location_id", &Inspection::location_id,
+             "Where restocked units go; required when restock_qty > 0.")
+      .finish();
+}
+
+void bind_returns_service(py::module_& m) {
+  py::class_<Returns>(
+      m, "Returns",
+      "Returns of delivered units (docs/returns.md): requested within the return window,\n"
+      "approved or rejected, received and inspected, refunded by the rule of docs/returns.md.\n"
+      "Thread-safe and safe across processes: no unit is returned twice.")
+      .def(
+          "request",
+          [](Returns& self, std::string order_id, std::vector<LineItem> items, std::string reason,
+             std::string request_id) {
+            const RequestReturn request{.order_id = std::move(order_id),
+                                        .items = std::move(items),
+                                        .reason = std::move(reason),
+                                        .request_id = std::move(request_id)};
+            return self.request(request);
+          },
+          py::arg("order_id"), py::arg("items"), py::kw_only(), py::arg("reason"),
+          py::arg("request_id") = "", Release(),
+          "Requests the return of delivered units (LineItem list, 1..1000 lines) of the order\n"
+          "within ReturnOptions.window_ms of their delivery; returns it REQUESTED\n"
+          "(ReturnRequested). The same request_id with the same arguments returns the same\n"
+          "return. Raises InvalidArgumentError naming the field (\"order_id\", \"items\",\n"
+          "\"items[i].qty\", \"items[i].product_id\" for a product not in the order or more units\n"
+          "than delivered and not yet returned, \"reason\"), NotFoundError (order),\n"
+          "IllegalTransitionError (nothing delivered, the order cancelled, the window closed),\n"
+          "ConflictError. Nothing changes on an error.")
+      .def("approve", &Returns::approve, py::arg("return_id"), py::kw_only(), py::arg("note") = "",
+           Release(),
+           "REQUESTED -> APPROVED (ReturnApproved); approving an approved return returns it.\n"
+           "Raises InvalidArgumentError (\"return_id\", \"note\"), NotFoundError,\n"
+           "IllegalTransitionError (not requested).")
+      .def("reject", &Returns::reject, py::arg("return_id"), py::kw_only(), py::arg("reason"),
+           Release(),
+           "REQUESTED or APPROVED -> REJECTED (ReturnRejected): its units may be returned again.\n"
+           "Raises InvalidArgumentError (\"return_id\", \"reason\" required), NotFoundError,\n"
+           "IllegalTransitionError.")
+      .def("receive", &Returns::receive, py::arg("return_id"), py::arg("inspections"),
+           py::kw_only(), py::arg("request_id") = "", Release(),
+           "APPROVED -> RECEIVED (ReturnReceived): every line inspected (an Inspection each:\n"
+           "restocked at its location, or written off), the units' value given back by the rule\n"
+           "(points now, money through the gateway) -> REFUNDED or REFUND_DECLINED. Returns the\n"
+           "return as recorded; receiving a received return finishes its refund. Raises\n"
+           "InvalidArgumentError (\"return_id\", \"inspections\" not covering each line exactly,\n"
+           "\"inspections[i].location_id\" unknown or missing), NotFoundError,\n"
+           "IllegalTransitionError (not approved), UnavailableError (the gateway did not\n"
+           "answer: the return is received, OrderBook.recover() finishes its refund).")
+      .def("get", &Returns::get, py::arg("return_id"), Release(),
+           "The return. Raises NotFoundError, InvalidArgumentError.")
+      .def("for_order", &Returns::for_order, py::arg("order_id"), Release(),
+           "The order's returns, oldest first. Raises NotFoundError (order),\n"
+           "InvalidArgumentError.");
+}
+
+}  // namespace
+
+void bind_returns(py::module_& m) {
+  bind_values_of_returns(m);
+  bind_returns_service(m);
+}
+
+}  // namespace commerce::python
