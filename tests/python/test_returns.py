@@ -156,6 +156,9 @@ def test_bad_input_names_the_field_and_changes_nothing(
     with pytest.raises(cc.InvalidArgumentError) as beyond:
         store.returns.request(order.id, [cc.LineItem("mug", 4)], reason="broken")
     assert beyond.value.subject == "items"
+    with pytest.raises(cc.NotFoundError) as foreign:  # another user's order
+        store.returns.request(order.id, [cc.LineItem("mug", 1)], reason="x", user_id="mallory")
+    assert foreign.value.subject == order.id
     asked = store.returns.request(order.id, [cc.LineItem("mug", 1)], reason="broken")
     with pytest.raises(cc.IllegalTransitionError):  # not approved yet
         store.returns.receive(asked.id, [cc.Inspection("mug", 1, 0, "a")])

@@ -6551,16 +6551,17 @@ class Returns:
         Raises InvalidArgumentError ("return_id", "reason" required), NotFoundError,
         IllegalTransitionError.
         """
-    def request(self, order_id: str, items: list[LineItem], *, reason: str, request_id: str = '') -> Return:
+    def request(self, order_id: str, items: list[LineItem], *, reason: str, user_id: str = '', request_id: str = '') -> Return:
         """
         Requests the return of delivered units (LineItem list, 1..1000 lines) of the order
         within ReturnOptions.window_ms of their delivery; returns it REQUESTED
-        (ReturnRequested). The same request_id with the same arguments returns the same
-        return. Raises InvalidArgumentError naming the field ("order_id", "items",
-        "items[i].qty", "items[i].product_id" for a product not in the order or more units
-        than delivered and not yet returned, "reason"), NotFoundError (order),
-        IllegalTransitionError (nothing delivered, the order cancelled, the window closed),
-        ConflictError. Nothing changes on an error.
+        (ReturnRequested). user_id, when given (a storefront's customer), must own the order:
+        another user's order is NotFoundError. The same request_id with the same arguments
+        returns the same return. Raises InvalidArgumentError naming the field ("order_id",
+        "user_id", "items[i].product_id", "items[i].qty", "items" for a product not in
+        the order or more units than delivered and not yet returned, "reason"),
+        NotFoundError (order), IllegalTransitionError (nothing delivered, the order
+        cancelled, the window closed), ConflictError. Nothing changes on an error.
         """
 class Clock:
     """

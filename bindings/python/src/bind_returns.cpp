@@ -79,23 +79,25 @@ void bind_returns_service(py::module_& m) {
       .def(
           "request",
           [](Returns& self, std::string order_id, std::vector<LineItem> items, std::string reason,
-             std::string request_id) {
+             std::string user_id, std::string request_id) {
             const RequestReturn request{.order_id = std::move(order_id),
+                                        .user_id = std::move(user_id),
                                         .items = std::move(items),
                                         .reason = std::move(reason),
                                         .request_id = std::move(request_id)};
             return self.request(request);
           },
           py::arg("order_id"), py::arg("items"), py::kw_only(), py::arg("reason"),
-          py::arg("request_id") = "", Release(),
+          py::arg("user_id") = "", py::arg("request_id") = "", Release(),
           "Requests the return of delivered units (LineItem list, 1..1000 lines) of the order\n"
           "within ReturnOptions.window_ms of their delivery; returns it REQUESTED\n"
-          "(ReturnRequested). The same request_id with the same arguments returns the same\n"
-          "return. Raises InvalidArgumentError naming the field (\"order_id\", \"items\",\n"
-          "\"items[i].qty\", \"items[i].product_id\" for a product not in the order or more units\n"
-          "than delivered and not yet returned, \"reason\"), NotFoundError (order),\n"
-          "IllegalTransitionError (nothing delivered, the order cancelled, the window closed),\n"
-          "ConflictError. Nothing changes on an error.")
+          "(ReturnRequested). user_id, when given (a storefront's customer), must own the order:\n"
+          "another user's order is NotFoundError. The same request_id with the same arguments\n"
+          "returns the same return. Raises InvalidArgumentError naming the field (\"order_id\",\n"
+          "\"user_id\", \"items[i].product_id\", \"items[i].qty\", \"items\" for a product not in\n"
+          "the order or more units than delivered and not yet returned, \"reason\"),\n"
+          "NotFoundError (order), IllegalTransitionError (nothing delivered, the order\n"
+          "cancelled, the window closed), ConflictError. Nothing changes on an error.")
       .def("approve", &Returns::approve, py::arg("return_id"), py::kw_only(), py::arg("note") = "",
            Release(),
            "REQUESTED -> APPROVED (ReturnApproved); approving an approved return returns it.\n"

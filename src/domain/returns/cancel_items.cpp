@@ -138,7 +138,7 @@ ItemsCancelled OrderSaga::cancel_items(const std::string& order_id,
     whole.money = before.total - refunded;
     whole.points = whole.value - (before.total - money_share(before, before_value));
     whole.coupon_restored = before.coupon_applied;
-    whole.shipping_refunded = true;
+    whole.shipping_refunded = before.shipping_fee > 0;
     return {std::move(after), whole};
   }
   engine_.hook(FaultPoint::kCancelItemsAfter);

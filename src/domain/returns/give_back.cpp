@@ -17,22 +17,26 @@ Money share(Money amount, std::int64_t part, std::int64_t whole) {
   return static_cast<Money>(static_cast<Wide>(amount) * part / whole);
 }
 
+// What the order cost beyond its lines: the shipping fee (and its tax when added on top).
+Money shipping_fee(const Order& order) {
+  Money lines = 0;
+  for (const auto& item : order.items) lines += item.total;
+  return order.total + order.points_used - lines;
+}
+
 }  // namespace
 
 Money value_given_back(const Order& order, const std::map<std::string, std::int64_t>& given_back,
                        bool refund_shipping) {
-  Money value = 0, lines = 0;
+  Money value = 0;
   bool all = true;
   for (const auto& item : order.items) {
     auto it = given_back.find(item.product_id);
     const std::int64_t units = it == given_back.end() ? item.given_back : it->second;
     value += share(item.total, units, item.qty);
-    lines += item.total;
     all = all && units == item.qty;
   }
-  // What the order cost beyond its lines: the shipping fee (and its tax when added on top).
-  const Money shipping = order.total + order.points_used - lines;
-  return all && refund_shipping ? value + shipping : value;
+  return all && refund_shipping ? value + shipping_fee(order) : value;
 }
 
 Money money_share(const Order& order, Money value) {
@@ -62,7 +66,7 @@ GiveBack give_back(Command& cmd, const Order& order,
   g.value = after_value - before_value;
   Money money = money_share(order, after_value) - money_share(order, before_value);
   g.points = g.value - money;
-  g.shipping_refunded = all && refund_shipping;
+  g.shipping_refunded = all && refund_shipping && shipping_fee(order) > 0;
   if (money > 0) {
     const auto payment = tx.find_payment(order.id);
     if (!payment || payment->status != PaymentStatus::kApproved) {
