@@ -6,6 +6,7 @@
 #include "commerce/ids.h"
 #include "domain/event_writer.h"
 #include "domain/ledger_steps.h"
+#include "domain/saga/payment_step.h"
 
 namespace commerce::detail {
 
@@ -80,21 +81,10 @@ GiveBack give_back(Command& cmd, const Order& order,
         throw Error::internal(fmt::format("order '{}' could not reserve a refund of {}",
                                           order.id, money));
       }
-      const Refund refund{.id = new_id(cmd.now),
-                          .order_id = order.id,
-                          .payment_id = payment->id,
-                          .amount = money,
-                          .status = RefundStatus::kStarted,
-                          .reason = reason,
-                          .reference = {},
-                          .message = {},
-                          .request_id = cmd.request_id,
-                          .created_at = cmd.now,
-                          .updated_at = cmd.now};
-      if (!tx.insert_refund(refund)) {
-        throw Error::internal(fmt::format("refund id '{}' is taken", refund.id));
+      g.refund_id = new_id(cmd.now);
+      if (!insert_started_refund(cmd, g.refund_id, order.id, payment->id, money, reason)) {
+        throw Error::internal(fmt::format("refund id '{}' is taken", g.refund_id));
       }
-      g.refund_id = refund.id;
     }
   }
   g.money = std::max<Money>(money, 0);

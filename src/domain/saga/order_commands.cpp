@@ -38,18 +38,10 @@ void reserve_cancel_refund(Command& cmd, const Order& order) {
   if (!payment || payment->amount == refunded) return;
   const Money remainder = payment->amount - refunded;
   if (!tx.try_reserve_refund(order.id, remainder)) throw SagaMoved{};
-  const Refund refund{.id = cancel_refund_id(payment->id),
-                      .order_id = order.id,
-                      .payment_id = payment->id,
-                      .amount = remainder,
-                      .status = RefundStatus::kStarted,
-                      .reason = "what remained, at cancellation",
-                      .reference = {},
-                      .message = {},
-                      .request_id = cmd.request_id,
-                      .created_at = cmd.now,
-                      .updated_at = cmd.now};
-  if (!tx.insert_refund(refund)) throw SagaMoved{};
+  if (!insert_started_refund(cmd, cancel_refund_id(payment->id), order.id, payment->id,
+                             remainder, "what remained, at cancellation")) {
+    throw SagaMoved{};
+  }
 }
 
 }  // namespace

@@ -37,6 +37,13 @@ inline std::string cancel_refund_id(const std::string& payment_id) {
   return payment_id + ":cancel";
 }
 
+// Writes a started refund of `amount` of the payment (its id `id` is its key at the gateway),
+// the caller having reserved the amount on the order (Transaction::try_reserve_refund) in the
+// same unit. Returns false if a refund with that id exists.
+bool insert_started_refund(Command& cmd, const std::string& id, const std::string& order_id,
+                           const std::string& payment_id, Money amount,
+                           const std::string& reason);
+
 // The saga waits for its payment's result: the payment is started or pending and the saga is
 // at the payment step (or awaiting payment).
 bool awaits_payment_result(const SagaSnapshot& s);

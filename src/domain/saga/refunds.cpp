@@ -54,24 +54,30 @@ std::string reserve_refund(Command& cmd, const std::string& order_id, Money amou
                               amount, order_id, payment->amount - refunded, payment->amount,
                               refunded));
   }
-  const Refund refund{.id = new_id(cmd.now),
-                      .order_id = order_id,
-                      .payment_id = payment->id,
-                      .amount = amount,
-                      .status = RefundStatus::kStarted,
-                      .reason = reason,
-                      .reference = {},
-                      .message = {},
-                      .request_id = cmd.request_id,
-                      .created_at = cmd.now,
-                      .updated_at = cmd.now};
-  if (!tx.insert_refund(refund)) {
-    throw Error::internal(fmt::format("refund id '{}' is taken", refund.id));
+  const std::string id = new_id(cmd.now);
+  if (!insert_started_refund(cmd, id, order_id, payment->id, amount, reason)) {
+    throw Error::internal(fmt::format("refund id '{}' is taken", id));
   }
-  return refund.id;
+  return id;
 }
 
 }  // namespace
+
+bool insert_started_refund(Command& cmd, const std::string& id, const std::string& order_id,
+                           const std::string& payment_id, Money amount,
+                           const std::string& reason) {
+  return cmd.tx.insert_refund({.id = id,
+                               .order_id = order_id,
+                               .payment_id = payment_id,
+                               .amount = amount,
+                               .status = RefundStatus::kStarted,
+                               .reason = reason,
+                               .reference = {},
+                               .message = {},
+                               .request_id = cmd.request_id,
+                               .created_at = cmd.now,
+                               .updated_at = cmd.now});
+}
 
 Refund OrderSaga::refund(const std::string& order_id, Money amount, const std::string& reason,
                          const std::string& request_id) {
