@@ -1,0 +1,97 @@
+"""Every route without a key, with a wrong key and with a key of the wrong scope: 401/403,
+problem+json, and the store unchanged (its dump compared). Key rotation without a restart."""
+import os
+import signal
+import time
+
+from conftest import KEYS, WRONG_KEY, assert_problem, key_line
+
+# (method, path, access, body): every route the service has (test_routes_are_all_here checks).
+ROUTES = [
+    ("GET", "/products", "storefront", None),
+    ("POST", "/products", "admin", {"id": "new", "name": "New", "price": 1}),
+    ("GET", "/products/p1", "storefront", None),
+    ("PATCH", "/products/p1", "admin", {"price": 2}),
+    ("DELETE", "/products/p1", "admin", None),
+    ("GET", "/products/p1/stock", "storefront", None),
+    ("POST", "/products/p1/stock/adjustments", "admin", {"delta": 1, "reason": "r"}),
+    ("POST", "/points/u1/charge", "admin", {"amount": 10}),
+    ("GET", "/points/u1", "storefront", None),
+    ("GET", "/points/u1/history", "storefront", None),
+    ("POST", "/orders", "storefront", {"user_id": "u1", "items": [{"product_id": "p1", "qty": 1}]}),
+    ("POST", "/orders/quote", "storefront",
+     {"user_id": "u1", "items": [{"product_id": "p1", "qty": 1}]}),
+    ("GET", "/orders/o1", "storefront", None),
+    ("GET", "/users/u1/orders", "storefront", None),
+    ("PUT", "/orders/o1/cancel", "storefront", None),
+    ("PUT", "/orders/o1/ship", "admin", None),
+    ("PUT", "/orders/o1/deliver", "admin", None),
+    ("PUT", "/orders/o1/payment", "admin", {"approved": True}),
+    ("POST", "/orders/o1/refunds", "admin", {"amount": 1}),
+    ("GET", "/orders/o1/refunds", "admin", None),
+    ("GET", "/orders/o1/audit", "admin", None),
+    ("GET", "/orders/o1/shipments", "admin", None),
+    ("GET", "/check", "operator", None),
+    ("GET", "/stats", "operator", None),
+]
+PUBLIC = [("GET", "/healthz"), ("GET", "/readyz")]
+WRONG_SCOPES = {"storefront": ["operator"], "operator": ["storefront"],
+                "admin": ["storefront", "operator"]}
+
+
+def test_every_route_refuses_missing_wrong_and_out_of_scope_keys(server):
+    server.admin("POST", "/products", {"id": "p1", "name": "P1", "price": 100,
+                                       "initial_stock": 5})
+    before = server.dump()
+    for method, path, access, body in ROUTES:
+        for key in (None, WRONG_KEY, ""):
+            doc = assert_problem(server.call(method, path, key=key, body=body, user="u1"), 401,
+                                 "Unauthorized", "Authorization")
+            assert "key" in doc["detail"]
+        for scope in WRONG_SCOPES[access]:
+            assert_problem(server.call(method, path, key=KEYS[scope], body=body, user="u1"),
+                           403, "Forbidden", "Authorization")
+    assert server.dump() == before
+    for method, path in PUBLIC:
+        status, _, doc = server.call(method, path)
+        assert status == 200, doc
+
+
+def test_a_key_in_the_header_of_another_scheme_is_no_key(server):
+    status, head, _ = server.call("GET", "/stats",
+                                  headers={"Authorization": f"Basic {KEYS['operator']}"})
+    assert status == 401 and head["WWW-Authenticate"] == "Bearer"
+
+
+def test_keys_rotate_on_sighup_and_on_file_change(own_server):
+    s = own_server
+    new_admin = "rotated-admin-key-42"
+    with open(s.keys_file, "w") as f:
+        f.write(key_line("admin", new_admin))
+    s.process.send_signal(signal.SIGHUP)
+    # SIGHUP is taken by the main thread while requests run on others: wait for it to land.
+    deadline = time.monotonic() + 20
+    while s.call("GET", "/stats", key=new_admin)[0] != 200:
+        assert time.monotonic() < deadline, s.log_text()
+        time.sleep(0.05)
+    assert_problem(s.call("GET", "/stats", key=KEYS["admin"]), 401)
+
+    # A file that does not parse keeps the keys in use.
+    with open(s.keys_file, "w") as f:
+        f.write("admin not-a-digest\n")
+    s.process.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 20
+    while "old ones stay" not in s.log_text():
+        assert time.monotonic() < deadline, s.log_text()
+        time.sleep(0.05)
+    assert s.call("GET", "/stats", key=new_admin)[0] == 200
+
+    # Without a signal: a changed file (another modification time) is read on a later request.
+    with open(s.keys_file, "w") as f:
+        f.write(key_line("operator", "third-key"))
+    os.utime(s.keys_file, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))
+    deadline = time.monotonic() + 20
+    while s.call("GET", "/stats", key="third-key")[0] != 200:
+        assert time.monotonic() < deadline, s.log_text()
+        time.sleep(0.1)
+    assert_problem(s.call("GET", "/stats", key=new_admin), 401)

@@ -1,0 +1,167 @@
+// Orders and their states: POST /orders, POST /orders/quote, GET /orders/{id},
+// GET /users/{user}/orders, PUT /orders/{id}/cancel, PUT /orders/{id}/ship,
+// PUT /orders/{id}/deliver, PUT /orders/{id}/payment (the gateway's callback),
+// POST|GET /orders/{id}/refunds, GET /orders/{id}/audit, GET /orders/{id}/shipments
+// (commerce/orders.h, commerce/shipments.h).
+#include "cli.h"
+#include "json_body.h"
+#include "service.h"
+
+namespace commerce::service {
+
+namespace {
+
+std::vector<LineItem> items_field(JsonFields& fields) {
+  std::vector<LineItem> items;
+  const auto list = fields.array("items");
+  if (!list) throw Error::invalid_argument("items", "is required");
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const std::string name = "items[" + std::to_string(i) + "]";
+    if (!(*list)[i].is_object()) throw Error::invalid_argument(name, "must be an object");
+    JsonFields item((*list)[i], name + ".");
+    LineItem line;
+    line.product_id = item.required_text("product_id");
+    line.qty = item.required_integer("qty");
+    item.finish();
+    items.push_back(std::move(line));
+  }
+  return items;
+}
+
+std::optional<Address> address_field(JsonFields& fields) {
+  const auto object = fields.object("shipping_address");
+  if (!object) return std::nullopt;
+  JsonFields a(*object, "shipping_address.");
+  Address address;
+  address.name = a.text("name").value_or("");
+  address.phone = a.text("phone").value_or("");
+  address.line1 = a.text("line1").value_or("");
+  address.line2 = a.text("line2").value_or("");
+  address.city = a.text("city").value_or("");
+  address.region = a.text("region").value_or("");
+  address.postal_code = a.text("postal_code").value_or("");
+  address.country = a.text("country").value_or("");
+  a.finish();
+  return address;
+}
+
+// The order request of POST /orders and POST /orders/quote; a storefront key only for its user.
+PlaceOrder place_request(const Call& call) {
+  const json body = parse_body_object(call.request.body);
+  JsonFields fields(body);
+  PlaceOrder request;
+  request.user_id = fields.required_text("user_id");
+  request.items = items_field(fields);
+  request.coupon_id = fields.text("coupon_id").value_or("");
+  request.coupon_required = fields.boolean("coupon_required").value_or(false);
+  request.points_to_use = fields.integer("points_to_use").value_or(0);
+  request.payment_method = fields.text("payment_method").value_or("card");
+  request.region = fields.text("region").value_or("");
+  request.shipping_option = fields.text("shipping_option").value_or("");
+  request.expected_total = fields.integer("expected_total").value_or(-1);
+  request.shipping_address = address_field(fields);
+  fields.finish();
+  call.require_user(request.user_id);
+  request.request_id = call.idempotency_key();
+  return request;
+}
+
+// The order, checked to belong to the storefront key's user.
+Order own_order(Store& store, const Call& call) {
+  Order order = store.orders().get(call.param("id"));
+  call.require_user(order.user_id);
+  return order;
+}
+
+std::string optional_reason(const Call& call) {
+  const json body = parse_body_object(call.request.body);
+  JsonFields fields(body);
+  std::string reason = fields.text("reason").value_or("");
+  fields.finish();
+  return reason;
+}
+
+// A body that must carry no field (empty or {}); an unknown field is named.
+void no_fields(const Call& call) {
+  const json body = parse_body_object(call.request.body);
+  JsonFields(body).finish();
+}
+
+template <class T>
+json items_json(const std::vector<T>& values) {
+  json items = json::array();
+  for (const T& value : values) items.push_back(cli::to_json(value));
+  return json{{"items", items}};
+}
+
+}  // namespace
+
+void add_order_routes(Router& router, Store& store) {
+  router.add("POST", "/orders", Access::kStorefront, [&store](const Call& call) {
+    const Order order = store.orders().place(place_request(call));
+    HttpResponse out = json_response(201, cli::to_json(order).dump());
+    out.headers["Location"] = "/orders/" + order.id;
+    return out;
+  });
+  router.add("POST", "/orders/quote", Access::kStorefront, [&store](const Call& call) {
+    return json_response(200, cli::to_json(store.orders().quote(place_request(call))).dump());
+  });
+  router.add("GET", "/orders/{id}", Access::kStorefront, [&store](const Call& call) {
+    return json_response(200, cli::to_json(own_order(store, call)).dump());
+  });
+  router.add("GET", "/users/{user}/orders", Access::kStorefront, [&store](const Call& call) {
+    const std::string& user = call.param("user");
+    call.require_user(user);
+    return json_response(
+        200,
+        cli::page_json(store.orders().list_for_user(user, call.cursor(), call.limit())).dump());
+  });
+  router.add("PUT", "/orders/{id}/cancel", Access::kStorefront, [&store](const Call& call) {
+    const std::string reason = optional_reason(call);
+    own_order(store, call);
+    return json_response(
+        200, cli::to_json(store.orders().cancel(call.param("id"), reason,
+                                                call.idempotency_key()))
+                 .dump());
+  });
+  router.add("PUT", "/orders/{id}/ship", Access::kAdmin, [&store](const Call& call) {
+    no_fields(call);
+    return json_response(200, cli::to_json(store.orders().ship(call.param("id"))).dump());
+  });
+  router.add("PUT", "/orders/{id}/deliver", Access::kAdmin, [&store](const Call& call) {
+    no_fields(call);
+    return json_response(200, cli::to_json(store.orders().deliver(call.param("id"))).dump());
+  });
+  router.add("PUT", "/orders/{id}/payment", Access::kAdmin, [&store](const Call& call) {
+    const json body = parse_body_object(call.request.body);
+    JsonFields fields(body);
+    const auto approved = fields.boolean("approved");
+    if (!approved) throw Error::invalid_argument("approved", "is required");
+    fields.finish();
+    return json_response(
+        200, cli::to_json(store.orders().complete_payment(call.param("id"), *approved)).dump());
+  });
+  router.add("POST", "/orders/{id}/refunds", Access::kAdmin, [&store](const Call& call) {
+    const json body = parse_body_object(call.request.body);
+    JsonFields fields(body);
+    const Money amount = fields.required_integer("amount");
+    const std::string reason = fields.text("reason").value_or("");
+    fields.finish();
+    return json_response(
+        201, cli::to_json(store.orders().refund(call.param("id"), amount, reason,
+                                                call.idempotency_key()))
+                 .dump());
+  });
+  router.add("GET", "/orders/{id}/refunds", Access::kAdmin, [&store](const Call& call) {
+    return json_response(200, items_json(store.orders().refunds(call.param("id"))).dump());
+  });
+  router.add("GET", "/orders/{id}/audit", Access::kAdmin, [&store](const Call& call) {
+    return json_response(200, items_json(store.orders().audit(call.param("id"))).dump());
+  });
+  router.add("GET", "/orders/{id}/shipments", Access::kAdmin, [&store](const Call& call) {
+    return json_response(200,
+                         items_json(store.shipments().for_order(call.param("id"))).dump());
+  });
+}
+
+}  // namespace commerce::service
