@@ -54,7 +54,7 @@ class Server:
         self.port = int(self.base.rsplit(":", 1)[1])
 
     def call(self, method, path, key=None, body=None, raw=None, headers=None, user=None):
-        """(status, headers, parsed JSON body or None)."""
+        """(status, headers, the body: parsed if JSON, else text; None if empty)."""
         data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
         request = urllib.request.Request(self.base + path, data=data, method=method)
         if data is not None:
@@ -70,7 +70,11 @@ class Server:
                 status, head, text = response.status, response.headers, response.read()
         except urllib.error.HTTPError as error:
             status, head, text = error.code, error.headers, error.read()
-        return status, head, (json.loads(text) if text else None)
+        if not text:
+            return status, head, None
+        if "json" in (head["Content-Type"] or ""):
+            return status, head, json.loads(text)
+        return status, head, text.decode()
 
     def admin(self, method, path, body=None, **kw):
         return self.call(method, path, key=KEYS["admin"], body=body, **kw)

@@ -33,8 +33,9 @@ ROUTES = [
     ("GET", "/orders/o1/shipments", "admin", None),
     ("GET", "/check", "operator", None),
     ("GET", "/stats", "operator", None),
+    ("GET", "/metrics", "operator", None),
 ]
-PUBLIC = [("GET", "/healthz"), ("GET", "/readyz")]
+PUBLIC = [("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/openapi.json")]
 WRONG_SCOPES = {"storefront": ["operator"], "operator": ["storefront"],
                 "admin": ["storefront", "operator"]}
 
@@ -55,6 +56,22 @@ def test_every_route_refuses_missing_wrong_and_out_of_scope_keys(server):
     for method, path in PUBLIC:
         status, _, doc = server.call(method, path)
         assert status == 200, doc
+
+
+def test_routes_are_all_here(server):
+    """The route table above is the service's own: /openapi.json is generated from its router."""
+    status, _, doc = server.call("GET", "/openapi.json")
+    assert status == 200 and doc["openapi"] == "3.1.0"
+    served = {(method.upper(), path, op["x-commerce-scope"])
+              for path, ops in doc["paths"].items() for method, op in ops.items()}
+    listed = {(m, pattern_of(p), a) for m, p, a, _ in ROUTES}
+    listed |= {(m, p, "public") for m, p in PUBLIC}
+    assert served == listed
+
+
+def pattern_of(path):
+    """/orders/o1/cancel -> /orders/{id}/cancel (the sample ids of ROUTES)."""
+    return (path.replace("/p1", "/{id}").replace("/o1", "/{id}").replace("/u1", "/{user}"))
 
 
 def test_a_key_in_the_header_of_another_scheme_is_no_key(server):

@@ -50,7 +50,8 @@ std::optional<std::string> attributes_field(JsonFields& fields) {
 }  // namespace
 
 void add_catalog_routes(Router& router, Store& store) {
-  router.add("POST", "/products", Access::kAdmin, [&store](const Call& call) {
+  router.add({"POST", "/products", Access::kAdmin, 201,
+              "Catalog::create: a new product (201, Location)"}, [&store](const Call& call) {
     const json body = parse_body_object(call.request.body);
     JsonFields fields(body);
     NewProduct product{.id = fields.required_text("id"), .name = fields.required_text("name")};
@@ -68,7 +69,8 @@ void add_catalog_routes(Router& router, Store& store) {
     out.headers["Location"] = "/products/" + product.id;
     return out;
   });
-  router.add("GET", "/products", Access::kStorefront, [&store](const Call& call) {
+  router.add({"GET", "/products", Access::kStorefront, 200,
+              "Catalog::list: a page of products (category, brand, text, cursor, limit)"}, [&store](const Call& call) {
     ProductFilter filter;
     const HttpRequest& r = call.request;
     if (!r.query_value("category").empty()) filter.category = r.query_value("category");
@@ -77,10 +79,12 @@ void add_catalog_routes(Router& router, Store& store) {
     return json_response(
         200, cli::page_json(store.catalog().list(filter, call.cursor(), call.limit())).dump());
   });
-  router.add("GET", "/products/{id}", Access::kStorefront, [&store](const Call& call) {
+  router.add({"GET", "/products/{id}", Access::kStorefront, 200,
+              "Catalog::get"}, [&store](const Call& call) {
     return json_response(200, cli::to_json(store.catalog().get(call.param("id"))).dump());
   });
-  router.add("PATCH", "/products/{id}", Access::kAdmin, [&store](const Call& call) {
+  router.add({"PATCH", "/products/{id}", Access::kAdmin, 200,
+              "Catalog::update: the fields given"}, [&store](const Call& call) {
     const json body = parse_body_object(call.request.body);
     JsonFields fields(body);
     ProductChanges changes;
@@ -97,7 +101,8 @@ void add_catalog_routes(Router& router, Store& store) {
                                                  call.idempotency_key()))
                  .dump());
   });
-  router.add("DELETE", "/products/{id}", Access::kAdmin, [&store](const Call& call) {
+  router.add({"DELETE", "/products/{id}", Access::kAdmin, 200,
+              "Catalog::remove: soft delete"}, [&store](const Call& call) {
     return json_response(
         200, cli::to_json(store.catalog().remove(call.param("id"), call.idempotency_key()))
                  .dump());

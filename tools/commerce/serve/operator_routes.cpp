@@ -9,7 +9,8 @@ namespace commerce::service {
 using nlohmann::json;
 
 void add_operator_routes(Router& router, Store& store) {
-  router.add("GET", "/check", Access::kOperator, [&store](const Call& call) {
+  router.add({"GET", "/check", Access::kOperator, 200,
+              "check_invariants (settled=false: sagas in flight are no violation)"}, [&store](const Call& call) {
     // ?settled=false: sagas still in flight are not violations (a store under load).
     const bool settled = call.request.query_value("settled") != "false";
     const InvariantReport report = check_invariants(store, settled);
@@ -27,7 +28,8 @@ void add_operator_routes(Router& router, Store& store) {
                                    {"orders", report.orders}}
                                   .dump());
   });
-  router.add("GET", "/stats", Access::kOperator, [&store](const Call&) {
+  router.add({"GET", "/stats", Access::kOperator, 200,
+              "store figures: rows, outbox pending / lag / dead letters, inbox"}, [&store](const Call&) {
     return json_response(200, cli::stats_json(store).dump());
   });
 }

@@ -97,26 +97,31 @@ json items_json(const std::vector<T>& values) {
 }  // namespace
 
 void add_order_routes(Router& router, Store& store) {
-  router.add("POST", "/orders", Access::kStorefront, [&store](const Call& call) {
+  router.add({"POST", "/orders", Access::kStorefront, 201,
+              "OrderBook::place: the order, run to its end (201, Location)"}, [&store](const Call& call) {
     const Order order = store.orders().place(place_request(call));
     HttpResponse out = json_response(201, cli::to_json(order).dump());
     out.headers["Location"] = "/orders/" + order.id;
     return out;
   });
-  router.add("POST", "/orders/quote", Access::kStorefront, [&store](const Call& call) {
+  router.add({"POST", "/orders/quote", Access::kStorefront, 200,
+              "OrderBook::quote: what the order would cost now"}, [&store](const Call& call) {
     return json_response(200, cli::to_json(store.orders().quote(place_request(call))).dump());
   });
-  router.add("GET", "/orders/{id}", Access::kStorefront, [&store](const Call& call) {
+  router.add({"GET", "/orders/{id}", Access::kStorefront, 200,
+              "OrderBook::get"}, [&store](const Call& call) {
     return json_response(200, cli::to_json(own_order(store, call)).dump());
   });
-  router.add("GET", "/users/{user}/orders", Access::kStorefront, [&store](const Call& call) {
+  router.add({"GET", "/users/{user}/orders", Access::kStorefront, 200,
+              "OrderBook::list_for_user: a page of the user's orders"}, [&store](const Call& call) {
     const std::string& user = call.param("user");
     call.require_user(user);
     return json_response(
         200,
         cli::page_json(store.orders().list_for_user(user, call.cursor(), call.limit())).dump());
   });
-  router.add("PUT", "/orders/{id}/cancel", Access::kStorefront, [&store](const Call& call) {
+  router.add({"PUT", "/orders/{id}/cancel", Access::kStorefront, 200,
+              "OrderBook::cancel"}, [&store](const Call& call) {
     const std::string reason = optional_reason(call);
     own_order(store, call);
     return json_response(
@@ -124,15 +129,18 @@ void add_order_routes(Router& router, Store& store) {
                                                 call.idempotency_key()))
                  .dump());
   });
-  router.add("PUT", "/orders/{id}/ship", Access::kAdmin, [&store](const Call& call) {
+  router.add({"PUT", "/orders/{id}/ship", Access::kAdmin, 200,
+              "OrderBook::ship"}, [&store](const Call& call) {
     no_fields(call);
     return json_response(200, cli::to_json(store.orders().ship(call.param("id"))).dump());
   });
-  router.add("PUT", "/orders/{id}/deliver", Access::kAdmin, [&store](const Call& call) {
+  router.add({"PUT", "/orders/{id}/deliver", Access::kAdmin, 200,
+              "OrderBook::deliver"}, [&store](const Call& call) {
     no_fields(call);
     return json_response(200, cli::to_json(store.orders().deliver(call.param("id"))).dump());
   });
-  router.add("PUT", "/orders/{id}/payment", Access::kAdmin, [&store](const Call& call) {
+  router.add({"PUT", "/orders/{id}/payment", Access::kAdmin, 200,
+              "OrderBook::complete_payment: the gateway's callback"}, [&store](const Call& call) {
     const json body = parse_body_object(call.request.body);
     JsonFields fields(body);
     const auto approved = fields.boolean("approved");
@@ -141,7 +149,8 @@ void add_order_routes(Router& router, Store& store) {
     return json_response(
         200, cli::to_json(store.orders().complete_payment(call.param("id"), *approved)).dump());
   });
-  router.add("POST", "/orders/{id}/refunds", Access::kAdmin, [&store](const Call& call) {
+  router.add({"POST", "/orders/{id}/refunds", Access::kAdmin, 201,
+              "OrderBook::refund: a partial refund"}, [&store](const Call& call) {
     const json body = parse_body_object(call.request.body);
     JsonFields fields(body);
     const Money amount = fields.required_integer("amount");
@@ -152,13 +161,16 @@ void add_order_routes(Router& router, Store& store) {
                                                 call.idempotency_key()))
                  .dump());
   });
-  router.add("GET", "/orders/{id}/refunds", Access::kAdmin, [&store](const Call& call) {
+  router.add({"GET", "/orders/{id}/refunds", Access::kAdmin, 200,
+              "OrderBook::refunds"}, [&store](const Call& call) {
     return json_response(200, items_json(store.orders().refunds(call.param("id"))).dump());
   });
-  router.add("GET", "/orders/{id}/audit", Access::kAdmin, [&store](const Call& call) {
+  router.add({"GET", "/orders/{id}/audit", Access::kAdmin, 200,
+              "OrderBook::audit: the order's status changes"}, [&store](const Call& call) {
     return json_response(200, items_json(store.orders().audit(call.param("id"))).dump());
   });
-  router.add("GET", "/orders/{id}/shipments", Access::kAdmin, [&store](const Call& call) {
+  router.add({"GET", "/orders/{id}/shipments", Access::kAdmin, 200,
+              "Shipments::for_order"}, [&store](const Call& call) {
     return json_response(200,
                          items_json(store.shipments().for_order(call.param("id"))).dump());
   });

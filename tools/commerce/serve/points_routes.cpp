@@ -7,7 +7,8 @@
 namespace commerce::service {
 
 void add_points_routes(Router& router, Store& store) {
-  router.add("POST", "/points/{user}/charge", Access::kAdmin, [&store](const Call& call) {
+  router.add({"POST", "/points/{user}/charge", Access::kAdmin, 201,
+              "PointsLedger::charge"}, [&store](const Call& call) {
     const json body = parse_body_object(call.request.body);
     JsonFields fields(body);
     const Money amount = fields.required_integer("amount");
@@ -17,13 +18,15 @@ void add_points_routes(Router& router, Store& store) {
                                                 call.idempotency_key()))
                  .dump());
   });
-  router.add("GET", "/points/{user}", Access::kStorefront, [&store](const Call& call) {
+  router.add({"GET", "/points/{user}", Access::kStorefront, 200,
+              "PointsLedger::balance"}, [&store](const Call& call) {
     const std::string& user = call.param("user");
     call.require_user(user);
     return json_response(
         200, json{{"user_id", user}, {"balance", store.points().balance(user)}}.dump());
   });
-  router.add("GET", "/points/{user}/history", Access::kStorefront, [&store](const Call& call) {
+  router.add({"GET", "/points/{user}/history", Access::kStorefront, 200,
+              "PointsLedger::history: a page of ledger entries"}, [&store](const Call& call) {
     const std::string& user = call.param("user");
     call.require_user(user);
     return json_response(

@@ -61,8 +61,8 @@ int Call::limit() const {
   return static_cast<int>(value);
 }
 
-void Router::add(std::string method, std::string pattern, Access access, RouteHandler handler) {
-  routes_.push_back({std::move(method), std::move(pattern), access, std::move(handler)});
+void Router::add(RouteSpec spec, RouteHandler handler) {
+  routes_.push_back({std::move(spec), std::move(handler)});
 }
 
 Router::Match Router::match(const std::string& method, const std::string& path) const {
@@ -71,8 +71,8 @@ Router::Match Router::match(const std::string& method, const std::string& path) 
   const auto parts = segments(path);
   for (const Route& route : routes_) {
     std::map<std::string, std::string> params;
-    if (!match_path(route.pattern, parts, params)) continue;
-    if (route.method != method) {
+    if (!match_path(route.spec.pattern, parts, params)) continue;
+    if (route.spec.method != method) {
       out.path_known = true;
       continue;
     }

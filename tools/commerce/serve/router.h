@@ -1,6 +1,6 @@
 // The routes of `commerce serve`: method + path pattern ("/orders/{id}/cancel") -> handler, with
 // the access each route needs. The route list is also what docs/service.md and the tests
-// enumerate (GET /routes is not served; the list is Router::routes()).
+// enumerate (GET /openapi.json is generated from Router::routes()).
 #pragma once
 
 #include <functional>
@@ -40,16 +40,24 @@ struct Call {
 
 using RouteHandler = std::function<HttpResponse(const Call&)>;
 
-struct Route {
+// What a route is, for matching and for its OpenAPI entry (openapi.h).
+struct RouteSpec {
   std::string method;
   std::string pattern;  // segments; "{name}" matches one non-empty segment
   Access access;
+  int status;           // the status of its success
+  std::string summary;  // the library call it makes
+};
+
+struct Route {
+  RouteSpec spec;
   RouteHandler handler;
 };
 
 class Router {
  public:
-  void add(std::string method, std::string pattern, Access access, RouteHandler handler);
+  // Routes are matched in the order they are added.
+  void add(RouteSpec spec, RouteHandler handler);
 
   struct Match {
     const Route* route = nullptr;  // null: no route has this method and path

@@ -42,7 +42,7 @@ void log_access(const HttpRequest& request, const std::string& route, int status
 }  // namespace
 
 Service::Service(Store& store, ApiKeys& keys) : keys_(keys) {
-  add_health_routes(router_, store, *this);
+  add_service_routes(router_, store, *this);
   add_catalog_routes(router_, store);
   add_stock_routes(router_, store);
   add_points_routes(router_, store);
@@ -52,7 +52,7 @@ Service::Service(Store& store, ApiKeys& keys) : keys_(keys) {
 
 HttpResponse Service::handle(const HttpRequest& request) {
   const auto started = std::chrono::steady_clock::now();
-  std::string route_name = "-";
+  std::string route_name = "none";  // the route's pattern once matched
   HttpResponse response;
   try {
     response = dispatch(request, route_name);
@@ -66,6 +66,7 @@ HttpResponse Service::handle(const HttpRequest& request) {
   const std::chrono::duration<double, std::milli> elapsed =
       std::chrono::steady_clock::now() - started;
   log_access(request, route_name, response.status, elapsed.count());
+  metrics_.record(request.method, route_name, response.status, elapsed.count() / 1000.0);
   return response;
 }
 
@@ -82,10 +83,10 @@ HttpResponse Service::dispatch(const HttpRequest& request, std::string& route_na
     return problem_response(404, "NoRoute", "path", "no route " + request.path);
   }
   const Route& route = *match.route;
-  route_name = route.method + " " + route.pattern;
+  route_name = route.spec.pattern;
   Call call{.request = request, .params = match.params, .scope = std::nullopt,
             .asserted_user = request.header("x-commerce-user")};
-  if (route.access != Access::kPublic) {
+  if (route.spec.access != Access::kPublic) {
     keys_.reload_if_changed();
     call.scope = keys_.scope_of(bearer_key(request));
     if (!call.scope) {
@@ -94,10 +95,10 @@ HttpResponse Service::dispatch(const HttpRequest& request, std::string& route_na
       out.headers["WWW-Authenticate"] = "Bearer";
       return out;
     }
-    if (!scope_allows(*call.scope, route.access)) {
+    if (!scope_allows(*call.scope, route.spec.access)) {
       return problem_response(403, "Forbidden", "Authorization",
                               "a " + std::string(to_string(*call.scope)) +
-                                  " key may not call " + route_name);
+                                  " key may not call " + route.spec.method + " " + route_name);
     }
   }
   return route.handler(call);

@@ -7,6 +7,7 @@
 #include "api_keys.h"
 #include "commerce/store.h"
 #include "http_server.h"
+#include "metrics.h"
 #include "router.h"
 
 namespace commerce::service {
@@ -24,16 +25,19 @@ class Service {
   bool draining() const { return draining_.load(); }
 
   const Router& router() const { return router_; }
+  const RequestMetrics& metrics() const { return metrics_; }
 
  private:
   HttpResponse dispatch(const HttpRequest& request, std::string& route_name);
   ApiKeys& keys_;
   Router router_;
+  RequestMetrics metrics_;
   std::atomic<bool> draining_{false};
 };
 
 // --- the routes of each resource (one file each)
-void add_health_routes(Router& router, Store& store, const Service& service);
+// The service's own: /healthz, /readyz, /metrics, /openapi.json.
+void add_service_routes(Router& router, Store& store, const Service& service);
 void add_catalog_routes(Router& router, Store& store);
 void add_stock_routes(Router& router, Store& store);
 void add_points_routes(Router& router, Store& store);

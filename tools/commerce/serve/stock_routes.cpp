@@ -6,10 +6,12 @@
 namespace commerce::service {
 
 void add_stock_routes(Router& router, Store& store) {
-  router.add("GET", "/products/{id}/stock", Access::kStorefront, [&store](const Call& call) {
+  router.add({"GET", "/products/{id}/stock", Access::kStorefront, 200,
+              "StockLedger::level"}, [&store](const Call& call) {
     return json_response(200, cli::to_json(store.stock().level(call.param("id"))).dump());
   });
-  router.add("POST", "/products/{id}/stock/adjustments", Access::kAdmin,
+  router.add({"POST", "/products/{id}/stock/adjustments", Access::kAdmin, 201,
+              "StockLedger::adjust: restock or shrink"},
              [&store](const Call& call) {
                const json body = parse_body_object(call.request.body);
                JsonFields fields(body);
