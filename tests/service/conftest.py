@@ -3,6 +3,7 @@ talked to over HTTP with urllib (tests/service/README: how ctest runs these).
 
 COMMERCE_CLI names the `commerce` binary (ctest sets it; the tests fail, never skip, without it).
 """
+import contextlib
 import hashlib
 import json
 import os
@@ -103,25 +104,30 @@ class Server:
             return f.read()
 
 
-@pytest.fixture(scope="module")
-def server():
+@contextlib.contextmanager
+def running_server():
+    """A Server in a temporary directory, stopped (SIGTERM) afterwards; yields it and then
+    checks that it stopped cleanly (exit 0)."""
     with tempfile.TemporaryDirectory(prefix="commerce-serve-") as workdir:
         s = Server(workdir)
         try:
             yield s
         finally:
-            assert s.stop() == 0, s.log_text()
+            code = s.stop()
+        assert code == 0, s.log_text()
+
+
+@pytest.fixture(scope="module")
+def server():
+    with running_server() as s:
+        yield s
 
 
 @pytest.fixture
 def own_server():
     """A server of the test's own (for signals and shutdown)."""
-    with tempfile.TemporaryDirectory(prefix="commerce-serve-") as workdir:
-        s = Server(workdir)
-        try:
-            yield s
-        finally:
-            s.stop()
+    with running_server() as s:
+        yield s
 
 
 def assert_problem(response, status, code=None, subject=None):
