@@ -60,6 +60,15 @@ def test_refused_bodies_name_the_field_and_change_nothing(server):
          "coupon_required"),
         ("PUT", "/orders/o1/ship", {"now": True}, 422, "InvalidArgument", "now"),
         ("PUT", "/orders/o1/payment", {}, 422, "InvalidArgument", "approved"),
+        ("POST", "/coupon-templates", {"code": "C", "kind": "half", "value": 1,
+                                       "valid_from": 0, "valid_until": 1, "total_limit": 1},
+         422, "InvalidArgument", "kind"),
+        ("POST", "/coupon-templates", {"code": "C", "value": 1, "valid_from": "2026-01-01",
+                                       "valid_until": 1, "total_limit": 1},
+         422, "InvalidArgument", "valid_from"),
+        ("POST", "/coupons", {"code": "C", "user_id": "u1", "count": 2}, 422,
+         "InvalidArgument", "count"),
+        ("PUT", "/coupons/c1/revoke", {"reason": "x"}, 422, "InvalidArgument", "reason"),
     ]
     for method, path, body, status, code, subject in cases:
         raw = body if isinstance(body, bytes) else None

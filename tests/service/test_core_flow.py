@@ -163,3 +163,39 @@ def test_storefront_key_acts_for_its_user_only(server):
     # An admin key acts for any user.
     status, _, got = server.admin("GET", f"/orders/{order['id']}")
     assert status == 200 and got["user_id"] == "carol"
+
+
+def test_coupons(server):
+    create_product(server, "tea", 10000, 5)
+    status, _, template = server.admin("POST", "/coupon-templates",
+                                       {"code": "WELCOME", "name": "Welcome", "kind": "fixed",
+                                        "value": 1500, "valid_from": 0,
+                                        "valid_until": 4102444800000, "total_limit": 10})
+    assert status == 201 and template["code"] == "WELCOME", template
+    status, _, got = server.admin("GET", "/coupon-templates/WELCOME")
+    assert status == 200 and got["id"] == template["id"]
+    status, _, coupon = server.admin("POST", "/coupons", {"code": "WELCOME", "user_id": "erin"},
+                                     headers={"Idempotency-Key": "issue-erin"})
+    assert status == 201 and coupon["user_id"] == "erin", coupon
+    status, _, again = server.admin("POST", "/coupons", {"code": "WELCOME", "user_id": "erin"},
+                                    headers={"Idempotency-Key": "issue-erin"})
+    assert again["id"] == coupon["id"]
+    # per_user_limit 1: a second coupon for erin is refused with the library's reason.
+    doc = assert_problem(server.admin("POST", "/coupons", {"code": "WELCOME", "user_id": "erin"}),
+                         409, "FailedPrecondition")
+    assert doc["reason"] == "limit_reached"
+
+    status, _, order = place(server, "erin", [("tea", 1)], coupon_id=coupon["id"],
+                             coupon_required=True)
+    assert status == 201 and order["status"] == "confirmed" and order["discount"] == 1500, order
+    status, _, used = server.call("GET", f"/coupons/{coupon['id']}", key=KEYS["storefront"],
+                                  user="erin")
+    assert status == 200 and used["status"] == "used", used
+    server.call("PUT", f"/orders/{order['id']}/cancel", key=KEYS["storefront"], user="erin")
+    status, _, mine = server.call("GET", "/users/erin/coupons", key=KEYS["storefront"],
+                                  user="erin")
+    assert status == 200 and [c["status"] for c in mine["items"]] == ["available"], mine
+    status, _, revoked = server.admin("PUT", f"/coupons/{coupon['id']}/revoke")
+    assert status == 200 and revoked["status"] == "revoked", revoked
+    assert_problem(server.call("GET", f"/coupons/{coupon['id']}", key=KEYS["storefront"],
+                               user="frank"), 403, "Forbidden")

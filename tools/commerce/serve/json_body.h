@@ -17,6 +17,10 @@ using nlohmann::json;
 // (subject "body") when it is not JSON, InvalidArgument naming "body" when it is not an object.
 json parse_body_object(const std::string& body);
 
+// A body that must carry no field (empty or {}). Errors: those of parse_body_object, and
+// InvalidArgument naming a field it has.
+void require_no_fields(const std::string& body);
+
 // The fields of one JSON object, read once each. `prefix` names the object in errors
 // ("items[0]." gives "items[0].qty"). A null field counts as absent.
 // Errors: InvalidArgument naming the field (missing when required, wrong type).

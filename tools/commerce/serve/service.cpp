@@ -46,6 +46,7 @@ Service::Service(Store& store, ApiKeys& keys) : keys_(keys) {
   add_catalog_routes(router_, store);
   add_stock_routes(router_, store);
   add_points_routes(router_, store);
+  add_coupon_routes(router_, store);
   add_order_routes(router_, store);
   add_operator_routes(router_, store);
 }

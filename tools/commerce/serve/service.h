@@ -41,6 +41,7 @@ void add_service_routes(Router& router, Store& store, const Service& service);
 void add_catalog_routes(Router& router, Store& store);
 void add_stock_routes(Router& router, Store& store);
 void add_points_routes(Router& router, Store& store);
+void add_coupon_routes(Router& router, Store& store);
 void add_order_routes(Router& router, Store& store);
 void add_operator_routes(Router& router, Store& store);
 
