@@ -44,6 +44,10 @@ ROUTES = [
     ("GET", "/check", "operator", None),
     ("GET", "/stats", "operator", None),
     ("GET", "/metrics", "operator", None),
+    ("POST", "/recover", "operator", None),
+    ("POST", "/sweep", "operator", None),
+    ("GET", "/outbox/dead-letters", "operator", None),
+    ("POST", "/outbox/dead-letters/retry", "operator", None),
 ]
 PUBLIC = [("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/openapi.json")]
 WRONG_SCOPES = {"storefront": ["operator"], "operator": ["storefront"],

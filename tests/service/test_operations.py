@@ -41,3 +41,25 @@ def test_sigterm_finishes_the_request_in_flight(own_server):
     shown = subprocess.run([cli_path(), "--db", s.db, "--json", "product", "get", "late"],
                            check=True, capture_output=True, text=True)
     assert json.loads(shown.stdout)["price"] == 700
+
+
+def test_operator_routes(own_server):
+    s = own_server
+    op = KEYS["operator"]
+    assert s.admin("POST", "/products", {"id": "op1", "name": "Op", "price": 10,
+                                         "initial_stock": 2})[0] == 201
+    status, _, report = s.call("POST", "/recover", key=op)
+    assert status == 200 and report["unresolved"] == [] and report["examined"] == 0, report
+    status, _, swept = s.call("POST", "/sweep", key=op, body={"limit": 10})
+    assert status == 200 and swept == {"cancelled_orders": [], "released_reservations": []}
+    status, _, dead = s.call("GET", "/outbox/dead-letters?after=0&limit=10", key=op)
+    assert status == 200 and dead == {"items": []}
+    status, _, retried = s.call("POST", "/outbox/dead-letters/retry", key=op, body={})
+    assert status == 200 and retried == {"requeued": 0}
+    status, _, stats = s.call("GET", "/stats", key=op)
+    assert status == 200 and stats["products"] == 1 and stats["outbox"]["dead_letters"] == 0
+    for method, path, body, subject in (("POST", "/sweep", {"limit": 0}, "limit"),
+                                        ("POST", "/recover", {"all": True}, "all"),
+                                        ("GET", "/outbox/dead-letters?after=x", None, "after")):
+        status, _, doc = s.call(method, path, key=op, body=body)
+        assert status == 422 and doc["subject"] == subject, doc

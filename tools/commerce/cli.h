@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "commerce/error.h"
+#include "commerce/outbox.h"
 #include "commerce/payments.h"
 #include "commerce/store.h"
 
@@ -187,6 +188,8 @@ json to_json(const OrderAudit& a);
 json to_json(const WishlistItem& w);  // cart_commands.cpp
 json to_json(const Refund& r);        // order_output.cpp
 json to_json(const Shipment& s);      // shipment_commands.cpp
+json to_json(const RecoveryReport& r);  // maintenance_commands.cpp
+json to_json(const DeadLetter& d);    // relay_command.cpp (the event and why it is dead)
 // The store's figures of `commerce stats` (rows, outbox pending / lag / dead letters, inbox).
 json stats_json(Store& store);        // maintenance_commands.cpp
 // The JSON object of a page: {"items": [...], "next_cursor": "..."}.

@@ -110,6 +110,15 @@ void run_check(Globals& globals, const CheckArgs& args) {
 
 }  // namespace
 
+json to_json(const RecoveryReport& r) {
+  return json{{"examined", r.examined},
+              {"confirmed", r.confirmed},
+              {"failed", r.failed},
+              {"cancelled", r.cancelled},
+              {"awaiting_payment", r.awaiting_payment},
+              {"unresolved", r.unresolved}};
+}
+
 json stats_json(Store& store) {
   const InvariantReport report = check_invariants(store, false, 1, FileCheck::kNone);  // counts
   const OutboxCounts outbox = store.run_unit([](Unit& unit) { return unit.events().counts(); });
@@ -141,12 +150,7 @@ void add_maintenance_commands(CLI::App& app, Globals& globals) {
       auto opened = open_store_with_gateway(globals, *gateway);
       const RecoveryReport r = opened.store->orders().recover();
       Printer out(globals);
-      out.emit(json{{"examined", r.examined},
-                    {"confirmed", r.confirmed},
-                    {"failed", r.failed},
-                    {"cancelled", r.cancelled},
-                    {"awaiting_payment", r.awaiting_payment},
-                    {"unresolved", r.unresolved}});
+      out.emit(to_json(r));
       if (out.json_mode()) return;
       std::cout << fmt::format(
           "recover: {} sagas examined: {} confirmed, {} failed, {} cancelled, {} still awaiting "
