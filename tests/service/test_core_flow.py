@@ -199,3 +199,48 @@ def test_coupons(server):
     assert status == 200 and revoked["status"] == "revoked", revoked
     assert_problem(server.call("GET", f"/coupons/{coupon['id']}", key=KEYS["storefront"],
                                user="frank"), 403, "Forbidden")
+
+
+def test_shipments(server):
+    create_product(server, "lamp", 4000, 5)
+    create_product(server, "bulb", 500, 5)
+    status, _, order = place(server, "gina", [("lamp", 1), ("bulb", 2)])
+    assert status == 201 and order["status"] == "confirmed", order
+    # The lamp first, then the rest; each shipment moves on by its own calls.
+    status, head, first = server.admin("POST", "/shipments",
+                                       {"order_id": order["id"], "location_id": "default",
+                                        "items": [{"product_id": "lamp", "qty": 1}],
+                                        "tracking_number": "TRK-1"},
+                                       headers={"Idempotency-Key": "ship-lamp"})
+    assert status == 201 and head["Location"] == f"/shipments/{first['id']}", first
+    assert first["items"] == [{"product_id": "lamp", "qty": 1}]
+    status, _, again = server.admin("POST", "/shipments",
+                                    {"order_id": order["id"], "location_id": "default",
+                                     "items": [{"product_id": "lamp", "qty": 1}],
+                                     "tracking_number": "TRK-1"},
+                                    headers={"Idempotency-Key": "ship-lamp"})
+    assert again["id"] == first["id"]
+    # More lamps than the order has left unshipped: refused naming the field.
+    doc = assert_problem(server.admin("POST", "/shipments",
+                                      {"order_id": order["id"], "location_id": "default",
+                                       "items": [{"product_id": "lamp", "qty": 1}]}),
+                         422, "InvalidArgument")
+    assert doc["subject"].startswith("items")
+    status, _, shipped = server.admin("PUT", f"/shipments/{first['id']}/dispatch")
+    assert status == 200 and shipped["status"] == "shipped", shipped
+    status, _, rest = server.admin("POST", "/shipments",
+                                   {"order_id": order["id"], "location_id": "default"})
+    assert status == 201 and rest["items"] == [{"product_id": "bulb", "qty": 2}], rest
+    status, _, cancelled = server.admin("PUT", f"/shipments/{rest['id']}/cancel",
+                                        {"reason": "wrong box"})
+    assert status == 200 and cancelled["status"] == "cancelled", cancelled
+    status, _, delivered = server.admin("PUT", f"/shipments/{first['id']}/status",
+                                        {"status": "delivered", "occurred_at": 1767225600000,
+                                         "detail": "left at the door"})
+    assert status == 200 and delivered["status"] == "delivered", delivered
+    assert server.admin("GET", f"/shipments/{first['id']}")[2]["note"] == "left at the door"
+    assert_problem(server.admin("PUT", f"/shipments/{first['id']}/status",
+                                {"status": "teleported", "occurred_at": 1}),
+                   422, "InvalidArgument", "status")
+    status, _, report = server.call("GET", "/check", key=KEYS["operator"])
+    assert status == 200 and report["ok"], report

@@ -5,28 +5,12 @@
 // (commerce/orders.h, commerce/shipments.h).
 #include "cli.h"
 #include "json_body.h"
+#include "resource_fields.h"
 #include "service.h"
 
 namespace commerce::service {
 
 namespace {
-
-std::vector<LineItem> items_field(JsonFields& fields) {
-  std::vector<LineItem> items;
-  const auto list = fields.array("items");
-  if (!list) throw Error::invalid_argument("items", "is required");
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    const std::string name = "items[" + std::to_string(i) + "]";
-    if (!(*list)[i].is_object()) throw Error::invalid_argument(name, "must be an object");
-    JsonFields item((*list)[i], name + ".");
-    LineItem line;
-    line.product_id = item.required_text("product_id");
-    line.qty = item.required_integer("qty");
-    item.finish();
-    items.push_back(std::move(line));
-  }
-  return items;
-}
 
 std::optional<Address> address_field(JsonFields& fields) {
   const auto object = fields.object("shipping_address");
@@ -51,7 +35,9 @@ PlaceOrder place_request(const Call& call) {
   JsonFields fields(body);
   PlaceOrder request;
   request.user_id = fields.required_text("user_id");
-  request.items = items_field(fields);
+  auto items = line_items_field(fields, "items");
+  if (!items) throw Error::invalid_argument("items", "is required");
+  request.items = std::move(*items);
   request.coupon_id = fields.text("coupon_id").value_or("");
   request.coupon_required = fields.boolean("coupon_required").value_or(false);
   request.points_to_use = fields.integer("points_to_use").value_or(0);

@@ -43,6 +43,7 @@ void add_stock_routes(Router& router, Store& store);
 void add_points_routes(Router& router, Store& store);
 void add_coupon_routes(Router& router, Store& store);
 void add_order_routes(Router& router, Store& store);
+void add_shipment_routes(Router& router, Store& store);
 void add_operator_routes(Router& router, Store& store);
 
 }  // namespace commerce::service
