@@ -2,9 +2,12 @@
 problem+json, and the store unchanged (its dump compared). Key rotation without a restart."""
 import os
 import signal
+import subprocess
 import time
+import urllib.error
+import urllib.request
 
-from conftest import KEYS, WRONG_KEY, assert_problem, key_line
+from conftest import KEYS, WRONG_KEY, assert_problem, cli_path, key_line
 
 # (method, pattern, access, body): every route the service has (test_routes_are_all_here
 # checks); called with the sample values of SAMPLES in the pattern.
@@ -134,3 +137,35 @@ def test_keys_rotate_on_sighup_and_on_file_change(own_server):
         assert time.monotonic() < deadline, s.log_text()
         time.sleep(0.1)
     assert_problem(s.call("GET", "/stats", key=new_admin), 401)
+
+
+def test_keys_from_the_environment_and_none_at_all(tmp_path):
+    db = str(tmp_path / "env.db")
+    subprocess.run([cli_path(), "--db", db, "init"], check=True, stdout=subprocess.DEVNULL)
+    # No key anywhere: the service refuses to start (it never runs open).
+    refused = subprocess.run([cli_path(), "--db", db, "serve", "--listen", "127.0.0.1:0"],
+                             capture_output=True, text=True, timeout=30,
+                             env={k: v for k, v in os.environ.items()
+                                  if k != "COMMERCE_API_KEYS"})
+    assert refused.returncode != 0 and "--api-keys" in refused.stderr, refused
+    # Keys in $COMMERCE_API_KEYS, ';'-separated.
+    env = dict(os.environ, COMMERCE_API_KEYS=key_line("operator", "env-op").strip() + ";" +
+               key_line("storefront", "env-shop").strip())
+    process = subprocess.Popen([cli_path(), "--db", db, "serve", "--listen", "127.0.0.1:0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                               env=env)
+    try:
+        line = process.stdout.readline()
+        base = line.split("listening on ")[1].split()[0]
+        for key, expected in (("env-op", 200), ("env-shop", 403), ("nope", 401)):
+            request = urllib.request.Request(base + "/stats",
+                                             headers={"Authorization": f"Bearer {key}"})
+            try:
+                status = urllib.request.urlopen(request, timeout=30).status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            assert status == expected, key
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+        process.stdout.close()
