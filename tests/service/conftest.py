@@ -1,7 +1,9 @@
 """A real `commerce serve` process per test module, on 127.0.0.1 and a port the kernel picks,
-talked to over HTTP with urllib (tests/service/README: how ctest runs these).
+talked to over HTTP with urllib (tests/service/CMakeLists.txt: how ctest runs these).
 
 COMMERCE_CLI names the `commerce` binary (ctest sets it; the tests fail, never skip, without it).
+COMMERCE_SERVICE_BACKEND=postgres puts each server's store in a new database of the server at
+$COMMERCE_PG_URL (tests/postgres/run_postgres_tests.sh starts one); otherwise a SQLite file.
 """
 import contextlib
 import hashlib
@@ -12,6 +14,7 @@ import sqlite3
 import subprocess
 import tempfile
 import urllib.error
+import uuid
 import urllib.request
 
 import pytest
@@ -25,6 +28,21 @@ def key_line(scope, key):
     return f"{scope} sha256:{hashlib.sha256(key.encode()).hexdigest()} {scope} key\n"
 
 
+def on_postgres():
+    return os.environ.get("COMMERCE_SERVICE_BACKEND") == "postgres"
+
+
+def new_store_location(workdir):
+    """The --db / --url arguments of a new, empty store."""
+    if not on_postgres():
+        return ["--db", os.path.join(workdir, "shop.db")]
+    server = os.environ.get("COMMERCE_PG_URL")
+    assert server, "COMMERCE_SERVICE_BACKEND=postgres needs COMMERCE_PG_URL"
+    name = "serve_" + uuid.uuid4().hex[:16]
+    subprocess.run(["psql", server, "-q", "-c", f"CREATE DATABASE {name}"], check=True)
+    return ["--url", server.rsplit("/", 1)[0] + "/" + name]
+
+
 def cli_path():
     path = os.environ.get("COMMERCE_CLI")
     assert path and os.access(path, os.X_OK), "set COMMERCE_CLI to the commerce binary"
@@ -36,17 +54,17 @@ class Server:
 
     def __init__(self, workdir):
         self.workdir = workdir
-        self.db = os.path.join(workdir, "shop.db")
+        self.location = new_store_location(workdir)
         self.keys_file = os.path.join(workdir, "api-keys")
         with open(self.keys_file, "w") as f:
             f.write("# scope digest label\n")
             for scope, key in KEYS.items():
                 f.write(key_line(scope, key))
-        subprocess.run([cli_path(), "--db", self.db, "init"], check=True,
+        subprocess.run([cli_path(), *self.location, "init"], check=True,
                        stdout=subprocess.DEVNULL)
         self.log = open(os.path.join(workdir, "serve.log"), "w")
         self.process = subprocess.Popen(
-            [cli_path(), "--db", self.db, "serve", "--listen", "127.0.0.1:0",
+            [cli_path(), *self.location, "serve", "--listen", "127.0.0.1:0",
              "--api-keys", self.keys_file, "--max-body-bytes", "65536"],
             stdout=subprocess.PIPE, stderr=self.log, text=True)
         line = self.process.stdout.readline()
@@ -82,7 +100,14 @@ class Server:
 
     def dump(self):
         """Every row of the store, to compare before and after refused requests."""
-        with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True) as db:
+        kind, where = self.location
+        if kind == "--url":
+            dump = subprocess.run(["pg_dump", "--data-only", "--no-owner", "-d", where],
+                                  check=True, capture_output=True, text=True).stdout
+            # \restrict / \unrestrict carry a random token per run (pg_dump's own guard).
+            return [line for line in dump.splitlines()
+                    if not line.startswith(("\\restrict", "\\unrestrict"))]
+        with sqlite3.connect(f"file:{where}?mode=ro", uri=True) as db:
             return list(db.iterdump())
 
     def stop(self):

@@ -38,7 +38,7 @@ def test_sigterm_finishes_the_request_in_flight(own_server):
     assert s.process.wait(timeout=30) == 0, s.log_text()
     assert "stopped" in s.log_text()
     # The product was stored; a new process finds it (and nothing left to recover).
-    shown = subprocess.run([cli_path(), "--db", s.db, "--json", "product", "get", "late"],
+    shown = subprocess.run([cli_path(), *s.location, "--json", "product", "get", "late"],
                            check=True, capture_output=True, text=True)
     assert json.loads(shown.stdout)["price"] == 700
 
