@@ -52,8 +52,7 @@ std::optional<std::string> attributes_field(JsonFields& fields) {
 void add_catalog_routes(Router& router, Store& store) {
   router.add({"POST", "/products", Access::kAdmin, 201,
               "Catalog::create: a new product (201, Location)"}, [&store](const Call& call) {
-    const json body = parse_body_object(call.request.body);
-    JsonFields fields(body);
+    BodyFields fields(call.request.body);
     NewProduct product{.id = fields.required_text("id"), .name = fields.required_text("name")};
     product.description = fields.text("description").value_or("");
     product.price = fields.integer("price").value_or(0);
@@ -85,8 +84,7 @@ void add_catalog_routes(Router& router, Store& store) {
   });
   router.add({"PATCH", "/products/{id}", Access::kAdmin, 200,
               "Catalog::update: the fields given"}, [&store](const Call& call) {
-    const json body = parse_body_object(call.request.body);
-    JsonFields fields(body);
+    BodyFields fields(call.request.body);
     ProductChanges changes;
     changes.name = fields.text("name");
     changes.description = fields.text("description");

@@ -10,8 +10,7 @@ void add_coupon_routes(Router& router, Store& store) {
   router.add({"POST", "/coupon-templates", Access::kAdmin, 201,
               "CouponBook::create_template: a coupon that can be issued"},
              [&store](const Call& call) {
-               const json body = parse_body_object(call.request.body);
-               JsonFields fields(body);
+               BodyFields fields(call.request.body);
                NewCouponTemplate spec;
                spec.code = fields.required_text("code");
                spec.name = fields.text("name").value_or("");
@@ -37,8 +36,7 @@ void add_coupon_routes(Router& router, Store& store) {
   router.add({"POST", "/coupons", Access::kAdmin, 201,
               "CouponBook::issue: one coupon of a template to a user"},
              [&store](const Call& call) {
-               const json body = parse_body_object(call.request.body);
-               JsonFields fields(body);
+               BodyFields fields(call.request.body);
                const std::string code = fields.required_text("code");
                const std::string user = fields.required_text("user_id");
                fields.finish();

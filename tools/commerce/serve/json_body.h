@@ -49,4 +49,17 @@ class JsonFields {
   std::set<std::string> read_;
 };
 
+namespace detail {
+struct ParsedBody {
+  json parsed;
+};
+}  // namespace detail
+
+// The fields of a request body: parse_body_object(body) read through JsonFields (its errors).
+class BodyFields : private detail::ParsedBody, public JsonFields {
+ public:
+  explicit BodyFields(const std::string& body)
+      : detail::ParsedBody{parse_body_object(body)}, JsonFields(parsed) {}
+};
+
 }  // namespace commerce::service

@@ -43,8 +43,7 @@ void add_operator_routes(Router& router, Store& store) {
   router.add({"POST", "/sweep", Access::kOperator, 200,
               "OrderBook::sweep and StockLedger::release_expired: expired orders and holds"},
              [&store](const Call& call) {
-               const json body = parse_body_object(call.request.body);
-               JsonFields fields(body);
+               BodyFields fields(call.request.body);
                const std::int64_t limit = fields.integer("limit").value_or(100);
                fields.finish();
                if (limit < 1 || limit > kMaxPageSize) {
@@ -76,8 +75,7 @@ void add_operator_routes(Router& router, Store& store) {
   router.add({"POST", "/outbox/dead-letters/retry", Access::kOperator, 200,
               "OutboxRelay::retry_dead_letters: back to pending (all, or one key)"},
              [&store](const Call& call) {
-               const json body = parse_body_object(call.request.body);
-               JsonFields fields(body);
+               BodyFields fields(call.request.body);
                const std::string key = fields.text("key").value_or("");
                fields.finish();
                MemorySink unused;

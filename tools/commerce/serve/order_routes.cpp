@@ -31,8 +31,7 @@ std::optional<Address> address_field(JsonFields& fields) {
 
 // The order request of POST /orders and POST /orders/quote; a storefront key only for its user.
 PlaceOrder place_request(const Call& call) {
-  const json body = parse_body_object(call.request.body);
-  JsonFields fields(body);
+  BodyFields fields(call.request.body);
   PlaceOrder request;
   request.user_id = fields.required_text("user_id");
   auto items = line_items_field(fields, "items");
@@ -60,8 +59,7 @@ Order own_order(Store& store, const Call& call) {
 }
 
 std::string optional_reason(const Call& call) {
-  const json body = parse_body_object(call.request.body);
-  JsonFields fields(body);
+  BodyFields fields(call.request.body);
   std::string reason = fields.text("reason").value_or("");
   fields.finish();
   return reason;
@@ -121,8 +119,7 @@ void add_order_routes(Router& router, Store& store) {
   });
   router.add({"PUT", "/orders/{id}/payment", Access::kAdmin, 200,
               "OrderBook::complete_payment: the gateway's callback"}, [&store](const Call& call) {
-    const json body = parse_body_object(call.request.body);
-    JsonFields fields(body);
+    BodyFields fields(call.request.body);
     const auto approved = fields.boolean("approved");
     if (!approved) throw Error::invalid_argument("approved", "is required");
     fields.finish();
@@ -131,8 +128,7 @@ void add_order_routes(Router& router, Store& store) {
   });
   router.add({"POST", "/orders/{id}/refunds", Access::kAdmin, 201,
               "OrderBook::refund: a partial refund"}, [&store](const Call& call) {
-    const json body = parse_body_object(call.request.body);
-    JsonFields fields(body);
+    BodyFields fields(call.request.body);
     const Money amount = fields.required_integer("amount");
     const std::string reason = fields.text("reason").value_or("");
     fields.finish();

@@ -9,8 +9,7 @@ namespace commerce::service {
 void add_points_routes(Router& router, Store& store) {
   router.add({"POST", "/points/{user}/charge", Access::kAdmin, 201,
               "PointsLedger::charge"}, [&store](const Call& call) {
-    const json body = parse_body_object(call.request.body);
-    JsonFields fields(body);
+    BodyFields fields(call.request.body);
     const Money amount = fields.required_integer("amount");
     fields.finish();
     return json_response(

@@ -12,8 +12,7 @@ void add_shipment_routes(Router& router, Store& store) {
   router.add({"POST", "/shipments", Access::kAdmin, 201,
               "Shipments::create: units of a confirmed order from one location"},
              [&store](const Call& call) {
-               const json body = parse_body_object(call.request.body);
-               JsonFields fields(body);
+               BodyFields fields(call.request.body);
                CreateShipment request;
                request.order_id = fields.required_text("order_id");
                request.location_id = fields.required_text("location_id");
@@ -41,8 +40,7 @@ void add_shipment_routes(Router& router, Store& store) {
              });
   router.add({"PUT", "/shipments/{id}/cancel", Access::kAdmin, 200, "Shipments::cancel"},
              [&store](const Call& call) {
-               const json body = parse_body_object(call.request.body);
-               JsonFields fields(body);
+               BodyFields fields(call.request.body);
                const std::string reason = fields.text("reason").value_or("");
                fields.finish();
                return json_response(
@@ -51,8 +49,7 @@ void add_shipment_routes(Router& router, Store& store) {
   router.add({"PUT", "/shipments/{id}/status", Access::kAdmin, 200,
               "Shipments::track: one tracking update (status, occurred_at, detail)"},
              [&store](const Call& call) {
-               const json body = parse_body_object(call.request.body);
-               JsonFields fields(body);
+               BodyFields fields(call.request.body);
                TrackingUpdate update;
                update.shipment_id = call.param("id");
                update.event.status = parse_shipment_status(fields.required_text("status"));

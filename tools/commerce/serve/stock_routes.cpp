@@ -13,8 +13,7 @@ void add_stock_routes(Router& router, Store& store) {
   router.add({"POST", "/products/{id}/stock/adjustments", Access::kAdmin, 201,
               "StockLedger::adjust: restock or shrink"},
              [&store](const Call& call) {
-               const json body = parse_body_object(call.request.body);
-               JsonFields fields(body);
+               BodyFields fields(call.request.body);
                const std::int64_t delta = fields.required_integer("delta");
                const std::string reason = fields.required_text("reason");
                const std::string location = fields.text("location_id").value_or("");
