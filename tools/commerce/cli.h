@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "commerce/error.h"
+#include "commerce/outbox.h"
 #include "commerce/payments.h"
 #include "commerce/store.h"
 
@@ -191,6 +192,12 @@ json to_json(const Order& o);
 json to_json(const Quote& q);
 json to_json(const OrderAudit& a);
 json to_json(const WishlistItem& w);  // cart_commands.cpp
+json to_json(const Refund& r);        // order_output.cpp
+json to_json(const Shipment& s);      // shipment_commands.cpp
+json to_json(const RecoveryReport& r);  // maintenance_commands.cpp
+json to_json(const DeadLetter& d);    // relay_command.cpp (the event and why it is dead)
+// The store's figures of `commerce stats` (rows, outbox pending / lag / dead letters, inbox).
+json stats_json(Store& store);        // maintenance_commands.cpp
 // The JSON object of a page: {"items": [...], "next_cursor": "..."}.
 template <class T>
 json page_json(const Page<T>& page) {
@@ -213,5 +220,6 @@ void add_return_commands(CLI::App& app, Globals& globals);    // returns of deli
 void add_maintenance_commands(CLI::App& app, Globals& globals);  // recover, sweep, check, stats
 void add_relay_command(CLI::App& app, Globals& globals);
 void add_demo_command(CLI::App& app, Globals& globals);
+void add_serve_command(CLI::App& app, Globals& globals);  // serve/serve_command.cpp
 
 }  // namespace commerce::cli

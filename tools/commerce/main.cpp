@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   add_return_commands(app, globals);
   add_maintenance_commands(app, globals);
   add_relay_command(app, globals);
+  add_serve_command(app, globals);
 
   try {
     app.parse(argc, argv);

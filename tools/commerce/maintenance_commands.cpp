@@ -110,6 +110,36 @@ void run_check(Globals& globals, const CheckArgs& args) {
 
 }  // namespace
 
+json to_json(const RecoveryReport& r) {
+  return json{{"examined", r.examined},
+              {"confirmed", r.confirmed},
+              {"failed", r.failed},
+              {"cancelled", r.cancelled},
+              {"awaiting_payment", r.awaiting_payment},
+              {"unresolved", r.unresolved}};
+}
+
+json stats_json(Store& store) {
+  const InvariantReport report = check_invariants(store, false, 1, FileCheck::kNone);  // counts
+  const OutboxCounts outbox = store.run_unit([](Unit& unit) { return unit.events().counts(); });
+  const Timestamp now = store.clock().now();
+  const std::int64_t lag = outbox.oldest_pending_at ? now - outbox.oldest_pending_at : 0;
+  return json{{"location", store.url()},
+              {"currency", store.options().currency},
+              {"products", report.products},
+              {"users_with_points", report.users},
+              {"coupon_templates", report.templates},
+              {"coupons_in_use", report.coupons},
+              {"orders", report.orders},
+              {"outbox",
+               {{"pending", outbox.pending},
+                {"delivered", outbox.delivered},
+                {"dead_letters", outbox.dead_letters},
+                {"oldest_pending_at", outbox.oldest_pending_at},
+                {"lag_ms", lag}}},
+              {"inbox_applied", store.inbox().applied_count()}};
+}
+
 void add_maintenance_commands(CLI::App& app, Globals& globals) {
   {
     auto gateway = std::make_shared<GatewayArgs>();
@@ -120,12 +150,7 @@ void add_maintenance_commands(CLI::App& app, Globals& globals) {
       auto opened = open_store_with_gateway(globals, *gateway);
       const RecoveryReport r = opened.store->orders().recover();
       Printer out(globals);
-      out.emit(json{{"examined", r.examined},
-                    {"confirmed", r.confirmed},
-                    {"failed", r.failed},
-                    {"cancelled", r.cancelled},
-                    {"awaiting_payment", r.awaiting_payment},
-                    {"unresolved", r.unresolved}});
+      out.emit(to_json(r));
       if (out.json_mode()) return;
       std::cout << fmt::format(
           "recover: {} sagas examined: {} confirmed, {} failed, {} cancelled, {} still awaiting "
@@ -238,41 +263,25 @@ void add_maintenance_commands(CLI::App& app, Globals& globals) {
     auto* cmd = app.add_subcommand("stats", "store figures: rows, outbox, inbox");
     cmd->callback([&globals] {
       auto store = open_existing_store(globals, nullptr, /*read_only=*/true);
-      const InvariantReport report =
-          check_invariants(*store, false, 1, FileCheck::kNone);  // counts only
-      const OutboxCounts outbox =
-          store->run_unit([](Unit& unit) { return unit.events().counts(); });
-      const Timestamp now = store->clock().now();
-      const std::int64_t lag = outbox.oldest_pending_at ? now - outbox.oldest_pending_at : 0;
-      const std::int64_t inbox = store->inbox().applied_count();
+      const json stats = stats_json(*store);
       Printer out(globals);
-      out.emit(json{{"location", store->url()},
-                    {"currency", store->options().currency},
-                    {"products", report.products},
-                    {"users_with_points", report.users},
-                    {"coupon_templates", report.templates},
-                    {"coupons_in_use", report.coupons},
-                    {"orders", report.orders},
-                    {"outbox",
-                     {{"pending", outbox.pending},
-                      {"delivered", outbox.delivered},
-                      {"dead_letters", outbox.dead_letters},
-                      {"oldest_pending_at", outbox.oldest_pending_at},
-                      {"lag_ms", lag}}},
-                    {"inbox_applied", inbox}});
+      out.emit(stats);
       if (out.json_mode()) return;
-      Printer::fields({{"store", store->url()},
-                       {"currency", store->options().currency},
-                       {"products", std::to_string(report.products)},
-                       {"users with points", std::to_string(report.users)},
-                       {"coupon templates", std::to_string(report.templates)},
-                       {"coupons in use", std::to_string(report.coupons)},
-                       {"orders", std::to_string(report.orders)},
-                       {"outbox pending", std::to_string(outbox.pending)},
-                       {"outbox lag", fmt::format("{:.1f}s", static_cast<double>(lag) / 1000.0)},
-                       {"outbox delivered", std::to_string(outbox.delivered)},
-                       {"dead letters", std::to_string(outbox.dead_letters)},
-                       {"inbox messages applied", std::to_string(inbox)}});
+      const json& outbox = stats["outbox"];
+      const auto text = [](const json& value) { return value.dump(); };
+      Printer::fields(
+          {{"store", stats["location"].get<std::string>()},
+           {"currency", stats["currency"].get<std::string>()},
+           {"products", text(stats["products"])},
+           {"users with points", text(stats["users_with_points"])},
+           {"coupon templates", text(stats["coupon_templates"])},
+           {"coupons in use", text(stats["coupons_in_use"])},
+           {"orders", text(stats["orders"])},
+           {"outbox pending", text(outbox["pending"])},
+           {"outbox lag", fmt::format("{:.1f}s", outbox["lag_ms"].get<double>() / 1000.0)},
+           {"outbox delivered", text(outbox["delivered"])},
+           {"dead letters", text(outbox["dead_letters"])},
+           {"inbox messages applied", text(stats["inbox_applied"])}});
     });
   }
 }

@@ -122,21 +122,25 @@ void print_order(const Printer& out, const Order& o, const std::vector<OrderAudi
   }
 }
 
+json to_json(const Refund& r) {
+  return json{{"id", r.id},
+              {"order_id", r.order_id},
+              {"payment_id", r.payment_id},
+              {"amount", r.amount},
+              {"status", to_string(r.status)},
+              {"reason", r.reason},
+              {"reference", r.reference},
+              {"message", r.message},
+              {"request_id", r.request_id},
+              {"created_at", r.created_at},
+              {"updated_at", r.updated_at}};
+}
+
 void print_refunds(const Printer& out, const std::vector<Refund>& refunds) {
   json doc = json::array();
   std::vector<std::vector<std::string>> rows;
   for (const auto& r : refunds) {
-    doc.push_back({{"id", r.id},
-                   {"order_id", r.order_id},
-                   {"payment_id", r.payment_id},
-                   {"amount", r.amount},
-                   {"status", to_string(r.status)},
-                   {"reason", r.reason},
-                   {"reference", r.reference},
-                   {"message", r.message},
-                   {"request_id", r.request_id},
-                   {"created_at", r.created_at},
-                   {"updated_at", r.updated_at}});
+    doc.push_back(to_json(r));
     rows.push_back({r.id, std::string(to_string(r.status)), std::to_string(r.amount), r.reason,
                     r.message});
   }

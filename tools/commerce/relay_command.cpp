@@ -220,6 +220,15 @@ void run_relay(Globals& globals, const RelayArgs& args) {
 
 }  // namespace
 
+json to_json(const DeadLetter& d) {
+  json doc = to_json(d.event);
+  doc["attempts"] = d.attempts;
+  doc["last_error"] = d.last_error;
+  doc["dead_at"] = d.dead_at;
+  doc["parked_behind"] = d.parked_behind;
+  return doc;
+}
+
 void add_relay_command(CLI::App& app, Globals& globals) {
   auto args = std::make_shared<RelayArgs>();
   auto* cmd = app.add_subcommand(
@@ -262,12 +271,7 @@ void add_relay_command(CLI::App& app, Globals& globals) {
       json items = json::array();
       std::vector<std::vector<std::string>> table;
       for (const auto& d : rows) {
-        json j = to_json(d.event);
-        j["attempts"] = d.attempts;
-        j["last_error"] = d.last_error;
-        j["dead_at"] = d.dead_at;
-        j["parked_behind"] = d.parked_behind;
-        items.push_back(j);
+        items.push_back(to_json(d));
         table.push_back(
             {std::to_string(d.event.seq), d.event.type, d.event.key, std::to_string(d.attempts),
              d.parked_behind ? fmt::format("parked behind {}", d.parked_behind) : d.last_error});

@@ -72,23 +72,6 @@ StoreWithCarrier open_store_with_carrier(const Globals& globals, const CarrierAr
   return opened;
 }
 
-json to_json(const Shipment& s) {
-  json items = json::array();
-  for (const auto& i : s.items) items.push_back({{"product_id", i.product_id}, {"qty", i.qty}});
-  return json{{"id", s.id},
-              {"order_id", s.order_id},
-              {"location_id", s.location_id},
-              {"carrier", s.carrier},
-              {"status", std::string(to_string(s.status))},
-              {"items", items},
-              {"tracking_number", s.tracking_number},
-              {"label_url", s.label_url},
-              {"note", s.note},
-              {"tracked_at", s.tracked_at},
-              {"created_at", s.created_at},
-              {"updated_at", s.updated_at}};
-}
-
 std::string items_text(const Shipment& s) {
   std::string out;
   for (const auto& i : s.items) {
@@ -245,6 +228,23 @@ void add_track_command(CLI::App& group, Globals& globals) {
 }
 
 }  // namespace
+
+json to_json(const Shipment& s) {
+  json items = json::array();
+  for (const auto& i : s.items) items.push_back({{"product_id", i.product_id}, {"qty", i.qty}});
+  return json{{"id", s.id},
+              {"order_id", s.order_id},
+              {"location_id", s.location_id},
+              {"carrier", s.carrier},
+              {"status", std::string(to_string(s.status))},
+              {"items", items},
+              {"tracking_number", s.tracking_number},
+              {"label_url", s.label_url},
+              {"note", s.note},
+              {"tracked_at", s.tracked_at},
+              {"created_at", s.created_at},
+              {"updated_at", s.updated_at}};
+}
 
 void add_shipment_commands(CLI::App& app, Globals& globals) {
   auto* group = app.add_subcommand("shipments", "shipments of orders, carriers and tracking");
