@@ -271,7 +271,7 @@ const std::pair<const std::string, std::string>& Connection::prepared(const std:
   }
   if (!sent) refused(sql);
   it = prepared_.emplace(sql, std::move(name)).first;
-  queued_.push_back({&it->first, true});
+  queued_.push_back({.sql = &it->first, .prepare = true});
   return *it;
 }
 
@@ -291,6 +291,8 @@ Result Connection::sync_pipeline() {
   entries.swap(queued_);
   Result first_error, last;
   std::string error_sql;
+  std::string missed_sql;  // the first statement whose row count was not the one expected
+  std::int64_t missed_rows = 0, missed_expected = 0;
   std::size_t error_at = 0;
   std::vector<std::string> forget;  // statements whose PREPARE did not happen
   std::size_t i = 0;                // the entry whose answer is being read
@@ -309,6 +311,13 @@ Result Connection::sync_pipeline() {
     if (i == entries.size()) abandon("connection lost: an answer the pipeline did not ask for");
     const Queued& entry = entries[i];
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      if (entry.expect_rows >= 0 && owned.affected() != entry.expect_rows && !first_error &&
+          missed_sql.empty()) {
+        missed_sql = *entry.sql;
+        missed_rows = owned.affected();
+        missed_expected = entry.expect_rows;
+      }
+      if (entry.xid && owned.rows() == 1) xid_ = owned.text(0, 0);
       if (i + 1 == entries.size()) last = std::move(owned);
       continue;
     }
@@ -329,6 +338,11 @@ Result Connection::sync_pipeline() {
     skipped_ = error_at + 1 < entries.size();
     check(first_error.release(), error_sql);
   }
+  if (!missed_sql.empty()) {
+    fail(PgTransient{PgTransient::Kind::kGuessMissed,
+                     fmt::format("expected {} rows changed, not {}, by: {}", missed_expected,
+                                 missed_rows, missed_sql.substr(0, 200))});
+  }
   return last;
 }
 
@@ -342,11 +356,7 @@ Result Connection::exec(const std::string& sql) {
   if (conn_ == nullptr) return await(false, sql);
   if (!queued_.empty()) {
     if (sql.find(';') == std::string::npos) {
-      // One statement: behind the queue, with the extended protocol pipeline mode requires.
-      if (PQsendQueryParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) {
-        refused(sql);
-      }
-      queued_.push_back({&sql, false});
+      queue_simple(sql, {});  // one statement: behind the queue
       return sync_pipeline();
     }
     drain();
@@ -360,16 +370,52 @@ Result Connection::execute(const std::string& sql, const std::vector<std::string
   if (queued_.empty()) return await(send_prepared(prepared(sql, false).second, params), sql);
   const auto& statement = prepared(sql, true);
   if (!send_prepared(statement.second, params)) refused(sql);
-  queued_.push_back({&statement.first, false});
+  queued_.push_back({.sql = &statement.first});
   return sync_pipeline();
 }
 
-void Connection::execute_later(const std::string& sql, const std::vector<std::string>& params) {
+void Connection::queue_prepared(const std::string& sql, const std::vector<std::string>& params,
+                                Queued entry) {
   if (conn_ == nullptr) await(false, sql);
   enter_pipeline();
   const auto& statement = prepared(sql, true);
   if (!send_prepared(statement.second, params)) refused(sql);
-  queued_.push_back({&statement.first, false});
+  entry.sql = &statement.first;
+  queued_.push_back(entry);
+}
+
+void Connection::execute_later(const std::string& sql, const std::vector<std::string>& params) {
+  queue_prepared(sql, params, {});
+}
+
+void Connection::execute_expecting(const std::string& sql, const std::vector<std::string>& params,
+                                   std::int64_t rows) {
+  queue_prepared(sql, params, {.expect_rows = rows});
+}
+
+void Connection::queue_simple(const std::string& sql, Queued entry) {
+  // The extended protocol, as pipeline mode requires.
+  if (PQsendQueryParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) {
+    refused(sql);
+  }
+  entry.sql = &sql;
+  queued_.push_back(entry);
+}
+
+void Connection::begin(const std::string& begin, bool learn_xid) {
+  static const std::string kXid = "SELECT pg_current_xact_id()";
+  xid_.clear();
+  if (conn_ == nullptr) await(false, begin);
+  enter_pipeline();
+  queue_simple(begin, {});
+  if (learn_xid) queue_simple(kXid, {.xid = true});
+}
+
+void Connection::read_before_commit() {
+  if (std::any_of(queued_.begin(), queued_.end(),
+                  [](const Queued& q) { return q.expect_rows >= 0 || q.xid; })) {
+    drain();
+  }
 }
 
 Query& Query::bind(std::int64_t value) {
