@@ -54,6 +54,9 @@ bool is_malformed_setting(const std::string& message) {
          message.find("is not a valid") != std::string::npos;
 }
 
+// What execute_expecting's query fails with (in a 22P02 error) when its guess was wrong.
+constexpr std::string_view kGuessMissedMark = "commerce: guessed row count missed";
+
 bool is_contention_state(const std::string& sqlstate) {
   // serialization failure, deadlock, lock not available, statement/lock timeout.
   return sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03" || sqlstate == "57014";
@@ -183,6 +186,11 @@ Result Connection::check(PGresult* res, const std::string& sql) {
   if (is_contention_state(sqlstate)) {
     fail(PgTransient{PgTransient::Kind::kContention, fmt::format("{} ({})", message, sqlstate)});
   }
+  if (sqlstate == "22P02" && message.find(kGuessMissedMark) != std::string::npos) {
+    fail(PgTransient{PgTransient::Kind::kGuessMissed,
+                     "a statement changed another number of rows than guessed: " +
+                         sql.substr(0, 200)});
+  }
   if (sqlstate == "23505") {
     const char* constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
     fail(PgUniqueViolation{constraint ? constraint : "", message});
@@ -291,8 +299,6 @@ Result Connection::sync_pipeline() {
   entries.swap(queued_);
   Result first_error, last;
   std::string error_sql;
-  std::string missed_sql;  // the first statement whose row count was not the one expected
-  std::int64_t missed_rows = 0, missed_expected = 0;
   std::size_t error_at = 0;
   std::vector<std::string> forget;  // statements whose PREPARE did not happen
   std::size_t i = 0;                // the entry whose answer is being read
@@ -311,12 +317,6 @@ Result Connection::sync_pipeline() {
     if (i == entries.size()) abandon("connection lost: an answer the pipeline did not ask for");
     const Queued& entry = entries[i];
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
-      if (entry.expect_rows >= 0 && owned.affected() != entry.expect_rows && !first_error &&
-          missed_sql.empty()) {
-        missed_sql = *entry.sql;
-        missed_rows = owned.affected();
-        missed_expected = entry.expect_rows;
-      }
       if (entry.xid && owned.rows() == 1) xid_ = owned.text(0, 0);
       if (i + 1 == entries.size()) last = std::move(owned);
       continue;
@@ -337,11 +337,6 @@ Result Connection::sync_pipeline() {
   if (first_error) {
     skipped_ = error_at + 1 < entries.size();
     check(first_error.release(), error_sql);
-  }
-  if (!missed_sql.empty()) {
-    fail(PgTransient{PgTransient::Kind::kGuessMissed,
-                     fmt::format("expected {} rows changed, not {}, by: {}", missed_expected,
-                                 missed_rows, missed_sql.substr(0, 200))});
   }
   return last;
 }
@@ -390,7 +385,13 @@ void Connection::execute_later(const std::string& sql, const std::vector<std::st
 
 void Connection::execute_expecting(const std::string& sql, const std::vector<std::string>& params,
                                    std::int64_t rows) {
-  queue_prepared(sql, params, {.expect_rows = rows});
+  // The statement inside a query that fails unless it changed `rows` rows: a wrong guess is an
+  // error on the server, which then skips what is queued behind it, COMMIT included.
+  queue_prepared(fmt::format("WITH guessed AS ({} RETURNING 1) SELECT CAST(CASE WHEN count(*) = "
+                             "{} THEN CAST('0' AS TEXT) ELSE CAST('{}' AS TEXT) END AS INTEGER) "
+                             "FROM guessed",
+                             sql, rows, kGuessMissedMark),
+                 params, {});
 }
 
 void Connection::queue_simple(const std::string& sql, Queued entry) {
@@ -413,7 +414,7 @@ void Connection::begin(const std::string& begin, bool learn_xid) {
 
 void Connection::read_before_commit() {
   if (std::any_of(queued_.begin(), queued_.end(),
-                  [](const Queued& q) { return q.expect_rows >= 0 || q.xid; })) {
+                  [](const Queued& q) { return q.xid; })) {
     drain();
   }
 }

@@ -100,9 +100,10 @@ class Connection {
   // parameters are copied into libpq's buffer. Its answer is read, and its failure thrown, by
   // the next exec(), execute() or drain(); until then nothing else may use the connection.
   void execute_later(const std::string& sql, const std::vector<std::string>& params);
-  // execute_later() for a statement expected to change `rows` rows: the row count it reports
-  // is checked when its answer is read, and a different one fails that read (or drain()) with
-  // PgTransient(kGuessMissed) (after any failure queued before it, which is thrown instead).
+  // execute_later() for a statement expected to change `rows` rows (an INSERT, UPDATE or
+  // DELETE without RETURNING): the server checks the count, and a different one fails the
+  // statement, so the server skips what is queued behind it (COMMIT included), and the read
+  // that takes its answer (or drain()) throws PgTransient(kGuessMissed).
   void execute_expecting(const std::string& sql, const std::vector<std::string>& params,
                          std::int64_t rows);
   // Opens a transaction without waiting: `begin` (one BEGIN statement, alive until read) is
@@ -113,9 +114,8 @@ class Connection {
   // (read_before_commit() reads it); empty before.
   const std::string& xid() const noexcept { return xid_; }
   // Call before sending COMMIT (exec, which sends it behind the queue): reads the queued
-  // answers first if one of them still has a row count to check (execute_expecting), for a
-  // COMMIT behind a wrong guess would apply before the guess is checked, or is the transaction
-  // id, which must be in hand to resolve a COMMIT whose reply is lost.
+  // answers first if one of them is the transaction id, which must be in hand to resolve a
+  // COMMIT whose reply is lost (a unit that queued everything it did).
   void read_before_commit();
   // Waits for the answers of every queued statement and leaves pipeline mode; throws the
   // first failure among them as execute() would have (the others were skipped by the server).
@@ -160,7 +160,6 @@ class Connection {
   struct Queued {
     const std::string* sql;  // its text (a key of prepared_, or the caller's, alive until read)
     bool prepare = false;    // a PREPARE: its name is forgotten unless it succeeds
-    std::int64_t expect_rows = -1;  // execute_expecting's guess; -1: none
     bool xid = false;               // begin()'s SELECT pg_current_xact_id(): answer to xid_
   };
 

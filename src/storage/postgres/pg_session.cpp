@@ -11,7 +11,8 @@ namespace {
 // run_later() queues it in the connection's pipeline (Connection::execute_later): the queue is
 // answered, and a failure in it thrown, by the session's next statement that waits, its next
 // savepoint boundary or the commit. run_expecting() does the same when the connection may guess
-// (Connection::execute_expecting), its row count checked when its answer is read.
+// (Connection::execute_expecting), the server checking its row count; a statement with its own
+// RETURNING cannot be checked so, and runs at once.
 class PgStatement final : public SqlStatement {
  public:
   PgStatement(Connection& conn, std::string sql) : conn_(conn), sql_(std::move(sql)) {}
@@ -34,7 +35,7 @@ class PgStatement final : public SqlStatement {
     no_result();
   }
   std::int64_t run_expecting(std::int64_t rows) override {
-    if (!conn_.guessing()) return run();
+    if (!conn_.guessing() || sql_.find(" RETURNING ") != std::string::npos) return run();
     conn_.execute_expecting(sql_, params_, rows);
     no_result();
     return rows;
