@@ -213,15 +213,14 @@ class PostgresStorage final : public Storage {
 
   // Commits; statements the unit queued (SqlStatement::run_later) are answered with the
   // COMMIT, which the server skips if one of them failed (that failure is thrown: the unit is
-  // known not to have committed); those with a guessed row count were read before
-  // (Connection::read_before_commit). If the connection drops during COMMIT, the outcome is
+  // known not to have committed), as it skips it behind a wrong guess of a row count
+  // (run_expecting). If the connection drops during COMMIT, the outcome is
   // unknown: ask the server,
   // on a new connection, what became of transaction `xid`. Committed: done. Aborted: throw
   // PgTransient so the unit runs again. Still unknown at the deadline: Unavailable.
   void commit(Connection& conn, const std::string& xid, Clock::time_point deadline) {
     try {
-      static const std::string kCommit = "COMMIT";
-      conn.exec(kCommit);
+      conn.exec("COMMIT");
       return;
     } catch (const PgTransient& t) {
       if (xid.empty() || t.kind != PgTransient::Kind::kConnection || conn.skipped()) throw;
