@@ -4,7 +4,7 @@
 #
 #   bench/run_benchmarks.sh [--build-dir DIR] [--out DIR] [--smoke] [--memory-orders N]
 #                           [--orders N] [--yardstick-orders N] [--pending N] [--quotes N]
-#                           [--markdown]
+#                           [--markdown] [--only postgres]
 #
 #   --build-dir   a build configured with -DCOMMERCE_BUILD_BENCH=ON (default: build-bench next
 #                 to this script's parent); the benchmark targets must be built.
@@ -14,6 +14,8 @@
 #   --memory-orders N   orders in the peak-memory run (default 100000; the report uses 1000000).
 #   --yardstick-orders N   orders per SQLite yardstick run (default 20000; PostgreSQL: N / 4).
 #   --pending N   pending outbox events for the relay stats() run (default 2000000).
+#   --only postgres   only the PostgreSQL part (library, yardstick, relay stats): for work on
+#                 the PostgreSQL adapter; SQLite, Python and Kafka are skipped.
 #
 # The yardsticks (bench/yardstick/: minimal hand-written checkouts, 9 statements and one
 # transaction an order) run right after the library's order benchmarks of their storage, and the
@@ -38,6 +40,7 @@ quotes=2000
 flash_buyers=10000
 products=1000000
 markdown=""
+only=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --build-dir) build="$2"; shift 2 ;;
@@ -50,9 +53,13 @@ while [[ $# -gt 0 ]]; do
     --quotes) quotes="$2"; shift 2 ;;
     --products) products="$2"; shift 2 ;;
     --markdown) markdown="--markdown"; shift ;;
+    --only) only="$2"; shift 2 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
+if [[ -n "$only" && "$only" != postgres ]]; then
+  echo "--only takes 'postgres'" >&2; exit 2
+fi
 if [[ $smoke -eq 1 ]]; then
   orders=40; memory_orders=200; flash_buyers=300; products=2000; yard_orders=40; pending=2000
   quotes=40
@@ -100,25 +107,27 @@ PY
 
 sqlite_env=(env COMMERCE_BENCH_ORDERS="$orders" COMMERCE_BENCH_FLASH_BUYERS="$flash_buyers"
             COMMERCE_BENCH_MEMORY_ORDERS="$memory_orders" COMMERCE_BENCH_QUOTES="$quotes")
-run sqlite "${sqlite_env[@]}" "$bin/commerce_bench_sqlite" \
-  --benchmark_filter='^(census|order/(points|gateway)|flash_sale)/'
-# The SQLite yardstick right after the library's order runs: DBFILE ORDERS SYNC THREADS COMMITS.
-ydb="$COMMERCE_BENCH_DIR/yardstick.db"
-yardstick sqlite/NORMAL/threads:1 "$bin/commerce_yardstick_sqlite" "$ydb" "$yard_orders" normal 1 1
-yardstick sqlite/NORMAL/threads:8 "$bin/commerce_yardstick_sqlite" "$ydb" "$yard_orders" normal 8 1
-yardstick sqlite/FULL/threads:1 "$bin/commerce_yardstick_sqlite" "$ydb" "$yard_orders" full 1 1
-yardstick sqlite/NORMAL/threads:1/commits:2 "$bin/commerce_yardstick_sqlite" "$ydb" "$yard_orders" \
-  normal 1 2
-rm -f "$ydb" "$ydb-wal" "$ydb-shm"
-# Memory in a process of its own, so that no other scenario's allocations count in its peak.
-run memory "${sqlite_env[@]}" "$bin/commerce_bench_sqlite" --benchmark_filter='^memory/'
-# Carts (issue 18): a 10-line cart's quote, and its checkout beside placing the same 10 lines.
-run carts "${sqlite_env[@]}" "$bin/commerce_bench_sqlite" --benchmark_filter='^(cart|order/place)/'
-# Search and pages on a catalog of $products products (seeded once, not timed).
-run search env COMMERCE_BENCH_PRODUCTS="$products" "$bin/commerce_bench_search"
-# The relay's stats() with $pending pending events beside the exact counts it used to run.
-run relay-stats env COMMERCE_BENCH_PENDING="$pending" "$bin/commerce_bench_relay_stats" \
-  --benchmark_filter='^relay_stats/sqlite/'
+if [[ -z "$only" ]]; then
+  run sqlite "${sqlite_env[@]}" "$bin/commerce_bench_sqlite" \
+    --benchmark_filter='^(census|order/(points|gateway)|flash_sale)/'
+  # The SQLite yardstick right after the library's order runs: DBFILE ORDERS SYNC THREADS COMMITS.
+  ydb="$COMMERCE_BENCH_DIR/yardstick.db"
+  yardstick sqlite/NORMAL/threads:1 "$bin/commerce_yardstick_sqlite" "$ydb" "$yard_orders" normal 1 1
+  yardstick sqlite/NORMAL/threads:8 "$bin/commerce_yardstick_sqlite" "$ydb" "$yard_orders" normal 8 1
+  yardstick sqlite/FULL/threads:1 "$bin/commerce_yardstick_sqlite" "$ydb" "$yard_orders" full 1 1
+  yardstick sqlite/NORMAL/threads:1/commits:2 "$bin/commerce_yardstick_sqlite" "$ydb" "$yard_orders" \
+    normal 1 2
+  rm -f "$ydb" "$ydb-wal" "$ydb-shm"
+  # Memory in a process of its own, so that no other scenario's allocations count in its peak.
+  run memory "${sqlite_env[@]}" "$bin/commerce_bench_sqlite" --benchmark_filter='^memory/'
+  # Carts (issue 18): a 10-line cart's quote, and its checkout beside placing the same 10 lines.
+  run carts "${sqlite_env[@]}" "$bin/commerce_bench_sqlite" --benchmark_filter='^(cart|order/place)/'
+  # Search and pages on a catalog of $products products (seeded once, not timed).
+  run search env COMMERCE_BENCH_PRODUCTS="$products" "$bin/commerce_bench_search"
+  # The relay's stats() with $pending pending events beside the exact counts it used to run.
+  run relay-stats env COMMERCE_BENCH_PENDING="$pending" "$bin/commerce_bench_relay_stats" \
+    --benchmark_filter='^relay_stats/sqlite/'
+fi
 
 if [[ -x "$bin/commerce_bench_postgres" ]]; then
   pgbin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
@@ -168,45 +177,47 @@ else
   echo "PostgreSQL: commerce_bench_postgres not built (COMMERCE_WITH_POSTGRES=OFF); skipped" >&2
 fi
 
-# commerce_core: installed (pip install .), or the module of this build tree (COMMERCE_BUILD_PYTHON).
-pymod="$(ls "$build"/bindings/python/_core*.so 2>/dev/null | head -1 || true)"
-if ! python3 -c 'import commerce_core' 2>/dev/null && [[ -n "$pymod" ]]; then
-  mkdir -p "$out/py/commerce_core"
-  cp "$here/../bindings/python/commerce_core/"*.py "$out/py/commerce_core/"
-  cp "$pymod" "$out/py/commerce_core/"
-  export PYTHONPATH="$out/py${PYTHONPATH:+:$PYTHONPATH}"
-fi
-if python3 -c 'import commerce_core' 2>/dev/null; then
-  # The C++ figure it is compared with, measured right before it under the same load.
-  run python-cxx "${sqlite_env[@]}" "$bin/commerce_bench_sqlite" \
-    --benchmark_filter='^order/(points|gateway)/NORMAL/threads:1/library'
-  echo "== python ($(uptime | sed 's/.*load average: /load /'))" >&2
-  python3 "$here/python_bench.py" --orders "$orders" --out "$out/python.json"
-  results+=("$out/python.json")
-else
-  echo "Python: commerce_core is not importable (pip install .); skipped" >&2
-fi
-
-# Kafka last: the broker's JVM stays busy for a while after a run, which slowed whatever ran
-# next on this two-core machine (once the Python run, to 0.7x of its C++ figure).
-if [[ -x "$bin/commerce_bench_kafka" ]]; then
-  broker_script="$here/../tests/kafka/broker.sh"
-  if [[ -z "${COMMERCE_BENCH_KAFKA_BROKERS:-}" && $smoke -eq 0 && -x "$broker_script" ]] &&
-     command -v java >/dev/null; then
-    # A throw-away single-node broker (tests/kafka/broker.sh), stopped on exit.
-    kdir="$(mktemp -d "${TMPDIR:-/tmp}/commerce-bench-kafka.XXXXXX")"
-    if eval "$("$broker_script" start "$kdir/state")"; then
-      cleanups+=('"$broker_script" stop "$kdir/state" >/dev/null 2>&1; rm -rf "$kdir"')
-      export COMMERCE_BENCH_KAFKA_BROKERS="$COMMERCE_KAFKA_BOOTSTRAP"
-    fi
+if [[ -z "$only" ]]; then
+  # commerce_core: installed (pip install .), or the module of this build tree (COMMERCE_BUILD_PYTHON).
+  pymod="$(ls "$build"/bindings/python/_core*.so 2>/dev/null | head -1 || true)"
+  if ! python3 -c 'import commerce_core' 2>/dev/null && [[ -n "$pymod" ]]; then
+    mkdir -p "$out/py/commerce_core"
+    cp "$here/../bindings/python/commerce_core/"*.py "$out/py/commerce_core/"
+    cp "$pymod" "$out/py/commerce_core/"
+    export PYTHONPATH="$out/py${PYTHONPATH:+:$PYTHONPATH}"
   fi
-  if [[ -n "${COMMERCE_BENCH_KAFKA_BROKERS:-}" ]]; then
-    run kafka env COMMERCE_BENCH_EVENTS="$((orders * 50))" "$bin/commerce_bench_kafka"
+  if python3 -c 'import commerce_core' 2>/dev/null; then
+    # The C++ figure it is compared with, measured right before it under the same load.
+    run python-cxx "${sqlite_env[@]}" "$bin/commerce_bench_sqlite" \
+      --benchmark_filter='^order/(points|gateway)/NORMAL/threads:1/library'
+    echo "== python ($(uptime | sed 's/.*load average: /load /'))" >&2
+    python3 "$here/python_bench.py" --orders "$orders" --out "$out/python.json"
+    results+=("$out/python.json")
   else
-    echo "Kafka: no broker (set COMMERCE_BENCH_KAFKA_BROKERS; not started in --smoke); skipped" >&2
+    echo "Python: commerce_core is not importable (pip install .); skipped" >&2
   fi
-else
-  echo "Kafka: commerce_bench_kafka not built (COMMERCE_WITH_KAFKA=OFF); skipped" >&2
+
+  # Kafka last: the broker's JVM stays busy for a while after a run, which slowed whatever ran
+  # next on this two-core machine (once the Python run, to 0.7x of its C++ figure).
+  if [[ -x "$bin/commerce_bench_kafka" ]]; then
+    broker_script="$here/../tests/kafka/broker.sh"
+    if [[ -z "${COMMERCE_BENCH_KAFKA_BROKERS:-}" && $smoke -eq 0 && -x "$broker_script" ]] &&
+       command -v java >/dev/null; then
+      # A throw-away single-node broker (tests/kafka/broker.sh), stopped on exit.
+      kdir="$(mktemp -d "${TMPDIR:-/tmp}/commerce-bench-kafka.XXXXXX")"
+      if eval "$("$broker_script" start "$kdir/state")"; then
+        cleanups+=('"$broker_script" stop "$kdir/state" >/dev/null 2>&1; rm -rf "$kdir"')
+        export COMMERCE_BENCH_KAFKA_BROKERS="$COMMERCE_KAFKA_BOOTSTRAP"
+      fi
+    fi
+    if [[ -n "${COMMERCE_BENCH_KAFKA_BROKERS:-}" ]]; then
+      run kafka env COMMERCE_BENCH_EVENTS="$((orders * 50))" "$bin/commerce_bench_kafka"
+    else
+      echo "Kafka: no broker (set COMMERCE_BENCH_KAFKA_BROKERS; not started in --smoke); skipped" >&2
+    fi
+  else
+    echo "Kafka: commerce_bench_kafka not built (COMMERCE_WITH_KAFKA=OFF); skipped" >&2
+  fi
 fi
 
 rm -rf "$COMMERCE_BENCH_DIR"

@@ -83,6 +83,19 @@ class SqlStatement {
   // statement has no result: reset() it before its next use. The default runs run() at once,
   // which keeps every promise above: an adapter needs to override it only to save the wait.
   virtual void run_later() { run(); }
+  // Executes a statement the caller expects to change exactly `rows` rows (a conditional
+  // update or an insert ... ON CONFLICT DO NOTHING whose other outcome means a lost race or a
+  // bug, not a business answer) and returns the number it changed. The adapter may return
+  // `rows` at once and send the statement as run_later() does, checking the real number with
+  // the statement's answer, before the unit commits: if it differs, the unit of work is rolled
+  // back whole and run again from the start with this call answered by the server, so the
+  // caller sees the real number and a unit never commits past a wrong guess. The caller's
+  // callback must therefore tolerate being run again, as it already must for Storage::run's
+  // retries. The default runs run() at once.
+  virtual std::int64_t run_expecting(std::int64_t rows) {
+    (void)rows;
+    return run();
+  }
   // The current row's column (0-based) as an integer / as text (empty for NULL).
   virtual std::int64_t int64(int column) const = 0;
   virtual std::string text(int column) const = 0;

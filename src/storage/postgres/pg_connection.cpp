@@ -54,6 +54,9 @@ bool is_malformed_setting(const std::string& message) {
          message.find("is not a valid") != std::string::npos;
 }
 
+// What execute_expecting's query fails with (in a 22P02 error) when its guess was wrong.
+constexpr std::string_view kGuessMissedMark = "commerce: guessed row count missed";
+
 bool is_contention_state(const std::string& sqlstate) {
   // serialization failure, deadlock, lock not available, statement/lock timeout.
   return sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03" || sqlstate == "57014";
@@ -183,6 +186,11 @@ Result Connection::check(PGresult* res, const std::string& sql) {
   if (is_contention_state(sqlstate)) {
     fail(PgTransient{PgTransient::Kind::kContention, fmt::format("{} ({})", message, sqlstate)});
   }
+  if (sqlstate == "22P02" && message.find(kGuessMissedMark) != std::string::npos) {
+    fail(PgTransient{PgTransient::Kind::kGuessMissed,
+                     "a statement changed another number of rows than guessed: " +
+                         sql.substr(0, 200)});
+  }
   if (sqlstate == "23505") {
     const char* constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
     fail(PgUniqueViolation{constraint ? constraint : "", message});
@@ -271,7 +279,7 @@ const std::pair<const std::string, std::string>& Connection::prepared(const std:
   }
   if (!sent) refused(sql);
   it = prepared_.emplace(sql, std::move(name)).first;
-  queued_.push_back({&it->first, true});
+  queued_.push_back({.sql = &it->first, .prepare = true});
   return *it;
 }
 
@@ -309,6 +317,7 @@ Result Connection::sync_pipeline() {
     if (i == entries.size()) abandon("connection lost: an answer the pipeline did not ask for");
     const Queued& entry = entries[i];
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      if (entry.xid && owned.rows() == 1) xid_ = owned.text(0, 0);
       if (i + 1 == entries.size()) last = std::move(owned);
       continue;
     }
@@ -342,11 +351,7 @@ Result Connection::exec(const std::string& sql) {
   if (conn_ == nullptr) return await(false, sql);
   if (!queued_.empty()) {
     if (sql.find(';') == std::string::npos) {
-      // One statement: behind the queue, with the extended protocol pipeline mode requires.
-      if (PQsendQueryParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) {
-        refused(sql);
-      }
-      queued_.push_back({&sql, false});
+      queue_simple(sql, {});  // one statement: behind the queue
       return sync_pipeline();
     }
     drain();
@@ -360,16 +365,58 @@ Result Connection::execute(const std::string& sql, const std::vector<std::string
   if (queued_.empty()) return await(send_prepared(prepared(sql, false).second, params), sql);
   const auto& statement = prepared(sql, true);
   if (!send_prepared(statement.second, params)) refused(sql);
-  queued_.push_back({&statement.first, false});
+  queued_.push_back({.sql = &statement.first});
   return sync_pipeline();
 }
 
-void Connection::execute_later(const std::string& sql, const std::vector<std::string>& params) {
+void Connection::queue_prepared(const std::string& sql, const std::vector<std::string>& params,
+                                Queued entry) {
   if (conn_ == nullptr) await(false, sql);
   enter_pipeline();
   const auto& statement = prepared(sql, true);
   if (!send_prepared(statement.second, params)) refused(sql);
-  queued_.push_back({&statement.first, false});
+  entry.sql = &statement.first;
+  queued_.push_back(entry);
+}
+
+void Connection::execute_later(const std::string& sql, const std::vector<std::string>& params) {
+  queue_prepared(sql, params, {});
+}
+
+void Connection::execute_expecting(const std::string& sql, const std::vector<std::string>& params,
+                                   std::int64_t rows) {
+  // The statement inside a query that fails unless it changed `rows` rows: a wrong guess is an
+  // error on the server, which then skips what is queued behind it, COMMIT included.
+  queue_prepared(fmt::format("WITH guessed AS ({} RETURNING 1) SELECT CAST(CASE WHEN count(*) = "
+                             "{} THEN CAST('0' AS TEXT) ELSE CAST('{}' AS TEXT) END AS INTEGER) "
+                             "FROM guessed",
+                             sql, rows, kGuessMissedMark),
+                 params, {});
+}
+
+void Connection::queue_simple(const std::string& sql, Queued entry) {
+  // The extended protocol, as pipeline mode requires.
+  if (PQsendQueryParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) {
+    refused(sql);
+  }
+  entry.sql = &sql;
+  queued_.push_back(entry);
+}
+
+void Connection::begin(const std::string& begin, bool learn_xid) {
+  static const std::string kXid = "SELECT pg_current_xact_id()";
+  xid_.clear();
+  if (conn_ == nullptr) await(false, begin);
+  enter_pipeline();
+  queue_simple(begin, {});
+  if (learn_xid) queue_simple(kXid, {.xid = true});
+}
+
+void Connection::read_before_commit() {
+  if (std::any_of(queued_.begin(), queued_.end(),
+                  [](const Queued& q) { return q.xid; })) {
+    drain();
+  }
 }
 
 Query& Query::bind(std::int64_t value) {

@@ -20,9 +20,11 @@ struct pg_result;
 namespace commerce::postgres {
 
 // The unit of work cannot go on but may succeed if run again: serialization failure (40001),
-// deadlock (40P01), lock timeout, or a lost / refused connection.
+// deadlock (40P01), lock timeout, or a lost / refused connection; or a statement sent with a
+// guessed row count (execute_expecting) changed another number of rows, so the unit must run
+// again with every statement answered (kGuessMissed).
 struct PgTransient {
-  enum class Kind { kContention, kConnection };
+  enum class Kind { kContention, kConnection, kGuessMissed };
   Kind kind;
   std::string message;
 };
@@ -98,6 +100,23 @@ class Connection {
   // parameters are copied into libpq's buffer. Its answer is read, and its failure thrown, by
   // the next exec(), execute() or drain(); until then nothing else may use the connection.
   void execute_later(const std::string& sql, const std::vector<std::string>& params);
+  // execute_later() for a statement expected to change `rows` rows (an INSERT, UPDATE or
+  // DELETE without RETURNING): the server checks the count, and a different one fails the
+  // statement, so the server skips what is queued behind it (COMMIT included), and the read
+  // that takes its answer (or drain()) throws PgTransient(kGuessMissed).
+  void execute_expecting(const std::string& sql, const std::vector<std::string>& params,
+                         std::int64_t rows);
+  // Opens a transaction without waiting: `begin` (one BEGIN statement, alive until read) is
+  // queued, and with `learn_xid` SELECT pg_current_xact_id() behind it, whose answer xid()
+  // gives once read. The unit's first statement that waits takes them along.
+  void begin(const std::string& begin, bool learn_xid);
+  // The id of the transaction begin() opened with learn_xid, once its answer has been read
+  // (read_before_commit() reads it); empty before.
+  const std::string& xid() const noexcept { return xid_; }
+  // Call before sending COMMIT (exec, which sends it behind the queue): reads the queued
+  // answers first if one of them is the transaction id, which must be in hand to resolve a
+  // COMMIT whose reply is lost (a unit that queued everything it did).
+  void read_before_commit();
   // Waits for the answers of every queued statement and leaves pipeline mode; throws the
   // first failure among them as execute() would have (the others were skipped by the server).
   void drain();
@@ -121,6 +140,11 @@ class Connection {
   // past its retry budget. TimePoint::max(): no bound.
   void set_deadline(TimePoint deadline) noexcept { deadline_ = deadline; }
 
+  // Whether SqlStatement::run_expecting may guess (send with execute_expecting and return the
+  // expected count): on in write units until a guess missed (PostgresStorage::run).
+  void set_guessing(bool on) noexcept { guessing_ = on; }
+  bool guessing() const noexcept { return guessing_; }
+
   // Whether a statement of this unit has failed (see rethrow_failure()).
   bool has_failure() const noexcept { return failure_ != nullptr; }
   // Forgets the failure recorded by the previous unit of work (or by a rolled-back savepoint).
@@ -135,7 +159,8 @@ class Connection {
   // A statement sent in pipeline mode whose answer is not read yet.
   struct Queued {
     const std::string* sql;  // its text (a key of prepared_, or the caller's, alive until read)
-    bool prepare;            // a PREPARE: its name is forgotten unless it succeeds
+    bool prepare = false;    // a PREPARE: its name is forgotten unless it succeeds
+    bool xid = false;               // begin()'s SELECT pg_current_xact_id(): answer to xid_
   };
 
   Result check(pg_result* res, const std::string& sql);
@@ -151,6 +176,12 @@ class Connection {
                                                             bool pipelined);
   // Sends the prepared statement `name` with `params`; false if libpq refused to send.
   bool send_prepared(const std::string& name, const std::vector<std::string>& params);
+  // Sends `sql` with `params` in pipeline mode (preparing it first if needed), to be answered
+  // at the next sync_pipeline() as `entry` describes (its sql is filled in here).
+  void queue_prepared(const std::string& sql, const std::vector<std::string>& params,
+                      Queued entry);
+  // Sends `sql` (one statement, no parameters) in pipeline mode, as `entry` describes.
+  void queue_simple(const std::string& sql, Queued entry);
   // libpq refused to queue `sql`: fails as await(false) does.
   [[noreturn]] void refused(const std::string& sql);
   void enter_pipeline();
@@ -166,10 +197,12 @@ class Connection {
   std::string url_;  // for redacting driver text
   TimePoint deadline_ = TimePoint::max();
   std::exception_ptr failure_;
+  std::string xid_;  // see xid()
   std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
   std::uint64_t prepared_count_ = 0;                        // names statements uniquely
   std::vector<Queued> queued_;  // sent in pipeline mode, answers not read yet
   bool skipped_ = false;        // see skipped()
+  bool guessing_ = false;       // see guessing()
   std::unordered_map<const Sql*, std::unique_ptr<SqlStatement>> sql_statements_[2];
 };
 

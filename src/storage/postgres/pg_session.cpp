@@ -10,7 +10,9 @@ namespace {
 // statement runs at the first step() or run(), and its rows are read from the result.
 // run_later() queues it in the connection's pipeline (Connection::execute_later): the queue is
 // answered, and a failure in it thrown, by the session's next statement that waits, its next
-// savepoint boundary or the commit.
+// savepoint boundary or the commit. run_expecting() does the same when the connection may guess
+// (Connection::execute_expecting), the server checking its row count; a statement with its own
+// RETURNING cannot be checked so, and runs at once.
 class PgStatement final : public SqlStatement {
  public:
   PgStatement(Connection& conn, std::string sql) : conn_(conn), sql_(std::move(sql)) {}
@@ -30,9 +32,13 @@ class PgStatement final : public SqlStatement {
   }
   void run_later() override {
     conn_.execute_later(sql_, params_);
-    executed_ = true;  // no result until reset()
-    result_ = Result();
-    row_ = -1;
+    no_result();
+  }
+  std::int64_t run_expecting(std::int64_t rows) override {
+    if (!conn_.guessing() || sql_.find(" RETURNING ") != std::string::npos) return run();
+    conn_.execute_expecting(sql_, params_, rows);
+    no_result();
+    return rows;
   }
   std::int64_t int64(int column) const override { return result_.int64(row_, column); }
   std::string text(int column) const override { return result_.text(row_, column); }
@@ -47,6 +53,11 @@ class PgStatement final : public SqlStatement {
     const auto i = static_cast<std::size_t>(index - 1);
     if (params_.size() <= i) params_.resize(i + 1);
     return params_[i];
+  }
+  void no_result() {  // sent without waiting: no result until reset()
+    executed_ = true;
+    result_ = Result();
+    row_ = -1;
   }
   void execute() {
     if (executed_) return;

@@ -75,21 +75,22 @@ class PostgresStorage final : public Storage {
     const auto deadline = Clock::now() + std::chrono::milliseconds(options_.retry_budget_ms);
     Slot slot(*this, deadline);
     int unique_retries = 0;
+    // Whether run_expecting may guess row counts: until a guess misses, then the unit runs
+    // again with every count answered by the server.
+    bool guessing = write;
     for (int attempt = 0;; ++attempt) {
       try {
         if (!slot.conn) slot.conn = connect(deadline);
         Connection& conn = *slot.conn;
         conn.clear_failure();
         conn.set_deadline(deadline);
-        // A write unit learns its transaction id up front, so a commit whose reply is lost can
-        // be resolved by asking the server what became of it.
-        std::string xid;
-        if (write) {
-          xid = conn.exec("BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_current_xact_id()")
-                    .text(0, 0);
-        } else {
-          conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-        }
+        conn.set_guessing(guessing);
+        // BEGIN goes with the unit's first statement that waits. A write unit learns its
+        // transaction id up front, so a commit whose reply is lost can be resolved by asking
+        // the server what became of it.
+        static const std::string kBeginWrite = "BEGIN ISOLATION LEVEL READ COMMITTED";
+        static const std::string kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+        conn.begin(write ? kBeginWrite : kBeginRead, write);
         postgres::PgSession tx(conn, write);
         try {
           work(tx);
@@ -98,13 +99,18 @@ class PostgresStorage final : public Storage {
           throw;
         }
         conn.rethrow_failure();
-        commit(conn, xid, deadline);
+        conn.read_before_commit();
+        commit(conn, conn.xid(), deadline);
         conn.set_deadline(Connection::TimePoint::max());
         return;
       } catch (const PgConfiguration& c) {
         throw configuration_error(c);
       } catch (const PgTransient& t) {
         slot.reset_connection();
+        if (t.kind == PgTransient::Kind::kGuessMissed) {
+          guessing = false;  // at once, answered statement by statement
+          continue;
+        }
         if (Clock::now() >= deadline) {
           throw Error::unavailable(
               shown_url_, fmt::format("gave up after {} attempts in {} ms: {}", attempt + 1,
@@ -207,7 +213,8 @@ class PostgresStorage final : public Storage {
 
   // Commits; statements the unit queued (SqlStatement::run_later) are answered with the
   // COMMIT, which the server skips if one of them failed (that failure is thrown: the unit is
-  // known not to have committed). If the connection drops during COMMIT, the outcome is
+  // known not to have committed), as it skips it behind a wrong guess of a row count
+  // (run_expecting). If the connection drops during COMMIT, the outcome is
   // unknown: ask the server,
   // on a new connection, what became of transaction `xid`. Committed: done. Aborted: throw
   // PgTransient so the unit runs again. Still unknown at the deadline: Unavailable.

@@ -16,9 +16,11 @@ namespace {
 const Sql kInsertTemplate{"INSERT INTO coupon_templates(" + kTemplateColumns +
                           ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
                           "ON CONFLICT(code) DO NOTHING"};
-const Sql kFindTemplate{
-    .text = "SELECT " + kTemplateColumns + " FROM coupon_templates WHERE id = ?1",
-    .lock_rows = true};
+// Not locked (lock_rows): it is read to redeem a coupon, which checks only columns no statement
+// changes (issued_count, the one a template's row changes in, is read by issuing, through
+// kFindTemplateByCode). Every order with a coupon of one template read it; locked, they queued
+// on that one row until each commit, as on a hot product.
+const Sql kFindTemplate{"SELECT " + kTemplateColumns + " FROM coupon_templates WHERE id = ?1"};
 const Sql kFindTemplateByCode{
     .text = "SELECT " + kTemplateColumns + " FROM coupon_templates WHERE code = ?1",
     .lock_rows = true};

@@ -136,7 +136,7 @@ bool Transaction::insert_order(const Order& o) {
   q.bind(21, o.shipping_tax).bind(22, o.tax).bind(23, std::int64_t{o.tax_included});
   const std::string address = detail::address_text(o.shipping_address);
   q.bind(24, address).bind(25, o.personal_data_erased_at);
-  return q.run() == 1;
+  return q.run_expecting(1) == 1;
 }
 
 void Transaction::insert_order_items(const std::string& order_id,
@@ -211,7 +211,7 @@ bool Transaction::try_set_order_status(const std::string& order_id, OrderStatus 
   Query q(session_, kSetOrderStatus);
   q.bind_name(1, to_string(to)).bind(2, reason).bind(3, now).bind(4, order_id);
   q.bind_name(5, to_string(from));
-  return q.run() == 1;
+  return q.run_expecting(1) == 1;
 }
 
 bool Transaction::try_set_order_pricing(const Order& o) {

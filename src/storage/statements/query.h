@@ -42,6 +42,12 @@ class Query {
   // savepoint or commit, never after the commit). For plain inserts and updates only: never
   // for a conditional update whose count decides what happens next.
   void run_later() { statement_.run_later(); }
+  // Runs a statement expected to change `rows` rows, possibly without waiting for the server
+  // (SqlStatement::run_expecting: if the guess is wrong, the unit is run again with the real
+  // count). For statements whose other outcome is a lost race or a bug (the caller then throws
+  // Internal or SagaMoved), never for a refusal that is a business answer (stock, points,
+  // coupons), which would run the unit twice.
+  std::int64_t run_expecting(std::int64_t rows) { return statement_.run_expecting(rows); }
   // The first row's first column as an integer, `otherwise` if there is no row.
   std::int64_t single_int64(std::int64_t otherwise = 0) {
     return statement_.step() ? statement_.int64(0) : otherwise;

@@ -47,14 +47,25 @@ class RowBatch {
   template <class Row, class Bind>
   std::int64_t insert(SqlSession& session, const std::vector<Row>& rows, Bind&& bind) const {
     std::int64_t inserted = 0;
-    each_chunk(session, rows, bind, [&](Query& q) { inserted += q.run(); });
+    each_chunk(session, rows, bind, [&](Query& q, std::size_t) { inserted += q.run(); });
     return inserted;
   }
   // The same, where the caller needs no answer: the statements may be sent without waiting
   // (SqlStatement::run_later); an error surfaces before the unit commits.
   template <class Row, class Bind>
   void insert_later(SqlSession& session, const std::vector<Row>& rows, Bind&& bind) const {
-    each_chunk(session, rows, bind, [](Query& q) { q.run_later(); });
+    each_chunk(session, rows, bind, [](Query& q, std::size_t) { q.run_later(); });
+  }
+
+  // The same, where the caller expects every row to be inserted (Query::run_expecting).
+  template <class Row, class Bind>
+  std::int64_t insert_expecting(SqlSession& session, const std::vector<Row>& rows,
+                                Bind&& bind) const {
+    std::int64_t inserted = 0;
+    each_chunk(session, rows, bind, [&](Query& q, std::size_t n) {
+      inserted += q.run_expecting(static_cast<std::int64_t>(n));
+    });
+    return inserted;
   }
 
   // Reads the rows of `keys`, kMaxRows keys a statement: `bind` as for insert(), then
@@ -62,7 +73,7 @@ class RowBatch {
   template <class Key, class Bind, class OnRow>
   void select(SqlSession& session, const std::vector<Key>& keys, Bind&& bind,
               OnRow&& on_row) const {
-    each_chunk(session, keys, bind, [&](Query& q) {
+    each_chunk(session, keys, bind, [&](Query& q, std::size_t) {
       while (q.step()) on_row(q);
     });
   }
@@ -76,7 +87,7 @@ class RowBatch {
       for (std::size_t i = 0; i < n; ++i) {
         bind(q, static_cast<int>(i) * columns_ + 1, rows[at + i]);
       }
-      run(q);
+      run(q, n);
     }
   }
 

@@ -47,7 +47,7 @@ bool Transaction::insert_saga(const SagaRecord& g) {
   const std::string steps = join_steps(g.steps);
   q.bind(1, g.order_id).bind_name(2, to_string(g.state)).bind(3, g.step);
   q.bind(4, g.position).bind(5, steps).bind(6, g.reason).bind(7, g.updated_at);
-  return q.run() == 1;
+  return q.run_expecting(1) == 1;
 }
 
 std::optional<SagaRecord> Transaction::find_saga(const std::string& order_id) {
@@ -61,7 +61,7 @@ bool Transaction::try_update_saga(const SagaRecord& g, std::int64_t expected_pos
   Query q(session_, kUpdateSaga);
   q.bind_name(1, to_string(g.state)).bind(2, g.step).bind(3, g.reason);
   q.bind(4, g.updated_at).bind(5, expected_position).bind(6, g.order_id);
-  return q.run() == 1;
+  return q.run_expecting(1) == 1;
 }
 
 std::vector<SagaRecord> Transaction::list_sagas(SagaState state,
@@ -74,7 +74,7 @@ std::vector<SagaRecord> Transaction::list_sagas(SagaState state,
 }
 
 std::int64_t Transaction::insert_saga_logs(const std::vector<SagaLogEntry>& lines) {
-  return kInsertSagaLogs.insert(session_, lines, [](Query& q, int at, const SagaLogEntry& e) {
+  return kInsertSagaLogs.insert_expecting(session_, lines, [](Query& q, int at, const SagaLogEntry& e) {
     q.bind(at, e.order_id).bind(at + 1, e.step).bind(at + 2, e.action).bind(at + 3, e.detail);
     q.bind(at + 4, e.at);
   });

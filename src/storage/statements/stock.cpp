@@ -207,7 +207,7 @@ std::optional<Transaction::StockMove> Transaction::try_unreserve_stock_at(
 bool Transaction::try_sell_reserved_stock_at(const std::string& product_id,
                                              const std::string& location_id, std::int64_t qty) {
   Query q(session_, kSellReservedAt);
-  return q.bind(1, qty).bind(2, product_id).bind(3, location_id).run() == 1;
+  return q.bind(1, qty).bind(2, product_id).bind(3, location_id).run_expecting(1) == 1;
 }
 
 std::optional<Transaction::StockMove> Transaction::try_adjust_stock_at(
@@ -294,7 +294,7 @@ bool Transaction::try_set_reservation_state(const Reservation& row, ReservationS
   Query q(session_, kSetReservationState);
   q.bind_name(1, to_string(to)).bind(2, row.order_id).bind(3, row.product_id);
   q.bind(4, row.location_id).bind_name(5, to_string(from));
-  return q.run() == 1;
+  return q.run_expecting(1) == 1;
 }
 
 std::vector<std::string> Transaction::find_expired_reservation_orders(Timestamp now, int limit) {
