@@ -85,6 +85,13 @@ class OrderSaga {
   void set_fault_hook(FaultHook hook) { engine_.set_fault_hook(std::move(hook)); }
 
  private:
+  // The unit of work that requests a cancellation (cancel(), and cancel_items() when it takes
+  // every unit): checks the order may be cancelled, reserves what remains to refund, moves the
+  // saga to cancelling. Nothing if it is cancelled or cancelling already. Errors as cancel();
+  // SagaMoved when the saga moved concurrently.
+  void request_cancel(Command& cmd, const std::string& order_id, const std::string& reason);
+  // Drives a requested cancellation to CANCELLED (Unavailable if the gateway left it unfinished).
+  Order finish_cancel(const std::string& order_id);
   // recover()'s part for refunds: finishes every started one but a cancellation's (its saga's).
   void recover_refunds(RecoveryReport& report);
 

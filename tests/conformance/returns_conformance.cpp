@@ -195,8 +195,12 @@ TEST_P(StorageConformance, CancellingEveryUnitOfAnUnshippedOrderCancelsIt) {
   GiveBackTest t(location_, clock_);
   const Order o = t.place();
   const ItemsCancelled first = t.store->orders().cancel_items(o.id, {{"tea", 1}});
-  const ItemsCancelled c = t.store->orders().cancel_items(o.id, {{"mug", 3}, {"tea", 3}});
+  const ItemsCancelled c =
+      t.store->orders().cancel_items(o.id, {{"mug", 3}, {"tea", 3}}, "", "cancel-rest");
   EXPECT_EQ(c.order.status, OrderStatus::kCancelled);
+  // Asked again with the same request_id: the same answer, nothing more.
+  EXPECT_EQ(t.store->orders().cancel_items(o.id, {{"mug", 3}, {"tea", 3}}, "", "cancel-rest"), c);
+  EXPECT_EQ(t.types("OrderCancelled").size(), 1u);
   EXPECT_EQ(first.given_back.money + c.given_back.money, o.total);
   EXPECT_EQ(first.given_back.points + c.given_back.points, o.points_used);
   EXPECT_EQ(t.gateway->net_for(o.id), 0);

@@ -19,10 +19,6 @@ namespace commerce::detail {
 
 namespace {
 
-// Thrown inside the unit when the request cancels every unit of an order none of whose units
-// is in a shipment: that is cancel() (the unit rolls back, nothing written).
-struct WholeOrder {};
-
 // Takes `qty` units of the product out of the order's rows, rows with backordered units first
 // (those wait for a restock), each back on its location's shelf.
 void cancel_units(Command& cmd, const std::string& order_id, const LineItem& item,
@@ -57,9 +53,10 @@ ItemsCancelled OrderSaga::cancel_items(const std::string& order_id,
   nlohmann::json call = {{"op", "orders.cancel_items"}, {"order_id", order_id}, {"reason", reason}};
   for (const auto& item : merged) call["items"].push_back({item.product_id, item.qty});
   const std::string why = reason.empty() ? "units cancelled" : reason;
-  GiveBack given;
+  // (whole: every unit was asked, none shipped, so the order is being cancelled; what came back)
+  std::pair<bool, GiveBack> done;
   try {
-    given = run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+    done = run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
       Command cmd{tx, ctx_, ctx_.clock.now(), request_id};
       return once_per_request(cmd, call, [&] {
         auto order = tx.find_order(order_id);  // locks the order's row (PostgreSQL)
@@ -74,15 +71,13 @@ ItemsCancelled OrderSaga::cancel_items(const std::string& order_id,
                           order_id, to_string(order->status)));
         }
         const auto rows = tx.find_fulfilment(order_id);
-        std::int64_t packed = 0, remaining = 0;
+        std::int64_t packed = 0, remaining = 0, asked = 0;
         for (const auto& row : rows) {
           packed += row.packed;
           remaining += row.live();
         }
-        std::int64_t asked = 0;
-        std::map<std::string, std::int64_t> units;
+        std::map<std::string, std::vector<FulfilmentRow>> mine;  // by product
         for (const auto& item : merged) {
-          std::vector<FulfilmentRow> mine;
           std::int64_t unshipped = 0;
           for (const auto& row : rows) {
             if (row.product_id != item.product_id ||
@@ -90,9 +85,9 @@ ItemsCancelled OrderSaga::cancel_items(const std::string& order_id,
               continue;
             }
             unshipped += row.live() - row.packed;
-            mine.push_back(row);
+            mine[item.product_id].push_back(row);
           }
-          if (mine.empty()) {
+          if (mine[item.product_id].empty()) {
             throw Error::invalid_argument(
                 "items", fmt::format("product '{}' is not in order '{}' (or a host step keeps "
                                      "its stock)",
@@ -104,11 +99,26 @@ ItemsCancelled OrderSaga::cancel_items(const std::string& order_id,
                                      order_id, unshipped, item.product_id, item.qty));
           }
           asked += item.qty;
-          units[item.product_id] = item.qty;
-          cancel_units(cmd, order_id, item, mine);
         }
-        if (packed == 0 && asked == remaining) throw WholeOrder{};
         order->items = tx.find_order_items(order_id);
+        if (packed == 0 && asked == remaining) {
+          // Every unit, none shipped: the whole cancel gives back all that remains.
+          const Money refunded = tx.find_refunded(order_id);
+          const Money before = value_given_back(*order, {}, true);
+          GiveBack whole;
+          whole.value = order->total + order->points_used - before;
+          whole.money = order->total - refunded;
+          whole.points = whole.value - (order->total - money_share(*order, before));
+          whole.coupon_restored = order->coupon_applied;
+          whole.shipping_refunded = order->shipping_fee > 0;
+          request_cancel(cmd, order_id, reason);
+          return std::pair<bool, GiveBack>{true, whole};
+        }
+        std::map<std::string, std::int64_t> units;
+        for (const auto& item : merged) {
+          cancel_units(cmd, order_id, item, mine[item.product_id]);
+          units[item.product_id] = item.qty;
+        }
         const GiveBack g = give_back(cmd, *order, units, why);
         nlohmann::json cancelled = nlohmann::json::array();
         for (const auto& item : merged) cancelled.push_back({{"product_id", item.product_id},
@@ -122,25 +132,15 @@ ItemsCancelled OrderSaga::cancel_items(const std::string& order_id,
               {"refund_id", g.refund_id}});
         follow_units(cmd, order_id, why);
         engine_.hook(FaultPoint::kCancelItemsInside);
-        return g;
+        return std::pair<bool, GiveBack>{false, g};
       });
     });
-  } catch (const WholeOrder&) {
-    // Every unit, none shipped: the whole cancel gives back all that remains.
-    const Order before = get(order_id);
-    const Money refunded = run_unit(ctx_.storage, Storage::Access::kRead, [&](Transaction& tx) {
-      return tx.find_refunded(order_id);
-    });
-    Order after = cancel(order_id, reason, request_id);
-    const Money before_value = value_given_back(before, {}, true);
-    GiveBack whole;
-    whole.value = before.total + before.points_used - before_value;
-    whole.money = before.total - refunded;
-    whole.points = whole.value - (before.total - money_share(before, before_value));
-    whole.coupon_restored = before.coupon_applied;
-    whole.shipping_refunded = before.shipping_fee > 0;
-    return {std::move(after), whole};
+  } catch (const SagaMoved&) {
+    throw Error::unavailable(order_id, fmt::format("order '{}' changed concurrently; try again",
+                                                   order_id));
   }
+  const auto& [whole, given] = done;
+  if (whole) return {finish_cancel(order_id), given};
   engine_.hook(FaultPoint::kCancelItemsAfter);
   if (!given.refund_id.empty() &&
       finish_refund(given.refund_id).status == RefundStatus::kStarted) {

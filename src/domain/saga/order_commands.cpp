@@ -46,57 +46,42 @@ void reserve_cancel_refund(Command& cmd, const Order& order) {
 
 }  // namespace
 
-Order OrderSaga::cancel(const std::string& order_id, const std::string& reason,
-                        const std::string& request_id) {
-  check_id("order_id", order_id);
-  check_text("reason", reason, kMaxNameBytes, false);
-  const json call = {{"op", "orders.cancel"}, {"order_id", order_id}, {"reason", reason}};
-  for (int attempt = 0;; ++attempt) {
-    try {
-      run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
-        Command cmd{tx, ctx_, ctx_.clock.now(), request_id};
-        return once_per_request(cmd, call, [&] {
-          auto saga = tx.find_saga(order_id);
-          const auto order = tx.find_order(order_id);
-          if (!saga || !order) throw Error::not_found("order", order_id);
-          if (order->status == OrderStatus::kCancelled || saga->state == SagaState::kCancelling) {
-            return order_id;
-          }
-          const bool cancellable = (saga->state == SagaState::kConfirmed &&
-                                    order->status == OrderStatus::kConfirmed) ||
-                                   (saga->state == SagaState::kAwaitingPayment &&
-                                    order->status == OrderStatus::kAwaitingPayment);
-          if (cancellable && order->status == OrderStatus::kConfirmed &&
-              has_shipments(cmd, order_id)) {
-            throw Error::failed_precondition(
-                Reason::kIllegalTransition, order_id,
-                fmt::format("order '{}' has units in shipments; cancel its shipments first "
-                            "(Shipments::cancel)",
-                            order_id));
-          }
-          if (cancellable) reserve_cancel_refund(cmd, *order);
-          if (!cancellable) {
-            throw Error::failed_precondition(
-                Reason::kIllegalTransition, order_id,
-                fmt::format("order '{}' is {}{} and cannot be cancelled", order_id,
-                            to_string(order->status),
-                            in_flight(saga->state) ? " with its placement in progress" : ""));
-          }
-          SagaRecord next = *saga;
-          next.state = SagaState::kCancelling;
-          next.step = static_cast<int>(saga->steps.size());
-          next.reason = reason.empty() ? "cancelled" : reason;
-          move_saga_row(cmd, *saga, next);
-          log_saga_row(cmd, order_id, "order", "cancel_requested", {{"reason", next.reason}});
-          engine_.hook(FaultPoint::kCancelRequestInside);
-          return order_id;
-        });
-      });
-      break;
-    } catch (const SagaMoved&) {
-      if (attempt >= 100) throw Error::unavailable(order_id, "the order kept changing; retry");
-    }
+void OrderSaga::request_cancel(Command& cmd, const std::string& order_id,
+                               const std::string& reason) {
+  Transaction& tx = cmd.tx;
+  auto saga = tx.find_saga(order_id);
+  const auto order = tx.find_order(order_id);
+  if (!saga || !order) throw Error::not_found("order", order_id);
+  if (order->status == OrderStatus::kCancelled || saga->state == SagaState::kCancelling) return;
+  const bool cancellable =
+      (saga->state == SagaState::kConfirmed && order->status == OrderStatus::kConfirmed) ||
+      (saga->state == SagaState::kAwaitingPayment &&
+       order->status == OrderStatus::kAwaitingPayment);
+  if (cancellable && order->status == OrderStatus::kConfirmed && has_shipments(cmd, order_id)) {
+    throw Error::failed_precondition(
+        Reason::kIllegalTransition, order_id,
+        fmt::format("order '{}' has units in shipments; cancel its shipments first "
+                    "(Shipments::cancel)",
+                    order_id));
   }
+  if (!cancellable) {
+    throw Error::failed_precondition(
+        Reason::kIllegalTransition, order_id,
+        fmt::format("order '{}' is {}{} and cannot be cancelled", order_id,
+                    to_string(order->status),
+                    in_flight(saga->state) ? " with its placement in progress" : ""));
+  }
+  reserve_cancel_refund(cmd, *order);
+  SagaRecord next = *saga;
+  next.state = SagaState::kCancelling;
+  next.step = static_cast<int>(saga->steps.size());
+  next.reason = reason.empty() ? "cancelled" : reason;
+  move_saga_row(cmd, *saga, next);
+  log_saga_row(cmd, order_id, "order", "cancel_requested", {{"reason", next.reason}});
+  engine_.hook(FaultPoint::kCancelRequestInside);
+}
+
+Order OrderSaga::finish_cancel(const std::string& order_id) {
   engine_.hook(FaultPoint::kCancelRequestAfter);
   Order order = engine_.drive(order_id);
   if (order.status != OrderStatus::kCancelled) {
@@ -107,6 +92,28 @@ Order OrderSaga::cancel(const std::string& order_id, const std::string& reason,
                                          order_id));
   }
   return order;
+}
+
+Order OrderSaga::cancel(const std::string& order_id, const std::string& reason,
+                        const std::string& request_id) {
+  check_id("order_id", order_id);
+  check_text("reason", reason, kMaxNameBytes, false);
+  const json call = {{"op", "orders.cancel"}, {"order_id", order_id}, {"reason", reason}};
+  for (int attempt = 0;; ++attempt) {
+    try {
+      run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
+        Command cmd{tx, ctx_, ctx_.clock.now(), request_id};
+        return once_per_request(cmd, call, [&] {
+          request_cancel(cmd, order_id, reason);
+          return order_id;
+        });
+      });
+      break;
+    } catch (const SagaMoved&) {
+      if (attempt >= 100) throw Error::unavailable(order_id, "the order kept changing; retry");
+    }
+  }
+  return finish_cancel(order_id);
 }
 
 Order OrderSaga::advance_fulfilment(const std::string& order_id, OrderStatus from,
