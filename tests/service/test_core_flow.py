@@ -244,3 +244,48 @@ def test_shipments(server):
                    422, "InvalidArgument", "status")
     status, _, report = server.call("GET", "/check", key=KEYS["operator"])
     assert status == 200 and report["ok"], report
+
+
+def test_units_given_back_over_http(server):
+    """A partial cancellation by the customer, then a return: requested by the customer,
+    approved and received by the store, each refunding the units' share."""
+    create_product(server, "gb-lamp", 5000, 10)
+    status, _, order = place(server, "alice", [("gb-lamp", 3)], key="order-lamps")
+    assert status == 201 and order["status"] == "confirmed", order
+    oid = order["id"]
+    status, _, cancelled = server.call("POST", f"/orders/{oid}/cancel-items",
+                                       key=KEYS["storefront"], user="alice",
+                                       body={"items": [{"product_id": "gb-lamp", "qty": 1}]})
+    assert status == 200 and cancelled["given_back"]["money"] == 5000, cancelled
+    assert cancelled["order"]["status"] == "confirmed"
+    assert_problem(server.call("POST", f"/orders/{oid}/cancel-items", key=KEYS["storefront"],
+                               user="alice",
+                               body={"items": [{"product_id": "gb-lamp", "qty": 5}]}),
+                   422, "InvalidArgument", "items")
+    for move in ("ship", "deliver"):
+        assert server.admin("PUT", f"/orders/{oid}/{move}")[0] == 200
+    status, head, asked = server.call("POST", f"/orders/{oid}/returns", key=KEYS["storefront"],
+                                      user="alice",
+                                      body={"items": [{"product_id": "gb-lamp", "qty": 1}],
+                                            "reason": "flickers"})
+    assert status == 201 and asked["status"] == "requested", asked
+    assert head["Location"] == f"/returns/{asked['id']}"
+    assert_problem(server.call("POST", f"/orders/{oid}/returns", key=KEYS["storefront"],
+                               user="alice",
+                               body={"items": [{"product_id": "gb-lamp", "qty": 2}],
+                                     "reason": "x"}),
+                   422, "InvalidArgument", "items")
+    status, _, approved = server.admin("PUT", f"/returns/{asked['id']}/approve", {"note": "ok"})
+    assert status == 200 and approved["status"] == "approved", approved
+    status, _, got = server.admin(
+        "PUT", f"/returns/{asked['id']}/receive",
+        {"inspections": [{"product_id": "gb-lamp", "restock_qty": 1, "location_id": "default"}]})
+    assert status == 200 and got["status"] == "refunded", got
+    assert got["given_back"]["money"] == 5000 and got["items"][0]["restocked"] == 1
+    status, _, listed = server.call("GET", f"/orders/{oid}/returns", key=KEYS["storefront"],
+                                    user="alice")
+    assert status == 200 and [r["id"] for r in listed["items"]] == [asked["id"]]
+    status, _, refunds = server.admin("GET", f"/orders/{oid}/refunds")
+    assert sum(r["amount"] for r in refunds["items"]) == 10000
+    status, _, report = server.call("GET", "/check", key=KEYS["operator"])
+    assert status == 200 and report["violations"] == [], report

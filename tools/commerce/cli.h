@@ -194,6 +194,7 @@ json to_json(const OrderAudit& a);
 json to_json(const WishlistItem& w);  // cart_commands.cpp
 json to_json(const Refund& r);        // order_output.cpp
 json to_json(const Shipment& s);      // shipment_commands.cpp
+json to_json(const Return& r);        // return_commands.cpp
 json to_json(const RecoveryReport& r);  // maintenance_commands.cpp
 json to_json(const DeadLetter& d);    // relay_command.cpp (the event and why it is dead)
 // The store's figures of `commerce stats` (rows, outbox pending / lag / dead letters, inbox).

@@ -14,27 +14,6 @@ namespace {
 constexpr std::int64_t kDayMs = 24LL * 60 * 60 * 1000;
 constexpr std::int64_t kMaxWindowDays = 100 * 366;  // keeps window_days * kDayMs far from overflow
 
-json to_json(const Return& r) {
-  json items = json::array();
-  for (const auto& i : r.items) {
-    items.push_back({{"product_id", i.product_id},
-                     {"qty", i.qty},
-                     {"restocked", i.restocked},
-                     {"written_off", i.written_off},
-                     {"location_id", i.location_id}});
-  }
-  return json{{"id", r.id},
-              {"order_id", r.order_id},
-              {"status", std::string(to_string(r.status))},
-              {"items", items},
-              {"reason", r.reason},
-              {"note", r.note},
-              {"given_back", cli::to_json(r.given_back)},
-              {"request_id", r.request_id},
-              {"created_at", r.created_at},
-              {"updated_at", r.updated_at}};
-}
-
 // "mug:2" per line, with "(1 restocked at b, 1 written off)" once inspected.
 std::string items_text(const Return& r) {
   std::string out;
@@ -171,6 +150,27 @@ void add_receive_command(CLI::App& group, Globals& globals) {
 }
 
 }  // namespace
+
+json to_json(const Return& r) {
+  json items = json::array();
+  for (const auto& i : r.items) {
+    items.push_back({{"product_id", i.product_id},
+                     {"qty", i.qty},
+                     {"restocked", i.restocked},
+                     {"written_off", i.written_off},
+                     {"location_id", i.location_id}});
+  }
+  return json{{"id", r.id},
+              {"order_id", r.order_id},
+              {"status", std::string(to_string(r.status))},
+              {"items", items},
+              {"reason", r.reason},
+              {"note", r.note},
+              {"given_back", cli::to_json(r.given_back)},
+              {"request_id", r.request_id},
+              {"created_at", r.created_at},
+              {"updated_at", r.updated_at}};
+}
 
 void add_return_commands(CLI::App& app, Globals& globals) {
   auto* group = app.add_subcommand(

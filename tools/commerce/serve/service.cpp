@@ -49,6 +49,7 @@ Service::Service(Store& store, ApiKeys& keys) : keys_(keys) {
   add_coupon_routes(router_, store);
   add_order_routes(router_, store);
   add_shipment_routes(router_, store);
+  add_return_routes(router_, store);
   add_operator_routes(router_, store);
 }
 

@@ -44,6 +44,7 @@ void add_points_routes(Router& router, Store& store);
 void add_coupon_routes(Router& router, Store& store);
 void add_order_routes(Router& router, Store& store);
 void add_shipment_routes(Router& router, Store& store);
+void add_return_routes(Router& router, Store& store);
 void add_operator_routes(Router& router, Store& store);
 
 }  // namespace commerce::service
