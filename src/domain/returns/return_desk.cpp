@@ -13,6 +13,7 @@
 #include "domain/idempotency.h"
 #include "domain/ledger_steps.h"
 #include "domain/order_saga.h"
+#include "domain/saga/payment_step.h"
 #include "domain/validate.h"
 #include "give_back.h"
 
@@ -22,11 +23,6 @@ using detail::Command;
 using nlohmann::json;
 
 namespace {
-
-bool paid(OrderStatus status) {
-  return status == OrderStatus::kConfirmed || status == OrderStatus::kShipped ||
-         status == OrderStatus::kDelivered;
-}
 
 Return find_or_throw(Transaction& tx, const std::string& return_id) {
   auto found = tx.find_return(return_id);
@@ -129,7 +125,7 @@ Return Returns::request(const RequestReturn& request) {
         throw Error::not_found("order", request.order_id);
       }
       const Timestamp delivered_at = tx.find_last_delivery(order->id);
-      if (!paid(order->status) || delivered_at == 0) {
+      if (!detail::paid_status(order->status) || delivered_at == 0) {
         throw Error::failed_precondition(
             Reason::kIllegalTransition, order->id,
             fmt::format("order '{}' is {} with nothing delivered: only delivered units are "

@@ -37,6 +37,13 @@ inline std::string cancel_refund_id(const std::string& payment_id) {
   return payment_id + ":cancel";
 }
 
+// The order was paid and not cancelled: CONFIRMED, SHIPPED or DELIVERED (what partial refunds
+// and returns need).
+inline bool paid_status(OrderStatus status) {
+  return status == OrderStatus::kConfirmed || status == OrderStatus::kShipped ||
+         status == OrderStatus::kDelivered;
+}
+
 // Writes a started refund of `amount` of the payment (its id `id` is its key at the gateway),
 // the caller having reserved the amount on the order (Transaction::try_reserve_refund) in the
 // same unit. Returns false if a refund with that id exists.

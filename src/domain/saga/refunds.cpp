@@ -18,11 +18,6 @@ namespace commerce::detail {
 
 namespace {
 
-bool paid_status(OrderStatus status) {
-  return status == OrderStatus::kConfirmed || status == OrderStatus::kShipped ||
-         status == OrderStatus::kDelivered;
-}
-
 // The first unit: the order is paid and the amount fits in what remains of its payment; the
 // amount is reserved on the order and the started refund written. Returns the refund's id.
 std::string reserve_refund(Command& cmd, const std::string& order_id, Money amount,

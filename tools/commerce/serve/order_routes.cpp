@@ -51,13 +51,6 @@ PlaceOrder place_request(const Call& call) {
   return request;
 }
 
-// The order, checked to belong to the storefront key's user.
-Order own_order(Store& store, const Call& call) {
-  Order order = store.orders().get(call.param("id"));
-  call.require_user(order.user_id);
-  return order;
-}
-
 std::string optional_reason(const Call& call) {
   BodyFields fields(call.request.body);
   std::string reason = fields.text("reason").value_or("");
@@ -73,6 +66,12 @@ json items_json(const std::vector<T>& values) {
 }
 
 }  // namespace
+
+Order own_order(Store& store, const Call& call) {
+  Order order = store.orders().get(call.param("id"));
+  call.require_user(order.user_id);
+  return order;
+}
 
 void add_order_routes(Router& router, Store& store) {
   router.add({"POST", "/orders", Access::kStorefront, 201,

@@ -10,13 +10,6 @@ namespace commerce::service {
 
 namespace {
 
-// The order, checked to belong to the storefront key's user.
-Order own_order(Store& store, const Call& call) {
-  Order order = store.orders().get(call.param("id"));
-  call.require_user(order.user_id);
-  return order;
-}
-
 std::vector<Inspection> inspections_field(JsonFields& fields) {
   const auto list = fields.array("inspections");
   if (!list) throw Error::invalid_argument("inspections", "is required");
