@@ -76,6 +76,14 @@ struct Return {
   std::string reason;             // the customer's
   std::string note;               // the store's: why approved or rejected
   GiveBack given_back;            // once received
+  // An exchange (RequestReturn::replacement): the lines asked for; empty for a plain return.
+  std::vector<LineItem> replacement;
+  // Once received, the replacement order the return's value paid for, and how much of that
+  // value paid for it (exchange_credit: taken from the money share first, then the points);
+  // empty and 0 if the exchange fell back to a refund, exchange_note saying why.
+  std::string replacement_order_id;
+  Money exchange_credit = 0;
+  std::string exchange_note;
   std::string request_id;
   Timestamp created_at = 0;
   Timestamp updated_at = 0;
@@ -90,6 +98,11 @@ struct RequestReturn {
   std::string user_id;
   std::vector<LineItem> items;  // 1..1000 lines; a product named twice is one line
   std::string reason;           // required
+  // An exchange: the lines of a replacement order the return's value pays for (0..100 lines,
+  // a product named twice is one line; empty: a plain return), checked like an order's items
+  // (errors name "replacement[i].product_id" / "replacement[i].qty"); the products are looked
+  // up when the return is received. See Returns::receive().
+  std::vector<LineItem> replacement;
   std::string request_id;       // idempotency key; empty for none
 };
 
@@ -137,6 +150,21 @@ class Returns {
   // covering each line exactly, "inspections[i].location_id" unknown or missing), NotFound,
   // FailedPrecondition kIllegalTransition (not approved), Unavailable (the gateway did not
   // answer: the return is received and its refund started; OrderBook::recover() finishes it).
+  //
+  // An exchange (RequestReturn::replacement) is received in the same unit of work that places
+  // its replacement order: the original order's user, payment method, region, shipping option
+  // and address, the replacement's lines at today's prices, request_id "<return id>:exchange".
+  // The credit, min(what the units given back are worth by the rule, the replacement's price),
+  // pays for it: it takes the money share first, which then comes back as points, and the
+  // replacement spends the whole credit as points_to_use. What the units are worth beyond the
+  // credit is given back as for a plain return (the difference refunded); what the replacement
+  // costs beyond it is charged by its own saga through the gateway (the difference charged).
+  // Return::replacement_order_id and exchange_credit say what was placed. When the replacement
+  // cannot be placed (a product gone, inactive or out of stock, no gateway for a difference,
+  // a price or the value changed meanwhile) nothing of it is written and the return is received
+  // as a plain return, refunded, Return::exchange_note saying why. A replacement whose payment
+  // of the difference is declined later FAILS as any order, its points (the credit) going back
+  // to the user's balance.
   Return receive(const std::string& return_id, const std::vector<Inspection>& inspections,
                  const std::string& request_id = {});
   // Errors: InvalidArgument ("return_id"), NotFound.
@@ -145,6 +173,8 @@ class Returns {
   std::vector<Return> for_order(const std::string& order_id) const;
 
  private:
+  void finish_refund(const std::string& return_id, const std::string& refund_id);
+
   const detail::Context& ctx_;
   OrderBook& orders_;
 };

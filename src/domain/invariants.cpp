@@ -228,6 +228,7 @@ class Checker {
                       r.status == ReturnStatus::kRefundDeclined;
       money += r.given_back.money;
       if (in) given_back_refund(r);
+      if (in) exchange(o, r);
       for (const auto& item : r.items) {
         if (r.status != ReturnStatus::kRejected) claimed[item.product_id] += item.qty;
         if (in) received[item.product_id] += item.qty;
@@ -256,6 +257,33 @@ class Checker {
     if (money > detail::money_share(o, value)) {
       flag("order.given_back", o.id, "returns refunded {} in money, above the rule's {} for a "
            "value of {} given back", money, detail::money_share(o, value), value);
+    }
+  }
+
+  // A received exchange paid its replacement order: the order exists, is the customer's, was
+  // placed for this return and spent exactly the credit as points, which the units given back
+  // covered; a received exchange without one says why, and a plain return has no credit.
+  void exchange(const Order& o, const Return& r) {
+    const GiveBack& g = r.given_back;
+    if (r.replacement_order_id.empty()) {
+      if (r.exchange_credit != 0 || (!r.replacement.empty() && r.exchange_note.empty())) {
+        flag("return.exchange", r.id, "no replacement order, credit {}, note '{}'",
+             r.exchange_credit, r.exchange_note);
+      }
+      return;
+    }
+    const auto replacement = tx_->find_order(r.replacement_order_id);
+    if (!replacement || replacement->user_id != o.user_id ||
+        replacement->request_id != r.id + ":exchange" ||
+        replacement->points_used != r.exchange_credit || r.exchange_credit < 0 ||
+        r.exchange_credit > g.money + g.points) {
+      flag("return.exchange", r.id,
+           "replacement '{}' ({}), credit {}, given back {} in money and {} in points",
+           r.replacement_order_id,
+           replacement ? fmt::format("of '{}', {} points used", replacement->user_id,
+                                     replacement->points_used)
+                       : std::string("missing"),
+           r.exchange_credit, g.money, g.points);
     }
   }
 

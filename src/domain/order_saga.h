@@ -19,9 +19,12 @@
 
 namespace commerce::detail {
 
-// What Carts::checkout() does in the unit of work that creates the order; whatever either
-// throws rolls the whole placement back and propagates.
+// What Carts::checkout() and an exchange (Returns::receive) do in the unit of work that
+// creates the order; whatever one throws rolls the whole placement back and propagates.
 struct PlacementClaim {
+  // Before the saga's first step, with the order as priced: an exchange receives its return
+  // here, crediting the points the order spends.
+  std::function<void(Command&, const Order&)> before_steps;
   // Before the saga's first step: the reservation rows the order takes over (a cart's hold,
   // re-keyed to the order, its rows deleted), then kept by the stock step; empty for none.
   std::function<std::vector<Reservation>(Command&, const Order&)> take_held;

@@ -118,16 +118,19 @@ int check_limit(int limit) {
   return limit;
 }
 
-std::vector<LineItem> merge_items(const std::vector<LineItem>& items) {
-  if (items.empty()) throw Error::invalid_argument("items", "must not be empty");
-  if (items.size() > 1000) throw Error::invalid_argument("items", "at most 1000 lines");
+std::vector<LineItem> merge_items(const std::vector<LineItem>& items, std::string_view field,
+                                  std::size_t max) {
+  if (items.empty()) throw Error::invalid_argument(std::string(field), "must not be empty");
+  if (items.size() > max) {
+    throw Error::invalid_argument(std::string(field), fmt::format("at most {} lines", max));
+  }
   std::map<std::string, std::int64_t> merged;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    check_id(fmt::format("items[{}].product_id", i), items[i].product_id);
-    check_quantity(fmt::format("items[{}].qty", i), items[i].qty);
+    check_id(fmt::format("{}[{}].product_id", field, i), items[i].product_id);
+    check_quantity(fmt::format("{}[{}].qty", field, i), items[i].qty);
     auto& qty = merged[items[i].product_id];
     qty += items[i].qty;
-    check_quantity(fmt::format("items[{}].qty", i), qty);
+    check_quantity(fmt::format("{}[{}].qty", field, i), qty);
   }
   std::vector<LineItem> out;
   out.reserve(merged.size());

@@ -34,7 +34,8 @@ int check_limit(int limit);
 
 // Validates the items and merges repeated products (summing qty, overflow-checked); the result
 // is sorted by product id, which is also the lock order every adapter acquires rows in.
-std::vector<LineItem> merge_items(const std::vector<LineItem>& items);
+std::vector<LineItem> merge_items(const std::vector<LineItem>& items,
+                                  std::string_view field = "items", std::size_t max = 1000);
 
 // Cursors are opaque to callers: the hex of the last key of the previous page.
 std::string encode_cursor(std::string_view key);

@@ -519,7 +519,8 @@ class Transaction {
   std::optional<Return> find_return_by_refund(const std::string& refund_id);
   // The order's returns, oldest first.
   std::vector<Return> find_returns_for_order(const std::string& order_id);
-  // status, note, given_back, updated_at := next's where the return is in `from`; false
+  // status, note, given_back, updated_at and the exchange's outcome (replacement_order_id,
+  // exchange_credit, exchange_note) := next's where the return is in `from`; false
   // otherwise.
   bool try_move_return(const Return& next, ReturnStatus from);
   void set_return_item_inspection(const std::string& return_id, const ReturnItem& item);

@@ -972,6 +972,26 @@ void give_back_cases(CaseList& c) {
         {.order_id = seed.delivered_order, .user_id = v, .items = {{"tee-s-red", 1}}, .reason = "x"});
   });
   c.add("return_no_reason", ask("carol", {{"tee-s-red", 1}}, ""), "reason");
+  const auto exchange = [](std::vector<LineItem> replacement) {
+    return [=](Store& s, const Seed& seed) {
+      s.returns().request({.order_id = seed.delivered_order,
+                           .items = {{"tee-s-red", 1}},
+                           .reason = "x",
+                           .replacement = replacement});
+    };
+  };
+  c.add("exchange_replacement_qty_zero", exchange({{"mug", 0}}), "replacement[0].qty");
+  c.add("exchange_replacement_qty_negative", exchange({{"mug", 1}, {"tee-s-red", -2}}),
+        "replacement[1].qty");
+  c.ids("exchange_replacement_product_id", "replacement[0].product_id",
+        [](Store& s, const Seed& seed, S v) {
+    s.returns().request({.order_id = seed.delivered_order,
+                         .items = {{"tee-s-red", 1}},
+                         .reason = "x",
+                         .replacement = {{v, 1}}});
+  });
+  c.add("exchange_replacement_too_many_lines",
+        exchange(std::vector<LineItem>(101, LineItem{"mug", 1})), "replacement");
   c.add("return_more_than_delivered", ask("carol", {{"tee-s-red", 2}}, "x"), "items");
   c.add("return_product_not_in_order", ask("carol", {{"mug", 1}}, "x"), "items");
   c.add("return_qty_negative", ask("carol", {{"tee-s-red", -1}}, "x"), "items[0].qty");

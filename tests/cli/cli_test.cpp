@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -919,7 +920,8 @@ TEST(CliDemo, RunsAScriptedDayAndEndsWithACleanCheck) {
     if (step["step"].get<std::string>().starts_with("alice buys 3 blue mugs")) mugs_order = step;
     EXPECT_EQ(step["as_expected"], true) << step.dump();
     statuses.insert(step["status"].get<std::string>());
-    if (step.contains("given_back") && step["given_back"]["value"] > 0) {
+    if (step.contains("given_back") && step["given_back"]["value"] > 0 &&
+        !mugs_order.is_null() && step["order_id"] == mugs_order["order_id"]) {
       given_back.push_back(step["given_back"]);
     }
   }
@@ -940,6 +942,16 @@ TEST(CliDemo, RunsAScriptedDayAndEndsWithACleanCheck) {
   }
   EXPECT_EQ(money, mugs_order["total"]);
   EXPECT_EQ(points, mugs_order["points_used"]);
+  // bob's tee exchanged for two mugs: a replacement order paid by the tee's value.
+  const auto exchanged = std::find_if(doc["steps"].begin(), doc["steps"].end(), [](const json& s) {
+    return s["step"].get<std::string>().starts_with("the tee comes back");
+  });
+  ASSERT_NE(exchanged, doc["steps"].end());
+  ASSERT_TRUE(exchanged->contains("replacement_order_id")) << exchanged->dump();
+  EXPECT_GT((*exchanged)["exchange_credit"].get<std::int64_t>(), 0);
+  const Result replacement = run(
+      {"--db", db, "--json", "order", "get", (*exchanged)["replacement_order_id"].get<std::string>()});
+  EXPECT_EQ(replacement.json()["status"], "confirmed") << replacement.out;
   // The events file holds exactly what the relay delivered.
   std::ifstream in(doc["events_file"].get<std::string>());
   std::string line;

@@ -1,6 +1,7 @@
 // `commerce order cancel-items` and `commerce returns` end to end: a partial cancellation that
 // restocks and refunds its share, a return requested, approved, received (two units restocked,
-// one written off) and refunded, a rejected one, the lines' counters in `order get`, bad input.
+// one written off) and refunded, a rejected one, an exchange, the lines' counters in `order get`,
+// bad input.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -117,6 +118,30 @@ TEST_F(ReturnsCliTest, AReturnIsRequestedApprovedReceivedAndListed) {
   EXPECT_NE(text.out.find("2 restocked at north, 1 written off"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find(got["given_back"]["money"].dump() + " in money"), std::string::npos)
       << text.out;
+  EXPECT_EQ(ok({"check"})["ok"], true);
+}
+
+TEST_F(ReturnsCliTest, AnExchangePlacesItsReplacementPaidByTheReturn) {
+  const json order = place();
+  const std::string id = order["id"];
+  deliver(id);
+  EXPECT_EQ(fails({"returns", "request", id, "--item", "mug:2", "--reason", "x", "--replace",
+                   "tea:one"},
+                  4)["subject"],
+            "--replace");
+  const std::string rma = ok({"returns", "request", id, "--item", "mug:2", "--reason",
+                              "too small", "--replace", "tea:1"})["id"];
+  ok({"returns", "approve", rma});
+  const json got = ok({"returns", "receive", rma, "--inspect", "mug=0:2"});
+  EXPECT_EQ(got["replacement"], json::parse(R"([{"product_id":"tea","qty":1}])"));
+  EXPECT_EQ(got["exchange_credit"], 700);  // the tea's price, below the two mugs' worth
+  EXPECT_EQ(got["exchange_note"], "");
+  const json replacement = ok({"order", "get", got["replacement_order_id"]});
+  EXPECT_EQ(replacement["status"], "confirmed");
+  EXPECT_EQ(replacement["points_used"], 700);
+  EXPECT_EQ(replacement["total"], 0);
+  const Result text = run({"--db", db_, "returns", "show", rma});
+  EXPECT_NE(text.out.find("replacement order"), std::string::npos) << text.out;
   EXPECT_EQ(ok({"check"})["ok"], true);
 }
 

@@ -135,6 +135,41 @@ def test_a_return_is_requested_approved_and_received_one_unit_restocked_one_writ
     assert store.check().ok
 
 
+def test_an_exchange_pays_for_its_replacement_and_refunds_the_difference(
+    tmp_path: Path, clock: cc.ManualClock, gateway: cc.FakeGateway
+) -> None:
+    store = _open(tmp_path / "exchange.db", clock, gateway)
+    order = _place(store)
+    _deliver(store, clock, order)
+    returns = store.returns
+    with pytest.raises(cc.InvalidArgumentError) as bad:
+        returns.request(order.id, [cc.LineItem("mug", 3)], reason="x",
+                        replacement=[cc.LineItem("tea", 0)])
+    assert bad.value.subject == "replacement[0].qty"
+
+    asked = returns.request(order.id, [cc.LineItem("mug", 3)], reason="wrong colour",
+                            replacement=[cc.LineItem("tea", 1)])
+    assert asked.replacement == [cc.LineItem("tea", 1)]
+    returns.approve(asked.id)
+    points_before = store.points.balance("ann")
+    got = returns.receive(asked.id, [cc.Inspection(product_id="mug", restock_qty=3,
+                                                   location_id="a")])
+    price = 700 + 3000  # the tea and the flat shipping
+    value = _line(order, "mug").total
+    assert value > price
+    replacement = store.orders.get(got.replacement_order_id)
+    assert replacement.status == cc.OrderStatus.CONFIRMED
+    assert (replacement.points_used, replacement.total) == (price, 0)
+    assert got.exchange_credit == price
+    assert got.exchange_note == ""
+    money = _money_share(order, value)
+    from_money = min(money, price)
+    assert got.given_back.money == money - from_money  # the difference refunded
+    assert gateway.net_for(order.id) == order.total - (money - from_money)
+    assert store.points.balance("ann") == points_before + got.given_back.points - price
+    assert store.check().ok
+
+
 def test_bad_input_names_the_field_and_changes_nothing(
     tmp_path: Path, clock: cc.ManualClock, gateway: cc.FakeGateway
 ) -> None:

@@ -257,6 +257,35 @@ std::vector<Scenario> scenarios() {
          returns.approve(cup.id);
          returns.receive(cup.id, {{"b", 1, 0, "default"}}, "receive-2");
        }},
+      // Two exchanges: a mug for two cups (credit 400 of 1000: the difference charged through
+      // the gateway) and the last mug and cup for a 100 spoon (the rest refunded).
+      {"exchange_units", none,
+       [](Store& s, FakeGateway&, ManualClock& clock, const std::string& c) {
+         s.catalog().create({.id = "c", .name = "Spoon", .price = 100, .initial_stock = 5});
+         place_full(s, c);
+         const auto id = s.orders().list_for_user("u1").items.at(0).id;
+         const Shipment all = s.shipments().create(
+             {.order_id = id, .location_id = "default", .carrier = "fake", .request_id = "ship-1"});
+         s.shipments().dispatch(all.id);
+         s.shipments().track(
+             {.shipment_id = all.id,
+              .event = {.status = ShipmentStatus::kDelivered, .occurred_at = clock.now()}});
+         Returns& returns = s.returns();
+         const Return mug = returns.request({.order_id = id,
+                                             .items = {{"a", 1}},
+                                             .reason = "too small",
+                                             .replacement = {{"b", 2}},
+                                             .request_id = "return-1"});
+         returns.approve(mug.id);
+         returns.receive(mug.id, {{"a", 1, 0, "default"}});
+         const Return rest = returns.request({.order_id = id,
+                                              .items = {{"a", 1}, {"b", 1}},
+                                              .reason = "changed mind",
+                                              .replacement = {{"c", 1}},
+                                              .request_id = "return-2"});
+         returns.approve(rest.id);
+         returns.receive(rest.id, {{"a", 1, 0, "default"}, {"b", 0, 1, "default"}});
+       }},
   };
 }
 

@@ -254,7 +254,7 @@ Timestamp parse_time(const std::string& text, const std::string& field) {
   return ((days * 24 + h) * 60 + mi) * 60000 + static_cast<std::int64_t>(s) * 1000;
 }
 
-std::vector<LineItem> parse_items(const std::vector<std::string>& specs) {
+std::vector<LineItem> parse_items(const std::vector<std::string>& specs, const std::string& option) {
   std::vector<LineItem> items;
   for (const auto& spec : specs) {
     const auto colon = spec.rfind(':');
@@ -263,15 +263,15 @@ std::vector<LineItem> parse_items(const std::vector<std::string>& specs) {
       item.product_id = spec.substr(0, colon);
       if (!parse_int(std::string_view(spec).substr(colon + 1), item.qty)) {
         throw Error::invalid_argument(
-            "--item", fmt::format("'{}': the quantity after ':' must be an integer", spec));
+            option, fmt::format("'{}': the quantity after ':' must be an integer", spec));
       }
     }
     if (item.product_id.empty()) {
-      throw Error::invalid_argument("--item", fmt::format("'{}': no product id", spec));
+      throw Error::invalid_argument(option, fmt::format("'{}': no product id", spec));
     }
     items.push_back(std::move(item));
   }
-  if (items.empty()) throw Error::invalid_argument("--item", "give at least one PRODUCT[:QTY]");
+  if (items.empty()) throw Error::invalid_argument(option, "give at least one PRODUCT[:QTY]");
   return items;
 }
 

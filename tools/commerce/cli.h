@@ -127,8 +127,9 @@ std::string format_time(Timestamp t);
 Timestamp parse_time(const std::string& text, const std::string& field);
 // A whole decimal integer (no sign other than '-', nothing after it).
 bool parse_int(std::string_view text, std::int64_t& out);
-// "product:qty" items (qty defaults to 1). Throws InvalidArgument naming "--item".
-std::vector<LineItem> parse_items(const std::vector<std::string>& specs);
+// "product:qty" items (qty defaults to 1). Throws InvalidArgument naming `option`.
+std::vector<LineItem> parse_items(const std::vector<std::string>& specs,
+                                  const std::string& option = "--item");
 
 // --- shipping addresses (address_flags.cpp)
 // --ship-to-json '{"name": ..., ...}', or --ship-name, --ship-phone, --ship-line1,

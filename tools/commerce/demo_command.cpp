@@ -72,6 +72,10 @@ class Narrator {
            {"order_id", r.order_id},
            {"status", std::string(to_string(r.status))},
            {"given_back", to_json(r.given_back)}};
+    if (!r.replacement_order_id.empty()) {
+      j["replacement_order_id"] = r.replacement_order_id;
+      j["exchange_credit"] = r.exchange_credit;
+    }
     const bool as_expected = record(std::move(j), expected);
     if (out_.json_mode()) return;
     std::cout << fmt::format("-> {}: return {} is {}\n", name, short_id(r.id), to_string(r.status));
@@ -389,7 +393,7 @@ void run_demo(Globals& globals, const DemoArgs& args) {
                     erin_again.id == erin1.id ? "the same order, no second charge"
                                               : "A DIFFERENT ORDER"));
 
-  n.chapter("Giving units back: a partial cancellation and a partial return");
+  n.chapter("Giving units back: a partial cancellation, a partial return, an exchange");
   const Order alice3 = orders.place({.user_id = "alice",
                                      .items = {{"mug-blue", 3}},
                                      .points_to_use = 2000,
@@ -428,6 +432,31 @@ void run_demo(Globals& globals, const DemoArgs& args) {
          fmt::format("given back {}; the gateway keeps {}, alice has {} points; {}",
                      give_back_text(received.given_back), gateway->net_for(alice3.id),
                      points.balance("alice"), level_text(stock, "mug-blue")));
+
+  const Order bob_tee = orders.place(
+      {.user_id = "bob", .items = {{"tee-white", 1}}, .request_id = "demo-bob-tee"});
+  n.step("bob buys a white tee", "confirmed", bob_tee);
+  const Shipment tee = shipments.dispatch(
+      shipments.create({.order_id = bob_tee.id, .location_id = "default", .carrier = "fake"}).id);
+  shipments.track({.shipment_id = tee.id,
+                   .carrier = {},
+                   .tracking_number = {},
+                   .event = {ShipmentStatus::kDelivered, clock->now(), "handed over"}});
+  const Return swap = returns.request({.order_id = bob_tee.id,
+                                       .items = {{"tee-white", 1}},
+                                       .reason = "too big; two mugs instead",
+                                       .replacement = {{"mug-blue", 2}},
+                                       .request_id = "demo-rma-2"});
+  n.step("bob asks to exchange the tee for two blue mugs", "requested", swap);
+  returns.approve(swap.id, "exchange accepted");
+  const Return swapped = returns.receive(
+      swap.id, {{.product_id = "tee-white", .restock_qty = 1, .location_id = "default"}});
+  const Order mugs_for_bob = orders.get(swapped.replacement_order_id);
+  n.step("the tee comes back: its value pays for the mugs, the rest is refunded", "refunded",
+         swapped,
+         fmt::format("replacement order {} ({}) paid by a credit of {}; given back {}",
+                     Narrator::short_id(mugs_for_bob.id), to_string(mugs_for_bob.status),
+                     swapped.exchange_credit, give_back_text(swapped.given_back)));
 
   n.chapter("Closing: events and the books");
   JsonLinesSink sink(events);

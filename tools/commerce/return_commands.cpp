@@ -28,6 +28,12 @@ std::string items_text(const Return& r) {
   return out;
 }
 
+std::string lines_text(const std::vector<LineItem>& lines) {
+  std::string out;
+  for (const auto& l : lines) out += fmt::format("{}{}:{}", out.empty() ? "" : ", ", l.product_id, l.qty);
+  return out;
+}
+
 bool received(const Return& r) {
   return r.status == ReturnStatus::kReceived || r.status == ReturnStatus::kRefunded ||
          r.status == ReturnStatus::kRefundDeclined;
@@ -44,7 +50,13 @@ void print_return(const Printer& out, const Return& r) {
       {"reason", r.reason},
   };
   if (!r.note.empty()) fields.emplace_back("note", r.note);
+  if (!r.replacement.empty()) fields.emplace_back("replacement", lines_text(r.replacement));
   if (received(r)) fields.emplace_back("given back", give_back_text(r.given_back));
+  if (!r.replacement_order_id.empty()) {
+    fields.emplace_back("replacement order",
+                        fmt::format("{} (credit {})", r.replacement_order_id, r.exchange_credit));
+  }
+  if (!r.exchange_note.empty()) fields.emplace_back("exchange", r.exchange_note);
   fields.emplace_back("created", format_time(r.created_at));
   fields.emplace_back("updated", format_time(r.updated_at));
   Printer::fields(fields);
@@ -92,7 +104,7 @@ Inspection parse_inspection(const std::string& spec) {
 void add_request_command(CLI::App& group, Globals& globals) {
   struct Args {
     std::string order, reason, request_id;
-    std::vector<std::string> items;
+    std::vector<std::string> items, replacement;
     std::int64_t window_days = ReturnOptions{}.window_ms / kDayMs;
   };
   auto args = std::make_shared<Args>();
@@ -102,6 +114,9 @@ void add_request_command(CLI::App& group, Globals& globals) {
   cmd->add_option("--item,-i", args->items, "PRODUCT[:QTY] of the order's lines, repeatable")
       ->required();
   cmd->add_option("--reason", args->reason, "the customer's reason")->required();
+  cmd->add_option("--replace", args->replacement,
+                  "PRODUCT[:QTY] of a replacement order the return pays for (an exchange), "
+                  "repeatable");
   cmd->add_option("--request-id", args->request_id, "idempotency key");
   cmd->add_option("--return-window-days", args->window_days,
                   "how many days after delivery a return may be requested (> 0)");
@@ -109,6 +124,9 @@ void add_request_command(CLI::App& group, Globals& globals) {
     const RequestReturn request{.order_id = args->order,
                                 .items = parse_items(args->items),
                                 .reason = args->reason,
+                                .replacement = args->replacement.empty()
+                                                   ? std::vector<LineItem>{}
+                                                   : parse_items(args->replacement, "--replace"),
                                 .request_id = args->request_id};
     if (args->window_days <= 0 || args->window_days > kMaxWindowDays) {
       throw Error::invalid_argument("--return-window-days",
@@ -160,6 +178,10 @@ json to_json(const Return& r) {
                      {"written_off", i.written_off},
                      {"location_id", i.location_id}});
   }
+  json replacement = json::array();
+  for (const auto& l : r.replacement) {
+    replacement.push_back({{"product_id", l.product_id}, {"qty", l.qty}});
+  }
   return json{{"id", r.id},
               {"order_id", r.order_id},
               {"status", std::string(to_string(r.status))},
@@ -167,6 +189,10 @@ json to_json(const Return& r) {
               {"reason", r.reason},
               {"note", r.note},
               {"given_back", cli::to_json(r.given_back)},
+              {"replacement", replacement},
+              {"replacement_order_id", r.replacement_order_id},
+              {"exchange_credit", r.exchange_credit},
+              {"exchange_note", r.exchange_note},
               {"request_id", r.request_id},
               {"created_at", r.created_at},
               {"updated_at", r.updated_at}};

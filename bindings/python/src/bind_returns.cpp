@@ -54,6 +54,14 @@ void bind_values_of_returns(py::module_& m) {
       .field("reason", &Return::reason, "The customer's.")
       .field("note", &Return::note, "The store's: why approved or rejected.")
       .field("given_back", &Return::given_back, "GiveBack: what came back, once received.")
+      .field("replacement", &Return::replacement,
+             "An exchange: the replacement's LineItem list asked for; [] for a plain return.")
+      .field("replacement_order_id", &Return::replacement_order_id,
+             "Once received: the replacement order the return's value paid for, or \"\".")
+      .field("exchange_credit", &Return::exchange_credit,
+             "Once received: how much of the return's value paid for the replacement.")
+      .field("exchange_note", &Return::exchange_note,
+             "Why an exchange fell back to a refund (no replacement placed), or \"\".")
       .field("request_id", &Return::request_id, "As given to request(), or empty.")
       .field("created_at", &Return::created_at, "Milliseconds since the Unix epoch.")
       .field("updated_at", &Return::updated_at, "Milliseconds since the Unix epoch.")
@@ -79,25 +87,30 @@ void bind_returns_service(py::module_& m) {
       .def(
           "request",
           [](Returns& self, std::string order_id, std::vector<LineItem> items, std::string reason,
-             std::string user_id, std::string request_id) {
+             std::string user_id, std::vector<LineItem> replacement, std::string request_id) {
             const RequestReturn request{.order_id = std::move(order_id),
                                         .user_id = std::move(user_id),
                                         .items = std::move(items),
                                         .reason = std::move(reason),
+                                        .replacement = std::move(replacement),
                                         .request_id = std::move(request_id)};
             return self.request(request);
           },
           py::arg("order_id"), py::arg("items"), py::kw_only(), py::arg("reason"),
-          py::arg("user_id") = "", py::arg("request_id") = "", Release(),
+          py::arg("user_id") = "", py::arg("replacement") = std::vector<LineItem>{},
+          py::arg("request_id") = "", Release(),
           "Requests the return of delivered units (LineItem list, 1..1000 lines) of the order\n"
           "within ReturnOptions.window_ms of their delivery; returns it REQUESTED\n"
           "(ReturnRequested). user_id, when given (a storefront's customer), must own the order:\n"
           "another user's order is NotFoundError. The same request_id with the same arguments\n"
           "returns the same return. Raises InvalidArgumentError naming the field (\"order_id\",\n"
           "\"user_id\", \"items[i].product_id\", \"items[i].qty\", \"items\" for a product not in\n"
-          "the order or more units than delivered and not yet returned, \"reason\"),\n"
+          "the order or more units than delivered and not yet returned, \"reason\",\n"
+          "\"replacement[i].product_id\", \"replacement[i].qty\"),\n"
           "NotFoundError (order), IllegalTransitionError (nothing delivered, the order\n"
-          "cancelled, the window closed), ConflictError. Nothing changes on an error.")
+          "cancelled, the window closed), ConflictError. Nothing changes on an error.\n"
+          "replacement (0..100 lines) makes it an exchange: receive() places a replacement\n"
+          "order with them, paid by the return's value (docs/returns.md, \"Exchanges\").")
       .def("approve", &Returns::approve, py::arg("return_id"), py::kw_only(), py::arg("note") = "",
            Release(),
            "REQUESTED -> APPROVED (ReturnApproved); approving an approved return returns it.\n"
@@ -117,7 +130,11 @@ void bind_returns_service(py::module_& m) {
            "InvalidArgumentError (\"return_id\", \"inspections\" not covering each line exactly,\n"
            "\"inspections[i].location_id\" unknown or missing), NotFoundError,\n"
            "IllegalTransitionError (not approved), UnavailableError (the gateway did not\n"
-           "answer: the return is received, OrderBook.recover() finishes its refund).")
+           "answer: the return is received, OrderBook.recover() finishes its refund).\n"
+           "An exchange is received in the unit that places its replacement order, paid by a\n"
+           "credit of min(the units' value, its price); the rest refunded, the difference\n"
+           "charged by the replacement; a replacement that cannot be placed leaves\n"
+           "exchange_note and a plain refund (docs/returns.md, \"Exchanges\").")
       .def("get", &Returns::get, py::arg("return_id"), Release(),
            "The return. Raises NotFoundError, InvalidArgumentError.")
       .def("for_order", &Returns::for_order, py::arg("order_id"), Release(),

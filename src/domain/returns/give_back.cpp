@@ -45,12 +45,40 @@ Money money_share(const Order& order, Money value) {
   return gross == 0 ? 0 : share(value, order.total, gross);
 }
 
-GiveBack give_back(Command& cmd, const Order& order,
-                   const std::map<std::string, std::int64_t>& units, const std::string& reason) {
-  Transaction& tx = cmd.tx;
-  const bool refund_shipping = cmd.ctx.options.returns.refund_shipping;
+Owed owed(Transaction& tx, const Order& order, const std::map<std::string, std::int64_t>& units,
+          bool refund_shipping) {
   std::map<std::string, std::int64_t> after;
-  bool all = true;
+  Owed o;
+  o.all = true;
+  for (const auto& item : order.items) {
+    auto it = units.find(item.product_id);
+    const std::int64_t n = it == units.end() ? 0 : it->second;
+    after[item.product_id] = item.given_back + n;
+    o.all = o.all && item.given_back + n == item.qty;
+  }
+  const Money before_value = value_given_back(order, {}, refund_shipping);
+  const Money after_value = value_given_back(order, after, refund_shipping);
+  o.value = after_value - before_value;
+  o.money = money_share(order, after_value) - money_share(order, before_value);
+  o.points = o.value - o.money;
+  o.shipping_refunded = o.all && refund_shipping && shipping_fee(order) > 0;
+  if (o.money > 0) {
+    const auto payment = tx.find_payment(order.id);
+    if (!payment || payment->status != PaymentStatus::kApproved) {
+      throw Error::internal(fmt::format("order '{}' is paid but has no approved payment",
+                                        order.id));
+    }
+    // Refunds by hand (OrderBook::refund) may have given part of it back already.
+    o.money = std::max<Money>(std::min(o.money, payment->amount - tx.find_refunded(order.id)), 0);
+    o.payment_id = payment->id;
+  }
+  return o;
+}
+
+GiveBack give_back(Command& cmd, const Order& order,
+                   const std::map<std::string, std::int64_t>& units, const std::string& reason,
+                   Money credit) {
+  Transaction& tx = cmd.tx;
   for (const auto& item : order.items) {
     auto it = units.find(item.product_id);
     const std::int64_t n = it == units.end() ? 0 : it->second;
@@ -58,38 +86,36 @@ GiveBack give_back(Command& cmd, const Order& order,
       throw Error::internal(fmt::format("order '{}': '{}' holds fewer than {} units to give back",
                                         order.id, item.product_id, n));
     }
-    after[item.product_id] = item.given_back + n;
-    all = all && item.given_back + n == item.qty;
   }
-  const Money before_value = value_given_back(order, {}, refund_shipping);
-  const Money after_value = value_given_back(order, after, refund_shipping);
-  GiveBack g;
-  g.value = after_value - before_value;
-  Money money = money_share(order, after_value) - money_share(order, before_value);
-  g.points = g.value - money;
-  g.shipping_refunded = all && refund_shipping && shipping_fee(order) > 0;
-  if (money > 0) {
-    const auto payment = tx.find_payment(order.id);
-    if (!payment || payment->status != PaymentStatus::kApproved) {
-      throw Error::internal(fmt::format("order '{}' is paid but has no approved payment",
-                                        order.id));
+  const Owed o = owed(tx, order, units, cmd.ctx.options.returns.refund_shipping);
+  if (credit > o.money + o.points) {
+    throw Error::failed_precondition(
+        Reason::kNone, "replacement",
+        fmt::format("the units given back of order '{}' are worth {} now, less than the {} the "
+                    "replacement was to take",
+                    order.id, o.money + o.points, credit));
+  }
+  // The credit takes the money share first: that money stays with the store and comes back as
+  // points, which the replacement order spends with the rest of the credit.
+  const Money to_points = std::min(o.money, credit);
+  GiveBack g{.value = o.value,
+             .money = o.money - to_points,
+             .points = o.points + to_points,
+             .refund_id = {},
+             .coupon_restored = false,
+             .shipping_refunded = o.shipping_refunded};
+  if (g.money > 0) {
+    if (!tx.try_reserve_refund(order.id, g.money)) {
+      throw Error::internal(fmt::format("order '{}' could not reserve a refund of {}",
+                                        order.id, g.money));
     }
-    // Refunds by hand (OrderBook::refund) may have given part of it back already.
-    money = std::min(money, payment->amount - tx.find_refunded(order.id));
-    if (money > 0) {
-      if (!tx.try_reserve_refund(order.id, money)) {
-        throw Error::internal(fmt::format("order '{}' could not reserve a refund of {}",
-                                          order.id, money));
-      }
-      g.refund_id = new_id(cmd.now);
-      if (!insert_started_refund(cmd, g.refund_id, order.id, payment->id, money, reason)) {
-        throw Error::internal(fmt::format("refund id '{}' is taken", g.refund_id));
-      }
+    g.refund_id = new_id(cmd.now);
+    if (!insert_started_refund(cmd, g.refund_id, order.id, o.payment_id, g.money, reason)) {
+      throw Error::internal(fmt::format("refund id '{}' is taken", g.refund_id));
     }
   }
-  g.money = std::max<Money>(money, 0);
   if (g.points > 0) refund_points(cmd, order.user_id, g.points, order.id, reason);
-  if (all) g.coupon_restored = restore_coupon(cmd, order.id).has_value();
+  if (o.all) g.coupon_restored = restore_coupon(cmd, order.id).has_value();
   return g;
 }
 

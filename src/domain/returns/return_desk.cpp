@@ -36,6 +36,14 @@ Error illegal(const Return& r, std::string_view wanted) {
       fmt::format("return '{}' is {}, not {}", r.id, to_string(r.status), wanted));
 }
 
+constexpr std::size_t kMaxReplacementLines = 100;  // as an order's
+
+json lines_json(const std::vector<LineItem>& lines) {
+  json out = json::array();
+  for (const auto& l : lines) out.push_back({{"product_id", l.product_id}, {"qty", l.qty}});
+  return out;
+}
+
 json items_json(const std::vector<ReturnItem>& items) {
   json out = json::array();
   for (const auto& i : items) {
@@ -101,6 +109,122 @@ std::map<std::string, Inspection> check_inspections(const Return& r,
   return out;
 }
 
+// Thrown in the unit that places an exchange's replacement when a local step of the saga
+// refused the order: the whole unit rolls back and the return is received as a refund.
+struct ReplacementRefused {
+  std::string why;
+};
+
+// Receives the approved return `r` in cmd's unit: each line inspected (restocked at its
+// location, or written off), the units' value given back by the rule, `credit` of it kept for
+// the exchange's replacement order `replacement_order_id` (placed in this unit) or, with none,
+// `exchange_note` saying why not; then received (a refund to finish) or refunded, with
+// ReturnReceived.
+Return receive_in(Command& cmd, detail::OrderSaga& saga, const Return& r,
+                  const std::vector<Inspection>& inspections, Money credit,
+                  const std::string& replacement_order_id, const std::string& exchange_note) {
+  Transaction& tx = cmd.tx;
+  const auto checked = check_inspections(r, inspections);
+  auto order = tx.find_order(r.order_id);  // locks the order (PostgreSQL)
+  if (!order) throw Error::not_found("order", r.order_id);
+  Return next = r;
+  std::map<std::string, std::int64_t> units;
+  for (std::size_t i = 0; i < next.items.size(); ++i) {
+    ReturnItem& item = next.items[i];
+    const Inspection& in = checked.at(item.product_id);
+    item.restocked = in.restock_qty;
+    item.written_off = in.write_off_qty;
+    item.location_id = in.restock_qty > 0 ? in.location_id : std::string();
+    if (item.restocked > 0) {
+      detail::require_location(cmd, fmt::format("inspections[{}].location_id", i),
+                               item.location_id);
+      detail::adjust_stock(cmd, item.product_id, item.location_id, item.restocked,
+                           fmt::format("return {} restocked", r.id));
+    }
+    tx.set_return_item_inspection(r.id, item);
+    units[item.product_id] = item.qty;
+  }
+  order->items = tx.find_order_items(order->id);
+  next.given_back =
+      detail::give_back(cmd, *order, units, fmt::format("return {}", r.id), credit);
+  next.replacement_order_id = replacement_order_id;
+  next.exchange_credit = credit;
+  next.exchange_note = exchange_note;
+  next.status = next.given_back.refund_id.empty() ? ReturnStatus::kRefunded
+                                                  : ReturnStatus::kReceived;
+  const GiveBack& g = next.given_back;
+  json payload = {{"items", items_json(next.items)},
+                  {"value", g.value},
+                  {"money", g.money},
+                  {"points", g.points},
+                  {"refund_id", g.refund_id}};
+  if (!r.replacement.empty()) {
+    payload["replacement_order_id"] = replacement_order_id;
+    payload["exchange_credit"] = credit;
+    payload["exchange_note"] = exchange_note;
+  }
+  move(cmd, r, next, "ReturnReceived", payload);
+  saga.fault(detail::FaultPoint::kReturnReceiveInside);
+  return next;
+}
+
+// An approved exchange received in the unit that places its replacement order: the order as
+// the original (its user, payment method, region, shipping option and address) with the
+// replacement's lines, paying with points_to_use = the credit, min(what the units given back
+// are worth, the replacement's price), which receive_in() gives back as points in the same
+// unit. True when placed; false when the replacement could not be (`note` says why: a product
+// gone or inactive, out of stock, no gateway for a difference, the price or the value changed
+// between the quote and the unit), the unit rolled back whole.
+bool receive_exchange(const detail::Context& ctx, detail::OrderSaga& saga, const Return& r,
+                      const std::vector<Inspection>& inspections, std::string& note) {
+  const Order original = saga.get(r.order_id);
+  PlaceOrder replacement{.user_id = original.user_id,
+                         .items = r.replacement,
+                         .coupon_id = {},
+                         .coupon_required = false,
+                         .points_to_use = 0,
+                         .payment_method = original.payment_method,
+                         .request_id = r.id + ":exchange",
+                         .region = original.region,
+                         .shipping_option = original.shipping_option,
+                         .expected_total = -1,
+                         .shipping_address = original.shipping_address};
+  std::map<std::string, std::int64_t> units;
+  for (const auto& item : r.items) units[item.product_id] = item.qty;
+  try {
+    const Money price = saga.quote(replacement).total;
+    const detail::Owed owed =
+        run_unit(ctx.storage, Storage::Access::kRead, [&](Transaction& tx) {
+          Order order = original;
+          order.items = tx.find_order_items(order.id);
+          return detail::owed(tx, order, units, ctx.options.returns.refund_shipping);
+        });
+    const Money credit = std::min(owed.money + owed.points, price);
+    replacement.points_to_use = credit;
+    saga.place(replacement,
+               {.before_steps =
+                    [&](Command& cmd, const Order& order) {
+                      const Return now = find_or_throw(cmd.tx, r.id);
+                      if (now.status != ReturnStatus::kApproved) throw illegal(now, "approved");
+                      receive_in(cmd, saga, now, inspections, credit, order.id, {});
+                    },
+                .take_held = {},
+                .claim =
+                    [](Command&, const Order& order) {
+                      if (order.status == OrderStatus::kFailed) {
+                        throw ReplacementRefused{order.failure_reason};
+                      }
+                    }});
+    return true;
+  } catch (const ReplacementRefused& e) {
+    note = "the replacement order was refused: " + e.why;
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::kUnavailable || e.code() == ErrorCode::kInternal) throw;
+    note = fmt::format("the replacement order could not be placed: {}", e.what());
+  }
+  return false;
+}
+
 }  // namespace
 
 Returns::Returns(const detail::Context& ctx, OrderBook& orders) : ctx_(ctx), orders_(orders) {}
@@ -111,11 +235,17 @@ Return Returns::request(const RequestReturn& request) {
   if (!request.user_id.empty()) detail::check_id("user_id", request.user_id);
   const std::vector<LineItem> items = detail::merge_items(request.items);
   detail::check_text("reason", request.reason, detail::kMaxNameBytes, true);
+  const std::vector<LineItem> replacement =
+      request.replacement.empty()
+          ? std::vector<LineItem>{}
+          : detail::merge_items(request.replacement, "replacement", kMaxReplacementLines);
   json call = {{"op", "returns.request"},
                {"order_id", request.order_id},
                {"user_id", request.user_id},
                {"reason", request.reason}};
   for (const auto& item : items) call["items"].push_back({item.product_id, item.qty});
+  // Named only when given, so a request recorded before exchanges replays as it was.
+  for (const auto& line : replacement) call["replacement"].push_back({line.product_id, line.qty});
   detail::OrderSaga& saga = detail::saga_of(orders_);
   const std::string id = run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
     Command cmd{tx, ctx_, ctx_.clock.now(), request.request_id};
@@ -148,6 +278,10 @@ Return Returns::request(const RequestReturn& request) {
                .reason = request.reason,
                .note = {},
                .given_back = {},
+               .replacement = replacement,
+               .replacement_order_id = {},
+               .exchange_credit = 0,
+               .exchange_note = {},
                .request_id = request.request_id,
                .created_at = cmd.now,
                .updated_at = cmd.now};
@@ -174,11 +308,12 @@ Return Returns::request(const RequestReturn& request) {
                            .location_id = {}});
       }
       tx.insert_return(r);
-      detail::emit(cmd, "ReturnRequested", r.order_id,
-                   {{"return_id", r.id},
-                    {"order_id", r.order_id},
-                    {"items", items_json(r.items)},
-                    {"reason", r.reason}});
+      json requested = {{"return_id", r.id},
+                        {"order_id", r.order_id},
+                        {"items", items_json(r.items)},
+                        {"reason", r.reason}};
+      if (!replacement.empty()) requested["replacement"] = lines_json(replacement);
+      detail::emit(cmd, "ReturnRequested", r.order_id, requested);
       saga.fault(detail::FaultPoint::kReturnRequestInside);
       return r.id;
     });
@@ -230,12 +365,23 @@ Return Returns::reject(const std::string& return_id, const std::string& reason) 
 Return Returns::receive(const std::string& return_id, const std::vector<Inspection>& inspections,
                         const std::string& request_id) {
   detail::check_id("return_id", return_id);
+  detail::OrderSaga& saga = detail::saga_of(orders_);
+  // An approved exchange is received where its replacement is placed; when that cannot be, it
+  // is received below as a plain return, refunded, the note saying why.
+  std::string exchange_note;
+  if (const Return asked = get(return_id);
+      !asked.replacement.empty() && asked.status == ReturnStatus::kApproved) {
+    check_inspections(asked, inspections);  // bad input is an error, never a fallback
+    if (receive_exchange(ctx_, saga, asked, inspections, exchange_note)) {
+      finish_refund(return_id, get(return_id).given_back.refund_id);
+      return get(return_id);
+    }
+  }
   json call = {{"op", "returns.receive"}, {"return_id", return_id}};
   for (const auto& in : inspections) {
     call["inspections"].push_back(
         {in.product_id, in.restock_qty, in.write_off_qty, in.location_id});
   }
-  detail::OrderSaga& saga = detail::saga_of(orders_);
   const GiveBack given = run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
     Command cmd{tx, ctx_, ctx_.clock.now(), request_id};
     return detail::once_per_request(cmd, call, [&] {
@@ -245,51 +391,25 @@ Return Returns::receive(const std::string& return_id, const std::vector<Inspecti
         return r.given_back;  // received before: its refund is finished below if started
       }
       if (r.status != ReturnStatus::kApproved) throw illegal(r, "approved");
-      const auto checked = check_inspections(r, inspections);
-      auto order = tx.find_order(r.order_id);  // locks the order (PostgreSQL)
-      if (!order) throw Error::not_found("order", r.order_id);
-      Return next = r;
-      std::map<std::string, std::int64_t> units;
-      for (std::size_t i = 0; i < next.items.size(); ++i) {
-        ReturnItem& item = next.items[i];
-        const Inspection& in = checked.at(item.product_id);
-        item.restocked = in.restock_qty;
-        item.written_off = in.write_off_qty;
-        item.location_id = in.restock_qty > 0 ? in.location_id : std::string();
-        if (item.restocked > 0) {
-          detail::require_location(cmd, fmt::format("inspections[{}].location_id", i),
-                                   item.location_id);
-          detail::adjust_stock(cmd, item.product_id, item.location_id, item.restocked,
-                               fmt::format("return {} restocked", r.id));
-        }
-        tx.set_return_item_inspection(r.id, item);
-        units[item.product_id] = item.qty;
-      }
-      order->items = tx.find_order_items(order->id);
-      next.given_back = detail::give_back(cmd, *order, units, fmt::format("return {}", r.id));
-      next.status = next.given_back.refund_id.empty() ? ReturnStatus::kRefunded
-                                                      : ReturnStatus::kReceived;
-      const GiveBack& g = next.given_back;
-      move(cmd, r, next, "ReturnReceived",
-           {{"items", items_json(next.items)},
-            {"value", g.value},
-            {"money", g.money},
-            {"points", g.points},
-            {"refund_id", g.refund_id}});
-      saga.fault(detail::FaultPoint::kReturnReceiveInside);
-      return next.given_back;
+      return receive_in(cmd, saga, r, inspections, 0, {}, exchange_note).given_back;
     });
   });
+  finish_refund(return_id, given.refund_id);
+  return get(return_id);
+}
+
+// The received return's refund asked of the gateway, outside any unit of work.
+void Returns::finish_refund(const std::string& return_id, const std::string& refund_id) {
+  detail::OrderSaga& saga = detail::saga_of(orders_);
   saga.fault(detail::FaultPoint::kReturnReceiveAfter);
-  if (!given.refund_id.empty() &&
-      saga.finish_refund(given.refund_id).status == RefundStatus::kStarted) {
+  if (!refund_id.empty() &&
+      saga.finish_refund(refund_id).status == RefundStatus::kStarted) {
     throw Error::unavailable(
-        given.refund_id,
+        refund_id,
         fmt::format("return '{}' is received and refund '{}' reserved, but the gateway did not "
                     "answer; OrderBook::recover() finishes it",
-                    return_id, given.refund_id));
+                    return_id, refund_id));
   }
-  return get(return_id);
 }
 
 Return Returns::get(const std::string& return_id) const {

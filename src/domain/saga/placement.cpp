@@ -208,6 +208,7 @@ Order OrderSaga::place(const PlaceOrder& r, const PlacementClaim& claim) {
           s.saga = {order.id, SagaState::kRunning, 0, 0, engine_.new_saga_steps(), {}, cmd.now};
           log_saga(cmd, s, "order", "created", JsonText().add("steps", s.saga.steps));
           engine_.hook(FaultPoint::kOrderCreateInside);
+          if (claim.before_steps) claim.before_steps(cmd, s.order);
           if (claim.take_held) {
             s.facts.reserved = claim.take_held(cmd, s.order);
             s.facts.held = !s.facts.reserved.empty();

@@ -398,6 +398,16 @@ CREATE UNIQUE INDEX point_entries_once_per_order ON point_entries(order_id, kind
   WHERE order_id <> '' AND kind <> 'refund';
 CREATE INDEX point_entries_by_order ON point_entries(order_id, id) WHERE order_id <> '';
 )sql",
+    // 17: exchanges (issue 20): returns.replacement (the replacement's lines asked for, JSON;
+    // '' for a plain return), replacement_order_id and exchange_credit (the order placed and
+    // what of the return's value paid for it), exchange_note (why the exchange fell back to a
+    // refund).
+    R"sql(
+ALTER TABLE returns ADD COLUMN replacement text NOT NULL DEFAULT '',
+  ADD COLUMN replacement_order_id text COLLATE "C" NOT NULL DEFAULT '',
+  ADD COLUMN exchange_credit bigint NOT NULL DEFAULT 0,
+  ADD COLUMN exchange_note text NOT NULL DEFAULT '';
+)sql",
 };
 
 constexpr int kVersion = static_cast<int>(std::size(kMigrations));

@@ -461,6 +461,16 @@ CREATE UNIQUE INDEX point_entries_once_per_order ON point_entries(order_id, kind
   WHERE order_id <> '' AND kind <> 'refund';
 CREATE INDEX point_entries_by_order ON point_entries(order_id, id) WHERE order_id <> '';
 )sql",
+    // 17: exchanges (issue 20). returns.replacement: the replacement order's lines asked for
+    // (JSON, '' for a plain return); replacement_order_id and exchange_credit: the order placed
+    // and how much of the return's value paid for it; exchange_note: why no replacement was
+    // placed when the exchange fell back to a refund.
+    R"sql(
+ALTER TABLE returns ADD COLUMN replacement TEXT NOT NULL DEFAULT '';
+ALTER TABLE returns ADD COLUMN replacement_order_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE returns ADD COLUMN exchange_credit INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE returns ADD COLUMN exchange_note TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 constexpr int kVersion = static_cast<int>(std::size(kMigrations));

@@ -1,5 +1,7 @@
 // Statements of giving units back (commerce/returns.h): partial cancellation's counters on the
 // reservation rows, the order lines' returned and given-back counters, and the returns.
+#include <nlohmann/json.hpp>
+
 #include "query.h"
 #include "storage/transaction.h"
 
@@ -30,9 +32,11 @@ const Sql kGiveBackUnits{
 
 const std::string kReturnColumns =
     "id, order_id, status, reason, note, refund_id, value, money, points, coupon_restored, "
-    "shipping_refunded, request_id, created_at, updated_at";
+    "shipping_refunded, request_id, created_at, updated_at, replacement, replacement_order_id, "
+    "exchange_credit, exchange_note";
 const Sql kInsertReturn{"INSERT INTO returns(" + kReturnColumns +
-                        ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"};
+                        ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+                        "?15, ?16, ?17, ?18)"};
 const Sql kInsertReturnItem{
     "INSERT INTO return_items(return_id, product_id, qty, restocked, written_off, location_id) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6)"};
@@ -48,7 +52,8 @@ const Sql kFindReturnByRefund{"SELECT " + kReturnColumns +
                               " FROM returns WHERE refund_id = ?1 AND refund_id <> ''"};
 const Sql kMoveReturn{
     "UPDATE returns SET status = ?1, note = ?2, refund_id = ?3, value = ?4, money = ?5, "
-    "points = ?6, coupon_restored = ?7, shipping_refunded = ?8, updated_at = ?9 "
+    "points = ?6, coupon_restored = ?7, shipping_refunded = ?8, updated_at = ?9, "
+    "replacement_order_id = ?12, exchange_credit = ?13, exchange_note = ?14 "
     "WHERE id = ?10 AND status = ?11"};
 const Sql kInspectReturnItem{
     "UPDATE return_items SET restocked = ?3, written_off = ?4, location_id = ?5 "
@@ -56,6 +61,24 @@ const Sql kInspectReturnItem{
 const Sql kLastDelivery{
     "SELECT CAST(coalesce(max(updated_at), 0) AS BIGINT) FROM shipments "
     "WHERE order_id = ?1 AND status = 'delivered'"};
+
+// An exchange's replacement lines as the column keeps them: a JSON array of
+// {"product_id", "qty"}, '' for none.
+std::string replacement_text(const std::vector<LineItem>& lines) {
+  if (lines.empty()) return {};
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& l : lines) out.push_back({{"product_id", l.product_id}, {"qty", l.qty}});
+  return out.dump();
+}
+
+std::vector<LineItem> replacement_lines(const std::string& text) {
+  std::vector<LineItem> out;
+  if (text.empty()) return out;
+  for (const auto& l : nlohmann::json::parse(text)) {
+    out.push_back({l.at("product_id").get<std::string>(), l.at("qty").get<std::int64_t>()});
+  }
+  return out;
+}
 
 Return return_from(const Query& q) {
   return Return{.id = q.text(0),
@@ -70,6 +93,10 @@ Return return_from(const Query& q) {
                                .refund_id = q.text(5),
                                .coupon_restored = q.int64(9) != 0,
                                .shipping_refunded = q.int64(10) != 0},
+                .replacement = replacement_lines(q.text(14)),
+                .replacement_order_id = q.text(15),
+                .exchange_credit = q.int64(16),
+                .exchange_note = q.text(17),
                 .request_id = q.text(11),
                 .created_at = q.int64(12),
                 .updated_at = q.int64(13)};
@@ -137,7 +164,10 @@ void Transaction::insert_return(const Return& r) {
   q.bind(1, r.id).bind(2, r.order_id).bind_name(3, to_string(r.status)).bind(4, r.reason);
   q.bind(5, r.note).bind(6, g.refund_id).bind(7, g.value).bind(8, g.money).bind(9, g.points);
   q.bind(10, std::int64_t{g.coupon_restored}).bind(11, std::int64_t{g.shipping_refunded});
-  q.bind(12, r.request_id).bind(13, r.created_at).bind(14, r.updated_at).run();
+  q.bind(12, r.request_id).bind(13, r.created_at).bind(14, r.updated_at);
+  const std::string replacement = replacement_text(r.replacement);
+  q.bind(15, replacement).bind(16, r.replacement_order_id);
+  q.bind(17, r.exchange_credit).bind(18, r.exchange_note).run();
   for (const auto& item : r.items) {
     Query i(session_, kInsertReturnItem);
     i.bind(1, r.id).bind(2, item.product_id).bind(3, item.qty).bind(4, item.restocked);
@@ -171,6 +201,8 @@ bool Transaction::try_move_return(const Return& next, ReturnStatus from) {
   q.bind(4, g.value).bind(5, g.money).bind(6, g.points);
   q.bind(7, std::int64_t{g.coupon_restored}).bind(8, std::int64_t{g.shipping_refunded});
   q.bind(9, next.updated_at).bind(10, next.id).bind_name(11, to_string(from));
+  q.bind(12, next.replacement_order_id).bind(13, next.exchange_credit);
+  q.bind(14, next.exchange_note);
   return q.run() == 1;
 }
 
