@@ -50,13 +50,43 @@ bool is_refusal(const Error& e) {
 
 }  // namespace
 
+namespace {
+
+// The saga log line's action as a metric (commerce/metrics.h, MetricsSnapshot::Saga); the
+// lines of the saga's own transitions (step "order") are no step's.
+void count_step(const std::string& step, const std::string& action) {
+  if (step == "order") return;
+  if (action == "done") {
+    count_in_unit(UnitCounter::kStepsDone);
+  } else if (action == "failed") {
+    count_in_unit(UnitCounter::kStepsRefused);
+  } else if (action == "compensated") {
+    count_in_unit(UnitCounter::kStepsCompensated);
+  }
+}
+
+// The order's new state as a metric (MetricsSnapshot::Orders).
+void count_order(OrderStatus to) {
+  switch (to) {
+    case OrderStatus::kAwaitingPayment: count_in_unit(UnitCounter::kOrdersAwaitingPayment); break;
+    case OrderStatus::kConfirmed: count_in_unit(UnitCounter::kOrdersConfirmed); break;
+    case OrderStatus::kFailed: count_in_unit(UnitCounter::kOrdersFailed); break;
+    case OrderStatus::kCancelled: count_in_unit(UnitCounter::kOrdersCancelled); break;
+    default: break;
+  }
+}
+
+}  // namespace
+
 void log_saga(Command& cmd, SagaSnapshot& s, const std::string& step, const std::string& action,
               const JsonText& detail) {
+  count_step(step, action);
   s.unwritten.log.push_back({s.order.id, step, action, detail.str(), cmd.now});
 }
 
 void log_saga(Command& cmd, SagaSnapshot& s, const std::string& step, const std::string& action,
               const json& detail) {
+  count_step(step, action);
   s.unwritten.log.push_back({s.order.id, step, action, detail.dump(), cmd.now});
 }
 
@@ -68,6 +98,7 @@ void transition(Command& cmd, SagaSnapshot& s, OrderStatus from, OrderStatus to,
     throw SagaMoved{};
   }
   s.unwritten.audit.push_back({new_id(cmd.now), order.id, from, to, reason, cmd.now});
+  count_order(to);
   order.status = to;
   order.updated_at = cmd.now;
   if (!reason.empty()) order.failure_reason = reason;
@@ -92,6 +123,7 @@ void write_unit(Command& cmd, SagaSnapshot& s) {
       throw Error::internal(fmt::format("order '{}' already has a saga", order.id));
     }
     s.facts.new_order = false;  // its rows are stored now; the snapshot says so
+    count_in_unit(UnitCounter::kOrdersPlaced);
   } else if (w.saga_moved) {
     if (!tx.try_update_saga(s.saga, w.read_position)) throw SagaMoved{};
     s.saga.position = w.read_position + 1;
