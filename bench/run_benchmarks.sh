@@ -177,7 +177,8 @@ if [[ -x "$bin/commerce_bench_postgres" ]]; then
       http_query="${COMMERCE_BENCH_PG_URL#*\?}"
       [[ "$http_query" == "$COMMERCE_BENCH_PG_URL" ]] && http_query="" || http_query="?$http_query"
       for db in bench_http_library bench_http_service; do
-        "$psql_bin" "$COMMERCE_BENCH_PG_URL" -qXc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >&2
+        PGOPTIONS="-c client_min_messages=warning" "$psql_bin" "$COMMERCE_BENCH_PG_URL" -qX \
+          -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >&2
         "$cli" --url "$(http_url $db)$http_query" init >/dev/null
       done
       key="bench-$RANDOM$RANDOM$RANDOM"
