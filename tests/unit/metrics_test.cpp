@@ -65,12 +65,15 @@ struct MetricsTest : ::testing::Test {
     store->catalog().create({.id = "mug", .name = "Mug", .price = 1000, .initial_stock = 3});
   }
 
-  // The "done" / "failed" / "compensated" lines of the order's saga log.
+  // The "done" / "failed" / "compensated" lines of the order's saga log (of its steps, not of
+  // the saga's own transitions, step "order").
   std::uint64_t log_lines(const std::string& order_id, const std::string& action) {
     const auto lines = run_unit(detail::storage_of(*store), Storage::Access::kRead,
                                 [&](Transaction& tx) { return tx.find_saga_log(order_id); });
-    return static_cast<std::uint64_t>(std::count_if(
-        lines.begin(), lines.end(), [&](const SagaLogEntry& l) { return l.action == action; }));
+    return static_cast<std::uint64_t>(
+        std::count_if(lines.begin(), lines.end(), [&](const SagaLogEntry& l) {
+          return l.step != "order" && l.action == action;
+        }));
   }
 
   std::shared_ptr<FakeGateway> gateway = std::make_shared<FakeGateway>();
@@ -125,6 +128,31 @@ TEST_F(MetricsTest, OrdersStepsAndGatewayCallsMoveByExactlyWhatHappened) {
   EXPECT_EQ(m.gateway.approved, 2U);  // the void
   EXPECT_EQ(m.saga.steps_compensated - compensated_before, log_lines(paid.id, "compensated"));
   EXPECT_GE(log_lines(paid.id, "compensated"), 1U);
+}
+
+// After a refusal the saga runs its units carefully: a run of local steps in a savepoint, and
+// when one refuses, the savepoint is rolled back and the steps run again one by one. The
+// counters follow the saga log as committed, not the moves tried.
+TEST_F(MetricsTest, StepsTriedInARolledBackSavepointAreNotCounted) {
+  const Order refused = store->orders().place({.user_id = "bob", .items = {{"mug", 5}}});
+  ASSERT_EQ(refused.status, OrderStatus::kFailed);  // from now on the units run carefully
+  store->coupons().create_template({.code = "TEN", .name = "Ten", .kind = CouponKind::kFixed,
+                                    .value = 10, .valid_until = 4102444800000, .total_limit = 10});
+  const Coupon coupon = store->coupons().issue("TEN", "ann");
+  store->coupons().revoke(coupon.id);
+  // The stock step is done, then the required coupon (revoked) refuses.
+  const Order o = store->orders().place({.user_id = "ann",
+                                         .items = {{"mug", 1}},
+                                         .coupon_id = coupon.id,
+                                         .coupon_required = true});
+  ASSERT_EQ(o.status, OrderStatus::kFailed);
+  ASSERT_GE(log_lines(o.id, "done"), 1U);
+  const MetricsSnapshot m = store->metrics();
+  EXPECT_EQ(m.saga.steps_done, log_lines(refused.id, "done") + log_lines(o.id, "done"));
+  EXPECT_EQ(m.saga.steps_refused, log_lines(refused.id, "failed") + log_lines(o.id, "failed"));
+  EXPECT_EQ(m.saga.steps_compensated,
+            log_lines(refused.id, "compensated") + log_lines(o.id, "compensated"));
+  EXPECT_EQ(m.orders.failed, 2U);
 }
 
 TEST_F(MetricsTest, AUnitRunAgainCountsOnceAndARolledBackUnitCountsNothing) {

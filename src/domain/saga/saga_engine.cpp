@@ -48,10 +48,6 @@ bool is_refusal(const Error& e) {
          e.code() == ErrorCode::kNotFound || e.code() == ErrorCode::kConflict;
 }
 
-}  // namespace
-
-namespace {
-
 // The saga log line's action as a metric (commerce/metrics.h, MetricsSnapshot::Saga); the
 // lines of the saga's own transitions (step "order") are no step's.
 void count_step(const std::string& step, const std::string& action) {
@@ -80,13 +76,11 @@ void count_order(OrderStatus to) {
 
 void log_saga(Command& cmd, SagaSnapshot& s, const std::string& step, const std::string& action,
               const JsonText& detail) {
-  count_step(step, action);
   s.unwritten.log.push_back({s.order.id, step, action, detail.str(), cmd.now});
 }
 
 void log_saga(Command& cmd, SagaSnapshot& s, const std::string& step, const std::string& action,
               const json& detail) {
-  count_step(step, action);
   s.unwritten.log.push_back({s.order.id, step, action, detail.dump(), cmd.now});
 }
 
@@ -98,7 +92,6 @@ void transition(Command& cmd, SagaSnapshot& s, OrderStatus from, OrderStatus to,
     throw SagaMoved{};
   }
   s.unwritten.audit.push_back({new_id(cmd.now), order.id, from, to, reason, cmd.now});
-  count_order(to);
   order.status = to;
   order.updated_at = cmd.now;
   if (!reason.empty()) order.failure_reason = reason;
@@ -130,6 +123,11 @@ void write_unit(Command& cmd, SagaSnapshot& s) {
   }
   tx.insert_order_audits(w.audit);
   if (tx.insert_saga_logs(w.log) != static_cast<std::int64_t>(w.log.size())) throw SagaMoved{};
+  // Counted from what the unit writes, not as moves are made: a move undone with its
+  // savepoint (a careful run of steps met a refusal and is run again step by step) is gone
+  // from the snapshot, and would otherwise be counted twice.
+  for (const OrderAudit& a : w.audit) count_order(a.to);
+  for (const SagaLogEntry& line : w.log) count_step(line.step, line.action);
   w = {};
 }
 
