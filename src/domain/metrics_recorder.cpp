@@ -72,7 +72,9 @@ void MetricsRecorder::unit_ended(const UnitCounts& unit, std::int64_t runs, bool
   if (runs > 1) retries_.fetch_add(static_cast<std::uint64_t>(runs - 1), kRelaxed);
   if (!committed) return;
   for (std::size_t i = 0; i < unit.counts.size(); ++i) {
-    if (unit.counts[i] != 0) counts_[i].fetch_add(static_cast<std::uint64_t>(unit.counts[i]), kRelaxed);
+    if (unit.counts[i] != 0) {
+      counts_[i].fetch_add(static_cast<std::uint64_t>(unit.counts[i]), kRelaxed);
+    }
   }
   if (unit.lags == 0) return;
   for (std::size_t i = 0; i < unit.lag_within.size(); ++i) {
