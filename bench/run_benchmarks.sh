@@ -166,6 +166,38 @@ if [[ -x "$bin/commerce_bench_postgres" ]]; then
     else
       echo "PostgreSQL yardstick: not built or no psql to give it a schema; skipped" >&2
     fi
+    # The guest checkout over HTTP (`commerce serve`, issue 21) beside the library in-process:
+    # two new databases on the same server, the service started on the second with a one-off
+    # admin key, stopped by SIGTERM afterwards. Its own table (http / library ratios) on stderr.
+    cli="$build/tools/commerce/commerce"
+    if [[ -x "$bin/commerce_bench_http" && -x "$cli" && -x "$psql_bin" ]]; then
+      http_url() { case "$COMMERCE_BENCH_PG_URL" in
+        *\?*) echo "${COMMERCE_BENCH_PG_URL%%\?*}" | sed "s|/[^/]*\$|/$1|"; ;;
+        *) echo "$COMMERCE_BENCH_PG_URL" | sed "s|/[^/]*\$|/$1|"; ;; esac; }
+      http_query="${COMMERCE_BENCH_PG_URL#*\?}"
+      [[ "$http_query" == "$COMMERCE_BENCH_PG_URL" ]] && http_query="" || http_query="?$http_query"
+      for db in bench_http_library bench_http_service; do
+        PGOPTIONS="-c client_min_messages=warning" "$psql_bin" "$COMMERCE_BENCH_PG_URL" -qX \
+          -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >&2
+        "$cli" --url "$(http_url $db)$http_query" init >/dev/null
+      done
+      key="bench-$RANDOM$RANDOM$RANDOM"
+      printf 'admin sha256:%s bench\n' "$(printf %s "$key" | sha256sum | cut -d' ' -f1)" \
+        >"$out/api-keys"
+      "$cli" --url "$(http_url bench_http_service)$http_query" serve --listen 127.0.0.1:0 \
+        --api-keys "$out/api-keys" >"$out/serve.out" 2>/dev/null &
+      serve_pid=$!
+      cleanups+=("kill $serve_pid 2>/dev/null")
+      for _ in $(seq 100); do grep -q listening "$out/serve.out" && break; sleep 0.1; done
+      service="$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$out/serve.out")"
+      echo "== http_checkout (load $(cut -d' ' -f1-3 /proc/loadavg)) service $service" >&2
+      "$bin/commerce_bench_http" --store "$(http_url bench_http_library)$http_query" \
+        --service "$service" --key "$key" --orders "$orders" --out "$out/http.json" ||
+        echo "http_checkout: failed" >&2
+      kill -TERM "$serve_pid"; wait "$serve_pid" || true
+    else
+      echo "http_checkout: commerce_bench_http or the commerce CLI not built; skipped" >&2
+    fi
     # The relay's stats() on the same server, with the same backlog as on SQLite (the outbox
     # tables are emptied first).
     run relay-stats-pg env COMMERCE_BENCH_PENDING="$pending" "$bin/commerce_bench_relay_stats" \

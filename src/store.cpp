@@ -9,6 +9,7 @@
 #include "commerce/sqlite_storage.h"
 #include "commerce/storage.h"
 #include "domain/context.h"
+#include "domain/metrics_recorder.h"
 #include "domain/pricing/price_pipeline.h"
 #include "domain/retention.h"
 #include "domain/unit_access.h"
@@ -104,9 +105,9 @@ std::unique_ptr<Storage> open_storage(const std::string& location) {
 
 struct Store::Impl {
   Impl(std::unique_ptr<Storage> s, StoreOptions o)
-      : storage(std::move(s)),
+      : storage(std::make_unique<detail::MeteredStorage>(std::move(s), metrics)),
         clock(o.clock ? o.clock : system_clock()),
-        ctx{*storage, *clock, std::move(o)},
+        ctx{*storage, *clock, std::move(o), metrics},
         catalog(ctx),
         stock(ctx),
         locations(ctx),
@@ -118,6 +119,7 @@ struct Store::Impl {
         returns(ctx, orders),
         inbox(ctx, &orders) {}
 
+  detail::MetricsRecorder metrics;  // before storage, which counts into it
   std::unique_ptr<Storage> storage;
   std::shared_ptr<Clock> clock;
   detail::Context ctx;
@@ -235,6 +237,7 @@ namespace detail {
 Storage& StoreAccess::storage(Store& store) { return *store.impl_->storage; }
 
 }  // namespace detail
+MetricsSnapshot Store::metrics() const { return impl_->metrics.snapshot(); }
 const Clock& Store::clock() const { return *impl_->clock; }
 const StoreOptions& Store::options() const { return impl_->ctx.options; }
 

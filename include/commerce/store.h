@@ -26,6 +26,7 @@
 #include "commerce/event.h"
 #include "commerce/inbox.h"
 #include "commerce/locations.h"
+#include "commerce/metrics.h"
 #include "commerce/orders.h"
 #include "commerce/payments.h"
 #include "commerce/points.h"
@@ -204,6 +205,11 @@ class Store {
   // Errors: InvalidArgument naming the retention field that is out of range, FailedPrecondition
   // (a read-only store), Unavailable.
   CompactionReport compact();
+  // What this Store object has done since it was opened: orders by outcome, saga steps,
+  // gateway and carrier calls with their latency, storage retries, the relay's deliveries,
+  // failures, dead letters and lag (commerce/metrics.h says what each counts and when). Cheap
+  // (reads atomics, no storage access); thread-safe.
+  MetricsSnapshot metrics() const;
   const Clock& clock() const;
   const StoreOptions& options() const;
 

@@ -6,6 +6,7 @@
 
 #include "commerce/storage.h"
 #include "commerce/store.h"
+#include "domain/metrics_recorder.h"
 #include "storage/transaction.h"
 
 namespace commerce::detail {
@@ -14,6 +15,8 @@ struct Context {
   Storage& storage;
   const Clock& clock;
   StoreOptions options;
+  // What the store has done (Store::metrics()).
+  MetricsRecorder& metrics;
   // A hint for reserving (stock_allocation.cpp): the last allocation read saw a product in more
   // than one active location, so the single-location fast path is not tried first. A wrong hint
   // costs a statement, never correctness (the fast path checks the store has one active

@@ -16,6 +16,7 @@
 #include "events/exception_text.h"
 #include "commerce/ids.h"
 #include "commerce/store.h"
+#include "domain/metrics_recorder.h"
 #include "storage/transaction.h"
 #include "store_access.h"
 
@@ -310,6 +311,14 @@ void OutboxRelay::record(Transaction& tx, Flight& f, Timestamp now) {
   result.last_error.clear();
   if (f.batch.empty()) return;
   result.delivered = static_cast<int>(tx.mark_events_delivered(f.acked, now));
+  detail::count_in_unit(detail::UnitCounter::kRelayDelivered, result.delivered);
+  if (result.delivered > 0) {
+    for (std::size_t i = 0; i < f.batch.size(); ++i) {
+      if (f.acks[i].status == AckStatus::kAcked) {
+        detail::observe_lag_in_unit(now - f.batch[i].occurred_at);
+      }
+    }
+  }
   for (std::size_t i = 0; i < f.batch.size(); ++i) {
     if (f.acks[i].status != AckStatus::kFailed) continue;  // acked, or waits behind its key
     const Event& event = f.batch[i];
@@ -322,6 +331,8 @@ void OutboxRelay::record(Transaction& tx, Flight& f, Timestamp now) {
       ++result.failed;
     }
   }
+  detail::count_in_unit(detail::UnitCounter::kRelayFailed, result.failed);
+  detail::count_in_unit(detail::UnitCounter::kRelayDeadLettered, result.dead_lettered);
 }
 
 bool OutboxRelay::transact(const std::vector<Flight*>& done, Flight* next,

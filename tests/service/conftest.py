@@ -50,22 +50,30 @@ def cli_path():
 
 
 class Server:
-    """`commerce --db DB serve` on a free port, with the three keys in a key file."""
+    """`commerce --db DB serve` on a free port, with the three keys in a key file.
 
-    def __init__(self, workdir):
+    `location`: the --db / --url arguments of an existing store (another server's, to run
+    several processes on one store); by default a new store. `extra_args`: more serve options.
+    `name`: the log file's stem (serve.log), for several servers in one directory."""
+
+    def __init__(self, workdir, location=None, extra_args=(), name="serve"):
         self.workdir = workdir
-        self.location = new_store_location(workdir)
+        self.log_path = os.path.join(workdir, name + ".log")
         self.keys_file = os.path.join(workdir, "api-keys")
         with open(self.keys_file, "w") as f:
             f.write("# scope digest label\n")
             for scope, key in KEYS.items():
                 f.write(key_line(scope, key))
-        subprocess.run([cli_path(), *self.location, "init"], check=True,
-                       stdout=subprocess.DEVNULL)
-        self.log = open(os.path.join(workdir, "serve.log"), "w")
+        if location is None:
+            self.location = new_store_location(workdir)
+            subprocess.run([cli_path(), *self.location, "init"], check=True,
+                           stdout=subprocess.DEVNULL)
+        else:
+            self.location = location
+        self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(
             [cli_path(), *self.location, "serve", "--listen", "127.0.0.1:0",
-             "--api-keys", self.keys_file, "--max-body-bytes", "65536"],
+             "--api-keys", self.keys_file, "--max-body-bytes", "65536", *extra_args],
             stdout=subprocess.PIPE, stderr=self.log, text=True)
         line = self.process.stdout.readline()
         assert "listening on http://" in line, f"commerce serve did not start: {line!r}"
@@ -125,16 +133,16 @@ class Server:
         return self.process.returncode
 
     def log_text(self):
-        with open(os.path.join(self.workdir, "serve.log")) as f:
+        with open(self.log_path) as f:
             return f.read()
 
 
 @contextlib.contextmanager
-def running_server():
+def running_server(extra_args=()):
     """A Server in a temporary directory, stopped (SIGTERM) afterwards; yields it and then
     checks that it stopped cleanly (exit 0)."""
     with tempfile.TemporaryDirectory(prefix="commerce-serve-") as workdir:
-        s = Server(workdir)
+        s = Server(workdir, extra_args=extra_args)
         try:
             yield s
         finally:

@@ -23,6 +23,10 @@
 #include "commerce/payments.h"
 #include "commerce/store.h"
 
+namespace commerce {
+class EventSink;  // commerce/event_sink.h
+}
+
 namespace commerce::cli {
 
 using nlohmann::json;
@@ -221,6 +225,21 @@ void add_shipment_commands(CLI::App& app, Globals& globals);  // shipments, carr
 void add_return_commands(CLI::App& app, Globals& globals);    // returns of delivered units
 void add_maintenance_commands(CLI::App& app, Globals& globals);  // recover, sweep, check, stats
 void add_relay_command(CLI::App& app, Globals& globals);
+// Where an outbox relay publishes: `commerce relay --jsonl|--kafka ...` and
+// `commerce serve --relay-jsonl|--relay-kafka ...` (relay_command.cpp).
+struct SinkArgs {
+  std::string flag_prefix;  // "--" or "--relay-": the flags' names
+  std::string jsonl;
+  std::string kafka;
+  std::string topic_prefix;
+  bool no_fsync = false;
+  // Adds <prefix>jsonl, <prefix>kafka, <prefix>topic-prefix and <prefix>no-fsync to `cmd`.
+  void add_to(CLI::App& cmd, const std::string& prefix);
+  bool given() const { return !jsonl.empty() || !kafka.empty(); }
+  // The sink. Errors: InvalidArgument naming <prefix>jsonl (none or both destinations given)
+  // or <prefix>kafka (a build without Kafka).
+  std::unique_ptr<EventSink> make() const;
+};
 void add_demo_command(CLI::App& app, Globals& globals);
 void add_serve_command(CLI::App& app, Globals& globals);  // serve/serve_command.cpp
 

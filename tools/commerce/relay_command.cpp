@@ -24,11 +24,8 @@ namespace commerce::cli {
 namespace {
 
 struct RelayArgs {
-  std::string jsonl;
-  std::string kafka;
-  std::string topic_prefix;
+  SinkArgs sink;
   bool follow = false;
-  bool no_fsync = false;
   double interval_s = 5;
   double compact_every_s = 0;  // --follow: Store::compact() every this many seconds; 0 never
   RelayOptions options;
@@ -66,31 +63,9 @@ std::string progress_line(const RelayBatch& totals, const RelayStats& s) {
       s.dead_letters_capped ? "at least " : "", s.dead_letters);
 }
 
-std::unique_ptr<EventSink> make_sink(const RelayArgs& args) {
-  if (args.jsonl.empty() == args.kafka.empty()) {
-    throw Error::invalid_argument("--jsonl",
-                                  "give exactly one destination: --jsonl PATH or "
-                                  "--kafka BROKERS");
-  }
-  if (!args.jsonl.empty()) {
-    return std::make_unique<JsonLinesSink>(args.jsonl,
-                                           JsonLinesSinkOptions{.fsync = !args.no_fsync});
-  }
-#ifdef COMMERCE_CLI_HAS_KAFKA
-  KafkaSinkOptions options;
-  options.bootstrap_servers = args.kafka;
-  options.topic_prefix = args.topic_prefix;
-  return std::make_unique<KafkaSink>(options);
-#else
-  throw Error::invalid_argument("--kafka",
-                                "this build has no Kafka sink (configure with "
-                                "-DCOMMERCE_WITH_KAFKA=ON)");
-#endif
-}
-
 void run_relay(Globals& globals, const RelayArgs& args) {
   auto store = open_existing_store(globals);
-  auto sink = make_sink(args);
+  auto sink = args.sink.make();
   OutboxRelay relay(*store, *sink, args.options);
   Printer out(globals);
 
@@ -220,6 +195,37 @@ void run_relay(Globals& globals, const RelayArgs& args) {
 
 }  // namespace
 
+void SinkArgs::add_to(CLI::App& cmd, const std::string& prefix) {
+  flag_prefix = prefix;
+  cmd.add_option(prefix + "jsonl", jsonl, "append events to this JSON-lines file");
+  cmd.add_option(prefix + "kafka", kafka,
+                 "Kafka bootstrap servers (only in builds with COMMERCE_WITH_KAFKA)");
+  cmd.add_option(prefix + "topic-prefix", topic_prefix, "prefix for Kafka topic names");
+  cmd.add_flag(prefix + "no-fsync", no_fsync, "JSON lines: do not fsync each batch");
+}
+
+std::unique_ptr<EventSink> SinkArgs::make() const {
+  if (jsonl.empty() == kafka.empty()) {
+    throw Error::invalid_argument(flag_prefix + "jsonl",
+                                  fmt::format("give exactly one destination: {}jsonl PATH or "
+                                              "{}kafka BROKERS",
+                                              flag_prefix, flag_prefix));
+  }
+  if (!jsonl.empty()) {
+    return std::make_unique<JsonLinesSink>(jsonl, JsonLinesSinkOptions{.fsync = !no_fsync});
+  }
+#ifdef COMMERCE_CLI_HAS_KAFKA
+  KafkaSinkOptions options;
+  options.bootstrap_servers = kafka;
+  options.topic_prefix = topic_prefix;
+  return std::make_unique<KafkaSink>(options);
+#else
+  throw Error::invalid_argument(flag_prefix + "kafka",
+                                "this build has no Kafka sink (configure with "
+                                "-DCOMMERCE_WITH_KAFKA=ON)");
+#endif
+}
+
 json to_json(const DeadLetter& d) {
   json doc = to_json(d.event);
   doc["attempts"] = d.attempts;
@@ -233,17 +239,13 @@ void add_relay_command(CLI::App& app, Globals& globals) {
   auto args = std::make_shared<RelayArgs>();
   auto* cmd = app.add_subcommand(
       "relay", "publish the outbox's pending events to a JSON-lines file or Kafka");
-  cmd->add_option("--jsonl", args->jsonl, "append events to this JSON-lines file");
-  cmd->add_option("--kafka", args->kafka,
-                  "Kafka bootstrap servers (only in builds with COMMERCE_WITH_KAFKA)");
-  cmd->add_option("--topic-prefix", args->topic_prefix, "prefix for Kafka topic names");
+  args->sink.add_to(*cmd, "--");
   cmd->add_flag("--follow,-f", args->follow,
                 "keep running, printing progress and lag, until SIGINT/SIGTERM");
   cmd->add_option("--interval", args->interval_s, "--follow: seconds between progress lines");
   cmd->add_option("--compact-every", args->compact_every_s,
                   "--follow: also compact the store (default retention windows) every this many "
                   "seconds; 0: never");
-  cmd->add_flag("--no-fsync", args->no_fsync, "JSON lines: do not fsync each batch");
   cmd->add_option("--batch-size", args->options.batch_size, "events per publish");
   cmd->add_option("--max-attempts", args->options.max_attempts,
                   "failed attempts before an event is dead-lettered");

@@ -4,6 +4,7 @@
 // (step_rows.h); these are what the order operations need besides the engine.
 #pragma once
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -13,16 +14,20 @@
 namespace commerce::detail {
 
 // A gateway call with the saga's retries: a transport failure (an exception) counts as an
-// unknown outcome, and an unknown outcome is retried with backoff.
+// unknown outcome, and an unknown outcome is retried with backoff. Each attempt is counted
+// with its outcome and latency (Store::metrics()).
 template <class Call>
 PaymentResult call_gateway(const SagaEngine& engine, Call&& call) {
   for (int attempt = 0;; ++attempt) {
     PaymentResult result;
+    const auto started = std::chrono::steady_clock::now();
     try {
       result = call();
     } catch (const std::exception& e) {  // a transport failure: the call may not have applied
       result = {PaymentOutcome::kUnknown, {}, e.what(), true};
     }
+    engine.ctx().metrics.observe_gateway(result.outcome,
+                                         std::chrono::steady_clock::now() - started);
     if (result.outcome != PaymentOutcome::kUnknown || attempt + 1 >= engine.options().attempts) {
       return result;
     }

@@ -48,6 +48,30 @@ bool is_refusal(const Error& e) {
          e.code() == ErrorCode::kNotFound || e.code() == ErrorCode::kConflict;
 }
 
+// The saga log line's action as a metric (commerce/metrics.h, MetricsSnapshot::Saga); the
+// lines of the saga's own transitions (step "order") are no step's.
+void count_step(const std::string& step, const std::string& action) {
+  if (step == "order") return;
+  if (action == "done") {
+    count_in_unit(UnitCounter::kStepsDone);
+  } else if (action == "failed") {
+    count_in_unit(UnitCounter::kStepsRefused);
+  } else if (action == "compensated") {
+    count_in_unit(UnitCounter::kStepsCompensated);
+  }
+}
+
+// The order's new state as a metric (MetricsSnapshot::Orders).
+void count_order(OrderStatus to) {
+  switch (to) {
+    case OrderStatus::kAwaitingPayment: count_in_unit(UnitCounter::kOrdersAwaitingPayment); break;
+    case OrderStatus::kConfirmed: count_in_unit(UnitCounter::kOrdersConfirmed); break;
+    case OrderStatus::kFailed: count_in_unit(UnitCounter::kOrdersFailed); break;
+    case OrderStatus::kCancelled: count_in_unit(UnitCounter::kOrdersCancelled); break;
+    default: break;
+  }
+}
+
 }  // namespace
 
 void log_saga(Command& cmd, SagaSnapshot& s, const std::string& step, const std::string& action,
@@ -92,12 +116,18 @@ void write_unit(Command& cmd, SagaSnapshot& s) {
       throw Error::internal(fmt::format("order '{}' already has a saga", order.id));
     }
     s.facts.new_order = false;  // its rows are stored now; the snapshot says so
+    count_in_unit(UnitCounter::kOrdersPlaced);
   } else if (w.saga_moved) {
     if (!tx.try_update_saga(s.saga, w.read_position)) throw SagaMoved{};
     s.saga.position = w.read_position + 1;
   }
   tx.insert_order_audits(w.audit);
   if (tx.insert_saga_logs(w.log) != static_cast<std::int64_t>(w.log.size())) throw SagaMoved{};
+  // Counted from what the unit writes, not as moves are made: a move undone with its
+  // savepoint (a careful run of steps met a refusal and is run again step by step) is gone
+  // from the snapshot, and would otherwise be counted twice.
+  for (const OrderAudit& a : w.audit) count_order(a.to);
+  for (const SagaLogEntry& line : w.log) count_step(line.step, line.action);
   w = {};
 }
 

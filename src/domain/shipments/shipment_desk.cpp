@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "commerce/error.h"
 #include "commerce/ids.h"
@@ -18,15 +19,20 @@ using nlohmann::json;
 namespace {
 
 // A carrier call with the store's retries: a transport failure (an exception) counts as an
-// unknown answer, and an unknown answer is retried (same key) with backoff.
+// unknown answer, and an unknown answer is retried (same key) with backoff. Each attempt is
+// counted with its latency (Store::metrics()).
 template <class Call>
-auto call_carrier(const SagaOptions& options, Call&& call) -> decltype(call()) {
+auto call_carrier(const Context& ctx, Call&& call) -> decltype(call()) {
+  const SagaOptions& options = ctx.options.saga;
   const int attempts = options.attempts;
   for (int attempt = 0;; ++attempt) {
+    const auto started = std::chrono::steady_clock::now();
     try {
       auto answer = call();
+      ctx.metrics.observe_carrier(!answer.unknown(), std::chrono::steady_clock::now() - started);
       if (!answer.unknown() || attempt + 1 >= attempts) return answer;
     } catch (const std::exception& e) {
+      ctx.metrics.observe_carrier(false, std::chrono::steady_clock::now() - started);
       if (attempt + 1 >= attempts) return decltype(call())::failed(e.what());
     }
     backoff_sleep(options, attempt);
@@ -141,7 +147,7 @@ Shipment ShipmentDesk::label(const Shipment& s) {
                          .timeout_ms = ctx_.options.saga.gateway_timeout_ms};
   for (const auto& item : s.items) request.items.push_back({item.product_id, item.qty});
   const LabelAnswer answer =
-      call_carrier(ctx_.options.saga, [&] { return LabelAnswer{carrier.create(request)}; });
+      call_carrier(ctx_, [&] { return LabelAnswer{carrier.create(request)}; });
   hook(FaultPoint::kCarrierCreateAfter);
   if (answer.unknown()) return get(s.id);  // recover() asks again with the same key
   if (answer.label.outcome == CarrierOutcome::kDone && answer.label.tracking_number.empty()) {
@@ -237,7 +243,7 @@ Shipment ShipmentDesk::finish_cancel(const Shipment& s) {
   Carrier& carrier = carrier_of(s.carrier);
   const std::int64_t timeout = ctx_.options.saga.gateway_timeout_ms;
   const CancelAnswer answer = call_carrier(
-      ctx_.options.saga, [&] { return CancelAnswer{carrier.cancel(s.id, timeout), {}}; });
+      ctx_, [&] { return CancelAnswer{carrier.cancel(s.id, timeout), {}}; });
   hook(FaultPoint::kCarrierCancelAfter);
   if (answer.unknown()) return get(s.id);
   run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {

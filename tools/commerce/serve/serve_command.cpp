@@ -2,10 +2,14 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <pthread.h>
+#include <thread>
 
 #include "api_keys.h"
 #include "cli.h"
+#include "commerce/event_sink.h"
+#include "commerce/outbox_relay.h"
 #include "http_server.h"
 #include "service.h"
 
@@ -20,6 +24,32 @@ struct ServeArgs {
   unsigned max_connections = 256;
   unsigned idle_timeout_s = 30;
   GatewayArgs gateway;
+  SinkArgs relay;  // --relay-jsonl / --relay-kafka: run the outbox relay in this process
+};
+
+// The outbox relay in a thread of the service (`--relay-jsonl` / `--relay-kafka`): it publishes
+// while it holds the store's relay lease (another process's relay stands by) until stop(),
+// which lets the batch in flight be recorded and releases the lease.
+class RelayThread {
+ public:
+  RelayThread(Store& store, const SinkArgs& args)
+      : sink_(args.make()), relay_(store, *sink_), thread_([this](std::stop_token stop) {
+          try {
+            relay_.run(stop);
+          } catch (const std::exception& e) {
+            std::cerr << "commerce serve: the relay stopped: " << e.what() << '\n';
+          }
+        }) {}
+  void stop() {
+    thread_.request_stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  std::string sink_name() const { return sink_->name(); }
+
+ private:
+  std::unique_ptr<EventSink> sink_;
+  OutboxRelay relay_;
+  std::jthread thread_;
 };
 
 // "HOST:PORT" (an IPv4 address; port 0 picks a free one).
@@ -48,6 +78,8 @@ void run(const Globals& globals, const ServeArgs& args) {
   service::ApiKeys keys(args.api_keys, environment_keys ? environment_keys : "");
   OpenedStore opened = open_store_with_gateway(globals, args.gateway);
   service::Service service(*opened.store, keys);
+  std::optional<RelayThread> relay;
+  if (args.relay.given()) relay.emplace(*opened.store, args.relay);
 
   service::HttpServer server(
       {.max_body_bytes = args.max_body_bytes, .max_connections = args.max_connections,
@@ -55,7 +87,8 @@ void run(const Globals& globals, const ServeArgs& args) {
       [&service](const service::HttpRequest& request) { return service.handle(request); });
   server.start(host, port);
   std::cout << "commerce serve: listening on http://" << host << ":" << server.port()
-            << " (store " << opened.store->url() << ")" << std::endl;
+            << " (store " << opened.store->url() << ")"
+            << (relay ? "; relay to " + relay->sink_name() : std::string()) << std::endl;
 
   for (;;) {
     int signal = 0;
@@ -74,6 +107,7 @@ void run(const Globals& globals, const ServeArgs& args) {
               << "): finishing the requests in flight\n";
     service.set_draining();
     server.shutdown();
+    if (relay) relay->stop();  // after the requests: their events are in the outbox
     std::cerr << "commerce serve: stopped\n";
     return;
   }
@@ -99,6 +133,7 @@ void add_serve_command(CLI::App& app, Globals& globals) {
                   "seconds a silent connection stays open")
       ->check(CLI::Range(1U, 3600U));
   args->gateway.add_to(*cmd);
+  args->relay.add_to(*cmd, "--relay-");
   cmd->callback([&globals, args] { run(globals, *args); });
 }
 

@@ -41,7 +41,7 @@ void log_access(const HttpRequest& request, const std::string& route, int status
 
 }  // namespace
 
-Service::Service(Store& store, ApiKeys& keys) : keys_(keys) {
+Service::Service(Store& store, ApiKeys& keys) : keys_(keys), metrics_(store) {
   add_service_routes(router_, store, *this);
   add_catalog_routes(router_, store);
   add_stock_routes(router_, store);

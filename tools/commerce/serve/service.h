@@ -25,13 +25,13 @@ class Service {
   bool draining() const { return draining_.load(); }
 
   const Router& router() const { return router_; }
-  const RequestMetrics& metrics() const { return metrics_; }
+  const ServiceMetrics& metrics() const { return metrics_; }
 
  private:
   HttpResponse dispatch(const HttpRequest& request, std::string& route_name);
   ApiKeys& keys_;
   Router router_;
-  RequestMetrics metrics_;
+  ServiceMetrics metrics_;
   std::atomic<bool> draining_{false};
 };
 
