@@ -48,7 +48,9 @@ class AtomicHistogram {
  public:
   void observe(std::int64_t microseconds);
   // A committed unit's observations (MetricsRecorder::unit_ended).
-  void add_within(std::size_t bucket, std::uint64_t n) { within_[bucket].fetch_add(n, std::memory_order_relaxed); }
+  void add_within(std::size_t bucket, std::uint64_t n) {
+    within_[bucket].fetch_add(n, std::memory_order_relaxed);
+  }
   void add_totals(std::uint64_t n, std::uint64_t sum_us) {
     count_.fetch_add(n, std::memory_order_relaxed);
     sum_us_.fetch_add(sum_us, std::memory_order_relaxed);
