@@ -1,4 +1,5 @@
-"""Running a store for years (issue 15) through the Python API: retention, read-only opens."""
+"""Running a store for years (issue 15) through the Python API: retention, read-only opens, the
+store's metrics."""
 
 from __future__ import annotations
 
@@ -46,3 +47,21 @@ def test_read_only_open_refuses_writes_and_creates_nothing(tmp_path: Path) -> No
     with pytest.raises(cc.FailedPreconditionError):
         cc.Store.open(tmp_path / "absent.db", read_only=True)
     assert not (tmp_path / "absent.db").exists()
+
+
+def test_metrics_count_what_this_store_did(tmp_path: Path, clock: cc.ManualClock) -> None:
+    gateway = cc.FakeGateway()
+    store = cc.Store.open(tmp_path / "shop.db", clock=clock, gateway=gateway)
+    store.catalog.create(id="mug", name="Mug", price=1_000, initial_stock=1)
+    assert store.metrics().orders.placed == 0
+    paid = store.orders.place("alice", [cc.LineItem("mug", 1)])
+    refused = store.orders.place("bob", [cc.LineItem("mug", 1)])  # out of stock
+    assert (paid.status, refused.status) == (cc.OrderStatus.CONFIRMED, cc.OrderStatus.FAILED)
+    m = store.metrics()
+    assert isinstance(m, cc.MetricsSnapshot)
+    assert (m.orders.placed, m.orders.confirmed, m.orders.failed) == (2, 1, 1)
+    assert m.gateway.approved == 1
+    assert m.gateway.latency.count == 1
+    assert len(m.gateway.latency.within) == len(cc.LatencyHistogram.BOUNDS_SECONDS) + 1
+    assert m.saga.steps_refused == 1
+    assert m.storage.units > 0

@@ -551,6 +551,11 @@ void bind_store(py::module_& m) {
           Release(),
           "Checks every invariant (stock, points, coupons, orders, sagas, outbox) and reports\n"
           "violations. With expect_settled, sagas still in flight count as violations.")
+      .def("metrics", &Store::metrics,
+           "What this Store has done since it was opened, in this process: a MetricsSnapshot of\n"
+           "orders by outcome, saga steps, gateway and carrier calls with their latency,\n"
+           "storage retries, the relay's deliveries, failures, dead letters and lag. Cheap (no\n"
+           "storage access); thread-safe.")
       .def("compact", &Store::compact, Release(),
            "Removes what the retention windows (Store.open(..., retention=...)) let go:\n"
            "delivered events, finished sagas' logs, expired idempotency keys, old inbox\n"

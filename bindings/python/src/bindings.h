@@ -46,6 +46,7 @@ void bind_events(py::module_& m);
 void bind_shipments(py::module_& m);
 // Returns: their values, ReturnOptions and the Returns service.
 void bind_returns(py::module_& m);
+void bind_metrics(py::module_& m);
 
 // The commerce::Error equivalent of the Python exception being handled in `e`: a CommerceError
 // keeps its code, reason and subject; any other exception becomes `fallback` code naming

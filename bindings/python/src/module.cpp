@@ -30,6 +30,7 @@ PYBIND11_MODULE(_core, m) {
   commerce::python::bind_carts(m);  // before the store: Store.carts names Carts
   commerce::python::bind_shipments(m);  // before the store: Store.open takes carriers
   commerce::python::bind_returns(m);  // after the orders (GiveBack), before the store
+  commerce::python::bind_metrics(m);  // before the store: Store.metrics() returns it
   commerce::python::bind_store(m);
 #ifdef COMMERCE_PY_WITH_POSTGRES
   commerce::register_postgres_storage_scheme();
