@@ -191,7 +191,13 @@ json to_json(const Event& e);
 json to_json(const Order& o);
 json to_json(const Quote& q);
 json to_json(const OrderAudit& a);
+json to_json(const VariantAvailability& v);  // the variant's product fields and "available"
+json to_json(const Category& c);
+json to_json(const Cart& c);          // cart_commands.cpp
 json to_json(const WishlistItem& w);  // cart_commands.cpp
+json to_json(const StockLocation& l);  // location_commands.cpp
+json to_json(const LocationLevel& l);  // stock_commands.cpp
+json to_json(const StockTransfer& t);  // stock_commands.cpp
 json to_json(const Refund& r);        // order_output.cpp
 json to_json(const Shipment& s);      // shipment_commands.cpp
 json to_json(const Return& r);        // return_commands.cpp

@@ -3,6 +3,7 @@
 // enumerate (GET /openapi.json is generated from Router::routes()).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -36,6 +37,9 @@ struct Call {
   // Errors: InvalidArgument naming "limit".
   std::string cursor() const { return request.query_value("cursor"); }
   int limit() const;
+  // The query parameter `name` as a whole number, none when absent or empty.
+  // Errors: InvalidArgument naming `name`.
+  std::optional<std::int64_t> query_integer(const std::string& name) const;
 };
 
 using RouteHandler = std::function<HttpResponse(const Call&)>;
@@ -47,6 +51,11 @@ struct RouteSpec {
   Access access;
   int status;           // the status of its success
   std::string summary;  // the library call it makes
+  // Its request body and its success's body, as names of the OpenAPI document's
+  // components/schemas (openapi_schemas.cpp); "" for a route that takes no body. A name
+  // "XPage" is a cursor page of X ({"items", "next_cursor"}), "XList" the list {"items"} of X.
+  std::string request;
+  std::string response;
 };
 
 struct Route {
