@@ -22,16 +22,16 @@ def api(base, key):
 def main(base, admin_key, shop_key):
     admin, shop = api(base, admin_key), api(base, shop_key)
     for pid, price in (("gen-mug", 12000), ("gen-cup", 3000)):
-        product = admin.post_products(NewProduct(id=pid, name=pid, price=price, initial_stock=5))
+        product = admin.post_products(new_product=NewProduct(id=pid, name=pid, price=price, initial_stock=5))
         assert product.id == pid and product.price == price and product.status == "active"
-    entry = admin.post_points_user_charge("lee", PointsCharge(amount=5000),
+    entry = admin.post_points_user_charge("lee", points_charge=PointsCharge(amount=5000),
                                           idempotency_key="gen-charge-1")
     assert entry.balance_after == 5000 and entry.kind == "charge", entry
     assert shop.get_points_user("lee", x_commerce_user="lee").balance == 5000
 
     def place(key, points=0):
         return shop.post_orders(
-            PlaceOrder(user_id="lee", items=[LineItem(product_id="gen-mug", qty=1),
+            place_order=PlaceOrder(user_id="lee", items=[LineItem(product_id="gen-mug", qty=1),
                                              LineItem(product_id="gen-cup", qty=2)],
                        points_to_use=points),
             idempotency_key=key, x_commerce_user="lee")
@@ -39,7 +39,7 @@ def main(base, admin_key, shop_key):
     first = place("gen-order-1", points=2000)
     assert first.status == "confirmed" and first.total == 12000 + 6000 - 2000, first
     assert place("gen-order-1", points=2000).id == first.id  # the same Idempotency-Key
-    cancelled = shop.put_orders_id_cancel(first.id, Reason(reason="changed my mind"),
+    cancelled = shop.put_orders_id_cancel(first.id, reason=Reason(reason="changed my mind"),
                                           x_commerce_user="lee")
     assert cancelled.status == "cancelled", cancelled
     assert shop.get_points_user("lee", x_commerce_user="lee").balance == 5000
@@ -50,7 +50,7 @@ def main(base, admin_key, shop_key):
     assert admin.put_orders_id_ship(second.id).status == "shipped"
     delivered = admin.put_orders_id_deliver(second.id)
     assert delivered.status == "delivered" and delivered.shipping_address is None, delivered
-    refund = admin.post_orders_id_refunds(second.id, RefundRequest(amount=3000, reason="dent"),
+    refund = admin.post_orders_id_refunds(second.id, refund_request=RefundRequest(amount=3000, reason="dent"),
                                           idempotency_key="gen-refund-1")
     assert refund.status == "approved" and refund.amount == 3000, refund
     assert [r.id for r in admin.get_orders_id_refunds(second.id).items] == [refund.id]
@@ -59,7 +59,7 @@ def main(base, admin_key, shop_key):
 
     # A refusal is the client's ApiException carrying the problem+json body.
     try:
-        admin.put_orders_id_payment(first.id, PaymentResult(approved=False))
+        admin.put_orders_id_payment(first.id, payment_result=PaymentResult(approved=False))
         raise AssertionError("a cancelled order took a payment result")
     except ApiException as error:
         problem = json.loads(error.body)

@@ -16,6 +16,7 @@ class Schemas:
     def __init__(self, document):
         assert document["openapi"] == "3.1.0"
         self.components = document["components"]
+        self.validators = {}
         self.routes = []  # (method, regex, pattern, operation)
         for pattern, operations in document["paths"].items():
             regex = re.compile("^" + re.sub(r"\\{[^/]+\\}", "[^/]+", re.escape(pattern)
@@ -25,8 +26,12 @@ class Schemas:
                 DOCUMENTED.add((method.upper(), pattern))
 
     def validator(self, schema):
-        root = {"components": self.components, **schema}
-        return jsonschema.Draft202012Validator(root)
+        """One validator per schema (the routes' schemas are {"$ref": ...} to components)."""
+        key = json.dumps(schema, sort_keys=True)
+        if key not in self.validators:
+            root = {"components": self.components, **schema}
+            self.validators[key] = jsonschema.Draft202012Validator(root)
+        return self.validators[key]
 
     def route(self, method, path):
         """The first route matching, in the document's order (the router's order)."""
@@ -36,7 +41,7 @@ class Schemas:
         return None, None
 
     def check(self, method, path, data, status, content_type, doc):
-        path = path.split("?")[0]
+        path, _, query = path.partition("?")
         pattern, op = self.route(method, path)
         if content_type == "application/problem+json":
             self.validate(doc, {"$ref": "#/components/schemas/Problem"}, f"{method} {path}")
@@ -48,6 +53,10 @@ class Schemas:
             f"{method} {path}: status {status}, the document says {success}")
         if status >= 400:
             return
+        documented = {p["name"] for p in op["parameters"] if p["in"] == "query"}
+        used = {pair.partition("=")[0] for pair in query.split("&") if pair}
+        assert used <= documented, f"{method} {pattern} read query {used - documented} " \
+                                   f"the document has not"
         media, = op["responses"][str(status)]["content"].items()
         if media[0] == "application/json":
             self.validate(doc, media[1]["schema"], f"{method} {path} answer")

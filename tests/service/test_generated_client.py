@@ -12,9 +12,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def cache_dir():
-    """Beside the commerce binary (the build directory), kept between runs."""
-    return os.path.join(os.path.dirname(os.environ["COMMERCE_CLI"]), "..",
-                        "openapi-client-cache")
+    """<build>/openapi-client-cache (ctest sets COMMERCE_CLIENT_CACHE), kept between runs."""
+    path = os.environ.get("COMMERCE_CLIENT_CACHE")
+    assert path, "set COMMERCE_CLIENT_CACHE to a directory kept between runs"
+    return path
 
 
 def test_generated_client_runs_the_core_flow(server, tmp_path):

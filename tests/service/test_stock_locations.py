@@ -84,6 +84,8 @@ def test_points_adjustment_and_personal_data(server):
     status, _, entry = server.admin("POST", "/points/jo/adjustments",
                                     {"delta": -30, "reason": "goodwill correction"})
     assert status == 201 and entry["kind"] == "adjust" and entry["balance_after"] == 70, entry
+    status, _, history = server.call("GET", "/points/jo/history", key=SHOP, user="jo")
+    assert status == 200 and [e["kind"] for e in history["items"]] == ["adjust", "charge"], history
     assert_problem(server.admin("POST", "/points/jo/adjustments",
                                 {"delta": -1000, "reason": "too much"}), 409,
                    "FailedPrecondition")

@@ -98,8 +98,9 @@ void add_cart_routes(Router& router, Store& store) {
   router.add({"PUT", "/carts/{id}/shipping-address", Access::kStorefront, 200,
               "Carts::set_shipping_address", "AddressInput", "Cart"},
              [&store](const Call& call) {
-               const json body = parse_body_object(call.request.body);
-               JsonFields fields(json{{"shipping_address", body}});
+               // The body is the address: read as the field "shipping_address" of an object.
+               const json wrapped = {{"shipping_address", parse_body_object(call.request.body)}};
+               JsonFields fields(wrapped);
                const std::optional<Address> address = address_field(fields);
                return cart_response(store.carts().set_shipping_address(cart_key(call), address));
              });

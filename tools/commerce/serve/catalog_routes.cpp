@@ -71,7 +71,9 @@ void add_catalog_routes(Router& router, Store& store) {
   });
   router.add({"GET", "/products", Access::kStorefront, 200,
               "Catalog::list: a page of products (category, brand, text, min_price, max_price, "
-              "status, parent_id, option=axis:value, order, cursor, limit)", "", "ProductPage"}, [&store](const Call& call) {
+              "status, parent_id, option=axis:value, order, cursor, limit)", "", "ProductPage",
+              {{"category"}, {"brand"}, {"text"}, {"min_price", true}, {"max_price", true},
+               {"status"}, {"parent_id"}, {"option"}, {"order"}}}, [&store](const Call& call) {
     ProductFilter filter;
     const HttpRequest& r = call.request;
     if (!r.query_value("category").empty()) filter.category = r.query_value("category");

@@ -47,6 +47,17 @@ json parameters(const RouteSpec& spec) {
                    {"schema", {{"type", "string"}}}});
     open = spec.pattern.find('{', close);
   }
+  std::vector<QueryParam> query = spec.query;
+  if (spec.response.ends_with("Page")) {
+    query.push_back({"cursor"});
+    query.push_back({"limit", true});
+  }
+  for (const QueryParam& q : query) {
+    out.push_back({{"name", q.name},
+                   {"in", "query"},
+                   {"required", false},
+                   {"schema", {{"type", q.integer ? "integer" : "string"}}}});
+  }
   if (spec.method != "GET") {
     out.push_back({{"name", "Idempotency-Key"},
                    {"in", "header"},

@@ -12,7 +12,8 @@ namespace commerce::service {
 
 void add_operator_routes(Router& router, Store& store) {
   router.add({"GET", "/check", Access::kOperator, 200,
-              "check_invariants (settled=false: sagas in flight are no violation)", "", "InvariantReport"},
+              "check_invariants (settled=false: sagas in flight are no violation)", "",
+              "InvariantReport", {{"settled"}}},
              [&store](const Call& call) {
                const bool settled = call.request.query_value("settled") != "false";
                const InvariantReport report = check_invariants(store, settled);
@@ -60,7 +61,9 @@ void add_operator_routes(Router& router, Store& store) {
                                              .dump());
              });
   router.add({"GET", "/outbox/dead-letters", Access::kOperator, 200,
-              "OutboxRelay::dead_letters: events the relay gave up on (after=SEQ, limit)", "", "DeadLetterList"},
+              "OutboxRelay::dead_letters: events the relay gave up on (after=SEQ, limit)", "",
+              "DeadLetterList",
+              {{"after", true}, {"limit", true}}},
              [&store](const Call& call) {
                std::int64_t after = 0;
                const std::string after_text = call.request.query_value("after");

@@ -44,6 +44,12 @@ struct Call {
 
 using RouteHandler = std::function<HttpResponse(const Call&)>;
 
+// A query parameter a route reads (for its OpenAPI entry).
+struct QueryParam {
+  std::string name;
+  bool integer = false;  // a whole number; else text
+};
+
 // What a route is, for matching and for its OpenAPI entry (openapi.h).
 struct RouteSpec {
   std::string method;
@@ -56,6 +62,9 @@ struct RouteSpec {
   // "XPage" is a cursor page of X ({"items", "next_cursor"}), "XList" the list {"items"} of X.
   std::string request;
   std::string response;
+  // The query parameters it reads besides a page's cursor and limit (which every "XPage"
+  // route reads: Call::cursor(), Call::limit()).
+  std::vector<QueryParam> query;
 };
 
 struct Route {
