@@ -22,7 +22,8 @@ def api(base, key):
 def main(base, admin_key, shop_key):
     admin, shop = api(base, admin_key), api(base, shop_key)
     for pid, price in (("gen-mug", 12000), ("gen-cup", 3000)):
-        product = admin.post_products(new_product=NewProduct(id=pid, name=pid, price=price, initial_stock=5))
+        product = admin.post_products(
+            new_product=NewProduct(id=pid, name=pid, price=price, initial_stock=5))
         assert product.id == pid and product.price == price and product.status == "active"
     entry = admin.post_points_user_charge("lee", points_charge=PointsCharge(amount=5000),
                                           idempotency_key="gen-charge-1")
@@ -50,8 +51,9 @@ def main(base, admin_key, shop_key):
     assert admin.put_orders_id_ship(second.id).status == "shipped"
     delivered = admin.put_orders_id_deliver(second.id)
     assert delivered.status == "delivered" and delivered.shipping_address is None, delivered
-    refund = admin.post_orders_id_refunds(second.id, refund_request=RefundRequest(amount=3000, reason="dent"),
-                                          idempotency_key="gen-refund-1")
+    refund = admin.post_orders_id_refunds(
+        second.id, refund_request=RefundRequest(amount=3000, reason="dent"),
+        idempotency_key="gen-refund-1")
     assert refund.status == "approved" and refund.amount == 3000, refund
     assert [r.id for r in admin.get_orders_id_refunds(second.id).items] == [refund.id]
     page = shop.get_users_user_orders("lee", limit=1, x_commerce_user="lee")

@@ -213,6 +213,14 @@ json page_json(const Page<T>& page) {
   return json{{"items", items}, {"next_cursor", page.next_cursor}};
 }
 
+// The JSON object of a whole list: {"items": [...]}.
+template <class T>
+json list_json(const std::vector<T>& values) {
+  json items = json::array();
+  for (const auto& value : values) items.push_back(to_json(value));
+  return json{{"items", items}};
+}
+
 // --- command groups
 void add_init_command(CLI::App& app, Globals& globals);
 void add_product_commands(CLI::App& app, Globals& globals);

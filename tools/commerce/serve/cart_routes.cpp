@@ -66,7 +66,9 @@ void add_cart_routes(Router& router, Store& store) {
                return out;
              });
   router.add({"GET", "/carts/{id}", Access::kStorefront, 200, "Carts::get", "", "Cart"},
-             [&store](const Call& call) { return cart_response(store.carts().get(cart_key(call))); });
+             [&store](const Call& call) {
+               return cart_response(store.carts().get(cart_key(call)));
+             });
   router.add({"POST", "/carts/{id}/lines", Access::kStorefront, 200,
               "Carts::add: qty units of a product, to its line or a new one", "CartLineAdd",
               "Cart"},
@@ -94,7 +96,9 @@ void add_cart_routes(Router& router, Store& store) {
              });
   router.add({"DELETE", "/carts/{id}/lines", Access::kStorefront, 200,
               "Carts::clear: every line", "", "Cart"},
-             [&store](const Call& call) { return cart_response(store.carts().clear(cart_key(call))); });
+             [&store](const Call& call) {
+               return cart_response(store.carts().clear(cart_key(call)));
+             });
   router.add({"PUT", "/carts/{id}/shipping-address", Access::kStorefront, 200,
               "Carts::set_shipping_address", "AddressInput", "Cart"},
              [&store](const Call& call) {
@@ -166,9 +170,8 @@ void add_cart_routes(Router& router, Store& store) {
              [&store](const Call& call) {
                const std::string& user = call.param("user");
                call.require_user(user);
-               return json_response(
-                   200,
-                   cli::page_json(store.carts().wishlist(user, call.cursor(), call.limit())).dump());
+               const auto page = store.carts().wishlist(user, call.cursor(), call.limit());
+               return json_response(200, cli::page_json(page).dump());
              });
   router.add({"PUT", "/users/{user}/wishlist/{product}", Access::kStorefront, 200,
               "Carts::add_to_wishlist (nothing if it is there)", "", "WishlistEntry"},

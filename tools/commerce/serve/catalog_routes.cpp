@@ -52,7 +52,8 @@ std::optional<std::string> attributes_field(JsonFields& fields) {
 
 void add_catalog_routes(Router& router, Store& store) {
   router.add({"POST", "/products", Access::kAdmin, 201,
-              "Catalog::create: a new product (201, Location)", "NewProduct", "Product"}, [&store](const Call& call) {
+              "Catalog::create: a new product (201, Location)",
+              "NewProduct", "Product"}, [&store](const Call& call) {
     BodyFields fields(call.request.body);
     NewProduct product{.id = fields.required_text("id"), .name = fields.required_text("name")};
     product.description = fields.text("description").value_or("");
@@ -81,7 +82,9 @@ void add_catalog_routes(Router& router, Store& store) {
     filter.text = r.query_value("text");
     filter.min_price = call.query_integer("min_price");
     filter.max_price = call.query_integer("max_price");
-    if (!r.query_value("status").empty()) filter.status = parse_product_status(r.query_value("status"));
+    if (!r.query_value("status").empty()) {
+      filter.status = parse_product_status(r.query_value("status"));
+    }
     if (r.query.count("parent_id") != 0) filter.parent_id = r.query_value("parent_id");
     const auto [first, last] = r.query.equal_range("option");
     for (auto it = first; it != last; ++it) {
@@ -98,7 +101,8 @@ void add_catalog_routes(Router& router, Store& store) {
     return json_response(200, cli::to_json(store.catalog().get(call.param("id"))).dump());
   });
   router.add({"PATCH", "/products/{id}", Access::kAdmin, 200,
-              "Catalog::update: the fields given", "ProductChanges", "Product"}, [&store](const Call& call) {
+              "Catalog::update: the fields given",
+              "ProductChanges", "Product"}, [&store](const Call& call) {
     BodyFields fields(call.request.body);
     ProductChanges changes;
     changes.name = fields.text("name");
@@ -150,11 +154,8 @@ void add_catalog_routes(Router& router, Store& store) {
               "Catalog::variants: the product's variants with the units available now", "",
               "VariantAvailabilityList"},
              [&store](const Call& call) {
-               json items = json::array();
-               for (const auto& v : store.catalog().variants(call.param("id"))) {
-                 items.push_back(cli::to_json(v));
-               }
-               return json_response(200, json{{"items", items}}.dump());
+               return json_response(
+                   200, cli::list_json(store.catalog().variants(call.param("id"))).dump());
              });
   router.add({"POST", "/categories", Access::kAdmin, 201,
               "Catalog::add_category (idempotent for the same id and name)", "NewCategory",
@@ -164,14 +165,13 @@ void add_catalog_routes(Router& router, Store& store) {
                const std::string id = fields.required_text("id");
                const std::string name = fields.required_text("name");
                fields.finish();
-               return json_response(201, cli::to_json(store.catalog().add_category(id, name)).dump());
+               return json_response(201,
+                                    cli::to_json(store.catalog().add_category(id, name)).dump());
              });
   router.add({"GET", "/categories", Access::kStorefront, 200, "Catalog::categories", "",
               "CategoryList"},
              [&store](const Call&) {
-               json items = json::array();
-               for (const Category& c : store.catalog().categories()) items.push_back(cli::to_json(c));
-               return json_response(200, json{{"items", items}}.dump());
+               return json_response(200, cli::list_json(store.catalog().categories()).dump());
              });
 }
 

@@ -8,7 +8,8 @@ namespace commerce::service {
 
 void add_coupon_routes(Router& router, Store& store) {
   router.add({"POST", "/coupon-templates", Access::kAdmin, 201,
-              "CouponBook::create_template: a coupon that can be issued", "NewCouponTemplate", "CouponTemplate"},
+              "CouponBook::create_template: a coupon that can be issued",
+              "NewCouponTemplate", "CouponTemplate"},
              [&store](const Call& call) {
                BodyFields fields(call.request.body);
                NewCouponTemplate spec;
@@ -60,7 +61,8 @@ void add_coupon_routes(Router& router, Store& store) {
                             store.coupons().list_for_user(user, call.cursor(), call.limit()))
                             .dump());
              });
-  router.add({"PUT", "/coupons/{id}/revoke", Access::kAdmin, 200, "CouponBook::revoke", "", "Coupon"},
+  router.add({"PUT", "/coupons/{id}/revoke", Access::kAdmin, 200, "CouponBook::revoke",
+              "", "Coupon"},
              [&store](const Call& call) {
                require_no_fields(call.request.body);
                return json_response(

@@ -10,17 +10,6 @@
 
 namespace commerce::service {
 
-namespace {
-
-template <class T>
-json items_json(const std::vector<T>& values) {
-  json items = json::array();
-  for (const T& value : values) items.push_back(cli::to_json(value));
-  return json{{"items", items}};
-}
-
-}  // namespace
-
 void add_location_routes(Router& router, Store& store) {
   router.add({"POST", "/locations", Access::kAdmin, 201,
               "StockLocations::create (201, Location)", "NewStockLocation", "StockLocation"},
@@ -42,7 +31,7 @@ void add_location_routes(Router& router, Store& store) {
               "StockLocations::list: every location, by priority then id", "",
               "StockLocationList"},
              [&store](const Call&) {
-               return json_response(200, items_json(store.locations().list()).dump());
+               return json_response(200, cli::list_json(store.locations().list()).dump());
              });
   router.add({"GET", "/locations/{id}", Access::kAdmin, 200, "StockLocations::get", "",
               "StockLocation"},
@@ -70,7 +59,8 @@ void add_location_routes(Router& router, Store& store) {
               "StockLedger::levels: the product's stock at every location", "",
               "LocationLevelList"},
              [&store](const Call& call) {
-               return json_response(200, items_json(store.stock().levels(call.param("id"))).dump());
+               return json_response(
+                   200, cli::list_json(store.stock().levels(call.param("id"))).dump());
              });
   router.add({"POST", "/products/{id}/stock/transfers", Access::kAdmin, 201,
               "StockLedger::transfer: available units from one location to another",
@@ -116,7 +106,7 @@ void add_location_routes(Router& router, Store& store) {
               "ReservationList"},
              [&store](const Call& call) {
                return json_response(
-                   200, items_json(store.stock().reservations(call.param("id"))).dump());
+                   200, cli::list_json(store.stock().reservations(call.param("id"))).dump());
              });
 }
 

@@ -124,7 +124,9 @@ json openapi_document(const Router& router) {
   for (const Route& route : router.routes()) {
     const RouteSpec& spec = route.spec;
     for (const std::string& name : {spec.request, spec.response}) {
-      if (!name.empty() && !schemas.contains(name)) schemas[name] = collection_schema(schemas, name);
+      if (!name.empty() && !schemas.contains(name)) {
+        schemas[name] = collection_schema(schemas, name);
+      }
     }
     std::string method;
     for (char c : route.spec.method) {

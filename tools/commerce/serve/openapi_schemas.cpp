@@ -275,8 +275,9 @@ constexpr const char* kRequests = R"json({
                                 "write_off_qty": {"type": "integer"},
                                 "location_id": {"type": "string"}}},
   "ReturnInspections": {"required": ["inspections"],
-                        "properties": {"inspections": {"type": "array",
-                                                       "items": {"$ref": "#/components/schemas/Inspection"}}}},
+                        "properties": {
+                          "inspections": {"type": "array",
+                                          "items": {"$ref": "#/components/schemas/Inspection"}}}},
   "NewCouponTemplate": {"required": ["code", "value", "valid_from", "valid_until", "total_limit"],
                         "properties": {"code": {"type": "string"}, "name": {"type": "string"},
                                        "kind": {"type": "string", "enum": ["fixed", "percent"]},

@@ -36,7 +36,8 @@ void add_operator_routes(Router& router, Store& store) {
               "store figures: rows, outbox pending / lag / dead letters, inbox", "", "StoreStats"},
              [&store](const Call&) { return json_response(200, cli::stats_json(store).dump()); });
   router.add({"POST", "/recover", Access::kOperator, 200,
-              "OrderBook::recover: finish or compensate every saga in flight", "", "RecoveryReport"},
+              "OrderBook::recover: finish or compensate every saga in flight",
+              "", "RecoveryReport"},
              [&store](const Call& call) {
                require_no_fields(call.request.body);
                return json_response(200, cli::to_json(store.orders().recover()).dump());
@@ -79,7 +80,8 @@ void add_operator_routes(Router& router, Store& store) {
                return json_response(200, json{{"items", items}}.dump());
              });
   router.add({"POST", "/outbox/dead-letters/retry", Access::kOperator, 200,
-              "OutboxRelay::retry_dead_letters: back to pending (all, or one key)", "DeadLetterRetry", "DeadLetterRetried"},
+              "OutboxRelay::retry_dead_letters: back to pending (all, or one key)",
+              "DeadLetterRetry", "DeadLetterRetried"},
              [&store](const Call& call) {
                BodyFields fields(call.request.body);
                const std::string key = fields.text("key").value_or("");

@@ -42,12 +42,6 @@ std::string optional_reason(const Call& call) {
   return reason;
 }
 
-template <class T>
-json items_json(const std::vector<T>& values) {
-  json items = json::array();
-  for (const T& value : values) items.push_back(cli::to_json(value));
-  return json{{"items", items}};
-}
 
 }  // namespace
 
@@ -59,14 +53,16 @@ Order own_order(Store& store, const Call& call) {
 
 void add_order_routes(Router& router, Store& store) {
   router.add({"POST", "/orders", Access::kStorefront, 201,
-              "OrderBook::place: the order, run to its end (201, Location)", "PlaceOrder", "Order"}, [&store](const Call& call) {
+              "OrderBook::place: the order, run to its end (201, Location)",
+              "PlaceOrder", "Order"}, [&store](const Call& call) {
     const Order order = store.orders().place(place_request(call));
     HttpResponse out = json_response(201, cli::to_json(order).dump());
     out.headers["Location"] = "/orders/" + order.id;
     return out;
   });
   router.add({"POST", "/orders/quote", Access::kStorefront, 200,
-              "OrderBook::quote: what the order would cost now", "PlaceOrder", "Quote"}, [&store](const Call& call) {
+              "OrderBook::quote: what the order would cost now",
+              "PlaceOrder", "Quote"}, [&store](const Call& call) {
     return json_response(200, cli::to_json(store.orders().quote(place_request(call))).dump());
   });
   router.add({"GET", "/orders/{id}", Access::kStorefront, 200,
@@ -74,7 +70,8 @@ void add_order_routes(Router& router, Store& store) {
     return json_response(200, cli::to_json(own_order(store, call)).dump());
   });
   router.add({"GET", "/users/{user}/orders", Access::kStorefront, 200,
-              "OrderBook::list_for_user: a page of the user's orders", "", "OrderPage"}, [&store](const Call& call) {
+              "OrderBook::list_for_user: a page of the user's orders",
+              "", "OrderPage"}, [&store](const Call& call) {
     const std::string& user = call.param("user");
     call.require_user(user);
     return json_response(
@@ -101,7 +98,8 @@ void add_order_routes(Router& router, Store& store) {
     return json_response(200, cli::to_json(store.orders().deliver(call.param("id"))).dump());
   });
   router.add({"PUT", "/orders/{id}/payment", Access::kAdmin, 200,
-              "OrderBook::complete_payment: the gateway's callback", "PaymentResult", "Order"}, [&store](const Call& call) {
+              "OrderBook::complete_payment: the gateway's callback",
+              "PaymentResult", "Order"}, [&store](const Call& call) {
     BodyFields fields(call.request.body);
     const auto approved = fields.boolean("approved");
     if (!approved) throw Error::invalid_argument("approved", "is required");
@@ -110,7 +108,8 @@ void add_order_routes(Router& router, Store& store) {
         200, cli::to_json(store.orders().complete_payment(call.param("id"), *approved)).dump());
   });
   router.add({"POST", "/orders/{id}/refunds", Access::kAdmin, 201,
-              "OrderBook::refund: a partial refund", "RefundRequest", "Refund"}, [&store](const Call& call) {
+              "OrderBook::refund: a partial refund",
+              "RefundRequest", "Refund"}, [&store](const Call& call) {
     BodyFields fields(call.request.body);
     const Money amount = fields.required_integer("amount");
     const std::string reason = fields.text("reason").value_or("");
@@ -122,16 +121,17 @@ void add_order_routes(Router& router, Store& store) {
   });
   router.add({"GET", "/orders/{id}/refunds", Access::kAdmin, 200,
               "OrderBook::refunds", "", "RefundList"}, [&store](const Call& call) {
-    return json_response(200, items_json(store.orders().refunds(call.param("id"))).dump());
+    return json_response(200, cli::list_json(store.orders().refunds(call.param("id"))).dump());
   });
   router.add({"GET", "/orders/{id}/audit", Access::kAdmin, 200,
-              "OrderBook::audit: the order's status changes", "", "OrderAuditList"}, [&store](const Call& call) {
-    return json_response(200, items_json(store.orders().audit(call.param("id"))).dump());
+              "OrderBook::audit: the order's status changes",
+              "", "OrderAuditList"}, [&store](const Call& call) {
+    return json_response(200, cli::list_json(store.orders().audit(call.param("id"))).dump());
   });
   router.add({"GET", "/orders/{id}/shipments", Access::kAdmin, 200,
               "Shipments::for_order", "", "ShipmentList"}, [&store](const Call& call) {
     return json_response(200,
-                         items_json(store.shipments().for_order(call.param("id"))).dump());
+                         cli::list_json(store.shipments().for_order(call.param("id"))).dump());
   });
   router.add({"DELETE", "/orders/{id}/personal-data", Access::kAdmin, 200,
               "OrderBook::erase_personal_data: the finished order's address, now", "", "Order"},

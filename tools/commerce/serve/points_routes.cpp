@@ -38,7 +38,8 @@ void add_points_routes(Router& router, Store& store) {
         200, json{{"user_id", user}, {"balance", store.points().balance(user)}}.dump());
   });
   router.add({"GET", "/points/{user}/history", Access::kStorefront, 200,
-              "PointsLedger::history: a page of ledger entries", "", "PointsEntryPage"}, [&store](const Call& call) {
+              "PointsLedger::history: a page of ledger entries",
+              "", "PointsEntryPage"}, [&store](const Call& call) {
     const std::string& user = call.param("user");
     call.require_user(user);
     return json_response(

@@ -33,7 +33,8 @@ std::vector<Inspection> inspections_field(JsonFields& fields) {
 
 void add_return_routes(Router& router, Store& store) {
   router.add({"POST", "/orders/{id}/cancel-items", Access::kStorefront, 200,
-              "OrderBook::cancel_items: cancels units not shipped yet, refunding their share", "CancelItems", "ItemsCancelled"},
+              "OrderBook::cancel_items: cancels units not shipped yet, refunding their share",
+              "CancelItems", "ItemsCancelled"},
              [&store](const Call& call) {
                BodyFields fields(call.request.body);
                auto items = line_items_field(fields, "items");
@@ -49,7 +50,8 @@ void add_return_routes(Router& router, Store& store) {
                             .dump());
              });
   router.add({"POST", "/orders/{id}/returns", Access::kStorefront, 201,
-              "Returns::request: a return of delivered units (201, Location)", "ReturnRequest", "Return"},
+              "Returns::request: a return of delivered units (201, Location)",
+              "ReturnRequest", "Return"},
              [&store](const Call& call) {
                BodyFields fields(call.request.body);
                auto items = line_items_field(fields, "items");
@@ -79,7 +81,8 @@ void add_return_routes(Router& router, Store& store) {
              [&store](const Call& call) {
                return json_response(200, cli::to_json(store.returns().get(call.param("id"))).dump());
              });
-  router.add({"PUT", "/returns/{id}/approve", Access::kAdmin, 200, "Returns::approve", "ReturnApproval", "Return"},
+  router.add({"PUT", "/returns/{id}/approve", Access::kAdmin, 200, "Returns::approve",
+              "ReturnApproval", "Return"},
              [&store](const Call& call) {
                BodyFields fields(call.request.body);
                const std::string note = fields.text("note").value_or("");
@@ -87,7 +90,8 @@ void add_return_routes(Router& router, Store& store) {
                return json_response(
                    200, cli::to_json(store.returns().approve(call.param("id"), note)).dump());
              });
-  router.add({"PUT", "/returns/{id}/reject", Access::kAdmin, 200, "Returns::reject", "ReturnRejection", "Return"},
+  router.add({"PUT", "/returns/{id}/reject", Access::kAdmin, 200, "Returns::reject",
+              "ReturnRejection", "Return"},
              [&store](const Call& call) {
                BodyFields fields(call.request.body);
                const std::string reason = fields.required_text("reason");
@@ -96,7 +100,8 @@ void add_return_routes(Router& router, Store& store) {
                    200, cli::to_json(store.returns().reject(call.param("id"), reason)).dump());
              });
   router.add({"PUT", "/returns/{id}/receive", Access::kAdmin, 200,
-              "Returns::receive: inspected, restocked or written off, refunded", "ReturnInspections", "Return"},
+              "Returns::receive: inspected, restocked or written off, refunded",
+              "ReturnInspections", "Return"},
              [&store](const Call& call) {
                BodyFields fields(call.request.body);
                const std::vector<Inspection> inspections = inspections_field(fields);

@@ -22,7 +22,8 @@ void add_service_routes(Router& router, Store& store, const Service& service) {
                return json_response(200, R"({"status":"ready"})");
              });
   router.add({"GET", "/metrics", Access::kOperator, 200,
-              "request counts and latencies by route and status (Prometheus text)", "", "PrometheusText"},
+              "request counts and latencies by route and status (Prometheus text)",
+              "", "PrometheusText"},
              [&service](const Call&) {
                HttpResponse out;
                out.content_type = "text/plain; version=0.0.4";
