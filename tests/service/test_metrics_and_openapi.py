@@ -67,6 +67,10 @@ def test_openapi_bodies_have_schemas(server):
         "$ref": "#/components/schemas/Order"}
     pages = doc["paths"]["/users/{user}/orders"]["get"]
     assert {p["name"] for p in pages["parameters"] if p["in"] == "query"} == {"cursor", "limit"}
+    checkout = doc["paths"]["/carts/{id}/checkout"]["post"]
+    assert {(p["name"], p["in"]) for p in checkout["parameters"]} == {
+        ("id", "path"), ("X-Cart-Token", "header"), ("Idempotency-Key", "header"),
+        ("X-Commerce-User", "header")}
     assert schemas["OrderPage"]["properties"]["items"]["items"] == {
         "$ref": "#/components/schemas/Order"}
     for path, operations in doc["paths"].items():

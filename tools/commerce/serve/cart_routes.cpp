@@ -19,6 +19,9 @@ namespace commerce::service {
 
 namespace {
 
+// The header of a guest cart's token, for the OpenAPI entries of the routes that take it.
+const std::vector<QueryParam> kCartToken = {{.name = "X-Cart-Token", .header = true}};
+
 CartKey cart_key(const Call& call) {
   const std::string token = call.request.header("x-cart-token");
   if (!token.empty()) return CartKey::for_guest(call.param("id"), token);
@@ -65,13 +68,13 @@ void add_cart_routes(Router& router, Store& store) {
                out.headers["Location"] = "/carts/" + guest.cart.id;
                return out;
              });
-  router.add({"GET", "/carts/{id}", Access::kStorefront, 200, "Carts::get", "", "Cart"},
+  router.add({"GET", "/carts/{id}", Access::kStorefront, 200, "Carts::get", "", "Cart", kCartToken},
              [&store](const Call& call) {
                return cart_response(store.carts().get(cart_key(call)));
              });
   router.add({"POST", "/carts/{id}/lines", Access::kStorefront, 200,
               "Carts::add: qty units of a product, to its line or a new one", "CartLineAdd",
-              "Cart"},
+              "Cart", kCartToken},
              [&store](const Call& call) {
                BodyFields fields(call.request.body);
                const std::string product = fields.required_text("product_id");
@@ -81,7 +84,8 @@ void add_cart_routes(Router& router, Store& store) {
                    store.carts().add(cart_key(call), product, qty, call.idempotency_key()));
              });
   router.add({"PUT", "/carts/{id}/lines/{product}", Access::kStorefront, 200,
-              "Carts::set_quantity (qty 0 removes the line)", "CartLineQuantity", "Cart"},
+              "Carts::set_quantity (qty 0 removes the line)", "CartLineQuantity", "Cart",
+              kCartToken},
              [&store](const Call& call) {
                BodyFields fields(call.request.body);
                const std::int64_t qty = fields.required_integer("qty");
@@ -90,17 +94,17 @@ void add_cart_routes(Router& router, Store& store) {
                    store.carts().set_quantity(cart_key(call), call.param("product"), qty));
              });
   router.add({"DELETE", "/carts/{id}/lines/{product}", Access::kStorefront, 200,
-              "Carts::remove: the product's line", "", "Cart"},
+              "Carts::remove: the product's line", "", "Cart", kCartToken},
              [&store](const Call& call) {
                return cart_response(store.carts().remove(cart_key(call), call.param("product")));
              });
   router.add({"DELETE", "/carts/{id}/lines", Access::kStorefront, 200,
-              "Carts::clear: every line", "", "Cart"},
+              "Carts::clear: every line", "", "Cart", kCartToken},
              [&store](const Call& call) {
                return cart_response(store.carts().clear(cart_key(call)));
              });
   router.add({"PUT", "/carts/{id}/shipping-address", Access::kStorefront, 200,
-              "Carts::set_shipping_address", "AddressInput", "Cart"},
+              "Carts::set_shipping_address", "AddressInput", "Cart", kCartToken},
              [&store](const Call& call) {
                // The body is the address: read as the field "shipping_address" of an object.
                const json wrapped = {{"shipping_address", parse_body_object(call.request.body)}};
@@ -109,19 +113,20 @@ void add_cart_routes(Router& router, Store& store) {
                return cart_response(store.carts().set_shipping_address(cart_key(call), address));
              });
   router.add({"DELETE", "/carts/{id}/shipping-address", Access::kStorefront, 200,
-              "Carts::set_shipping_address with none: clears it", "", "Cart"},
+              "Carts::set_shipping_address with none: clears it", "", "Cart", kCartToken},
              [&store](const Call& call) {
                return cart_response(
                    store.carts().set_shipping_address(cart_key(call), std::nullopt));
              });
   router.add({"POST", "/carts/{id}/hold", Access::kStorefront, 200,
-              "Carts::hold: reserves the cart's lines for a few minutes", "", "Cart"},
+              "Carts::hold: reserves the cart's lines for a few minutes", "", "Cart", kCartToken},
              [&store](const Call& call) {
                require_no_fields(call.request.body);
                return cart_response(store.carts().hold(cart_key(call)));
              });
   router.add({"POST", "/carts/{id}/quote", Access::kStorefront, 200,
-              "Carts::quote: what checking the cart out would cost now", "OrderTerms", "Quote"},
+              "Carts::quote: what checking the cart out would cost now", "OrderTerms", "Quote",
+              kCartToken},
              [&store](const Call& call) {
                const CartCheckout request = checkout_request(call, false);
                return json_response(
@@ -129,7 +134,7 @@ void add_cart_routes(Router& router, Store& store) {
              });
   router.add({"POST", "/carts/{id}/checkout", Access::kStorefront, 201,
               "Carts::checkout: the order placed from the cart (201, Location)", "CartCheckout",
-              "Order"},
+              "Order", kCartToken},
              [&store](const Call& call) {
                const CartCheckout request = checkout_request(call, true);
                const Order order = store.carts().checkout(cart_key(call), request);
@@ -138,7 +143,7 @@ void add_cart_routes(Router& router, Store& store) {
                return out;
              });
   router.add({"POST", "/carts/{id}/share", Access::kStorefront, 200,
-              "Carts::share: the cart's share token", "", "CartShare"},
+              "Carts::share: the cart's share token", "", "CartShare", kCartToken},
              [&store](const Call& call) {
                require_no_fields(call.request.body);
                return json_response(
@@ -146,7 +151,7 @@ void add_cart_routes(Router& router, Store& store) {
              });
   router.add({"POST", "/carts/{id}/copy-shared", Access::kStorefront, 200,
               "Carts::copy_shared: the lines of a shared cart into this one", "CartCopyShared",
-              "Cart"},
+              "Cart", kCartToken},
              [&store](const Call& call) {
                BodyFields fields(call.request.body);
                const std::string token = fields.required_text("share_token");
@@ -155,7 +160,7 @@ void add_cart_routes(Router& router, Store& store) {
              });
   router.add({"POST", "/users/{user}/cart/sign-in", Access::kStorefront, 200,
               "Carts::sign_in: merges the guest cart of X-Cart-Token into the user's cart", "",
-              "Cart"},
+              "Cart", kCartToken},
              [&store](const Call& call) {
                require_no_fields(call.request.body);
                const std::string& user = call.param("user");

@@ -54,7 +54,7 @@ json parameters(const RouteSpec& spec) {
   }
   for (const QueryParam& q : query) {
     out.push_back({{"name", q.name},
-                   {"in", "query"},
+                   {"in", q.header ? "header" : "query"},
                    {"required", false},
                    {"schema", {{"type", q.integer ? "integer" : "string"}}}});
   }

@@ -44,10 +44,11 @@ struct Call {
 
 using RouteHandler = std::function<HttpResponse(const Call&)>;
 
-// A query parameter a route reads (for its OpenAPI entry).
+// A query parameter or a header a route reads (for its OpenAPI entry).
 struct QueryParam {
   std::string name;
   bool integer = false;  // a whole number; else text
+  bool header = false;   // a request header; else a query parameter
 };
 
 // What a route is, for matching and for its OpenAPI entry (openapi.h).
@@ -62,8 +63,8 @@ struct RouteSpec {
   // "XPage" is a cursor page of X ({"items", "next_cursor"}), "XList" the list {"items"} of X.
   std::string request;
   std::string response;
-  // The query parameters it reads besides a page's cursor and limit (which every "XPage"
-  // route reads: Call::cursor(), Call::limit()).
+  // The query parameters (and headers) it reads besides a page's cursor and limit (which every
+  // "XPage" route reads: Call::cursor(), Call::limit()), Idempotency-Key and X-Commerce-User.
   std::vector<QueryParam> query;
 };
 
