@@ -7,6 +7,7 @@ COMMERCE_DEBIAN_PACKAGES=(
   libsqlite3-dev libsqlitecpp-dev nlohmann-json3-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
   libpq-dev postgresql librdkafka-dev maven default-jre-headless libmicrohttpd-dev python3-pytest
+  python3-jsonschema
   clang libclang-rt-14-dev python3-dev python3-venv pybind11-dev
 )
 

@@ -4,6 +4,11 @@ talked to over HTTP with urllib (tests/service/CMakeLists.txt: how ctest runs th
 COMMERCE_CLI names the `commerce` binary (ctest sets it; the tests fail, never skip, without it).
 COMMERCE_SERVICE_BACKEND=postgres puts each server's store in a new database of the server at
 $COMMERCE_PG_URL (tests/postgres/run_postgres_tests.sh starts one); otherwise a SQLite file.
+
+Every answer a test gets is checked against the server's own /openapi.json (schema_check.py):
+a success's body against the route's response schema, a problem against Problem, and a request
+body the route accepted against its request schema. With COMMERCE_SCHEMA_COVERAGE=1 (ctest sets
+it) the run fails unless every route of the document answered at least one success.
 """
 import contextlib
 import hashlib
@@ -18,6 +23,8 @@ import uuid
 import urllib.request
 
 import pytest
+
+import schema_check
 
 KEYS = {"admin": "admin-key-0123456789", "storefront": "storefront-key-0123456789",
         "operator": "operator-key-0123456789"}
@@ -78,6 +85,7 @@ class Server:
         line = self.process.stdout.readline()
         assert "listening on http://" in line, f"commerce serve did not start: {line!r}"
         self.base = line.split("listening on ")[1].split()[0]
+        self.schemas = None
         self.port = int(self.base.rsplit(":", 1)[1])
 
     def call(self, method, path, key=None, body=None, raw=None, headers=None, user=None):
@@ -98,10 +106,22 @@ class Server:
         except urllib.error.HTTPError as error:
             status, head, text = error.code, error.headers, error.read()
         if not text:
-            return status, head, None
-        if "json" in (head["Content-Type"] or ""):
-            return status, head, json.loads(text)
-        return status, head, text.decode()
+            doc = None
+        elif "json" in (head["Content-Type"] or ""):
+            doc = json.loads(text)
+        else:
+            doc = text.decode()
+        self.check_schema(method, path, data, status, head, doc)
+        return status, head, doc
+
+    def check_schema(self, method, path, data, status, head, doc):
+        """The answer (and an accepted request body) against /openapi.json's schemas."""
+        if self.schemas is None:
+            if path.split("?")[0] == "/openapi.json" and status == 200:
+                self.schemas = schema_check.Schemas(doc)
+            else:
+                self.schemas = schema_check.Schemas(self.call("GET", "/openapi.json")[2])
+        self.schemas.check(method, path, data, status, head["Content-Type"], doc)
 
     def admin(self, method, path, body=None, **kw):
         return self.call(method, path, key=KEYS["admin"], body=body, **kw)
@@ -174,3 +194,15 @@ def assert_problem(response, status, code=None, subject=None):
     if subject is not None:
         assert doc["subject"] == subject, doc
     return doc
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """COMMERCE_SCHEMA_COVERAGE=1: every route answered a success that was schema-checked."""
+    if os.environ.get("COMMERCE_SCHEMA_COVERAGE") != "1" or exitstatus != 0:
+        return
+    missing = schema_check.unchecked_routes()
+    if missing:
+        print("\nroutes whose success no test checked against /openapi.json:")
+        for method, pattern in missing:
+            print(f"  {method} {pattern}")
+        session.exitstatus = 1

@@ -282,9 +282,18 @@ def test_units_given_back_over_http(server):
         {"inspections": [{"product_id": "gb-lamp", "restock_qty": 1, "location_id": "default"}]})
     assert status == 200 and got["status"] == "refunded", got
     assert got["given_back"]["money"] == 5000 and got["items"][0]["restocked"] == 1
+    assert server.admin("GET", f"/returns/{asked['id']}")[2] == got
+    # A second return of the last unit, rejected: nothing comes back for it.
+    second = server.call("POST", f"/orders/{oid}/returns", key=KEYS["storefront"], user="alice",
+                         body={"items": [{"product_id": "gb-lamp", "qty": 1}],
+                               "reason": "changed my mind"})[2]
+    status, _, rejected = server.admin("PUT", f"/returns/{second['id']}/reject",
+                                       {"reason": "past the return window"})
+    assert status == 200 and rejected["status"] == "rejected", rejected
+    assert rejected["given_back"]["money"] == 0
     status, _, listed = server.call("GET", f"/orders/{oid}/returns", key=KEYS["storefront"],
                                     user="alice")
-    assert status == 200 and [r["id"] for r in listed["items"]] == [asked["id"]]
+    assert status == 200 and [r["id"] for r in listed["items"]] == [asked["id"], second["id"]]
     status, _, refunds = server.admin("GET", f"/orders/{oid}/refunds")
     assert sum(r["amount"] for r in refunds["items"]) == 10000
     status, _, report = server.call("GET", "/check", key=KEYS["operator"])

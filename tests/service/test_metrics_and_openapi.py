@@ -50,3 +50,37 @@ def test_openapi_document(server):
     assert len(ids) == len(set(ids))
     problem = doc["components"]["schemas"]["Problem"]
     assert set(problem["required"]) >= {"code", "reason", "subject"}
+
+
+def test_openapi_bodies_have_schemas(server):
+    """Every route names its bodies' schemas; requests refuse unknown fields as the handlers do.
+    (conftest.py checks every answer of the run against them.)"""
+    doc = server.call("GET", "/openapi.json")[2]
+    schemas = doc["components"]["schemas"]
+    place = doc["paths"]["/orders"]["post"]
+    assert place["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/PlaceOrder"}
+    assert place["requestBody"]["required"] is True
+    assert schemas["PlaceOrder"]["additionalProperties"] is False
+    assert set(schemas["PlaceOrder"]["required"]) == {"user_id", "items"}
+    assert place["responses"]["201"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Order"}
+    pages = doc["paths"]["/users/{user}/orders"]["get"]
+    assert {p["name"] for p in pages["parameters"] if p["in"] == "query"} == {"cursor", "limit"}
+    checkout = doc["paths"]["/carts/{id}/checkout"]["post"]
+    assert {(p["name"], p["in"]) for p in checkout["parameters"]} == {
+        ("id", "path"), ("X-Cart-Token", "header"), ("Idempotency-Key", "header"),
+        ("X-Commerce-User", "header")}
+    assert schemas["OrderPage"]["properties"]["items"]["items"] == {
+        "$ref": "#/components/schemas/Order"}
+    for path, operations in doc["paths"].items():
+        for method, op in operations.items():
+            success = [code for code in op["responses"] if code != "default"]
+            content = op["responses"][success[0]]["content"]
+            (media, body), = content.items()
+            name = body["schema"]["$ref"].rsplit("/", 1)[1]
+            assert name in schemas, (method, path)
+            if "requestBody" in op:
+                ref = op["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+                request = schemas[ref.rsplit("/", 1)[1]]
+                assert request["additionalProperties"] is False, (method, path)

@@ -51,7 +51,8 @@ def test_operator_routes(own_server):
     status, _, report = s.call("POST", "/recover", key=op)
     assert status == 200 and report["unresolved"] == [] and report["examined"] == 0, report
     status, _, swept = s.call("POST", "/sweep", key=op, body={"limit": 10})
-    assert status == 200 and swept == {"cancelled_orders": [], "released_reservations": []}
+    assert status == 200 and swept == {"cancelled_orders": [], "released_reservations": [],
+                                       "expired_carts": []}
     status, _, dead = s.call("GET", "/outbox/dead-letters?after=0&limit=10", key=op)
     assert status == 200 and dead == {"items": []}
     status, _, retried = s.call("POST", "/outbox/dead-letters/retry", key=op, body={})

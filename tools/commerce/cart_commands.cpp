@@ -11,6 +11,23 @@
 
 namespace commerce::cli {
 
+json to_json(const Cart& c) {
+  json lines = json::array();
+  for (const CartLine& l : c.lines) {
+    lines.push_back({{"product_id", l.product_id}, {"qty", l.qty}, {"added_at", l.added_at}});
+  }
+  return json{{"id", c.id},
+              {"user_id", c.user_id},
+              {"status", to_string(c.status)},
+              {"lines", lines},
+              {"order_id", c.order_id},
+              {"created_at", c.created_at},
+              {"updated_at", c.updated_at},
+              {"expires_at", c.expires_at},
+              {"held_until", c.held_until},
+              {"shipping_address", address_json(c.shipping_address)}};
+}
+
 namespace {
 
 // The options every command on one cart takes.
@@ -27,22 +44,6 @@ struct KeyArgs {
   }
   CartKey key() const { return {cart_id, user, user.empty() ? guest_token : std::string()}; }
 };
-
-json to_json(const Cart& c) {
-  json lines = json::array();
-  for (const CartLine& l : c.lines) {
-    lines.push_back({{"product_id", l.product_id}, {"qty", l.qty}, {"added_at", l.added_at}});
-  }
-  return json{{"id", c.id},
-              {"user_id", c.user_id},
-              {"status", to_string(c.status)},
-              {"lines", lines},
-              {"order_id", c.order_id},
-              {"created_at", c.created_at},
-              {"updated_at", c.updated_at},
-              {"expires_at", c.expires_at},
-              {"shipping_address", address_json(c.shipping_address)}};
-}
 
 void print_cart(const Printer& out, const Cart& cart, const std::string& guest_token = {}) {
   json doc = to_json(cart);

@@ -299,6 +299,14 @@ json to_json(const Product& p) {
               {"updated_at", p.updated_at}};
 }
 
+json to_json(const VariantAvailability& v) {
+  json out = to_json(v.variant);
+  out["available"] = v.available;
+  return out;
+}
+
+json to_json(const Category& c) { return json{{"id", c.id}, {"name", c.name}}; }
+
 json to_json(const StockLevel& s) {
   return json{{"product_id", s.product_id},
               {"on_hand", s.on_hand},
@@ -313,6 +321,7 @@ json to_json(const Reservation& r) {
               {"location_id", r.location_id},
               {"qty", r.qty},
               {"backordered", r.backordered},
+              {"cancelled", r.cancelled},
               {"expires_at", r.expires_at},
               {"state", std::string(to_string(r.state))}};
 }

@@ -196,7 +196,13 @@ json to_json(const Event& e);
 json to_json(const Order& o);
 json to_json(const Quote& q);
 json to_json(const OrderAudit& a);
+json to_json(const VariantAvailability& v);  // the variant's product fields and "available"
+json to_json(const Category& c);
+json to_json(const Cart& c);          // cart_commands.cpp
 json to_json(const WishlistItem& w);  // cart_commands.cpp
+json to_json(const StockLocation& l);  // location_commands.cpp
+json to_json(const LocationLevel& l);  // stock_commands.cpp
+json to_json(const StockTransfer& t);  // stock_commands.cpp
 json to_json(const Refund& r);        // order_output.cpp
 json to_json(const Shipment& s);      // shipment_commands.cpp
 json to_json(const Return& r);        // return_commands.cpp
@@ -210,6 +216,14 @@ json page_json(const Page<T>& page) {
   json items = json::array();
   for (const auto& item : page.items) items.push_back(to_json(item));
   return json{{"items", items}, {"next_cursor", page.next_cursor}};
+}
+
+// The JSON object of a whole list: {"items": [...]}.
+template <class T>
+json list_json(const std::vector<T>& values) {
+  json items = json::array();
+  for (const auto& value : values) items.push_back(to_json(value));
+  return json{{"items", items}};
 }
 
 // --- command groups

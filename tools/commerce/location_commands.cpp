@@ -3,8 +3,6 @@
 
 namespace commerce::cli {
 
-namespace {
-
 json to_json(const StockLocation& l) {
   return json{{"id", l.id},
               {"name", l.name},
@@ -14,6 +12,8 @@ json to_json(const StockLocation& l) {
               {"created_at", l.created_at},
               {"updated_at", l.updated_at}};
 }
+
+namespace {
 
 void print_locations(const Printer& out, const std::vector<StockLocation>& locations, bool one) {
   json items = json::array();

@@ -168,10 +168,9 @@ void add_product_commands(CLI::App& app, Globals& globals) {
       Printer out(globals);
       json items = json::array();
       std::vector<std::vector<std::string>> rows;
-      for (const auto& [variant, available] : variants) {
-        json item = to_json(variant);
-        item["available"] = available;
-        items.push_back(std::move(item));
+      for (const auto& entry : variants) {
+        const auto& [variant, available] = entry;
+        items.push_back(to_json(entry));
         rows.push_back({variant.id, options_line(variant.options), std::to_string(variant.price),
                         std::string(to_string(variant.status)), std::to_string(available)});
       }
@@ -282,7 +281,7 @@ void add_product_commands(CLI::App& app, Globals& globals) {
       auto store = open_existing_store(globals);
       const auto c = store->catalog().add_category(*id, *name);
       Printer out(globals);
-      out.emit(json{{"id", c.id}, {"name", c.name}});
+      out.emit(to_json(c));
       if (!out.json_mode()) std::cout << fmt::format("category {} ({})\n", c.id, c.name);
     });
   }
@@ -295,7 +294,7 @@ void add_product_commands(CLI::App& app, Globals& globals) {
       json items = json::array();
       std::vector<std::vector<std::string>> rows;
       for (const auto& c : categories) {
-        items.push_back(json{{"id", c.id}, {"name", c.name}});
+        items.push_back(to_json(c));
         rows.push_back({c.id, c.name});
       }
       out.emit(json{{"items", items}});

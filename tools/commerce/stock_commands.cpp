@@ -7,6 +7,24 @@
 
 namespace commerce::cli {
 
+json to_json(const LocationLevel& l) {
+  return json{{"product_id", l.product_id},         {"location_id", l.location_id},
+              {"on_hand", l.on_hand},               {"reserved", l.reserved},
+              {"available", l.available},           {"sold", l.sold},
+              {"backorder_room", l.backorder_room}, {"low_threshold", l.low_threshold},
+              {"active", l.active}};
+}
+
+json to_json(const StockTransfer& t) {
+  return json{{"id", t.id},
+              {"product_id", t.product_id},
+              {"from_location_id", t.from_location_id},
+              {"to_location_id", t.to_location_id},
+              {"qty", t.qty},
+              {"reason", t.reason},
+              {"created_at", t.created_at}};
+}
+
 namespace {
 
 void print_level(const Printer& out, const StockLevel& s) {
@@ -33,19 +51,11 @@ void print_reservations(const Printer& out, const std::vector<Reservation>& rows
   }
 }
 
-json location_level_json(const LocationLevel& l) {
-  return json{{"product_id", l.product_id},         {"location_id", l.location_id},
-              {"on_hand", l.on_hand},               {"reserved", l.reserved},
-              {"available", l.available},           {"sold", l.sold},
-              {"backorder_room", l.backorder_room}, {"low_threshold", l.low_threshold},
-              {"active", l.active}};
-}
-
 void print_location_levels(const Printer& out, const std::vector<LocationLevel>& levels) {
   json items = json::array();
   std::vector<std::vector<std::string>> table;
   for (const auto& l : levels) {
-    items.push_back(location_level_json(l));
+    items.push_back(to_json(l));
     table.push_back({l.location_id, std::to_string(l.on_hand), std::to_string(l.reserved),
                      std::to_string(l.available), std::to_string(l.sold),
                      std::to_string(l.backorder_room), std::to_string(l.low_threshold),
@@ -131,12 +141,7 @@ void add_stock_commands(CLI::App& app, Globals& globals) {
       const StockTransfer t = store->stock().transfer(args->product, args->from, args->to,
                                                       args->qty, args->reason, args->request_id);
       Printer out(globals);
-      out.emit(json{{"id", t.id},
-                    {"product_id", t.product_id},
-                    {"from_location_id", t.from_location_id},
-                    {"to_location_id", t.to_location_id},
-                    {"qty", t.qty},
-                    {"reason", t.reason}});
+      out.emit(to_json(t));
       if (!out.json_mode()) print_location_levels(out, store->stock().levels(args->product));
     });
   }

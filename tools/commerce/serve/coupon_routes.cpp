@@ -8,7 +8,8 @@ namespace commerce::service {
 
 void add_coupon_routes(Router& router, Store& store) {
   router.add({"POST", "/coupon-templates", Access::kAdmin, 201,
-              "CouponBook::create_template: a coupon that can be issued"},
+              "CouponBook::create_template: a coupon that can be issued",
+              "NewCouponTemplate", "CouponTemplate"},
              [&store](const Call& call) {
                BodyFields fields(call.request.body);
                NewCouponTemplate spec;
@@ -28,13 +29,13 @@ void add_coupon_routes(Router& router, Store& store) {
                             .dump());
              });
   router.add({"GET", "/coupon-templates/{code}", Access::kAdmin, 200,
-              "CouponBook::get_template"},
+              "CouponBook::get_template", "", "CouponTemplate"},
              [&store](const Call& call) {
                return json_response(
                    200, cli::to_json(store.coupons().get_template(call.param("code"))).dump());
              });
   router.add({"POST", "/coupons", Access::kAdmin, 201,
-              "CouponBook::issue: one coupon of a template to a user"},
+              "CouponBook::issue: one coupon of a template to a user", "CouponIssue", "Coupon"},
              [&store](const Call& call) {
                BodyFields fields(call.request.body);
                const std::string code = fields.required_text("code");
@@ -44,14 +45,14 @@ void add_coupon_routes(Router& router, Store& store) {
                    201,
                    cli::to_json(store.coupons().issue(code, user, call.idempotency_key())).dump());
              });
-  router.add({"GET", "/coupons/{id}", Access::kStorefront, 200, "CouponBook::get"},
+  router.add({"GET", "/coupons/{id}", Access::kStorefront, 200, "CouponBook::get", "", "Coupon"},
              [&store](const Call& call) {
                const Coupon coupon = store.coupons().get(call.param("id"));
                call.require_user(coupon.user_id);
                return json_response(200, cli::to_json(coupon).dump());
              });
   router.add({"GET", "/users/{user}/coupons", Access::kStorefront, 200,
-              "CouponBook::list_for_user: a page of the user's coupons"},
+              "CouponBook::list_for_user: a page of the user's coupons", "", "CouponPage"},
              [&store](const Call& call) {
                const std::string& user = call.param("user");
                call.require_user(user);
@@ -60,7 +61,8 @@ void add_coupon_routes(Router& router, Store& store) {
                             store.coupons().list_for_user(user, call.cursor(), call.limit()))
                             .dump());
              });
-  router.add({"PUT", "/coupons/{id}/revoke", Access::kAdmin, 200, "CouponBook::revoke"},
+  router.add({"PUT", "/coupons/{id}/revoke", Access::kAdmin, 200, "CouponBook::revoke",
+              "", "Coupon"},
              [&store](const Call& call) {
                require_no_fields(call.request.body);
                return json_response(

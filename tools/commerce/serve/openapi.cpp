@@ -2,6 +2,9 @@
 #include "openapi.h"
 
 #include <cctype>
+#include <stdexcept>
+
+#include "openapi_schemas.h"
 
 namespace commerce::service {
 
@@ -44,6 +47,17 @@ json parameters(const RouteSpec& spec) {
                    {"schema", {{"type", "string"}}}});
     open = spec.pattern.find('{', close);
   }
+  std::vector<QueryParam> query = spec.query;
+  if (spec.response.ends_with("Page")) {
+    query.push_back({"cursor"});
+    query.push_back({"limit", true});
+  }
+  for (const QueryParam& q : query) {
+    out.push_back({{"name", q.name},
+                   {"in", q.header ? "header" : "query"},
+                   {"required", false},
+                   {"schema", {{"type", q.integer ? "integer" : "string"}}}});
+  }
   if (spec.method != "GET") {
     out.push_back({{"name", "Idempotency-Key"},
                    {"in", "header"},
@@ -61,11 +75,13 @@ json parameters(const RouteSpec& spec) {
   return out;
 }
 
+json ref(const std::string& name) { return {{"$ref", "#/components/schemas/" + name}}; }
+
 json operation(const RouteSpec& spec) {
   const json problem = {{"description", "an error (docs/service.md, Errors)"},
-                        {"content",
-                         {{"application/problem+json",
-                           {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
+                        {"content", {{"application/problem+json", {{"schema", ref("Problem")}}}}}};
+  const std::string media =
+      spec.response == "PrometheusText" ? "text/plain" : "application/json";
   json op = {{"operationId", operation_id(spec)},
              {"summary", spec.summary},
              {"x-commerce-scope", access_name(spec.access)},
@@ -73,28 +89,56 @@ json operation(const RouteSpec& spec) {
              {"responses",
               {{std::to_string(spec.status),
                 {{"description", spec.summary},
-                 {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}}},
+                 {"content", {{media, {{"schema", ref(spec.response)}}}}}}},
                {"default", problem}}}};
   op["security"] = spec.access == Access::kPublic ? json::array()
                                                   : json::array({{{"apiKey", json::array()}}});
-  if (spec.method == "POST" || spec.method == "PUT" || spec.method == "PATCH") {
-    op["requestBody"] = {
-        {"required", false},
-        {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
-  }
   return op;
+}
+
+// The schema of a "XPage" ({"items": [X], "next_cursor"}) or "XList" ({"items": [X]}) name.
+// Throws std::logic_error for any other name, or an X without a schema (a route's typo).
+json collection_schema(const json& schemas, const std::string& name) {
+  const bool page = name.ends_with("Page");
+  const std::string item = name.substr(0, name.size() - 4);
+  if ((!page && !name.ends_with("List")) || !schemas.contains(item)) {
+    throw std::logic_error("no schema " + name);
+  }
+  json properties = {{"items", {{"type", "array"}, {"items", ref(item)}}}};
+  json required = {"items"};
+  if (page) {
+    properties["next_cursor"] = {{"type", "string"}};
+    required.push_back("next_cursor");
+  }
+  return {{"type", "object"},
+          {"properties", properties},
+          {"required", required},
+          {"additionalProperties", false}};
 }
 
 }  // namespace
 
 json openapi_document(const Router& router) {
   json paths = json::object();
+  json schemas = component_schemas();
   for (const Route& route : router.routes()) {
+    const RouteSpec& spec = route.spec;
+    for (const std::string& name : {spec.request, spec.response}) {
+      if (!name.empty() && !schemas.contains(name)) {
+        schemas[name] = collection_schema(schemas, name);
+      }
+    }
     std::string method;
     for (char c : route.spec.method) {
       method += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
-    paths[route.spec.pattern][method] = operation(route.spec);
+    json op = operation(spec);
+    if (!spec.request.empty()) {
+      op["requestBody"] = {
+          {"required", schemas.at(spec.request).contains("required")},
+          {"content", {{"application/json", {{"schema", ref(spec.request)}}}}}};
+    }
+    paths[spec.pattern][method] = std::move(op);
   }
   return {
       {"openapi", "3.1.0"},
@@ -105,19 +149,7 @@ json openapi_document(const Router& router) {
       {"paths", paths},
       {"components",
        {{"securitySchemes", {{"apiKey", {{"type", "http"}, {"scheme", "bearer"}}}}},
-        {"schemas",
-         {{"Problem",
-           {{"type", "object"},
-            {"description", "RFC 9457 problem details with the library's error"},
-            {"required", {"type", "title", "status", "detail", "code", "reason", "subject"}},
-            {"properties",
-             {{"type", {{"type", "string"}}},
-              {"title", {{"type", "string"}}},
-              {"status", {{"type", "integer"}}},
-              {"detail", {{"type", "string"}}},
-              {"code", {{"type", "string"}}},
-              {"reason", {{"type", "string"}}},
-              {"subject", {{"type", "string"}}}}}}}}}}}};
+        {"schemas", schemas}}}};
 }
 
 }  // namespace commerce::service

@@ -12,7 +12,8 @@ namespace commerce::service {
 
 void add_operator_routes(Router& router, Store& store) {
   router.add({"GET", "/check", Access::kOperator, 200,
-              "check_invariants (settled=false: sagas in flight are no violation)"},
+              "check_invariants (settled=false: sagas in flight are no violation)", "",
+              "InvariantReport", {{"settled"}}},
              [&store](const Call& call) {
                const bool settled = call.request.query_value("settled") != "false";
                const InvariantReport report = check_invariants(store, settled);
@@ -32,16 +33,18 @@ void add_operator_routes(Router& router, Store& store) {
                                              .dump());
              });
   router.add({"GET", "/stats", Access::kOperator, 200,
-              "store figures: rows, outbox pending / lag / dead letters, inbox"},
+              "store figures: rows, outbox pending / lag / dead letters, inbox", "", "StoreStats"},
              [&store](const Call&) { return json_response(200, cli::stats_json(store).dump()); });
   router.add({"POST", "/recover", Access::kOperator, 200,
-              "OrderBook::recover: finish or compensate every saga in flight"},
+              "OrderBook::recover: finish or compensate every saga in flight",
+              "", "RecoveryReport"},
              [&store](const Call& call) {
                require_no_fields(call.request.body);
                return json_response(200, cli::to_json(store.orders().recover()).dump());
              });
   router.add({"POST", "/sweep", Access::kOperator, 200,
-              "OrderBook::sweep and StockLedger::release_expired: expired orders and holds"},
+              "OrderBook::sweep, StockLedger::release_expired, Carts::sweep: expired orders, "
+              "holds and guest carts", "SweepRequest", "SweepReport"},
              [&store](const Call& call) {
                BodyFields fields(call.request.body);
                const std::int64_t limit = fields.integer("limit").value_or(100);
@@ -52,12 +55,16 @@ void add_operator_routes(Router& router, Store& store) {
                }
                const auto cancelled = store.orders().sweep(static_cast<int>(limit));
                const auto released = store.stock().release_expired(static_cast<int>(limit));
+               const auto expired = store.carts().sweep(static_cast<int>(limit));
                return json_response(200, json{{"cancelled_orders", cancelled},
-                                              {"released_reservations", released}}
+                                              {"released_reservations", released},
+                                              {"expired_carts", expired}}
                                              .dump());
              });
   router.add({"GET", "/outbox/dead-letters", Access::kOperator, 200,
-              "OutboxRelay::dead_letters: events the relay gave up on (after=SEQ, limit)"},
+              "OutboxRelay::dead_letters: events the relay gave up on (after=SEQ, limit)", "",
+              "DeadLetterList",
+              {{"after", true}, {"limit", true}}},
              [&store](const Call& call) {
                std::int64_t after = 0;
                const std::string after_text = call.request.query_value("after");
@@ -73,7 +80,8 @@ void add_operator_routes(Router& router, Store& store) {
                return json_response(200, json{{"items", items}}.dump());
              });
   router.add({"POST", "/outbox/dead-letters/retry", Access::kOperator, 200,
-              "OutboxRelay::retry_dead_letters: back to pending (all, or one key)"},
+              "OutboxRelay::retry_dead_letters: back to pending (all, or one key)",
+              "DeadLetterRetry", "DeadLetterRetried"},
              [&store](const Call& call) {
                BodyFields fields(call.request.body);
                const std::string key = fields.text("key").value_or("");

@@ -23,4 +23,34 @@ std::optional<std::vector<LineItem>> line_items_field(JsonFields& fields,
   return items;
 }
 
+std::optional<Address> address_field(JsonFields& fields) {
+  const auto object = fields.object("shipping_address");
+  if (!object) return std::nullopt;
+  JsonFields a(*object, fields.prefix() + "shipping_address.");
+  Address address;
+  address.name = a.text("name").value_or("");
+  address.phone = a.text("phone").value_or("");
+  address.line1 = a.text("line1").value_or("");
+  address.line2 = a.text("line2").value_or("");
+  address.city = a.text("city").value_or("");
+  address.region = a.text("region").value_or("");
+  address.postal_code = a.text("postal_code").value_or("");
+  address.country = a.text("country").value_or("");
+  a.finish();
+  return address;
+}
+
+CartCheckout order_terms_fields(JsonFields& fields) {
+  CartCheckout terms;
+  terms.coupon_id = fields.text("coupon_id").value_or("");
+  terms.coupon_required = fields.boolean("coupon_required").value_or(false);
+  terms.points_to_use = fields.integer("points_to_use").value_or(0);
+  terms.payment_method = fields.text("payment_method").value_or("card");
+  terms.region = fields.text("region").value_or("");
+  terms.shipping_option = fields.text("shipping_option").value_or("");
+  terms.expected_total = fields.integer("expected_total").value_or(-1);
+  terms.shipping_address = address_field(fields);
+  return terms;
+}
+
 }  // namespace commerce::service

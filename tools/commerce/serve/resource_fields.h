@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "commerce/address.h"
+#include "commerce/carts.h"
 #include "commerce/stock.h"
 #include "json_body.h"
 
@@ -15,5 +17,15 @@ namespace commerce::service {
 // one).
 std::optional<std::vector<LineItem>> line_items_field(JsonFields& fields,
                                                       const std::string& name);
+
+// `shipping_address`: an object of Address's fields (name, phone, line1, line2, city, region,
+// postal_code, country; each optional), or none when absent. Errors: InvalidArgument naming
+// "shipping_address.<field>" (wrong type, unknown).
+std::optional<Address> address_field(JsonFields& fields);
+
+// The fields an order takes besides its user and lines (POST /orders, a cart's quote and
+// checkout): coupon_id, coupon_required, points_to_use, payment_method, region,
+// shipping_option, expected_total, shipping_address. Errors: InvalidArgument naming the field.
+CartCheckout order_terms_fields(JsonFields& fields);
 
 }  // namespace commerce::service

@@ -33,7 +33,8 @@ std::vector<Inspection> inspections_field(JsonFields& fields) {
 
 void add_return_routes(Router& router, Store& store) {
   router.add({"POST", "/orders/{id}/cancel-items", Access::kStorefront, 200,
-              "OrderBook::cancel_items: cancels units not shipped yet, refunding their share"},
+              "OrderBook::cancel_items: cancels units not shipped yet, refunding their share",
+              "CancelItems", "ItemsCancelled"},
              [&store](const Call& call) {
                BodyFields fields(call.request.body);
                auto items = line_items_field(fields, "items");
@@ -49,7 +50,8 @@ void add_return_routes(Router& router, Store& store) {
                             .dump());
              });
   router.add({"POST", "/orders/{id}/returns", Access::kStorefront, 201,
-              "Returns::request: a return of delivered units (201, Location)"},
+              "Returns::request: a return of delivered units (201, Location)",
+              "ReturnRequest", "Return"},
              [&store](const Call& call) {
                BodyFields fields(call.request.body);
                auto items = line_items_field(fields, "items");
@@ -67,7 +69,7 @@ void add_return_routes(Router& router, Store& store) {
                return out;
              });
   router.add({"GET", "/orders/{id}/returns", Access::kStorefront, 200,
-              "Returns::for_order"}, [&store](const Call& call) {
+              "Returns::for_order", "", "ReturnList"}, [&store](const Call& call) {
     own_order(store, call);
     json items = json::array();
     for (const Return& r : store.returns().for_order(call.param("id"))) {
@@ -75,11 +77,12 @@ void add_return_routes(Router& router, Store& store) {
     }
     return json_response(200, json{{"items", items}}.dump());
   });
-  router.add({"GET", "/returns/{id}", Access::kAdmin, 200, "Returns::get"},
+  router.add({"GET", "/returns/{id}", Access::kAdmin, 200, "Returns::get", "", "Return"},
              [&store](const Call& call) {
                return json_response(200, cli::to_json(store.returns().get(call.param("id"))).dump());
              });
-  router.add({"PUT", "/returns/{id}/approve", Access::kAdmin, 200, "Returns::approve"},
+  router.add({"PUT", "/returns/{id}/approve", Access::kAdmin, 200, "Returns::approve",
+              "ReturnApproval", "Return"},
              [&store](const Call& call) {
                BodyFields fields(call.request.body);
                const std::string note = fields.text("note").value_or("");
@@ -87,7 +90,8 @@ void add_return_routes(Router& router, Store& store) {
                return json_response(
                    200, cli::to_json(store.returns().approve(call.param("id"), note)).dump());
              });
-  router.add({"PUT", "/returns/{id}/reject", Access::kAdmin, 200, "Returns::reject"},
+  router.add({"PUT", "/returns/{id}/reject", Access::kAdmin, 200, "Returns::reject",
+              "ReturnRejection", "Return"},
              [&store](const Call& call) {
                BodyFields fields(call.request.body);
                const std::string reason = fields.required_text("reason");
@@ -96,7 +100,8 @@ void add_return_routes(Router& router, Store& store) {
                    200, cli::to_json(store.returns().reject(call.param("id"), reason)).dump());
              });
   router.add({"PUT", "/returns/{id}/receive", Access::kAdmin, 200,
-              "Returns::receive: inspected, restocked or written off, refunded"},
+              "Returns::receive: inspected, restocked or written off, refunded",
+              "ReturnInspections", "Return"},
              [&store](const Call& call) {
                BodyFields fields(call.request.body);
                const std::vector<Inspection> inspections = inspections_field(fields);

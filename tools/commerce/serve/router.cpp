@@ -61,6 +61,16 @@ int Call::limit() const {
   return static_cast<int>(value);
 }
 
+std::optional<std::int64_t> Call::query_integer(const std::string& name) const {
+  const std::string text = request.query_value(name);
+  if (text.empty()) return std::nullopt;
+  std::int64_t value = 0;
+  if (!cli::parse_int(text, value)) {
+    throw Error::invalid_argument(name, "must be a whole number (64-bit)");
+  }
+  return value;
+}
+
 void Router::add(RouteSpec spec, RouteHandler handler) {
   routes_.push_back({std::move(spec), std::move(handler)});
 }

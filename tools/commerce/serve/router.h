@@ -3,6 +3,7 @@
 // enumerate (GET /openapi.json is generated from Router::routes()).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -36,9 +37,19 @@ struct Call {
   // Errors: InvalidArgument naming "limit".
   std::string cursor() const { return request.query_value("cursor"); }
   int limit() const;
+  // The query parameter `name` as a whole number, none when absent or empty.
+  // Errors: InvalidArgument naming `name`.
+  std::optional<std::int64_t> query_integer(const std::string& name) const;
 };
 
 using RouteHandler = std::function<HttpResponse(const Call&)>;
+
+// A query parameter or a header a route reads (for its OpenAPI entry).
+struct QueryParam {
+  std::string name;
+  bool integer = false;  // a whole number; else text
+  bool header = false;   // a request header; else a query parameter
+};
 
 // What a route is, for matching and for its OpenAPI entry (openapi.h).
 struct RouteSpec {
@@ -47,6 +58,14 @@ struct RouteSpec {
   Access access;
   int status;           // the status of its success
   std::string summary;  // the library call it makes
+  // Its request body and its success's body, as names of the OpenAPI document's
+  // components/schemas (openapi_schemas.cpp); "" for a route that takes no body. A name
+  // "XPage" is a cursor page of X ({"items", "next_cursor"}), "XList" the list {"items"} of X.
+  std::string request;
+  std::string response;
+  // The query parameters (and headers) it reads besides a page's cursor and limit (which every
+  // "XPage" route reads: Call::cursor(), Call::limit()), Idempotency-Key and X-Commerce-User.
+  std::vector<QueryParam> query;
 };
 
 struct Route {

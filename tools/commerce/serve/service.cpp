@@ -50,6 +50,9 @@ Service::Service(Store& store, ApiKeys& keys) : keys_(keys), metrics_(store) {
   add_order_routes(router_, store);
   add_shipment_routes(router_, store);
   add_return_routes(router_, store);
+  add_cart_routes(router_, store);
+  add_location_routes(router_, store);
+  add_inbox_routes(router_, store);
   add_operator_routes(router_, store);
 }
 

@@ -45,6 +45,9 @@ void add_coupon_routes(Router& router, Store& store);
 void add_order_routes(Router& router, Store& store);
 void add_shipment_routes(Router& router, Store& store);
 void add_return_routes(Router& router, Store& store);
+void add_cart_routes(Router& router, Store& store);
+void add_location_routes(Router& router, Store& store);
+void add_inbox_routes(Router& router, Store& store);
 // The order of the path's {id}, checked to belong to the storefront key's user (order_routes.cpp;
 // the order and return routes). Errors: NotFound, the key's Forbidden.
 Order own_order(Store& store, const Call& call);

@@ -9,10 +9,10 @@
 namespace commerce::service {
 
 void add_service_routes(Router& router, Store& store, const Service& service) {
-  router.add({"GET", "/healthz", Access::kPublic, 200, "the process answers"},
+  router.add({"GET", "/healthz", Access::kPublic, 200, "the process answers", "", "Health"},
              [](const Call&) { return json_response(200, R"({"status":"ok"})"); });
   router.add({"GET", "/readyz", Access::kPublic, 200,
-              "the store answers a read and the service is not shutting down"},
+              "the store answers a read and the service is not shutting down", "", "Health"},
              [&store, &service](const Call&) {
                if (service.draining()) {
                  return problem_response(503, "Draining", "readyz",
@@ -22,7 +22,8 @@ void add_service_routes(Router& router, Store& store, const Service& service) {
                return json_response(200, R"({"status":"ready"})");
              });
   router.add({"GET", "/metrics", Access::kOperator, 200,
-              "request counts and latencies by route and status (Prometheus text)"},
+              "request counts and latencies by route and status (Prometheus text)",
+              "", "PrometheusText"},
              [&service](const Call&) {
                HttpResponse out;
                out.content_type = "text/plain; version=0.0.4";
@@ -30,7 +31,7 @@ void add_service_routes(Router& router, Store& store, const Service& service) {
                return out;
              });
   router.add({"GET", "/openapi.json", Access::kPublic, 200,
-              "this API as an OpenAPI 3.1 document"},
+              "this API as an OpenAPI 3.1 document", "", "OpenApiDocument"},
              [&service](const Call&) {
                return json_response(200, openapi_document(service.router()).dump());
              });

@@ -10,7 +10,8 @@ namespace commerce::service {
 
 void add_shipment_routes(Router& router, Store& store) {
   router.add({"POST", "/shipments", Access::kAdmin, 201,
-              "Shipments::create: units of a confirmed order from one location"},
+              "Shipments::create: units of a confirmed order from one location",
+              "CreateShipment", "Shipment"},
              [&store](const Call& call) {
                BodyFields fields(call.request.body);
                CreateShipment request;
@@ -26,19 +27,20 @@ void add_shipment_routes(Router& router, Store& store) {
                out.headers["Location"] = "/shipments/" + shipment.id;
                return out;
              });
-  router.add({"GET", "/shipments/{id}", Access::kAdmin, 200, "Shipments::get"},
+  router.add({"GET", "/shipments/{id}", Access::kAdmin, 200, "Shipments::get", "", "Shipment"},
              [&store](const Call& call) {
                return json_response(200,
                                     cli::to_json(store.shipments().get(call.param("id"))).dump());
              });
   router.add({"PUT", "/shipments/{id}/dispatch", Access::kAdmin, 200,
-              "Shipments::dispatch: picked up"},
+              "Shipments::dispatch: picked up", "", "Shipment"},
              [&store](const Call& call) {
                require_no_fields(call.request.body);
                return json_response(
                    200, cli::to_json(store.shipments().dispatch(call.param("id"))).dump());
              });
-  router.add({"PUT", "/shipments/{id}/cancel", Access::kAdmin, 200, "Shipments::cancel"},
+  router.add({"PUT", "/shipments/{id}/cancel", Access::kAdmin, 200, "Shipments::cancel",
+              "Reason", "Shipment"},
              [&store](const Call& call) {
                BodyFields fields(call.request.body);
                const std::string reason = fields.text("reason").value_or("");
@@ -47,7 +49,8 @@ void add_shipment_routes(Router& router, Store& store) {
                    200, cli::to_json(store.shipments().cancel(call.param("id"), reason)).dump());
              });
   router.add({"PUT", "/shipments/{id}/status", Access::kAdmin, 200,
-              "Shipments::track: one tracking update (status, occurred_at, detail)"},
+              "Shipments::track: one tracking update (status, occurred_at, detail)",
+              "TrackingUpdate", "Shipment"},
              [&store](const Call& call) {
                BodyFields fields(call.request.body);
                TrackingUpdate update;

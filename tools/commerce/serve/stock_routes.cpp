@@ -7,11 +7,11 @@ namespace commerce::service {
 
 void add_stock_routes(Router& router, Store& store) {
   router.add({"GET", "/products/{id}/stock", Access::kStorefront, 200,
-              "StockLedger::level"}, [&store](const Call& call) {
+              "StockLedger::level", "", "StockLevel"}, [&store](const Call& call) {
     return json_response(200, cli::to_json(store.stock().level(call.param("id"))).dump());
   });
   router.add({"POST", "/products/{id}/stock/adjustments", Access::kAdmin, 201,
-              "StockLedger::adjust: restock or shrink"},
+              "StockLedger::adjust: restock or shrink", "StockAdjustmentRequest", "StockLevel"},
              [&store](const Call& call) {
                BodyFields fields(call.request.body);
                const std::int64_t delta = fields.required_integer("delta");
