@@ -298,3 +298,38 @@ def test_units_given_back_over_http(server):
     assert sum(r["amount"] for r in refunds["items"]) == 10000
     status, _, report = server.call("GET", "/check", key=KEYS["operator"])
     assert status == 200 and report["violations"] == [], report
+
+
+def test_an_exchange_over_http(server):
+    """A delivered lamp exchanged for a cheaper bulb: the return's value pays for the
+    replacement order, the rest is refunded."""
+    create_product(server, "ex-lamp", 5000, 5)
+    create_product(server, "ex-bulb", 1200, 5)
+    status, _, order = place(server, "alice", [("ex-lamp", 1)], key="order-ex-lamp")
+    assert status == 201 and order["status"] == "confirmed", order
+    oid = order["id"]
+    for move in ("ship", "deliver"):
+        assert server.admin("PUT", f"/orders/{oid}/{move}")[0] == 200
+    assert_problem(server.call("POST", f"/orders/{oid}/returns", key=KEYS["storefront"],
+                               user="alice",
+                               body={"items": [{"product_id": "ex-lamp", "qty": 1}],
+                                     "reason": "x",
+                                     "replacement": [{"product_id": "ex-bulb", "qty": 0}]}),
+                   422, "InvalidArgument", "replacement[0].qty")
+    status, _, asked = server.call("POST", f"/orders/{oid}/returns", key=KEYS["storefront"],
+                                   user="alice",
+                                   body={"items": [{"product_id": "ex-lamp", "qty": 1}],
+                                         "reason": "too bright",
+                                         "replacement": [{"product_id": "ex-bulb", "qty": 1}]})
+    assert status == 201 and asked["replacement"] == [{"product_id": "ex-bulb", "qty": 1}], asked
+    server.admin("PUT", f"/returns/{asked['id']}/approve", {"note": "ok"})
+    status, _, got = server.admin(
+        "PUT", f"/returns/{asked['id']}/receive",
+        {"inspections": [{"product_id": "ex-lamp", "restock_qty": 1, "location_id": "default"}]})
+    assert status == 200 and got["status"] == "refunded", got
+    assert got["exchange_credit"] == 1200 and got["given_back"]["money"] == 5000 - 1200, got
+    status, _, replacement = server.admin("GET", f"/orders/{got['replacement_order_id']}")
+    assert status == 200 and replacement["status"] == "confirmed", replacement
+    assert replacement["points_used"] == 1200 and replacement["total"] == 0
+    status, _, report = server.call("GET", "/check", key=KEYS["operator"])
+    assert status == 200 and report["violations"] == [], report

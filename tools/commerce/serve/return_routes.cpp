@@ -57,13 +57,16 @@ void add_return_routes(Router& router, Store& store) {
                auto items = line_items_field(fields, "items");
                if (!items) throw Error::invalid_argument("items", "is required");
                const std::string reason = fields.required_text("reason");
+               auto replacement = line_items_field(fields, "replacement");
                fields.finish();
                const Order order = own_order(store, call);
-               const Return r = store.returns().request({.order_id = order.id,
-                                                         .user_id = order.user_id,
-                                                         .items = std::move(*items),
-                                                         .reason = reason,
-                                                         .request_id = call.idempotency_key()});
+               const Return r = store.returns().request(
+                   {.order_id = order.id,
+                    .user_id = order.user_id,
+                    .items = std::move(*items),
+                    .reason = reason,
+                    .replacement = replacement.value_or(std::vector<LineItem>{}),
+                    .request_id = call.idempotency_key()});
                HttpResponse out = json_response(201, cli::to_json(r).dump());
                out.headers["Location"] = "/returns/" + r.id;
                return out;
