@@ -147,15 +147,16 @@ def test_an_exchange_pays_for_its_replacement_and_refunds_the_difference(
                         replacement=[cc.LineItem("tea", 0)])
     assert bad.value.subject == "replacement[0].qty"
 
-    asked = returns.request(order.id, [cc.LineItem("mug", 3)], reason="wrong colour",
-                            replacement=[cc.LineItem("tea", 1)])
+    asked = returns.request(order.id, [cc.LineItem("mug", 3), cc.LineItem("tea", 4)],
+                            reason="wrong colour", replacement=[cc.LineItem("tea", 1)])
     assert asked.replacement == [cc.LineItem("tea", 1)]
     returns.approve(asked.id)
     points_before = store.points.balance("ann")
-    got = returns.receive(asked.id, [cc.Inspection(product_id="mug", restock_qty=3,
-                                                   location_id="a")])
+    got = returns.receive(asked.id, [
+        cc.Inspection(product_id="mug", restock_qty=3, location_id="a"),
+        cc.Inspection(product_id="tea", restock_qty=4, location_id="a")])
     price = 700 + 3000  # the tea and the flat shipping
-    value = _line(order, "mug").total
+    value = order.total + order.points_used  # every unit back, the shipping fee with them
     assert value > price
     replacement = store.orders.get(got.replacement_order_id)
     assert replacement.status == cc.OrderStatus.CONFIRMED

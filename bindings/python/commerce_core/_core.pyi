@@ -5,7 +5,7 @@ from __future__ import annotations
 import commerce_core._page
 import builtins
 import typing
-__all__: list = ['Ack', 'AckStatus', 'Address', 'Allocation', 'AllocationLine', 'AllocationRequest', 'AllocationStrategy', 'CallbackSink', 'Carrier', 'CarrierLabel', 'CarrierOutcome', 'CarrierRequest', 'Cart', 'CartLine', 'CartStatus', 'Carts', 'Catalog', 'Category', 'Clock', 'CompactionReport', 'Coupon', 'CouponApplication', 'CouponBook', 'CouponKind', 'CouponStatus', 'CouponTemplate', 'DEFAULT_PAGE_SIZE', 'DeadLetter', 'ErrorCode', 'Event', 'EventSink', 'EventSinkBase', 'FakeCarrier', 'FakeGateway', 'GiveBack', 'GuestCart', 'Inbox', 'InboxContext', 'InboxOutcome', 'IncomingMessage', 'Inspection', 'InvariantRepair', 'InvariantReport', 'InvariantViolation', 'ItemsCancelled', 'JsonLinesSink', 'KafkaSink', 'KafkaSinkCounters', 'LineItem', 'LocationLevel', 'MAX_CART_LINES', 'MAX_CART_LINE_QTY', 'MAX_PAGE_SIZE', 'ManualClock', 'MemorySink', 'OptionAxis', 'Order', 'OrderAudit', 'OrderBook', 'OrderItem', 'OrderStatus', 'OutboxCounts', 'OutboxRelay', 'Payment', 'PaymentGateway', 'PaymentOutcome', 'PaymentRequest', 'PaymentResult', 'PaymentStatus', 'PointsEntry', 'PointsEntryKind', 'PointsLedger', 'PostgresOptions', 'PricedLine', 'Product', 'ProductOrder', 'ProductStatus', 'Quote', 'Reason', 'RecoveryReport', 'Refund', 'RefundStatus', 'RelayBatch', 'RelayProgress', 'RelayService', 'RelayStats', 'RepairReport', 'Reservation', 'ReservationState', 'RetentionOptions', 'Return', 'ReturnItem', 'ReturnOptions', 'ReturnStatus', 'Returns', 'SagaLogEntry', 'SagaRecord', 'SagaState', 'SagaStep', 'Shipment', 'ShipmentItem', 'ShipmentReport', 'ShipmentStatus', 'Shipments', 'ShippingInput', 'ShippingOption', 'StockAdjustment', 'StockLedger', 'StockLevel', 'StockLocation', 'StockLocations', 'StockOption', 'StockTransfer', 'Store', 'SystemClock', 'TaxCalculator', 'TaxMode', 'TaxableAmount', 'TopicNaming', 'TrackingEvent', 'TrackingUpdate', 'Unit', 'UnitEvents', 'UnitLookups', 'UnitPoints', 'UnitStock', 'VariantAvailability', 'WITH_KAFKA', 'WITH_POSTGRES', 'WeightTier', 'WishlistItem', 'checked_plan', 'envelope_json', 'fewest_shipments_allocation', 'flat_shipping', 'free_shipping_above', 'korean_vat', 'new_id', 'parse_envelope_json', 'parse_incoming_message', 'priority_allocation', 'rate_table_tax', 'read_json_lines', 'region_first_allocation', 'sqlite_schema_version', 'weight_shipping']
+__all__: list = ['Ack', 'AckStatus', 'Address', 'Allocation', 'AllocationLine', 'AllocationRequest', 'AllocationStrategy', 'CallbackSink', 'Carrier', 'CarrierLabel', 'CarrierMetrics', 'CarrierOutcome', 'CarrierRequest', 'Cart', 'CartLine', 'CartStatus', 'Carts', 'Catalog', 'Category', 'Clock', 'CompactionReport', 'Coupon', 'CouponApplication', 'CouponBook', 'CouponKind', 'CouponStatus', 'CouponTemplate', 'DEFAULT_PAGE_SIZE', 'DeadLetter', 'ErrorCode', 'Event', 'EventSink', 'EventSinkBase', 'FakeCarrier', 'FakeGateway', 'GatewayMetrics', 'GiveBack', 'GuestCart', 'Inbox', 'InboxContext', 'InboxOutcome', 'IncomingMessage', 'Inspection', 'InvariantRepair', 'InvariantReport', 'InvariantViolation', 'ItemsCancelled', 'JsonLinesSink', 'KafkaSink', 'KafkaSinkCounters', 'LatencyHistogram', 'LineItem', 'LocationLevel', 'MAX_CART_LINES', 'MAX_CART_LINE_QTY', 'MAX_PAGE_SIZE', 'ManualClock', 'MemorySink', 'MetricsSnapshot', 'OptionAxis', 'Order', 'OrderAudit', 'OrderBook', 'OrderItem', 'OrderMetrics', 'OrderStatus', 'OutboxCounts', 'OutboxRelay', 'Payment', 'PaymentGateway', 'PaymentOutcome', 'PaymentRequest', 'PaymentResult', 'PaymentStatus', 'PointsEntry', 'PointsEntryKind', 'PointsLedger', 'PostgresOptions', 'PricedLine', 'Product', 'ProductOrder', 'ProductStatus', 'Quote', 'Reason', 'RecoveryReport', 'Refund', 'RefundStatus', 'RelayBatch', 'RelayMetrics', 'RelayProgress', 'RelayService', 'RelayStats', 'RepairReport', 'Reservation', 'ReservationState', 'RetentionOptions', 'Return', 'ReturnItem', 'ReturnOptions', 'ReturnStatus', 'Returns', 'SagaLogEntry', 'SagaMetrics', 'SagaRecord', 'SagaState', 'SagaStep', 'Shipment', 'ShipmentItem', 'ShipmentReport', 'ShipmentStatus', 'Shipments', 'ShippingInput', 'ShippingOption', 'StockAdjustment', 'StockLedger', 'StockLevel', 'StockLocation', 'StockLocations', 'StockOption', 'StockTransfer', 'StorageMetrics', 'Store', 'SystemClock', 'TaxCalculator', 'TaxMode', 'TaxableAmount', 'TopicNaming', 'TrackingEvent', 'TrackingUpdate', 'Unit', 'UnitEvents', 'UnitLookups', 'UnitPoints', 'UnitStock', 'VariantAvailability', 'WITH_KAFKA', 'WITH_POSTGRES', 'WeightTier', 'WishlistItem', 'checked_plan', 'envelope_json', 'fewest_shipments_allocation', 'flat_shipping', 'free_shipping_above', 'korean_vat', 'new_id', 'parse_envelope_json', 'parse_incoming_message', 'priority_allocation', 'rate_table_tax', 'read_json_lines', 'region_first_allocation', 'sqlite_schema_version', 'weight_shipping']
 class ErrorCode:
     """
     What a failed call's caller should do (abseil-style codes).
@@ -1599,6 +1599,13 @@ class Store:
         records, oldest first, in short units of work (writers wait for one at most). Safe
         while the store is in use; run it periodically. Returns a CompactionReport.
         Raises FailedPreconditionError (a read-only store), UnavailableError.
+        """
+    def metrics(self) -> MetricsSnapshot:
+        """
+        What this Store has done since it was opened, in this process: a MetricsSnapshot of
+        orders by outcome, saga steps, gateway and carrier calls with their latency,
+        storage retries, the relay's deliveries, failures, dead letters and lag. Cheap (no
+        storage access); thread-safe.
         """
     def repair(self) -> RepairReport:
         """
@@ -6375,7 +6382,7 @@ class Return:
         """
         True when every field is equal.
         """
-    def __init__(self, id: str = ..., order_id: str = ..., status: ReturnStatus = ..., items: list[ReturnItem] = ..., reason: str = ..., note: str = ..., given_back: GiveBack = ..., request_id: str = ..., created_at: int = ..., updated_at: int = ...) -> None:
+    def __init__(self, id: str = ..., order_id: str = ..., status: ReturnStatus = ..., items: list[ReturnItem] = ..., reason: str = ..., note: str = ..., given_back: GiveBack = ..., replacement: list[LineItem] = ..., replacement_order_id: str = ..., exchange_credit: int = ..., exchange_note: str = ..., request_id: str = ..., created_at: int = ..., updated_at: int = ...) -> None:
         """
         Creates a Return; fields by position (in attribute order) or keyword, each defaulting to its zero value.
         """
@@ -6390,6 +6397,22 @@ class Return:
         """
     @created_at.setter
     def created_at(self, arg0: int) -> None:
+        ...
+    @property
+    def exchange_credit(self) -> int:
+        """
+        Once received: how much of the return's value paid for the replacement.
+        """
+    @exchange_credit.setter
+    def exchange_credit(self, arg0: int) -> None:
+        ...
+    @property
+    def exchange_note(self) -> str:
+        """
+        Why an exchange fell back to a refund (no replacement placed), or "".
+        """
+    @exchange_note.setter
+    def exchange_note(self, arg0: str) -> None:
         ...
     @property
     def given_back(self) -> GiveBack:
@@ -6438,6 +6461,22 @@ class Return:
         """
     @reason.setter
     def reason(self, arg0: str) -> None:
+        ...
+    @property
+    def replacement(self) -> list[LineItem]:
+        """
+        An exchange: the replacement's LineItem list asked for; [] for a plain return.
+        """
+    @replacement.setter
+    def replacement(self, arg0: list[LineItem]) -> None:
+        ...
+    @property
+    def replacement_order_id(self) -> str:
+        """
+        Once received: the replacement order the return's value paid for, or "".
+        """
+    @replacement_order_id.setter
+    def replacement_order_id(self, arg0: str) -> None:
         ...
     @property
     def request_id(self) -> str:
@@ -6544,6 +6583,10 @@ class Returns:
         "inspections[i].location_id" unknown or missing), NotFoundError,
         IllegalTransitionError (not approved), UnavailableError (the gateway did not
         answer: the return is received, OrderBook.recover() finishes its refund).
+        An exchange is received in the unit that places its replacement order, paid by a
+        credit of min(the units' value, its price); the rest refunded, the difference
+        charged by the replacement; a replacement that cannot be placed leaves
+        exchange_note and a plain refund (docs/returns.md, "Exchanges").
         """
     def reject(self, return_id: str, *, reason: str) -> Return:
         """
@@ -6551,7 +6594,7 @@ class Returns:
         Raises InvalidArgumentError ("return_id", "reason" required), NotFoundError,
         IllegalTransitionError.
         """
-    def request(self, order_id: str, items: list[LineItem], *, reason: str, user_id: str = '', request_id: str = '') -> Return:
+    def request(self, order_id: str, items: list[LineItem], *, reason: str, user_id: str = '', replacement: list[LineItem] = [], request_id: str = '') -> Return:
         """
         Requests the return of delivered units (LineItem list, 1..1000 lines) of the order
         within ReturnOptions.window_ms of their delivery; returns it REQUESTED
@@ -6559,10 +6602,400 @@ class Returns:
         another user's order is NotFoundError. The same request_id with the same arguments
         returns the same return. Raises InvalidArgumentError naming the field ("order_id",
         "user_id", "items[i].product_id", "items[i].qty", "items" for a product not in
-        the order or more units than delivered and not yet returned, "reason"),
+        the order or more units than delivered and not yet returned, "reason",
+        "replacement[i].product_id", "replacement[i].qty"),
         NotFoundError (order), IllegalTransitionError (nothing delivered, the order
         cancelled, the window closed), ConflictError. Nothing changes on an error.
+        replacement (0..100 lines) makes it an exchange: receive() places a replacement
+        order with them, paid by the return's value (docs/returns.md, "Exchanges").
         """
+class LatencyHistogram:
+    """
+    A latency distribution in Prometheus-style buckets: within[i] counts the
+    observations in (BOUNDS_SECONDS[i-1], BOUNDS_SECONDS[i]] (not cumulative); the last
+    entry counts those above the last bound.
+    """
+    BOUNDS_SECONDS: typing.ClassVar[list] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0, 30.0]
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, within: list[int[13]] = ..., count: int = ..., sum_seconds: float = ...) -> None:
+        """
+        Creates a LatencyHistogram; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def count(self) -> int:
+        """
+        Observations.
+        """
+    @count.setter
+    def count(self, arg0: int) -> None:
+        ...
+    @property
+    def sum_seconds(self) -> float:
+        """
+        Their sum in seconds (microsecond resolution).
+        """
+    @sum_seconds.setter
+    def sum_seconds(self, arg0: float) -> None:
+        ...
+    @property
+    def within(self) -> list[int[13]]:
+        """
+        Observations per bucket.
+        """
+    @within.setter
+    def within(self, arg0: list[int[13]]) -> None:
+        ...
+class OrderMetrics:
+    """
+    Orders by outcome (counted when committed).
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, placed: int = ..., awaiting_payment: int = ..., confirmed: int = ..., failed: int = ..., cancelled: int = ...) -> None:
+        """
+        Creates a OrderMetrics; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def awaiting_payment(self) -> int:
+        """
+        Orders that began their gateway payment.
+        """
+    @awaiting_payment.setter
+    def awaiting_payment(self, arg0: int) -> None:
+        ...
+    @property
+    def cancelled(self) -> int:
+        """
+        Orders that became CANCELLED.
+        """
+    @cancelled.setter
+    def cancelled(self, arg0: int) -> None:
+        ...
+    @property
+    def confirmed(self) -> int:
+        """
+        Orders that became CONFIRMED.
+        """
+    @confirmed.setter
+    def confirmed(self, arg0: int) -> None:
+        ...
+    @property
+    def failed(self) -> int:
+        """
+        Orders that became FAILED.
+        """
+    @failed.setter
+    def failed(self, arg0: int) -> None:
+        ...
+    @property
+    def placed(self) -> int:
+        """
+        New orders created (PENDING).
+        """
+    @placed.setter
+    def placed(self, arg0: int) -> None:
+        ...
+class SagaMetrics:
+    """
+    Saga steps by how they ended.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, steps_done: int = ..., steps_refused: int = ..., steps_compensated: int = ...) -> None:
+        """
+        Creates a SagaMetrics; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def steps_compensated(self) -> int:
+        """
+        Completed steps undone.
+        """
+    @steps_compensated.setter
+    def steps_compensated(self, arg0: int) -> None:
+        ...
+    @property
+    def steps_done(self) -> int:
+        """
+        Steps that completed.
+        """
+    @steps_done.setter
+    def steps_done(self, arg0: int) -> None:
+        ...
+    @property
+    def steps_refused(self) -> int:
+        """
+        Steps that refused, failing the order.
+        """
+    @steps_refused.setter
+    def steps_refused(self, arg0: int) -> None:
+        ...
+class GatewayMetrics:
+    """
+    Payment gateway calls by answer.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, approved: int = ..., declined: int = ..., pending: int = ..., unknown: int = ..., latency: LatencyHistogram = ...) -> None:
+        """
+        Creates a GatewayMetrics; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def approved(self) -> int:
+        """
+        Answered approved.
+        """
+    @approved.setter
+    def approved(self, arg0: int) -> None:
+        ...
+    @property
+    def declined(self) -> int:
+        """
+        Answered declined.
+        """
+    @declined.setter
+    def declined(self, arg0: int) -> None:
+        ...
+    @property
+    def latency(self) -> LatencyHistogram:
+        """
+        LatencyHistogram of every attempt.
+        """
+    @latency.setter
+    def latency(self, arg0: LatencyHistogram) -> None:
+        ...
+    @property
+    def pending(self) -> int:
+        """
+        Answered pending.
+        """
+    @pending.setter
+    def pending(self, arg0: int) -> None:
+        ...
+    @property
+    def unknown(self) -> int:
+        """
+        No answer (timeout, transport failure).
+        """
+    @unknown.setter
+    def unknown(self, arg0: int) -> None:
+        ...
+class CarrierMetrics:
+    """
+    Carrier calls.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, calls: int = ..., unknown: int = ..., latency: LatencyHistogram = ...) -> None:
+        """
+        Creates a CarrierMetrics; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def calls(self) -> int:
+        """
+        Attempts.
+        """
+    @calls.setter
+    def calls(self, arg0: int) -> None:
+        ...
+    @property
+    def latency(self) -> LatencyHistogram:
+        """
+        LatencyHistogram of every attempt.
+        """
+    @latency.setter
+    def latency(self, arg0: LatencyHistogram) -> None:
+        ...
+    @property
+    def unknown(self) -> int:
+        """
+        Attempts without an answer.
+        """
+    @unknown.setter
+    def unknown(self, arg0: int) -> None:
+        ...
+class StorageMetrics:
+    """
+    Units of work and their retries.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, units: int = ..., retries: int = ...) -> None:
+        """
+        Creates a StorageMetrics; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def retries(self) -> int:
+        """
+        Times a unit was run again (busy, serialization failure, lost connection...).
+        """
+    @retries.setter
+    def retries(self, arg0: int) -> None:
+        ...
+    @property
+    def units(self) -> int:
+        """
+        Units of work committed or failed.
+        """
+    @units.setter
+    def units(self, arg0: int) -> None:
+        ...
+class RelayMetrics:
+    """
+    The outbox relay over this store.
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, delivered: int = ..., failed: int = ..., dead_lettered: int = ..., lag: LatencyHistogram = ...) -> None:
+        """
+        Creates a RelayMetrics; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def dead_lettered(self) -> int:
+        """
+        Events moved to the dead letters.
+        """
+    @dead_lettered.setter
+    def dead_lettered(self, arg0: int) -> None:
+        ...
+    @property
+    def delivered(self) -> int:
+        """
+        Events marked delivered.
+        """
+    @delivered.setter
+    def delivered(self, arg0: int) -> None:
+        ...
+    @property
+    def failed(self) -> int:
+        """
+        Failed publish attempts recorded.
+        """
+    @failed.setter
+    def failed(self, arg0: int) -> None:
+        ...
+    @property
+    def lag(self) -> LatencyHistogram:
+        """
+        LatencyHistogram: from an event's commit to its delivery.
+        """
+    @lag.setter
+    def lag(self, arg0: LatencyHistogram) -> None:
+        ...
+class MetricsSnapshot:
+    """
+    The store's counters since it was opened, in this process (docs/operations.md).
+    """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
+    def __eq__(self, other: typing.Any) -> typing.Any:
+        """
+        True when every field is equal.
+        """
+    def __init__(self, orders: OrderMetrics = ..., saga: SagaMetrics = ..., gateway: GatewayMetrics = ..., carrier: CarrierMetrics = ..., storage: StorageMetrics = ..., relay: RelayMetrics = ...) -> None:
+        """
+        Creates a MetricsSnapshot; fields by position (in attribute order) or keyword, each defaulting to its zero value.
+        """
+    def __repr__(self) -> str:
+        """
+        Every field, as a constructor call.
+        """
+    @property
+    def carrier(self) -> CarrierMetrics:
+        """
+        CarrierMetrics.
+        """
+    @carrier.setter
+    def carrier(self, arg0: CarrierMetrics) -> None:
+        ...
+    @property
+    def gateway(self) -> GatewayMetrics:
+        """
+        GatewayMetrics.
+        """
+    @gateway.setter
+    def gateway(self, arg0: GatewayMetrics) -> None:
+        ...
+    @property
+    def orders(self) -> OrderMetrics:
+        """
+        OrderMetrics.
+        """
+    @orders.setter
+    def orders(self, arg0: OrderMetrics) -> None:
+        ...
+    @property
+    def relay(self) -> RelayMetrics:
+        """
+        RelayMetrics.
+        """
+    @relay.setter
+    def relay(self, arg0: RelayMetrics) -> None:
+        ...
+    @property
+    def saga(self) -> SagaMetrics:
+        """
+        SagaMetrics.
+        """
+    @saga.setter
+    def saga(self, arg0: SagaMetrics) -> None:
+        ...
+    @property
+    def storage(self) -> StorageMetrics:
+        """
+        StorageMetrics.
+        """
+    @storage.setter
+    def storage(self, arg0: StorageMetrics) -> None:
+        ...
 class Clock:
     """
     A source of time in milliseconds since the Unix epoch (UTC).
