@@ -68,8 +68,9 @@ RepairReport repair_points(Storage& storage) {
                      return;
                    }
                    const Money diff = sum - b.balance;
-                   const bool moved = diff > 0 ? tx.try_credit_points(b.user_id, diff)
-                                               : tx.try_debit_points(b.user_id, -diff);
+                   const bool moved = (diff > 0 ? tx.try_credit_points(b.user_id, diff)
+                                                : tx.try_debit_points(b.user_id, -diff))
+                                          .has_value();
                    if (!moved) {
                      report.unrepaired.push_back(
                          {"points.ledger", b.user_id,

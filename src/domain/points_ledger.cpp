@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "commerce/error.h"
 #include "commerce/ids.h"
 #include "commerce/points.h"
@@ -34,13 +36,14 @@ Error insufficient(const std::string& user_id, Money wanted, Money balance) {
       fmt::format("user '{}' has {} points, {} needed", user_id, balance, wanted));
 }
 
+// `balance_after`: the balance the move left (what the debit or credit answered).
 PointsEntry record(Command& cmd, const std::string& user_id, PointsEntryKind kind, Money amount,
-                   const std::string& order_id, const std::string& reason) {
+                   Money balance_after, const std::string& order_id, const std::string& reason) {
   PointsEntry entry{.id = new_id(cmd.now),
                     .user_id = user_id,
                     .kind = kind,
                     .amount = amount,
-                    .balance_after = cmd.tx.find_points_balance(user_id),
+                    .balance_after = balance_after,
                     .order_id = order_id,
                     .reason = reason,
                     .request_id = cmd.request_id,
@@ -55,11 +58,19 @@ PointsEntry record(Command& cmd, const std::string& user_id, PointsEntryKind kin
   return entry;
 }
 
-// `field` names the caller's argument that would overflow the balance.
-void credit(Command& cmd, const std::string& user_id, Money amount, std::string_view field) {
-  if (!cmd.tx.try_credit_points(user_id, amount)) {
-    throw Error::invalid_argument(std::string(field), "the balance would overflow");
-  }
+// The balance after crediting `amount`; `field` names the caller's argument that would
+// overflow the balance.
+Money credit(Command& cmd, const std::string& user_id, Money amount, std::string_view field) {
+  const std::optional<Money> balance = cmd.tx.try_credit_points(user_id, amount);
+  if (!balance) throw Error::invalid_argument(std::string(field), "the balance would overflow");
+  return *balance;
+}
+
+// The balance after debiting `amount`; FailedPrecondition if the user has fewer points.
+Money debit(Command& cmd, const std::string& user_id, Money amount) {
+  const std::optional<Money> balance = cmd.tx.try_debit_points(user_id, amount);
+  if (!balance) throw insufficient(user_id, amount, cmd.tx.find_points_balance(user_id));
+  return *balance;
 }
 
 }  // namespace
@@ -79,10 +90,8 @@ PointsEntry use_points(Command& cmd, const std::string& user_id, Money amount,
     }
     return entry;
   }
-  if (!cmd.tx.try_debit_points(user_id, amount)) {
-    throw insufficient(user_id, amount, cmd.tx.find_points_balance(user_id));
-  }
-  return record(cmd, user_id, PointsEntryKind::kUse, -amount, order_id, {});
+  const Money balance = debit(cmd, user_id, amount);
+  return record(cmd, user_id, PointsEntryKind::kUse, -amount, balance, order_id, {});
 }
 
 void check_points_adjustment(std::string_view delta_field, const std::string& user_id,
@@ -98,12 +107,9 @@ void check_points_adjustment(std::string_view delta_field, const std::string& us
 
 PointsEntry adjust_points(Command& cmd, const std::string& user_id, Money delta,
                           const std::string& reason, std::string_view delta_field) {
-  if (delta > 0) {
-    credit(cmd, user_id, delta, delta_field);
-  } else if (!cmd.tx.try_debit_points(user_id, -delta)) {
-    throw insufficient(user_id, -delta, cmd.tx.find_points_balance(user_id));
-  }
-  return record(cmd, user_id, PointsEntryKind::kAdjust, delta, {}, reason);
+  const Money balance =
+      delta > 0 ? credit(cmd, user_id, delta, delta_field) : debit(cmd, user_id, -delta);
+  return record(cmd, user_id, PointsEntryKind::kAdjust, delta, balance, {}, reason);
 }
 
 std::optional<PointsEntry> restore_points(Command& cmd, const std::string& order_id) {
@@ -115,15 +121,15 @@ std::optional<PointsEntry> restore_points(Command& cmd, const std::string& order
     if (entry.kind == PointsEntryKind::kRefund) refunded += entry.amount;
   }
   if (!use || -use->amount == refunded) return std::nullopt;
-  credit(cmd, use->user_id, -use->amount - refunded, "order_id");
-  return record(cmd, use->user_id, PointsEntryKind::kRestore, -use->amount - refunded, order_id,
-                {});
+  const Money restored = -use->amount - refunded;
+  const Money balance = credit(cmd, use->user_id, restored, "order_id");
+  return record(cmd, use->user_id, PointsEntryKind::kRestore, restored, balance, order_id, {});
 }
 
 PointsEntry refund_points(Command& cmd, const std::string& user_id, Money amount,
                           const std::string& order_id, const std::string& reason) {
-  credit(cmd, user_id, amount, "points");
-  return record(cmd, user_id, PointsEntryKind::kRefund, amount, order_id, reason);
+  const Money balance = credit(cmd, user_id, amount, "points");
+  return record(cmd, user_id, PointsEntryKind::kRefund, amount, balance, order_id, reason);
 }
 
 }  // namespace detail
@@ -136,8 +142,8 @@ PointsEntry PointsLedger::charge(const std::string& user_id, Money amount,
   return run_unit(ctx_.storage, Storage::Access::kWrite, [&](Transaction& tx) {
     Command cmd{tx, ctx_, ctx_.clock.now(), request_id};
     return detail::once_per_request(cmd, call, [&] {
-      credit(cmd, user_id, amount, "amount");
-      return record(cmd, user_id, PointsEntryKind::kCharge, amount, {}, {});
+      const Money balance = credit(cmd, user_id, amount, "amount");
+      return record(cmd, user_id, PointsEntryKind::kCharge, amount, balance, {}, {});
     });
   });
 }

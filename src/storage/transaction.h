@@ -319,10 +319,12 @@ class Transaction {
 
   // --- points
   Money find_points_balance(const std::string& user_id);  // 0 if none
-  // balance -= amount where balance >= amount.
-  bool try_debit_points(const std::string& user_id, Money amount);
-  // balance += amount (creating the balance row); false if the result would overflow.
-  bool try_credit_points(const std::string& user_id, Money amount);
+  // balance -= amount where balance >= amount: the new balance, or nullopt (nothing changed)
+  // if the balance was short or there is none.
+  std::optional<Money> try_debit_points(const std::string& user_id, Money amount);
+  // balance += amount (creating the balance row): the new balance, or nullopt (nothing
+  // changed) if the result would overflow.
+  std::optional<Money> try_credit_points(const std::string& user_id, Money amount);
   void insert_points_entry(const PointsEntry& entry);
   // The entries recorded for the order (`order_id` is never empty), by id.
   std::vector<PointsEntry> find_points_entries_for_order(const std::string& order_id);

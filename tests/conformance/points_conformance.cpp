@@ -28,6 +28,7 @@ TEST_P(StorageConformance, PointsChargeUseRestoreKeepBalanceEqualToLedger) {
   auto restored = store_->points().restore("o1");
   ASSERT_TRUE(restored);
   EXPECT_EQ(restored->amount, 300);
+  EXPECT_EQ(restored->balance_after, 1000);
   EXPECT_EQ(store_->points().restore("o1"), restored);  // idempotent
   EXPECT_FALSE(store_->points().restore("o-without-points"));
   EXPECT_EQ(store_->points().balance("u1"), 1000);
@@ -45,6 +46,8 @@ TEST_P(StorageConformance, PointsNeverGoNegative) {
   }
   EXPECT_COMMERCE_ERROR(store_->points().adjust("u1", -101, "fix"), ErrorCode::kFailedPrecondition);
   EXPECT_EQ(store_->points().adjust("u1", -100, "fix").balance_after, 0);
+  EXPECT_EQ(store_->points().adjust("u1", 40, "fix").balance_after, 40);
+  EXPECT_EQ(store_->points().adjust("u1", -40, "fix").balance_after, 0);
   EXPECT_EQ(store_->points().balance("u1"), 0);
   EXPECT_EQ(ledger_sum(*store_, "u1"), 0);
 }

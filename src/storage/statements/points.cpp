@@ -25,13 +25,20 @@ PointsEntry entry_from(const Query& q) {
 
 const Sql kFindBalance{.text = "SELECT balance FROM point_balances WHERE user_id = ?1",
                        .lock_rows = true};
-const Sql kDebit{
-    "UPDATE point_balances SET balance = balance - ?1 WHERE user_id = ?2 AND balance >= ?1"};
+// On PostgreSQL both moves answer the balance they leave (no row: refused), so that the
+// ledger entry's balance_after costs no round trip of its own while the unit holds its row
+// locks. SQLite reads it after the move (kFindBalance): its RETURNING costs more (an order
+// paid by points: +16k instructions, callgrind) than that read of a cached page.
+const std::string kReturningBalance = " RETURNING balance";
+const std::string kDebitText =
+    "UPDATE point_balances SET balance = balance - ?1 WHERE user_id = ?2 AND balance >= ?1";
+const Sql kDebit{.text = kDebitText, .postgres = kDebitText + kReturningBalance};
 // The guard keeps the sum within int64: a credit that would overflow changes nothing.
-const Sql kCredit{
+const std::string kCreditText =
     "INSERT INTO point_balances AS b (user_id, balance) VALUES(?2, ?1) "
     "ON CONFLICT(user_id) DO UPDATE SET balance = b.balance + ?1 "
-    "WHERE b.balance <= 9223372036854775807 - ?1"};
+    "WHERE b.balance <= 9223372036854775807 - ?1";
+const Sql kCredit{.text = kCreditText, .postgres = kCreditText + kReturningBalance};
 const Sql kInsertEntry{"INSERT INTO point_entries(" + kEntryColumns +
                        ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"};
 // "order_id <> ''" lets the planner use the partial index point_entries_by_order.
@@ -47,6 +54,24 @@ const Sql kListEntriesBefore{"SELECT " + kEntryColumns +
                              " FROM point_entries WHERE user_id = ?1 AND id < ?2 "
                              "ORDER BY id DESC LIMIT ?3"};
 
+// Runs a debit or credit (kDebit, kCredit): the balance it left, nothing if it was refused.
+std::optional<Money> move_points(SqlSession& session, const Sql& move, const std::string& user_id,
+                                 Money amount) {
+  std::optional<Money> balance;
+  {
+    Query q(session, move);
+    q.bind(1, amount).bind(2, user_id);
+    if (session.dialect() == SqlDialect::kPostgres) {
+      if (q.step()) balance = q.int64(0);
+      return balance;
+    }
+    if (q.run() != 1) return balance;
+  }
+  Query q(session, kFindBalance);
+  balance = q.bind(1, user_id).single_int64();
+  return balance;
+}
+
 }  // namespace
 
 Money Transaction::find_points_balance(const std::string& user_id) {
@@ -55,14 +80,12 @@ Money Transaction::find_points_balance(const std::string& user_id) {
   return q.single_int64(0);
 }
 
-bool Transaction::try_debit_points(const std::string& user_id, Money amount) {
-  Query q(session_, kDebit);
-  return q.bind(1, amount).bind(2, user_id).run() == 1;
+std::optional<Money> Transaction::try_debit_points(const std::string& user_id, Money amount) {
+  return move_points(session_, kDebit, user_id, amount);
 }
 
-bool Transaction::try_credit_points(const std::string& user_id, Money amount) {
-  Query q(session_, kCredit);
-  return q.bind(1, amount).bind(2, user_id).run() == 1;
+std::optional<Money> Transaction::try_credit_points(const std::string& user_id, Money amount) {
+  return move_points(session_, kCredit, user_id, amount);
 }
 
 void Transaction::insert_points_entry(const PointsEntry& e) {
