@@ -6611,48 +6611,30 @@ class Returns:
         """
 class LatencyHistogram:
     """
-    A latency distribution in Prometheus-style buckets: within[i] counts the
-    observations in (BOUNDS_SECONDS[i-1], BOUNDS_SECONDS[i]] (not cumulative); the last
-    entry counts those above the last bound.
+    A latency distribution in Prometheus-style buckets: within[i] counts the observations
+    in (BOUNDS_SECONDS[i-1], BOUNDS_SECONDS[i]] (not cumulative); the last entry counts those
+    above the last bound.
     """
     BOUNDS_SECONDS: typing.ClassVar[list] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0, 30.0]
-    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
-    def __eq__(self, other: typing.Any) -> typing.Any:
+    def __init__(self) -> None:
         """
-        True when every field is equal.
-        """
-    def __init__(self, within: list[int[13]] = ..., count: int = ..., sum_seconds: float = ...) -> None:
-        """
-        Creates a LatencyHistogram; fields by position (in attribute order) or keyword, each defaulting to its zero value.
-        """
-    def __repr__(self) -> str:
-        """
-        Every field, as a constructor call.
+        An empty histogram.
         """
     @property
     def count(self) -> int:
         """
         Observations.
         """
-    @count.setter
-    def count(self, arg0: int) -> None:
-        ...
     @property
     def sum_seconds(self) -> float:
         """
         Their sum in seconds (microsecond resolution).
         """
-    @sum_seconds.setter
-    def sum_seconds(self, arg0: float) -> None:
-        ...
     @property
-    def within(self) -> list[int[13]]:
+    def within(self) -> list[int]:
         """
-        Observations per bucket.
+        Observations per bucket (len(BOUNDS_SECONDS) + 1 entries).
         """
-    @within.setter
-    def within(self, arg0: list[int[13]]) -> None:
-        ...
 class OrderMetrics:
     """
     Orders by outcome (counted when committed).

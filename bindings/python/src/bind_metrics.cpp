@@ -7,18 +7,24 @@ namespace commerce::python {
 
 void bind_metrics(py::module_& m) {
   using S = MetricsSnapshot;
-  auto histogram =
-      ValueClass<LatencyHistogram>(
-          m, "LatencyHistogram",
-          "A latency distribution in Prometheus-style buckets: within[i] counts the\n"
-          "observations in (BOUNDS_SECONDS[i-1], BOUNDS_SECONDS[i]] (not cumulative); the last\n"
-          "entry counts those above the last bound.")
-          .field("within", &LatencyHistogram::within, "Observations per bucket.")
-          .field("count", &LatencyHistogram::count, "Observations.")
-          .field("sum_seconds", &LatencyHistogram::sum_seconds,
-                 "Their sum in seconds (microsecond resolution).")
-          .finish();
-  histogram.attr("BOUNDS_SECONDS") = py::cast(LatencyHistogram::kBoundsSeconds);
+  // Read-only: `within` as a list (a fixed-size array has no type mypy reads).
+  py::class_<LatencyHistogram>(
+      m, "LatencyHistogram",
+      "A latency distribution in Prometheus-style buckets: within[i] counts the observations\n"
+      "in (BOUNDS_SECONDS[i-1], BOUNDS_SECONDS[i]] (not cumulative); the last entry counts those\n"
+      "above the last bound.")
+      .def(py::init<>(), "An empty histogram.")
+      .def_property_readonly(
+          "within",
+          [](const LatencyHistogram& h) {
+            return std::vector<std::uint64_t>(h.within.begin(), h.within.end());
+          },
+          "Observations per bucket (len(BOUNDS_SECONDS) + 1 entries).")
+      .def_readonly("count", &LatencyHistogram::count, "Observations.")
+      .def_readonly("sum_seconds", &LatencyHistogram::sum_seconds,
+                    "Their sum in seconds (microsecond resolution).")
+      .attr("BOUNDS_SECONDS") = std::vector<double>(LatencyHistogram::kBoundsSeconds.begin(),
+                                                    LatencyHistogram::kBoundsSeconds.end());
   ValueClass<S::Orders>(m, "OrderMetrics", "Orders by outcome (counted when committed).")
       .field("placed", &S::Orders::placed, "New orders created (PENDING).")
       .field("awaiting_payment", &S::Orders::awaiting_payment,
