@@ -84,6 +84,17 @@ void place_full(Store& store, const std::string& coupon) {
                         .request_id = "place-1"});
 }
 
+// Ships place_full()'s order whole by the fake carrier and records its delivery; its id.
+std::string deliver_placed(Store& s, ManualClock& clock) {
+  const auto id = s.orders().list_for_user("u1").items.at(0).id;
+  const Shipment all = s.shipments().create(
+      {.order_id = id, .location_id = "default", .carrier = "fake", .request_id = "ship-1"});
+  s.shipments().dispatch(all.id);
+  s.shipments().track({.shipment_id = all.id,
+                       .event = {.status = ShipmentStatus::kDelivered, .occurred_at = clock.now()}});
+  return id;
+}
+
 std::vector<Scenario> scenarios() {
   auto none = [](FakeGateway&) {};
   return {
@@ -240,13 +251,7 @@ std::vector<Scenario> scenarios() {
       {"return_units", none,
        [](Store& s, FakeGateway&, ManualClock& clock, const std::string& c) {
          place_full(s, c);
-         const auto id = s.orders().list_for_user("u1").items.at(0).id;
-         const Shipment all = s.shipments().create(
-             {.order_id = id, .location_id = "default", .carrier = "fake", .request_id = "ship-1"});
-         s.shipments().dispatch(all.id);
-         s.shipments().track(
-             {.shipment_id = all.id,
-              .event = {.status = ShipmentStatus::kDelivered, .occurred_at = clock.now()}});
+         const auto id = deliver_placed(s, clock);
          Returns& returns = s.returns();
          const Return mugs = returns.request(
              {.order_id = id, .items = {{"a", 2}}, .reason = "chipped", .request_id = "return-1"});
@@ -263,13 +268,7 @@ std::vector<Scenario> scenarios() {
        [](Store& s, FakeGateway&, ManualClock& clock, const std::string& c) {
          s.catalog().create({.id = "c", .name = "Spoon", .price = 100, .initial_stock = 5});
          place_full(s, c);
-         const auto id = s.orders().list_for_user("u1").items.at(0).id;
-         const Shipment all = s.shipments().create(
-             {.order_id = id, .location_id = "default", .carrier = "fake", .request_id = "ship-1"});
-         s.shipments().dispatch(all.id);
-         s.shipments().track(
-             {.shipment_id = all.id,
-              .event = {.status = ShipmentStatus::kDelivered, .occurred_at = clock.now()}});
+         const auto id = deliver_placed(s, clock);
          Returns& returns = s.returns();
          const Return mug = returns.request({.order_id = id,
                                              .items = {{"a", 1}},
