@@ -187,6 +187,10 @@ class FakeGateway final : public PaymentGateway {
 
   // Queues behaviours for the next calls of `op`, in order.
   void script(Operation op, std::vector<Step> steps);
+  // How every call of `op` that finds no scripted step behaves from now on (kApprove until
+  // set): e.g. kPending for kCharge makes every charge wait for settle() or the provider's
+  // callback.
+  void set_standing(Operation op, Behaviour behaviour);
   // Finishes a pending charge as the provider's callback would. Errors: NotFound (key unknown),
   // FailedPrecondition (the key is not pending).
   void settle(const std::string& idempotency_key, bool approved);
@@ -248,6 +252,7 @@ class FakeGateway final : public PaymentGateway {
   std::unique_ptr<detail::RecordFile> record_;  // null: memory only
   mutable std::mutex mu_;
   std::map<Operation, std::deque<Step>> scripts_;
+  std::map<Operation, Behaviour> standing_;
   std::map<Operation, int> calls_;
   // The ledger: a cache of the record file (refreshed by every Ledger).
   mutable std::map<std::string, Key> keys_;

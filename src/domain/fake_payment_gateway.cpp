@@ -44,11 +44,19 @@ void FakeGateway::script(Operation op, std::vector<Step> steps) {
   for (auto& step : steps) queue.push_back(step);
 }
 
+void FakeGateway::set_standing(Operation op, Behaviour behaviour) {
+  std::lock_guard lock(mu_);
+  standing_[op] = behaviour;
+}
+
 FakeGateway::Step FakeGateway::next_step(Operation op) {
   std::lock_guard lock(mu_);
   ++calls_[op];
   auto& queue = scripts_[op];
-  if (queue.empty()) return {};
+  if (queue.empty()) {
+    const auto standing = standing_.find(op);
+    return {standing == standing_.end() ? Behaviour::kApprove : standing->second, 0};
+  }
   Step step = queue.front();
   queue.pop_front();
   return step;

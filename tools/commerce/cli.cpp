@@ -128,10 +128,14 @@ OpenedStore open_store_with_gateway(const Globals& globals, const GatewayArgs& g
   opened.gateway = std::make_shared<FakeGateway>(record);
   if (!gateway.payment.empty()) {
     const auto behaviour = parse_behaviour(gateway.payment);
-    // A failing call is retried by the saga: script every attempt so "fail" stays failed.
-    const int calls = behaviour == FakeGateway::Behaviour::kFail ? 16 : 1;
-    opened.gateway->script(FakeGateway::Operation::kCharge,
-                           std::vector<FakeGateway::Step>(calls, {behaviour, 0}));
+    if (gateway.payment_for_every_charge) {
+      opened.gateway->set_standing(FakeGateway::Operation::kCharge, behaviour);
+    } else {
+      // A failing call is retried by the saga: script every attempt so "fail" stays failed.
+      const int calls = behaviour == FakeGateway::Behaviour::kFail ? 16 : 1;
+      opened.gateway->script(FakeGateway::Operation::kCharge,
+                             std::vector<FakeGateway::Step>(calls, {behaviour, 0}));
+    }
   }
   StoreOptions options;
   options.clock = std::move(clock);

@@ -92,8 +92,9 @@ std::unique_ptr<Store> open_store_for_carts(const Globals& globals,
 // later commands (cancel/refund, recover, complete-payment) see what earlier ones charged.
 struct GatewayArgs {
   std::string record;   // --gateway-record; default: "<db>.fake-gateway" for --db, memory otherwise
-  std::string payment;  // --payment: how the next charge answers (approve, decline, pending,
-                        // timeout, fail); empty: approve
+  std::string payment;  // --payment: how the charge answers (approve, decline, pending, timeout,
+                        // fail); empty: approve
+  bool payment_for_every_charge = false;  // serve: every charge answers so; else the next one
   void add_to(CLI::App& cmd);
 };
 

@@ -132,6 +132,10 @@ void add_serve_command(CLI::App& app, Globals& globals) {
   cmd->add_option("--idle-timeout", args->idle_timeout_s,
                   "seconds a silent connection stays open")
       ->check(CLI::Range(1U, 3600U));
+  cmd->add_option("--payment", args->gateway.payment,
+                  "how the fake gateway answers every charge: approve (default), decline, "
+                  "pending (orders await PaymentCompleted / PaymentFailed), timeout or fail");
+  args->gateway.payment_for_every_charge = true;
   args->gateway.add_to(*cmd);
   args->relay.add_to(*cmd, "--relay-");
   cmd->callback([&globals, args] { run(globals, *args); });
