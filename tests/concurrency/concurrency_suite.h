@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "commerce/invariants.h"
 #include "commerce/store.h"
 
 namespace commerce::testing {
@@ -65,6 +66,13 @@ class StorageConcurrency : public ::testing::TestWithParam<ConcurrencyTarget> {
   // every process shares, so they see one gateway (commerce/payments.h). Empty: no gateway.
   std::string gateway_record_;
 };
+
+// A race's sample: every invariant holds mid-race (sagas in flight are no violation).
+inline void expect_invariants_mid_race(Store& store) {
+  const auto report = check_invariants(store, false);
+  EXPECT_TRUE(report.ok()) << report.violations.front().rule << ": "
+                           << report.violations.front().detail;
+}
 
 inline void PrintTo(const ConcurrencyTarget& t, std::ostream* os) { *os << t.name; }
 

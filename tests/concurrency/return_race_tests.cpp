@@ -69,11 +69,7 @@ TEST_P(StorageConcurrency, ConcurrentReturnsAndRefundsNeverReturnAUnitTwiceOrPas
           throw;
         }
       },
-      [&](Store& store) {
-        const auto report = check_invariants(store, false);
-        EXPECT_TRUE(report.ok()) << report.violations.front().rule << ": "
-                                 << report.violations.front().detail;
-      });
+      expect_invariants_mid_race);
   EXPECT_EQ(result.unexpected, 0) << (result.problems.empty() ? "" : result.problems.front());
   auto store = open_store();
   std::int64_t returned = 0;
@@ -136,11 +132,7 @@ TEST_P(StorageConcurrency, ConcurrentReceivesOfAnExchangePlaceOneReplacement) {
         }
         return Outcome::kSucceeded;
       },
-      [&](Store& store) {
-        const auto report = check_invariants(store, false);
-        EXPECT_TRUE(report.ok()) << report.violations.front().rule << ": "
-                                 << report.violations.front().detail;
-      });
+      expect_invariants_mid_race);
   EXPECT_EQ(result.unexpected, 0) << (result.problems.empty() ? "" : result.problems.front());
   auto store = open_store();
   std::set<std::string> replacements;
