@@ -127,9 +127,12 @@ class Checker {
   void coupons() {
     paged(
         [&](const std::string& after, int n) {
-          return tx_->list_coupons_by_status(CouponStatus::kUsed, after, n);
+          // The cursor is '#' + the last order id: '' (no page yet) differs from a coupon used
+          // with no order.
+          return tx_->list_used_coupons(
+              after.empty() ? std::nullopt : std::optional<std::string>(after.substr(1)), n);
         },
-        [](const Coupon& c) { return c.id; },
+        [](const Coupon& c) { return "#" + c.order_id; },
         [&](const Coupon& c) {
           ++report_.coupons;
           auto order = c.order_id.empty() ? std::nullopt : tx_->find_order(c.order_id);

@@ -429,9 +429,9 @@ class Transaction {
                                                   const std::string& before_id, int limit);
   // Every order (items left empty) with id > after_id, by id, at most `limit`.
   std::vector<Order> list_orders(const std::string& after_id, int limit);
-  // Orders in `status` with expires_at <= now, oldest expiry first, at most `limit`.
-  std::vector<std::string> find_expired_orders(OrderStatus status, Timestamp now,
-                                                       int limit);
+  // Orders awaiting payment with expires_at <= now, oldest expiry first, at most `limit` (one
+  // range of the partial index orders_awaiting_payment_by_expiry).
+  std::vector<std::string> find_expired_awaiting_payment(Timestamp now, int limit);
   // status: from -> to, failure_reason := reason if not empty, updated_at := now, where
   // status = from; false otherwise.
   bool try_set_order_status(const std::string& order_id, OrderStatus from, OrderStatus to,
@@ -457,9 +457,11 @@ class Transaction {
   // Replaces state, step, reason and updated_at and sets position := expected_position + 1,
   // where position = expected_position; false otherwise (someone else moved the saga).
   bool try_update_saga(const SagaRecord& saga, std::int64_t expected_position);
-  // Sagas in `state` with order_id > after_order_id, by order id, at most `limit`.
-  std::vector<SagaRecord> list_sagas(SagaState state, const std::string& after_order_id,
-                                             int limit);
+  // Unfinished sagas in `state` with order_id > after_order_id, by order id, at most `limit`
+  // (one range of the partial index sagas_unfinished). Internal error for a finished state
+  // (confirmed, failed, cancelled): the index does not hold those.
+  std::vector<SagaRecord> list_unfinished_sagas(SagaState state,
+                                                const std::string& after_order_id, int limit);
   // Appends the log lines, in their order, skipping any whose (order_id, step, action) is
   // recorded; returns how many it appended.
   std::int64_t insert_saga_logs(const std::vector<SagaLogEntry>& lines);
@@ -545,9 +547,11 @@ class Transaction {
                                                           int limit);
   // Sum of the user's ledger entry amounts (0 if none).
   Money sum_points_entries(const std::string& user_id);
-  // Coupons in `status` with id > after_id, by id, at most `limit`.
-  std::vector<Coupon> list_coupons_by_status(CouponStatus status,
-                                                     const std::string& after_id, int limit);
+  // Used coupons by order id, at most `limit` (one range of coupons_used_by_order): from the
+  // first (a coupon used with no order, '', included) without after_order_id, else those with
+  // order_id > *after_order_id.
+  std::vector<Coupon> list_used_coupons(const std::optional<std::string>& after_order_id,
+                                        int limit);
   // Templates with id > after_id, by id, at most `limit`.
   std::vector<CouponTemplate> list_coupon_templates(const std::string& after_id,
                                                             int limit);

@@ -9,8 +9,10 @@
 
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include "commerce/invariants.h"
 #include "commerce/postgres_storage.h"
 #include "commerce/store.h"
 #include "pg_test_support.h"
@@ -182,6 +184,44 @@ ANALYZE;
   const std::string carts_plan = plan_of(url, carts, "20000, 500", false);
   EXPECT_NE(carts_plan.find("\"carts_erasable_by_age\""), std::string::npos) << carts_plan;
   EXPECT_EQ(carts_plan.find("\"Seq Scan\""), std::string::npos) << carts_plan;
+}
+
+// The walks that read rows of one state find them through an index holding only the rows in that
+// state (migration 18): the sweep's orders awaiting payment, recover()'s unfinished sagas, and
+// the check's used coupons and live reservations of a stock row. The plans are generic (as a
+// statement prepared once and run many times may get), so the index must fit whatever the
+// parameters are; sequential scans are disabled, so a statement the partial index does not fit
+// shows another index (or a scan) instead of it.
+TEST(PostgresQueryPlan, StateWalksUseIndexesOfThatStateOnly) {
+  const std::string url = pgtest::fresh_database_url();
+  LoggedStore logged(url);
+  Store& store = *logged.store;
+  store.points().charge("alice", 5000);
+  store.catalog().create({.id = "mug", .name = "Mug", .price = 1000, .initial_stock = 50});
+  store.orders().place({.user_id = "alice", .items = {{"mug", 1}}, .points_to_use = 1000});
+  logged.statements->take();
+  store.orders().sweep();
+  store.orders().recover();
+  EXPECT_TRUE(check_invariants(store).violations.empty());
+  const std::vector<std::string> selects = logged.statements->take();
+  for (const auto& [part, arguments, index] :
+       {std::tuple{"FROM orders WHERE status = 'awaiting_payment'", "0, 100",
+                   "orders_awaiting_payment_by_expiry"},
+        std::tuple{"FROM sagas WHERE state = ?1 AND state IN", "'running', '', 100",
+                   "sagas_unfinished"},
+        std::tuple{"FROM coupons WHERE status = 'used'", "'', 1, 100", "coupons_used_by_order"},
+        std::tuple{"FROM reservations WHERE product_id = ?1", "'mug', 'default'",
+                   "reservations_live_by_stock"}}) {
+    SCOPED_TRACE(part);
+    const std::string statement = statement_with(selects, part);
+    ASSERT_FALSE(statement.empty());
+    const std::string plan = pgtest::query(
+        url, "SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off; "
+             "PREPARE explained AS " + postgres::dollar_parameters(statement) +
+                 "; EXPLAIN (FORMAT JSON) EXECUTE explained(" + arguments + ")");
+    EXPECT_NE(plan.find(std::string("\"") + index + "\""), std::string::npos) << plan;
+    EXPECT_EQ(plan.find("\"Seq Scan\""), std::string::npos) << plan;
+  }
 }
 
 }  // namespace

@@ -316,5 +316,40 @@ TEST_F(QueryPlanTest, RelayStatsSeeksInsteadOfCountingThePendingRows) {
   EXPECT_TRUE(dead_range) << "the dead-letter count is not a bounded rowid range";
 }
 
+// The walks that read rows of one state seek an index that holds only the rows in that state
+// (migration 18): recover()'s unfinished sagas, the sweep of orders whose payment timed out, and
+// the check's used coupons and live reservations of a stock row. An order placed and confirmed
+// in one unit enters none of these indexes, and no walk reads the finished ones.
+TEST_F(QueryPlanTest, StateWalksSeekIndexesOfThatStateOnly) {
+  store_->orders().sweep();
+  store_->orders().recover();
+  EXPECT_TRUE(check_invariants(*store_).violations.empty());
+  const auto selects = log_->take();
+  for (const auto& [from, index] :
+       {std::pair{"FROM orders WHERE status = 'awaiting_payment'",
+                  "INDEX orders_awaiting_payment_by_expiry (expires_at<?)"},
+        std::pair{"FROM sagas WHERE state = ?1 AND state IN",
+                  "INDEX sagas_unfinished (state=? AND order_id>?)"},
+        std::pair{"FROM coupons WHERE status = 'used'", "INDEX coupons_used_by_order (order_id>?)"},
+        std::pair{"FROM reservations WHERE product_id = ?1",
+                  "INDEX reservations_live_by_stock (product_id=? AND location_id=?)"}}) {
+    SCOPED_TRACE(from);
+    int explained = 0;
+    for (const std::string& sql : selects) {
+      if (sql.find(from) == std::string::npos) continue;
+      ++explained;
+      const auto plan = query_plan(path_, sql);
+      ASSERT_FALSE(plan.empty());
+      bool seeks = false;
+      for (const std::string& line : plan) {
+        EXPECT_FALSE(line.starts_with("SCAN")) << sql << "\n  plan: " << line;
+        seeks = seeks || line.find(index) != std::string::npos;
+      }
+      EXPECT_TRUE(seeks) << sql << "\n  plan: " << plan[0];
+    }
+    EXPECT_GT(explained, 0);
+  }
+}
+
 }  // namespace
 }  // namespace commerce::testing

@@ -12,7 +12,7 @@ namespace commerce::detail {
 std::vector<std::string> OrderSaga::sweep(int limit) {
   check_limit(limit);
   const auto expired = run_unit(ctx_.storage, Storage::Access::kRead, [&](Transaction& tx) {
-    return tx.find_expired_orders(OrderStatus::kAwaitingPayment, ctx_.clock.now(), limit);
+    return tx.find_expired_awaiting_payment(ctx_.clock.now(), limit);
   });
   std::vector<std::string> cancelled;
   for (const auto& order_id : expired) {
@@ -77,7 +77,7 @@ RecoveryReport OrderSaga::recover() {
     std::string after;
     for (;;) {
       const auto page = run_unit(ctx_.storage, Storage::Access::kRead, [&](Transaction& tx) {
-        return tx.list_sagas(state, after, 100);
+        return tx.list_unfinished_sagas(state, after, 100);
       });
       if (page.empty()) break;
       for (const auto& saga : page) {

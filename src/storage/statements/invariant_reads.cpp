@@ -36,8 +36,11 @@ const Sql kListPointsBalances{
     "SELECT user_id, balance FROM point_balances WHERE user_id > ?1 ORDER BY user_id LIMIT ?2"};
 const Sql kSumPointsEntries{
     "SELECT CAST(coalesce(sum(amount), 0) AS BIGINT) FROM point_entries WHERE user_id = ?1"};
-const Sql kListCouponsByStatus{"SELECT " + kCouponColumns +
-                               " FROM coupons WHERE status = ?1 AND id > ?2 ORDER BY id LIMIT ?3"};
+// One range of coupons_used_by_order, from ?1 on; ?2 = 1 (the first page) keeps ?1 itself, so
+// that a coupon used with no order ('', which the check reports) is listed once.
+const Sql kListUsedCoupons{"SELECT " + kCouponColumns +
+                           " FROM coupons WHERE status = 'used' AND order_id >= ?1 AND "
+                           "(order_id > ?1 OR ?2 = 1) ORDER BY order_id LIMIT ?3"};
 const Sql kListCouponTemplates{"SELECT " + kTemplateColumns +
                                " FROM coupon_templates WHERE id > ?1 ORDER BY id LIMIT ?2"};
 const Sql kCountCouponsOfTemplate{"SELECT count(*) FROM coupons WHERE template_id = ?1"};
@@ -95,10 +98,11 @@ Money Transaction::sum_points_entries(const std::string& user_id) {
   return q.bind(1, user_id).single_int64();
 }
 
-std::vector<Coupon> Transaction::list_coupons_by_status(CouponStatus status,
-                                                        const std::string& after_id, int limit) {
-  Query q(session_, kListCouponsByStatus);
-  q.bind_name(1, to_string(status)).bind(2, after_id).bind(3, limit);
+std::vector<Coupon> Transaction::list_used_coupons(
+    const std::optional<std::string>& after_order_id, int limit) {
+  Query q(session_, kListUsedCoupons);
+  const std::string from = after_order_id.value_or("");
+  q.bind(1, from).bind(2, std::int64_t{after_order_id ? 0 : 1}).bind(3, limit);
   std::vector<Coupon> out;
   while (q.step()) out.push_back(coupon_from(q));
   return out;

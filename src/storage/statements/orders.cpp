@@ -84,9 +84,10 @@ const Sql kListOrdersForUserBefore{"SELECT " + kOrderColumns +
                                    "ORDER BY id DESC LIMIT ?3"};
 const Sql kListOrders{"SELECT " + kOrderColumns +
                       " FROM orders WHERE id > ?1 ORDER BY id LIMIT ?2"};
-const Sql kFindExpiredOrders{
-    "SELECT id FROM orders WHERE status = ?1 AND expires_at <= ?2 "
-    "ORDER BY expires_at, id LIMIT ?3"};
+// The status is written out: the partial index's terms must be in the statement's text.
+const Sql kFindExpiredAwaitingPayment{
+    "SELECT id FROM orders WHERE status = 'awaiting_payment' AND expires_at <= ?1 "
+    "ORDER BY expires_at, id LIMIT ?2"};
 // ?2 is compared with '' and chosen by CASE: its type is stated for PostgreSQL.
 const Sql kSetOrderStatus{
     "UPDATE orders SET status = ?1, "
@@ -197,10 +198,9 @@ std::vector<Order> Transaction::list_orders(const std::string& after_id, int lim
   return orders_from(q);
 }
 
-std::vector<std::string> Transaction::find_expired_orders(OrderStatus status, Timestamp now,
-                                                          int limit) {
-  Query q(session_, kFindExpiredOrders);
-  q.bind_name(1, to_string(status)).bind(2, now).bind(3, limit);
+std::vector<std::string> Transaction::find_expired_awaiting_payment(Timestamp now, int limit) {
+  Query q(session_, kFindExpiredAwaitingPayment);
+  q.bind(1, now).bind(2, limit);
   std::vector<std::string> out;
   while (q.step()) out.push_back(q.text(0));
   return out;
