@@ -225,6 +225,10 @@ if [[ -z "$only" ]]; then
     echo "== python ($(uptime | sed 's/.*load average: /load /'))" >&2
     python3 "$here/python_bench.py" --orders "$orders" --out "$out/python.json"
     results+=("$out/python.json")
+    # The B-trees an order writes, with their pages (what the SQLite ratios mostly measure).
+    echo "== page census" >&2
+    if [[ $smoke -eq 1 ]]; then census=(--orders 20 --sampled 2); else census=(); fi
+    python3 "$here/page_census.py" "${census[@]}" --dir "$COMMERCE_BENCH_DIR" | tee "$out/page-census.txt" >&2
   else
     echo "Python: commerce_core is not importable (pip install .); skipped" >&2
   fi
