@@ -16,7 +16,8 @@ if ! command -v clang++ >/dev/null 2>&1; then
   exit 2
 fi
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCOMMERCE_BUILD_FUZZERS=ON -DCOMMERCE_BUILD_TESTS=OFF \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
+  -DCOMMERCE_BUILD_FUZZERS=ON -DCOMMERCE_BUILD_TESTS=OFF \
   -DCOMMERCE_BUILD_BENCH=OFF -DCOMMERCE_BUILD_EXAMPLES=OFF -DCOMMERCE_FUZZ_SECONDS="$seconds" >/dev/null
 ninja -C "$build" -j"$jobs" commerce_inbox_parser_fuzzer
 ctest --test-dir "$build" -L fuzz --output-on-failure

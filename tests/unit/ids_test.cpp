@@ -6,6 +6,9 @@
 #include <thread>
 #include <vector>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 namespace commerce {
 namespace {
 
@@ -43,6 +46,32 @@ TEST(Ids, UniqueAcrossThreads) {
   std::set<std::string> all;
   for (auto& out : made) all.insert(out.begin(), out.end());
   EXPECT_EQ(all.size(), 40000u);
+}
+
+// A forked child does not repeat its parent's ids: both continue the same sequence state, so
+// without the child reseeding they would make the same id at the same time.
+TEST(Ids, AForkedChildMakesOtherIdsThanItsParent) {
+  const Timestamp at = 4'000'000'000'000;
+  new_id(at);  // the sequence exists before the fork
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string id = new_id(at);
+    const ssize_t written = write(pipe_fds[1], id.data(), id.size());
+    _exit(written == static_cast<ssize_t>(id.size()) ? 0 : 1);
+  }
+  const std::string parents = new_id(at);
+  std::string childs(36, '\0');
+  ASSERT_EQ(read(pipe_fds[0], childs.data(), childs.size()), 36);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  close(pipe_fds[0]);
+  close(pipe_fds[1]);
+  EXPECT_NE(childs, parents);
+  EXPECT_NE(childs.substr(19), parents.substr(19)) << "the random part repeats: " << childs;
 }
 
 }  // namespace
