@@ -13,6 +13,8 @@
 # Environment:
 #   COMMERCE_PY_VENV          the virtual environment (default build-py/venv)
 #   COMMERCE_PY_BUILD_DIR     scikit-build-core's build tree (default build-py/<wheel tag>)
+#   COMMERCE_PY_CXX_FLAGS     the C++ flags of that (Release) build, in place of CMake's -O3
+#                             (scripts/test.sh: -O1, a faster build for the tests only)
 #   COMMERCE_PG_URL           use this PostgreSQL server instead of starting one
 #   COMMERCE_KAFKA_BOOTSTRAP  use this Kafka broker instead of starting one
 #   COMMERCE_PY_SERVERS=0     start no servers (their tests skip, or fail under CI=true)
@@ -86,6 +88,9 @@ PY="$VENV/bin/python"
 build_args=()
 if [[ -n ${COMMERCE_PY_BUILD_DIR:-} ]]; then
   build_args+=("-Cbuild-dir=$COMMERCE_PY_BUILD_DIR")
+fi
+if [[ -n ${COMMERCE_PY_CXX_FLAGS:-} ]]; then
+  build_args+=("-Ccmake.define.CMAKE_CXX_FLAGS_RELEASE=$COMMERCE_PY_CXX_FLAGS")
 fi
 t0=$(date +%s)
 log "pip install . (CMAKE_BUILD_PARALLEL_LEVEL=$CMAKE_BUILD_PARALLEL_LEVEL)"
