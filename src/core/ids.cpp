@@ -12,12 +12,12 @@ namespace commerce {
 
 namespace {
 
-// RFC 9562 method 3 monotonicity: within one millisecond the 12-bit rand_a field is a counter,
-// and the clock part never goes backwards within a process.
 // Bumped in a forked child (pthread_atfork), so that the child reseeds: asking getpid() on
 // every id cost a system call each, 14 an order.
 std::atomic<std::uint64_t> fork_generation{0};
 
+// RFC 9562 method 3 monotonicity: within one millisecond the 12-bit rand_a field is a counter,
+// and the clock part never goes backwards within a process.
 struct Sequence {
   Sequence() {
     pthread_atfork(nullptr, nullptr,
