@@ -15,9 +15,9 @@ import collections
 import os
 import sqlite3
 import tempfile
-import time
 
 import commerce_core as cc
+from python_bench import POINTS, seeded_store
 
 PAGE = 4096
 
@@ -37,36 +37,28 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=600, help="orders placed before sampling")
     parser.add_argument("--sampled", type=int, default=20, help="orders sampled one by one")
-    parser.add_argument("--dir", help="where the SQLite file goes (default: a temporary folder)")
+    parser.add_argument("--dir", help="where its temporary folder goes (default: the system's)")
     args = parser.parse_args()
-    workdir = args.dir or tempfile.mkdtemp(prefix="page-census-")
-    path = os.path.join(workdir, "census.db")
-    store = cc.Store.open(path, gateway=cc.FakeGateway())
-    store.catalog.create(id="bench-a", name="Bench mug", price=10_000, initial_stock=10**9)
-    store.catalog.create(id="bench-b", name="Bench spoon", price=5_000, initial_stock=10**9)
-    total = args.orders + args.sampled
+    with tempfile.TemporaryDirectory(dir=args.dir) as workdir:
+        census(os.path.join(workdir, "census.db"), args.orders, args.sampled)
+
+
+def census(path, orders, sampled):
+    total = orders + sampled
     users = min(total, 200)
-    for u in range(users):
-        store.points.charge(f"user-{u}", 14_000 * (total // users + 1))
-    now_ms = int(time.time() * 1000)
-    store.coupons.create_template(code="BENCH1000", kind=cc.CouponKind.FIXED, value=1_000,
-                                  valid_from=0, valid_until=now_ms + 10 * 365 * 86_400_000,
-                                  total_limit=10**9, per_user_limit=10**9)
-    coupons = [store.coupons.issue("BENCH1000", f"user-{i % users}").id for i in range(total)]
-    items = [cc.LineItem("bench-a", 1), cc.LineItem("bench-b", 1)]
+    store, coupons, items = seeded_store(path, total, users)
 
     def place(i):
         order = store.orders.place(f"user-{i % users}", items, coupon_id=coupons[i],
-                                   coupon_required=True, points_to_use=14_000,
-                                   payment_method="card")
+                                   coupon_required=True, points_to_use=POINTS["points"])
         if order.status != cc.OrderStatus.CONFIRMED:
             raise SystemExit(f"order {i} ended {order.status}: {order.failure_reason}")
 
-    for i in range(args.orders):
+    for i in range(orders):
         place(i)
     changed = collections.Counter()
     owner, pages = snapshot(path)
-    for i in range(args.orders, total):
+    for i in range(orders, total):
         place(i)
         new_owner, new_pages = snapshot(path)
         for n in range(max(len(pages), len(new_pages))):
@@ -75,10 +67,10 @@ def main():
             if before != after:
                 changed[new_owner.get(n + 1, owner.get(n + 1, "(freed)"))] += 1
         owner, pages = new_owner, new_pages
-    print(f"{sum(changed.values()) / args.sampled:.2f} pages written an order "
-          f"({args.sampled} orders sampled after {args.orders})")
+    print(f"{sum(changed.values()) / sampled:.2f} pages written an order "
+          f"({sampled} orders sampled after {orders})")
     for name, count in changed.most_common():
-        print(f"{count / args.sampled:6.2f}  {name}")
+        print(f"{count / sampled:6.2f}  {name}")
 
 
 if __name__ == "__main__":

@@ -19,12 +19,13 @@ PRICE_A, PRICE_B, COUPON = 10_000, 5_000, 1_000
 POINTS = {"points": PRICE_A + PRICE_B - COUPON, "gateway": 4_000}
 
 
-def scenario(payment, orders, workdir):
-    path = os.path.join(workdir, f"python-{payment}.db")
+def seeded_store(path, orders, users):
+    """A store at `path` seeded as the C++ benchmark seeds it for `orders` orders of `users`
+    users (two products, points for every order, a coupon issued per order); returns the store,
+    the coupon ids (order i uses coupons[i], by user-{i % users}) and the order's items."""
     store = cc.Store.open(path, gateway=cc.FakeGateway())
     store.catalog.create(id="bench-a", name="Bench mug", price=PRICE_A, initial_stock=10**9)
     store.catalog.create(id="bench-b", name="Bench spoon", price=PRICE_B, initial_stock=10**9)
-    users = min(orders, 1000)
     for u in range(users):
         store.points.charge(f"user-{u}", POINTS["points"] * (orders // users + 1))
     now_ms = int(time.time() * 1000)
@@ -32,7 +33,13 @@ def scenario(payment, orders, workdir):
                                   valid_from=0, valid_until=now_ms + 10 * 365 * 86_400_000,
                                   total_limit=10**9, per_user_limit=10**9)
     coupons = [store.coupons.issue("BENCH1000", f"user-{i % users}").id for i in range(orders)]
-    items = [cc.LineItem("bench-a", 1), cc.LineItem("bench-b", 1)]
+    return store, coupons, [cc.LineItem("bench-a", 1), cc.LineItem("bench-b", 1)]
+
+
+def scenario(payment, orders, workdir):
+    users = min(orders, 1000)
+    store, coupons, items = seeded_store(os.path.join(workdir, f"python-{payment}.db"), orders,
+                                         users)
     points = POINTS[payment]
     confirmed = 0
     start = time.perf_counter()
