@@ -14,6 +14,15 @@
 // checkpoint copies everything and the WAL file is cut back to 16 MiB (journal_size_limit). After fork(), a child process opens its own
 // storage. Needs SQLite 3.38 or newer (STRICT tables, unixepoch(), and the migration that
 // drops the outbox's old delivery columns).
+//
+// Two process-wide effects on SQLite, both from the first open in the process:
+// - SQLite's memory statistics are turned off (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0), one
+//   of SQLite's recommended options; orders 5-10 % faster), so sqlite3_memory_used() reports 0.
+//   Only if the process has not used SQLite yet: a host that wants the statistics, or whose
+//   own threads use SQLite while the first store opens, calls sqlite3_initialize() first.
+// - A VFS named "commerce-wal-batching" is registered (not as the default). The storage's
+//   writing connections use it: it writes a commit's WAL frames with one write instead of two
+//   per page, and everything else as SQLite's default VFS does (docs/performance.md).
 #pragma once
 
 #include <memory>
@@ -37,6 +46,11 @@ struct SqliteOptions {
   // Permissions of the files the storage creates (the database; SQLite gives its -wal and -shm
   // the same), before the umask. Default 0600: the store holds users' balances and orders.
   int file_mode = 0600;
+  // Page size of a database this open creates (PRAGMA page_size; a power of two from 512 to
+  // 65536); an existing file keeps the size it was created with. Every page a commit changes is
+  // written whole to the WAL, and an order changes a few dozen pages of small rows: at 2048
+  // bytes orders were ~5 % faster than at SQLite's default 4096 (docs/performance.md).
+  int page_size = 2048;
 };
 
 // Opens (creating if needed, unless read_only) the SQLite database at `path` and migrates it

@@ -22,7 +22,9 @@
 namespace commerce {
 namespace {
 
-constexpr std::uintmax_t kPage = 4096;
+// The files these tests make have 4 KiB pages (SqliteOptions::page_size), for the arithmetic.
+constexpr int kPageSize = 4096;
+constexpr std::uintmax_t kPage = kPageSize;
 
 // One commit of a ~3.5 KB event: about four WAL pages.
 void append_padded_event(Storage& storage, int i) {
@@ -44,7 +46,7 @@ std::uintmax_t file_size(const std::string& path) {
 // checkpoint in progress, if any), so the WAL never holds more than that and one commit.
 TEST(SqliteCheckpointer, TheWalStaysBoundedUnderSteadyCommits) {
   const std::string path = testing::fresh_path("checkpoint", ".db");
-  auto storage = open_sqlite_storage(path);
+  auto storage = open_sqlite_storage(path, {.page_size = kPageSize});
   std::uintmax_t largest_wal = 0;
   for (int i = 0; i < 3000; ++i) {
     append_padded_event(*storage, i);
@@ -60,7 +62,7 @@ TEST(SqliteCheckpointer, TheWalStaysBoundedUnderSteadyCommits) {
 // checkpoints.
 TEST(SqliteCheckpointer, TheThreadCopiesTheWalIntoTheDatabase) {
   const std::string path = testing::fresh_path("checkpoint", ".db");
-  auto storage = open_sqlite_storage(path);
+  auto storage = open_sqlite_storage(path, {.page_size = kPageSize});
   const std::uintmax_t before = file_size(path);
   // Commits until the WAL holds 1,200 pages (a WAL frame is a page and a 24-byte header).
   for (int i = 0; file_size(path + "-wal") < 1200 * (kPage + 24); ++i) {

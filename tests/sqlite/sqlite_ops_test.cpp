@@ -146,6 +146,40 @@ TEST(SqliteFiles, TheStoreAndItsWalAndShmAreCreatedOwnerOnly) {
   ::umask(old_umask);
 }
 
+std::int64_t page_size_of(const std::string& path) {
+  return SQLite::Database(path, SQLite::OPEN_READONLY).execAndGet("PRAGMA page_size").getInt64();
+}
+
+// SqliteOptions::page_size applies to a file the open creates; a file keeps its own size after.
+TEST(SqliteFiles, ANewFileGetsThePageSizeAskedForAndKeepsIt) {
+  const std::string fresh = testing::fresh_path("pages", ".db");
+  Store::open(open_sqlite_storage(fresh))->catalog().create({.id = "sku-1", .name = "Mug"});
+  EXPECT_EQ(page_size_of(fresh), 2048) << "the default";
+  const std::string big = testing::fresh_path("pages", ".db");
+  Store::open(open_sqlite_storage(big, {.page_size = 8192}))
+      ->catalog()
+      .create({.id = "sku-1", .name = "Mug"});
+  EXPECT_EQ(page_size_of(big), 8192);
+  auto reopened = Store::open(open_sqlite_storage(big, {.page_size = 1024}));
+  reopened->catalog().create({.id = "sku-2", .name = "Cup"});
+  EXPECT_EQ(page_size_of(big), 8192) << "an existing file keeps its page size";
+  EXPECT_EQ(reopened->catalog().list({}).items.size(), 2u);
+}
+
+TEST(SqliteFiles, APageSizeThatIsNotAPowerOfTwoIsInvalidArgumentAndCreatesNothing) {
+  for (const int size : {0, 256, 1000, 3072, 131072, -4096}) {
+    const std::string path = testing::fresh_path("pages", ".db");
+    try {
+      open_sqlite_storage(path, {.page_size = size});
+      ADD_FAILURE() << size << " was accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument) << size;
+      EXPECT_EQ(e.subject(), "page_size") << size;
+    }
+    EXPECT_FALSE(fs::exists(path)) << size;
+  }
+}
+
 // Another connection holds the write lock (an open write transaction) the whole time: opening
 // the store, reading it and opening it read-only never wait for it.
 TEST(SqliteOpen, OpeningAndReadingDoNotWaitForTheWriteLock) {

@@ -242,7 +242,8 @@ TEST(Retention, WhatAnOrderCostsWithAndWithoutRetention) {
   for (int i = 0; i < kOrders; ++i) shop.place("order-" + std::to_string(i));
   MemorySink sink;
   OutboxRelay(store, sink).drain();
-  const std::int64_t page = 4096;
+  const std::int64_t page = SQLite::Database(path, SQLite::OPEN_READONLY)
+                                .execAndGet("PRAGMA page_size").getInt64();
   const std::int64_t without = (pages_in_use(path) - empty) * page / kOrders;
   shop.clock->advance(8 * 24 * 3600 * 1000LL);
   store.compact();

@@ -88,7 +88,12 @@ class SqliteStorage final : public Storage {
         Query mode(*conn, "PRAGMA journal_mode");
         wal = mode.step() && mode.text(0) == "wal";
       }
-      if (!wal) conn->exec("PRAGMA journal_mode=WAL");
+      // Not yet WAL: the first open, of a new file (page_size is fixed when the first table is
+      // created, so on an existing file it changes nothing).
+      if (!wal) {
+        conn->exec("PRAGMA page_size=" + std::to_string(options_.page_size));
+        conn->exec("PRAGMA journal_mode=WAL");
+      }
     });
     sqlite::migrate(*conn);
     // Under NORMAL a commit writes the WAL without fsync, and the checkpoints' fsyncs are what
@@ -367,6 +372,10 @@ std::unique_ptr<Storage> open_sqlite_storage(const std::string& path, SqliteOpti
   }
   if (options.busy_budget_ms < 0) {
     throw Error::invalid_argument("busy_budget_ms", "must not be negative");
+  }
+  if (options.page_size < 512 || options.page_size > 65536 ||
+      (options.page_size & (options.page_size - 1)) != 0) {
+    throw Error::invalid_argument("page_size", "must be a power of two from 512 to 65536");
   }
   if (options.file_mode < 0 || options.file_mode > 0777) {
     throw Error::invalid_argument("file_mode", "must be permission bits between 0 and 0777");
