@@ -80,7 +80,16 @@ build() {
     cmake --build "$dir" -j "$JOBS" ${targets[@]+--target "${targets[@]}"}
 }
 
-stage packages commerce_install_packages "${COMMERCE_DEBIAN_PACKAGES[@]}" || exit 1
+stage packages commerce_install_packages "${COMMERCE_DEBIAN_PACKAGES[@]}" ccache || exit 1
+
+# Every build goes through ccache, with a cache in build-ci/: the Python stage's build of the
+# library (pip install .) then takes the release stage's objects, since both compile it alike
+# (flags, and paths relative to trees at the same depth: build-ci/release, build-py/<tag>).
+# CCACHE_NOHASHDIR: the build directory itself does not count.
+export CMAKE_CXX_COMPILER_LAUNCHER=ccache CCACHE_DIR="$BUILD_ROOT/ccache"
+export CCACHE_BASEDIR="$COMMERCE_ROOT" CCACHE_NOHASHDIR=1
+# The release stage's library flags, which the Python stage repeats.
+RELEASE_FLAGS="-O1 -g1 -DNDEBUG"
 
 for s in $STAGES; do
   case $s in
@@ -89,8 +98,9 @@ for s in $STAGES; do
       # -g1 (line tables): backtraces keep file:line; full debug info made the build 30 % slower.
       # -O1: the library and the CLI from scratch built in 207 s against 268 s at -O2 (2 jobs);
       # the figures that need -O2 are the benchmarks', measured in a build of their own.
+      # Unity builds (COMMERCE_UNITY_BUILD): the tests and the CLI compiled 8 files at a time.
       if stage release-build build "$dir" -DCOMMERCE_WITH_POSTGRES=ON -DCOMMERCE_WITH_KAFKA=ON \
-          -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG"; then
+          -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$RELEASE_FLAGS" -DCOMMERCE_UNITY_BUILD=ON; then
         ctest_stage release-ctest "$dir" -LE 'negative-control|postgres|kafka'
       fi
       ;;
@@ -109,15 +119,18 @@ for s in $STAGES; do
       ;;
     python)
       SUMMARY_LOGS+=(python)
-      # -O1 as the release stage: the module is built for the tests, not for its speed.
-      COMMERCE_PY_VENV="$BUILD_ROOT/venv" COMMERCE_PY_CXX_FLAGS="-O1 -DNDEBUG" \
+      # The release stage's flags (the module is built for the tests, not for its speed), and
+      # its -Werror: the library's objects come from the cache.
+      COMMERCE_PY_VENV="$BUILD_ROOT/venv" COMMERCE_PY_CXX_FLAGS="$RELEASE_FLAGS" \
+        COMMERCE_PY_CMAKE_DEFINES="COMMERCE_WERROR=ON" \
         stage python bash "$COMMERCE_ROOT/tests/python/run_python_tests.sh"
       ;;
     asan)
       dir="$BUILD_ROOT/asan"
       # -O0 -g1: the sanitizers find the same faults; at -O1 -g the build took twice as long.
       if stage asan-build build "$dir" -DCOMMERCE_SANITIZE=address,undefined \
-          -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O0 -g1" -DCOMMERCE_BUILD_BENCH=OFF; then
+          -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O0 -g1" -DCOMMERCE_BUILD_BENCH=OFF \
+          -DCOMMERCE_UNITY_BUILD=ON; then
         ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
           ctest_stage asan-ctest "$dir" -LE 'negative-control|consumers|postgres|kafka'
       fi
@@ -129,7 +142,7 @@ for s in $STAGES; do
       # -O1 -g1 (TSan's advice is -O1 or more; line tables name the racing lines).
       if stage tsan-build build "$dir" -DCOMMERCE_SANITIZE=thread -DCOMMERCE_BUILD_BENCH=OFF \
           -DCOMMERCE_BUILD_EXAMPLES=OFF -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
-          -- "${targets[@]}"; then
+          -DCOMMERCE_UNITY_BUILD=ON -- "${targets[@]}"; then
         # TSan maps its shadow memory at fixed addresses; with high ASLR entropy it dies with
         # "unexpected memory mapping". setarch -R disables ASLR for ctest and everything it
         # starts, forked workers included.

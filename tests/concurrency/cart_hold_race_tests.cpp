@@ -14,7 +14,7 @@
 namespace commerce::testing {
 namespace {
 
-constexpr std::int64_t kUnits = 100;
+constexpr std::int64_t kHeldUnits = 100;
 
 // Shopper i; every `direct`-th (0: none) checks out without holding first.
 Outcome shop(Store& store, std::int64_t i, std::int64_t direct) {
@@ -39,7 +39,7 @@ Outcome shop(Store& store, std::int64_t i, std::int64_t direct) {
   return Outcome::kRefused;  // out of stock without a hold
 }
 
-// The race, then: exactly kUnits orders, nothing oversold, the store checks clean.
+// The race, then: exactly kHeldUnits orders, nothing oversold, the store checks clean.
 // `open` and `race` are the fixture's (StorageConcurrency::open_store, ::race).
 using Attempt = std::function<Outcome(Store&, std::int64_t)>;
 using Sample = std::function<void(Store&)>;
@@ -48,20 +48,20 @@ void run_flash_sale(const std::function<std::unique_ptr<Store>()>& open,
                                                    const Sample&)>& race,
                     std::int64_t direct) {
   constexpr std::int64_t kAttempts = 2'000;
-  open()->catalog().create({.id = "drop", .name = "Drop", .price = 0, .initial_stock = kUnits});
+  open()->catalog().create({.id = "drop", .name = "Drop", .price = 0, .initial_stock = kHeldUnits});
   const auto result = race(
       kAttempts, [direct](Store& store, std::int64_t i) { return shop(store, i, direct); },
       [](Store& store) {
         const StockLevel level = store.stock().level("drop");
         EXPECT_GE(level.available, 0);
-        EXPECT_LE(level.reserved + level.sold, kUnits);
+        EXPECT_LE(level.reserved + level.sold, kHeldUnits);
       });
   EXPECT_EQ(result.unexpected, 0);
   EXPECT_TRUE(result.problems.empty()) << result.problems.front();
-  EXPECT_EQ(result.succeeded, kUnits);
-  EXPECT_EQ(result.refused, kAttempts - kUnits);
+  EXPECT_EQ(result.succeeded, kHeldUnits);
+  EXPECT_EQ(result.refused, kAttempts - kHeldUnits);
   auto store = open();
-  EXPECT_EQ(store->stock().level("drop"), (StockLevel{"drop", 0, 0, 0, kUnits}));
+  EXPECT_EQ(store->stock().level("drop"), (StockLevel{"drop", 0, 0, 0, kHeldUnits}));
   const auto report = check_invariants(*store, false);
   EXPECT_TRUE(report.ok()) << report.violations.front().rule << ": "
                            << report.violations.front().detail;

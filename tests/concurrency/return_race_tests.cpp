@@ -18,10 +18,10 @@
 namespace commerce::testing {
 namespace {
 
-constexpr Money kPaid = 10'000;
-constexpr std::int64_t kUnits = 10;
+constexpr Money kLampsPaid = 10'000;
+constexpr std::int64_t kLamps = 10;
 
-Money amount_of(std::int64_t attempt) {
+Money refund_amount_of(std::int64_t attempt) {
   std::mt19937_64 random(static_cast<std::uint64_t>(attempt) * 6151 + 29);
   return std::uniform_int_distribution<Money>(100, 999)(random);
 }
@@ -31,11 +31,11 @@ TEST_P(StorageConcurrency, ConcurrentReturnsAndRefundsNeverReturnAUnitTwiceOrPas
   std::string order_id;
   {
     auto store = open_store();
-    store->catalog().create({.id = "lamp", .name = "Lamp", .price = kPaid / kUnits});
-    store->stock().adjust("lamp", kUnits, "seed");
-    const Order order = store->orders().place({.user_id = "u", .items = {{"lamp", kUnits}}});
+    store->catalog().create({.id = "lamp", .name = "Lamp", .price = kLampsPaid / kLamps});
+    store->stock().adjust("lamp", kLamps, "seed");
+    const Order order = store->orders().place({.user_id = "u", .items = {{"lamp", kLamps}}});
     ASSERT_EQ(order.status, OrderStatus::kConfirmed);
-    ASSERT_EQ(order.total, kPaid);
+    ASSERT_EQ(order.total, kLampsPaid);
     order_id = order.id;
     store->orders().ship(order_id);
     ASSERT_EQ(store->orders().deliver(order_id).status, OrderStatus::kDelivered);
@@ -45,7 +45,7 @@ TEST_P(StorageConcurrency, ConcurrentReturnsAndRefundsNeverReturnAUnitTwiceOrPas
       [&](Store& store, std::int64_t i) {
         try {
           if (i % 3 == 0) {
-            const Refund refund = store.orders().refund(order_id, amount_of(i), "race");
+            const Refund refund = store.orders().refund(order_id, refund_amount_of(i), "race");
             if (refund.status != RefundStatus::kApproved) {
               throw std::runtime_error("the gateway declined a refund: " + refund.message);
             }
@@ -77,8 +77,8 @@ TEST_P(StorageConcurrency, ConcurrentReturnsAndRefundsNeverReturnAUnitTwiceOrPas
     EXPECT_EQ(r.status, ReturnStatus::kRefunded);
     for (const auto& item : r.items) returned += item.qty;
   }
-  EXPECT_EQ(returned, kUnits);  // 64 asked, each unit once
-  EXPECT_EQ(store->stock().level("lamp").on_hand, kUnits);  // every lamp restocked once
+  EXPECT_EQ(returned, kLamps);  // 64 asked, each unit once
+  EXPECT_EQ(store->stock().level("lamp").on_hand, kLamps);  // every lamp restocked once
   Money approved = 0;
   std::int64_t count = 0;
   for (const Refund& r : store->orders().refunds(order_id)) {
@@ -86,9 +86,9 @@ TEST_P(StorageConcurrency, ConcurrentReturnsAndRefundsNeverReturnAUnitTwiceOrPas
     approved += r.amount;
     ++count;
   }
-  EXPECT_LE(approved, kPaid);
+  EXPECT_LE(approved, kLampsPaid);
   const FakeGateway gateway(gateway_record_);
-  EXPECT_EQ(kPaid - gateway.net_for(order_id), approved);
+  EXPECT_EQ(kLampsPaid - gateway.net_for(order_id), approved);
   EXPECT_EQ(gateway.refunds_for(order_id), count);
   const auto report = check_invariants(*store, true);
   EXPECT_TRUE(report.ok()) << report.violations.front().rule << ": "
@@ -104,16 +104,16 @@ TEST_P(StorageConcurrency, ConcurrentReceivesOfAnExchangePlaceOneReplacement) {
   std::vector<std::string> exchanges;
   {
     auto store = open_store();
-    store->catalog().create({.id = "lamp", .name = "Lamp", .price = kPaid / kUnits});
+    store->catalog().create({.id = "lamp", .name = "Lamp", .price = kLampsPaid / kLamps});
     store->catalog().create({.id = "shade", .name = "Shade", .price = 300});
-    store->stock().adjust("lamp", kUnits, "seed");
-    store->stock().adjust("shade", kUnits, "seed");
-    const Order order = store->orders().place({.user_id = "u", .items = {{"lamp", kUnits}}});
+    store->stock().adjust("lamp", kLamps, "seed");
+    store->stock().adjust("shade", kLamps, "seed");
+    const Order order = store->orders().place({.user_id = "u", .items = {{"lamp", kLamps}}});
     ASSERT_EQ(order.status, OrderStatus::kConfirmed);
     order_id = order.id;
     store->orders().ship(order_id);
     store->orders().deliver(order_id);
-    for (std::int64_t i = 0; i < kUnits; ++i) {
+    for (std::int64_t i = 0; i < kLamps; ++i) {
       const Return r = store->returns().request({.order_id = order_id,
                                                  .items = {{"lamp", 1}},
                                                  .reason = "race",
@@ -142,12 +142,12 @@ TEST_P(StorageConcurrency, ConcurrentReceivesOfAnExchangePlaceOneReplacement) {
     EXPECT_EQ(replacement.status, OrderStatus::kConfirmed);
     EXPECT_EQ(replacement.points_used, 300);
   }
-  EXPECT_EQ(replacements.size(), static_cast<std::size_t>(kUnits));
+  EXPECT_EQ(replacements.size(), static_cast<std::size_t>(kLamps));
   // One replacement per exchange, whoever received it: the user's orders are the original and
   // the ten replacements.
   EXPECT_EQ(store->orders().list_for_user("u", {}, 100).items.size(),
-            static_cast<std::size_t>(kUnits) + 1);
-  EXPECT_EQ(store->stock().level("lamp").on_hand, kUnits);  // every lamp restocked once
+            static_cast<std::size_t>(kLamps) + 1);
+  EXPECT_EQ(store->stock().level("lamp").on_hand, kLamps);  // every lamp restocked once
   EXPECT_EQ(store->stock().level("shade").on_hand, 0);     // every shade sold once
   const auto report = check_invariants(*store, true);
   EXPECT_TRUE(report.ok()) << report.violations.front().rule << ": "

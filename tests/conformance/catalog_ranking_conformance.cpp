@@ -45,12 +45,6 @@ ProductFilter ranked(std::string text) {
   return {.text = std::move(text), .order = ProductOrder::kRelevance};
 }
 
-std::vector<std::string> ids_of(const Page<Product>& page) {
-  std::vector<std::string> out;
-  for (const auto& p : page.items) out.push_back(p.id);
-  return out;
-}
-
 // Every page of `filter` at `limit` a page, in order; at most `max_rows` rows (pages that
 // repeat rows would go on forever).
 std::vector<std::string> all_pages(const Catalog& catalog, const ProductFilter& filter,

@@ -12,8 +12,6 @@
 namespace commerce::testing {
 namespace {
 
-constexpr Timestamp kDay = 24 * 3600 * 1000;
-
 NewCouponTemplate fixed(std::string code, Money value = 3000) {
   return {.code = std::move(code), .name = "Fixed off", .kind = CouponKind::kFixed, .value = value,
           .min_order_amount = 10000, .valid_from = 0, .valid_until = 1'800'000'000'000 + 30 * kDay,

@@ -19,7 +19,6 @@ namespace commerce::testing {
 using B = FakeGateway::Behaviour;
 using Op = FakeGateway::Operation;
 
-constexpr std::int64_t kDay = 24LL * 60 * 60 * 1000;
 
 // A store with a FakeGateway, locations a and b, mug (1000; 5 at a, 5 at b), tea (700; 10 at a),
 // a flat shipping option (3000), the 10% VAT included, a fixed coupon template FIX (1500).

@@ -31,13 +31,6 @@ void spread(Store& store, const std::string& id, const std::vector<std::int64_t>
   }
 }
 
-std::vector<Event> events_of(Store& store) {
-  std::vector<Event> events;
-  run_unit(commerce::detail::storage_of(store), Storage::Access::kRead,
-           [&](Transaction& tx) { events = tx.read_outbox(0, 1000); });
-  return events;
-}
-
 std::vector<std::string> types_of(const std::vector<Event>& events, std::size_t from) {
   std::vector<std::string> out;
   for (std::size_t i = from; i < events.size(); ++i) out.push_back(events[i].type);

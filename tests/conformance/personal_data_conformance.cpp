@@ -26,8 +26,6 @@ namespace {
 
 using statements::Query;
 
-constexpr std::int64_t kDay = 24LL * 60 * 60 * 1000;
-
 // Personal data the tests look for in every row they read: none of it may be anywhere but on
 // the order (or cart) it belongs to, and nowhere once erased.
 const std::string kName = "Kim Minji";

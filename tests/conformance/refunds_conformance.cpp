@@ -15,8 +15,8 @@ namespace commerce::testing {
 namespace {
 
 using ::commerce::ErrorCode;
-using B = FakeGateway::Behaviour;
-using Op = FakeGateway::Operation;
+using GatewayDoes = FakeGateway::Behaviour;
+using GatewayOp = FakeGateway::Operation;
 
 // A store with a FakeGateway and two mugs of 1000 in stock.
 class RefundTest {
@@ -87,8 +87,8 @@ TEST_P(StorageConformance, PartialRefundsAddUpToThePaymentAndNeverPassIt) {
 
   // Cancelling the fully refunded order asks the gateway for nothing more.
   EXPECT_EQ(orders.cancel(o.id).status, OrderStatus::kCancelled);
-  EXPECT_EQ(t.gateway->calls(Op::kRefund), 2);
-  EXPECT_EQ(t.gateway->calls(Op::kVoid), 0);
+  EXPECT_EQ(t.gateway->calls(GatewayOp::kRefund), 2);
+  EXPECT_EQ(t.gateway->calls(GatewayOp::kVoid), 0);
   EXPECT_EQ(t.gateway->net_for(o.id), 0);
   EXPECT_EQ(t.refunds(o).size(), 2u);
   EXPECT_EQ(events_of_type(*t.store, "PaymentRefunded").size(), 2u);
@@ -121,7 +121,7 @@ TEST_P(StorageConformance, CancellingAPartlyRefundedOrderRefundsOnlyWhatRemains)
 TEST_P(StorageConformance, AnOrderIsNotCancelledWhileARefundIsUnderWay) {
   RefundTest t(location_, clock_);
   const Order o = t.paid_order();
-  t.gateway->script(Op::kRefund, {{B::kFail}, {B::kFail}});
+  t.gateway->script(GatewayOp::kRefund, {{GatewayDoes::kFail}, {GatewayDoes::kFail}});
   EXPECT_COMMERCE_ERROR(t.store->orders().refund(o.id, 700), ErrorCode::kUnavailable);
   EXPECT_COMMERCE_ERROR(t.store->orders().cancel(o.id), ErrorCode::kFailedPrecondition);
   EXPECT_TRUE(t.store->orders().recover().unresolved.empty());
@@ -160,7 +160,7 @@ TEST_P(StorageConformance, BadRefundsAreRefusedNamingTheFieldAndChangeNothing) {
   EXPECT_COMMERCE_ERROR(orders.refunds("no-such-order"), ErrorCode::kNotFound);
 
   // Not paid: awaiting its payment, then cancelled.
-  t.gateway->script(Op::kCharge, {{B::kPending}});
+  t.gateway->script(GatewayOp::kCharge, {{GatewayDoes::kPending}});
   const Order pending = orders.place({.user_id = "bob", .items = {{"mug", 1}}});
   ASSERT_EQ(pending.status, OrderStatus::kAwaitingPayment);
   EXPECT_COMMERCE_ERROR(orders.refund(pending.id, 10), ErrorCode::kFailedPrecondition);
@@ -169,7 +169,7 @@ TEST_P(StorageConformance, BadRefundsAreRefusedNamingTheFieldAndChangeNothing) {
 
   EXPECT_TRUE(t.refunds(o).empty());
   EXPECT_TRUE(t.refunds(pending).empty());
-  EXPECT_EQ(t.gateway->calls(Op::kRefund), 0);  // the pending payment was voided
+  EXPECT_EQ(t.gateway->calls(GatewayOp::kRefund), 0);  // the pending payment was voided
   EXPECT_EQ(t.gateway->net_for(o.id), 2000);
   EXPECT_TRUE(events_of_type(*t.store, "PaymentRefunded").empty());
   EXPECT_TRUE(check_invariants(*t.store).ok());
@@ -191,7 +191,7 @@ TEST_P(StorageConformance, TheSameRequestIdReturnsTheSameRefundAndOtherArguments
 TEST_P(StorageConformance, ADeclinedRefundGivesItsReservationBack) {
   RefundTest t(location_, clock_);
   const Order o = t.paid_order();
-  t.gateway->script(Op::kRefund, {{B::kDecline}});
+  t.gateway->script(GatewayOp::kRefund, {{GatewayDoes::kDecline}});
   const Refund declined = t.store->orders().refund(o.id, 2000);
   EXPECT_EQ(declined.status, RefundStatus::kDeclined);
   EXPECT_EQ(declined.message, "refund declined (scripted)");
@@ -207,7 +207,7 @@ TEST_P(StorageConformance, AnUnknownRefundAnswerStaysStartedAndRecoverFinishesIt
   RefundTest t(location_, clock_);
   const Order o = t.paid_order();
   // Both attempts time out after the gateway applied the first: the reply is lost.
-  t.gateway->script(Op::kRefund, {{B::kTimeout}, {B::kTimeout}});
+  t.gateway->script(GatewayOp::kRefund, {{GatewayDoes::kTimeout}, {GatewayDoes::kTimeout}});
   EXPECT_COMMERCE_ERROR(t.store->orders().refund(o.id, 600), ErrorCode::kUnavailable);
   auto refunds = t.refunds(o);
   ASSERT_EQ(refunds.size(), 1u);
@@ -230,7 +230,7 @@ TEST_P(StorageConformance, AnUnknownRefundAnswerStaysStartedAndRecoverFinishesIt
 TEST_P(StorageConformance, ATransportFailureLeavesTheRefundStartedUntilRecover) {
   RefundTest t(location_, clock_);
   const Order o = t.paid_order();
-  t.gateway->script(Op::kRefund, {{B::kFail}, {B::kFail}});
+  t.gateway->script(GatewayOp::kRefund, {{GatewayDoes::kFail}, {GatewayDoes::kFail}});
   EXPECT_COMMERCE_ERROR(t.store->orders().refund(o.id, 600, {}, "r-2"), ErrorCode::kUnavailable);
   EXPECT_EQ(t.gateway->refunds_for(o.id), 0);
   // A retry with the same request_id finishes the same refund.

@@ -18,8 +18,8 @@ namespace commerce::testing {
 namespace {
 
 using ::commerce::ErrorCode;
-using B = FakeCarrier::Behaviour;
-using Op = FakeCarrier::Operation;
+using CarrierDoes = FakeCarrier::Behaviour;
+using CarrierOp = FakeCarrier::Operation;
 
 // A store with a gateway, the carrier "fake", locations a and b (priorities 1, 2), the mug
 // (2 at a, 2 at b) and tea (10 at a).
@@ -281,7 +281,7 @@ TEST_P(StorageConformance, ACarrierThatPickedUpRefusesTheCancelAndTheShipmentIsO
   const Order order = t.place({{"tea", 2}});
   const Shipment s = t.store->shipments().create(
       {.order_id = order.id, .location_id = "a", .carrier = "fake"});
-  t.carrier->script(Op::kCancel, {B::kRefuse});
+  t.carrier->script(CarrierOp::kCancel, {CarrierDoes::kRefuse});
   EXPECT_COMMERCE_ERROR(t.store->shipments().cancel(s.id), ErrorCode::kFailedPrecondition);
   EXPECT_EQ(t.store->shipments().get(s.id).status, ShipmentStatus::kShipped);
   EXPECT_EQ(t.store->orders().get(order.id).status, OrderStatus::kShipped);
@@ -291,13 +291,13 @@ TEST_P(StorageConformance, ACarrierThatPickedUpRefusesTheCancelAndTheShipmentIsO
 TEST_P(StorageConformance, ACarrierRefusalCancelsAndAnUnknownAnswerIsFinishedByRecover) {
   ShipTest t(location_, clock_);
   const Order order = t.place({{"tea", 4}});
-  t.carrier->script(Op::kCreate, {B::kRefuse});
+  t.carrier->script(CarrierOp::kCreate, {CarrierDoes::kRefuse});
   const Shipment refused = t.store->shipments().create(
       {.order_id = order.id, .location_id = "a", .items = {{"tea", 2}}, .carrier = "fake"});
   EXPECT_EQ(refused.status, ShipmentStatus::kCancelled);
   EXPECT_NE(refused.note.find("refused"), std::string::npos);
   // Every attempt times out after creating: the shipment stays requested.
-  t.carrier->script(Op::kCreate, {B::kTimeout, B::kTimeout, B::kTimeout, B::kTimeout});
+  t.carrier->script(CarrierOp::kCreate, {CarrierDoes::kTimeout, CarrierDoes::kTimeout, CarrierDoes::kTimeout, CarrierDoes::kTimeout});
   const Shipment unknown = t.store->shipments().create(
       {.order_id = order.id, .location_id = "a", .items = {{"tea", 4}}, .carrier = "fake"});
   EXPECT_EQ(unknown.status, ShipmentStatus::kRequested);

@@ -34,17 +34,6 @@ NewVariant tee_variant(std::string id, std::string size, std::string colour,
                     .initial_stock = stock};
 }
 
-std::vector<Event> events_of(Store& store) {
-  return run_unit(commerce::detail::storage_of(store), Storage::Access::kRead,
-                  [&](Transaction& tx) { return tx.read_outbox(0, 1000); });
-}
-
-std::vector<std::string> ids_of(const Page<Product>& page) {
-  std::vector<std::string> out;
-  for (const Product& p : page.items) out.push_back(p.id);
-  return out;
-}
-
 TEST_P(StorageConformance, VariantsAreProductRowsNamingTheirParent) {
   Catalog& catalog = store_->catalog();
   const Product parent = catalog.create(tee());

@@ -18,7 +18,7 @@ using nlohmann::json;
 using B = FakeGateway::Behaviour;
 using Op = FakeGateway::Operation;
 
-std::string message(const std::string& id, const std::string& type, const json& payload) {
+std::string order_message(const std::string& id, const std::string& type, const json& payload) {
   return json{{"id", id}, {"type", type}, {"source", "psp"}, {"payload", payload}}.dump();
 }
 
@@ -74,7 +74,7 @@ class InboxOrdersTest : public ::testing::Test {
 TEST_F(InboxOrdersTest, PaymentCompletedConfirmsAPendingOrderOnce) {
   const Order order = pending_order();
   const auto seq = last_seq();
-  EXPECT_EQ(store_->inbox().receive(message("psp-1", "PaymentCompleted",
+  EXPECT_EQ(store_->inbox().receive(order_message("psp-1", "PaymentCompleted",
                                             {{"order_id", order.id}, {"reference", "ch_1"}})),
             InboxOutcome::kApplied);
   EXPECT_EQ(store_->orders().get(order.id).status, OrderStatus::kConfirmed);
@@ -87,15 +87,15 @@ TEST_F(InboxOrdersTest, PaymentCompletedConfirmsAPendingOrderOnce) {
   EXPECT_EQ(events_test::payload_of(paid)["amount"], order.total);
 
   const auto after = last_seq();
-  EXPECT_EQ(store_->inbox().receive(message("psp-1", "PaymentCompleted",
+  EXPECT_EQ(store_->inbox().receive(order_message("psp-1", "PaymentCompleted",
                                             {{"order_id", order.id}, {"reference", "ch_1"}})),
             InboxOutcome::kDuplicate);
   // Another message with the same result: recorded, but changes nothing.
-  EXPECT_EQ(store_->inbox().receive(message("psp-1b", "PaymentCompleted", {{"order_id", order.id}})),
+  EXPECT_EQ(store_->inbox().receive(order_message("psp-1b", "PaymentCompleted", {{"order_id", order.id}})),
             InboxOutcome::kApplied);
   EXPECT_EQ(last_seq(), after);
   // The opposite result is refused and not recorded.
-  EXPECT_EQ(EVENTS_EXPECT_ERROR(store_->inbox().receive(message("psp-2", "PaymentFailed", {{"order_id", order.id}})),
+  EXPECT_EQ(EVENTS_EXPECT_ERROR(store_->inbox().receive(order_message("psp-2", "PaymentFailed", {{"order_id", order.id}})),
                                 ErrorCode::kFailedPrecondition),
             order.id);
   EXPECT_FALSE(store_->inbox().seen("psp-2"));
@@ -107,7 +107,7 @@ TEST_F(InboxOrdersTest, PaymentFailedCompensatesTheOrder) {
   const Order order = pending_order(300);
   EXPECT_EQ(store_->points().balance("user-1"), 4700);
   const auto seq = last_seq();
-  store_->inbox().receive(message("psp-9", "PaymentFailed",
+  store_->inbox().receive(order_message("psp-9", "PaymentFailed",
                                   {{"order_id", order.id}, {"reason", "card expired"}}));
   const Order failed = store_->orders().get(order.id);
   EXPECT_EQ(failed.status, OrderStatus::kFailed);
@@ -126,24 +126,24 @@ TEST_F(InboxOrdersTest, PaymentFailedCompensatesTheOrder) {
 TEST_F(InboxOrdersTest, RejectedPaymentMessagesChangeNothing) {
   const Order order = pending_order();
   const auto seq = last_seq();
-  EXPECT_EQ(EVENTS_EXPECT_ERROR(store_->inbox().receive(message("m-1", "PaymentCompleted", json::object())),
+  EXPECT_EQ(EVENTS_EXPECT_ERROR(store_->inbox().receive(order_message("m-1", "PaymentCompleted", json::object())),
                                 ErrorCode::kInvalidArgument),
             "payload.order_id");
-  EXPECT_EQ(EVENTS_EXPECT_ERROR(store_->inbox().receive(message("m-1", "PaymentCompleted", {{"order_id", 12}})),
+  EXPECT_EQ(EVENTS_EXPECT_ERROR(store_->inbox().receive(order_message("m-1", "PaymentCompleted", {{"order_id", 12}})),
                                 ErrorCode::kInvalidArgument),
             "payload.order_id");
   EXPECT_EQ(EVENTS_EXPECT_ERROR(
-                store_->inbox().receive(message("m-1", "PaymentCompleted", {{"order_id", "no-such-order"}})),
+                store_->inbox().receive(order_message("m-1", "PaymentCompleted", {{"order_id", "no-such-order"}})),
                 ErrorCode::kNotFound),
             "no-such-order");
-  EXPECT_EQ(EVENTS_EXPECT_ERROR(store_->inbox().receive(message(
+  EXPECT_EQ(EVENTS_EXPECT_ERROR(store_->inbox().receive(order_message(
                                     "m-1", "PaymentFailed", {{"order_id", order.id}, {"reason", 5}})),
                                 ErrorCode::kInvalidArgument),
             "payload.reason");
   EXPECT_EQ(last_seq(), seq);
   const Order paid = confirmed_order();  // not waiting for a result
   const auto seq2 = last_seq();
-  EXPECT_EQ(EVENTS_EXPECT_ERROR(store_->inbox().receive(message("m-1", "PaymentFailed", {{"order_id", paid.id}})),
+  EXPECT_EQ(EVENTS_EXPECT_ERROR(store_->inbox().receive(order_message("m-1", "PaymentFailed", {{"order_id", paid.id}})),
                                 ErrorCode::kFailedPrecondition),
             paid.id);
   EXPECT_EQ(last_seq(), seq2);
@@ -154,14 +154,14 @@ TEST_F(InboxOrdersTest, RejectedPaymentMessagesChangeNothing) {
 TEST_F(InboxOrdersTest, DeliveryUpdatesMoveOrdersToShippedThenDelivered) {
   const Order order = confirmed_order();
   auto seq = last_seq();
-  EXPECT_EQ(store_->inbox().receive(message("dl-1", "DeliveryUpdated", {{"order_id", order.id}, {"status", "shipped"}})),
+  EXPECT_EQ(store_->inbox().receive(order_message("dl-1", "DeliveryUpdated", {{"order_id", order.id}, {"status", "shipped"}})),
             InboxOutcome::kApplied);
   EXPECT_EQ(store_->orders().get(order.id).status, OrderStatus::kShipped);
   EXPECT_EQ(event_types_since(seq), (std::vector<std::string>{"ShipmentCreated",
                                                               "ShipmentDispatched",
                                                               "OrderShipped"}));
   seq = last_seq();
-  store_->inbox().receive(message("dl-2", "DeliveryUpdated", {{"order_id", order.id}, {"status", "delivered"}}));
+  store_->inbox().receive(order_message("dl-2", "DeliveryUpdated", {{"order_id", order.id}, {"status", "delivered"}}));
   EXPECT_EQ(store_->orders().get(order.id).status, OrderStatus::kDelivered);
   EXPECT_EQ(event_types_since(seq),
             (std::vector<std::string>{"ShipmentDelivered", "OrderDelivered"}));
@@ -174,13 +174,13 @@ TEST_F(InboxOrdersTest, DeliveryUpdatesMoveOrdersToShippedThenDelivered) {
 TEST_F(InboxOrdersTest, DeliveredBeforeShippedStillEndsDelivered) {
   const Order order = confirmed_order();
   const auto seq = last_seq();
-  store_->inbox().receive(message("dl-2", "DeliveryUpdated", {{"order_id", order.id}, {"status", "delivered"}}));
+  store_->inbox().receive(order_message("dl-2", "DeliveryUpdated", {{"order_id", order.id}, {"status", "delivered"}}));
   EXPECT_EQ(store_->orders().get(order.id).status, OrderStatus::kDelivered);
   EXPECT_EQ(event_types_since(seq),
             (std::vector<std::string>{"ShipmentCreated", "ShipmentDispatched", "OrderShipped",
                                       "ShipmentDelivered", "OrderDelivered"}));
   // The late "shipped" update is recorded and changes nothing.
-  EXPECT_EQ(store_->inbox().receive(message("dl-1", "DeliveryUpdated", {{"order_id", order.id}, {"status", "shipped"}})),
+  EXPECT_EQ(store_->inbox().receive(order_message("dl-1", "DeliveryUpdated", {{"order_id", order.id}, {"status", "shipped"}})),
             InboxOutcome::kApplied);
   EXPECT_EQ(event_types_since(seq).size(), 5u);
   EXPECT_EQ(store_->orders().get(order.id).status, OrderStatus::kDelivered);
@@ -189,15 +189,15 @@ TEST_F(InboxOrdersTest, DeliveredBeforeShippedStillEndsDelivered) {
 TEST_F(InboxOrdersTest, RejectedDeliveryUpdatesChangeNothing) {
   const Order unpaid = pending_order();
   const auto seq = last_seq();
-  EXPECT_EQ(EVENTS_EXPECT_ERROR(store_->inbox().receive(message("dl-1", "DeliveryUpdated",
+  EXPECT_EQ(EVENTS_EXPECT_ERROR(store_->inbox().receive(order_message("dl-1", "DeliveryUpdated",
                                                                 {{"order_id", unpaid.id}, {"status", "shipped"}})),
                                 ErrorCode::kFailedPrecondition),
             unpaid.id);
-  EXPECT_EQ(EVENTS_EXPECT_ERROR(store_->inbox().receive(message("dl-1", "DeliveryUpdated",
+  EXPECT_EQ(EVENTS_EXPECT_ERROR(store_->inbox().receive(order_message("dl-1", "DeliveryUpdated",
                                                                 {{"order_id", unpaid.id}, {"status", "lost"}})),
                                 ErrorCode::kInvalidArgument),
             "payload.status");
-  EXPECT_EQ(EVENTS_EXPECT_ERROR(store_->inbox().receive(message("dl-1", "DeliveryUpdated", {{"order_id", unpaid.id}})),
+  EXPECT_EQ(EVENTS_EXPECT_ERROR(store_->inbox().receive(order_message("dl-1", "DeliveryUpdated", {{"order_id", unpaid.id}})),
                                 ErrorCode::kInvalidArgument),
             "payload.status");
   EXPECT_EQ(last_seq(), seq);
@@ -228,8 +228,8 @@ TEST_F(InboxOrdersTest, ThousandDuplicatePaymentAndDeliveryMessagesApplyOnce) {
   std::vector<std::string> deliveries;
   for (int copy = 0; copy < 50; ++copy) {
     for (int i = 0; i < kOrders; ++i) {
-      payments.push_back(message("pay-" + std::to_string(i), "PaymentCompleted", {{"order_id", orders[i].id}}));
-      deliveries.push_back(message("ship-" + std::to_string(i), "DeliveryUpdated",
+      payments.push_back(order_message("pay-" + std::to_string(i), "PaymentCompleted", {{"order_id", orders[i].id}}));
+      deliveries.push_back(order_message("ship-" + std::to_string(i), "DeliveryUpdated",
                                    {{"order_id", orders[i].id}, {"status", "shipped"}}));
     }
   }

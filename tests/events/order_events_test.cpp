@@ -13,7 +13,7 @@ using nlohmann::json;
 using B = FakeGateway::Behaviour;
 using Op = FakeGateway::Operation;
 
-struct Expected {
+struct ExpectedEvent {
   std::string type;
   std::string key;
   json payload;
@@ -39,7 +39,7 @@ class OrderEventsTest : public ::testing::Test {
     return events;
   }
 
-  void expect(const std::vector<Expected>& expected) {
+  void expect(const std::vector<ExpectedEvent>& expected) {
     const auto events = take();
     std::string got;
     for (const auto& e : events) got += e.type + " " + e.key + " " + e.payload + "\n";

@@ -98,11 +98,11 @@ TEST(PostgresConnectionLoss, ConnectionKilledBeforeCommitIsResolvedAndRetried) {
 
 TEST(PostgresConnectionLoss, ConnectionsKilledRepeatedlyUnderLoadKeepInvariants) {
   Fixture f;
-  constexpr std::int64_t kUnits = 150;
+  constexpr std::int64_t kStockUnits = 150;
   auto store = Store::open(f.url);
-  store->catalog().create({.id = "sku-1", .name = "Mug", .initial_stock = kUnits});
+  store->catalog().create({.id = "sku-1", .name = "Mug", .initial_stock = kStockUnits});
 
-  constexpr int kThreads = 8;
+  constexpr int kWriters = 8;
   constexpr int kOrdersPerThread = 25;
   std::atomic<bool> running{true};
   std::atomic<int> kills{0};
@@ -118,7 +118,7 @@ TEST(PostgresConnectionLoss, ConnectionsKilledRepeatedlyUnderLoadKeepInvariants)
   int unavailable = 0, other = 0;
   std::string first_other;
   std::vector<std::thread> workers;
-  for (int t = 0; t < kThreads; ++t) {
+  for (int t = 0; t < kWriters; ++t) {
     workers.emplace_back([&, t] {
       for (int i = 0; i < kOrdersPerThread; ++i) {
         const std::string order = "order-" + std::to_string(t) + "-" + std::to_string(i);
@@ -148,7 +148,7 @@ TEST(PostgresConnectionLoss, ConnectionsKilledRepeatedlyUnderLoadKeepInvariants)
   EXPECT_EQ(other, 0) << first_other;
   auto [level, live] = stock_and_live_rows(commerce::detail::storage_of(*store), "sku-1");
   EXPECT_EQ(level.reserved, live);
-  EXPECT_EQ(level.on_hand + level.sold, kUnits);
+  EXPECT_EQ(level.on_hand + level.sold, kStockUnits);
   EXPECT_GE(level.available, 0);
   // Every order reported sold is committed once, and nothing else was sold.
   EXPECT_EQ(level.sold, static_cast<std::int64_t>(sold_orders.size()));
@@ -166,11 +166,11 @@ TEST(PostgresConnectionLoss, ConnectionsKilledRepeatedlyUnderLoadKeepInvariants)
 // caller gets Unavailable; recover() then settles every saga and every invariant holds.
 TEST(PostgresConnectionLoss, ConnectionsKilledDuringPlacementsKeepInvariants) {
   Fixture f;
-  constexpr std::int64_t kUnits = 40;
+  constexpr std::int64_t kStockUnits = 40;
   StoreOptions options;
   options.gateway = std::make_shared<FakeGateway>();
   auto store = Store::open(f.url, options);
-  store->catalog().create({.id = "sku-1", .name = "Mug", .price = 1000, .initial_stock = kUnits});
+  store->catalog().create({.id = "sku-1", .name = "Mug", .price = 1000, .initial_stock = kStockUnits});
 
   std::atomic<bool> running{true};
   std::atomic<int> kills{0};
@@ -206,7 +206,7 @@ TEST(PostgresConnectionLoss, ConnectionsKilledDuringPlacementsKeepInvariants) {
   EXPECT_GT(kills.load(), 0);
   EXPECT_EQ(other.load(), 0);
   const StockLevel level = store->stock().level("sku-1");
-  EXPECT_EQ(level.on_hand + level.sold, kUnits);
+  EXPECT_EQ(level.on_hand + level.sold, kStockUnits);
   EXPECT_EQ(level.reserved, 0);
   EXPECT_GE(level.sold, confirmed.load());  // an Unavailable placement may confirm in recover()
   std::printf("[ figures  ] %d connections killed; %d confirmed, %d failed, %d Unavailable; "

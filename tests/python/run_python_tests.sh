@@ -14,7 +14,9 @@
 #   COMMERCE_PY_VENV          the virtual environment (default build-py/venv)
 #   COMMERCE_PY_BUILD_DIR     scikit-build-core's build tree (default build-py/<wheel tag>)
 #   COMMERCE_PY_CXX_FLAGS     the C++ flags of that (Release) build, in place of CMake's -O3
-#                             (scripts/test.sh: -O1, a faster build for the tests only)
+#                             (scripts/test.sh: its release stage's -O1 -g1, a faster build)
+#   COMMERCE_PY_CMAKE_DEFINES more CMake definitions for it, NAME=VALUE separated by spaces
+#                             (scripts/test.sh: COMMERCE_WERROR=ON, as its release stage)
 #   COMMERCE_PG_URL           use this PostgreSQL server instead of starting one
 #   COMMERCE_KAFKA_BOOTSTRAP  use this Kafka broker instead of starting one
 #   COMMERCE_PY_SERVERS=0     start no servers (their tests skip, or fail under CI=true)
@@ -92,6 +94,9 @@ fi
 if [[ -n ${COMMERCE_PY_CXX_FLAGS:-} ]]; then
   build_args+=("-Ccmake.define.CMAKE_CXX_FLAGS_RELEASE=$COMMERCE_PY_CXX_FLAGS")
 fi
+for define in ${COMMERCE_PY_CMAKE_DEFINES:-}; do
+  build_args+=("-Ccmake.define.$define")
+done
 t0=$(date +%s)
 log "pip install . (CMAKE_BUILD_PARALLEL_LEVEL=$CMAKE_BUILD_PARALLEL_LEVEL)"
 if ! "$PY" -m pip install -q --no-build-isolation ${build_args[@]+"${build_args[@]}"} "$ROOT" \

@@ -154,11 +154,11 @@ TEST(FewestShipmentsAllocation, BackordersAtAChosenLocationBeforeAddingAnother) 
 
 TEST(FewestShipmentsAllocation, CountsCoverWithoutOverflow) {
   // L2 covers 2 x INT64_MAX units (saturated), more than L1's INT64_MAX - 1.
-  constexpr std::int64_t kMax = INT64_MAX;
-  const auto request = order({{"p1", kMax, {at("L1", kMax - 1, 1), at("L2", kMax, 2)}},
-                              {"p2", kMax, {at("L2", kMax, 2)}}});
+  constexpr std::int64_t kHuge = INT64_MAX;
+  const auto request = order({{"p1", kHuge, {at("L1", kHuge - 1, 1), at("L2", kHuge, 2)}},
+                              {"p2", kHuge, {at("L2", kHuge, 2)}}});
   EXPECT_EQ(planned(fewest_shipments_allocation(), request),
-            (std::vector<Allocation>{{"p1", "L2", kMax}, {"p2", "L2", kMax}}));
+            (std::vector<Allocation>{{"p1", "L2", kHuge}, {"p2", "L2", kHuge}}));
 }
 
 // ---- region first
