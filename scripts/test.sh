@@ -85,8 +85,10 @@ stage packages commerce_install_packages "${COMMERCE_DEBIAN_PACKAGES[@]}" ccache
 # Every build goes through ccache, with a cache in build-ci/: the Python stage's build of the
 # library (pip install .) then takes the release stage's objects, since both compile it alike
 # (flags, and paths relative to trees at the same depth: build-ci/release, build-py/<tag>).
-# CCACHE_NOHASHDIR: the build directory itself does not count.
-export CMAKE_CXX_COMPILER_LAUNCHER=ccache CCACHE_DIR="$BUILD_ROOT/ccache"
+# CCACHE_NOHASHDIR: the build directory itself does not count. CXX: one name for the compiler
+# (CMake's default finds c++, scikit-build-core g++: the same compiler, but ccache tells them
+# apart by name).
+export CXX=g++ CMAKE_CXX_COMPILER_LAUNCHER=ccache CCACHE_DIR="$BUILD_ROOT/ccache"
 export CCACHE_BASEDIR="$COMMERCE_ROOT" CCACHE_NOHASHDIR=1
 # The release stage's library flags, which the Python stage repeats.
 RELEASE_FLAGS="-O1 -g1 -DNDEBUG"
@@ -114,7 +116,10 @@ for s in $STAGES; do
       ;;
     fuzz)
       SUMMARY_LOGS+=(fuzz)
+      # -O0: the library under clang, ASan, UBSan and coverage took 296 s of CPU against
+      # 406 s at -O1; the 20 s of fuzzing then try fewer inputs.
       COMMERCE_FUZZ_BUILD_DIR="$BUILD_ROOT/fuzz" COMMERCE_FUZZ_JOBS="$JOBS" \
+        COMMERCE_FUZZ_CXX_FLAGS="-O0 -g1" \
         stage fuzz sh "$COMMERCE_ROOT/fuzz/run_inbox_fuzzer.sh" "${COMMERCE_FUZZ_SECONDS:-20}"
       ;;
     python)
