@@ -83,12 +83,14 @@ int x_write(sqlite3_file* file, const void* buf, int amount, sqlite3_int64 offse
     if (const int rc = settle(); rc != SQLITE_OK) return rc;
     return f->real->pMethods->xWrite(f->real, buf, amount, offset);
   }
-  Gathered& g = *f->gathered;
-  const bool appends = !g.bytes.empty() &&
-                       offset == g.offset + static_cast<sqlite3_int64>(g.bytes.size());
-  const bool fits = g.bytes.size() + static_cast<std::size_t>(amount) <= kMaxGathered;
-  if (t_gathering != nullptr && (t_gathering != f || !appends || !fits)) {
+  if (t_gathering != f) {  // another WAL file's bytes first
     if (const int rc = settle(); rc != SQLITE_OK) return rc;
+  }
+  Gathered& g = *f->gathered;
+  const bool appends = offset == g.offset + static_cast<sqlite3_int64>(g.bytes.size());
+  const bool fits = g.bytes.size() + static_cast<std::size_t>(amount) <= kMaxGathered;
+  if (!g.bytes.empty() && !(appends && fits)) {
+    if (const int rc = write_gathered(f); rc != SQLITE_OK) return rc;
   }
   if (g.bytes.empty()) g.offset = offset;
   const auto* bytes = static_cast<const unsigned char*>(buf);
