@@ -100,7 +100,9 @@ for s in $STAGES; do
       # -g1 (line tables): backtraces keep file:line; full debug info made the build 30 % slower.
       # -O1: the library and the CLI from scratch built in 207 s against 268 s at -O2 (2 jobs);
       # the figures that need -O2 are the benchmarks', measured in a build of their own.
-      # Unity builds (COMMERCE_UNITY_BUILD): the tests and the CLI compiled 8 files at a time.
+      # Unity builds (COMMERCE_UNITY_BUILD): the libraries, the tests and the CLI compiled 8
+      # files at a time. The consumer test (add_subdirectory) still builds the library file by
+      # file, so a missing #include that a batch hides fails there.
       if stage release-build build "$dir" -DCOMMERCE_WITH_POSTGRES=ON -DCOMMERCE_WITH_KAFKA=ON \
           -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$RELEASE_FLAGS" -DCOMMERCE_UNITY_BUILD=ON; then
         ctest_stage release-ctest "$dir" -LE 'negative-control|postgres|kafka'
@@ -119,15 +121,15 @@ for s in $STAGES; do
       # -O0: the library under clang, ASan, UBSan and coverage took 296 s of CPU against
       # 406 s at -O1; the 20 s of fuzzing then try fewer inputs.
       COMMERCE_FUZZ_BUILD_DIR="$BUILD_ROOT/fuzz" COMMERCE_FUZZ_JOBS="$JOBS" \
-        COMMERCE_FUZZ_CXX_FLAGS="-O0 -g1" \
+        COMMERCE_FUZZ_CXX_FLAGS="-O0 -g1" COMMERCE_FUZZ_UNITY_BUILD=ON \
         stage fuzz sh "$COMMERCE_ROOT/fuzz/run_inbox_fuzzer.sh" "${COMMERCE_FUZZ_SECONDS:-20}"
       ;;
     python)
       SUMMARY_LOGS+=(python)
-      # The release stage's flags (the module is built for the tests, not for its speed), and
-      # its -Werror: the library's objects come from the cache.
+      # The release stage's flags (the module is built for the tests, not for its speed), its
+      # -Werror and its batches: the library's objects come from the cache.
       COMMERCE_PY_VENV="$BUILD_ROOT/venv" COMMERCE_PY_CXX_FLAGS="$RELEASE_FLAGS" \
-        COMMERCE_PY_CMAKE_DEFINES="COMMERCE_WERROR=ON" \
+        COMMERCE_PY_CMAKE_DEFINES="COMMERCE_WERROR=ON COMMERCE_UNITY_BUILD=ON" \
         stage python bash "$COMMERCE_ROOT/tests/python/run_python_tests.sh"
       ;;
     asan)

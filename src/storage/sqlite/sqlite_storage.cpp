@@ -26,7 +26,6 @@ namespace commerce {
 namespace {
 
 using sqlite::Connection;
-using sqlite::Query;
 using sqlite::SqliteBusy;
 
 // InvalidArgument unless `path` is a regular file or does not exist; creates it (empty, with
@@ -85,7 +84,7 @@ class SqliteStorage final : public Storage {
     retry_while_busy("opening", [&] {
       bool wal = false;
       {
-        Query mode(*conn, "PRAGMA journal_mode");
+        sqlite::Query mode(*conn, "PRAGMA journal_mode");
         wal = mode.step() && mode.text(0) == "wal";
       }
       // Not yet WAL: the first open, of a new file (page_size is fixed when the first table is
