@@ -15,6 +15,7 @@
 #include "commerce/store.h"
 #include "pg_test_support.h"
 #include "storage/postgres/pg_schema.h"
+#include "storage/transaction.h"
 
 namespace commerce {
 namespace {
@@ -121,6 +122,32 @@ INSERT INTO reservations(order_id, product_id, qty, expires_at, state)
   } catch (const Error& e) {
     EXPECT_EQ(e.subject(), "options");
   }
+}
+
+// Migration 19 drops the unique index on an event's id: the events a database made at version
+// 18 holds read back as they were, and the outbox's only indexes left are its seq's and the
+// partial ones.
+TEST(PostgresSchema, TheOutboxKeepsItsEventsWithoutAnIndexOnTheirIds) {
+  const std::string url = pgtest::empty_database_url();
+  {
+    postgres::Connection conn(url, 10, "migration-test");
+    postgres::migrate(conn, 18);
+  }
+  pgtest::query(url, R"sql(
+INSERT INTO outbox(id, type, schema_version, topic, key, occurred_at, request_id, payload)
+  VALUES ('e1', 'OrderCreated', 1, 'order-events', 'o1', 100, '', '{}'),
+         ('e2', 'PointUsed', 1, 'user-events', 'u1', 100, 'r1', '{"amount":5}');
+)sql");
+  auto storage = open_postgres_storage(url);
+  run_unit(*storage, Storage::Access::kRead, [&](Transaction& tx) {
+    const auto events = tx.read_outbox(0, 10);
+    ASSERT_EQ(events.size(), 2u);
+    EXPECT_EQ(events[1].id, "e2");
+    EXPECT_EQ(events[1].payload, R"({"amount":5})");
+  });
+  EXPECT_EQ(pgtest::query(url, "SELECT string_agg(indexname, ',' ORDER BY indexname) "
+                               "FROM pg_indexes WHERE tablename = 'outbox'"),
+            "outbox_order_ends,outbox_pending,outbox_pkey,outbox_waiting_by_key");
 }
 
 // Migration 10 keeps stock per (product, location): a database made at version 9 (variants,

@@ -316,5 +316,56 @@ TEST(SqliteMigration, TheOutboxKeepsOnlyTheEvent) {
                                                "key", "occurred_at", "request_id", "payload"}));
 }
 
+// Version 19 rebuilds the outbox without a unique index on the event's id: its events, their
+// delivery state and the seq counter survive, and no seq is handed out twice.
+TEST(SqliteMigration, TheOutboxRebuildKeepsEventsDeadLettersAndTheSeqCounter) {
+  const std::string path = testing::fresh_path("migration", ".db");
+  {
+    sqlite::Connection conn(path, "NORMAL");
+    sqlite::migrate(conn, 18);
+    // Events 1-4; 4 is dead, 2 pending; 5-7 were appended and then removed (the counter is 7).
+    conn.exec(R"sql(
+INSERT INTO outbox(seq, id, type, schema_version, topic, key, occurred_at, request_id, payload)
+  VALUES (1, 'e1', 'OrderCreated', 1, 'order-events', 'o1', 100, '', '{}'),
+         (2, 'e2', 'PointUsed', 1, 'user-events', 'u1', 100, 'r1', '{"amount":5}'),
+         (3, 'e3', 'OrderConfirmed', 1, 'order-events', 'o1', 150, '', '{}'),
+         (7, 'e7', 'T', 1, 't', 'c', 160, '', '{}');
+DELETE FROM outbox WHERE seq = 7;
+INSERT INTO outbox(seq, id, type, schema_version, topic, key, occurred_at, request_id, payload)
+  VALUES (4, 'e4', 'T', 1, 't', 'c', 103, '', '{}');
+INSERT INTO outbox_pending(seq, key) VALUES (2, 'u1');
+INSERT INTO outbox_dead_letters(seq, key, attempts, last_error, dead_at, parked_behind)
+  VALUES (4, 'c', 5, 'poison', 950, 0);
+)sql");
+  }
+  auto storage = open_sqlite_storage(path);
+  run_unit(*storage, Storage::Access::kWrite, [&](Transaction& tx) {
+    const auto events = tx.read_outbox(0, 10);
+    ASSERT_EQ(events.size(), 4u);
+    EXPECT_EQ(events[1].id, "e2");
+    EXPECT_EQ(events[1].request_id, "r1");
+    EXPECT_EQ(events[1].payload, R"({"amount":5})");
+    EXPECT_EQ(events[3].seq, 4);
+    const OutboxCounts counts = tx.count_outbox();
+    EXPECT_EQ(counts.pending, 1);
+    EXPECT_EQ(counts.dead_letters, 1);
+    const auto dead = tx.list_dead_letters(0, 10);
+    ASSERT_EQ(dead.size(), 1u);
+    EXPECT_EQ(dead[0].event.id, "e4");
+    EXPECT_EQ(dead[0].last_error, "poison");
+    // Seq 5-7 were handed out before: the next event gets 8.
+    EXPECT_EQ(tx.append_event(Event{0, "e8", "T", 1, "t", "d", 200, "", "{}"}), 8);
+  });
+  sqlite::Connection conn(path, "NORMAL");
+  // The dead letters still reference their events, and the id is indexed no more.
+  sqlite::Query fk(conn, "SELECT count(*) FROM pragma_foreign_key_check");
+  ASSERT_TRUE(fk.step());
+  EXPECT_EQ(fk.int64(0), 0);
+  std::vector<std::string> indexes;
+  sqlite::Query q(conn, "SELECT name FROM pragma_index_list('outbox') ORDER BY name");
+  while (q.step()) indexes.push_back(q.text(0));
+  EXPECT_EQ(indexes, (std::vector<std::string>{"outbox_order_ends"}));
+}
+
 }  // namespace
 }  // namespace commerce

@@ -422,6 +422,10 @@ CREATE INDEX sagas_unfinished ON sagas(state, order_id)
   WHERE state IN ('running', 'awaiting_payment', 'compensating', 'cancelling');
 DROP INDEX coupons_by_status;
 )sql",
+    // 19: an event's id is no longer a unique index (issue 16; see the SQLite migration 19).
+    R"sql(
+ALTER TABLE outbox DROP CONSTRAINT outbox_id_key;
+)sql",
 };
 
 constexpr int kVersion = static_cast<int>(std::size(kMigrations));

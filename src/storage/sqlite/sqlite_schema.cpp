@@ -490,6 +490,33 @@ CREATE INDEX sagas_unfinished ON sagas(state, order_id)
   WHERE state IN ('running', 'awaiting_payment', 'compensating', 'cancelling');
 DROP INDEX coupons_by_status;
 )sql",
+    // 19: an event's id is no longer a unique index (issue 16). No statement looks an event up
+    // by id; ids are UUIDv7 made by the library (core/ids.cpp: a per-process counter within a
+    // millisecond and 62 random bits), so the index only re-checked what their making
+    // guarantees, at ~2.5 B-tree pages and 9 unique probes an order. SQLite cannot drop a
+    // column's UNIQUE, so the table is rebuilt: its rows, seq counter (AUTOINCREMENT: a seq is
+    // never handed out twice, even after the newest events were removed) and index are carried
+    // over, and the dead letters (which reference outbox(seq)) are set aside and put back.
+    R"sql(
+CREATE TEMP TABLE outbox_dead_letters_v19 AS SELECT * FROM outbox_dead_letters;
+DELETE FROM outbox_dead_letters;
+CREATE TABLE outbox_v19(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, type TEXT NOT NULL,
+  schema_version INTEGER NOT NULL, topic TEXT NOT NULL, key TEXT NOT NULL,
+  occurred_at INTEGER NOT NULL, request_id TEXT NOT NULL, payload TEXT NOT NULL) STRICT;
+INSERT INTO outbox_v19(seq, id, type, schema_version, topic, key, occurred_at, request_id,
+                       payload)
+  SELECT seq, id, type, schema_version, topic, key, occurred_at, request_id, payload FROM outbox;
+DELETE FROM sqlite_sequence WHERE name = 'outbox_v19';
+INSERT INTO sqlite_sequence(name, seq)
+  SELECT 'outbox_v19', seq FROM sqlite_sequence WHERE name = 'outbox';
+DROP TABLE outbox;
+ALTER TABLE outbox_v19 RENAME TO outbox;
+CREATE INDEX outbox_order_ends ON outbox(key, type)
+  WHERE type IN ('OrderCreated', 'OrderConfirmed', 'OrderFailed', 'OrderCancelled');
+INSERT INTO outbox_dead_letters SELECT * FROM temp.outbox_dead_letters_v19;
+DROP TABLE temp.outbox_dead_letters_v19;
+)sql",
 };
 
 constexpr int kVersion = static_cast<int>(std::size(kMigrations));
