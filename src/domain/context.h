@@ -31,6 +31,9 @@ struct Command {
   const Context& ctx;
   Timestamp now;
   std::string request_id;
+  // Whether this unit holds the rows of the products it orders locked (PostgreSQL: a write
+  // unit's locking read). The allocation's general path locks them if not.
+  bool products_locked = false;
 };
 
 }  // namespace commerce::detail

@@ -3,12 +3,14 @@
 // Plan from a read, check the plan (checked_plan), apply it with conditional updates in
 // (product, location) order (the lock order of every adapter), and when an update is refused
 // because the row changed after the read, undo this attempt and plan again from a locking read.
-// (On PostgreSQL a concurrent order for the same product waits on the product row this unit
-// locked first, so what can get in between is a change that locks only the stock row: a shrink
-// or a lowered backorder limit; tests/postgres/postgres_replan_test.cpp. On SQLite the write
-// unit holds the database from the read on.) The WHERE clause of each update is the guard: a stale or wrong plan is
-// refused, never oversold. A store with one active location takes a fast path: one conditional
-// update per product, as before locations existed.
+// (On PostgreSQL this path holds the products' rows locked first, so a concurrent order for the
+// same product waits, and what can get in between is a change that locks only the stock row: a
+// shrink or a lowered backorder limit; tests/postgres/postgres_replan_test.cpp. On SQLite the
+// write unit holds the database from the read on.) The WHERE clause of each update is the
+// guard: a stale or wrong plan is refused, never oversold. A store with one active location
+// takes a fast path: one conditional update per product, as before locations existed, with no
+// product lock (its orders read the products unlocked: placement.cpp); stock rows are updated
+// in product order, so these orders cannot deadlock each other.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -140,6 +142,10 @@ std::vector<Applied> allocate(Command& cmd, const std::string& order_id,
   std::vector<std::string> ids;
   ids.reserve(items.size());
   for (const auto& item : items) ids.push_back(item.product_id);
+  if (!cmd.products_locked) {  // the orders of these products now take turns (see the top)
+    cmd.tx.find_products(ids, true);
+    cmd.products_locked = true;
+  }
   const AllocationStrategy& strategy = *cmd.ctx.options.allocation_strategy;
   for (int attempt = 1; attempt <= kAllocationAttempts; ++attempt) {
     const AllocationRequest request = allocation_request(
@@ -187,6 +193,7 @@ std::vector<Reservation> reserve_stock(Command& cmd, const std::string& order_id
       if (!product) throw Error::not_found("product", item.product_id);
       require_orderable(*product);
     }
+    cmd.products_locked = true;
   }
   std::vector<Reservation> rows;
   for (auto& a : allocate(cmd, order_id, items, region, expires_at)) {

@@ -141,8 +141,9 @@ class Transaction {
   void update_product(const Product& product);
   std::optional<Product> find_product(const std::string& id);
   // The products of `ids` (sorted, distinct) that exist, by id: on PostgreSQL in one statement
-  // per 16 ids, on SQLite by key one after the other.
-  std::vector<Product> find_products(const std::vector<std::string>& ids);
+  // per 16 ids, on SQLite by key one after the other. With `lock`, a write unit holds them
+  // locked to its end (PostgreSQL: FOR NO KEY UPDATE), as find_product() does.
+  std::vector<Product> find_products(const std::vector<std::string>& ids, bool lock);
   // The variant's option values as rows (what the listing's option filter reads).
   void insert_option_values(const std::string& product_id, const OptionValues& options);
   // The variants of `parent_id` in every status, by id, locked (write units).

@@ -53,7 +53,14 @@ Quote price_request(Command& cmd, const PlaceOrder& r, const std::vector<LineIte
   std::vector<std::string> ids;
   ids.reserve(items.size());
   for (const auto& item : items) ids.push_back(item.product_id);
-  const std::vector<Product> products = cmd.tx.find_products(ids);
+  // A store with one active location reserves a product's units with one conditional update,
+  // whose guard is the check: its orders read the products unlocked, so orders of one product
+  // do not queue on the product's row from their first statement (PostgreSQL), only on its
+  // stock row from the reservation on. The allocation's general path (several locations) locks
+  // the products itself when they were not (stock_allocation.cpp). A price change committed
+  // while an order is placed applies to the orders that read the product after it.
+  cmd.products_locked = cmd.ctx.many_locations.load(std::memory_order_relaxed);
+  const std::vector<Product> products = cmd.tx.find_products(ids, cmd.products_locked);
   std::vector<PricedLine> lines;
   lines.reserve(items.size());
   Money subtotal = 0;

@@ -38,9 +38,10 @@ const Sql kUpdateProduct{
 const Sql kFindProduct{.text = "SELECT " + kProductColumns + " FROM products WHERE id = ?1",
                        .lock_rows = true};
 // Several products by id in one statement (PostgreSQL: one round trip), locked as kFindProduct
-// locks one.
-const statements::RowBatch kFindProducts{
-    "SELECT " + kProductColumns + " FROM products WHERE id IN (VALUES", 1, ") ORDER BY id", true};
+// locks one, or not.
+const std::string kProductsByIds = "SELECT " + kProductColumns + " FROM products WHERE id IN (VALUES";
+const statements::RowBatch kLockProducts{kProductsByIds, 1, ") ORDER BY id", true};
+const statements::RowBatch kReadProducts{kProductsByIds, 1, ") ORDER BY id", false};
 const Sql kInsertCategory{"INSERT INTO categories(id, name) VALUES(?1, ?2) ON CONFLICT(id) DO NOTHING"};
 const Sql kFindCategory{.text = "SELECT id, name FROM categories WHERE id = ?1", .lock_rows = true};
 const Sql kListCategories{"SELECT id, name FROM categories ORDER BY id"};
@@ -99,17 +100,18 @@ std::optional<Product> Transaction::find_product(const std::string& id) {
   return product_from(q);
 }
 
-std::vector<Product> Transaction::find_products(const std::vector<std::string>& ids) {
+std::vector<Product> Transaction::find_products(const std::vector<std::string>& ids, bool lock) {
   std::vector<Product> out;
   if (session_.dialect() == SqlDialect::kSqlite) {
     // No round trips to save: a lookup by key each costs less than SQLite's IN (VALUES ...),
     // which builds a temporary table (callgrind: +32k instructions an order of 2 products).
+    // Nothing to lock: the write unit holds the database.
     for (const std::string& id : ids) {
       if (auto product = find_product(id)) out.push_back(std::move(*product));
     }
     return out;
   }
-  kFindProducts.select(
+  (lock ? kLockProducts : kReadProducts).select(
       session_, ids, [](Query& q, int at, const std::string& id) { q.bind(at, id); },
       [&](const Query& q) { out.push_back(product_from(q)); });
   return out;
