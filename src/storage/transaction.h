@@ -8,6 +8,7 @@
 // A Transaction belongs to the unit of work it was made for and must not escape it.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -365,6 +366,17 @@ class Transaction {
   // when the unit's work returns (and the outbox reads of this class call first). Its seq is
   // not known before. A unit's events written together cost one multi-row insert.
   void queue_event(Event event) { queued_events_.push_back(std::move(event)); }
+  // How many events are queued, and the events queued after the first `from` (taken out of
+  // the queue, to be queued again in another order).
+  std::size_t queued_event_count() const { return queued_events_.size(); }
+  std::vector<Event> take_queued_events(std::size_t from) {
+    from = std::min(from, queued_events_.size());
+    std::vector<Event> taken(std::make_move_iterator(queued_events_.begin() +
+                                                     static_cast<std::ptrdiff_t>(from)),
+                             std::make_move_iterator(queued_events_.end()));
+    queued_events_.resize(from);
+    return taken;
+  }
   // Appends the queued events.
   void flush_events();
   // Events with seq > after_seq, by seq, at most `limit`.

@@ -8,6 +8,8 @@
 
 #include "observed_storage.h"
 #include "saga_fixture.h"
+#include "storage/transaction.h"
+#include "store_access.h"
 
 namespace commerce::testing {
 namespace {
@@ -183,6 +185,48 @@ TEST_P(SagaTest, AUnitWritesEachSagaRowOnceAndItsLinesTogether) {
     }
   }
   expect_invariants(*store_, false);
+}
+
+// The stock step locks what every order of its products waits on, so a unit runs it after its
+// other local steps (points, coupon): those rows stay locked for the rest of the unit only. Its
+// log line and events keep their place in the saga's order for every reader.
+TEST_P(SagaTest, AUnitReservesStockAfterItsOtherStepsAndKeepsTheSagasOrder) {
+  store_.reset();
+  auto owner = std::make_unique<WriteRecorder>(open_storage(location_));
+  WriteRecorder& recorder = *owner;
+  store_ = Store::open(std::move(owner), options(gateway_));
+  recorder.take();
+  const Order placed = store_->orders().place(
+      {.user_id = "u1", .items = {{"a", 2}}, .coupon_id = coupon_, .points_to_use = 500});
+  ASSERT_EQ(placed.status, OrderStatus::kConfirmed);
+  const auto units = recorder.take();
+  ASSERT_EQ(units.size(), 1u);
+  const auto first = [&](const std::string& prefix) {
+    const auto& unit = units.front();
+    return std::find_if(unit.begin(), unit.end(),
+                        [&](const std::string& sql) { return sql.starts_with(prefix); }) -
+           unit.begin();
+  };
+  ASSERT_LT(first("UPDATE stock"), static_cast<std::ptrdiff_t>(units.front().size()));
+  EXPECT_LT(first("UPDATE point_balances"), first("UPDATE stock"));
+  EXPECT_LT(first("UPDATE coupons"), first("UPDATE stock"));
+
+  const auto [lines, types] = run_unit(
+      detail::storage_of(*store_), Storage::Access::kRead, [&](Transaction& tx) {
+        std::vector<std::string> steps, events;
+        for (const auto& e : tx.find_saga_log(placed.id)) steps.push_back(e.step + "." + e.action);
+        for (const auto& e : tx.read_outbox(0, 1000)) events.push_back(e.type);
+        return std::pair{steps, events};
+      });
+  EXPECT_EQ(lines, (std::vector<std::string>{"order.created", "stock.done", "points.done",
+                                             "coupon.done", "payment.skipped", "order.confirmed"}));
+  const auto at = [&](const std::string& type) {
+    return std::find(types.begin(), types.end(), type) - types.begin();
+  };
+  EXPECT_LT(at("OrderCreated"), at("StockReserved"));
+  EXPECT_LT(at("StockReserved"), at("PointUsed"));
+  EXPECT_LT(at("PointUsed"), at("CouponUsed"));
+  EXPECT_LT(at("CouponUsed"), at("OrderConfirmed"));
 }
 
 TEST_P(SagaTest, AfterARefusalTheNextUnitsRunCarefullyAtOnce) {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <numeric>
 #include <thread>
 
 #include "commerce/error.h"
@@ -292,9 +293,25 @@ void SagaEngine::run_local_steps_in(Command& cmd, SagaSnapshot& s) const {
     SagaRecord next = t.saga;
     next.step += static_cast<int>(rows.size());
     move_saga(cmd, t, next);
-    for (const StepRow* row : rows) {
-      log_saga(cmd, t, row->name, "done", row->execute_in(cmd, t));
+    // Executed with the rows marked executes_last last; each step's log line and events are
+    // then put back in the saga's order.
+    std::vector<std::size_t> order(rows.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_partition(order.begin(), order.end(),
+                          [&](std::size_t i) { return !rows[i]->executes_last; });
+    std::vector<SagaLogEntry> lines(rows.size());
+    std::vector<std::vector<Event>> events(rows.size());
+    for (const std::size_t i : order) {
+      const std::size_t queued = cmd.tx.queued_event_count();
+      log_saga(cmd, t, rows[i]->name, "done", rows[i]->execute_in(cmd, t));
+      lines[i] = std::move(t.unwritten.log.back());
+      t.unwritten.log.pop_back();
+      events[i] = cmd.tx.take_queued_events(queued);
       hook(FaultPoint::kStepExecuteInside);
+    }
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      t.unwritten.log.push_back(std::move(lines[i]));
+      for (Event& e : events[i]) cmd.tx.queue_event(std::move(e));
     }
   };
   if (!s.careful) {

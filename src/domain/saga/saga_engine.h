@@ -101,6 +101,11 @@ struct StepRow {
   // of such steps shares one move of the saga row, and a refusal is met in a savepoint.
   // Otherwise the step calls something outside (execute / compensate) between units of work.
   bool local = false;
+  // A local step whose rows every order of a product waits on (stock): in a run of local steps
+  // it is executed after the others, so those rows are held locked for the rest of the unit
+  // only (PostgreSQL's hot products). Its log line and events keep their place in the saga's
+  // order; a refusal is met at its own step as ever (a careful run goes step by step).
+  bool executes_last = false;
 
   // -- forward
   // Local steps: the step's effect in the unit of work; returns its log line's detail. Throw

@@ -120,6 +120,7 @@ std::vector<StepRow> builtin_rows() {
   return {
       {.name = kStock,
        .local = true,
+       .executes_last = true,
        .execute_in = reserve_units,
        .confirm_in = commit_units,
        .compensate_in = release_units},
