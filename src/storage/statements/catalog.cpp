@@ -39,7 +39,8 @@ const Sql kFindProduct{.text = "SELECT " + kProductColumns + " FROM products WHE
                        .lock_rows = true};
 // Several products by id in one statement (PostgreSQL: one round trip), locked as kFindProduct
 // locks one, or not.
-const std::string kProductsByIds = "SELECT " + kProductColumns + " FROM products WHERE id IN (VALUES";
+const std::string kProductsByIds =
+    "SELECT " + kProductColumns + " FROM products WHERE id IN (VALUES";
 const statements::RowBatch kLockProducts{kProductsByIds, 1, ") ORDER BY id", true};
 const statements::RowBatch kReadProducts{kProductsByIds, 1, ") ORDER BY id", false};
 const Sql kInsertCategory{"INSERT INTO categories(id, name) VALUES(?1, ?2) ON CONFLICT(id) DO NOTHING"};
