@@ -46,6 +46,10 @@ struct Sql {
   std::string text;      // the statement in every dialect that has no text of its own below
   std::string postgres;  // PostgreSQL's own text, where the dialects differ (empty: `text`)
   bool lock_rows = false;
+  // For a statement that takes locks after a unit's row updates (PostgreSQL's advisory locks
+  // on event keys): statements held back by SqlStatement::run_expecting_late are sent before
+  // it, so that every unit takes the rows they lock first and these locks after.
+  bool follows_late = false;
   // The text `dialect` runs.
   const std::string& text_for(SqlDialect dialect) const {
     return dialect == SqlDialect::kPostgres && !postgres.empty() ? postgres : text;
@@ -96,6 +100,13 @@ class SqlStatement {
     (void)rows;
     return run();
   }
+  // run_expecting() for a statement that locks a row other units wait for (a stock counter):
+  // the adapter may also hold it back and send it behind the statements the caller queues
+  // after it (run_later, run_expecting), as late as the session's next step() or run(), its
+  // next savepoint boundary or the commit, so that the row is locked for as short a time as
+  // possible. Only statements that wait are sure to see its effect: the caller must not queue
+  // one that depends on it before then. The default runs run_expecting().
+  virtual std::int64_t run_expecting_late(std::int64_t rows) { return run_expecting(rows); }
   // The current row's column (0-based) as an integer / as text (empty for NULL).
   virtual std::int64_t int64(int column) const = 0;
   virtual std::string text(int column) const = 0;

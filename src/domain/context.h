@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <mutex>
 #include <string>
 
 #include "commerce/storage.h"
@@ -22,6 +23,26 @@ struct Context {
   // costs a statement, never correctness (the fast path checks the store has one active
   // location in its own update).
   mutable std::atomic<bool> many_locations{false};
+  // Another hint for the fast path: the store's only active location as the last fast
+  // reservation found it (empty: not known yet). Knowing it, an order reserves with a statement
+  // whose outcome is known before its answer (Transaction::try_reserve_stock_plainly_at, which
+  // checks the location is still the only active one). Thread-safe.
+  class OnlyLocation {
+   public:
+    std::string get() const {
+      const std::lock_guard lock(mutex_);
+      return id_;
+    }
+    void set(const std::string& id) const {
+      const std::lock_guard lock(mutex_);
+      if (id_ != id) id_ = id;
+    }
+
+   private:
+    mutable std::mutex mutex_;
+    mutable std::string id_;
+  };
+  OnlyLocation only_location;
 };
 
 // One command running inside one unit of work: the services' building blocks take this, so a

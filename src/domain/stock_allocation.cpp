@@ -10,7 +10,8 @@
 // guard: a stale or wrong plan is refused, never oversold. A store with one active location
 // takes a fast path: one conditional update per product, as before locations existed, with no
 // product lock (its orders read the products unlocked: placement.cpp); stock rows are updated
-// in product order, so these orders cannot deadlock each other.
+// in product order, so these orders cannot deadlock each other. Where that location is known
+// (Context::only_location), the update is a guessed one (reserve_at_only_location).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -32,17 +33,19 @@ namespace {
 // PostgreSQL; SQLite's write unit holds the database), so the second plan cannot go stale.
 constexpr int kAllocationAttempts = 3;
 
-// A row this attempt reserved and what its update left there.
+// A row this attempt reserved and what its update left there (none: a plain reservation,
+// which backordered nothing and crossed no low-stock threshold).
 struct Applied {
   Reservation row;
-  Transaction::StockMove move;
+  std::optional<Transaction::StockMove> move;
 };
 
 Applied applied_row(const std::string& order_id, const std::string& product_id,
                     const std::string& location_id, std::int64_t qty, Timestamp expires_at,
-                    const Transaction::StockMove& move) {
+                    const std::optional<Transaction::StockMove>& move) {
   // Units below zero available at the location after the update came from its backorder room.
-  const std::int64_t backordered = std::clamp<std::int64_t>(-move.available_after, 0, qty);
+  const std::int64_t backordered =
+      move ? std::clamp<std::int64_t>(-move->available_after, 0, qty) : 0;
   return {Reservation{.order_id = order_id,
                       .product_id = product_id,
                       .location_id = location_id,
@@ -65,19 +68,28 @@ void undo(Transaction& tx, const std::vector<Applied>& applied) {
 }
 
 // Every line at the store's only active location; none (nothing changed) if the store has
-// several active locations or that one cannot give a line.
+// several active locations or that one cannot give a line. Where the location is known, a line
+// is first reserved plainly (no backorder, no threshold crossed), a statement PostgreSQL sends
+// without waiting, so the stock row is locked only from the unit's last round trip on.
 std::optional<std::vector<Applied>> reserve_at_only_location(Command& cmd,
                                                              const std::string& order_id,
                                                              const std::vector<LineItem>& items,
                                                              Timestamp expires_at) {
+  const std::string known = cmd.ctx.only_location.get();
   std::vector<Applied> applied;
   applied.reserve(items.size());
   for (const auto& item : items) {
+    if (!known.empty() && cmd.tx.try_reserve_stock_plainly_at(item.product_id, known, item.qty)) {
+      applied.push_back(
+          applied_row(order_id, item.product_id, known, item.qty, expires_at, std::nullopt));
+      continue;
+    }
     auto moved = cmd.tx.try_reserve_stock_at_only_location(item.product_id, item.qty);
     if (!moved) {
       undo(cmd.tx, applied);
       return std::nullopt;
     }
+    cmd.ctx.only_location.set(moved->first);
     applied.push_back(applied_row(order_id, item.product_id, moved->first, item.qty, expires_at,
                                   moved->second));
   }
@@ -205,7 +217,7 @@ std::vector<Reservation> reserve_stock(Command& cmd, const std::string& order_id
              .add("location_id", row.location_id)
              .add("qty", row.qty)
              .add("backordered", row.backordered));
-    note_stock_crossing(cmd, row.product_id, row.location_id, a.move, -row.qty);
+    if (a.move) note_stock_crossing(cmd, row.product_id, row.location_id, *a.move, -row.qty);
     rows.push_back(std::move(a.row));
   }
   if (!new_order) cmd.tx.insert_reservations(rows);

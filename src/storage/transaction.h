@@ -257,11 +257,19 @@ class Transaction {
   // otherwise, or where the units are not there); returns that location too.
   std::optional<std::pair<std::string, StockMove>> try_reserve_stock_at_only_location(
       const std::string& product_id, std::int64_t qty);
+  // The same at `location_id`, known to be the store's only active location, where that is
+  // still so and the reservation backorders nothing (available stays >= 0) and takes available
+  // across no low-stock threshold; false (nothing changed) otherwise. Its outcome is thus known
+  // before its answer: PostgreSQL sends it without waiting and as late as it can
+  // (Query::run_expecting_late), and a miss runs the unit again with every statement answered.
+  bool try_reserve_stock_plainly_at(const std::string& product_id, const std::string& location_id,
+                                    std::int64_t qty);
   // reserved -= qty where reserved >= qty.
   std::optional<StockMove> try_unreserve_stock_at(const std::string& product_id,
                                                   const std::string& location_id,
                                                   std::int64_t qty);
   // on_hand -= qty, reserved -= qty, sold += qty where reserved >= qty (available unchanged).
+  // Sent as late as it can be (Query::run_expecting_late).
   bool try_sell_reserved_stock_at(const std::string& product_id, const std::string& location_id,
                                   std::int64_t qty);
   // on_hand += delta where delta > 0 or on_hand + delta >= reserved.
@@ -349,7 +357,8 @@ class Transaction {
   std::optional<Coupon> find_coupon(const std::string& id);
   // The coupon currently used by the order, if any.
   std::optional<Coupon> find_coupon_used_by(const std::string& order_id);
-  // status: from -> to and order_id := order_id, where status = from; false otherwise.
+  // status: from -> to and order_id := order_id, where status = from; false otherwise. Guessed
+  // (Query::run_expecting): PostgreSQL sends it without waiting.
   bool try_set_coupon_status(const std::string& coupon_id, CouponStatus from,
                                      CouponStatus to, const std::string& order_id,
                                      Timestamp now);

@@ -223,6 +223,35 @@ TEST_P(StorageConformance, LowStockIsAnnouncedOnceEachWay) {
                                       "StockReplenished"}));
 }
 
+// A store with one active location reserves with a guessed statement once it knows that
+// location (stock_allocation.cpp): a reservation that crosses the threshold or backorders, or a
+// location that stopped being the only active one, must still be met as the general path
+// meets it.
+TEST_P(StorageConformance, TheKnownOnlyLocationGivesWayToThresholdsBackordersAndNewLocations) {
+  store_->catalog().create({.id = "p", .name = "p", .price = 100, .initial_stock = 5});
+  store_->stock().set_low_threshold("p", "default", 2);
+  const std::size_t before = events_of(*store_).size();
+  store_->stock().reserve("o1", {{"p", 2}});  // 5 -> 3: the location is learnt here
+  store_->stock().reserve("o2", {{"p", 1}});  // 3 -> 2: crosses the threshold
+  store_->stock().reserve("o3", {{"p", 1}});  // 2 -> 1: still low
+  store_->stock().set_backorder_limit("p", "default", 2);
+  const auto backordered = store_->stock().reserve("o4", {{"p", 2}});  // 1 -> -1
+  ASSERT_EQ(backordered.size(), 1u);
+  EXPECT_EQ(backordered[0].backordered, 1);
+  EXPECT_EQ(types_of(events_of(*store_), before),
+            (std::vector<std::string>{"StockReserved", "StockReserved", "StockLow",
+                                      "StockReserved", "StockReserved"}));
+  // Another location takes the default's place: the next reservation goes there.
+  store_->locations().create({.id = "b", .name = "b", .priority = 1});
+  store_->stock().adjust("p", 4, "seed", {}, "b");
+  store_->locations().update("default", {.active = false});
+  const auto moved = store_->stock().reserve("o5", {{"p", 1}});
+  ASSERT_EQ(moved.size(), 1u);
+  EXPECT_EQ(moved[0].location_id, "b");
+  EXPECT_EQ(store_->stock().reserve("o6", {{"p", 1}}).at(0).location_id, "b");
+  EXPECT_TRUE(check_invariants(*store_, false).ok());
+}
+
 TEST_P(StorageConformance, BackordersGoBelowZeroWithinTheLimitOnly) {
   spread(*store_, "p", {1});
   EXPECT_EQ(EXPECT_COMMERCE_ERROR(store_->stock().set_backorder_limit("p", "a", -1),

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <barrier>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -169,6 +170,60 @@ TEST(PostgresPipeline, RightGuessCommitsInOneRun) {
   });
   EXPECT_EQ(runs, 1);
   EXPECT_EQ(setting(*storage, "k"), "-x");
+}
+
+// run_expecting_late: held back behind what the unit queues after it, sent before a statement
+// marked follows_late and before any statement that waits; dropped with a unit that throws; a
+// wrong guess runs the unit again answered.
+TEST(PostgresPipeline, ALateStatementIsSentLastButBeforeWhatFollowsItAndWhatWaits) {
+  static const Sql kAppendAfterLate{
+      .text = kAppendSetting.text, .postgres = {}, .lock_rows = false, .follows_late = true};
+  auto storage = open_postgres_storage(pgtest::fresh_database_url());
+  run_unit(*storage, Storage::Access::kWrite, [](Transaction& tx) { tx.put_setting("k", "-"); });
+  const std::string key = "k";
+  const auto append = [&](Transaction& tx, const Sql& sql, const std::string& mark, bool late) {
+    Query q(tx.session(), sql);
+    q.bind(1, key).bind(2, mark);
+    if (late) {
+      EXPECT_EQ(q.run_expecting_late(1), 1);
+    } else {
+      q.run_later();
+    }
+  };
+  int runs = 0;
+  run_unit(*storage, Storage::Access::kWrite, [&](Transaction& tx) {
+    ++runs;
+    append(tx, kAppendSetting, "L", true);
+    append(tx, kAppendSetting, "Q", false);  // queued after the late one, sent before it
+    append(tx, kAppendAfterLate, "F", false);
+    EXPECT_EQ(tx.find_setting(key), "-QLF");  // a read waits: everything is sent first
+    append(tx, kAppendSetting, "M", true);
+    EXPECT_EQ(tx.find_setting(key), "-QLFM");
+    append(tx, kAppendSetting, "N", true);
+    append(tx, kAppendSetting, "R", false);  // sent before N, which goes with the commit
+  });
+  EXPECT_EQ(runs, 1);
+  EXPECT_EQ(setting(*storage, key), "-QLFMRN");
+
+  // A unit that throws with a statement held: it is never sent, and the connection serves on.
+  EXPECT_THROW(run_unit(*storage, Storage::Access::kWrite,
+                        [&](Transaction& tx) {
+                          append(tx, kAppendSetting, "X", true);
+                          throw std::runtime_error("the caller gives up");
+                        }),
+               std::runtime_error);
+  EXPECT_EQ(setting(*storage, key), "-QLFMRN");
+
+  // A late guess that misses: the unit runs again, answered.
+  std::vector<std::int64_t> counts;
+  const std::string missing = "missing", mark = "x";
+  run_unit(*storage, Storage::Access::kWrite, [&](Transaction& tx) {
+    Query q(tx.session(), kAppendSetting);
+    counts.push_back(q.bind(1, missing).bind(2, mark).run_expecting_late(1));
+    tx.put_setting("after", std::to_string(counts.size()));
+  });
+  EXPECT_EQ(counts, (std::vector<std::int64_t>{1, 0}));
+  EXPECT_EQ(setting(*storage, "after"), "2");
 }
 
 TEST(PostgresPipeline, GuessedStatementThatFailsFailsTheUnitAndLeavesNoTrace) {

@@ -57,6 +57,14 @@ bool is_malformed_setting(const std::string& message) {
 // What execute_expecting's query fails with (in a 22P02 error) when its guess was wrong.
 constexpr std::string_view kGuessMissedMark = "commerce: guessed row count missed";
 
+// The statement inside a query that fails unless it changed `rows` rows: a wrong guess is an
+// error on the server, which then skips what is queued behind it, COMMIT included.
+std::string expecting(const std::string& sql, std::int64_t rows) {
+  return fmt::format("WITH guessed AS ({} RETURNING 1) SELECT CAST(CASE WHEN count(*) = {} THEN "
+                     "CAST('0' AS TEXT) ELSE CAST('{}' AS TEXT) END AS INTEGER) FROM guessed",
+                     sql, rows, kGuessMissedMark);
+}
+
 bool is_contention_state(const std::string& sqlstate) {
   // serialization failure, deadlock, lock not available, statement/lock timeout.
   return sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03" || sqlstate == "57014";
@@ -143,11 +151,12 @@ Connection::~Connection() {
 
 bool Connection::healthy() const noexcept {
   return conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK &&
-         PQtransactionStatus(conn_) == PQTRANS_IDLE && queued_.empty() &&
+         PQtransactionStatus(conn_) == PQTRANS_IDLE && queued_.empty() && held_.empty() &&
          PQpipelineStatus(conn_) == PQ_PIPELINE_OFF;
 }
 
 bool Connection::rollback() noexcept {
+  held_.clear();  // never sent: nothing to undo
   if (!queued_.empty()) {
     try {
       drain();  // the unit is being abandoned: whatever its queued statements did is undone
@@ -209,6 +218,7 @@ Result Connection::check(PGresult* res, const std::string& sql) {
 
 void Connection::abandon(const std::string& why) {
   queued_.clear();
+  held_.clear();
   PQfinish(conn_);
   conn_ = nullptr;
   fail(PgTransient{PgTransient::Kind::kConnection, why});
@@ -342,6 +352,7 @@ Result Connection::sync_pipeline() {
 }
 
 void Connection::drain() {
+  send_held();
   if (queued_.empty()) return;
   sync_pipeline();
 }
@@ -349,6 +360,7 @@ void Connection::drain() {
 Result Connection::exec(const std::string& sql) {
   skipped_ = false;
   if (conn_ == nullptr) return await(false, sql);
+  send_held();
   if (!queued_.empty()) {
     if (sql.find(';') == std::string::npos) {
       queue_simple(sql, {});  // one statement: behind the queue
@@ -362,6 +374,7 @@ Result Connection::exec(const std::string& sql) {
 Result Connection::execute(const std::string& sql, const std::vector<std::string>& params) {
   skipped_ = false;
   if (conn_ == nullptr) return await(false, sql);
+  send_held();
   if (queued_.empty()) return await(send_prepared(prepared(sql, false).second, params), sql);
   const auto& statement = prepared(sql, true);
   if (!send_prepared(statement.second, params)) refused(sql);
@@ -385,13 +398,21 @@ void Connection::execute_later(const std::string& sql, const std::vector<std::st
 
 void Connection::execute_expecting(const std::string& sql, const std::vector<std::string>& params,
                                    std::int64_t rows) {
-  // The statement inside a query that fails unless it changed `rows` rows: a wrong guess is an
-  // error on the server, which then skips what is queued behind it, COMMIT included.
-  queue_prepared(fmt::format("WITH guessed AS ({} RETURNING 1) SELECT CAST(CASE WHEN count(*) = "
-                             "{} THEN CAST('0' AS TEXT) ELSE CAST('{}' AS TEXT) END AS INTEGER) "
-                             "FROM guessed",
-                             sql, rows, kGuessMissedMark),
-                 params, {});
+  queue_prepared(expecting(sql, rows), params, {});
+}
+
+void Connection::execute_expecting_late(const std::string& sql,
+                                        const std::vector<std::string>& params,
+                                        std::int64_t rows) {
+  if (conn_ == nullptr) await(false, sql);
+  held_.push_back({expecting(sql, rows), params});
+}
+
+void Connection::send_held() {
+  if (held_.empty()) return;
+  std::vector<Held> held;
+  held.swap(held_);
+  for (const auto& h : held) queue_prepared(h.sql, h.params, {});
 }
 
 void Connection::queue_simple(const std::string& sql, Queued entry) {
@@ -413,6 +434,7 @@ void Connection::begin(const std::string& begin, bool learn_xid) {
 }
 
 void Connection::read_before_commit() {
+  send_held();
   if (std::any_of(queued_.begin(), queued_.end(),
                   [](const Queued& q) { return q.xid; })) {
     drain();

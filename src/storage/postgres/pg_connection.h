@@ -106,6 +106,13 @@ class Connection {
   // that takes its answer (or drain()) throws PgTransient(kGuessMissed).
   void execute_expecting(const std::string& sql, const std::vector<std::string>& params,
                          std::int64_t rows);
+  // execute_expecting() held back: the statement is queued behind the ones the unit queues
+  // after it, when the unit next waits (exec(), execute()), drains or reads before its commit,
+  // so that a row it locks is locked as late as possible. rollback() drops it unsent.
+  void execute_expecting_late(const std::string& sql, const std::vector<std::string>& params,
+                              std::int64_t rows);
+  // Queues what execute_expecting_late() held back, in the order it was held.
+  void send_held();
   // Opens a transaction without waiting: `begin` (one BEGIN statement, alive until read) is
   // queued, and with `learn_xid` SELECT pg_current_xact_id() behind it, whose answer xid()
   // gives once read. The unit's first statement that waits takes them along.
@@ -156,6 +163,12 @@ class Connection {
   }
 
  private:
+  // A statement execute_expecting_late() holds back: its guarded text and parameters.
+  struct Held {
+    std::string sql;
+    std::vector<std::string> params;
+  };
+
   // A statement sent in pipeline mode whose answer is not read yet.
   struct Queued {
     const std::string* sql;  // its text (a key of prepared_, or the caller's, alive until read)
@@ -201,6 +214,7 @@ class Connection {
   std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
   std::uint64_t prepared_count_ = 0;                        // names statements uniquely
   std::vector<Queued> queued_;  // sent in pipeline mode, answers not read yet
+  std::vector<Held> held_;      // see execute_expecting_late()
   bool skipped_ = false;        // see skipped()
   bool guessing_ = false;       // see guessing()
   std::unordered_map<const Sql*, std::unique_ptr<SqlStatement>> sql_statements_[2];

@@ -12,7 +12,8 @@ namespace {
 // answered, and a failure in it thrown, by the session's next statement that waits, its next
 // savepoint boundary or the commit. run_expecting() does the same when the connection may guess
 // (Connection::execute_expecting), the server checking its row count; a statement with its own
-// RETURNING cannot be checked so, and runs at once.
+// RETURNING cannot be checked so, and runs at once. run_expecting_late() also holds it back to
+// the next statement that waits (Connection::execute_expecting_late).
 class PgStatement final : public SqlStatement {
  public:
   PgStatement(Connection& conn, std::string sql) : conn_(conn), sql_(std::move(sql)) {}
@@ -37,6 +38,12 @@ class PgStatement final : public SqlStatement {
   std::int64_t run_expecting(std::int64_t rows) override {
     if (!conn_.guessing() || sql_.find(" RETURNING ") != std::string::npos) return run();
     conn_.execute_expecting(sql_, params_, rows);
+    no_result();
+    return rows;
+  }
+  std::int64_t run_expecting_late(std::int64_t rows) override {
+    if (!conn_.guessing() || sql_.find(" RETURNING ") != std::string::npos) return run();
+    conn_.execute_expecting_late(sql_, params_, rows);
     no_result();
     return rows;
   }
@@ -88,6 +95,7 @@ std::string dollar_parameters(const std::string& text) {
 }
 
 SqlStatement& PgSession::prepare(const Sql& sql) {
+  if (sql.follows_late) conn_.send_held();
   const bool locking = write_ && sql.lock_rows;
   auto& cache = conn_.sql_statements(locking);
   auto it = cache.find(&sql);

@@ -157,7 +157,7 @@ bool Transaction::try_set_coupon_status(const std::string& coupon_id, CouponStat
   Query q(session_, kSetCouponStatus);
   q.bind_name(1, to_string(to)).bind(2, order_id).bind(3, now).bind(4, coupon_id);
   q.bind_name(5, to_string(from));
-  return q.run() == 1;
+  return q.run_expecting(1) == 1;
 }
 
 std::vector<Coupon> Transaction::list_coupons(const std::string& user_id,

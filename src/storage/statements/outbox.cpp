@@ -30,14 +30,16 @@ const Sql kAppendEvent{
                 "CAST(?4 AS TEXT), CAST(?5 AS TEXT), CAST(?6 AS BIGINT), CAST(?7 AS TEXT), "
                 "CAST(?8 AS TEXT) "
                 "FROM (SELECT pg_advisory_xact_lock(1668246893, hashtext(CAST(?5 AS TEXT)))) "
-                "AS key_lock RETURNING seq"};
+                "AS key_lock RETURNING seq",
+    .follows_late = true};
 const Sql kLastSeq{"SELECT last_insert_rowid()"};
 const Sql kInsertPending{"INSERT INTO outbox_pending(seq, key) VALUES(?1, ?2)"};
 // A unit's queued events. Both dialects insert them with one multi-row statement (seq: SQLite's
 // rowid, consecutive within it; PostgreSQL's sequence, taken in row order). SQLite then queues
 // the rows it just appended (seq first..last) for delivery; PostgreSQL first takes the keys'
 // advisory locks (see kAppendEvent), in one statement and in one order (by hash), so two units
-// appending to the same keys cannot deadlock on them.
+// appending to the same keys cannot deadlock on them; and after the rows the unit's late
+// statements update (Sql::follows_late: a unit's stock rows before its keys, in every unit).
 const RowBatch kAppendEvents{
     "INSERT INTO outbox(id, type, schema_version, topic, key, occurred_at, request_id, payload) "
     "VALUES",
@@ -47,7 +49,7 @@ const Sql kQueueAppended{
 const RowBatch kLockEventKeys{
     "SELECT count(pg_advisory_xact_lock(1668246893, h)) FROM (SELECT DISTINCT "
     "hashtext(CAST(k AS TEXT)) AS h FROM (VALUES",
-    1, ") AS keys(k) ORDER BY h) AS sorted"};
+    1, ") AS keys(k) ORDER BY h) AS sorted", false, /*follows_late=*/true};
 const Sql kReadOutbox{"SELECT " + kEventColumns + " FROM outbox o WHERE o.seq > ?1 "
                       "ORDER BY o.seq LIMIT ?2"};
 const Sql kListDeadLetters{"SELECT " + kEventColumns +

@@ -45,9 +45,15 @@ class Query {
   // Runs a statement expected to change `rows` rows, possibly without waiting for the server
   // (SqlStatement::run_expecting: if the guess is wrong, the unit is run again with the real
   // count). For statements whose other outcome is a lost race or a bug (the caller then throws
-  // Internal or SagaMoved), never for a refusal that is a business answer (stock, points,
-  // coupons), which would run the unit twice.
+  // Internal or SagaMoved), or a refusal the caller has made rare (a coupon it read available, a
+  // reservation that leaves stock and crosses no threshold); never where a refusal is a common
+  // business answer, which would run the unit twice.
   std::int64_t run_expecting(std::int64_t rows) { return statement_.run_expecting(rows); }
+  // The same, sent as late as the session's next statement that waits, savepoint boundary or
+  // commit (SqlStatement::run_expecting_late): for an update of a row other units wait for.
+  std::int64_t run_expecting_late(std::int64_t rows) {
+    return statement_.run_expecting_late(rows);
+  }
   // The first row's first column as an integer, `otherwise` if there is no row.
   std::int64_t single_int64(std::int64_t otherwise = 0) {
     return statement_.step() ? statement_.int64(0) : otherwise;

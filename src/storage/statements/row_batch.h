@@ -23,9 +23,10 @@ class RowBatch {
 
   // `head` is the statement up to VALUES ("INSERT INTO t(a, b) VALUES"), `columns` the number
   // of parameters a row has, `tail` what follows the rows (e.g. " ON CONFLICT DO NOTHING");
-  // `lock_rows` as Sql::lock_rows (a read of keys: "SELECT ... WHERE id IN (VALUES", ")").
+  // `lock_rows` as Sql::lock_rows (a read of keys: "SELECT ... WHERE id IN (VALUES", ")"),
+  // `follows_late` as Sql::follows_late.
   RowBatch(const std::string& head, int columns, const std::string& tail = {},
-           bool lock_rows = false)
+           bool lock_rows = false, bool follows_late = false)
       : columns_(columns) {
     std::string text = head;
     for (int rows = 1; rows <= kMaxRows; ++rows) {
@@ -37,6 +38,7 @@ class RowBatch {
       text += ")";
       sql_[rows - 1].text = text + tail;
       sql_[rows - 1].lock_rows = lock_rows;
+      sql_[rows - 1].follows_late = follows_late;
     }
   }
   RowBatch(const RowBatch&) = delete;

@@ -67,6 +67,14 @@ const Sql kReserveAtOnlyLocation{
     "AND (SELECT count(*) FROM stock_locations WHERE active = 1) = 1 "
     "AND on_hand + backorder_room - reserved >= ?1" +
     kMoveReturning + ", location_id"};
+// The fast path where the only active location is known (?3), for a reservation that backorders
+// nothing and crosses no low-stock threshold (StockLow): nothing to return.
+const Sql kReservePlainlyAt{
+    "UPDATE stock SET reserved = reserved + ?1 WHERE product_id = ?2 AND location_id = ?3 "
+    "AND (SELECT count(*) FROM stock_locations WHERE active = 1) = 1 "
+    "AND (SELECT active FROM stock_locations WHERE id = ?3) = 1 "
+    "AND on_hand - reserved >= ?1 AND (low_threshold <= 0 OR on_hand - reserved <= low_threshold "
+    "OR on_hand - reserved - ?1 > low_threshold)"};
 const Sql kUnreserveAt{
     "UPDATE stock SET reserved = reserved - ?1 WHERE product_id = ?2 AND location_id = ?3 "
     "AND reserved >= ?1" +
@@ -197,6 +205,12 @@ Transaction::try_reserve_stock_at_only_location(const std::string& product_id, s
   return std::pair{q.text(2), StockMove{q.int64(0), q.int64(1)}};
 }
 
+bool Transaction::try_reserve_stock_plainly_at(const std::string& product_id,
+                                               const std::string& location_id, std::int64_t qty) {
+  Query q(session_, kReservePlainlyAt);
+  return q.bind(1, qty).bind(2, product_id).bind(3, location_id).run_expecting_late(1) == 1;
+}
+
 std::optional<Transaction::StockMove> Transaction::try_unreserve_stock_at(
     const std::string& product_id, const std::string& location_id, std::int64_t qty) {
   Query q(session_, kUnreserveAt);
@@ -207,7 +221,7 @@ std::optional<Transaction::StockMove> Transaction::try_unreserve_stock_at(
 bool Transaction::try_sell_reserved_stock_at(const std::string& product_id,
                                              const std::string& location_id, std::int64_t qty) {
   Query q(session_, kSellReservedAt);
-  return q.bind(1, qty).bind(2, product_id).bind(3, location_id).run_expecting(1) == 1;
+  return q.bind(1, qty).bind(2, product_id).bind(3, location_id).run_expecting_late(1) == 1;
 }
 
 std::optional<Transaction::StockMove> Transaction::try_adjust_stock_at(
