@@ -88,8 +88,9 @@ class SqlStatement {
   // which keeps every promise above: an adapter needs to override it only to save the wait.
   virtual void run_later() { run(); }
   // Executes a statement the caller expects to change exactly `rows` rows (a conditional
-  // update or an insert ... ON CONFLICT DO NOTHING whose other outcome means a lost race or a
-  // bug, not a business answer) and returns the number it changed. The adapter may return
+  // update or an insert ... ON CONFLICT DO NOTHING whose other outcome means a lost race, a bug
+  // or a refusal the caller has made rare, not a common business answer) and returns the
+  // number it changed. The adapter may return
   // `rows` at once and send the statement as run_later() does, checking the real number with
   // the statement's answer, before the unit commits: if it differs, the unit of work is rolled
   // back whole and run again from the start with this call answered by the server, so the
