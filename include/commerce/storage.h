@@ -90,13 +90,12 @@ class SqlStatement {
   // Executes a statement the caller expects to change exactly `rows` rows (a conditional
   // update or an insert ... ON CONFLICT DO NOTHING whose other outcome means a lost race, a bug
   // or a refusal the caller has made rare, not a common business answer) and returns the
-  // number it changed. The adapter may return
-  // `rows` at once and send the statement as run_later() does, checking the real number with
-  // the statement's answer, before the unit commits: if it differs, the unit of work is rolled
-  // back whole and run again from the start with this call answered by the server, so the
-  // caller sees the real number and a unit never commits past a wrong guess. The caller's
-  // callback must therefore tolerate being run again, as it already must for Storage::run's
-  // retries. The default runs run() at once.
+  // number it changed. The adapter may return `rows` at once and send the statement as
+  // run_later() does, checking the real number with the statement's answer, before the unit
+  // commits: if it differs, the unit of work is rolled back whole and run again from the start
+  // with this call answered by the server, so the caller sees the real number and a unit never
+  // commits past a wrong guess. The caller's callback must therefore tolerate being run again,
+  // as it already must for Storage::run's retries. The default runs run() at once.
   virtual std::int64_t run_expecting(std::int64_t rows) {
     (void)rows;
     return run();
