@@ -16,7 +16,10 @@ namespace {
 // the next statement that waits (Connection::execute_expecting_late).
 class PgStatement final : public SqlStatement {
  public:
-  PgStatement(Connection& conn, std::string sql) : conn_(conn), sql_(std::move(sql)) {}
+  PgStatement(Connection& conn, std::string sql)
+      : conn_(conn),
+        sql_(std::move(sql)),
+        returns_rows_(sql_.find(" RETURNING ") != std::string::npos) {}
 
   void bind(int index, std::int64_t value) override {
     char buf[24];
@@ -36,13 +39,13 @@ class PgStatement final : public SqlStatement {
     no_result();
   }
   std::int64_t run_expecting(std::int64_t rows) override {
-    if (!conn_.guessing() || sql_.find(" RETURNING ") != std::string::npos) return run();
+    if (!may_guess()) return run();
     conn_.execute_expecting(sql_, params_, rows);
     no_result();
     return rows;
   }
   std::int64_t run_expecting_late(std::int64_t rows) override {
-    if (!conn_.guessing() || sql_.find(" RETURNING ") != std::string::npos) return run();
+    if (!may_guess()) return run();
     conn_.execute_expecting_late(sql_, params_, rows);
     no_result();
     return rows;
@@ -61,6 +64,7 @@ class PgStatement final : public SqlStatement {
     if (params_.size() <= i) params_.resize(i + 1);
     return params_[i];
   }
+  bool may_guess() const { return conn_.guessing() && !returns_rows_; }
   void no_result() {  // sent without waiting: no result until reset()
     executed_ = true;
     result_ = Result();
@@ -75,6 +79,7 @@ class PgStatement final : public SqlStatement {
 
   Connection& conn_;
   const std::string sql_;
+  const bool returns_rows_;  // a RETURNING of its own: its count cannot be guessed
   std::vector<std::string> params_;
   Result result_;
   bool executed_ = false;
