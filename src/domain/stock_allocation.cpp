@@ -5,8 +5,9 @@
 // because the row changed after the read, undo this attempt and plan again from a locking read.
 // (On PostgreSQL this path holds the products' rows locked first, so a concurrent order for the
 // same product waits, and what can get in between is a change that locks only the stock row: a
-// shrink or a lowered backorder limit; tests/postgres/postgres_replan_test.cpp. On SQLite the
-// write unit holds the database from the read on.) The WHERE clause of each update is the
+// shrink or a lowered backorder limit; tests/postgres/postgres_replan_test.cpp. Not after a
+// refused fast path, see allocate(). On SQLite the write unit holds the database from the read
+// on.) The WHERE clause of each update is the
 // guard: a stale or wrong plan is refused, never oversold. A store with one active location
 // takes a fast path: one conditional update per product, as before locations existed, with no
 // product lock (its orders read the products unlocked: placement.cpp); stock rows are updated
@@ -146,7 +147,8 @@ std::optional<std::vector<Applied>> apply_plan(Command& cmd, const std::string& 
 std::vector<Applied> allocate(Command& cmd, const std::string& order_id,
                               const std::vector<LineItem>& items, const std::string& region,
                               Timestamp expires_at) {
-  if (!cmd.ctx.many_locations.load(std::memory_order_relaxed)) {
+  const bool fast = !cmd.ctx.many_locations.load(std::memory_order_relaxed);
+  if (fast) {
     if (auto applied = reserve_at_only_location(cmd, order_id, items, expires_at)) {
       return std::move(*applied);
     }
@@ -154,7 +156,11 @@ std::vector<Applied> allocate(Command& cmd, const std::string& order_id,
   std::vector<std::string> ids;
   ids.reserve(items.size());
   for (const auto& item : items) ids.push_back(item.product_id);
-  if (!cmd.products_locked) {  // the orders of these products now take turns (see the top)
+  // The orders of these products now take turns (see the top), unless the fast path was
+  // refused: on PostgreSQL a refused update may still hold its product's event key (a row that
+  // qualified, then changed while the unit waited for the key), and every unit that locks a
+  // product's row takes it before that key. The plan's updates are guarded either way.
+  if (!cmd.products_locked && !fast) {
     cmd.tx.find_products(ids, true);
     cmd.products_locked = true;
   }

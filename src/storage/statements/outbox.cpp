@@ -1,6 +1,7 @@
 // Statements of the outbox (appending and reading events, dead letters listed), the relay's
 // leases and the inbox. The delivery queue, whose layout differs between the dialects, is in
 // outbox_queue.cpp.
+#include "event_key_lock.h"
 #include "outbox_rows.h"
 #include "query.h"
 #include "row_batch.h"
@@ -11,16 +12,18 @@ namespace commerce {
 using statements::Query;
 using statements::RowBatch;
 using statements::event_from;
+using statements::event_key_lock;
 using statements::kEventColumns;
+using statements::kEventKeyLockSpace;
 
 namespace {
 
 // SQLite: the event's seq is its rowid, read back with last_insert_rowid() (RETURNING cost
 // ~30k instructions an event more), and the pending row goes into the narrow queue table
-// outbox_pending beside the event. PostgreSQL: seq comes from a sequence, handed out at insert time, not at commit. The advisory
-// lock on the event's key (held until commit) makes a later unit wait before taking a seq for
-// the same key, so per key, seq order is commit order and the relay never sees a later event of
-// a key committed before an earlier one.
+// outbox_pending beside the event. PostgreSQL: seq comes from a sequence, handed out at insert
+// time, not at commit. The lock of the event's key (event_key_lock.h, held until commit) makes a
+// later unit wait before taking a seq for the same key, so per key, seq order is commit order
+// and the relay never sees a later event of a key committed before an earlier one.
 const Sql kAppendEvent{
     .text = "INSERT INTO outbox(id, type, schema_version, topic, key, occurred_at, request_id, "
             "payload) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -29,8 +32,7 @@ const Sql kAppendEvent{
                 "SELECT CAST(?1 AS TEXT), CAST(?2 AS TEXT), CAST(?3 AS INTEGER), "
                 "CAST(?4 AS TEXT), CAST(?5 AS TEXT), CAST(?6 AS BIGINT), CAST(?7 AS TEXT), "
                 "CAST(?8 AS TEXT) "
-                "FROM (SELECT pg_advisory_xact_lock(1668246893, hashtext(CAST(?5 AS TEXT)))) "
-                "AS key_lock RETURNING seq",
+                "FROM (SELECT " + event_key_lock("?5") + ") AS key_lock RETURNING seq",
     .follows_late = true};
 const Sql kLastSeq{"SELECT last_insert_rowid()"};
 const Sql kInsertPending{"INSERT INTO outbox_pending(seq, key) VALUES(?1, ?2)"};
@@ -39,7 +41,8 @@ const Sql kInsertPending{"INSERT INTO outbox_pending(seq, key) VALUES(?1, ?2)"};
 // the rows it just appended (seq first..last) for delivery; PostgreSQL first takes the keys'
 // advisory locks (see kAppendEvent), in one statement and in one order (by hash), so two units
 // appending to the same keys cannot deadlock on them; and after the rows the unit's late
-// statements update (Sql::follows_late: a unit's stock rows before its keys, in every unit).
+// statements update (Sql::follows_late). Every unit so takes a product's key (which a stock
+// statement takes before its row, stock.cpp), then its stock rows, then its other keys.
 const RowBatch kAppendEvents{
     "INSERT INTO outbox(id, type, schema_version, topic, key, occurred_at, request_id, payload) "
     "VALUES",
@@ -47,7 +50,8 @@ const RowBatch kAppendEvents{
 const Sql kQueueAppended{
     "INSERT INTO outbox_pending(seq, key) SELECT seq, key FROM outbox WHERE seq BETWEEN ?1 AND ?2"};
 const RowBatch kLockEventKeys{
-    "SELECT count(pg_advisory_xact_lock(1668246893, h)) FROM (SELECT DISTINCT "
+    std::string("SELECT count(pg_advisory_xact_lock(") + kEventKeyLockSpace +
+        ", h)) FROM (SELECT DISTINCT "
     "hashtext(CAST(k AS TEXT)) AS h FROM (VALUES",
     1, ") AS keys(k) ORDER BY h) AS sorted", false, /*follows_late=*/true};
 const Sql kReadOutbox{"SELECT " + kEventColumns + " FROM outbox o WHERE o.seq > ?1 "

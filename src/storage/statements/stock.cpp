@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "event_key_lock.h"
 #include "query.h"
 #include "row_batch.h"
 #include "storage/transaction.h"
@@ -16,8 +17,32 @@ namespace commerce {
 
 using statements::Query;
 using statements::RowBatch;
+using statements::event_key_lock;
 
 namespace {
+
+// PostgreSQL: a statement that locks a stock row first takes the lock of its product's event key
+// (event_key_lock.h), once the row qualifies (the CASE: a refused update takes no lock), so
+// units of one product queue on that key rather than on the row, and the unit holding both lets
+// the next one through with its commit once, not row and key one after the other (a waiter
+// woken by the row would then wait again for the key). Every unit so takes a product's key, then
+// its stock rows, then its other keys, and a unit's products in id order (items, reservations
+// and locking reads go by product id).
+std::string gated(const std::string& conditions) {
+  const std::string lock = event_key_lock("product_id") + "::text = ''";
+  return conditions.empty() ? lock
+                            : "CASE WHEN " + conditions + " THEN " + lock + " ELSE false END";
+}
+
+// UPDATE stock SET `set` of the row (?2, ?3) if `conditions` hold (both dialects), gated on
+// PostgreSQL; `tail` follows the WHERE clause (RETURNING ...).
+Sql stock_update(const std::string& set, const std::string& conditions,
+                 const std::string& tail = {}) {
+  const std::string head =
+      "UPDATE stock SET " + set + " WHERE product_id = ?2 AND location_id = ?3";
+  return Sql{.text = head + (conditions.empty() ? "" : " AND " + conditions) + tail,
+             .postgres = head + " AND " + gated(conditions) + tail};
+}
 
 const Sql kInsertStock{
     "INSERT INTO stock(product_id, location_id, on_hand, reserved, sold) VALUES(?1, ?2, 0, 0, 0) "
@@ -30,12 +55,15 @@ const Sql kFindStock{
     "FROM stock s JOIN stock_locations l ON l.id = s.location_id WHERE s.product_id = ?1"};
 const std::string kLevelColumns =
     "s.on_hand, s.reserved, s.sold, s.backorder_room, s.low_threshold, ";
-// The location's state by a scalar subquery, so a locking read locks the stock row only.
-const Sql kFindStockAt{
-    .text = "SELECT " + kLevelColumns +
-            "(SELECT l.active FROM stock_locations l WHERE l.id = s.location_id) "
-            "FROM stock s WHERE s.product_id = ?1 AND s.location_id = ?2",
-    .lock_rows = true};
+// The location's state by a scalar subquery, so a locking read locks the stock row only. Write
+// units only (it is gated on PostgreSQL).
+const std::string kStockAt =
+    "SELECT " + kLevelColumns +
+    "(SELECT l.active FROM stock_locations l WHERE l.id = s.location_id) "
+    "FROM stock s WHERE s.product_id = ?1 AND s.location_id = ?2";
+const Sql kFindStockAt{.text = kStockAt,
+                       .postgres = kStockAt + " AND " + gated({}),
+                       .lock_rows = true};
 const Sql kListStockAtLocations{
     "SELECT " + kLevelColumns + "l.active, s.location_id FROM stock s "
     "JOIN stock_locations l ON l.id = s.location_id WHERE s.product_id = ?1 "
@@ -46,59 +74,66 @@ const std::string kStockOptions =
     "l.region FROM stock s JOIN stock_locations l ON l.id = s.location_id WHERE l.active = 1 AND "
     "s.product_id IN ";
 const std::string kStockOptionsOrder = " ORDER BY s.product_id, s.location_id";
+const std::string kProductsOfArray = "(SELECT jsonb_array_elements_text(?1::jsonb))";
 const Sql kFindStockOptions{
     .text = kStockOptions + "(SELECT value FROM json_each(?1))" + kStockOptionsOrder,
-    .postgres = kStockOptions + "(SELECT jsonb_array_elements_text(?1::jsonb))" +
-                kStockOptionsOrder};
-// The same with the stock rows (not the locations') locked to the end of the unit. SQLite's
-// write unit holds the database lock already.
+    .postgres = kStockOptions + kProductsOfArray + kStockOptionsOrder};
+// The same with the stock rows (not the locations') locked to the end of the unit; on
+// PostgreSQL after the products' keys, in id order, before the scan. SQLite's write unit holds
+// the database lock already.
 const Sql kLockStockOptions{
     .text = kFindStockOptions.text,
-    .postgres = kFindStockOptions.postgres + " FOR NO KEY UPDATE OF s"};
+    .postgres = kStockOptions + kProductsOfArray +
+                " AND (SELECT count(" + event_key_lock("p") + ") FROM (SELECT DISTINCT "
+                "jsonb_array_elements_text(?1::jsonb) COLLATE \"C\" AS p ORDER BY 1) AS keys) "
+                ">= 0" +
+                kStockOptionsOrder + " FOR NO KEY UPDATE OF s"};
 const std::string kMoveReturning = " RETURNING on_hand - reserved, low_threshold";
-const Sql kReserveAt{
-    "UPDATE stock SET reserved = reserved + ?1 WHERE product_id = ?2 AND location_id = ?3 "
-    "AND on_hand + backorder_room - reserved >= ?1" +
-    kMoveReturning};
-// The fast path of a store with one active location: no read before it.
-const Sql kReserveAtOnlyLocation{
+const Sql kReserveAt = stock_update("reserved = reserved + ?1",
+                                    "on_hand + backorder_room - reserved >= ?1", kMoveReturning);
+// The fast path of a store with one active location: no read before it. The store-wide
+// conditions stay outside the gate: PostgreSQL checks them once, before the scan.
+const std::string kReserveAtOnlyLocationHead =
     "UPDATE stock SET reserved = reserved + ?1 WHERE product_id = ?2 "
     "AND location_id = (SELECT id FROM stock_locations WHERE active = 1) "
-    "AND (SELECT count(*) FROM stock_locations WHERE active = 1) = 1 "
-    "AND on_hand + backorder_room - reserved >= ?1" +
-    kMoveReturning + ", location_id"};
+    "AND (SELECT count(*) FROM stock_locations WHERE active = 1) = 1 AND ";
+const std::string kBackorderable = "on_hand + backorder_room - reserved >= ?1";
+const Sql kReserveAtOnlyLocation{
+    .text = kReserveAtOnlyLocationHead + kBackorderable + kMoveReturning + ", location_id",
+    .postgres =
+        kReserveAtOnlyLocationHead + gated(kBackorderable) + kMoveReturning + ", location_id"};
 // The fast path where the only active location is known (?3), for a reservation that backorders
 // nothing and crosses no low-stock threshold (StockLow): nothing to return.
-const Sql kReservePlainlyAt{
-    "UPDATE stock SET reserved = reserved + ?1 WHERE product_id = ?2 AND location_id = ?3 "
-    "AND (SELECT count(*) FROM stock_locations WHERE active = 1) = 1 "
-    "AND (SELECT active FROM stock_locations WHERE id = ?3) = 1 "
-    "AND on_hand - reserved >= ?1 AND (low_threshold <= 0 OR on_hand - reserved <= low_threshold "
-    "OR on_hand - reserved - ?1 > low_threshold)"};
-const Sql kUnreserveAt{
-    "UPDATE stock SET reserved = reserved - ?1 WHERE product_id = ?2 AND location_id = ?3 "
-    "AND reserved >= ?1" +
-    kMoveReturning};
-const Sql kSellReservedAt{
-    "UPDATE stock SET on_hand = on_hand - ?1, reserved = reserved - ?1, sold = sold + ?1 "
-    "WHERE product_id = ?2 AND location_id = ?3 AND reserved >= ?1"};
-const Sql kAdjustAt{
-    "UPDATE stock SET on_hand = on_hand + ?1 WHERE product_id = ?2 AND location_id = ?3 "
-    "AND (?1 > 0 OR on_hand + ?1 >= reserved)" +
-    kMoveReturning};
-const Sql kTransferOut{
-    "UPDATE stock SET on_hand = on_hand - ?1 WHERE product_id = ?2 AND location_id = ?3 "
-    "AND on_hand - reserved >= ?1" +
-    kMoveReturning};
+const std::string kOnlyLocationIs3 =
+    "(SELECT count(*) FROM stock_locations WHERE active = 1) = 1 "
+    "AND (SELECT active FROM stock_locations WHERE id = ?3) = 1 AND ";
+const std::string kPlainly =
+    "on_hand - reserved >= ?1 AND (low_threshold <= 0 OR on_hand - reserved <= low_threshold "
+    "OR on_hand - reserved - ?1 > low_threshold)";
+const std::string kReserveAtHead =
+    "UPDATE stock SET reserved = reserved + ?1 WHERE product_id = ?2 AND location_id = ?3 AND ";
+const Sql kReservePlainlyAt{.text = kReserveAtHead + kOnlyLocationIs3 + kPlainly,
+                            .postgres = kReserveAtHead + kOnlyLocationIs3 + gated(kPlainly)};
+const Sql kUnreserveAt =
+    stock_update("reserved = reserved - ?1", "reserved >= ?1", kMoveReturning);
+const Sql kSellReservedAt = stock_update(
+    "on_hand = on_hand - ?1, reserved = reserved - ?1, sold = sold + ?1", "reserved >= ?1");
+const Sql kAdjustAt = stock_update("on_hand = on_hand + ?1",
+                                   "(?1 > 0 OR on_hand + ?1 >= reserved)", kMoveReturning);
+const Sql kTransferOut =
+    stock_update("on_hand = on_hand - ?1", "on_hand - reserved >= ?1", kMoveReturning);
+const std::string kTransferInTail =
+    " ON CONFLICT(product_id, location_id) DO UPDATE SET on_hand = stock.on_hand + "
+    "excluded.on_hand" + kMoveReturning;
 const Sql kTransferIn{
-    "INSERT INTO stock(product_id, location_id, on_hand, reserved, sold) VALUES(?2, ?3, ?1, 0, 0) "
-    "ON CONFLICT(product_id, location_id) DO UPDATE SET on_hand = stock.on_hand + excluded.on_hand" +
-    kMoveReturning};
-const Sql kSetLowThreshold{
-    "UPDATE stock SET low_threshold = ?1 WHERE product_id = ?2 AND location_id = ?3"};
-const Sql kSetBackorderRoom{
-    "UPDATE stock SET backorder_room = ?1 WHERE product_id = ?2 AND location_id = ?3 "
-    "AND on_hand + ?1 >= reserved AND on_hand + ?1 >= 0"};
+    .text = "INSERT INTO stock(product_id, location_id, on_hand, reserved, sold) "
+            "VALUES(?2, ?3, ?1, 0, 0)" + kTransferInTail,
+    .postgres = "INSERT INTO stock(product_id, location_id, on_hand, reserved, sold) "
+                "SELECT CAST(?2 AS TEXT), CAST(?3 AS TEXT), CAST(?1 AS BIGINT), 0, 0 "
+                "FROM (SELECT " + event_key_lock("?2") + ") AS key_lock" + kTransferInTail};
+const Sql kSetLowThreshold = stock_update("low_threshold = ?1", "");
+const Sql kSetBackorderRoom = stock_update("backorder_room = ?1",
+                                           "on_hand + ?1 >= reserved AND on_hand + ?1 >= 0");
 const Sql kInsertAdjustment{
     "INSERT INTO stock_adjustments(id, product_id, location_id, delta, reason, created_at) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6)"};
