@@ -89,15 +89,14 @@ const Sql kLockStockOptions{
                 ">= 0" +
                 kStockOptionsOrder + " FOR NO KEY UPDATE OF s"};
 const std::string kMoveReturning = " RETURNING on_hand - reserved, low_threshold";
-const Sql kReserveAt = stock_update("reserved = reserved + ?1",
-                                    "on_hand + backorder_room - reserved >= ?1", kMoveReturning);
+const std::string kBackorderable = "on_hand + backorder_room - reserved >= ?1";
+const Sql kReserveAt = stock_update("reserved = reserved + ?1", kBackorderable, kMoveReturning);
 // The fast path of a store with one active location: no read before it. The store-wide
 // conditions stay outside the gate: PostgreSQL checks them once, before the scan.
 const std::string kReserveAtOnlyLocationHead =
     "UPDATE stock SET reserved = reserved + ?1 WHERE product_id = ?2 "
     "AND location_id = (SELECT id FROM stock_locations WHERE active = 1) "
     "AND (SELECT count(*) FROM stock_locations WHERE active = 1) = 1 AND ";
-const std::string kBackorderable = "on_hand + backorder_room - reserved >= ?1";
 const Sql kReserveAtOnlyLocation{
     .text = kReserveAtOnlyLocationHead + kBackorderable + kMoveReturning + ", location_id",
     .postgres =
