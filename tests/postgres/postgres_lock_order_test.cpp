@@ -100,17 +100,19 @@ std::string stock_rows_lockable(const std::string& url, const std::string& produ
   }
 }
 
+// Frees the key (closing the holder's connection) when it goes out of scope: declared after the
+// future of a move that waits for the key, it lets a failed assertion end the test.
+struct FreeOnExit {
+  std::unique_ptr<KeyHolder>& holder;
+  ~FreeOnExit() { holder.reset(); }
+};
+
 // Runs `move` on its own thread while product p's key is held elsewhere: it must wait for the
 // key holding none of p's stock rows, and complete once the key is free.
 void expect_to_queue_on_the_key(const std::string& url, const std::function<void()>& move) {
   auto holder = std::make_unique<KeyHolder>(url);
   auto done = std::async(std::launch::async, move);
-  // Declared last, so that a failed assertion frees the key (closing the holder's connection)
-  // before `done` waits for the move.
-  struct Free {
-    std::unique_ptr<KeyHolder>& holder;
-    ~Free() { holder.reset(); }
-  } free_on_exit{holder};
+  FreeOnExit free_on_exit{holder};
   ASSERT_TRUE(until_waiting_for_a_key(url, 1)) << "the move never waited for the product's key";
   EXPECT_EQ(stock_rows_lockable(url, "p"), "")
       << "a stock row of p was locked by a move still waiting for p's key";
@@ -122,6 +124,13 @@ void expect_to_queue_on_the_key(const std::string& url, const std::function<void
 struct Shop {
   std::string url = pgtest::fresh_database_url();
   std::unique_ptr<Store> store = Store::open(url);
+
+  // Product p, with no stock yet, and locations a and b (priorities 1, 2).
+  void p_at_two_locations() {
+    store->catalog().create({.id = "p", .name = "p", .price = 100});
+    store->locations().create({.id = "a", .name = "a", .priority = 1});
+    store->locations().create({.id = "b", .name = "b", .priority = 2});
+  }
 };
 
 // One location (the default): the first reservation learns it, the next is the guessed plain
@@ -137,9 +146,7 @@ TEST(PostgresLockOrder, AReservationAtTheKnownOnlyLocationQueuesOnTheKey) {
 // Two locations: the allocation's general path reads the product's stock rows locked.
 TEST(PostgresLockOrder, AReservationAcrossLocationsQueuesOnTheKey) {
   Shop s;
-  s.store->catalog().create({.id = "p", .name = "p", .price = 100});
-  s.store->locations().create({.id = "a", .name = "a", .priority = 1});
-  s.store->locations().create({.id = "b", .name = "b", .priority = 2});
+  s.p_at_two_locations();
   s.store->stock().adjust("p", 1, "seed", {}, "a");
   s.store->stock().adjust("p", 1, "seed", {}, "b");
   expect_to_queue_on_the_key(s.url, [&] { s.store->stock().reserve("o1", {{"p", 2}}); });
@@ -163,9 +170,7 @@ TEST(PostgresLockOrder, AReleaseQueuesOnTheKey) {
 
 TEST(PostgresLockOrder, ATransferQueuesOnTheKey) {
   Shop s;
-  s.store->catalog().create({.id = "p", .name = "p", .price = 100});
-  s.store->locations().create({.id = "a", .name = "a", .priority = 1});
-  s.store->locations().create({.id = "b", .name = "b", .priority = 2});
+  s.p_at_two_locations();
   s.store->stock().adjust("p", 4, "seed", {}, "a");
   expect_to_queue_on_the_key(s.url, [&] { s.store->stock().transfer("p", "a", "b", 3, "move"); });
   EXPECT_EQ(s.store->stock().level("p").on_hand, 4);
@@ -198,10 +203,7 @@ TEST(PostgresLockOrder, AReservationRefusedAfterWaitingForTheKeyTakesNoProductRo
       return std::string(e.what());
     }
   });
-  struct Free {
-    std::unique_ptr<KeyHolder>& x;
-    ~Free() { x.reset(); }
-  } free_on_exit{x};
+  FreeOnExit free_on_exit{x};
   ASSERT_TRUE(until_waiting_for_a_key(s.url, 1)) << "the order never waited for p's key";
   y.send(kLockKeyOfP);
   ASSERT_TRUE(until_waiting_for_a_key(s.url, 2)) << "Y never queued for p's key";

@@ -40,9 +40,9 @@ const Sql kInsertPending{"INSERT INTO outbox_pending(seq, key) VALUES(?1, ?2)"};
 // rowid, consecutive within it; PostgreSQL's sequence, taken in row order). SQLite then queues
 // the rows it just appended (seq first..last) for delivery; PostgreSQL first takes the keys'
 // advisory locks (see kAppendEvent), in one statement and in one order (by hash), so two units
-// appending to the same keys cannot deadlock on them; and after the rows the unit's late
-// statements update (Sql::follows_late). Every unit so takes a product's key (which a stock
-// statement takes before its row, stock.cpp), then its stock rows, then its other keys.
+// appending to the same keys cannot deadlock on them, and only once the unit's late statements
+// are sent (Sql::follows_late). Every unit so takes a product's key (which a stock statement
+// takes before its row, stock.cpp), then its stock rows, then its other keys.
 const RowBatch kAppendEvents{
     "INSERT INTO outbox(id, type, schema_version, topic, key, occurred_at, request_id, payload) "
     "VALUES",

@@ -35,11 +35,13 @@ std::string gated(const std::string& conditions) {
 }
 
 // UPDATE stock SET `set` of the row (?2, ?3) if `conditions` hold (both dialects), gated on
-// PostgreSQL; `tail` follows the WHERE clause (RETURNING ...).
+// PostgreSQL; `tail` follows the WHERE clause (RETURNING ...). `store_wide` conditions (of no
+// row) stay outside the gate: PostgreSQL checks them once, before the scan.
 Sql stock_update(const std::string& set, const std::string& conditions,
-                 const std::string& tail = {}) {
-  const std::string head =
-      "UPDATE stock SET " + set + " WHERE product_id = ?2 AND location_id = ?3";
+                 const std::string& tail = {}, const std::string& store_wide = {}) {
+  const std::string head = "UPDATE stock SET " + set +
+                           " WHERE product_id = ?2 AND location_id = ?3" +
+                           (store_wide.empty() ? "" : " AND " + store_wide);
   return Sql{.text = head + (conditions.empty() ? "" : " AND " + conditions) + tail,
              .postgres = head + " AND " + gated(conditions) + tail};
 }
@@ -103,16 +105,13 @@ const Sql kReserveAtOnlyLocation{
         kReserveAtOnlyLocationHead + gated(kBackorderable) + kMoveReturning + ", location_id"};
 // The fast path where the only active location is known (?3), for a reservation that backorders
 // nothing and crosses no low-stock threshold (StockLow): nothing to return.
-const std::string kOnlyLocationIs3 =
-    "(SELECT count(*) FROM stock_locations WHERE active = 1) = 1 "
-    "AND (SELECT active FROM stock_locations WHERE id = ?3) = 1 AND ";
-const std::string kPlainly =
+const Sql kReservePlainlyAt = stock_update(
+    "reserved = reserved + ?1",
     "on_hand - reserved >= ?1 AND (low_threshold <= 0 OR on_hand - reserved <= low_threshold "
-    "OR on_hand - reserved - ?1 > low_threshold)";
-const std::string kReserveAtHead =
-    "UPDATE stock SET reserved = reserved + ?1 WHERE product_id = ?2 AND location_id = ?3 AND ";
-const Sql kReservePlainlyAt{.text = kReserveAtHead + kOnlyLocationIs3 + kPlainly,
-                            .postgres = kReserveAtHead + kOnlyLocationIs3 + gated(kPlainly)};
+    "OR on_hand - reserved - ?1 > low_threshold)",
+    {},
+    "(SELECT count(*) FROM stock_locations WHERE active = 1) = 1 "
+    "AND (SELECT active FROM stock_locations WHERE id = ?3) = 1");
 const Sql kUnreserveAt =
     stock_update("reserved = reserved - ?1", "reserved >= ?1", kMoveReturning);
 const Sql kSellReservedAt = stock_update(
