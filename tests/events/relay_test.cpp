@@ -561,6 +561,37 @@ TEST_F(RelayTest, ABackgroundPublisherDeliversEverythingInKeyOrder) {
   }
 }
 
+// The check and the envelope read strings eight bytes at a time while no byte is special: every
+// special byte ('"', '\\', a control byte, a byte >= 0x80) and its plain neighbours (' ', DEL),
+// at every position of a word and across words, in a payload's string and in the envelope's own
+// strings (the key), must be judged and written as a JSON library does.
+TEST(RelayEnvelope, SpecialBytesAnywhereInALongStringAreJudgedAndWrittenAsAJsonLibraryDoes) {
+  const std::vector<std::string> specials = {"\"", "\\", "\\n", "\\u00e9", "\x1f", "\x01",
+                                             " ",  "\x7f", "\x80", "\xc3\xa9", "\xc3", "\xff"};
+  for (const std::string& special : specials) {
+    for (std::size_t at = 0; at <= 17; ++at) {
+      const std::string text = std::string(at, 'a') + special + std::string(17 - at, 'b');
+      const std::string payload = "{\"s\":\"" + text + "\"}";
+      const bool parser_takes = nlohmann::json::accept(payload);
+      Event e{7, "0190f3a2-6c1e-7b4a-9d2e-5f0a1b2c3d4e", "StockReserved", 1, "product-events",
+              text, 1'800'000'000'000, "", payload};
+      try {
+        const std::string envelope = envelope_json(e);
+        EXPECT_TRUE(parser_takes) << "took " << payload;
+        EXPECT_EQ(nlohmann::json::parse(envelope)["payload"], nlohmann::json::parse(payload));
+      } catch (const Error& err) {
+        EXPECT_EQ(err.code(), ErrorCode::kInvalidArgument);
+        EXPECT_FALSE(parser_takes) << "refused " << payload;
+      }
+      e.payload = "{}";  // the key, written as the library writes it
+      const std::string key = nlohmann::json(text).dump(-1, ' ', false,
+                                                        nlohmann::json::error_handler_t::replace);
+      EXPECT_NE(envelope_json(e).find(",\"key\":" + key + ",\"occurred_at\":"), std::string::npos)
+          << envelope_json(e);
+    }
+  }
+}
+
 // The relay's envelopes embed the stored payload as is, after a check of its own: it must take
 // exactly the JSON a JSON parser takes (a wrong "yes" would hand consumers an envelope they
 // cannot parse), and the envelope must be what a JSON library would have written.
