@@ -19,11 +19,10 @@ PRICE_A, PRICE_B, COUPON = 10_000, 5_000, 1_000
 POINTS = {"points": PRICE_A + PRICE_B - COUPON, "gateway": 4_000}
 
 
-def seeded_store(path, orders, users):
-    """A store at `path` seeded as the C++ benchmark seeds it for `orders` orders of `users`
-    users (two products, points for every order, a coupon issued per order); returns the store,
-    the coupon ids (order i uses coupons[i], by user-{i % users}) and the order's items."""
-    store = cc.Store.open(path, gateway=cc.FakeGateway())
+def seed(store, orders, users):
+    """Seeds `store` as the C++ benchmark seeds it for `orders` orders of `users` users (two
+    products, points for every order, a coupon issued per order); returns the coupon ids (order
+    i uses coupons[i], by user-{i % users})."""
     store.catalog.create(id="bench-a", name="Bench mug", price=PRICE_A, initial_stock=10**9)
     store.catalog.create(id="bench-b", name="Bench spoon", price=PRICE_B, initial_stock=10**9)
     for u in range(users):
@@ -32,7 +31,18 @@ def seeded_store(path, orders, users):
     store.coupons.create_template(code="BENCH1000", kind=cc.CouponKind.FIXED, value=COUPON,
                                   valid_from=0, valid_until=now_ms + 10 * 365 * 86_400_000,
                                   total_limit=10**9, per_user_limit=10**9)
-    coupons = [store.coupons.issue("BENCH1000", f"user-{i % users}").id for i in range(orders)]
+    return [store.coupons.issue("BENCH1000", f"user-{i % users}").id for i in range(orders)]
+
+
+def seeded_store(path, orders, users):
+    """A store at `path` seeded (seed()), closed and opened again as the C++ benchmark does, so
+    that the orders start from a checkpointed file rather than behind the seeding's write-ahead
+    log (2,000 points orders: 4,183 against 4,691 orders/s); returns the store, the coupon ids
+    and the order's items."""
+    seeding = cc.Store.open(path)
+    coupons = seed(seeding, orders, users)
+    del seeding  # the last reference: the store closes here
+    store = cc.Store.open(path, gateway=cc.FakeGateway())
     return store, coupons, [cc.LineItem("bench-a", 1), cc.LineItem("bench-b", 1)]
 
 
