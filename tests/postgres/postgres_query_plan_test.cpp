@@ -207,7 +207,7 @@ TEST(PostgresQueryPlan, StateWalksUseIndexesOfThatStateOnly) {
   for (const auto& [part, arguments, index] :
        {std::tuple{"FROM orders WHERE status = 'awaiting_payment'", "0, 100",
                    "orders_awaiting_payment_by_expiry"},
-        std::tuple{"FROM sagas WHERE state = ?1 AND state IN", "'running', '', 100",
+        std::tuple{"FROM sagas WHERE state = ?1 AND (state = 'running'", "'running', '', 100",
                    "sagas_unfinished"},
         std::tuple{"FROM coupons WHERE status = 'used'", "'', 1, 100", "coupons_used_by_order"},
         std::tuple{"FROM reservations WHERE product_id = ?1", "'mug', 'default'",

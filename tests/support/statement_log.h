@@ -1,6 +1,6 @@
 // StatementLog: an ObservedStorage that keeps the text, in one dialect, of every read statement
-// (SELECT) and every UPDATE the units prepare, for the tests that explain the library's own
-// statements (query plans). Test-only.
+// (SELECT), every UPDATE and every write (INSERT, UPDATE, DELETE) the units prepare, for the
+// tests that explain the library's own statements (query plans, programs). Test-only.
 #pragma once
 
 #include <memory>
@@ -30,10 +30,19 @@ class StatementLog final : public ObservedStorage {
     return std::exchange(updates_, {});
   }
 
+  // The INSERTs, UPDATEs and DELETEs prepared since the last take_writes(), in order.
+  std::vector<std::string> take_writes() {
+    std::lock_guard lock(mu_);
+    return std::exchange(writes_, {});
+  }
+
  protected:
   void before_statement(const Sql& sql, bool writes) override {
     const std::string& text = sql.text_for(dialect_);
     std::lock_guard lock(mu_);
+    if (text.starts_with("INSERT") || text.starts_with("UPDATE") || text.starts_with("DELETE")) {
+      writes_.push_back(text);
+    }
     if (text.starts_with("UPDATE")) {
       updates_.push_back(text);
     } else if (!writes && text.starts_with("SELECT")) {
@@ -46,6 +55,7 @@ class StatementLog final : public ObservedStorage {
   std::mutex mu_;
   std::vector<std::string> selects_;
   std::vector<std::string> updates_;
+  std::vector<std::string> writes_;
 };
 
 }  // namespace commerce::testing

@@ -517,6 +517,30 @@ CREATE INDEX outbox_order_ends ON outbox(key, type)
 INSERT INTO outbox_dead_letters SELECT * FROM temp.outbox_dead_letters_v19;
 DROP TABLE temp.outbox_dead_letters_v19;
 )sql",
+    // 20: the partial indexes' conditions as ORs of equalities instead of IN lists (issue 16).
+    // SQLite checks a written row against an index's condition; for `x IN (3 or more values)`
+    // it builds a temporary B-tree of the values in each statement that writes the table:
+    // eight such trees an order (outbox, orders, sagas), and orders 9 % slower (5,120 against
+    // 5,580 orders/s, one thread). The rows each index holds are the same. The statements that
+    // use these indexes repeat the new conditions (SQLite takes a partial index only for a
+    // query whose WHERE holds its terms).
+    R"sql(
+DROP INDEX outbox_order_ends;
+CREATE INDEX outbox_order_ends ON outbox(key, type)
+  WHERE type = 'OrderCreated' OR type = 'OrderConfirmed' OR type = 'OrderFailed'
+        OR type = 'OrderCancelled';
+DROP INDEX orders_erasable_by_age;
+CREATE INDEX orders_erasable_by_age ON orders(updated_at, id)
+  WHERE shipping_address <> ''
+        AND (status = 'delivered' OR status = 'cancelled' OR status = 'failed');
+DROP INDEX sagas_unfinished;
+CREATE INDEX sagas_unfinished ON sagas(state, order_id)
+  WHERE state = 'running' OR state = 'awaiting_payment' OR state = 'compensating'
+        OR state = 'cancelling';
+DROP INDEX shipments_on_the_way;
+CREATE INDEX shipments_on_the_way ON shipments(tracked_at, id)
+  WHERE status = 'shipped' OR status = 'in_transit' OR status = 'delivery_failed';
+)sql",
 };
 
 constexpr int kVersion = static_cast<int>(std::size(kMigrations));

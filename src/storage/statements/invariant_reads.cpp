@@ -46,8 +46,8 @@ const Sql kListCouponTemplates{"SELECT " + kTemplateColumns +
 const Sql kCountCouponsOfTemplate{"SELECT count(*) FROM coupons WHERE template_id = ?1"};
 // The lifecycle events of an order, as the index outbox_order_ends holds them.
 const Sql kCountOrderEvents{
-    "SELECT count(*) FROM outbox WHERE key = ?1 AND type = ?2 AND type IN "
-    "('OrderCreated', 'OrderConfirmed', 'OrderFailed', 'OrderCancelled')"};
+    "SELECT count(*) FROM outbox WHERE key = ?1 AND type = ?2 AND (type = 'OrderCreated' "
+    "OR type = 'OrderConfirmed' OR type = 'OrderFailed' OR type = 'OrderCancelled')"};
 
 }  // namespace
 

@@ -102,7 +102,8 @@ const Sql kSetOrderItemPricing{
 // A finished order that still holds an address: what the erasure may erase. The terms are those
 // of the partial index orders_erasable_by_age, so that SQLite sees the index fits.
 const std::string kErasable =
-    "shipping_address <> '' AND status IN ('delivered', 'cancelled', 'failed')";
+    "shipping_address <> '' "
+    "AND (status = 'delivered' OR status = 'cancelled' OR status = 'failed')";
 // The oldest ?2 erasable orders last updated before ?1, erased at ?3: one range of
 // orders_erasable_by_age. SQLite, without statistics, would rather seek orders_by_status_expiry
 // by status (every finished order, erased or not), so its text names the index (a declared

@@ -36,12 +36,12 @@ const Sql kFindSaga{.text = "SELECT " + kSagaColumns + " FROM sagas WHERE order_
 const Sql kUpdateSaga{
     "UPDATE sagas SET state = ?1, step = ?2, reason = ?3, updated_at = ?4, "
     "position = position + 1 WHERE order_id = ?6 AND position = ?5"};
-// The IN list repeats the partial index sagas_unfinished's terms, so that both planners see
+// The ORs repeat the partial index sagas_unfinished's condition, so that both planners see
 // that the index fits whatever state ?1 is.
 const Sql kListUnfinishedSagas{
-    "SELECT " + kSagaColumns + " FROM sagas WHERE state = ?1 AND state IN ('running', "
-    "'awaiting_payment', 'compensating', 'cancelling') AND order_id > ?2 "
-    "ORDER BY order_id LIMIT ?3"};
+    "SELECT " + kSagaColumns + " FROM sagas WHERE state = ?1 AND (state = 'running' "
+    "OR state = 'awaiting_payment' OR state = 'compensating' OR state = 'cancelling') "
+    "AND order_id > ?2 ORDER BY order_id LIMIT ?3"};
 const RowBatch kInsertSagaLogs{"INSERT INTO saga_log(order_id, step, action, detail, at) VALUES",
                                5, " ON CONFLICT(order_id, step, action) DO NOTHING"};
 const Sql kFindSagaLog{

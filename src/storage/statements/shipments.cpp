@@ -48,7 +48,7 @@ const Sql kFindShipmentIdsIn{
 // already in the order wanted.
 std::string on_the_way_text(const std::string& table) {
   return "SELECT id FROM " + table +
-         " WHERE status IN ('shipped', 'in_transit', 'delivery_failed') "
+         " WHERE (status = 'shipped' OR status = 'in_transit' OR status = 'delivery_failed') "
          "ORDER BY tracked_at, id LIMIT ?1";
 }
 const Sql kFindShipmentsOnTheWay{
