@@ -1,6 +1,6 @@
 // StatementLog: an ObservedStorage that keeps the text, in one dialect, of every read statement
-// (SELECT), every UPDATE and every write (INSERT, UPDATE, DELETE) the units prepare, for the
-// tests that explain the library's own statements (query plans, programs). Test-only.
+// (SELECT) and every write (INSERT, UPDATE, DELETE) the units prepare, for the tests that explain
+// the library's own statements (query plans, programs). Test-only.
 #pragma once
 
 #include <memory>
@@ -24,16 +24,20 @@ class StatementLog final : public ObservedStorage {
     return std::exchange(selects_, {});
   }
 
-  // The UPDATEs prepared since the last take_updates(), in order.
-  std::vector<std::string> take_updates() {
-    std::lock_guard lock(mu_);
-    return std::exchange(updates_, {});
-  }
-
-  // The INSERTs, UPDATEs and DELETEs prepared since the last take_writes(), in order.
+  // The INSERTs, UPDATEs and DELETEs prepared since the last take_writes() or take_updates(),
+  // in order.
   std::vector<std::string> take_writes() {
     std::lock_guard lock(mu_);
     return std::exchange(writes_, {});
+  }
+
+  // The UPDATEs among take_writes(), in order.
+  std::vector<std::string> take_updates() {
+    std::vector<std::string> updates;
+    for (std::string& sql : take_writes()) {
+      if (sql.starts_with("UPDATE")) updates.push_back(std::move(sql));
+    }
+    return updates;
   }
 
  protected:
@@ -42,9 +46,6 @@ class StatementLog final : public ObservedStorage {
     std::lock_guard lock(mu_);
     if (text.starts_with("INSERT") || text.starts_with("UPDATE") || text.starts_with("DELETE")) {
       writes_.push_back(text);
-    }
-    if (text.starts_with("UPDATE")) {
-      updates_.push_back(text);
     } else if (!writes && text.starts_with("SELECT")) {
       selects_.push_back(text);
     }
@@ -54,7 +55,6 @@ class StatementLog final : public ObservedStorage {
   const SqlDialect dialect_;
   std::mutex mu_;
   std::vector<std::string> selects_;
-  std::vector<std::string> updates_;
   std::vector<std::string> writes_;
 };
 
